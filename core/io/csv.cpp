@@ -1,0 +1,259 @@
+// Strict CSV reader (header row + finite numbers, one-line errors naming file and line) and
+// atomic writers (temporary file in the target folder, then rename).
+#include "core/io/csv.hpp"
+
+#include "core/errors.hpp"
+#include "core/rng/philox.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+namespace dfs {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!s.empty() && isSpace(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && isSpace(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
+/// A field as it may appear inside a one-line message: control characters replaced, long
+/// fields shortened.
+std::string printable(std::string_view s) {
+    constexpr std::size_t maxLen = 40;
+    std::string out;
+    for (std::size_t i = 0; i < s.size() && i < maxLen; ++i)
+        out += (static_cast<unsigned char>(s[i]) < 0x20) ? '?' : s[i];
+    if (s.size() > maxLen) out += "...";
+    return out;
+}
+
+std::string formatBytes(std::uintmax_t bytes) {
+    static constexpr const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) return fmt::format("{} bytes", bytes);
+    double v = double(bytes);
+    int u = 0;
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        ++u;
+    }
+    if (v == std::floor(v)) return fmt::format("{:.0f} {}", v, units[u]);
+    return fmt::format("{:.1f} {}", v, units[u]);
+}
+
+std::string systemReason(int err) {
+    return std::error_code(err, std::system_category()).message();
+}
+
+/// Parses one trimmed field as a finite double; throws DataError naming file, line and field.
+double parseField(std::string_view field, const std::string& path, std::size_t line, Index col) {
+    if (field.empty())
+        throw DataError(fmt::format("{}:{}: field {} is empty", path, line, col + 1));
+    std::string_view digits = field;
+    if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-' && digits[1] != '+')
+        digits.remove_prefix(1);
+    double value = 0.0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec == std::errc::result_out_of_range)
+        throw DataError(fmt::format("{}:{}: field {} '{}' is out of the range of a double", path,
+                                    line, col + 1, printable(field)));
+    if (ec != std::errc() || ptr != digits.data() + digits.size())
+        throw DataError(fmt::format("{}:{}: field {} '{}' is not a number", path, line, col + 1,
+                                    printable(field)));
+    if (!std::isfinite(value))
+        throw DataError(fmt::format("{}:{}: field {} is NaN or infinite", path, line, col + 1));
+    return value;
+}
+
+std::string readWholeFile(const std::string& path, const CsvLimits& limits) {
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) throw DataError(fmt::format("{}: cannot open ({})", path, ec.message()));
+    if (size > limits.maxBytes) {
+        std::string have = formatBytes(size), limit = formatBytes(limits.maxBytes);
+        if (have == limit) {
+            have = fmt::format("{} bytes", size);
+            limit = fmt::format("{} byte", limits.maxBytes);
+        }
+        throw DataError(fmt::format("{}: file is {}, larger than the {} limit", path, have, limit));
+    }
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw DataError(fmt::format("{}: cannot open ({})", path, systemReason(errno)));
+    std::string text(std::size_t(size), '\0');
+    std::size_t got = std::fread(text.data(), 1, text.size(), f);
+    const bool failed = std::ferror(f) != 0;
+    std::fclose(f);
+    if (failed) throw DataError(fmt::format("{}: cannot read the file", path));
+    text.resize(got);
+    return text;
+}
+
+/// A temporary name next to `path`, unique per process, thread and call.
+std::string temporaryName(const std::string& path) {
+    static std::atomic<std::uint32_t> counter{0};
+    const auto now = std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+    const auto thread = std::uint64_t(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+    const PhiloxCounter r = philox4x32_10(
+        {counter.fetch_add(1), std::uint32_t(thread), std::uint32_t(now), std::uint32_t(now >> 32)},
+        {std::uint32_t(thread >> 32), 0x64667331u});
+    return fmt::format("{}.tmp-{:08x}", path, r[0]);
+}
+
+[[noreturn]] void writeFailed(const std::string& path, const std::string& reason) {
+    throw DataError(fmt::format("cannot write {}: {}", path, reason));
+}
+
+} // namespace
+
+int CsvTable::column(const std::string& name) const {
+    const auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : int(it - header.begin());
+}
+
+CsvTable readCsv(const std::string& path, const CsvLimits& limits) {
+    const std::string buffer = readWholeFile(path, limits);
+    std::string_view text = buffer;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") // UTF-8 byte-order mark written by spreadsheets
+        text.remove_prefix(3);
+    // Trailing empty lines (and the final newline) are not rows.
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
+                             text.back() == '\t'))
+        text.remove_suffix(1);
+    if (text.empty()) throw DataError(fmt::format("{}: file is empty", path));
+
+    const auto lineCount = std::size_t(std::count(text.begin(), text.end(), '\n')) + 1;
+    std::size_t pos = 0;
+    const auto nextLine = [&]() {
+        const std::size_t end = std::min(text.find('\n', pos), text.size());
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        return line;
+    };
+
+    CsvTable table;
+    const std::string_view headerLine = nextLine();
+    if (trim(headerLine).empty())
+        throw DataError(fmt::format("{}:1: the header row is empty", path));
+    for (std::size_t start = 0;;) {
+        const std::size_t comma = std::min(headerLine.find(',', start), headerLine.size());
+        std::string_view name = trim(headerLine.substr(start, comma - start));
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+            name = trim(name.substr(1, name.size() - 2));
+        if (name.empty())
+            throw DataError(
+                fmt::format("{}:1: header column {} has no name", path, table.header.size() + 1));
+        if (std::find(table.header.begin(), table.header.end(), name) != table.header.end())
+            throw DataError(fmt::format("{}:1: duplicate column '{}'", path, printable(name)));
+        table.header.emplace_back(name);
+        if (Index(table.header.size()) > limits.maxColumns)
+            throw DataError(fmt::format("{}:1: more than {} columns", path, limits.maxColumns));
+        if (comma == headerLine.size()) break;
+        start = comma + 1;
+    }
+
+    const auto rows = Index(lineCount - 1);
+    if (rows == 0) throw DataError(fmt::format("{}: no data rows (only a header)", path));
+    if (rows > limits.maxRows)
+        throw DataError(
+            fmt::format("{}: {} data rows, more than the limit of {}", path, rows, limits.maxRows));
+    const auto cols = Index(table.header.size());
+    table.values.resize(rows, cols);
+
+    for (Index r = 0; r < rows; ++r) {
+        const std::size_t lineNo = std::size_t(r) + 2;
+        const std::string_view line = nextLine();
+        if (trim(line).empty()) throw DataError(fmt::format("{}:{}: empty line", path, lineNo));
+        const auto fields = Index(std::count(line.begin(), line.end(), ',')) + 1;
+        if (fields != cols)
+            throw DataError(
+                fmt::format("{}:{}: expected {} fields, got {}", path, lineNo, cols, fields));
+        std::size_t start = 0;
+        for (Index c = 0; c < cols; ++c) {
+            const std::size_t comma = std::min(line.find(',', start), line.size());
+            table.values(r, c) =
+                parseField(trim(line.substr(start, comma - start)), path, lineNo, c);
+            start = comma + 1;
+        }
+    }
+    return table;
+}
+
+void writeCsv(const std::string& path, const std::vector<std::string>& header,
+              const Matrix& values) {
+    if (Index(header.size()) != values.cols())
+        throw UsageError(fmt::format("writing {}: {} column names for {} columns", path,
+                                     header.size(), values.cols()));
+    for (const auto& name : header)
+        if (name.empty() || name.find_first_of(",\r\n\"") != std::string::npos ||
+            trim(name) != name)
+            throw UsageError(
+                fmt::format("writing {}: invalid column name '{}'", path, printable(name)));
+    fmt::memory_buffer out;
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        if (c > 0) out.push_back(',');
+        out.append(header[c]);
+    }
+    out.push_back('\n');
+    for (Index r = 0; r < values.rows(); ++r) {
+        for (Index c = 0; c < values.cols(); ++c) {
+            const double v = values(r, c);
+            if (!std::isfinite(v))
+                writeFailed(path, fmt::format("row {} column '{}' is NaN or infinite", r + 1,
+                                              header[std::size_t(c)]));
+            if (c > 0) out.push_back(',');
+            // fmt's "{}" is the shortest representation that round-trips (Dragonbox).
+            fmt::format_to(std::back_inserter(out), "{}", v);
+        }
+        out.push_back('\n');
+    }
+    writeFileAtomic(path, fmt::to_string(out));
+}
+
+void writeFileAtomic(const std::string& path, const std::string& contents) {
+    if (path.empty()) writeFailed(path, "empty file name");
+    const fs::path parent = fs::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec))
+        writeFailed(path, fmt::format("folder '{}' does not exist", parent.string()));
+
+    std::string tmp;
+    std::FILE* f = nullptr;
+    for (int attempt = 0; attempt < 16 && !f; ++attempt) {
+        tmp = temporaryName(path);
+        f = std::fopen(tmp.c_str(), "wbx"); // 'x': fail rather than reuse an existing file
+        if (!f && errno != EEXIST) break;
+    }
+    if (!f) writeFailed(path, systemReason(errno));
+
+    const std::size_t written = std::fwrite(contents.data(), 1, contents.size(), f);
+    int err = (written != contents.size() || std::fflush(f) != 0) ? errno : 0;
+    if (std::fclose(f) != 0 && err == 0) err = errno;
+    if (err == 0 && written != contents.size()) err = EIO;
+    if (err == 0) {
+        fs::rename(tmp, path, ec);
+        if (!ec) return;
+    }
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    writeFailed(path, err != 0 ? systemReason(err) : ec.message());
+}
+
+} // namespace dfs
