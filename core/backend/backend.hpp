@@ -1,0 +1,44 @@
+// The compute backend interface: the narrow set of batched operations the samplers and views
+// need, chosen by name ("cpu", later "vulkan"). The CPU backend is the reference.
+#pragma once
+
+#include "core/schedules/schedule.hpp"
+#include "core/types.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+class Denoiser;
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;
+    /// The device it runs on, for the status bar and `diffuscope-cli list`.
+    virtual std::string device() const = 0;
+
+    /// out = D(x) for every row of x at the noise level.
+    virtual void denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                         Matrix& out) = 0;
+    /// out = log p_t(x) for every row of x; the denoiser must have a closed-form density.
+    virtual void logDensity(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                            Vector& out) = 0;
+};
+
+struct BackendInfo {
+    std::string name;
+    std::string device;    ///< what it would run on, or why it is unavailable
+    bool available = false;
+};
+
+/// The backends this build knows, with their devices or the reason they cannot be used.
+std::vector<BackendInfo> listBackends();
+
+/// Creates a backend by name; threads <= 0 means one per core (CPU backend). Throws
+/// UsageError for an unknown or unavailable backend, with the reason.
+std::unique_ptr<Backend> makeBackend(const std::string& name, int threads = 0);
+
+} // namespace dfs

@@ -1,0 +1,71 @@
+// Ideal (empirical) denoiser (diffusion-math.md Section 4.2).
+#include "core/denoisers/ideal_denoiser.hpp"
+
+#include "core/denoisers/ideal_kernel.hpp"
+#include "core/errors.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace dfs {
+
+IdealDenoiser::IdealDenoiser(const Matrix& train) : m_train(train) {
+    if (train.rows() == 0 || train.cols() == 0)
+        throw UsageError("the ideal denoiser needs a non-empty training set");
+    const auto n = std::size_t(train.rows());
+    m_columns.resize(n * std::size_t(train.cols()));
+    for (Index k = 0; k < train.cols(); ++k)
+        for (Index i = 0; i < train.rows(); ++i)
+            m_columns[std::size_t(k) * n + std::size_t(i)] = float(train(i, k));
+}
+
+void IdealDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& out, Index begin,
+                                Index end) const {
+    const IdealKernelData data{m_columns.data(), std::size_t(m_train.rows()), dim()};
+    std::vector<float> scratch(data.n);
+    for (Index i = begin; i < end; ++i)
+        idealDenoiseOne(data, x.row(i).data(), level.alpha, level.sigma, scratch.data(),
+                        out.row(i).data());
+}
+
+namespace {
+
+// -||x - alpha y_i||^2 / (2 sigma^2) for every training point, and their maximum.
+double logits(const Matrix& train, const double* x, const NoiseLevel& l, Vector& out) {
+    out.resize(train.rows());
+    double best = -std::numeric_limits<double>::infinity();
+    for (Index i = 0; i < train.rows(); ++i) {
+        double d2 = 0;
+        for (Index k = 0; k < train.cols(); ++k) {
+            const double d = x[k] - l.alpha * train(i, k);
+            d2 += d * d;
+        }
+        out[i] = -d2 / (2 * l.sigma * l.sigma);
+        best = std::max(best, out[i]);
+    }
+    return best;
+}
+
+} // namespace
+
+void IdealDenoiser::logDensityRows(const Matrix& x, const NoiseLevel& level, Vector& out,
+                                   Index begin, Index end) const {
+    Vector l;
+    const double n = double(m_train.rows()), d = dim();
+    for (Index i = begin; i < end; ++i) {
+        const double best = logits(m_train, x.row(i).data(), level, l);
+        out[i] = best + std::log((l.array() - best).exp().sum()) - std::log(n) -
+                 0.5 * d * std::log(2 * std::numbers::pi * level.sigma * level.sigma);
+    }
+}
+
+Vector IdealDenoiser::posteriorWeights(const Vector& x, const NoiseLevel& level) const {
+    Vector l;
+    const double best = logits(m_train, x.data(), level, l);
+    Vector w = (l.array() - best).exp();
+    return w / w.sum();
+}
+
+double effectiveCount(const Vector& weights) { return 1.0 / weights.squaredNorm(); }
+
+} // namespace dfs

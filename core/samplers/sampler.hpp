@@ -1,0 +1,76 @@
+// Samplers as small pure step functions plus a registry entry (the k-diffusion pattern). A step
+// moves the particles from grid time t_i to t_{i+1}; SamplerRun (sampler_run.hpp) owns the loop.
+#pragma once
+
+#include "core/schedules/schedule.hpp"
+#include "core/schedules/time_grid.hpp"
+#include "core/types.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+/// Every sampler's settings, with the defaults of the paper that introduced it.
+struct SamplerOptions {
+    double eta = 0.0;            ///< DDIM stochasticity (Song et al. 2021a, eq. 16); 0 = deterministic
+    double churn = 40.0;         ///< EDM S_churn (Karras et al. 2022, Table 5)
+    double churnTMin = 0.05;     ///< EDM S_tmin, in sigma~
+    double churnTMax = 50.0;     ///< EDM S_tmax, in sigma~
+    double churnNoise = 1.003;   ///< EDM S_noise
+    double snr = 0.16;           ///< Langevin corrector signal-to-noise (score_sde CIFAR-10 configs)
+    int correctorSteps = 1;      ///< Langevin corrector steps per level (score_sde)
+    int langevinSteps = 10;      ///< annealed Langevin steps per noise level
+    /// Annealed Langevin step size in units of sigma_i^2: NCSN's eps sigma_i^2 / sigma_L^2 with
+    /// eps = 2e-5, sigma_L = 0.01 (Song & Ermon 2019, Section 4.2) gives 0.2 sigma_i^2.
+    double langevinStep = 0.2;
+};
+
+/// What a step may use. Every denoiser evaluation goes through `denoise`, which counts NFE.
+struct StepContext {
+    const Schedule& schedule;
+    const SamplerOptions& options;
+    int index = 0;        ///< i: the step goes from grid[i] to grid[i+1]
+    int steps = 0;        ///< N
+    NoiseLevel cur, next; ///< schedule values at t_i and t_{i+1}
+    /// D(x) at a noise level; each call is one function evaluation (NFE).
+    std::function<Matrix(const Matrix& x, const NoiseLevel& level)> denoise;
+    /// D(x_i) at t_i for the state's x, evaluated once and shared with the frame record.
+    std::function<const Matrix&()> startPrediction;
+    /// Standard normals for this step, one row per particle; substreams give independent draws.
+    std::function<Matrix(std::uint32_t substream)> noise;
+    bool isLast() const { return next.t == 0.0; }
+};
+
+/// Particle state carried between steps; multistep samplers keep their history here.
+struct SamplerState {
+    Matrix x;
+    Matrix prevX0;               ///< DPM-Solver++(2M): D at the previous grid point
+    double prevHalfLogSnr = 0;   ///< its half log-SNR
+    bool hasPrev = false;
+};
+
+using StepFn = void (*)(const StepContext&, SamplerState&);
+
+struct SamplerInfo {
+    std::string name;
+    std::string description; ///< what it is, with the paper and equation
+    GridSpacing defaultGrid;
+    bool stochastic;
+    StepFn step;
+};
+
+/// The built-in samplers, in display order.
+const std::vector<SamplerInfo>& samplerRegistry();
+/// Throws UsageError naming the valid samplers for an unknown name.
+const SamplerInfo& findSampler(const std::string& name);
+
+// Helpers shared by the step functions.
+/// eps_hat = (x - alpha D)/sigma.
+Matrix epsFromX0(const Matrix& x, const Matrix& x0, const NoiseLevel& level);
+/// PF-ODE velocity dx/dt = alpha' D + sigma' (x - alpha D)/sigma (diffusion-math.md 4.1).
+Matrix odeVelocity(const Matrix& x, const Matrix& x0, const NoiseLevel& level);
+
+} // namespace dfs

@@ -1,0 +1,53 @@
+// The sampler registry and the helpers shared by the step functions.
+#include "core/errors.hpp"
+#include "core/samplers/sampler_steps.hpp"
+
+#include <fmt/format.h>
+
+namespace dfs {
+
+const std::vector<SamplerInfo>& samplerRegistry() {
+    static const std::vector<SamplerInfo> registry = {
+        {"ddpm", "ancestral sampling from q(x_s | x_t, x0 = D) (Ho et al. 2020, eq. 7 and Alg. 2)",
+         GridSpacing::UniformT, true, ddpmStep},
+        {"ddim", "DDIM with eta (Song, Meng & Ermon 2021, eq. 12 and 16); eta = 0 is deterministic",
+         GridSpacing::UniformT, false, ddimStep},
+        {"euler", "Euler on the probability-flow ODE (Karras et al. 2022, Alg. 1 without the "
+                  "correction)",
+         GridSpacing::Karras, false, eulerStep},
+        {"heun", "Heun's 2nd-order method on the PF-ODE (Karras et al. 2022, Alg. 1)",
+         GridSpacing::Karras, false, heunStep},
+        {"em", "Euler-Maruyama on the reverse SDE (Song et al. 2021, eq. 6; score_sde "
+               "EulerMaruyamaPredictor)",
+         GridSpacing::UniformLogSnr, true, eulerMaruyamaStep},
+        {"edm-sde", "EDM stochastic sampler with churn (Karras et al. 2022, Alg. 2)",
+         GridSpacing::Karras, true, edmSdeStep},
+        {"dpmpp-2m", "DPM-Solver++(2M), multistep data prediction (Lu et al. 2022b, Alg. 2)",
+         GridSpacing::UniformLogSnr, false, dpmpp2mStep},
+        {"pc", "predictor-corrector: reverse-diffusion predictor + Langevin corrector (Song et "
+               "al. 2021, Alg. 2-5)",
+         GridSpacing::UniformT, true, predictorCorrectorStep},
+        {"langevin", "annealed Langevin dynamics over the noise levels (Song & Ermon 2019, Alg. 1)",
+         GridSpacing::UniformLogSnr, true, annealedLangevinStep},
+    };
+    return registry;
+}
+
+const SamplerInfo& findSampler(const std::string& name) {
+    std::string names;
+    for (const auto& s : samplerRegistry()) {
+        if (s.name == name) return s;
+        names += (names.empty() ? "" : ", ") + s.name;
+    }
+    throw UsageError(fmt::format("unknown sampler '{}' (choose from {})", name, names));
+}
+
+Matrix epsFromX0(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
+    return (x - l.alpha * x0) / l.sigma;
+}
+
+Matrix odeVelocity(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
+    return l.alphaDot * x0 + l.sigmaDot * epsFromX0(x, x0, l);
+}
+
+} // namespace dfs

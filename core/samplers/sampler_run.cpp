@@ -1,0 +1,87 @@
+// The stepping loop shared by the GUI and the CLI.
+#include "core/samplers/sampler_run.hpp"
+
+#include "core/backend/backend.hpp"
+#include "core/denoisers/denoiser.hpp"
+#include "core/errors.hpp"
+#include "core/rng/noise.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <stdexcept>
+
+namespace dfs {
+
+SamplerRun::SamplerRun(const Schedule& schedule, const Denoiser& model, Backend& backend,
+                       SamplerRunConfig config, Matrix xInit)
+    : m_schedule(schedule), m_model(model), m_backend(backend), m_config(std::move(config)) {
+    const auto& g = m_config.grid;
+    if (!m_config.sampler) throw UsageError("no sampler chosen");
+    if (g.size() < 2 || g.back() != 0.0 || g.front() > 1.0)
+        throw UsageError("a sampler grid must run from t <= 1 down to t = 0");
+    for (std::size_t i = 1; i < g.size(); ++i)
+        if (!(g[i] < g[i - 1])) throw UsageError("a sampler grid must be strictly decreasing");
+    if (xInit.cols() != model.dim())
+        throw UsageError(fmt::format("initial points have {} dimensions, the model {}",
+                                     xInit.cols(), model.dim()));
+    record(0, std::move(xInit));
+}
+
+Matrix SamplerRun::priorSample(const Schedule& schedule, double t0, Index n, int dim,
+                               std::uint64_t seed, std::uint32_t firstParticle) {
+    const NoiseLevel l = schedule.at(t0);
+    return std::sqrt(l.alpha * l.alpha + l.sigma * l.sigma) *
+           gaussianNoise(seed, firstParticle, n, dim, kInitialNoiseStep, 0);
+}
+
+void SamplerRun::record(int i, Matrix x) {
+    const double t = m_config.grid[std::size_t(i)];
+    const NoiseLevel l = m_schedule.at(t);
+    m_frame.i = i;
+    m_frame.t = t;
+    m_frame.sigma = l.sigma;
+    if (t == 0.0) {
+        m_frame.x0Hat = x;
+        m_frame.epsHat = Matrix::Zero(x.rows(), x.cols());
+    } else {
+        m_backend.denoise(m_model, x, l, m_frame.x0Hat);
+        m_frame.epsHat = (x - l.alpha * m_frame.x0Hat) / l.sigma;
+    }
+    m_frame.x = std::move(x);
+    m_startUsed = false;
+}
+
+const Frame& SamplerRun::step() {
+    if (done()) throw std::logic_error("SamplerRun::step() called after the last step");
+    const int i = m_frame.i;
+    StepContext ctx{m_schedule, m_config.options, i, steps(),
+                    m_schedule.at(m_config.grid[std::size_t(i)]),
+                    m_schedule.at(m_config.grid[std::size_t(i) + 1]), {}, {}, {}};
+    long nfe = m_frame.nfe;
+    ctx.denoise = [&](const Matrix& x, const NoiseLevel& level) {
+        Matrix out;
+        m_backend.denoise(m_model, x, level, out);
+        ++nfe;
+        return out;
+    };
+    ctx.startPrediction = [&]() -> const Matrix& {
+        if (!m_startUsed) ++nfe;
+        m_startUsed = true;
+        return m_frame.x0Hat;
+    };
+    const Index rows = m_frame.x.rows(), dim = m_frame.x.cols();
+    ctx.noise = [&, i](std::uint32_t substream) {
+        return gaussianNoise(m_config.seed, m_config.firstParticle, rows, dim, std::uint32_t(i),
+                             substream);
+    };
+    m_state.x = m_frame.x;
+    m_config.sampler->step(ctx, m_state);
+    if (!m_state.x.allFinite())
+        throw DataError(fmt::format("sampler '{}' produced non-finite values at step {} (t = {})",
+                                    m_config.sampler->name, i, ctx.cur.t));
+    record(i + 1, m_state.x);
+    m_frame.nfe = nfe;
+    return m_frame;
+}
+
+} // namespace dfs

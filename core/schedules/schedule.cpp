@@ -1,0 +1,62 @@
+// Shared schedule logic: log-SNR, its bisection inverse, grid bounds, and the registry.
+#include "core/schedules/schedule.hpp"
+
+#include "core/errors.hpp"
+#include "core/schedules/builtin_schedules.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+namespace dfs {
+
+double NoiseLevel::halfLogSnr() const {
+    if (sigma <= 0) return std::numeric_limits<double>::infinity();
+    return std::log(alpha) - std::log(sigma);
+}
+
+double Schedule::logSnr(double t) const {
+    const double s = sigma(t);
+    if (s <= 0) return std::numeric_limits<double>::infinity();
+    return 2.0 * (std::log(alpha(t)) - std::log(s));
+}
+
+double Schedule::tFromLogSnr(double lambda) const {
+    if (lambda >= logSnr(1e-12)) return 0.0;
+    if (lambda <= logSnr(1.0)) return 1.0;
+    double lo = 0.0, hi = 1.0; // logSnr(lo) > lambda >= logSnr(hi)
+    for (int i = 0; i < 200 && hi - lo > 1e-15; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (logSnr(mid) > lambda ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+double Schedule::gridLogSnrMin() const { return std::max(logSnr(1.0), -2.0 * std::log(80.0)); }
+
+double Schedule::gridLogSnrMax() const {
+    return std::min(logSnr(1e-3), -2.0 * std::log(0.002));
+}
+
+NoiseLevel Schedule::at(double t) const {
+    return {t, alpha(t), sigma(t), alphaDot(t), sigmaDot(t)};
+}
+
+std::vector<std::pair<std::string, std::string>> listSchedules() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const char* n : {"vp-linear", "cosine", "ve", "edm", "rf"})
+        out.emplace_back(n, makeSchedule(n)->describe());
+    return out;
+}
+
+std::unique_ptr<Schedule> makeSchedule(const std::string& name) {
+    if (name == "vp-linear") return std::make_unique<VpLinearSchedule>();
+    if (name == "cosine") return std::make_unique<CosineSchedule>();
+    if (name == "ve") return std::make_unique<VeSchedule>();
+    if (name == "edm") return std::make_unique<EdmSchedule>();
+    if (name == "rf") return std::make_unique<RectifiedFlowSchedule>();
+    throw UsageError(fmt::format(
+        "unknown schedule '{}' (choose from vp-linear, cosine, ve, edm, rf)", name));
+}
+
+} // namespace dfs

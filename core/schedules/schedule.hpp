@@ -1,0 +1,56 @@
+// A noise schedule: the forward marginal x_t = alpha(t) x0 + sigma(t) eps on internal time
+// t in [0, 1] (t = 0 clean, t = 1 noise), with derivatives and the log-SNR map and its inverse.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+/// Values of a schedule at one time: everything a sampler step or a conversion needs.
+struct NoiseLevel {
+    double t = 0;
+    double alpha = 1;     ///< signal scale alpha(t)
+    double sigma = 0;     ///< noise scale sigma(t)
+    double alphaDot = 0;  ///< d alpha / dt
+    double sigmaDot = 0;  ///< d sigma / dt
+    /// Half log-SNR log(alpha / sigma) as used by DPM-Solver (+inf at sigma = 0).
+    double halfLogSnr() const;
+    /// EDM/VE coordinate sigma~ = sigma / alpha (Karras et al. 2022, eq. 4 with s = alpha).
+    double sigmaTilde() const { return sigma / alpha; }
+};
+
+class Schedule {
+public:
+    virtual ~Schedule() = default;
+    virtual std::string name() const = 0;
+    /// One-line description with the paper and the parameters.
+    virtual std::string describe() const = 0;
+
+    virtual double alpha(double t) const = 0;
+    virtual double sigma(double t) const = 0;
+    virtual double alphaDot(double t) const = 0;
+    virtual double sigmaDot(double t) const = 0;
+
+    /// log SNR(t) = log(alpha^2 / sigma^2); +inf at t = 0, strictly decreasing.
+    virtual double logSnr(double t) const;
+    /// Inverse of logSnr on (0, 1]; values beyond the range clamp to 0 or 1. The default
+    /// bisects; schedules with a closed form override it.
+    virtual double tFromLogSnr(double lambda) const;
+
+    /// Log-SNR span that the logSNR and Karras grids cover before their final step to t = 0:
+    /// [max(logSnr(1), -2 ln 80), min(logSnr(1e-3), -2 ln 0.002)]. The bounds are EDM's
+    /// sigma_max = 80 and sigma_min = 0.002 (Karras et al. 2022, Table 1) in sigma~ units; they
+    /// keep the cosine and rectified-flow schedules, whose alpha(1) = 0, finite.
+    double gridLogSnrMin() const;
+    double gridLogSnrMax() const;
+
+    NoiseLevel at(double t) const;
+};
+
+std::unique_ptr<Schedule> makeSchedule(const std::string& name);
+/// Names and descriptions of the built-in schedules, in display order.
+std::vector<std::pair<std::string, std::string>> listSchedules();
+
+} // namespace dfs

@@ -1,0 +1,54 @@
+// Sampler time grids (uniform in t, uniform in log-SNR, Karras rho-ramp).
+#include "core/schedules/time_grid.hpp"
+
+#include "core/errors.hpp"
+#include "core/schedules/schedule.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace dfs {
+
+GridSpacing parseGridSpacing(const std::string& name) {
+    if (name == "uniform") return GridSpacing::UniformT;
+    if (name == "logsnr") return GridSpacing::UniformLogSnr;
+    if (name == "karras") return GridSpacing::Karras;
+    throw UsageError(fmt::format("unknown grid '{}' (choose from uniform, logsnr, karras)", name));
+}
+
+std::string gridSpacingName(GridSpacing g) {
+    switch (g) {
+    case GridSpacing::UniformT: return "uniform";
+    case GridSpacing::UniformLogSnr: return "logsnr";
+    case GridSpacing::Karras: return "karras";
+    }
+    return "?";
+}
+
+std::vector<double> makeTimeGrid(const Schedule& schedule, GridSpacing spacing, int steps,
+                                 double rho) {
+    if (steps < 1) throw UsageError(fmt::format("--steps must be at least 1 (got {})", steps));
+    const int n = steps;
+    std::vector<double> t(std::size_t(n) + 1, 0.0);
+    if (spacing == GridSpacing::UniformT) {
+        for (int i = 0; i < n; ++i) t[std::size_t(i)] = 1.0 - double(i) / n;
+        return t;
+    }
+    const double lamLo = schedule.gridLogSnrMin(), lamHi = schedule.gridLogSnrMax();
+    for (int i = 0; i < n; ++i) {
+        const double f = n == 1 ? 0.0 : double(i) / (n - 1);
+        double lambda;
+        if (spacing == GridSpacing::UniformLogSnr) {
+            lambda = lamLo + f * (lamHi - lamLo);
+        } else { // Karras et al. 2022, eq. 5, in sigma~ = exp(-lambda/2)
+            const double sMax = std::pow(std::exp(-0.5 * lamLo), 1 / rho);
+            const double sMin = std::pow(std::exp(-0.5 * lamHi), 1 / rho);
+            lambda = -2.0 * rho * std::log(sMax + f * (sMin - sMax));
+        }
+        t[std::size_t(i)] = schedule.tFromLogSnr(lambda);
+    }
+    if (lamLo == schedule.logSnr(1.0)) t[0] = 1.0;
+    return t;
+}
+
+} // namespace dfs
