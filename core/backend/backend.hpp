@@ -37,8 +37,11 @@ struct BackendInfo {
 /// The backends this build knows, with their devices or the reason they cannot be used.
 std::vector<BackendInfo> listBackends();
 
-/// Creates a backend by name; threads <= 0 means one per core (CPU backend). Throws
-/// UsageError for an unknown or unavailable backend, with the reason.
+/// Most worker threads a backend accepts.
+inline constexpr int kMaxThreads = 256;
+
+/// Creates a backend by name; threads = 0 means one per core (CPU backend). Throws UsageError
+/// for threads outside [0, kMaxThreads] or an unknown or unavailable backend, with the reason.
 std::unique_ptr<Backend> makeBackend(const std::string& name, int threads = 0);
 
 } // namespace dfs

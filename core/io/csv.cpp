@@ -3,21 +3,17 @@
 #include "core/io/csv.hpp"
 
 #include "core/errors.hpp"
-#include "core/rng/philox.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
-#include <thread>
 
 namespace dfs {
 
@@ -105,21 +101,6 @@ std::string readWholeFile(const std::string& path, const CsvLimits& limits) {
     return text;
 }
 
-/// A temporary name next to `path`, unique per process, thread and call.
-std::string temporaryName(const std::string& path) {
-    static std::atomic<std::uint32_t> counter{0};
-    const auto now = std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
-    const auto thread = std::uint64_t(std::hash<std::thread::id>{}(std::this_thread::get_id()));
-    const PhiloxCounter r = philox4x32_10(
-        {counter.fetch_add(1), std::uint32_t(thread), std::uint32_t(now), std::uint32_t(now >> 32)},
-        {std::uint32_t(thread >> 32), 0x64667331u});
-    return fmt::format("{}.tmp-{:08x}", path, r[0]);
-}
-
-[[noreturn]] void writeFailed(const std::string& path, const std::string& reason) {
-    throw DataError(fmt::format("cannot write {}: {}", path, reason));
-}
-
 } // namespace
 
 int CsvTable::column(const std::string& name) const {
@@ -196,64 +177,71 @@ CsvTable readCsv(const std::string& path, const CsvLimits& limits) {
     return table;
 }
 
-void writeCsv(const std::string& path, const std::vector<std::string>& header,
-              const Matrix& values) {
-    if (Index(header.size()) != values.cols())
-        throw UsageError(fmt::format("writing {}: {} column names for {} columns", path,
-                                     header.size(), values.cols()));
+namespace {
+
+void checkHeader(const std::string& path, const std::vector<std::string>& header) {
+    if (header.empty()) throw UsageError(fmt::format("writing {}: no columns", path));
     for (const auto& name : header)
         if (name.empty() || name.find_first_of(",\r\n\"") != std::string::npos ||
             trim(name) != name)
             throw UsageError(
                 fmt::format("writing {}: invalid column name '{}'", path, printable(name)));
-    fmt::memory_buffer out;
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        if (c > 0) out.push_back(',');
-        out.append(header[c]);
-    }
-    out.push_back('\n');
-    for (Index r = 0; r < values.rows(); ++r) {
-        for (Index c = 0; c < values.cols(); ++c) {
-            const double v = values(r, c);
-            if (!std::isfinite(v))
-                writeFailed(path, fmt::format("row {} column '{}' is NaN or infinite", r + 1,
-                                              header[std::size_t(c)]));
-            if (c > 0) out.push_back(',');
-            // fmt's "{}" is the shortest representation that round-trips (Dragonbox).
-            fmt::format_to(std::back_inserter(out), "{}", v);
-        }
-        out.push_back('\n');
-    }
-    writeFileAtomic(path, fmt::to_string(out));
 }
 
-void writeFileAtomic(const std::string& path, const std::string& contents) {
-    if (path.empty()) writeFailed(path, "empty file name");
-    const fs::path parent = fs::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !fs::is_directory(parent, ec))
-        writeFailed(path, fmt::format("folder '{}' does not exist", parent.string()));
+} // namespace
 
-    std::string tmp;
-    std::FILE* f = nullptr;
-    for (int attempt = 0; attempt < 16 && !f; ++attempt) {
-        tmp = temporaryName(path);
-        f = std::fopen(tmp.c_str(), "wbx"); // 'x': fail rather than reuse an existing file
-        if (!f && errno != EEXIST) break;
+CsvWriter::CsvWriter(const std::string& path, std::vector<std::string> header)
+    : m_file(path), m_header(std::move(header)) {
+    checkHeader(path, m_header);
+    for (std::size_t c = 0; c < m_header.size(); ++c) {
+        if (c > 0) m_buffer.push_back(',');
+        m_buffer.append(m_header[c]);
     }
-    if (!f) writeFailed(path, systemReason(errno));
+    m_buffer.push_back('\n');
+}
 
-    const std::size_t written = std::fwrite(contents.data(), 1, contents.size(), f);
-    int err = (written != contents.size() || std::fflush(f) != 0) ? errno : 0;
-    if (std::fclose(f) != 0 && err == 0) err = errno;
-    if (err == 0 && written != contents.size()) err = EIO;
-    if (err == 0) {
-        fs::rename(tmp, path, ec);
-        if (!ec) return;
+CsvWriter::~CsvWriter() = default;
+
+void CsvWriter::row(std::span<const double> values) {
+    if (values.size() != m_header.size())
+        throw UsageError(fmt::format("writing {}: row of {} values for {} columns", m_file.path(),
+                                     values.size(), m_header.size()));
+    ++m_rows;
+    for (std::size_t c = 0; c < values.size(); ++c) {
+        const double v = values[c];
+        if (!std::isfinite(v))
+            throw DataError(fmt::format("cannot write {}: row {} column '{}' is NaN or infinite",
+                                        m_file.path(), m_rows, m_header[c]));
+        if (c > 0) m_buffer.push_back(',');
+        // fmt's "{}" is the shortest representation that round-trips (Dragonbox).
+        fmt::format_to(std::back_inserter(m_buffer), "{}", v);
     }
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    writeFailed(path, err != 0 ? systemReason(err) : ec.message());
+    m_buffer.push_back('\n');
+    if (m_buffer.size() > (std::size_t(1) << 20)) flush();
+}
+
+void CsvWriter::flush() {
+    m_file.write(m_buffer);
+    m_buffer.clear();
+}
+
+void CsvWriter::commit() {
+    flush();
+    m_file.commit();
+}
+
+void writeCsv(const std::string& path, const std::vector<std::string>& header,
+              const Matrix& values) {
+    if (Index(header.size()) != values.cols())
+        throw UsageError(fmt::format("writing {}: {} column names for {} columns", path,
+                                     header.size(), values.cols()));
+    CsvWriter writer(path, header);
+    std::vector<double> row(header.size());
+    for (Index r = 0; r < values.rows(); ++r) {
+        for (Index c = 0; c < values.cols(); ++c) row[std::size_t(c)] = values(r, c);
+        writer.row(row);
+    }
+    writer.commit();
 }
 
 } // namespace dfs

@@ -1,9 +1,11 @@
 // Strict CSV reading and atomic CSV writing for points, fields and trajectories.
 #pragma once
 
+#include "core/io/atomic_file.hpp"
 #include "core/types.hpp"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,7 +35,23 @@ CsvTable readCsv(const std::string& path, const CsvLimits& limits = {});
 void writeCsv(const std::string& path, const std::vector<std::string>& header,
               const Matrix& values);
 
-/// Writes text to a file atomically (temporary file, then rename). Throws DataError on failure.
-void writeFileAtomic(const std::string& path, const std::string& contents);
+/// Streams rows to a CSV file atomically: nothing appears at `path` until commit(); a writer
+/// destroyed without commit() leaves any earlier file untouched.
+class CsvWriter {
+public:
+    /// Throws UsageError for an invalid header, DataError if the file cannot be created.
+    CsvWriter(const std::string& path, std::vector<std::string> header);
+    ~CsvWriter();
+    /// One record; throws DataError for NaN or infinite values (naming row and column).
+    void row(std::span<const double> values);
+    void commit();
+
+private:
+    void flush();
+    AtomicFile m_file;
+    std::vector<std::string> m_header;
+    std::string m_buffer;
+    Index m_rows = 0;
+};
 
 } // namespace dfs

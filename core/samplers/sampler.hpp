@@ -62,6 +62,11 @@ struct SamplerInfo {
     StepFn step;
 };
 
+/// Throws UsageError naming the setting (by its command-line flag) for a value out of range:
+/// eta in [0, 1], churn >= 0, snr > 0, corrector steps in [0, 100], Langevin steps in [1, 1000],
+/// Langevin step > 0, S_noise > 0, S_tmin <= S_tmax; every value finite.
+void validateOptions(const SamplerOptions& options);
+
 /// The built-in samplers, in display order.
 const std::vector<SamplerInfo>& samplerRegistry();
 /// Throws UsageError naming the valid samplers for an unknown name.

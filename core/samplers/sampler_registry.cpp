@@ -2,6 +2,7 @@
 #include "core/errors.hpp"
 #include "core/samplers/sampler_steps.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 
 namespace dfs {
@@ -48,6 +49,24 @@ Matrix epsFromX0(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
 
 Matrix odeVelocity(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
     return l.alphaDot * x0 + l.sigmaDot * epsFromX0(x, x0, l);
+}
+
+void validateOptions(const SamplerOptions& o) {
+    const auto check = [](bool ok, const char* flag, const char* range, double value) {
+        if (!ok || !std::isfinite(value))
+            throw UsageError(fmt::format("{} must be {} (got {})", flag, range, value));
+    };
+    check(o.eta >= 0 && o.eta <= 1, "--eta", "in [0, 1]", o.eta);
+    check(o.churn >= 0, "--churn", ">= 0", o.churn);
+    check(o.churnTMin >= 0, "--churn-tmin", ">= 0", o.churnTMin);
+    check(o.churnTMax >= o.churnTMin, "--churn-tmax", ">= --churn-tmin", o.churnTMax);
+    check(o.churnNoise > 0, "--churn-noise", "> 0", o.churnNoise);
+    check(o.snr > 0, "--snr", "> 0", o.snr);
+    check(o.correctorSteps >= 0 && o.correctorSteps <= 100, "--corrector-steps", "in [0, 100]",
+          o.correctorSteps);
+    check(o.langevinSteps >= 1 && o.langevinSteps <= 1000, "--langevin-steps", "in [1, 1000]",
+          o.langevinSteps);
+    check(o.langevinStep > 0, "--langevin-step", "> 0", o.langevinStep);
 }
 
 } // namespace dfs

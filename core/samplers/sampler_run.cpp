@@ -17,6 +17,7 @@ SamplerRun::SamplerRun(const Schedule& schedule, const Denoiser& model, Backend&
     : m_schedule(schedule), m_model(model), m_backend(backend), m_config(std::move(config)) {
     const auto& g = m_config.grid;
     if (!m_config.sampler) throw UsageError("no sampler chosen");
+    validateOptions(m_config.options);
     if (g.size() < 2 || g.back() != 0.0 || g.front() > 1.0)
         throw UsageError("a sampler grid must run from t <= 1 down to t = 0");
     for (std::size_t i = 1; i < g.size(); ++i)

@@ -1,0 +1,108 @@
+// `diffuscope-cli bench`: fixed workloads that print their throughput, for the benchmark
+// targets (tests/bench) and for users comparing machines. Timings are medians of repeats after
+// a warm-up; the figures go to stdout as one key=value line per workload.
+#include "app/cli/command.hpp"
+#include "app/cli/model_options.hpp"
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/errors.hpp"
+#include "core/field.hpp"
+#include "core/samplers/sampler_run.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace dfs::cli {
+
+namespace {
+
+struct BenchOptions {
+    std::string workload, backend = "cpu";
+    int threads = 0, repeat = 5;
+};
+
+double medianSeconds(int repeat, const std::function<void()>& work) {
+    work(); // warm-up: thread start, page faults, caches
+    std::vector<double> times;
+    for (int r = 0; r < repeat; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        work();
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+/// The ideal-denoiser field of issue 2: 8,000 moons points, a 128 x 128 grid, sigma = 0.5 (ve).
+void benchField(const BenchOptions& o, Backend& backend) {
+    const PointSet data = makeDataset("moons", {8000, -1, 0});
+    const auto model = makeDenoiser("ideal", data);
+    const auto schedule = makeSchedule("ve");
+    const NoiseLevel level = schedule->at(resolveTime(*schedule, std::nullopt, 0.5));
+    const Matrix x = gridPoints(128, 3.0);
+    Matrix out;
+    const double s = medianSeconds(o.repeat, [&] { backend.denoise(*model, x, level, out); });
+    const double pairs = double(x.rows()) * double(data.size());
+    fmt::print("bench field: ideal denoiser, 8000 moons points x 128x128 grid, sigma 0.5 | "
+               "backend={} device=\"{}\" pairs={:.0f} median_s={:.5f} gpairs_per_s={:.4f}\n",
+               backend.name(), backend.device(), pairs, s, pairs / s * 1e-9);
+}
+
+/// Sampling throughput: 100,000 gmm8 particles, exact denoiser, Heun 50 steps (99 NFE).
+void benchSample(const BenchOptions& o, Backend& backend) {
+    const PointSet data = makeDataset("gmm8", {2000, -1, 0});
+    const auto model = makeDenoiser("exact", data);
+    const auto schedule = makeSchedule("vp-linear");
+    SamplerRunConfig config;
+    config.sampler = &findSampler("heun");
+    config.grid = makeTimeGrid(*schedule, GridSpacing::Karras, 50);
+    const Index n = 100000;
+    const Matrix x0 = SamplerRun::priorSample(*schedule, config.grid.front(), n, 2, 0);
+    long nfe = 0;
+    const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
+        SamplerRun run(*schedule, *model, backend, config, x0);
+        while (!run.done()) run.step();
+        nfe = run.current().nfe;
+    });
+    fmt::print("bench sample: heun 50 steps, exact gmm8, 100000 particles | backend={} "
+               "device=\"{}\" nfe={} median_s={:.4f} mevals_per_s={:.3f}\n",
+               backend.name(), backend.device(), nfe, s, double(n) * double(nfe) / s * 1e-6);
+}
+
+void runBench(const BenchOptions& o) {
+    if (o.repeat < 1 || o.repeat > 1000)
+        throw UsageError(fmt::format("--repeat must be in [1, 1000] (got {})", o.repeat));
+    if (o.workload == "train" || o.workload == "render")
+        throw UsageError(fmt::format("--workload {} is not available yet in this version",
+                                     o.workload));
+    if (o.workload != "field" && o.workload != "sample")
+        throw UsageError(fmt::format("unknown --workload '{}' (choose from field, sample)",
+                                     o.workload));
+    auto backend = makeBackend(o.backend, o.threads);
+    if (o.workload == "field") benchField(o, *backend);
+    if (o.workload == "sample") benchSample(o, *backend);
+}
+
+} // namespace
+
+Command addBenchCommand(CLI::App& app) {
+    auto o = std::make_shared<BenchOptions>();
+    CLI::App* cmd = app.add_subcommand("bench", "time a fixed workload and print its throughput");
+    cmd->add_option("--workload", o->workload, "field or sample")->required();
+    cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
+    cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
+        ->capture_default_str();
+    cmd->add_option("--repeat", o->repeat, "timed repeats (the median is printed)")
+        ->capture_default_str();
+    return {cmd, [o] { runBench(*o); }};
+}
+
+} // namespace dfs::cli

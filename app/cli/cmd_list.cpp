@@ -1,0 +1,51 @@
+// `diffuscope-cli list`: every name the other commands accept, with a line of description.
+#include "app/cli/command.hpp"
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/samplers/sampler.hpp"
+#include "core/schedules/schedule.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+namespace dfs::cli {
+
+namespace {
+
+void row(const std::string& name, const std::string& text) {
+    fmt::print("  {:<14} {}\n", name, text);
+}
+
+void printList() {
+    fmt::print("datasets (--dataset; or a CSV file with header x,y):\n");
+    for (const auto& d : builtinDatasets())
+        row(d.name, fmt::format("{} (noise {:g}{})", d.description, d.defaultNoise,
+                                d.isGmm ? "; exact denoiser available" : ""));
+    fmt::print("\nschedules (--schedule):\n");
+    for (const auto& [name, text] : listSchedules()) row(name, text);
+    fmt::print("\ndenoisers (--denoiser):\n");
+    for (const auto& [name, text] : listDenoisers()) row(name, text);
+    fmt::print("\nsamplers (--sampler; default grid in brackets, --spacing overrides):\n");
+    for (const auto& s : samplerRegistry())
+        row(s.name, fmt::format("[{}{}] {}", gridSpacingName(s.defaultGrid),
+                                s.stochastic ? ", stochastic" : "", s.description));
+    fmt::print("\nquantities (--quantity):\n");
+    row("x0", "denoiser output D(x, t) = E[x0 | x_t = x]");
+    row("eps", "noise prediction (x - alpha D) / sigma");
+    row("v", "v-prediction alpha eps - sigma x0 (Salimans & Ho 2022)");
+    row("score", "grad log p_t(x) = (alpha D - x) / sigma^2 (Tweedie)");
+    row("velocity", "probability-flow ODE velocity dx/dt = alpha' x0 + sigma' eps");
+    fmt::print("\nbackends (--backend):\n");
+    for (const auto& b : listBackends())
+        row(b.name, b.available ? b.device : fmt::format("unavailable: {}", b.device));
+}
+
+} // namespace
+
+Command addListCommand(CLI::App& app) {
+    CLI::App* cmd = app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, backends");
+    return {cmd, printList};
+}
+
+} // namespace dfs::cli

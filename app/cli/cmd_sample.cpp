@@ -1,0 +1,141 @@
+// `diffuscope-cli sample`: runs a sampler from the prior (or from given points) to t = 0 and
+// writes the final points, and optionally every frame as a trajectory (step,t,particle,x,y).
+#include "app/cli/command.hpp"
+#include "app/cli/model_options.hpp"
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/errors.hpp"
+#include "core/io/csv.hpp"
+#include "core/samplers/sampler_run.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace dfs::cli {
+
+namespace {
+
+/// Largest trajectory the command writes: (steps + 1) x particles rows.
+constexpr double kMaxTrajectoryRows = 5e8;
+
+struct SampleOptions {
+    ModelOptions model;
+    std::string sampler, spacing, init, out, trajectory, backend = "cpu";
+    int steps = 0, threads = 0;
+    std::optional<long> n;
+    std::uint64_t seed = 0;
+    double rho = 7.0;
+    SamplerOptions opts;
+};
+
+void appendFrame(CsvWriter& w, const Frame& f) {
+    std::vector<double> row(std::size_t(3 + f.x.cols()));
+    row[0] = f.i;
+    row[1] = f.t;
+    for (Index p = 0; p < f.x.rows(); ++p) {
+        row[2] = double(p);
+        for (Index c = 0; c < f.x.cols(); ++c) row[std::size_t(3 + c)] = f.x(p, c);
+        w.row(row);
+    }
+}
+
+void runSample(const SampleOptions& o) {
+    const SamplerInfo& info = findSampler(o.sampler);
+    if (o.steps < 1 || o.steps > 100000)
+        throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", o.steps));
+    if (o.n.has_value() == !o.init.empty()) throw UsageError("give exactly one of --n and --init");
+    if (o.n && (*o.n < 1 || *o.n > long(kMaxDatasetPoints)))
+        throw UsageError(
+            fmt::format("--n must be in [1, {}] (got {})", long(kMaxDatasetPoints), *o.n));
+    requireFinite("--rho", o.rho);
+    if (o.rho <= 0) throw UsageError(fmt::format("--rho must be > 0 (got {})", o.rho));
+    validateOptions(o.opts);
+    Model m = buildModel(o.model);
+
+    SamplerRunConfig config;
+    config.sampler = &info;
+    const GridSpacing spacing = o.spacing.empty() ? info.defaultGrid : parseGridSpacing(o.spacing);
+    config.grid = makeTimeGrid(*m.schedule, spacing, o.steps, o.rho);
+    config.options = o.opts;
+    config.seed = o.seed;
+    Matrix x0 = o.init.empty() ? SamplerRun::priorSample(*m.schedule, config.grid.front(), *o.n,
+                                                         m.denoiser->dim(), o.seed)
+                               : readPoints(o.init);
+    if (x0.cols() != m.denoiser->dim())
+        throw DataError(fmt::format("{}: points have {} dimensions, the dataset {}", o.init,
+                                    x0.cols(), m.denoiser->dim()));
+    const Index particles = x0.rows();
+    if (!o.trajectory.empty() && double(particles) * (o.steps + 1) > kMaxTrajectoryRows)
+        throw UsageError(fmt::format("--trajectory would hold {} x {} rows, over the limit of {:g}; "
+                                     "use fewer particles or steps",
+                                     particles, o.steps + 1, kMaxTrajectoryRows));
+
+    auto backend = makeBackend(o.backend, o.threads);
+    std::optional<CsvWriter> traj;
+    if (!o.trajectory.empty()) {
+        std::vector<std::string> header = {"step", "t", "particle"};
+        for (const auto& c : pointColumns(m.denoiser->dim())) header.push_back(c);
+        traj.emplace(o.trajectory, header);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    SamplerRun run(*m.schedule, *m.denoiser, *backend, config, std::move(x0));
+    if (traj) appendFrame(*traj, run.current());
+    while (!run.done()) {
+        const Frame& f = run.step();
+        if (traj) appendFrame(*traj, f);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    writeCsv(o.out, pointColumns(m.denoiser->dim()), run.current().x);
+    if (traj) traj->commit();
+    fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}; "
+               "wrote {}{}{}\n",
+               info.name, particles, o.steps, gridSpacingName(spacing), config.grid.front(),
+               run.current().nfe, seconds, backend->device(), o.out,
+               traj ? " and " : "", o.trajectory);
+}
+
+} // namespace
+
+Command addSampleCommand(CLI::App& app) {
+    auto o = std::make_shared<SampleOptions>();
+    CLI::App* cmd = app.add_subcommand("sample", "run a sampler from noise to data; write x,y");
+    addModelOptions(*cmd, o->model);
+    cmd->add_option("--sampler", o->sampler, "sampler (see 'list')")->required();
+    cmd->add_option("--steps", o->steps, "number of steps K")->required();
+    cmd->add_option("--spacing", o->spacing,
+                    "time grid: uniform, logsnr or karras (default: the sampler's own)");
+    cmd->add_option("--rho", o->rho, "Karras grid exponent rho")->capture_default_str();
+    auto* n = cmd->add_option("--n", o->n, "number of particles drawn from the prior");
+    cmd->add_option("--init", o->init, "CSV of starting points (x,y) at the grid's first time")
+        ->excludes(n);
+    cmd->add_option("--seed", o->seed, "random seed (prior and sampler noise)")
+        ->capture_default_str();
+    cmd->add_option("--eta", o->opts.eta, "DDIM eta")->capture_default_str();
+    cmd->add_option("--churn", o->opts.churn, "EDM S_churn")->capture_default_str();
+    cmd->add_option("--churn-tmin", o->opts.churnTMin, "EDM S_tmin")->capture_default_str();
+    cmd->add_option("--churn-tmax", o->opts.churnTMax, "EDM S_tmax")->capture_default_str();
+    cmd->add_option("--churn-noise", o->opts.churnNoise, "EDM S_noise")->capture_default_str();
+    cmd->add_option("--snr", o->opts.snr, "Langevin corrector signal-to-noise ratio")
+        ->capture_default_str();
+    cmd->add_option("--corrector-steps", o->opts.correctorSteps, "corrector steps per level (pc)")
+        ->capture_default_str();
+    cmd->add_option("--langevin-steps", o->opts.langevinSteps, "steps per level (langevin)")
+        ->capture_default_str();
+    cmd->add_option("--langevin-step", o->opts.langevinStep,
+                    "annealed Langevin step in units of sigma^2")
+        ->capture_default_str();
+    cmd->add_option("--backend", o->backend, "compute backend (see 'list')")
+        ->capture_default_str();
+    cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
+        ->capture_default_str();
+    cmd->add_option("--out", o->out, "output CSV of the final points")->required();
+    cmd->add_option("--trajectory", o->trajectory, "also write every frame: step,t,particle,x,y");
+    return {cmd, [o] { runSample(*o); }};
+}
+
+} // namespace dfs::cli

@@ -1,0 +1,99 @@
+// Shared model options and their validation.
+#include "app/cli/model_options.hpp"
+
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/errors.hpp"
+#include "core/io/csv.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace dfs::cli {
+
+void addModelOptions(CLI::App& cmd, ModelOptions& opts) {
+    cmd.add_option("--dataset", opts.dataset,
+                   "built-in dataset (see 'list') or a CSV file of points with header x,y")
+        ->required();
+    cmd.add_option("--data-n", opts.dataN, "number of dataset points (built-in datasets)")
+        ->capture_default_str();
+    cmd.add_option("--noise", opts.dataNoise, "dataset noise scale (default: the dataset's own)");
+    cmd.add_option("--data-seed", opts.dataSeed, "dataset seed")->capture_default_str();
+    cmd.add_option("--denoiser", opts.denoiser,
+                   "exact (closed form, Gaussian-mixture datasets) or ideal (finite training set)")
+        ->required();
+    cmd.add_option("--schedule", opts.schedule, "noise schedule (see 'list')")
+        ->capture_default_str();
+}
+
+void requireFinite(const char* flag, double value) {
+    if (!std::isfinite(value))
+        throw UsageError(fmt::format("{} must be a finite number (got {})", flag, value));
+}
+
+Model buildModel(const ModelOptions& opts) {
+    if (opts.dataN < 1 || opts.dataN > long(kMaxDatasetPoints))
+        throw UsageError(fmt::format("--data-n must be in [1, {}] (got {})",
+                                     long(kMaxDatasetPoints), opts.dataN));
+    requireFinite("--noise", opts.dataNoise);
+    Model m;
+    m.schedule = makeSchedule(opts.schedule);
+    DatasetOptions d;
+    d.n = opts.dataN;
+    d.noise = opts.dataNoise;
+    d.seed = opts.dataSeed;
+    m.data = loadDataset(opts.dataset, d);
+    m.denoiser = makeDenoiser(opts.denoiser, m.data);
+    return m;
+}
+
+double resolveTime(const Schedule& schedule, std::optional<double> t, std::optional<double> sigma) {
+    if (t.has_value() == sigma.has_value())
+        throw UsageError("give exactly one of --t and --sigma");
+    if (t) {
+        requireFinite("--t", *t);
+        if (*t < 0 || *t > 1) throw UsageError(fmt::format("--t must be in [0, 1] (got {})", *t));
+        return *t;
+    }
+    requireFinite("--sigma", *sigma);
+    if (*sigma == 0) return 0.0;
+    const NoiseLevel top = schedule.at(1.0);
+    const double maxSigma = top.alpha > 0 ? top.sigmaTilde() : INFINITY;
+    if (*sigma < 0 || *sigma > maxSigma)
+        throw UsageError(fmt::format("--sigma must be in [0, {:g}] for schedule {} (got {})",
+                                     maxSigma, schedule.name(), *sigma));
+    const double time = schedule.tFromLogSnr(-2.0 * std::log(*sigma));
+    const double got = schedule.at(time).sigmaTilde();
+    if (!(std::abs(got - *sigma) <= 1e-6 * *sigma))
+        throw UsageError(fmt::format("--sigma {} is below the smallest noise level schedule {} "
+                                     "resolves (reached {:g})",
+                                     *sigma, schedule.name(), got));
+    return time;
+}
+
+std::vector<std::string> pointColumns(int dim) {
+    if (dim == 2) return {"x", "y"};
+    std::vector<std::string> names;
+    for (int i = 0; i < dim; ++i) names.push_back(fmt::format("p{}", i));
+    return names;
+}
+
+Matrix readPoints(const std::string& path) {
+    const CsvTable table = readCsv(path);
+    if (table.values.rows() == 0) throw DataError(fmt::format("{}: no points after the header", path));
+    const int ix = table.column("x"), iy = table.column("y");
+    if (ix >= 0 && iy >= 0 && table.header.size() == 2) {
+        Matrix p(table.values.rows(), 2);
+        p.col(0) = table.values.col(ix);
+        p.col(1) = table.values.col(iy);
+        return p;
+    }
+    if (table.header != pointColumns(int(table.header.size())))
+        throw DataError(fmt::format("{}: expected the columns x,y (got {})", path,
+                                    fmt::join(table.header, ",")));
+    return table.values;
+}
+
+} // namespace dfs::cli
