@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Diffuscope set-up for a fresh Debian 12 machine: installs the Debian packages that are missing,
+# builds in build/ (Release, Ninja, ccache), then either starts the program on its default scene
+# or runs the whole test suite.
+#
+#   bash packaging/setup.sh run    build, then start the default scene (the CLI demo for now)
+#   bash packaging/setup.sh test   build, run every test (ctest), then the core tests again
+#                                  under AddressSanitizer + UndefinedBehaviorSanitizer
+set -euo pipefail
+
+mode=${1:-run}
+case "$mode" in
+run | test) ;;
+*)
+    echo "usage: bash packaging/setup.sh [run|test]" >&2
+    exit 2
+    ;;
+esac
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Everything comes from Debian's archive; see DESIGN.md.
+packages=(cmake g++ ninja-build ccache pkg-config libeigen3-dev catch2 libcli11-dev
+    nlohmann-json3-dev libfmt-dev)
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if ((${#missing[@]})); then
+    echo "== installing ${missing[*]}"
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+fi
+
+echo "== building in $root/build"
+cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$root/build" -j "$jobs"
+
+if [ "$mode" = run ]; then
+    exec "$root/build/app/cli/diffuscope-cli" demo
+fi
+
+echo "== running the test suite"
+(cd "$root/build" && ctest --output-on-failure -j "$jobs")
+
+echo "== core tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DDIFFUSCOPE_SANITIZE=ON -DDIFFUSCOPE_BUILD_CLI=OFF >/dev/null
+cmake --build "$root/build-asan" -j "$jobs" --target core_tests
+(cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L core --output-on-failure -j "$jobs")
+echo "== all tests passed"
