@@ -27,9 +27,8 @@ std::vector<std::string> asciiScatter(const Matrix& points, double extent, int w
         for (int col = 0; col < width; ++col) {
             const int c = counts[std::size_t(row) * width + col];
             // Square-root shading so that sparse regions stay visible beside dense modes.
-            const int level = c == 0 ? 0
-                                     : 1 + int(std::sqrt(double(c) / peak) *
-                                               double(shades.size() - 2) + 0.5);
+            const int level =
+                c == 0 ? 0 : 1 + int(std::sqrt(double(c) / peak) * double(shades.size() - 2) + 0.5);
             line += shades[std::size_t(std::min<int>(level, int(shades.size()) - 1))];
         }
         lines.push_back(line + "|");

@@ -69,7 +69,8 @@ void benchSample(const BenchOptions& o, Backend& backend) {
     long nfe = 0;
     const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
         SamplerRun run(*schedule, *model, backend, config, x0);
-        while (!run.done()) run.step();
+        while (!run.done())
+            run.step();
         nfe = run.current().nfe;
     });
     fmt::print("bench sample: heun 50 steps, exact gmm8, 100000 particles | backend={} "
@@ -81,11 +82,11 @@ void runBench(const BenchOptions& o) {
     if (o.repeat < 1 || o.repeat > 1000)
         throw UsageError(fmt::format("--repeat must be in [1, 1000] (got {})", o.repeat));
     if (o.workload == "train" || o.workload == "render")
-        throw UsageError(fmt::format("--workload {} is not available yet in this version",
-                                     o.workload));
+        throw UsageError(
+            fmt::format("--workload {} is not available yet in this version", o.workload));
     if (o.workload != "field" && o.workload != "sample")
-        throw UsageError(fmt::format("unknown --workload '{}' (choose from field, sample)",
-                                     o.workload));
+        throw UsageError(
+            fmt::format("unknown --workload '{}' (choose from field, sample)", o.workload));
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 
 namespace dfs::cli {
 
@@ -17,7 +18,7 @@ namespace {
 struct DataOptions {
     std::string dataset, out;
     long n = 2000;
-    double noise = -1;
+    std::optional<double> noise;
     std::uint64_t seed = 0;
 };
 
@@ -25,15 +26,15 @@ void runData(const DataOptions& o) {
     if (o.n < 1 || o.n > long(kMaxDatasetPoints))
         throw UsageError(
             fmt::format("--n must be in [1, {}] (got {})", long(kMaxDatasetPoints), o.n));
-    requireFinite("--noise", o.noise);
-    const PointSet data = loadDataset(o.dataset, {o.n, o.noise, o.seed});
+    const PointSet data = loadDataset(o.dataset, {o.n, datasetNoise(o.noise), o.seed});
     std::vector<std::string> header = pointColumns(data.dim());
     const bool labelled = !data.labels.empty();
     if (labelled) header.push_back("label");
     CsvWriter out(o.out, header);
     std::vector<double> values(header.size());
     for (Index r = 0; r < data.size(); ++r) {
-        for (int c = 0; c < data.dim(); ++c) values[std::size_t(c)] = data.points(r, c);
+        for (int c = 0; c < data.dim(); ++c)
+            values[std::size_t(c)] = data.points(r, c);
         if (labelled) values.back() = data.labels[std::size_t(r)];
         out.row(values);
     }
@@ -50,7 +51,7 @@ Command addDataCommand(CLI::App& app) {
         ->required();
     cmd->add_option("--n", o->n, "number of points")->capture_default_str();
     cmd->add_option("--noise", o->noise, "noise scale (default: the dataset's own)");
-    cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+    addSeedOption(*cmd, "--seed", o->seed, "random seed");
     cmd->add_option("--out", o->out, "output CSV file")->required();
     return {cmd, [o] { runData(*o); }};
 }

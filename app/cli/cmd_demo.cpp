@@ -38,8 +38,9 @@ void runDemo(DemoOptions o) {
     if (o.extent <= 0) throw UsageError("--extent must be > 0");
     if (o.model.denoiser.empty()) {
         const auto& sets = builtinDatasets();
-        const auto it = std::find_if(sets.begin(), sets.end(),
-                                     [&](const DatasetInfo& d) { return d.name == o.model.dataset; });
+        const auto it = std::find_if(sets.begin(), sets.end(), [&](const DatasetInfo& d) {
+            return d.name == o.model.dataset;
+        });
         o.model.denoiser = it != sets.end() && it->isGmm ? "exact" : "ideal";
     }
     Model m = buildModel(o.model);
@@ -52,14 +53,15 @@ void runDemo(DemoOptions o) {
     const auto start = std::chrono::steady_clock::now();
     SamplerRun run(*m.schedule, *m.denoiser, *backend, config,
                    SamplerRun::priorSample(*m.schedule, config.grid.front(), o.n, 2, o.seed));
-    while (!run.done()) run.step();
+    while (!run.done())
+        run.step();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     // Compare with fresh draws of the same dataset (another seed), and give the value two data
     // samples of this size reach, so the number can be read without knowing the metric.
-    DatasetOptions fresh{o.n, o.model.dataNoise, o.model.dataSeed + 1000};
-    DatasetOptions fresh2{o.n, o.model.dataNoise, o.model.dataSeed + 2000};
+    DatasetOptions fresh{o.n, datasetNoise(o.model.dataNoise), o.model.dataSeed + 1000};
+    DatasetOptions fresh2{o.n, datasetNoise(o.model.dataNoise), o.model.dataSeed + 2000};
     const bool builtin = m.data.name == o.model.dataset;
     const Matrix ref = builtin ? loadDataset(o.model.dataset, fresh).points : m.data.points;
     const double ed = energyDistance(run.current().x, ref);
@@ -70,13 +72,15 @@ void runDemo(DemoOptions o) {
                                     fmt::format("{} samples, {} steps", info.name, o.steps));
     fmt::print("Diffuscope demo: {} denoiser, {} schedule, {} sampler\n\n", m.denoiser->name(),
                m.schedule->name(), info.name);
-    for (std::size_t i = 0; i < left.size(); ++i) fmt::print("{}   {}\n", left[i], right[i]);
+    for (std::size_t i = 0; i < left.size(); ++i)
+        fmt::print("{}   {}\n", left[i], right[i]);
     fmt::print("\n{} particles, {} NFE, {:.2f} s on {}\n", o.n, run.current().nfe, seconds,
                backend->device());
     if (builtin) {
         const double base = energyDistance(ref, loadDataset(o.model.dataset, fresh2).points);
-        fmt::print("energy distance to fresh data: {:.5f} (two data samples of this size: {:.5f})\n",
-                   ed, base);
+        fmt::print(
+            "energy distance to fresh data: {:.5f} (two data samples of this size: {:.5f})\n", ed,
+            base);
     } else {
         fmt::print("energy distance to the data: {:.5f}\n", ed);
     }
@@ -90,13 +94,14 @@ Command addDemoCommand(CLI::App& app) {
     auto o = std::make_shared<DemoOptions>();
     o->model.dataset = "gmm8";
     CLI::App* cmd = app.add_subcommand("demo", "sample a dataset and draw it in the terminal");
-    cmd->add_option("--dataset", o->model.dataset, "built-in dataset or CSV")->capture_default_str();
+    cmd->add_option("--dataset", o->model.dataset, "built-in dataset or CSV")
+        ->capture_default_str();
     cmd->add_option("--denoiser", o->model.denoiser, "exact or ideal (default: exact for GMMs)");
     cmd->add_option("--schedule", o->model.schedule, "noise schedule")->capture_default_str();
     cmd->add_option("--sampler", o->sampler, "sampler")->capture_default_str();
     cmd->add_option("--steps", o->steps, "steps")->capture_default_str();
     cmd->add_option("--n", o->n, "particles")->capture_default_str();
-    cmd->add_option("--seed", o->seed, "seed")->capture_default_str();
+    addSeedOption(*cmd, "--seed", o->seed, "seed");
     cmd->add_option("--extent", o->extent, "half-width of the plots")->capture_default_str();
     return {cmd, [o] { runDemo(*o); }};
 }

@@ -44,7 +44,8 @@ void runField(const FieldOptions& o) {
     const Matrix f = evaluateField(*backend, *m.denoiser, level, quantity, x);
 
     std::vector<std::string> header = pointColumns(int(x.cols()));
-    for (const auto& c : pointColumns(int(x.cols()))) header.push_back("f" + c);
+    for (const auto& c : pointColumns(int(x.cols())))
+        header.push_back("f" + c);
     CsvWriter out(o.out, header);
     std::vector<double> row(header.size());
     for (Index r = 0; r < x.rows(); ++r) {
@@ -56,9 +57,9 @@ void runField(const FieldOptions& o) {
     }
     out.commit();
     fmt::print("wrote the {} field of {} ({}, {}) at t = {:.6g} (sigma = {:.6g}, alpha = {:.6g}) "
-               "on {} points to {}\n",
+               "on {} point{} to {}\n",
                predictionName(quantity), m.data.name, m.denoiser->name(), m.schedule->name(), t,
-               level.sigma, level.alpha, x.rows(), o.out);
+               level.sigma, level.alpha, x.rows(), x.rows() == 1 ? "" : "s", o.out);
 }
 
 } // namespace
@@ -77,8 +78,7 @@ Command addFieldCommand(CLI::App& app) {
     cmd->add_option("--extent", o->extent, "L: half-width of the grid")->capture_default_str();
     cmd->add_option("--points", o->points, "CSV of query points (x,y) instead of --grid")
         ->excludes(grid);
-    cmd->add_option("--backend", o->backend, "compute backend (see 'list')")
-        ->capture_default_str();
+    cmd->add_option("--backend", o->backend, "compute backend (see 'list')")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
     cmd->add_option("--out", o->out, "output CSV file")->required();

@@ -23,9 +23,11 @@ void printList() {
         row(d.name, fmt::format("{} (noise {:g}{})", d.description, d.defaultNoise,
                                 d.isGmm ? "; exact denoiser available" : ""));
     fmt::print("\nschedules (--schedule):\n");
-    for (const auto& [name, text] : listSchedules()) row(name, text);
+    for (const auto& [name, text] : listSchedules())
+        row(name, text);
     fmt::print("\ndenoisers (--denoiser):\n");
-    for (const auto& [name, text] : listDenoisers()) row(name, text);
+    for (const auto& [name, text] : listDenoisers())
+        row(name, text);
     fmt::print("\nsamplers (--sampler; default grid in brackets, --spacing overrides):\n");
     for (const auto& s : samplerRegistry())
         row(s.name, fmt::format("[{}{}] {}", gridSpacingName(s.defaultGrid),
@@ -44,7 +46,8 @@ void printList() {
 } // namespace
 
 Command addListCommand(CLI::App& app) {
-    CLI::App* cmd = app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, backends");
+    CLI::App* cmd =
+        app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, backends");
     return {cmd, printList};
 }
 

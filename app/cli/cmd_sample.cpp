@@ -38,7 +38,8 @@ void appendFrame(CsvWriter& w, const Frame& f) {
     row[1] = f.t;
     for (Index p = 0; p < f.x.rows(); ++p) {
         row[2] = double(p);
-        for (Index c = 0; c < f.x.cols(); ++c) row[std::size_t(3 + c)] = f.x(p, c);
+        for (Index c = 0; c < f.x.cols(); ++c)
+            row[std::size_t(3 + c)] = f.x(p, c);
         w.row(row);
     }
 }
@@ -70,15 +71,17 @@ void runSample(const SampleOptions& o) {
                                     x0.cols(), m.denoiser->dim()));
     const Index particles = x0.rows();
     if (!o.trajectory.empty() && double(particles) * (o.steps + 1) > kMaxTrajectoryRows)
-        throw UsageError(fmt::format("--trajectory would hold {} x {} rows, over the limit of {:g}; "
-                                     "use fewer particles or steps",
-                                     particles, o.steps + 1, kMaxTrajectoryRows));
+        throw UsageError(
+            fmt::format("--trajectory would hold {} x {} rows, over the limit of {:g}; "
+                        "use fewer particles or steps",
+                        particles, o.steps + 1, kMaxTrajectoryRows));
 
     auto backend = makeBackend(o.backend, o.threads);
     std::optional<CsvWriter> traj;
     if (!o.trajectory.empty()) {
         std::vector<std::string> header = {"step", "t", "particle"};
-        for (const auto& c : pointColumns(m.denoiser->dim())) header.push_back(c);
+        for (const auto& c : pointColumns(m.denoiser->dim()))
+            header.push_back(c);
         traj.emplace(o.trajectory, header);
     }
     const auto start = std::chrono::steady_clock::now();
@@ -95,8 +98,8 @@ void runSample(const SampleOptions& o) {
     fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}; "
                "wrote {}{}{}\n",
                info.name, particles, o.steps, gridSpacingName(spacing), config.grid.front(),
-               run.current().nfe, seconds, backend->device(), o.out,
-               traj ? " and " : "", o.trajectory);
+               run.current().nfe, seconds, backend->device(), o.out, traj ? " and " : "",
+               o.trajectory);
 }
 
 } // namespace
@@ -113,8 +116,7 @@ Command addSampleCommand(CLI::App& app) {
     auto* n = cmd->add_option("--n", o->n, "number of particles drawn from the prior");
     cmd->add_option("--init", o->init, "CSV of starting points (x,y) at the grid's first time")
         ->excludes(n);
-    cmd->add_option("--seed", o->seed, "random seed (prior and sampler noise)")
-        ->capture_default_str();
+    addSeedOption(*cmd, "--seed", o->seed, "random seed (prior and sampler noise)");
     cmd->add_option("--eta", o->opts.eta, "DDIM eta")->capture_default_str();
     cmd->add_option("--churn", o->opts.churn, "EDM S_churn")->capture_default_str();
     cmd->add_option("--churn-tmin", o->opts.churnTMin, "EDM S_tmin")->capture_default_str();
@@ -129,8 +131,7 @@ Command addSampleCommand(CLI::App& app) {
     cmd->add_option("--langevin-step", o->opts.langevinStep,
                     "annealed Langevin step in units of sigma^2")
         ->capture_default_str();
-    cmd->add_option("--backend", o->backend, "compute backend (see 'list')")
-        ->capture_default_str();
+    cmd->add_option("--backend", o->backend, "compute backend (see 'list')")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
     cmd->add_option("--out", o->out, "output CSV of the final points")->required();

@@ -7,11 +7,26 @@
 #include "core/io/csv.hpp"
 
 #include <CLI/App.hpp>
+#include <CLI/Validators.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
 
 namespace dfs::cli {
+
+void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
+                   const std::string& help) {
+    const CLI::Validator wholeNumber(
+        [](std::string& v) -> std::string {
+            const bool digits =
+                !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+            // Equal-length decimal strings compare like their numbers.
+            const bool fits = v.size() < 20 || (v.size() == 20 && v <= "18446744073709551615");
+            return digits && fits ? "" : "must be a whole number in [0, 2^64 - 1] (got " + v + ")";
+        },
+        "SEED");
+    cmd.add_option(flag, seed, help)->check(wholeNumber)->capture_default_str();
+}
 
 void addModelOptions(CLI::App& cmd, ModelOptions& opts) {
     cmd.add_option("--dataset", opts.dataset,
@@ -20,7 +35,7 @@ void addModelOptions(CLI::App& cmd, ModelOptions& opts) {
     cmd.add_option("--data-n", opts.dataN, "number of dataset points (built-in datasets)")
         ->capture_default_str();
     cmd.add_option("--noise", opts.dataNoise, "dataset noise scale (default: the dataset's own)");
-    cmd.add_option("--data-seed", opts.dataSeed, "dataset seed")->capture_default_str();
+    addSeedOption(cmd, "--data-seed", opts.dataSeed, "dataset seed");
     cmd.add_option("--denoiser", opts.denoiser,
                    "exact (closed form, Gaussian-mixture datasets) or ideal (finite training set)")
         ->required();
@@ -33,16 +48,22 @@ void requireFinite(const char* flag, double value) {
         throw UsageError(fmt::format("{} must be a finite number (got {})", flag, value));
 }
 
+double datasetNoise(std::optional<double> flag) {
+    if (!flag) return -1.0;
+    requireFinite("--noise", *flag);
+    if (*flag < 0) throw UsageError(fmt::format("--noise must be >= 0 (got {})", *flag));
+    return *flag;
+}
+
 Model buildModel(const ModelOptions& opts) {
     if (opts.dataN < 1 || opts.dataN > long(kMaxDatasetPoints))
         throw UsageError(fmt::format("--data-n must be in [1, {}] (got {})",
                                      long(kMaxDatasetPoints), opts.dataN));
-    requireFinite("--noise", opts.dataNoise);
     Model m;
     m.schedule = makeSchedule(opts.schedule);
     DatasetOptions d;
     d.n = opts.dataN;
-    d.noise = opts.dataNoise;
+    d.noise = datasetNoise(opts.dataNoise);
     d.seed = opts.dataSeed;
     m.data = loadDataset(opts.dataset, d);
     m.denoiser = makeDenoiser(opts.denoiser, m.data);
@@ -50,8 +71,7 @@ Model buildModel(const ModelOptions& opts) {
 }
 
 double resolveTime(const Schedule& schedule, std::optional<double> t, std::optional<double> sigma) {
-    if (t.has_value() == sigma.has_value())
-        throw UsageError("give exactly one of --t and --sigma");
+    if (t.has_value() == sigma.has_value()) throw UsageError("give exactly one of --t and --sigma");
     if (t) {
         requireFinite("--t", *t);
         if (*t < 0 || *t > 1) throw UsageError(fmt::format("--t must be in [0, 1] (got {})", *t));
@@ -76,13 +96,15 @@ double resolveTime(const Schedule& schedule, std::optional<double> t, std::optio
 std::vector<std::string> pointColumns(int dim) {
     if (dim == 2) return {"x", "y"};
     std::vector<std::string> names;
-    for (int i = 0; i < dim; ++i) names.push_back(fmt::format("p{}", i));
+    for (int i = 0; i < dim; ++i)
+        names.push_back(fmt::format("p{}", i));
     return names;
 }
 
 Matrix readPoints(const std::string& path) {
     const CsvTable table = readCsv(path);
-    if (table.values.rows() == 0) throw DataError(fmt::format("{}: no points after the header", path));
+    if (table.values.rows() == 0)
+        throw DataError(fmt::format("{}: no points after the header", path));
     const int ix = table.column("x"), iy = table.column("y");
     if (ix >= 0 && iy >= 0 && table.header.size() == 2) {
         Matrix p(table.values.rows(), 2);

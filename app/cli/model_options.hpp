@@ -20,11 +20,15 @@ namespace dfs::cli {
 struct ModelOptions {
     std::string dataset;
     long dataN = 2000;
-    double dataNoise = -1;
+    std::optional<double> dataNoise; ///< unset: the dataset's own noise
     std::uint64_t dataSeed = 0;
     std::string denoiser;
     std::string schedule = "vp-linear";
 };
+
+/// Adds a seed option that accepts whole numbers 0 .. 2^64 - 1 only.
+void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
+                   const std::string& help);
 
 /// Adds --dataset, --data-n, --noise, --data-seed, --denoiser and --schedule.
 void addModelOptions(CLI::App& cmd, ModelOptions& opts);
@@ -45,6 +49,10 @@ double resolveTime(const Schedule& schedule, std::optional<double> t, std::optio
 
 /// Throws UsageError "flag must be finite" for NaN or infinite values given on the command line.
 void requireFinite(const char* flag, double value);
+
+/// The dataset noise for a --noise flag: unset gives the dataset's default (-1); a negative or
+/// non-finite value is a UsageError.
+double datasetNoise(std::optional<double> flag);
 
 /// CSV column names for points of a dimension: x,y in 2D, else p0..p{D-1}.
 std::vector<std::string> pointColumns(int dim);

@@ -8,7 +8,7 @@
 namespace dfs::test {
 
 struct CliResult {
-    int exitCode = -1;     ///< the exit status, or -1 if the process did not exit normally
+    int exitCode = -1; ///< the exit status, or -1 if the process did not exit normally
     bool signalled = false;
     std::string out, err;
     /// stderr without its trailing newline, and whether it is a single line.

@@ -27,16 +27,18 @@ void checkOk(const CliResult& r) {
 TEST_CASE("cli list names every dataset, schedule, sampler and denoiser", "[cli]") {
     const CliResult r = runCli({"list"});
     checkOk(r);
-    for (const auto& d : builtinDatasets()) CHECK(r.out.find(d.name) != std::string::npos);
-    for (const auto& s : samplerRegistry()) CHECK(r.out.find(s.name) != std::string::npos);
+    for (const auto& d : builtinDatasets())
+        CHECK(r.out.find(d.name) != std::string::npos);
+    for (const auto& s : samplerRegistry())
+        CHECK(r.out.find(s.name) != std::string::npos);
     for (const char* name : {"vp-linear", "cosine", "ve", "edm", "rf", "exact", "ideal", "cpu"})
         CHECK(r.out.find(name) != std::string::npos);
 }
 
 TEST_CASE("cli data writes the dataset with its labels", "[cli]") {
     Scratch s("cmd_data");
-    checkOk(runCli({"data", "--dataset", "gmm8", "--n", "300", "--seed", "7", "--out",
-                    s.path("g.csv")}));
+    checkOk(runCli(
+        {"data", "--dataset", "gmm8", "--n", "300", "--seed", "7", "--out", s.path("g.csv")}));
     const CsvTable t = readCsv(s.path("g.csv"));
     CHECK(t.header == std::vector<std::string>{"x", "y", "label"});
     REQUIRE(t.values.rows() == 300);
@@ -63,8 +65,8 @@ TEST_CASE("cli field matches the core on a grid and on points", "[cli]") {
     REQUIRE(schedule->sigma(tt) == Approx(0.7).epsilon(1e-9));
     const PointSet data = makeDataset("gmm8", {});
     auto backend = makeBackend("cpu", 1);
-    const Matrix expected = evaluateField(*backend, *makeDenoiser("exact", data),
-                                          schedule->at(tt), Prediction::Score, grid);
+    const Matrix expected = evaluateField(*backend, *makeDenoiser("exact", data), schedule->at(tt),
+                                          Prediction::Score, grid);
     CHECK((t.values.rightCols(2) - expected).cwiseAbs().maxCoeff() < 1e-9);
 
     writeText(s.path("q.csv"), "x,y\n0,0\n1.5,0\n");
@@ -79,8 +81,8 @@ TEST_CASE("cli field matches the core on a grid and on points", "[cli]") {
 TEST_CASE("cli sample writes samples and a consistent trajectory", "[cli]") {
     Scratch s("cmd_sample");
     const std::vector<std::string> args = {
-        "sample", "--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun", "--steps", "12",
-        "--n", "50", "--seed", "3"};
+        "sample",  "--dataset", "gmm8", "--denoiser", "exact",  "--sampler", "heun",
+        "--steps", "12",        "--n",  "50",         "--seed", "3"};
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> a = args;
         a.insert(a.end(), extra.begin(), extra.end());
@@ -96,7 +98,7 @@ TEST_CASE("cli sample writes samples and a consistent trajectory", "[cli]") {
     // The Karras grid starts where sigma/alpha = 80 (EDM's sigma_max), t ~ 0.93 on vp-linear.
     const auto vp = makeSchedule("vp-linear");
     CHECK(vp->at(traj.values(0, 1)).sigmaTilde() == Approx(80).epsilon(1e-6));
-    CHECK(traj.values(13 * 50 - 1, 1) == 0.0);    // ends at t = 0 exactly
+    CHECK(traj.values(13 * 50 - 1, 1) == 0.0); // ends at t = 0 exactly
     CHECK(traj.values.bottomRows(50).rightCols(2) == out.values);
     for (Index r = 50; r < traj.values.rows(); ++r)
         CHECK(traj.values(r, 1) <= traj.values(r - 50, 1));

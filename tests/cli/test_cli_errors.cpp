@@ -25,7 +25,8 @@ void checkDataError(const CliResult& r, const std::vector<std::string>& parts) {
     CHECK_FALSE(r.signalled);
     CHECK(r.exitCode == 1);
     CHECK(r.oneLineError());
-    for (const auto& p : parts) CHECK(contains(r.err, p));
+    for (const auto& p : parts)
+        CHECK(contains(r.err, p));
 }
 
 void checkUsageError(const std::vector<std::string>& args, const std::string& part) {
@@ -68,16 +69,17 @@ TEST_CASE("cli: an enormous CSV is refused by size", "[cli]") {
     writeText(s.path("big.csv"), "x,y\n");
     std::filesystem::resize_file(s.path("big.csv"), std::uintmax_t(3) << 30); // sparse
     checkDataError(sampleFrom(s, s.path("big.csv")), {"big.csv", "limit"});
-    const CliResult asData = runCli({"data", "--dataset", s.path("big.csv"), "--out", s.path("o.csv")});
+    const CliResult asData =
+        runCli({"data", "--dataset", s.path("big.csv"), "--out", s.path("o.csv")});
     checkDataError(asData, {"big.csv", "limit"});
 }
 
 TEST_CASE("cli: a malformed training set is refused", "[cli]") {
     Scratch s("errors_train");
     writeText(s.path("train.csv"), "x,y\n0,0\n1,zz\n");
-    const CliResult r = runCli({"field", "--dataset", s.path("train.csv"), "--denoiser", "ideal",
-                                "--t", "0.5", "--quantity", "score", "--grid", "8", "--out",
-                                s.path("f.csv")});
+    const CliResult r =
+        runCli({"field", "--dataset", s.path("train.csv"), "--denoiser", "ideal", "--t", "0.5",
+                "--quantity", "score", "--grid", "8", "--out", s.path("f.csv")});
     checkDataError(r, {"train.csv", ":3:"});
 }
 
@@ -93,9 +95,10 @@ TEST_CASE("cli: unknown names and bad settings are usage errors", "[cli]") {
     checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "nosuch",
                             "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
                     "unknown sampler 'nosuch'");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--schedule", "nosuch",
-                            "--sampler", "heun", "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "unknown schedule 'nosuch'");
+    checkUsageError(
+        sample({"--dataset", "gmm8", "--denoiser", "exact", "--schedule", "nosuch", "--sampler",
+                "heun", "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
+        "unknown schedule 'nosuch'");
     checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "nosuch", "--sampler", "heun",
                             "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
                     "nosuch");
@@ -111,25 +114,35 @@ TEST_CASE("cli: unknown names and bad settings are usage errors", "[cli]") {
     checkUsageError(sample({"--dataset", "moons", "--denoiser", "exact", "--sampler", "heun",
                             "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
                     "exact");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "ddim",
-                            "--eta", "nan", "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "--eta");
+    checkUsageError(
+        sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "ddim", "--eta", "nan",
+                "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
+        "--eta");
     checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
                             "--steps", "5", "--n", "0", "--out", "/tmp/diffuscope-never.csv"}),
                     "--n");
     checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
                             "--steps", "5", "--out", "/tmp/diffuscope-never.csv"}),
                     "--n");
-    checkUsageError({"data", "--dataset", "moons", "--n", "-1", "--out", "/tmp/diffuscope-never.csv"}, "--n");
+    checkUsageError(
+        {"data", "--dataset", "moons", "--n", "-1", "--out", "/tmp/diffuscope-never.csv"}, "--n");
     checkUsageError({"frobnicate"}, "frobnicate");
+    checkUsageError(
+        {"data", "--dataset", "moons", "--noise", "-5", "--out", "/tmp/diffuscope-never.csv"},
+        "--noise");
+    checkUsageError(
+        {"data", "--dataset", "moons", "--seed", "-1", "--out", "/tmp/diffuscope-never.csv"},
+        "--seed");
     checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--t", "0.5", "--sigma",
-                     "1", "--quantity", "score", "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
+                     "1", "--quantity", "score", "--grid", "4", "--out",
+                     "/tmp/diffuscope-never.csv"},
                     "--sigma");
     checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--quantity", "score",
                      "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
                     "--t");
     checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule", "ve",
-                     "--sigma", "50", "--quantity", "score", "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
+                     "--sigma", "50", "--quantity", "score", "--grid", "4", "--out",
+                     "/tmp/diffuscope-never.csv"},
                     "--sigma");
     checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--t", "1.5",
                      "--quantity", "score", "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
