@@ -69,8 +69,7 @@ void benchSample(const BenchOptions& o, Backend& backend) {
     long nfe = 0;
     const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
         SamplerRun run(*schedule, *model, backend, config, x0);
-        while (!run.done())
-            run.step();
+        while (!run.done()) run.step();
         nfe = run.current().nfe;
     });
     fmt::print("bench sample: heun 50 steps, exact gmm8, 100000 particles | backend={} "

@@ -33,8 +33,7 @@ void runData(const DataOptions& o) {
     CsvWriter out(o.out, header);
     std::vector<double> values(header.size());
     for (Index r = 0; r < data.size(); ++r) {
-        for (int c = 0; c < data.dim(); ++c)
-            values[std::size_t(c)] = data.points(r, c);
+        for (int c = 0; c < data.dim(); ++c) values[std::size_t(c)] = data.points(r, c);
         if (labelled) values.back() = data.labels[std::size_t(r)];
         out.row(values);
     }

@@ -53,8 +53,7 @@ void runDemo(DemoOptions o) {
     const auto start = std::chrono::steady_clock::now();
     SamplerRun run(*m.schedule, *m.denoiser, *backend, config,
                    SamplerRun::priorSample(*m.schedule, config.grid.front(), o.n, 2, o.seed));
-    while (!run.done())
-        run.step();
+    while (!run.done()) run.step();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -72,8 +71,7 @@ void runDemo(DemoOptions o) {
                                     fmt::format("{} samples, {} steps", info.name, o.steps));
     fmt::print("Diffuscope demo: {} denoiser, {} schedule, {} sampler\n\n", m.denoiser->name(),
                m.schedule->name(), info.name);
-    for (std::size_t i = 0; i < left.size(); ++i)
-        fmt::print("{}   {}\n", left[i], right[i]);
+    for (std::size_t i = 0; i < left.size(); ++i) fmt::print("{}   {}\n", left[i], right[i]);
     fmt::print("\n{} particles, {} NFE, {:.2f} s on {}\n", o.n, run.current().nfe, seconds,
                backend->device());
     if (builtin) {

@@ -44,8 +44,7 @@ void runField(const FieldOptions& o) {
     const Matrix f = evaluateField(*backend, *m.denoiser, level, quantity, x);
 
     std::vector<std::string> header = pointColumns(int(x.cols()));
-    for (const auto& c : pointColumns(int(x.cols())))
-        header.push_back("f" + c);
+    for (const auto& c : pointColumns(int(x.cols()))) header.push_back("f" + c);
     CsvWriter out(o.out, header);
     std::vector<double> row(header.size());
     for (Index r = 0; r < x.rows(); ++r) {

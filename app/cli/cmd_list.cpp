@@ -23,11 +23,9 @@ void printList() {
         row(d.name, fmt::format("{} (noise {:g}{})", d.description, d.defaultNoise,
                                 d.isGmm ? "; exact denoiser available" : ""));
     fmt::print("\nschedules (--schedule):\n");
-    for (const auto& [name, text] : listSchedules())
-        row(name, text);
+    for (const auto& [name, text] : listSchedules()) row(name, text);
     fmt::print("\ndenoisers (--denoiser):\n");
-    for (const auto& [name, text] : listDenoisers())
-        row(name, text);
+    for (const auto& [name, text] : listDenoisers()) row(name, text);
     fmt::print("\nsamplers (--sampler; default grid in brackets, --spacing overrides):\n");
     for (const auto& s : samplerRegistry())
         row(s.name, fmt::format("[{}{}] {}", gridSpacingName(s.defaultGrid),

@@ -38,8 +38,7 @@ void appendFrame(CsvWriter& w, const Frame& f) {
     row[1] = f.t;
     for (Index p = 0; p < f.x.rows(); ++p) {
         row[2] = double(p);
-        for (Index c = 0; c < f.x.cols(); ++c)
-            row[std::size_t(3 + c)] = f.x(p, c);
+        for (Index c = 0; c < f.x.cols(); ++c) row[std::size_t(3 + c)] = f.x(p, c);
         w.row(row);
     }
 }
@@ -80,8 +79,7 @@ void runSample(const SampleOptions& o) {
     std::optional<CsvWriter> traj;
     if (!o.trajectory.empty()) {
         std::vector<std::string> header = {"step", "t", "particle"};
-        for (const auto& c : pointColumns(m.denoiser->dim()))
-            header.push_back(c);
+        for (const auto& c : pointColumns(m.denoiser->dim())) header.push_back(c);
         traj.emplace(o.trajectory, header);
     }
     const auto start = std::chrono::steady_clock::now();

@@ -96,8 +96,7 @@ double resolveTime(const Schedule& schedule, std::optional<double> t, std::optio
 std::vector<std::string> pointColumns(int dim) {
     if (dim == 2) return {"x", "y"};
     std::vector<std::string> names;
-    for (int i = 0; i < dim; ++i)
-        names.push_back(fmt::format("p{}", i));
+    for (int i = 0; i < dim; ++i) names.push_back(fmt::format("p{}", i));
     return names;
 }
 

@@ -30,7 +30,7 @@ public:
 
 struct BackendInfo {
     std::string name;
-    std::string device;    ///< what it would run on, or why it is unavailable
+    std::string device; ///< what it would run on, or why it is unavailable
     bool available = false;
 };
 

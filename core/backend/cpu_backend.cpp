@@ -48,10 +48,12 @@ std::vector<BackendInfo> listBackends() {
 
 std::unique_ptr<Backend> makeBackend(const std::string& name, int threads) {
     if (threads < 0 || threads > kMaxThreads)
-        throw UsageError(fmt::format("--threads must be in [0, {}] (got {})", kMaxThreads, threads));
+        throw UsageError(
+            fmt::format("--threads must be in [0, {}] (got {})", kMaxThreads, threads));
     if (name == "cpu") return std::make_unique<CpuBackend>(threads);
     for (const auto& b : listBackends())
-        if (b.name == name) throw UsageError(fmt::format("backend '{}' is unavailable: {}", name, b.device));
+        if (b.name == name)
+            throw UsageError(fmt::format("backend '{}' is unavailable: {}", name, b.device));
     throw UsageError(fmt::format("unknown backend '{}' (choose from cpu, vulkan)", name));
 }
 

@@ -53,8 +53,7 @@ const std::vector<Entry>& entries() {
 
 std::string builtinNames() {
     std::string names;
-    for (const Entry& e : entries())
-        names += (names.empty() ? "" : ", ") + e.info.name;
+    for (const Entry& e : entries()) names += (names.empty() ? "" : ", ") + e.info.name;
     return names;
 }
 
@@ -100,8 +99,7 @@ PointSet readPointsCsv(const std::string& path) {
 const std::vector<DatasetInfo>& builtinDatasets() {
     static const std::vector<DatasetInfo> infos = [] {
         std::vector<DatasetInfo> v;
-        for (const Entry& e : entries())
-            v.push_back(e.info);
+        for (const Entry& e : entries()) v.push_back(e.info);
         return v;
     }();
     return infos;

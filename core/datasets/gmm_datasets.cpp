@@ -62,11 +62,9 @@ PointSet sampleGmm(const GmmParams& gmm, Index n, std::uint64_t seed, const std:
     const int d = gmm.dim();
     std::vector<double> cumulative(std::size_t(k), 0.0);
     double total = 0.0;
-    for (int c = 0; c < k; ++c)
-        cumulative[std::size_t(c)] = (total += gmm.weights[std::size_t(c)]);
+    for (int c = 0; c < k; ++c) cumulative[std::size_t(c)] = (total += gmm.weights[std::size_t(c)]);
     std::vector<Matrix> factors;
-    for (const Matrix& cov : gmm.covs)
-        factors.push_back(covarianceFactor(cov));
+    for (const Matrix& cov : gmm.covs) factors.push_back(covarianceFactor(cov));
 
     PointSet set;
     set.name = name;
@@ -80,8 +78,7 @@ PointSet sampleGmm(const GmmParams& gmm, Index n, std::uint64_t seed, const std:
             ++c;
         for (int b = 0; 4 * b < d; ++b) {
             const auto z4 = datasets::normals(seed, i, std::uint32_t(b));
-            for (int j = 4 * b; j < std::min(d, 4 * b + 4); ++j)
-                z[j] = z4[std::size_t(j - 4 * b)];
+            for (int j = 4 * b; j < std::min(d, 4 * b + 4); ++j) z[j] = z4[std::size_t(j - 4 * b)];
         }
         set.points.row(i) = (gmm.means[std::size_t(c)] + factors[std::size_t(c)] * z).transpose();
         set.labels[std::size_t(i)] = c;

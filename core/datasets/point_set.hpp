@@ -20,9 +20,9 @@ struct GmmParams {
 };
 
 struct PointSet {
-    std::string name;            ///< dataset name or file path
-    Matrix points;               ///< one row per point
-    std::vector<int> labels;     ///< one class label per point (empty when unlabelled)
+    std::string name;             ///< dataset name or file path
+    Matrix points;                ///< one row per point
+    std::vector<int> labels;      ///< one class label per point (empty when unlabelled)
     std::optional<GmmParams> gmm; ///< exact parameters when the data is a Gaussian mixture
     int dim() const { return int(points.cols()); }
     Index size() const { return points.rows(); }

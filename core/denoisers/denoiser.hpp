@@ -23,8 +23,8 @@ public:
     /// Whether log p_t(x) is available in closed form.
     virtual bool hasLogDensity() const { return false; }
     /// Writes log p_t(x) for rows [begin, end); requires hasLogDensity() and sigma > 0.
-    virtual void logDensityRows(const Matrix& x, const NoiseLevel& level, Vector& out,
-                                Index begin, Index end) const;
+    virtual void logDensityRows(const Matrix& x, const NoiseLevel& level, Vector& out, Index begin,
+                                Index end) const;
 };
 
 } // namespace dfs

@@ -43,9 +43,9 @@ std::vector<GmmDenoiser::Marginal> GmmDenoiser::marginals(const NoiseLevel& l) c
         const SmallMat prec = llt.solve(SmallMat::Identity(d, d));
         const double logDet = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
         const SmallVec mu = m_params.means[k];
-        out.push_back({mu, l.alpha * mu, prec, l.alpha * cov * prec,
-                       std::log(m_params.weights[k]) -
-                           0.5 * (logDet + d * std::log(2 * std::numbers::pi))});
+        out.push_back(
+            {mu, l.alpha * mu, prec, l.alpha * cov * prec,
+             std::log(m_params.weights[k]) - 0.5 * (logDet + d * std::log(2 * std::numbers::pi))});
     }
     return out;
 }
@@ -80,8 +80,8 @@ void GmmDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& 
     }
 }
 
-void GmmDenoiser::logDensityRows(const Matrix& x, const NoiseLevel& level, Vector& out,
-                                 Index begin, Index end) const {
+void GmmDenoiser::logDensityRows(const Matrix& x, const NoiseLevel& level, Vector& out, Index begin,
+                                 Index end) const {
     const auto ms = marginals(level);
     std::vector<double> logit(ms.size());
     for (Index i = begin; i < end; ++i) out[i] = componentLogits(ms, x, i, logit);

@@ -66,6 +66,8 @@ Vector IdealDenoiser::posteriorWeights(const Vector& x, const NoiseLevel& level)
     return w / w.sum();
 }
 
-double effectiveCount(const Vector& weights) { return 1.0 / weights.squaredNorm(); }
+double effectiveCount(const Vector& weights) {
+    return 1.0 / weights.squaredNorm();
+}
 
 } // namespace dfs

@@ -20,8 +20,8 @@ public:
     void denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& out, Index begin,
                      Index end) const override;
     bool hasLogDensity() const override { return true; }
-    /// log p_t(x) = logsumexp_i(-||x - alpha y_i||^2 / (2 sigma^2)) - log N - d/2 log(2 pi sigma^2),
-    /// in double precision.
+    /// log p_t(x) = logsumexp_i(-||x - alpha y_i||^2 / (2 sigma^2)) - log N - d/2 log(2 pi
+    /// sigma^2), in double precision.
     void logDensityRows(const Matrix& x, const NoiseLevel& level, Vector& out, Index begin,
                         Index end) const override;
 

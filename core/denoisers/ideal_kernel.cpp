@@ -8,7 +8,8 @@
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 // One build runs everywhere; the loader picks the widest vector unit (AVX-512, AVX2, SSE2).
-#define DFS_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define DFS_MULTIVERSION                                                                           \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define DFS_MULTIVERSION
 #endif

@@ -32,7 +32,9 @@ constexpr PhiloxCounter philox4x32_10(PhiloxCounter c, PhiloxKey k) {
 }
 
 /// Maps 32 random bits to a uniform in the open interval (0, 1): (u + 0.5) / 2^32.
-constexpr double uniformOpen(std::uint32_t u) { return (double(u) + 0.5) * 0x1p-32; }
+constexpr double uniformOpen(std::uint32_t u) {
+    return (double(u) + 0.5) * 0x1p-32;
+}
 
 /// Four standard normals from one counter, by Box-Muller on the pairs (u0, u1) and (u2, u3).
 inline std::array<double, 4> philoxNormals4(std::uint64_t seed, std::uint32_t particle,

@@ -1,8 +1,8 @@
 // Predictor-corrector sampler (Song et al. 2021, Alg. 1-5; score_sde get_pc_sampler): at each
 // level, `correctorSteps` Langevin corrector steps with the step size set by the target
 // signal-to-noise ratio r,
-//   step = 2 a (r ||z|| / ||s||)^2,  x <- x + step s + sqrt(2 step) z   (norms averaged over particles,
-//   a = (alpha_t / alpha_s)^2, score_sde's alpha_i = 1 - beta_i; 1 for VE),
+//   step = 2 a (r ||z|| / ||s||)^2,  x <- x + step s + sqrt(2 step) z   (norms averaged over
+//   particles, a = (alpha_t / alpha_s)^2, score_sde's alpha_i = 1 - beta_i; 1 for VE),
 // then the reverse-diffusion predictor built from the forward kernel between grid points,
 // x_t = a x_s + b z:  x <- (2 - a) x + b^2 s + b z  (eq. 46-47), noise-free at the last step.
 #include "core/samplers/sampler_steps.hpp"
@@ -13,7 +13,9 @@
 namespace dfs {
 namespace {
 
-double meanRowNorm(const Matrix& m) { return m.rowwise().norm().mean(); }
+double meanRowNorm(const Matrix& m) {
+    return m.rowwise().norm().mean();
+}
 
 Matrix scoreOf(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
     return (l.alpha * x0 - x) / (l.sigma * l.sigma);

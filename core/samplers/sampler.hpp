@@ -15,14 +15,14 @@ namespace dfs {
 
 /// Every sampler's settings, with the defaults of the paper that introduced it.
 struct SamplerOptions {
-    double eta = 0.0;            ///< DDIM stochasticity (Song et al. 2021a, eq. 16); 0 = deterministic
-    double churn = 40.0;         ///< EDM S_churn (Karras et al. 2022, Table 5)
-    double churnTMin = 0.05;     ///< EDM S_tmin, in sigma~
-    double churnTMax = 50.0;     ///< EDM S_tmax, in sigma~
-    double churnNoise = 1.003;   ///< EDM S_noise
-    double snr = 0.16;           ///< Langevin corrector signal-to-noise (score_sde CIFAR-10 configs)
-    int correctorSteps = 1;      ///< Langevin corrector steps per level (score_sde)
-    int langevinSteps = 10;      ///< annealed Langevin steps per noise level
+    double eta = 0.0;        ///< DDIM stochasticity (Song et al. 2021a, eq. 16); 0 = deterministic
+    double churn = 40.0;     ///< EDM S_churn (Karras et al. 2022, Table 5)
+    double churnTMin = 0.05; ///< EDM S_tmin, in sigma~
+    double churnTMax = 50.0; ///< EDM S_tmax, in sigma~
+    double churnNoise = 1.003; ///< EDM S_noise
+    double snr = 0.16;         ///< Langevin corrector signal-to-noise (score_sde CIFAR-10 configs)
+    int correctorSteps = 1;    ///< Langevin corrector steps per level (score_sde)
+    int langevinSteps = 10;    ///< annealed Langevin steps per noise level
     /// Annealed Langevin step size in units of sigma_i^2: NCSN's eps sigma_i^2 / sigma_L^2 with
     /// eps = 2e-5, sigma_L = 0.01 (Song & Ermon 2019, Section 4.2) gives 0.2 sigma_i^2.
     double langevinStep = 0.2;
@@ -47,8 +47,8 @@ struct StepContext {
 /// Particle state carried between steps; multistep samplers keep their history here.
 struct SamplerState {
     Matrix x;
-    Matrix prevX0;               ///< DPM-Solver++(2M): D at the previous grid point
-    double prevHalfLogSnr = 0;   ///< its half log-SNR
+    Matrix prevX0;             ///< DPM-Solver++(2M): D at the previous grid point
+    double prevHalfLogSnr = 0; ///< its half log-SNR
     bool hasPrev = false;
 };
 

@@ -13,20 +13,23 @@ const std::vector<SamplerInfo>& samplerRegistry() {
          GridSpacing::UniformT, true, ddpmStep},
         {"ddim", "DDIM with eta (Song, Meng & Ermon 2021, eq. 12 and 16); eta = 0 is deterministic",
          GridSpacing::UniformT, false, ddimStep},
-        {"euler", "Euler on the probability-flow ODE (Karras et al. 2022, Alg. 1 without the "
-                  "correction)",
+        {"euler",
+         "Euler on the probability-flow ODE (Karras et al. 2022, Alg. 1 without the "
+         "correction)",
          GridSpacing::Karras, false, eulerStep},
         {"heun", "Heun's 2nd-order method on the PF-ODE (Karras et al. 2022, Alg. 1)",
          GridSpacing::Karras, false, heunStep},
-        {"em", "Euler-Maruyama on the reverse SDE (Song et al. 2021, eq. 6; score_sde "
-               "EulerMaruyamaPredictor)",
+        {"em",
+         "Euler-Maruyama on the reverse SDE (Song et al. 2021, eq. 6; score_sde "
+         "EulerMaruyamaPredictor)",
          GridSpacing::UniformLogSnr, true, eulerMaruyamaStep},
         {"edm-sde", "EDM stochastic sampler with churn (Karras et al. 2022, Alg. 2)",
          GridSpacing::Karras, true, edmSdeStep},
         {"dpmpp-2m", "DPM-Solver++(2M), multistep data prediction (Lu et al. 2022b, Alg. 2)",
          GridSpacing::UniformLogSnr, false, dpmpp2mStep},
-        {"pc", "predictor-corrector: reverse-diffusion predictor + Langevin corrector (Song et "
-               "al. 2021, Alg. 2-5)",
+        {"pc",
+         "predictor-corrector: reverse-diffusion predictor + Langevin corrector (Song et "
+         "al. 2021, Alg. 2-5)",
          GridSpacing::UniformT, true, predictorCorrectorStep},
         {"langevin", "annealed Langevin dynamics over the noise levels (Song & Ermon 2019, Alg. 1)",
          GridSpacing::UniformLogSnr, true, annealedLangevinStep},

@@ -55,9 +55,15 @@ void SamplerRun::record(int i, Matrix x) {
 const Frame& SamplerRun::step() {
     if (done()) throw std::logic_error("SamplerRun::step() called after the last step");
     const int i = m_frame.i;
-    StepContext ctx{m_schedule, m_config.options, i, steps(),
+    StepContext ctx{m_schedule,
+                    m_config.options,
+                    i,
+                    steps(),
                     m_schedule.at(m_config.grid[std::size_t(i)]),
-                    m_schedule.at(m_config.grid[std::size_t(i) + 1]), {}, {}, {}};
+                    m_schedule.at(m_config.grid[std::size_t(i) + 1]),
+                    {},
+                    {},
+                    {}};
     long nfe = m_frame.nfe;
     ctx.denoise = [&](const Matrix& x, const NoiseLevel& level) {
         Matrix out;

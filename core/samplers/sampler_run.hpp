@@ -15,7 +15,8 @@ class Denoiser;
 
 /// One recorded state. x0Hat and epsHat are the model's predictions at (x, t) (at t = 0:
 /// x0Hat = x, epsHat = 0). nfe counts the sampler's own denoiser evaluations so far; a
-/// prediction computed only for this record (a sampler that does not use D(x_i, t_i)) is not counted.
+/// prediction computed only for this record (a sampler that does not use D(x_i, t_i)) is not
+/// counted.
 struct Frame {
     int i = 0;
     double t = 1;

@@ -20,10 +20,12 @@ double CosineSchedule::theta(double t) const {
     return (t + m_s) / (1 + m_s) * std::numbers::pi / 2;
 }
 
-double CosineSchedule::alpha(double t) const { return std::cos(theta(t)) / m_cos0; }
+double CosineSchedule::alpha(double t) const {
+    return std::cos(theta(t)) / m_cos0;
+}
 
-// sigma^2 = 1 - cos^2(theta)/cos^2(theta0) = sin(theta - theta0) sin(theta + theta0) / cos^2(theta0),
-// the product form keeps full precision near t = 0.
+// sigma^2 = 1 - cos^2(theta)/cos^2(theta0) = sin(theta - theta0) sin(theta + theta0) /
+// cos^2(theta0), the product form keeps full precision near t = 0.
 double CosineSchedule::sigma(double t) const {
     const double th = theta(t);
     const double s2 = std::sin(th - m_theta0) * std::sin(th + m_theta0);

@@ -19,7 +19,9 @@ public:
     double alphaDot(double) const override { return -1.0; }
     double sigmaDot(double) const override { return 1.0; }
     /// lambda = 2 log((1 - t)/t)  =>  t = 1 / (1 + e^(lambda/2)).
-    double tFromLogSnr(double lambda) const override { return 1.0 / (1.0 + std::exp(0.5 * lambda)); }
+    double tFromLogSnr(double lambda) const override {
+        return 1.0 / (1.0 + std::exp(0.5 * lambda));
+    }
 };
 
 } // namespace dfs

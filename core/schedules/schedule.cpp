@@ -32,7 +32,9 @@ double Schedule::tFromLogSnr(double lambda) const {
     return 0.5 * (lo + hi);
 }
 
-double Schedule::gridLogSnrMin() const { return std::max(logSnr(1.0), -2.0 * std::log(80.0)); }
+double Schedule::gridLogSnrMin() const {
+    return std::max(logSnr(1.0), -2.0 * std::log(80.0));
+}
 
 double Schedule::gridLogSnrMax() const {
     return std::min(logSnr(1e-3), -2.0 * std::log(0.002));
@@ -55,8 +57,8 @@ std::unique_ptr<Schedule> makeSchedule(const std::string& name) {
     if (name == "ve") return std::make_unique<VeSchedule>();
     if (name == "edm") return std::make_unique<EdmSchedule>();
     if (name == "rf") return std::make_unique<RectifiedFlowSchedule>();
-    throw UsageError(fmt::format(
-        "unknown schedule '{}' (choose from vp-linear, cosine, ve, edm, rf)", name));
+    throw UsageError(
+        fmt::format("unknown schedule '{}' (choose from vp-linear, cosine, ve, edm, rf)", name));
 }
 
 } // namespace dfs

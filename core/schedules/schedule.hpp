@@ -11,10 +11,10 @@ namespace dfs {
 /// Values of a schedule at one time: everything a sampler step or a conversion needs.
 struct NoiseLevel {
     double t = 0;
-    double alpha = 1;     ///< signal scale alpha(t)
-    double sigma = 0;     ///< noise scale sigma(t)
-    double alphaDot = 0;  ///< d alpha / dt
-    double sigmaDot = 0;  ///< d sigma / dt
+    double alpha = 1;    ///< signal scale alpha(t)
+    double sigma = 0;    ///< noise scale sigma(t)
+    double alphaDot = 0; ///< d alpha / dt
+    double sigmaDot = 0; ///< d sigma / dt
     /// Half log-SNR log(alpha / sigma) as used by DPM-Solver (+inf at sigma = 0).
     double halfLogSnr() const;
     /// EDM/VE coordinate sigma~ = sigma / alpha (Karras et al. 2022, eq. 4 with s = alpha).

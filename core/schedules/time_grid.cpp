@@ -18,9 +18,12 @@ GridSpacing parseGridSpacing(const std::string& name) {
 
 std::string gridSpacingName(GridSpacing g) {
     switch (g) {
-    case GridSpacing::UniformT: return "uniform";
-    case GridSpacing::UniformLogSnr: return "logsnr";
-    case GridSpacing::Karras: return "karras";
+    case GridSpacing::UniformT:
+        return "uniform";
+    case GridSpacing::UniformLogSnr:
+        return "logsnr";
+    case GridSpacing::Karras:
+        return "karras";
     }
     return "?";
 }

@@ -16,9 +16,13 @@ std::string VeSchedule::describe() const {
                        m_max);
 }
 
-double VeSchedule::sigma(double t) const { return t <= 0 ? 0.0 : m_min * std::exp(t * m_logRatio); }
+double VeSchedule::sigma(double t) const {
+    return t <= 0 ? 0.0 : m_min * std::exp(t * m_logRatio);
+}
 
-double VeSchedule::sigmaDot(double t) const { return sigma(t) * m_logRatio; }
+double VeSchedule::sigmaDot(double t) const {
+    return sigma(t) * m_logRatio;
+}
 
 double VeSchedule::logSnr(double t) const {
     if (t <= 0) return std::numeric_limits<double>::infinity();

@@ -19,13 +19,19 @@ double VpLinearSchedule::logAlpha(double t) const {
     return -0.25 * t * t * (m_b1 - m_b0) - 0.5 * t * m_b0;
 }
 
-double VpLinearSchedule::alpha(double t) const { return std::exp(logAlpha(t)); }
+double VpLinearSchedule::alpha(double t) const {
+    return std::exp(logAlpha(t));
+}
 
 // sigma^2 = 1 - alpha^2, written with expm1 so that it keeps its digits near t = 0.
-double VpLinearSchedule::sigma(double t) const { return std::sqrt(-std::expm1(2 * logAlpha(t))); }
+double VpLinearSchedule::sigma(double t) const {
+    return std::sqrt(-std::expm1(2 * logAlpha(t)));
+}
 
 // d alpha/dt = -beta(t) alpha / 2.
-double VpLinearSchedule::alphaDot(double t) const { return -0.5 * beta(t) * alpha(t); }
+double VpLinearSchedule::alphaDot(double t) const {
+    return -0.5 * beta(t) * alpha(t);
+}
 
 // alpha^2 + sigma^2 = 1  =>  sigma' = -alpha alpha' / sigma = beta alpha^2 / (2 sigma).
 double VpLinearSchedule::sigmaDot(double t) const {
@@ -44,8 +50,8 @@ double VpLinearSchedule::logSnr(double t) const {
 // NoiseScheduleVP.inverse_lambda does for this schedule).
 double VpLinearSchedule::tFromLogSnr(double lambda) const {
     if (lambda == std::numeric_limits<double>::infinity()) return 0.0;
-    const double softplus = lambda > 0 ? std::log1p(std::exp(-lambda))
-                                       : -lambda + std::log1p(std::exp(lambda));
+    const double softplus =
+        lambda > 0 ? std::log1p(std::exp(-lambda)) : -lambda + std::log1p(std::exp(lambda));
     const double c = -0.5 * softplus; // log alpha (<= 0)
     const double a = 0.25 * (m_b1 - m_b0), b = 0.5 * m_b0;
     const double t = -2 * c / (b + std::sqrt(b * b - 4 * a * c));

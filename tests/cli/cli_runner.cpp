@@ -17,8 +17,7 @@ namespace {
 
 std::string shellQuote(const std::string& s) {
     std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return q + "'";
 }
 
@@ -35,8 +34,7 @@ CliResult runCli(const std::vector<std::string>& args) {
     const std::string outFile = (base / ("out" + std::to_string(counter))).string();
     const std::string errFile = (base / ("err" + std::to_string(counter++))).string();
     std::string cmd = shellQuote(DIFFUSCOPE_CLI);
-    for (const auto& a : args)
-        cmd += " " + shellQuote(a);
+    for (const auto& a : args) cmd += " " + shellQuote(a);
     cmd += " >" + shellQuote(outFile) + " 2>" + shellQuote(errFile) + " </dev/null";
     const int status = std::system(cmd.c_str());
     CliResult r;
@@ -72,8 +70,7 @@ std::string readText(const std::string& path) {
 
 std::vector<std::string> listFolder(const std::string& dir) {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir))
-        names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
     return names;
 }
 

@@ -27,10 +27,8 @@ void checkOk(const CliResult& r) {
 TEST_CASE("cli list names every dataset, schedule, sampler and denoiser", "[cli]") {
     const CliResult r = runCli({"list"});
     checkOk(r);
-    for (const auto& d : builtinDatasets())
-        CHECK(r.out.find(d.name) != std::string::npos);
-    for (const auto& s : samplerRegistry())
-        CHECK(r.out.find(s.name) != std::string::npos);
+    for (const auto& d : builtinDatasets()) CHECK(r.out.find(d.name) != std::string::npos);
+    for (const auto& s : samplerRegistry()) CHECK(r.out.find(s.name) != std::string::npos);
     for (const char* name : {"vp-linear", "cosine", "ve", "edm", "rf", "exact", "ideal", "cpu"})
         CHECK(r.out.find(name) != std::string::npos);
 }
@@ -103,8 +101,7 @@ TEST_CASE("cli sample writes samples and a consistent trajectory", "[cli]") {
     for (Index r = 50; r < traj.values.rows(); ++r)
         CHECK(traj.values(r, 1) <= traj.values(r - 50, 1));
     // The samples sit on the ring of radius 1.5 where the modes are.
-    for (Index r = 0; r < 50; ++r)
-        CHECK(out.values.row(r).norm() == Approx(1.5).margin(0.5));
+    for (Index r = 0; r < 50; ++r) CHECK(out.values.row(r).norm() == Approx(1.5).margin(0.5));
 
     // Same seed, any thread count: the same file.
     checkOk(runCli(with({"--out", s.path("b.csv"), "--threads", "1"})));

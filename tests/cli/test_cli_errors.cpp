@@ -25,8 +25,7 @@ void checkDataError(const CliResult& r, const std::vector<std::string>& parts) {
     CHECK_FALSE(r.signalled);
     CHECK(r.exitCode == 1);
     CHECK(r.oneLineError());
-    for (const auto& p : parts)
-        CHECK(contains(r.err, p));
+    for (const auto& p : parts) CHECK(contains(r.err, p));
 }
 
 void checkUsageError(const std::vector<std::string>& args, const std::string& part) {
