@@ -4,7 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 using namespace dfs::test;
 
@@ -82,77 +84,83 @@ TEST_CASE("cli: a malformed training set is refused", "[cli]") {
     checkDataError(r, {"train.csv", ":3:"});
 }
 
-TEST_CASE("cli: unknown names and bad settings are usage errors", "[cli]") {
-    const auto sample = [&](std::vector<std::string> extra) {
-        std::vector<std::string> args = {"sample"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        return args;
+namespace {
+
+/// A valid command line for `command` with flags changed: a value replaces the default, an
+/// empty value removes the flag, a new flag is appended.
+std::vector<std::string>
+commandWith(const std::string& command,
+            const std::vector<std::pair<std::string, std::string>>& changes) {
+    static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> valid = {
+        {"sample",
+         {{"--dataset", "gmm8"},
+          {"--denoiser", "exact"},
+          {"--sampler", "heun"},
+          {"--steps", "5"},
+          {"--n", "5"},
+          {"--out", "/tmp/diffuscope-never.csv"}}},
+        {"field",
+         {{"--dataset", "gmm8"},
+          {"--denoiser", "exact"},
+          {"--t", "0.5"},
+          {"--quantity", "score"},
+          {"--grid", "4"},
+          {"--out", "/tmp/diffuscope-never.csv"}}},
+        {"data", {{"--dataset", "moons"}, {"--out", "/tmp/diffuscope-never.csv"}}},
     };
-    checkUsageError(sample({"--dataset", "nosuch", "--denoiser", "ideal", "--sampler", "heun",
-                            "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "nosuch");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "nosuch",
-                            "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "unknown sampler 'nosuch'");
-    checkUsageError(
-        sample({"--dataset", "gmm8", "--denoiser", "exact", "--schedule", "nosuch", "--sampler",
-                "heun", "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-        "unknown schedule 'nosuch'");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "nosuch", "--sampler", "heun",
-                            "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "nosuch");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
-                            "--steps", "0", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "--steps");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
-                            "--steps", "-3", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "--steps");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
-                            "--steps", "many", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "--steps");
-    checkUsageError(sample({"--dataset", "moons", "--denoiser", "exact", "--sampler", "heun",
-                            "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "exact");
-    checkUsageError(
-        sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "ddim", "--eta", "nan",
-                "--steps", "5", "--n", "5", "--out", "/tmp/diffuscope-never.csv"}),
-        "--eta");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
-                            "--steps", "5", "--n", "0", "--out", "/tmp/diffuscope-never.csv"}),
-                    "--n");
-    checkUsageError(sample({"--dataset", "gmm8", "--denoiser", "exact", "--sampler", "heun",
-                            "--steps", "5", "--out", "/tmp/diffuscope-never.csv"}),
-                    "--n");
-    checkUsageError(
-        {"data", "--dataset", "moons", "--n", "-1", "--out", "/tmp/diffuscope-never.csv"}, "--n");
+    auto flags = valid.at(command);
+    for (const auto& [flag, value] : changes) {
+        auto it =
+            std::find_if(flags.begin(), flags.end(), [&](auto& f) { return f.first == flag; });
+        if (it == flags.end())
+            flags.emplace_back(flag, value);
+        else if (value.empty())
+            flags.erase(it);
+        else
+            it->second = value;
+    }
+    std::vector<std::string> args = {command};
+    for (const auto& [flag, value] : flags) {
+        args.push_back(flag);
+        args.push_back(value);
+    }
+    return args;
+}
+
+} // namespace
+
+TEST_CASE("cli: unknown names and bad settings are usage errors", "[cli]") {
+    struct Case {
+        std::string command;
+        std::vector<std::pair<std::string, std::string>> changes;
+        std::string named; ///< what the message must name
+    };
+    const std::vector<Case> cases = {
+        {"sample", {{"--dataset", "nosuch"}}, "nosuch"},
+        {"sample", {{"--sampler", "nosuch"}}, "unknown sampler 'nosuch'"},
+        {"sample", {{"--schedule", "nosuch"}}, "unknown schedule 'nosuch'"},
+        {"sample", {{"--denoiser", "nosuch"}}, "nosuch"},
+        {"sample", {{"--steps", "0"}}, "--steps"},
+        {"sample", {{"--steps", "-3"}}, "--steps"},
+        {"sample", {{"--steps", "many"}}, "--steps"},
+        {"sample", {{"--dataset", "moons"}}, "exact"},
+        {"sample", {{"--sampler", "ddim"}, {"--eta", "nan"}}, "--eta"},
+        {"sample", {{"--n", "0"}}, "--n"},
+        {"sample", {{"--n", ""}}, "--n"},
+        {"sample", {{"--threads", "-2"}}, "--threads"},
+        {"data", {{"--n", "-1"}}, "--n"},
+        {"data", {{"--noise", "-5"}}, "--noise"},
+        {"data", {{"--seed", "-1"}}, "--seed"},
+        {"field", {{"--sigma", "1"}}, "--sigma"},
+        {"field", {{"--t", ""}}, "--t"},
+        {"field", {{"--t", ""}, {"--schedule", "ve"}, {"--sigma", "50"}}, "--sigma"},
+        {"field", {{"--t", "1.5"}}, "--t"},
+        {"field", {{"--quantity", "curl"}}, "curl"},
+        {"field", {{"--backend", "vulkan"}}, "vulkan"},
+        {"field", {{"--grid", "1"}}, "--grid"},
+    };
+    for (const Case& c : cases) checkUsageError(commandWith(c.command, c.changes), c.named);
     checkUsageError({"frobnicate"}, "frobnicate");
-    checkUsageError(
-        {"data", "--dataset", "moons", "--noise", "-5", "--out", "/tmp/diffuscope-never.csv"},
-        "--noise");
-    checkUsageError(
-        {"data", "--dataset", "moons", "--seed", "-1", "--out", "/tmp/diffuscope-never.csv"},
-        "--seed");
-    checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--t", "0.5", "--sigma",
-                     "1", "--quantity", "score", "--grid", "4", "--out",
-                     "/tmp/diffuscope-never.csv"},
-                    "--sigma");
-    checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--quantity", "score",
-                     "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
-                    "--t");
-    checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule", "ve",
-                     "--sigma", "50", "--quantity", "score", "--grid", "4", "--out",
-                     "/tmp/diffuscope-never.csv"},
-                    "--sigma");
-    checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--t", "1.5",
-                     "--quantity", "score", "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
-                    "--t");
-    checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--t", "0.5",
-                     "--quantity", "curl", "--grid", "4", "--out", "/tmp/diffuscope-never.csv"},
-                    "curl");
-    checkUsageError({"field", "--dataset", "gmm8", "--denoiser", "exact", "--t", "0.5",
-                     "--quantity", "score", "--grid", "4", "--backend", "vulkan", "--out",
-                     "/tmp/diffuscope-never.csv"},
-                    "vulkan");
     CHECK_FALSE(std::filesystem::exists("/tmp/diffuscope-never.csv"));
 }
 
