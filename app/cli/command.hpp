@@ -21,5 +21,6 @@ Command addFieldCommand(CLI::App& app);
 Command addSampleCommand(CLI::App& app);
 Command addDemoCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
+Command addTrainCommand(CLI::App& app);
 
 } // namespace dfs::cli

@@ -29,9 +29,9 @@ int main(int argc, char** argv) {
                  "diffuscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "diffuscope-cli 0.1.0");
-    const std::vector<Command> commands = {addListCommand(app),  addDataCommand(app),
-                                           addFieldCommand(app), addSampleCommand(app),
-                                           addDemoCommand(app),  addBenchCommand(app)};
+    const std::vector<Command> commands = {
+        addListCommand(app),  addDataCommand(app), addFieldCommand(app), addSampleCommand(app),
+        addTrainCommand(app), addDemoCommand(app), addBenchCommand(app)};
     if (argc > 1 && argv[1][0] != '-') {
         std::string names;
         bool known = false;

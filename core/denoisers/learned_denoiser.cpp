@@ -1,0 +1,59 @@
+// Learned denoiser: schedule and scale mapping around the network.
+#include "core/denoisers/learned_denoiser.hpp"
+
+#include "core/errors.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace dfs {
+
+namespace {
+constexpr Index kBlock = 256; ///< rows per network call
+}
+
+LearnedDenoiser::LearnedDenoiser(std::shared_ptr<const Model> model, int label)
+    : m_model(std::move(model)), m_schedule(makeSchedule(m_model->spec.schedule)), m_label(label) {
+    if (label >= m_model->spec.classes && label >= 0)
+        throw UsageError(fmt::format("--class must be in [0, {}) for this model (got {})",
+                                     m_model->spec.classes, label));
+}
+
+void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& out,
+                                  Index begin, Index end) const {
+    const ModelSpec& spec = m_model->spec;
+    const int d = spec.dim;
+    if (level.sigma <= 0) { // D(x, 0) = x0 exactly
+        for (Index i = begin; i < end; ++i) out.row(i) = x.row(i) / level.alpha;
+        return;
+    }
+    // Normalised coordinates: x_n = (x - alpha mean) / scale has noise sigma / scale.
+    const double sigmaN = level.sigma / spec.scale;
+    const double lambda = 2.0 * (std::log(level.alpha) - std::log(sigmaN));
+    const NoiseLevel train = m_schedule->at(std::max(m_schedule->tFromLogSnr(lambda), 1e-6));
+    const double ratio = level.alpha > 0 ? train.alpha / level.alpha : train.sigma / sigmaN;
+
+    FloatBuffer input(std::size_t(spec.inputDim() * kBlock)), output(std::size_t(d * kBlock));
+    FloatBuffer acts;
+    std::vector<double> xs(std::size_t(d) * kBlock);
+    for (Index b0 = begin; b0 < end; b0 += kBlock) {
+        const Index n = std::min(kBlock, end - b0);
+        for (Index r = 0; r < n; ++r) {
+            double* xr = xs.data() + r * d;
+            for (int c = 0; c < d; ++c)
+                xr[c] =
+                    ratio * (x(b0 + r, c) - level.alpha * spec.mean[std::size_t(c)]) / spec.scale;
+            networkInput(spec, xr, train, m_label, input.data() + r * spec.inputDim());
+        }
+        m_model->net.forward(input.data(), int(n), output.data(), acts);
+        for (Index r = 0; r < n; ++r)
+            for (int c = 0; c < d; ++c) {
+                const double x0n = x0FromTarget(spec.target, output[std::size_t(r * d + c)],
+                                                xs[std::size_t(r * d + c)], train, spec.sigmaData);
+                out(b0 + r, c) = spec.mean[std::size_t(c)] + spec.scale * x0n;
+            }
+    }
+}
+
+} // namespace dfs

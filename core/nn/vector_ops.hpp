@@ -1,0 +1,18 @@
+// Elementwise float loops of the training step (gradient sums, EMA), compiled for several
+// x86-64 levels and chosen at run time (GCC target_clones).
+#pragma once
+
+#include <cstddef>
+
+namespace dfs {
+
+/// acc[i] += x[i]
+void addInto(float* acc, const float* x, std::size_t n);
+/// ema[i] = decay ema[i] + (1 - decay) w[i]
+void emaUpdate(float* ema, const float* w, std::size_t n, float decay);
+/// sum of x[i]^2 in double
+double sumSquares(const float* x, std::size_t n);
+/// x[i] *= s
+void scaleInPlace(float* x, std::size_t n, float s);
+
+} // namespace dfs

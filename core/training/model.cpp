@@ -1,0 +1,51 @@
+// Model specification checks and the network's input features.
+#include "core/training/model.hpp"
+
+#include "core/errors.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace dfs {
+
+void ModelSpec::validate() const {
+    if (dim < 1 || dim > 4096)
+        throw UsageError(fmt::format("model dimension {} out of range", dim));
+    if (embedDim < 2 || embedDim > 1024 || embedDim % 2 != 0)
+        throw UsageError(fmt::format("--embed must be even and in [2, 1024] (got {})", embedDim));
+    if (classes < 0 || classes > 1000)
+        throw UsageError(fmt::format("classes must be in [0, 1000] (got {})", classes));
+    if (!(sigmaData > 0) || !std::isfinite(sigmaData))
+        throw UsageError(fmt::format("sigma_data must be > 0 (got {})", sigmaData));
+    if (!(scale > 0) || !std::isfinite(scale))
+        throw UsageError(fmt::format("normalisation scale must be > 0 (got {})", scale));
+    if (int(mean.size()) != dim) throw UsageError("normalisation mean has the wrong size");
+    for (double m : mean)
+        if (!std::isfinite(m)) throw UsageError("normalisation mean is not finite");
+    Mlp probe({inputDim(), dim, width, depth, activation}); // checks width and depth
+    (void)makeSchedule(schedule);                           // checks the name
+}
+
+void timeEmbedding(double cNoise, int dim, float* out) {
+    const int half = dim / 2;
+    const double ratio = std::exp(-std::log(10000.0) / half); // f_{k+1} = f_k * ratio
+    double a = 250.0 * cNoise;
+    for (int k = 0; k < half; ++k, a *= ratio) {
+        out[k] = float(std::sin(a));
+        out[half + k] = float(std::cos(a));
+    }
+}
+
+void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& level, int label,
+                  float* column) {
+    const double cin = inputScale(level, spec.sigmaData);
+    for (int d = 0; d < spec.dim; ++d) column[d] = float(cin * x[d]);
+    timeEmbedding(noiseConditioning(level), spec.embedDim, column + spec.dim);
+    if (spec.classes > 0) {
+        float* onehot = column + spec.dim + spec.embedDim;
+        for (int c = 0; c <= spec.classes; ++c) onehot[c] = 0.0f;
+        onehot[label >= 0 && label < spec.classes ? label : spec.classes] = 1.0f;
+    }
+}
+
+} // namespace dfs

@@ -1,0 +1,48 @@
+// A learned diffusion model: the network and everything needed to use it as a denoiser (its
+// target, the schedule it was trained on, the data normalisation, classes).
+#pragma once
+
+#include "core/nn/mlp.hpp"
+#include "core/training/target.hpp"
+
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+struct ModelSpec {
+    int dim = 2;       ///< data dimension
+    int embedDim = 32; ///< sinusoidal features of c_noise (even)
+    int classes = 0;   ///< 0: unconditional; else one-hot of classes + 1 (the last is "none")
+    int width = 128;
+    int depth = 3;
+    Activation activation = Activation::SiLU;
+    TrainTarget target = TrainTarget::Edm;
+    std::string schedule = "cosine"; ///< the schedule the target is defined on
+    double sigmaData = 1.0;          ///< std of the normalised data (EDM sigma_data)
+    std::vector<double> mean;        ///< normalisation: x_n = (x - mean) / scale
+    double scale = 1.0;
+
+    int inputDim() const { return dim + embedDim + (classes > 0 ? classes + 1 : 0); }
+    MlpConfig mlpConfig() const { return {inputDim(), dim, width, depth, activation}; }
+    /// Throws UsageError naming the setting for a value out of range.
+    void validate() const;
+};
+
+struct Model {
+    ModelSpec spec;
+    Mlp net;
+    explicit Model(const ModelSpec& s) : spec(s), net(s.mlpConfig()) {}
+};
+
+/// Sinusoidal features of c_noise (Vaswani et al. 2017, Section 3.5, as used by DDPM):
+/// out[k] = sin(250 c_noise f_k), out[half + k] = cos(250 c_noise f_k), f_k = 10000^(-k/half).
+/// The factor 250 maps c_noise's working range (about -2..1.5) to DDPM's 0..1000 time scale.
+void timeEmbedding(double cNoise, int dim, float* out);
+
+/// Writes the network input for one sample into `column` (spec.inputDim() floats): c_in x,
+/// the embedding of c_noise, and the one-hot label (label < 0 or >= classes means "none").
+void networkInput(const ModelSpec& spec, const double* xNormalised, const NoiseLevel& level,
+                  int label, float* column);
+
+} // namespace dfs

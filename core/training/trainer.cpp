@@ -1,0 +1,284 @@
+// The training loop: batches drawn with Philox, fixed micro-batches in parallel, AdamW, EMA.
+#include "core/training/trainer.hpp"
+
+#include "core/errors.hpp"
+#include "core/nn/vector_ops.hpp"
+#include "core/rng/philox.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace dfs {
+
+namespace {
+constexpr int kMicro = 128;    ///< samples per micro-batch: fixed, so results ignore threads
+constexpr double kTMin = 1e-3; ///< smallest training time (score_sde's sampling eps)
+constexpr int kBuckets = 10;
+constexpr std::uint32_t kSubDraw = 0x54524e00, kSubNoise = 0x54524e01, kSubTime = 0x54524e02;
+} // namespace
+
+TimeSampling parseTimeSampling(const std::string& n) {
+    if (n == "uniform") return TimeSampling::Uniform;
+    if (n == "logit-normal") return TimeSampling::LogitNormal;
+    if (n == "log-normal") return TimeSampling::LogNormal;
+    throw UsageError("unknown --time-sampling '" + n +
+                     "' (choose from uniform, logit-normal, log-normal)");
+}
+std::string timeSamplingName(TimeSampling t) {
+    return t == TimeSampling::Uniform       ? "uniform"
+           : t == TimeSampling::LogitNormal ? "logit-normal"
+                                            : "log-normal";
+}
+LossWeighting parseLossWeighting(const std::string& n) {
+    if (n == "target") return LossWeighting::Target;
+    if (n == "snr") return LossWeighting::Snr;
+    if (n == "min-snr") return LossWeighting::MinSnr;
+    if (n == "edm") return LossWeighting::Edm;
+    throw UsageError("unknown --weighting '" + n + "' (choose from target, snr, min-snr, edm)");
+}
+std::string lossWeightingName(LossWeighting w) {
+    switch (w) {
+    case LossWeighting::Target:
+        return "target";
+    case LossWeighting::Snr:
+        return "snr";
+    case LossWeighting::MinSnr:
+        return "min-snr";
+    case LossWeighting::Edm:
+        return "edm";
+    }
+    return "?";
+}
+
+void TrainConfig::validate() const {
+    if (batch < 1 || batch > 65536)
+        throw UsageError(fmt::format("--batch must be in [1, 65536] (got {})", batch));
+    adam.validate();
+    if (!(gradClip >= 0) || !std::isfinite(gradClip))
+        throw UsageError(fmt::format("--clip must be >= 0 (got {})", gradClip));
+    if (!(emaDecay >= 0 && emaDecay < 1))
+        throw UsageError(fmt::format("--ema must be in [0, 1) (got {})", emaDecay));
+    if (!(minSnrGamma > 0) || !std::isfinite(minSnrGamma))
+        throw UsageError(fmt::format("min-SNR gamma must be > 0 (got {})", minSnrGamma));
+    if (!(labelDropout >= 0 && labelDropout <= 1))
+        throw UsageError(fmt::format("--label-dropout must be in [0, 1] (got {})", labelDropout));
+}
+
+struct Trainer::Batch {
+    FloatBuffer input, target, weight, factor, gradOut, acts, scratch, grads;
+    std::vector<int> bucket;
+    double loss = 0;
+};
+
+Trainer::Trainer(const PointSet& data, TrainConfig config)
+    : m_config(std::move(config)), m_schedule(makeSchedule(m_config.model.schedule)), m_model([&] {
+          ModelSpec s = m_config.model;
+          s.dim = data.dim();
+          s.classes = m_config.conditional
+                          ? 1 + (data.labels.empty()
+                                     ? 0
+                                     : *std::max_element(data.labels.begin(), data.labels.end()))
+                          : 0;
+          s.mean.assign(std::size_t(data.dim()), 0.0);
+          return s;
+      }()),
+      m_adam(0), m_pool(m_config.threads), m_bucketSum(kBuckets, 0.0),
+      m_bucketCount(kBuckets, 0.0) {
+    m_config.validate();
+    if (data.size() < 2) throw UsageError("training needs at least 2 data points");
+    if (m_config.conditional && data.labels.empty())
+        throw UsageError("--conditional needs labelled data (a label column or a GMM dataset)");
+    for (Index r = 0; r < data.size(); ++r)
+        if (!data.points.row(r).allFinite())
+            throw DataError(fmt::format("{}: point {} is NaN or infinite", data.name, r + 1));
+    // Normalise: x_n = (x - mean) / scale with one scale for all coordinates (keeps aspect).
+    ModelSpec& spec = m_model.spec;
+    const Eigen::RowVectorXd mean = data.points.colwise().mean();
+    const double var = (data.points.rowwise() - mean).array().square().mean();
+    if (!(var > 0)) throw DataError(fmt::format("{}: all points are equal", data.name));
+    for (int c = 0; c < spec.dim; ++c) spec.mean[std::size_t(c)] = mean[c];
+    spec.scale = std::sqrt(var);
+    spec.sigmaData = 1.0;
+    spec.validate();
+    m_data = (data.points.rowwise() - mean) / spec.scale;
+    m_labels = data.labels;
+    m_config.model = spec;
+    m_model.net = Mlp(spec.mlpConfig());
+    m_model.net.initialise(m_config.seed);
+    m_ema = m_model.net.params();
+    m_adam = AdamW(m_ema.size());
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::makeBatch(Batch& b, Index first, Index count) const {
+    const ModelSpec& spec = m_model.spec;
+    const int d = spec.dim, in = spec.inputDim();
+    const std::uint64_t seed = m_config.seed;
+    const auto step = std::uint32_t(m_step);
+    std::vector<double> x(static_cast<std::size_t>(d)), eps(static_cast<std::size_t>(d));
+    for (Index j = 0; j < count; ++j) {
+        const auto sample = std::uint32_t(first + j);
+        const auto u = philoxUniforms4(seed, sample, step, kSubDraw, 0);
+        const Index row = std::min(m_data.rows() - 1, Index(u[0] * double(m_data.rows())));
+        double t = kTMin + (1.0 - kTMin) * u[1];
+        if (m_config.timeSampling != TimeSampling::Uniform) {
+            const double n = philoxNormals4(seed, sample, step, kSubTime, 0)[0];
+            if (m_config.timeSampling == TimeSampling::LogitNormal)
+                t = 1.0 / (1.0 + std::exp(-n));
+            else
+                t = m_schedule->tFromLogSnr(-2.0 * (-1.2 + 1.2 * n));
+            t = std::clamp(t, kTMin, 1.0);
+        }
+        for (int c = 0; c < d; c += 4) {
+            const auto n = philoxNormals4(seed, sample, step, kSubNoise, std::uint32_t(c / 4));
+            for (int k = 0; k < 4 && c + k < d; ++k) eps[std::size_t(c + k)] = n[std::size_t(k)];
+        }
+        const NoiseLevel l = m_schedule->at(t);
+        for (int c = 0; c < d; ++c)
+            x[std::size_t(c)] = l.alpha * m_data(row, c) + l.sigma * eps[std::size_t(c)];
+        int label = -1;
+        if (spec.classes > 0 && u[2] >= m_config.labelDropout) label = m_labels[std::size_t(row)];
+        networkInput(spec, x.data(), l, label, b.input.data() + j * in);
+        for (int c = 0; c < d; ++c)
+            b.target[std::size_t(j * d + c)] =
+                float(targetValue(spec.target, m_data(row, c), eps[std::size_t(c)],
+                                  x[std::size_t(c)], l, spec.sigmaData));
+        const double factor = targetErrorFactor(spec.target, l, spec.sigmaData);
+        const double snr = l.alpha * l.alpha / (l.sigma * l.sigma);
+        const double st = l.sigma / l.alpha, sd = spec.sigmaData;
+        double wx0 = 0; // the weight in x0-MSE units
+        switch (m_config.weighting) {
+        case LossWeighting::Target:
+            wx0 = factor;
+            break;
+        case LossWeighting::Snr:
+            wx0 = snr;
+            break;
+        case LossWeighting::MinSnr:
+            wx0 = std::min(snr, m_config.minSnrGamma);
+            break;
+        case LossWeighting::Edm:
+            wx0 = (st * st + sd * sd) / (st * st * sd * sd);
+            break;
+        }
+        b.weight[std::size_t(j)] = float(std::isfinite(wx0 / factor) ? wx0 / factor : 0.0);
+        b.factor[std::size_t(j)] = float(factor);
+        b.bucket[std::size_t(j)] = std::min(kBuckets - 1, int(t * kBuckets));
+    }
+}
+
+double Trainer::runMicroBatches(FloatBuffer& grads) {
+    const ModelSpec& spec = m_model.spec;
+    const int d = spec.dim, in = spec.inputDim();
+    const int batch = m_config.batch;
+    const int micro = (batch + kMicro - 1) / kMicro;
+    const MlpShape& shape = m_model.net.shape();
+    const MlpKernels& k = mlpKernels();
+    while (int(m_batches.size()) < micro) m_batches.push_back(std::make_unique<Batch>());
+    m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t mb = lo; mb < hi; ++mb) {
+            Batch& b = *m_batches[mb];
+            const int first = int(mb) * kMicro, n = std::min(kMicro, batch - first);
+            b.input.resize(std::size_t(in * n));
+            b.target.resize(std::size_t(d * n));
+            b.gradOut.resize(std::size_t(d * n));
+            b.weight.resize(std::size_t(n));
+            b.factor.resize(std::size_t(n));
+            b.bucket.resize(std::size_t(n));
+            b.acts.resize(std::size_t(mlpActivationFloats(shape, n)));
+            b.scratch.resize(std::size_t(mlpScratchFloats(shape, n)));
+            b.grads.resize(m_model.net.params().size());
+            makeBatch(b, first, n);
+            k.forward(shape, m_model.net.params().data(), b.input.data(), n, b.acts.data());
+            const float* out = mlpOutput(shape, b.acts.data(), n);
+            double loss = 0;
+            const double norm = 1.0 / (double(batch) * d);
+            for (int j = 0; j < n; ++j)
+                for (int c = 0; c < d; ++c) {
+                    const std::size_t i = std::size_t(j * d + c);
+                    const double e = double(out[i]) - b.target[i];
+                    loss += b.weight[std::size_t(j)] * e * e * norm;
+                    b.gradOut[i] = float(2.0 * b.weight[std::size_t(j)] * e * norm);
+                }
+            b.loss = loss;
+            k.backward(shape, m_model.net.params().data(), b.input.data(), b.acts.data(),
+                       b.gradOut.data(), n, b.grads.data(), b.scratch.data());
+        }
+    });
+    double loss = 0;
+    std::fill(grads.begin(), grads.end(), 0.0f);
+    for (int mb = 0; mb < micro; ++mb) {
+        const Batch& b = *m_batches[std::size_t(mb)];
+        loss += b.loss;
+        addInto(grads.data(), b.grads.data(), grads.size());
+        const int n = std::min(kMicro, batch - mb * kMicro);
+        const float* out = mlpOutput(shape, b.acts.data(), n);
+        for (int j = 0; j < n; ++j) {
+            double e2 = 0;
+            for (int c = 0; c < d; ++c) {
+                const double e = double(out[j * d + c]) - b.target[std::size_t(j * d + c)];
+                e2 += e * e;
+            }
+            const int bk = b.bucket[std::size_t(j)];
+            const double x0err = e2 / d / b.factor[std::size_t(j)];
+            if (std::isfinite(x0err)) {
+                m_bucketSum[std::size_t(bk)] = 0.99 * m_bucketSum[std::size_t(bk)] + x0err;
+                m_bucketCount[std::size_t(bk)] = 0.99 * m_bucketCount[std::size_t(bk)] + 1.0;
+            }
+        }
+    }
+    return loss;
+}
+
+TrainProgress Trainer::train(long k) {
+    TrainProgress p;
+    if (m_diverged) {
+        p.diverged = true;
+        p.message = "training has diverged; start again with a smaller --lr";
+        return p;
+    }
+    FloatBuffer grads(m_model.net.params().size());
+    for (long i = 0; i < k; ++i) {
+        const double loss = runMicroBatches(grads);
+        const double norm = std::sqrt(sumSquares(grads.data(), grads.size()));
+        if (!std::isfinite(loss) || !std::isfinite(norm)) {
+            m_diverged = true;
+            p.diverged = true;
+            p.message = fmt::format("training diverged at step {} (loss {}); kept the weights "
+                                    "of step {}; try a smaller --lr",
+                                    m_step + 1, loss, m_step);
+            return p;
+        }
+        if (m_config.gradClip > 0 && norm > m_config.gradClip) {
+            scaleInPlace(grads.data(), grads.size(), float(m_config.gradClip / norm));
+        }
+        const double lr = learningRate(m_config.adam, m_step);
+        m_adam.step(m_model.net.params(), grads, lr, m_config.adam);
+        // EMA with the usual warm-up of its decay, min(decay, (1 + n) / (10 + n)).
+        const double decay =
+            std::min(m_config.emaDecay, (1.0 + double(m_step)) / (10.0 + double(m_step)));
+        emaUpdate(m_ema.data(), m_model.net.params().data(), m_ema.size(), float(decay));
+        m_log.push_back({m_step, loss, lr, norm});
+        ++m_step;
+        ++p.steps;
+    }
+    return p;
+}
+
+std::vector<double> Trainer::bucketError() const {
+    std::vector<double> e(kBuckets, NAN);
+    for (int i = 0; i < kBuckets; ++i)
+        if (m_bucketCount[std::size_t(i)] > 0)
+            e[std::size_t(i)] = m_bucketSum[std::size_t(i)] / m_bucketCount[std::size_t(i)];
+    return e;
+}
+
+std::shared_ptr<Model> Trainer::snapshot(bool ema) const {
+    auto m = std::make_shared<Model>(m_model.spec);
+    m->net.params() = ema ? m_ema : m_model.net.params();
+    return m;
+}
+
+} // namespace dfs

@@ -1,0 +1,99 @@
+// Incremental, resumable training of a learned denoiser on a point set: `train(k)` runs k more
+// steps, so the GUI can train while it samples; the same seed gives the same weights for any
+// thread count (the batch is split into fixed micro-batches summed in a fixed order).
+#pragma once
+
+#include "core/backend/thread_pool.hpp"
+#include "core/datasets/point_set.hpp"
+#include "core/training/adam.hpp"
+#include "core/training/model.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+enum class TimeSampling {
+    Uniform,     ///< t ~ U[1e-3, 1] (score_sde's eps = 1e-3)
+    LogitNormal, ///< t = sigmoid(n), n ~ N(0, 1) (Esser et al. 2024, eq. 19)
+    LogNormal,   ///< ln sigma~ ~ N(-1.2, 1.2^2) (Karras et al. 2022, Table 1, P_mean/P_std)
+};
+enum class LossWeighting {
+    Target, ///< plain MSE of the network's target
+    Snr,    ///< x0-MSE times SNR (= eps-MSE)
+    MinSnr, ///< x0-MSE times min(SNR, gamma) (Hang et al. 2023, eq. 7)
+    Edm,    ///< x0-MSE times (sigma~^2 + sd^2) / (sigma~ sd)^2 (Karras et al. 2022, eq. 8)
+};
+TimeSampling parseTimeSampling(const std::string& name); ///< uniform, logit-normal, log-normal
+std::string timeSamplingName(TimeSampling t);
+LossWeighting parseLossWeighting(const std::string& name); ///< target, snr, min-snr, edm
+std::string lossWeightingName(LossWeighting w);
+
+struct TrainConfig {
+    ModelSpec model; ///< dim, mean, scale and classes are set from the data
+    int batch = 256;
+    AdamConfig adam;
+    double gradClip = 1.0;   ///< global-norm clipping; 0 disables
+    double emaDecay = 0.999; ///< EMA of the weights (used for sampling)
+    TimeSampling timeSampling = TimeSampling::Uniform;
+    LossWeighting weighting = LossWeighting::Target;
+    double minSnrGamma = 5.0;
+    bool conditional = false;  ///< class-conditional on the data's labels
+    double labelDropout = 0.1; ///< probability of training a conditional sample as "no label"
+    std::uint64_t seed = 0;
+    int threads = 0;
+    void validate() const; ///< UsageError naming the setting
+};
+
+struct TrainRecord {
+    long step;
+    double loss, lr, gradNorm;
+};
+
+struct TrainProgress {
+    long steps = 0;        ///< steps completed in this call
+    bool diverged = false; ///< a non-finite loss or gradient stopped training
+    std::string message;
+};
+
+class Trainer {
+public:
+    /// Normalises the data (mean 0, average per-coordinate variance 1). Throws DataError for
+    /// non-finite points, UsageError for bad settings or too few points.
+    Trainer(const PointSet& data, TrainConfig config);
+    ~Trainer();
+
+    /// Runs up to k more steps. On divergence the weights stay those of the last good step.
+    TrainProgress train(long k);
+    long step() const { return m_step; }
+    bool diverged() const { return m_diverged; }
+    const TrainConfig& config() const { return m_config; }
+    const std::vector<TrainRecord>& log() const { return m_log; }
+    /// Running mean of the x0-space squared error per t-bucket [i/10, (i+1)/10).
+    std::vector<double> bucketError() const;
+    /// A copy of the model with the EMA weights (ema = false: the raw weights).
+    std::shared_ptr<Model> snapshot(bool ema = true) const;
+
+private:
+    struct Batch;
+    double runMicroBatches(FloatBuffer& grads);
+    void makeBatch(Batch& b, Index first, Index count) const;
+
+    TrainConfig m_config;
+    Matrix m_data; ///< normalised
+    std::vector<int> m_labels;
+    std::unique_ptr<Schedule> m_schedule;
+    Model m_model;
+    FloatBuffer m_ema;
+    AdamW m_adam;
+    ThreadPool m_pool;
+    long m_step = 0;
+    bool m_diverged = false;
+    std::vector<TrainRecord> m_log;
+    std::vector<double> m_bucketSum, m_bucketCount;
+    std::vector<std::unique_ptr<Batch>> m_batches;
+};
+
+} // namespace dfs
