@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "core/field.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/training/trainer.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -77,15 +78,41 @@ void benchSample(const BenchOptions& o, Backend& backend) {
                backend.name(), backend.device(), nfe, s, double(n) * double(nfe) / s * 1e-6);
 }
 
+/// Training throughput on issue 3's standard workload: MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU;
+/// 2-D input + 32 sinusoidal features), batch 256, Adam, eps target, cosine, 8,000 moons.
+void benchTrain(const BenchOptions& o) {
+    const PointSet data = makeDataset("moons", {8000, -1, 0});
+    TrainConfig c;
+    c.model.width = 128;
+    c.model.depth = 3;
+    c.model.embedDim = 32;
+    c.model.target = TrainTarget::Eps;
+    c.model.schedule = "cosine";
+    c.batch = 256;
+    c.gradClip = 0;
+    c.threads = o.threads;
+    const long steps = 400L * o.repeat;
+    c.adam.totalSteps = steps;
+    Trainer trainer(data, c);
+    trainer.train(50); // warm-up
+    const auto start = std::chrono::steady_clock::now();
+    trainer.train(steps);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print("bench train: MLP 34-128-128-128-2 silu, batch 256, adam, eps, cosine, 8000 moons | "
+               "threads={} kernels={} steps={} seconds={:.3f} steps_per_s={:.1f}\n",
+               trainer.threads(), mlpKernels().isa, steps, s, double(steps) / s);
+}
+
 void runBench(const BenchOptions& o) {
     if (o.repeat < 1 || o.repeat > 1000)
         throw UsageError(fmt::format("--repeat must be in [1, 1000] (got {})", o.repeat));
-    if (o.workload == "train" || o.workload == "render")
+    if (o.workload == "train") return benchTrain(o);
+    if (o.workload == "render")
         throw UsageError(
             fmt::format("--workload {} is not available yet in this version", o.workload));
     if (o.workload != "field" && o.workload != "sample")
         throw UsageError(
-            fmt::format("unknown --workload '{}' (choose from field, sample)", o.workload));
+            fmt::format("unknown --workload '{}' (choose from field, sample, train)", o.workload));
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);
@@ -96,7 +123,7 @@ void runBench(const BenchOptions& o) {
 Command addBenchCommand(CLI::App& app) {
     auto o = std::make_shared<BenchOptions>();
     CLI::App* cmd = app.add_subcommand("bench", "time a fixed workload and print its throughput");
-    cmd->add_option("--workload", o->workload, "field or sample")->required();
+    cmd->add_option("--workload", o->workload, "field, sample or train")->required();
     cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();

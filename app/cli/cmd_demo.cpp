@@ -43,7 +43,7 @@ void runDemo(DemoOptions o) {
         });
         o.model.denoiser = it != sets.end() && it->isGmm ? "exact" : "ideal";
     }
-    Model m = buildModel(o.model);
+    LoadedModel m = buildModel(o.model);
     if (m.denoiser->dim() != 2) throw UsageError("the demo draws 2D data only");
     SamplerRunConfig config;
     config.sampler = &info;

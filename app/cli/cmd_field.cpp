@@ -31,7 +31,7 @@ void runField(const FieldOptions& o) {
     if (o.grid.has_value() == !o.points.empty())
         throw UsageError("give exactly one of --grid and --points");
     requireFinite("--extent", o.extent);
-    Model m = buildModel(o.model);
+    LoadedModel m = buildModel(o.model);
     if (m.denoiser->dim() != 2 && o.grid)
         throw UsageError("--grid needs 2D data; use --points for other dimensions");
     const double t = resolveTime(*m.schedule, o.t, o.sigma);

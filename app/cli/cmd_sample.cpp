@@ -54,7 +54,7 @@ void runSample(const SampleOptions& o) {
     requireFinite("--rho", o.rho);
     if (o.rho <= 0) throw UsageError(fmt::format("--rho must be > 0 (got {})", o.rho));
     validateOptions(o.opts);
-    Model m = buildModel(o.model);
+    LoadedModel m = buildModel(o.model);
 
     SamplerRunConfig config;
     config.sampler = &info;

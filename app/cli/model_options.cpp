@@ -41,6 +41,11 @@ void addModelOptions(CLI::App& cmd, ModelOptions& opts) {
         ->required();
     cmd.add_option("--schedule", opts.schedule, "noise schedule (see 'list')")
         ->capture_default_str();
+    cmd.add_option("--class", opts.label,
+                   "condition on this class (GMM component, label column, or conditional model)");
+    cmd.add_option("--guidance", opts.guidance,
+                   "classifier-free guidance scale with --class (1 = none, 0 = unconditional)")
+        ->capture_default_str();
 }
 
 void requireFinite(const char* flag, double value) {
@@ -55,18 +60,18 @@ double datasetNoise(std::optional<double> flag) {
     return *flag;
 }
 
-Model buildModel(const ModelOptions& opts) {
+LoadedModel buildModel(const ModelOptions& opts) {
     if (opts.dataN < 1 || opts.dataN > long(kMaxDatasetPoints))
         throw UsageError(fmt::format("--data-n must be in [1, {}] (got {})",
                                      long(kMaxDatasetPoints), opts.dataN));
-    Model m;
+    LoadedModel m;
     m.schedule = makeSchedule(opts.schedule);
     DatasetOptions d;
     d.n = opts.dataN;
     d.noise = datasetNoise(opts.dataNoise);
     d.seed = opts.dataSeed;
     m.data = loadDataset(opts.dataset, d);
-    m.denoiser = makeDenoiser(opts.denoiser, m.data);
+    m.denoiser = makeDenoiser(opts.denoiser, m.data, {opts.label, opts.guidance});
     return m;
 }
 

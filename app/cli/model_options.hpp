@@ -24,23 +24,25 @@ struct ModelOptions {
     std::uint64_t dataSeed = 0;
     std::string denoiser;
     std::string schedule = "vp-linear";
+    int label = -1;        ///< --class: condition on this class
+    double guidance = 1.0; ///< --guidance: classifier-free guidance scale
 };
 
 /// Adds a seed option that accepts whole numbers 0 .. 2^64 - 1 only.
 void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
                    const std::string& help);
 
-/// Adds --dataset, --data-n, --noise, --data-seed, --denoiser and --schedule.
+/// Adds --dataset, --data-n, --noise, --data-seed, --denoiser, --schedule, --class, --guidance.
 void addModelOptions(CLI::App& cmd, ModelOptions& opts);
 
-struct Model {
+struct LoadedModel {
     PointSet data;
     std::unique_ptr<Schedule> schedule;
     std::unique_ptr<Denoiser> denoiser;
 };
 
 /// Loads the data, builds the schedule and the denoiser; throws UsageError or DataError.
-Model buildModel(const ModelOptions& opts);
+LoadedModel buildModel(const ModelOptions& opts);
 
 /// The internal time for --t T or --sigma S (exactly one given). S is sigma~ = sigma / alpha,
 /// the noise level of x / alpha = x0 + S eps (with --schedule ve: x = x0 + S eps). Throws

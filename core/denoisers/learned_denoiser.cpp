@@ -29,10 +29,14 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
         return;
     }
     // Normalised coordinates: x_n = (x - alpha mean) / scale has noise sigma / scale.
+    // The training level t* with the same sigma~, clamped to the trained range (sigma~ <= 80,
+    // see trainingTimeRange); x* = x_n sigma* / sigma_n equals x_n alpha* / alpha inside it.
     const double sigmaN = level.sigma / spec.scale;
     const double lambda = 2.0 * (std::log(level.alpha) - std::log(sigmaN));
-    const NoiseLevel train = m_schedule->at(std::max(m_schedule->tFromLogSnr(lambda), 1e-6));
-    const double ratio = level.alpha > 0 ? train.alpha / level.alpha : train.sigma / sigmaN;
+    const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
+    const NoiseLevel train =
+        m_schedule->at(std::clamp(m_schedule->tFromLogSnr(lambda), tMin, tMax));
+    const double ratio = train.sigma / sigmaN;
 
     FloatBuffer input(std::size_t(spec.inputDim() * kBlock)), output(std::size_t(d * kBlock));
     FloatBuffer acts;

@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -24,6 +25,10 @@ void ModelSpec::validate() const {
         if (!std::isfinite(m)) throw UsageError("normalisation mean is not finite");
     Mlp probe({inputDim(), dim, width, depth, activation}); // checks width and depth
     (void)makeSchedule(schedule);                           // checks the name
+}
+
+std::pair<double, double> trainingTimeRange(const Schedule& schedule) {
+    return {1e-3, std::min(1.0, schedule.tFromLogSnr(schedule.gridLogSnrMin()))};
 }
 
 void timeEmbedding(double cNoise, int dim, float* out) {

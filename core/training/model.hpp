@@ -6,6 +6,7 @@
 #include "core/training/target.hpp"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dfs {
@@ -34,6 +35,11 @@ struct Model {
     Mlp net;
     explicit Model(const ModelSpec& s) : spec(s), net(s.mlpConfig()) {}
 };
+
+/// The times a model is trained on and evaluated at: [1e-3 (score_sde's eps), the time where
+/// sigma~ = 80 (EDM's sigma_max; 1 on schedules that stop below it)]. Beyond sigma~ = 80 the
+/// eps, score and velocity heads cannot give x0 (alpha -> 0), and samplers never start there.
+std::pair<double, double> trainingTimeRange(const Schedule& schedule);
 
 /// Sinusoidal features of c_noise (Vaswani et al. 2017, Section 3.5, as used by DDPM):
 /// out[k] = sin(250 c_noise f_k), out[half + k] = cos(250 c_noise f_k), f_k = 10000^(-k/half).

@@ -11,7 +11,7 @@ TrainConfig trainPreset(const std::string& dataset) {
     c.model.target = TrainTarget::Edm;
     c.model.schedule = "cosine";
     c.batch = 256;
-    c.adam.lr = 2e-3;
+    c.adam.lr = 1e-3;
     c.adam.warmup = 100;
     c.adam.totalSteps = presetSteps(dataset);
     c.adam.minLrFactor = 0.05;
@@ -24,7 +24,7 @@ TrainConfig trainPreset(const std::string& dataset) {
 
 long presetSteps(const std::string& dataset) {
     (void)dataset;
-    return 4000;
+    return 8000;
 }
 
 } // namespace dfs

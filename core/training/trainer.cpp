@@ -13,7 +13,6 @@ namespace dfs {
 
 namespace {
 constexpr int kMicro = 128;    ///< samples per micro-batch: fixed, so results ignore threads
-constexpr double kTMin = 1e-3; ///< smallest training time (score_sde's sampling eps)
 constexpr int kBuckets = 10;
 constexpr std::uint32_t kSubDraw = 0x54524e00, kSubNoise = 0x54524e01, kSubTime = 0x54524e02;
 } // namespace
@@ -118,18 +117,19 @@ void Trainer::makeBatch(Batch& b, Index first, Index count) const {
     const std::uint64_t seed = m_config.seed;
     const auto step = std::uint32_t(m_step);
     std::vector<double> x(static_cast<std::size_t>(d)), eps(static_cast<std::size_t>(d));
+    const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
     for (Index j = 0; j < count; ++j) {
         const auto sample = std::uint32_t(first + j);
         const auto u = philoxUniforms4(seed, sample, step, kSubDraw, 0);
         const Index row = std::min(m_data.rows() - 1, Index(u[0] * double(m_data.rows())));
-        double t = kTMin + (1.0 - kTMin) * u[1];
+        double t = tMin + (tMax - tMin) * u[1];
         if (m_config.timeSampling != TimeSampling::Uniform) {
             const double n = philoxNormals4(seed, sample, step, kSubTime, 0)[0];
             if (m_config.timeSampling == TimeSampling::LogitNormal)
                 t = 1.0 / (1.0 + std::exp(-n));
             else
                 t = m_schedule->tFromLogSnr(-2.0 * (-1.2 + 1.2 * n));
-            t = std::clamp(t, kTMin, 1.0);
+            t = std::clamp(t, tMin, tMax);
         }
         for (int c = 0; c < d; c += 4) {
             const auto n = philoxNormals4(seed, sample, step, kSubNoise, std::uint32_t(c / 4));

@@ -16,7 +16,7 @@
 namespace dfs {
 
 enum class TimeSampling {
-    Uniform,     ///< t ~ U[1e-3, 1] (score_sde's eps = 1e-3)
+    Uniform,     ///< t uniform on trainingTimeRange (model.hpp)
     LogitNormal, ///< t = sigmoid(n), n ~ N(0, 1) (Esser et al. 2024, eq. 19)
     LogNormal,   ///< ln sigma~ ~ N(-1.2, 1.2^2) (Karras et al. 2022, Table 1, P_mean/P_std)
 };
@@ -70,6 +70,7 @@ public:
     long step() const { return m_step; }
     bool diverged() const { return m_diverged; }
     const TrainConfig& config() const { return m_config; }
+    int threads() const { return m_pool.threads(); }
     const std::vector<TrainRecord>& log() const { return m_log; }
     /// Running mean of the x0-space squared error per t-bucket [i/10, (i+1)/10).
     std::vector<double> bucketError() const;

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Diffuscope against PyTorch on the same workload, side by side in one run, as a ratio.
+
+  --workload field   the ideal-denoiser field of issue 2: 8,000 `moons` points (written by
+                     diffuscope-cli, so both sides use the same data), a 128 x 128 grid on
+                     [-3, 3]^2, sigma = 0.5 (ve, alpha = 1). PyTorch: cdist + softmax + matmul in
+                     query chunks, float32. Figure: G pairs/s, median of 5 after a warm-up.
+  --workload train   the training workload of issue 3: MLP 34 -> 128 -> 128 -> 128 -> 2 with
+                     SiLU (2-D input + 32 sinusoidal features of the noise level), batch 256,
+                     Adam (lr 1e-3), eps target, cosine schedule, 8,000 `moons` points.
+                     Figure: optimiser steps/s.
+
+Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
+"""
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def diffuscope(cli, workload, threads):
+    out = subprocess.run([cli, "bench", "--workload", workload, "--threads", str(threads)],
+                         check=True, capture_output=True, text=True).stdout
+    key = {"field": "gpairs_per_s", "train": "steps_per_s"}[workload]
+    return float(re.search(key + r"=([0-9.]+)", out).group(1))
+
+
+def moons(cli, n=8000):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "moons.csv")
+        subprocess.run([cli, "data", "--dataset", "moons", "--n", str(n), "--out", path],
+                       check=True, capture_output=True)
+        with open(path) as f:
+            next(f)
+            return [[float(v) for v in line.split(",")[:2]] for line in f]
+
+
+def torch_field(torch, points, threads, repeat=5, chunk=2048):
+    torch.set_num_threads(threads)
+    y = torch.tensor(points, dtype=torch.float32)
+    ticks = torch.linspace(-3.0, 3.0, 128)
+    gy, gx = torch.meshgrid(ticks, ticks, indexing="ij")
+    q = torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
+    sigma = 0.5
+
+    def run():
+        parts = []
+        for start in range(0, q.shape[0], chunk):
+            d2 = torch.cdist(q[start:start + chunk], y).square_()
+            w = torch.softmax(d2.mul_(-0.5 / sigma ** 2), dim=1)
+            parts.append(w @ y)
+        return torch.cat(parts)
+
+    with torch.no_grad():
+        run()
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    return q.shape[0] * y.shape[0] / times[len(times) // 2] * 1e-9
+
+
+def torch_train(torch, points, threads, steps=1000):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    data = torch.tensor(points, dtype=torch.float32)
+    data = (data - data.mean(0)) / data.std()
+    net = torch.nn.Sequential(
+        torch.nn.Linear(34, 128), torch.nn.SiLU(), torch.nn.Linear(128, 128), torch.nn.SiLU(),
+        torch.nn.Linear(128, 128), torch.nn.SiLU(), torch.nn.Linear(128, 2))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    half = 16
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half) / half)
+    s = 0.008
+
+    def alpha_sigma(t):  # cosine schedule (Nichol & Dhariwal 2021, eq. 17)
+        f = torch.cos((t + s) / (1 + s) * math.pi / 2) / math.cos(s / (1 + s) * math.pi / 2)
+        return f, torch.sqrt(torch.clamp(1 - f * f, min=0))
+
+    def step():
+        idx = torch.randint(0, data.shape[0], (256,))
+        t = torch.rand(256) * 0.99 + 1e-3
+        a, sg = alpha_sigma(t)
+        eps = torch.randn(256, 2)
+        x = a[:, None] * data[idx] + sg[:, None] * eps
+        c = 250 * 0.25 * torch.log(sg / a)
+        emb = torch.cat([torch.sin(c[:, None] * freqs), torch.cos(c[:, None] * freqs)], dim=1)
+        loss = ((net(torch.cat([x, emb], dim=1)) - eps) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    for _ in range(50):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return steps / (time.perf_counter() - t0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cli", required=True, help="path to diffuscope-cli")
+    ap.add_argument("--workload", choices=["field", "train"], required=True)
+    args = ap.parse_args()
+    points = moons(args.cli)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+    title = {"field": "ideal-denoiser field, 8000 moons x 128x128 grid, sigma 0.5: G pairs/s",
+             "train": "MLP training, issue 3 workload: steps/s"}[args.workload]
+    print(title)
+    version = torch.__version__ if torch else ""
+    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
+    for threads in (1, 2):
+        ours = diffuscope(args.cli, args.workload, threads)
+        if torch:
+            fn = torch_field if args.workload == "field" else torch_train
+            theirs = fn(torch, points, threads)
+            print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
+        else:
+            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
