@@ -97,7 +97,8 @@ void benchTrain(const BenchOptions& o) {
     trainer.train(50); // warm-up
     const auto start = std::chrono::steady_clock::now();
     trainer.train(steps);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print("bench train: MLP 34-128-128-128-2 silu, batch 256, adam, eps, cosine, 8000 moons | "
                "threads={} kernels={} steps={} seconds={:.3f} steps_per_s={:.1f}\n",
                trainer.threads(), mlpKernels().isa, steps, s, double(steps) / s);

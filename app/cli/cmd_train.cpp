@@ -110,6 +110,7 @@ void runTrain(const TrainOptions& o) {
     fmt::print("{} steps in {:.1f} s ({:.0f} steps/s); wrote {}{}{}\n", trainer.step(), seconds,
                double(trainer.step()) / seconds, o.out, log ? " and " : "", o.log);
 
+    if (p.diverged) throw DataError(fmt::format("{}; {} holds them", p.message, o.out));
     // How far the learned denoiser is from the true one at each noise level.
     const std::string refName = data.gmm ? "exact" : "ideal";
     const auto reference = makeDenoiser(refName, data);
@@ -119,7 +120,6 @@ void runTrain(const TrainOptions& o) {
     fmt::print("mean squared error of D against the {} denoiser, by t:\n ", refName);
     for (const auto& g : gap) fmt::print(" {:.1f}:{:.4f}", g.t, g.meanSquaredError);
     fmt::print("\n");
-    if (p.diverged) throw DataError(p.message);
 }
 
 } // namespace

@@ -14,7 +14,7 @@ void AdamConfig::validate() const {
     const auto bad = [](const char* flag, const char* range, double v) {
         throw UsageError(fmt::format("{} must be {} (got {})", flag, range, v));
     };
-    if (!(lr > 0) || !std::isfinite(lr) || lr > 10) bad("--lr", "in (0, 10]", lr);
+    if (!(lr > 0) || !std::isfinite(lr) || lr > 1000) bad("--lr", "in (0, 1000]", lr);
     if (!(beta1 >= 0 && beta1 < 1)) bad("beta1", "in [0, 1)", beta1);
     if (!(beta2 >= 0 && beta2 < 1)) bad("beta2", "in [0, 1)", beta2);
     if (!(eps > 0) || !std::isfinite(eps)) bad("eps", "> 0", eps);

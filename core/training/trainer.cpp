@@ -12,8 +12,9 @@
 namespace dfs {
 
 namespace {
-constexpr int kMicro = 128;    ///< samples per micro-batch: fixed, so results ignore threads
+constexpr int kMicro = 128; ///< samples per micro-batch: fixed, so results ignore threads
 constexpr int kBuckets = 10;
+constexpr double kDivergence = 1e8;
 constexpr std::uint32_t kSubDraw = 0x54524e00, kSubNoise = 0x54524e01, kSubTime = 0x54524e02;
 } // namespace
 
@@ -243,12 +244,16 @@ TrainProgress Trainer::train(long k) {
     for (long i = 0; i < k; ++i) {
         const double loss = runMicroBatches(grads);
         const double norm = std::sqrt(sumSquares(grads.data(), grads.size()));
-        if (!std::isfinite(loss) || !std::isfinite(norm)) {
+        if (m_step == 0) m_firstLoss = loss;
+        // Diverged: a NaN or infinity, or a loss grown kDivergence-fold over the first step's.
+        if (!std::isfinite(loss) || !std::isfinite(norm) ||
+            loss > kDivergence * std::max(m_firstLoss, 1e-12)) {
             m_diverged = true;
             p.diverged = true;
-            p.message = fmt::format("training diverged at step {} (loss {}); kept the weights "
-                                    "of step {}; try a smaller --lr",
-                                    m_step + 1, loss, m_step);
+            p.message =
+                fmt::format("training diverged at step {} (loss {:.3g}, first step {:.3g}); "
+                            "kept the weights of step {}; try a smaller --lr",
+                            m_step + 1, loss, m_firstLoss, m_step);
             return p;
         }
         if (m_config.gradClip > 0 && norm > m_config.gradClip) {

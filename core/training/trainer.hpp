@@ -54,7 +54,7 @@ struct TrainRecord {
 
 struct TrainProgress {
     long steps = 0;        ///< steps completed in this call
-    bool diverged = false; ///< a non-finite loss or gradient stopped training
+    bool diverged = false; ///< a non-finite or exploded (1e8-fold) loss stopped training
     std::string message;
 };
 
@@ -92,6 +92,7 @@ private:
     ThreadPool m_pool;
     long m_step = 0;
     bool m_diverged = false;
+    double m_firstLoss = 0;
     std::vector<TrainRecord> m_log;
     std::vector<double> m_bucketSum, m_bucketCount;
     std::vector<std::unique_ptr<Batch>> m_batches;

@@ -1,0 +1,200 @@
+// Training pieces against closed forms and properties: target conversions and their implied
+// weights (diffusion-math.md 2.2-2.3), AdamW's update and schedule, trainer determinism and
+// divergence handling, schedule-independence of the learned denoiser, and guidance.
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/denoisers/guided_denoiser.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
+#include "core/errors.hpp"
+#include "core/training/adam.hpp"
+#include "core/training/trainer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace dfs;
+
+namespace {
+
+const TrainTarget kTargets[] = {TrainTarget::Eps,   TrainTarget::X0,       TrainTarget::V,
+                                TrainTarget::Score, TrainTarget::Velocity, TrainTarget::Edm};
+
+TrainConfig smallConfig(long steps) {
+    TrainConfig c;
+    c.model.width = 32;
+    c.model.depth = 2;
+    c.batch = 300; // not a multiple of the micro-batch: exercises the remainder
+    c.adam.totalSteps = steps;
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("training targets convert back to x0 and imply the documented weights", "[training]") {
+    for (const auto& [name, text] : listSchedules()) {
+        const auto s = makeSchedule(name);
+        for (double t : {0.05, 0.3, 0.7, 0.95}) {
+            const NoiseLevel l = s->at(t);
+            const double x0 = 0.7, eps = -1.3, x = l.alpha * x0 + l.sigma * eps, sd = 0.8;
+            for (TrainTarget tt : kTargets) {
+                INFO(name << " t=" << t << " target " << trainTargetName(tt));
+                const double y = targetValue(tt, x0, eps, x, l, sd);
+                CHECK(x0FromTarget(tt, y, x, l, sd) == Approx(x0).epsilon(1e-9));
+                // A prediction off by dy in target space is off by dy / sqrt(factor) in x0.
+                const double dy = 1e-3 * std::max(1.0, std::abs(y));
+                const double dx0 = x0FromTarget(tt, y + dy, x, l, sd) - x0;
+                CHECK(dy * dy / (dx0 * dx0) == Approx(targetErrorFactor(tt, l, sd)).epsilon(1e-5));
+            }
+            // Written out: eps = (x - alpha x0)/sigma, v = alpha eps - sigma x0.
+            CHECK(targetValue(TrainTarget::V, x0, eps, x, l, sd) ==
+                  Approx(l.alpha * eps - l.sigma * x0));
+        }
+    }
+}
+
+TEST_CASE("EDM preconditioning matches Karras et al. Table 1 in sigma~ units", "[training]") {
+    const auto s = makeSchedule("vp-linear");
+    const NoiseLevel l = s->at(0.4);
+    const double sd = 0.5, st = l.sigma / l.alpha;
+    CHECK(edmOut(l, sd) == Approx(st * sd / std::sqrt(st * st + sd * sd)));
+    CHECK(edmSkip(l, sd) * l.alpha == Approx(sd * sd / (st * st + sd * sd))); // c_skip x~
+    CHECK(inputScale(l, sd) * l.alpha == Approx(1 / std::sqrt(st * st + sd * sd)));
+    CHECK(noiseConditioning(l) == Approx(std::log(st) / 4));
+}
+
+TEST_CASE("AdamW takes the textbook first step and the schedule warms up then decays",
+          "[training]") {
+    AdamConfig c;
+    c.lr = 0.1;
+    c.warmup = 0;
+    c.totalSteps = 100;
+    c.minLrFactor = 0.1;
+    FloatBuffer p = {1.0f, -2.0f}, g = {0.5f, -4.0f};
+    AdamW adam(2);
+    adam.step(p, g, 0.1, c);
+    // First step: m_hat = g, v_hat = g^2, update = lr g / (|g| + eps) = lr sign(g).
+    CHECK(p[0] == Approx(0.9).epsilon(1e-6));
+    CHECK(p[1] == Approx(-1.9).epsilon(1e-6));
+    CHECK(learningRate(c, 0) == Approx(0.1));
+    CHECK(learningRate(c, 50) == Approx(0.1 * (0.1 + 0.9 * 0.5)));
+    CHECK(learningRate(c, 100) == Approx(0.01));
+    CHECK(learningRate(c, 5000) == Approx(0.01));
+    c.warmup = 9;
+    CHECK(learningRate(c, 0) == Approx(0.01));
+    CHECK(learningRate(c, 4) == Approx(0.05));
+}
+
+TEST_CASE("training is deterministic and independent of the thread count", "[training]") {
+    const PointSet data = makeDataset("moons", {1000, -1, 0});
+    auto weights = [&](int threads, std::uint64_t seed) {
+        TrainConfig c = smallConfig(30);
+        c.threads = threads;
+        c.seed = seed;
+        Trainer t(data, c);
+        REQUIRE_FALSE(t.train(30).diverged);
+        return t.snapshot()->net.params();
+    };
+    const FloatBuffer a = weights(1, 4);
+    CHECK(weights(2, 4) == a);
+    CHECK(weights(1, 4) == a);
+    CHECK(weights(1, 5) != a);
+}
+
+TEST_CASE("a diverging run stops, says so and keeps the last good weights", "[training]") {
+    const PointSet data = makeDataset("gmm8", {500, -1, 0});
+    TrainConfig c = smallConfig(400);
+    c.model.target = TrainTarget::Score; // targets up to 1/sigma: easy to blow up
+    c.adam.lr = 1000.0;                  // absurd on purpose
+    c.adam.warmup = 0;
+    c.gradClip = 0;
+    c.emaDecay = 0;
+    Trainer t(data, c);
+    const TrainProgress p = t.train(400);
+    REQUIRE(p.diverged);
+    CHECK(p.message.find("diverged") != std::string::npos);
+    CHECK(t.step() == p.steps);
+    for (float w : t.snapshot(false)->net.params()) REQUIRE(std::isfinite(w));
+    CHECK(t.train(5).diverged); // stays stopped
+}
+
+TEST_CASE("bad training settings and data are refused with the setting named", "[training]") {
+    const PointSet data = makeDataset("moons", {100, -1, 0});
+    auto refuses = [&](TrainConfig c, const std::string& flag) {
+        try {
+            Trainer t(data, c);
+            FAIL("accepted a bad " << flag);
+        } catch (const UsageError& e) {
+            CHECK(std::string(e.what()).find(flag) != std::string::npos);
+        }
+    };
+    TrainConfig c = smallConfig(10);
+    c.adam.lr = 0;
+    refuses(c, "--lr");
+    c = smallConfig(10);
+    c.adam.lr = -1;
+    refuses(c, "--lr");
+    c = smallConfig(10);
+    c.batch = 0;
+    refuses(c, "--batch");
+    c = smallConfig(10);
+    c.model.width = 0;
+    refuses(c, "--width");
+    PointSet bad = data;
+    bad.points(7, 1) = NAN;
+    CHECK_THROWS_AS(Trainer(bad, smallConfig(10)), DataError);
+}
+
+TEST_CASE("a learned denoiser gives the same x0 on every schedule at equal sigma~", "[training]") {
+    const PointSet data = makeDataset("moons", {500, -1, 0});
+    Trainer t(data, smallConfig(20));
+    t.train(20);
+    const LearnedDenoiser d(t.snapshot());
+    const auto cosine = makeSchedule("cosine"), vp = makeSchedule("vp-linear"),
+               ve = makeSchedule("ve");
+    Matrix xv(3, 2);
+    xv << 0.3, -0.2, 1.1, 0.5, -0.7, 0.9;
+    for (double sigmaTilde : {0.05, 0.5, 3.0}) {
+        const double lambda = -2 * std::log(sigmaTilde);
+        const NoiseLevel lc = cosine->at(cosine->tFromLogSnr(lambda));
+        const NoiseLevel lv = vp->at(vp->tFromLogSnr(lambda));
+        const NoiseLevel le = ve->at(ve->tFromLogSnr(lambda));
+        Matrix a(3, 2), b(3, 2), e(3, 2);
+        d.denoiseRows(xv * lc.alpha, lc, a, 0, 3);
+        d.denoiseRows(xv * lv.alpha, lv, b, 0, 3);
+        d.denoiseRows(xv * le.alpha, le, e, 0, 3);
+        CHECK((a - b).cwiseAbs().maxCoeff() < 1e-4);
+        CHECK((a - e).cwiseAbs().maxCoeff() < 1e-4);
+    }
+}
+
+TEST_CASE("classifier-free guidance interpolates and extrapolates the exact GMM denoisers",
+          "[training]") {
+    const PointSet data = makeDataset("gmm8", {800, -1, 0});
+    const auto cond = makeDenoiser("exact", data, {3, 1.0});
+    const auto uncond = makeDenoiser("exact", data);
+    const auto g0 = makeDenoiser("exact", data, {3, 0.0});
+    const auto g3 = makeDenoiser("exact", data, {3, 3.0});
+    const auto s = makeSchedule("vp-linear");
+    const NoiseLevel l = s->at(0.5);
+    Matrix x(4, 2);
+    x << 0.1, 0.2, -1, 0.4, 1.5, 0, 0.3, -1.2;
+    Matrix dc(4, 2), du(4, 2), d0(4, 2), d3(4, 2);
+    cond->denoiseRows(x, l, dc, 0, 4);
+    uncond->denoiseRows(x, l, du, 0, 4);
+    g0->denoiseRows(x, l, d0, 0, 4);
+    g3->denoiseRows(x, l, d3, 0, 4);
+    CHECK((d0 - du).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK((d3 - (du + 3.0 * (dc - du))).cwiseAbs().maxCoeff() < 1e-12);
+    // The conditional denoiser is component 3's Gaussian posterior mean (closed form).
+    const auto& g = *data.gmm;
+    const double a = l.alpha, sg = l.sigma, c2 = g.covs[3](0, 0);
+    const Vector mu = g.means[3];
+    for (int r = 0; r < 4; ++r) {
+        const Vector expect =
+            mu + a * c2 / (a * a * c2 + sg * sg) * (x.row(r).transpose() - a * mu);
+        CHECK((dc.row(r).transpose() - expect).cwiseAbs().maxCoeff() < 1e-10);
+    }
+    CHECK_THROWS_AS(makeDenoiser("exact", data, {-1, 2.0}), UsageError); // guidance needs a class
+    CHECK_THROWS_AS(makeDenoiser("exact", data, {8, 1.0}), UsageError);  // gmm8 has classes 0..7
+}
