@@ -87,8 +87,7 @@ TEST_CASE("csv: write then read round-trips doubles exactly", "[csv]") {
     REQUIRE(t.values.rows() == m.rows());
     REQUIRE(t.values.cols() == 3);
     for (Index r = 0; r < m.rows(); ++r)
-        for (Index c = 0; c < 3; ++c)
-            REQUIRE(t.values(r, c) == m(r, c));
+        for (Index c = 0; c < 3; ++c) REQUIRE(t.values(r, c) == m(r, c));
     CHECK(t.column("b") == 1);
     CHECK(t.column("z") == -1);
     CHECK_FALSE(dir.hasTempFiles());

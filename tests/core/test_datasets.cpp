@@ -173,11 +173,9 @@ TEST_CASE("datasets: gmm parameters match the samples", "[datasets][gmm]") {
             CHECK(std::abs(count - 50000 * p) < 5 * std::sqrt(50000 * p * (1 - p)));
             for (int j = 0; j < 2; ++j) {
                 double sum = 0.0, sq = 0.0;
-                for (Index i : rows)
-                    sum += s.points(i, j);
+                for (Index i : rows) sum += s.points(i, j);
                 const double mean = sum / count;
-                for (Index i : rows)
-                    sq += (s.points(i, j) - mean) * (s.points(i, j) - mean);
+                for (Index i : rows) sq += (s.points(i, j) - mean) * (s.points(i, j) - mean);
                 const double sd = std::sqrt(sq / (count - 1));
                 CHECK(std::abs(mean - g.means[c][j]) < 4.0 * e.stddev / std::sqrt(count));
                 // The sample std has standard error about sd / sqrt(2 count).
@@ -243,8 +241,7 @@ TEST_CASE("datasets: geometry of the toy sets", "[datasets]") {
     }
     SECTION("noise-free spirals have unit variance and mirrored arms") {
         const PointSet s = make("spirals", 40000, 5, 0.0);
-        for (Index i = 0; i < s.size(); ++i)
-            REQUIRE(s.points.row(i).norm() <= 2.0 + 1e-12);
+        for (Index i = 0; i < s.size(); ++i) REQUIRE(s.points.row(i).norm() <= 2.0 + 1e-12);
         const double var = s.points.squaredNorm() / double(s.size()) / 2.0;
         CHECK(var == Approx(1.0).epsilon(0.03));
     }

@@ -82,6 +82,7 @@ TEST_CASE("mlp: kernel variants agree and inference matches training forward", "
         std::vector<float> a(std::size_t(mlpActivationFloats(m.shape(), batch)));
         variants[v]->forward(m.shape(), m.params().data(), in.data(), batch, a.data());
         const float* out = mlpOutput(m.shape(), a.data(), batch);
-        for (int i = 0; i < 2 * batch; ++i) CHECK(out[i] == Approx(ref[std::size_t(i)]).margin(1e-5));
+        for (int i = 0; i < 2 * batch; ++i)
+            CHECK(out[i] == Approx(ref[std::size_t(i)]).margin(1e-5));
     }
 }

@@ -1,11 +1,13 @@
 // Training pieces against closed forms and properties: target conversions and their implied
 // weights (diffusion-math.md 2.2-2.3), AdamW's update and schedule, trainer determinism and
 // divergence handling, schedule-independence of the learned denoiser, and guidance.
+#include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/denoisers/guided_denoiser.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
+#include "core/samplers/sampler_run.hpp"
 #include "core/training/adam.hpp"
 #include "core/training/trainer.hpp"
 
@@ -197,4 +199,32 @@ TEST_CASE("classifier-free guidance interpolates and extrapolates the exact GMM 
     }
     CHECK_THROWS_AS(makeDenoiser("exact", data, {-1, 2.0}), UsageError); // guidance needs a class
     CHECK_THROWS_AS(makeDenoiser("exact", data, {8, 1.0}), UsageError);  // gmm8 has classes 0..7
+}
+
+TEST_CASE("every target head drives every sampler on every schedule", "[training]") {
+    const PointSet data = makeDataset("gmm8", {400, -1, 0});
+    auto backend = makeBackend("cpu", 1);
+    for (TrainTarget tt : kTargets) {
+        TrainConfig c = smallConfig(15);
+        c.model.target = tt;
+        c.weighting = tt == TrainTarget::Score ? LossWeighting::MinSnr : LossWeighting::Target;
+        c.timeSampling = tt == TrainTarget::V ? TimeSampling::LogitNormal : TimeSampling::LogNormal;
+        Trainer t(data, c);
+        REQUIRE_FALSE(t.train(15).diverged);
+        const LearnedDenoiser d(t.snapshot());
+        for (const auto& [name, text] : listSchedules()) {
+            const auto s = makeSchedule(name);
+            for (const SamplerInfo& info : samplerRegistry()) {
+                INFO(trainTargetName(tt) << " / " << name << " / " << info.name);
+                SamplerRunConfig rc;
+                rc.sampler = &info;
+                rc.grid = makeTimeGrid(*s, info.defaultGrid, 4);
+                rc.options.langevinSteps = 2;
+                SamplerRun run(*s, d, *backend, rc,
+                               SamplerRun::priorSample(*s, rc.grid.front(), 20, 2, 1));
+                while (!run.done()) run.step();
+                CHECK(run.current().x.allFinite());
+            }
+        }
+    }
 }
