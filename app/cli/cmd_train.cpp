@@ -111,6 +111,11 @@ void runTrain(const TrainOptions& o) {
                double(trainer.step()) / seconds, o.out, log ? " and " : "", o.log);
 
     if (p.diverged) throw DataError(fmt::format("{}; {} holds them", p.message, o.out));
+    fmt::print("training error in x0 units (running mean) by t-bucket:\n ");
+    const auto buckets = trainer.bucketError();
+    for (std::size_t b = 0; b < buckets.size(); ++b)
+        fmt::print(" {:.1f}-{:.1f}:{:.4f}", b / 10.0, (b + 1) / 10.0, buckets[b]);
+    fmt::print("\n");
     // How far the learned denoiser is from the true one at each noise level.
     const std::string refName = data.gmm ? "exact" : "ideal";
     const auto reference = makeDenoiser(refName, data);
@@ -135,7 +140,7 @@ Command addTrainCommand(CLI::App& app) {
                     "schedule the target is defined on (preset: cosine)");
     cmd->add_option("--target", o->target, "eps, x0, v, score, velocity or edm (preset: edm)");
     cmd->add_option("--steps", o->steps, "training steps (preset: 4000)");
-    cmd->add_option("--batch", o->batch, "batch size (preset: 256)");
+    cmd->add_option("--batch", o->batch, "batch size (preset: 512)");
     cmd->add_option("--width", o->width, "hidden units per layer (preset: 128)");
     cmd->add_option("--depth", o->depth, "hidden layers (preset: 3)");
     cmd->add_option("--activation", o->activation, "silu, gelu or relu (preset: silu)");

@@ -29,13 +29,7 @@ void edmSdeStep(const StepContext& ctx, SamplerState& st) {
         xHat = st.x;
         x0Hat = ctx.startPrediction();
     }
-    const double h = ctx.next.t - hat.t;
-    const Matrix d = odeVelocity(xHat, x0Hat, hat);
-    Matrix x = xHat + h * d;
-    if (!ctx.isLast()) {
-        const Matrix d2 = odeVelocity(x, ctx.denoise(x, ctx.next), ctx.next);
-        x = xHat + (0.5 * h) * (d + d2);
-    }
+    Matrix x = odeStep(ctx, xHat, x0Hat, hat, true);
     st.x = std::move(x);
 }
 

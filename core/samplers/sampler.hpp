@@ -77,5 +77,13 @@ const SamplerInfo& findSampler(const std::string& name);
 Matrix epsFromX0(const Matrix& x, const Matrix& x0, const NoiseLevel& level);
 /// PF-ODE velocity dx/dt = alpha' D + sigma' (x - alpha D)/sigma (diffusion-math.md 4.1).
 Matrix odeVelocity(const Matrix& x, const Matrix& x0, const NoiseLevel& level);
+/// One Euler (heun = false) or Heun step of the PF-ODE from x at `cur` (where D(x) = x0) to
+/// ctx.next. Integrated as Karras et al. 2022 do (eq. 4 with s = alpha, Alg. 1): in x~ = x/alpha
+/// over sigma~ = sigma/alpha, where dx~/dsigma~ = (x~ - D)/sigma~ = eps_hat, which is far more
+/// accurate on ve and edm than stepping in t. A step from beyond sigma~ = 80 (EDM's sigma_max; up
+/// to alpha = 0 for cosine and rf at t = 1) is taken in t instead, where the ODE stays finite. Heun's correction is skipped on
+/// the last step (to sigma = 0), as in Alg. 1.
+Matrix odeStep(const StepContext& ctx, const Matrix& x, const Matrix& x0, const NoiseLevel& cur,
+               bool heun);
 
 } // namespace dfs

@@ -10,7 +10,7 @@ TrainConfig trainPreset(const std::string& dataset) {
     c.model.activation = Activation::SiLU;
     c.model.target = TrainTarget::Edm;
     c.model.schedule = "cosine";
-    c.batch = 256;
+    c.batch = 512;
     c.adam.lr = 1e-3;
     c.adam.warmup = 100;
     c.adam.totalSteps = presetSteps(dataset);
