@@ -17,8 +17,12 @@ namespace {
 
 std::string shellQuote(const std::string& s) {
     std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
+    for (char c : s) {
+        if (c == '\'') q.append("'\\''");
+        else q.push_back(c);
+    }
+    q.push_back('\'');
+    return q;
 }
 
 } // namespace
@@ -34,8 +38,9 @@ CliResult runCli(const std::vector<std::string>& args) {
     const std::string outFile = (base / ("out" + std::to_string(counter))).string();
     const std::string errFile = (base / ("err" + std::to_string(counter++))).string();
     std::string cmd = shellQuote(DIFFUSCOPE_CLI);
-    for (const auto& a : args) cmd += " " + shellQuote(a);
-    cmd += " >" + shellQuote(outFile) + " 2>" + shellQuote(errFile) + " </dev/null";
+    for (const auto& a : args) cmd.append(" ").append(shellQuote(a));
+    cmd.append(" >").append(shellQuote(outFile)).append(" 2>").append(shellQuote(errFile));
+    cmd.append(" </dev/null");
     const int status = std::system(cmd.c_str());
     CliResult r;
     if (status == -1) throw std::runtime_error("cannot start a shell");

@@ -116,7 +116,8 @@ TEST_CASE("a diverging run stops, says so and keeps the last good weights", "[tr
     REQUIRE(p.diverged);
     CHECK(p.message.find("diverged") != std::string::npos);
     CHECK(t.step() == p.steps);
-    for (float w : t.snapshot(false)->net.params()) REQUIRE(std::isfinite(w));
+    const auto kept = t.snapshot(false); // hold it: a range-for over a temporary's member dangles
+    for (float w : kept->net.params()) REQUIRE(std::isfinite(w));
     CHECK(t.train(5).diverged); // stays stopped
 }
 
