@@ -3,6 +3,8 @@
 #include "core/io/csv.hpp"
 #include "core/rng/philox.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -15,6 +17,8 @@
 
 namespace fs = std::filesystem;
 using namespace dfs;
+using dfs::test::contains;
+using dfs::test::errorOf;
 
 namespace {
 
@@ -47,21 +51,6 @@ std::string slurp(const std::string& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
-}
-
-/// The message of the DataError that `f` throws (fails the test if it throws nothing).
-template <typename E = DataError, typename F> std::string errorOf(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    FAIL("expected an exception");
-    return {};
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
 }
 
 } // namespace

@@ -4,6 +4,8 @@
 #include "core/datasets/toy_datasets.hpp"
 #include "core/errors.hpp"
 
+#include "test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -17,6 +19,8 @@
 
 namespace fs = std::filesystem;
 using namespace dfs;
+using dfs::test::contains;
+using dfs::test::errorOf;
 
 namespace {
 
@@ -31,20 +35,6 @@ PointSet make(const std::string& name, Index n, std::uint64_t seed, double noise
     opts.seed = seed;
     opts.noise = noise;
     return makeDataset(name, opts);
-}
-
-template <typename E, typename F> std::string errorOf(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    FAIL("expected an exception");
-    return {};
-}
-
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
 }
 
 /// A fresh folder under the system temp folder, removed with its contents at scope exit.

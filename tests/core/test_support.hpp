@@ -5,17 +5,35 @@
 #include "core/backend/backend.hpp"
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser.hpp"
+#include "core/errors.hpp"
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/schedules/schedule.hpp"
 #include "core/types.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace dfs::test {
+
+/// The message of the exception of type E that `f` throws (fails the test if none is thrown).
+template <typename E = DataError, typename F> std::string errorOf(F&& f) {
+    try {
+        f();
+    } catch (const E& e) {
+        return e.what();
+    }
+    FAIL("expected an exception");
+    return {};
+}
+
+inline bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 /// One-component mixture N(mu, c^2 I).
 inline GmmParams isotropicGaussian(const Vector& mu, double c) {
