@@ -21,9 +21,11 @@ std::vector<std::string> asciiScatter(const Matrix& points, double extent, int w
     static const std::string shades = " .:-=+*#%@";
     std::vector<std::string> lines;
     lines.push_back(fmt::format("{:^{}}", title, width + 2));
-    lines.push_back("+" + std::string(std::size_t(width), '-') + "+");
+    std::string border(std::size_t(width) + 2, '-');
+    border.front() = border.back() = '+';
+    lines.push_back(border);
     for (int row = 0; row < height; ++row) {
-        std::string line = "|";
+        std::string line(1, '|');
         for (int col = 0; col < width; ++col) {
             const int c = counts[std::size_t(row) * width + col];
             // Square-root shading so that sparse regions stay visible beside dense modes.
@@ -31,9 +33,10 @@ std::vector<std::string> asciiScatter(const Matrix& points, double extent, int w
                 c == 0 ? 0 : 1 + int(std::sqrt(double(c) / peak) * double(shades.size() - 2) + 0.5);
             line += shades[std::size_t(std::min<int>(level, int(shades.size()) - 1))];
         }
-        lines.push_back(line + "|");
+        line.push_back('|');
+        lines.push_back(line);
     }
-    lines.push_back("+" + std::string(std::size_t(width), '-') + "+");
+    lines.push_back(border);
     lines.push_back(fmt::format("{:<{}}{:>{}}", fmt::format("-{:g}", extent), (width + 2) / 2,
                                 fmt::format("{:g}", extent), width + 2 - (width + 2) / 2));
     return lines;
