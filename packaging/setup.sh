@@ -21,7 +21,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Everything comes from Debian's archive; see DESIGN.md.
 packages=(cmake g++ ninja-build ccache pkg-config libeigen3-dev catch2 libcli11-dev
-    nlohmann-json3-dev libfmt-dev)
+    nlohmann-json3-dev libfmt-dev libvulkan-dev glslc spirv-tools mesa-vulkan-drivers
+    vulkan-validationlayers)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -4,6 +4,10 @@
 #include "app/cli/command.hpp"
 #include "core/errors.hpp"
 
+#ifdef DIFFUSCOPE_HAS_VULKAN
+#include "core/vulkan/vulkan_backend.hpp"
+#endif
+
 #include <CLI/App.hpp>
 #include <CLI/Config.hpp>
 #include <CLI/Formatter.hpp>
@@ -24,6 +28,9 @@ int fail(int code, const std::string& message) {
 
 int main(int argc, char** argv) {
     using namespace dfs::cli;
+#ifdef DIFFUSCOPE_HAS_VULKAN
+    dfs::vk::registerVulkanBackend();
+#endif
     CLI::App app{"Diffuscope command line: datasets, exact denoisers, fields and samplers for "
                  "2D diffusion models. Run 'diffuscope-cli demo' for a first look.",
                  "diffuscope-cli"};
@@ -61,6 +68,8 @@ int main(int argc, char** argv) {
     } catch (const dfs::UsageError& e) {
         return fail(2, e.what());
     } catch (const dfs::DataError& e) {
+        return fail(1, e.what());
+    } catch (const dfs::DeviceError& e) {
         return fail(1, e.what());
     } catch (const std::bad_alloc&) {
         return fail(1, "out of memory: try fewer points, particles or steps");

@@ -5,6 +5,7 @@
 #include "core/schedules/schedule.hpp"
 #include "core/types.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,15 @@ struct BackendInfo {
     std::string device; ///< what it would run on, or why it is unavailable
     bool available = false;
 };
+
+/// A backend that lives outside the core (the Vulkan backend in core/vulkan): the program that
+/// links it registers it at start-up, and makeBackend / listBackends then offer it.
+struct BackendProvider {
+    std::string name;
+    std::function<std::vector<BackendInfo>()> list; ///< its devices, or why it is unavailable
+    std::function<std::unique_ptr<Backend>(int threads)> make;
+};
+void registerBackendProvider(BackendProvider provider);
 
 /// The backends this build knows, with their devices or the reason they cannot be used.
 std::vector<BackendInfo> listBackends();

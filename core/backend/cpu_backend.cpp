@@ -39,22 +39,4 @@ void CpuBackend::logDensity(const Denoiser& model, const Matrix& x, const NoiseL
     });
 }
 
-std::vector<BackendInfo> listBackends() {
-    CpuBackend cpu;
-    return {{"cpu", cpu.device(), true},
-            {"vulkan", "not in this build yet (the Vulkan compute backend is a planned module)",
-             false}};
-}
-
-std::unique_ptr<Backend> makeBackend(const std::string& name, int threads) {
-    if (threads < 0 || threads > kMaxThreads)
-        throw UsageError(
-            fmt::format("--threads must be in [0, {}] (got {})", kMaxThreads, threads));
-    if (name == "cpu") return std::make_unique<CpuBackend>(threads);
-    for (const auto& b : listBackends())
-        if (b.name == name)
-            throw UsageError(fmt::format("backend '{}' is unavailable: {}", name, b.device));
-    throw UsageError(fmt::format("unknown backend '{}' (choose from cpu, vulkan)", name));
-}
-
 } // namespace dfs

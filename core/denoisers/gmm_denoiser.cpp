@@ -113,4 +113,19 @@ Vector GmmDenoiser::responsibilities(const Vector& x, const NoiseLevel& level) c
     return w;
 }
 
+std::vector<double> GmmDenoiser::packedMarginals(const NoiseLevel& level) const {
+    const int d = dim();
+    std::vector<double> out;
+    for (const Marginal& m : marginals(level)) {
+        out.push_back(m.logNorm);
+        for (int i = 0; i < d; ++i) out.push_back(m.mean[i]);
+        for (int i = 0; i < d; ++i) out.push_back(m.mu[i]);
+        for (int i = 0; i < d; ++i)
+            for (int j = 0; j < d; ++j) out.push_back(m.precision(i, j));
+        for (int i = 0; i < d; ++i)
+            for (int j = 0; j < d; ++j) out.push_back(m.gain(i, j));
+    }
+    return out;
+}
+
 } // namespace dfs

@@ -28,6 +28,10 @@ public:
     /// Posterior responsibilities w_k(x) of the components for one point.
     Vector responsibilities(const Vector& x, const NoiseLevel& level) const;
     const GmmParams& params() const { return m_params; }
+    /// The marginal components at a level, one record of 1 + 2d + 2d^2 numbers per component:
+    /// log-normaliser, m_k, mu_k, C_k^{-1} (row-major), alpha Sigma_k C_k^{-1} (row-major).
+    /// The GPU kernel (shaders/gmm_denoise.comp) evaluates D from this table.
+    std::vector<double> packedMarginals(const NoiseLevel& level) const;
 
 private:
     struct Marginal; // per-component m_k, C_k^{-1}, log-normaliser, alpha Sigma_k C_k^{-1}

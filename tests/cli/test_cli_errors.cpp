@@ -156,7 +156,7 @@ TEST_CASE("cli: unknown names and bad settings are usage errors", "[cli]") {
         {"field", {{"--t", ""}, {"--schedule", "ve"}, {"--sigma", "50"}}, "--sigma"},
         {"field", {{"--t", "1.5"}}, "--t"},
         {"field", {{"--quantity", "curl"}}, "curl"},
-        {"field", {{"--backend", "vulkan"}}, "vulkan"},
+        {"field", {{"--backend", "metal"}}, "metal"},
         {"field", {{"--grid", "1"}}, "--grid"},
     };
     for (const Case& c : cases) checkUsageError(commandWith(c.command, c.changes), c.named);

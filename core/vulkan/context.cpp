@@ -1,0 +1,442 @@
+// Vulkan instance, device, buffers and compute pipelines.
+#include "core/vulkan/context.hpp"
+
+#include "core/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace dfs::vk {
+
+namespace {
+
+constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+
+std::string typeName(VkPhysicalDeviceType t) {
+    switch (t) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return "discrete GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return "integrated GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return "virtual GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return "CPU";
+    default:
+        return "other";
+    }
+}
+
+int typeRank(VkPhysicalDeviceType t) {
+    switch (t) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return 2;
+    default:
+        return 3;
+    }
+}
+
+bool envFlag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && std::strcmp(v, "0") != 0 && *v != '\0';
+}
+
+bool layerAvailable(const char* name) {
+    std::uint32_t n = 0;
+    vkEnumerateInstanceLayerProperties(&n, nullptr);
+    std::vector<VkLayerProperties> layers(n);
+    vkEnumerateInstanceLayerProperties(&n, layers.data());
+    return std::any_of(layers.begin(), layers.end(), [&](const VkLayerProperties& l) {
+        return std::strcmp(l.layerName, name) == 0;
+    });
+}
+
+VkInstance makeInstance(bool validation) {
+    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    app.pApplicationName = "Diffuscope";
+    app.apiVersion = VK_API_VERSION_1_1;
+    VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    info.pApplicationInfo = &app;
+    const char* ext = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    if (validation) {
+        info.enabledLayerCount = 1;
+        info.ppEnabledLayerNames = &kValidationLayer;
+        info.enabledExtensionCount = 1;
+        info.ppEnabledExtensionNames = &ext;
+    }
+    VkInstance instance = VK_NULL_HANDLE;
+    check(vkCreateInstance(&info, nullptr, &instance), "vkCreateInstance");
+    return instance;
+}
+
+std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance) {
+    std::uint32_t n = 0;
+    check(vkEnumeratePhysicalDevices(instance, &n, nullptr), "vkEnumeratePhysicalDevices");
+    std::vector<VkPhysicalDevice> devices(n);
+    check(vkEnumeratePhysicalDevices(instance, &n, devices.data()), "vkEnumeratePhysicalDevices");
+    return devices;
+}
+
+int computeQueueFamily(VkPhysicalDevice d) {
+    std::uint32_t n = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(d, &n, nullptr);
+    std::vector<VkQueueFamilyProperties> families(n);
+    vkGetPhysicalDeviceQueueFamilyProperties(d, &n, families.data());
+    for (std::uint32_t i = 0; i < n; ++i)
+        if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) return int(i);
+    return -1;
+}
+
+} // namespace
+
+const char* resultName(VkResult r) {
+    switch (r) {
+    case VK_SUCCESS:
+        return "VK_SUCCESS";
+    case VK_TIMEOUT:
+        return "VK_TIMEOUT";
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+        return "VK_ERROR_OUT_OF_HOST_MEMORY";
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+        return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+    case VK_ERROR_INITIALIZATION_FAILED:
+        return "VK_ERROR_INITIALIZATION_FAILED";
+    case VK_ERROR_DEVICE_LOST:
+        return "VK_ERROR_DEVICE_LOST";
+    case VK_ERROR_LAYER_NOT_PRESENT:
+        return "VK_ERROR_LAYER_NOT_PRESENT";
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+        return "VK_ERROR_EXTENSION_NOT_PRESENT";
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+        return "VK_ERROR_INCOMPATIBLE_DRIVER";
+    default:
+        return "VkResult error";
+    }
+}
+
+void check(VkResult r, const char* what) {
+    if (r == VK_SUCCESS) return;
+    std::string hint;
+    if (r == VK_ERROR_INCOMPATIBLE_DRIVER || r == VK_ERROR_INITIALIZATION_FAILED)
+        hint = "; is a Vulkan driver installed (mesa-vulkan-drivers for the CPU)?";
+    if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY)
+        hint = "; try fewer points or particles, or --backend cpu";
+    throw DeviceError(fmt::format("vulkan: {} failed ({}){}", what, resultName(r), hint));
+}
+
+std::vector<DeviceDescription> listDevices() {
+    VkInstance instance = makeInstance(false);
+    std::vector<DeviceDescription> out;
+    try {
+        const auto devices = physicalDevices(instance);
+        for (std::size_t i = 0; i < devices.size(); ++i) {
+            VkPhysicalDeviceProperties p;
+            vkGetPhysicalDeviceProperties(devices[i], &p);
+            out.push_back({int(i), p.deviceName, typeName(p.deviceType),
+                           computeQueueFamily(devices[i]) >= 0});
+        }
+    } catch (...) {
+        vkDestroyInstance(instance, nullptr);
+        throw;
+    }
+    vkDestroyInstance(instance, nullptr);
+    return out;
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL Context::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                  VkDebugUtilsMessageTypeFlagsEXT,
+                                                  const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                  void* user) {
+    auto* self = static_cast<Context*>(user);
+    if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
+        if (self->m_errors++ == 0) self->m_firstError = data->pMessage ? data->pMessage : "";
+    }
+    return VK_FALSE;
+}
+
+Context::Context(const std::string& selectorIn) {
+    m_validation = envFlag("DIFFUSCOPE_VULKAN_VALIDATION") && layerAvailable(kValidationLayer);
+    m_instance = makeInstance(m_validation);
+    try {
+        if (m_validation) {
+            VkDebugUtilsMessengerCreateInfoEXT info{
+                VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+            info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                                   VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+            info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                               VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+            info.pfnUserCallback = &Context::onMessage;
+            info.pUserData = this;
+            auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+                vkGetInstanceProcAddr(m_instance, "vkCreateDebugUtilsMessengerEXT"));
+            if (create)
+                check(create(m_instance, &info, nullptr, &m_messenger),
+                      "vkCreateDebugUtilsMessengerEXT");
+        }
+        const auto devices = physicalDevices(m_instance);
+        if (devices.empty())
+            throw DeviceError(
+                "vulkan: no Vulkan device (install mesa-vulkan-drivers for lavapipe)");
+        std::string selector = selectorIn;
+        if (selector.empty())
+            if (const char* env = std::getenv("DIFFUSCOPE_VULKAN_DEVICE")) selector = env;
+        int chosen = -1, bestRank = 99;
+        for (std::size_t i = 0; i < devices.size(); ++i) {
+            VkPhysicalDeviceProperties p;
+            vkGetPhysicalDeviceProperties(devices[i], &p);
+            if (computeQueueFamily(devices[i]) < 0) continue;
+            const bool named = !selector.empty() &&
+                               (selector == std::to_string(i) ||
+                                std::string(p.deviceName).find(selector) != std::string::npos);
+            if (!selector.empty()) {
+                if (named) {
+                    chosen = int(i);
+                    break;
+                }
+            } else if (typeRank(p.deviceType) < bestRank) {
+                bestRank = typeRank(p.deviceType);
+                chosen = int(i);
+            }
+        }
+        if (chosen < 0)
+            throw DeviceError(selector.empty()
+                                  ? std::string("vulkan: no device with a compute queue")
+                                  : fmt::format("vulkan: no usable device matches '{}'", selector));
+        m_physical = devices[std::size_t(chosen)];
+        VkPhysicalDeviceProperties props;
+        vkGetPhysicalDeviceProperties(m_physical, &props);
+        m_deviceName = props.deviceName;
+        vkGetPhysicalDeviceMemoryProperties(m_physical, &m_memory);
+        m_queueFamily = std::uint32_t(computeQueueFamily(m_physical));
+
+        const float priority = 1.0f;
+        VkDeviceQueueCreateInfo queue{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+        queue.queueFamilyIndex = m_queueFamily;
+        queue.queueCount = 1;
+        queue.pQueuePriorities = &priority;
+        VkDeviceCreateInfo dev{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+        dev.queueCreateInfoCount = 1;
+        dev.pQueueCreateInfos = &queue;
+        check(vkCreateDevice(m_physical, &dev, nullptr, &m_device), "vkCreateDevice");
+        vkGetDeviceQueue(m_device, m_queueFamily, 0, &m_queue);
+
+        VkCommandPoolCreateInfo pool{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+        pool.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+        pool.queueFamilyIndex = m_queueFamily;
+        check(vkCreateCommandPool(m_device, &pool, nullptr, &m_pool), "vkCreateCommandPool");
+        VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+        alloc.commandPool = m_pool;
+        alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+        alloc.commandBufferCount = 1;
+        check(vkAllocateCommandBuffers(m_device, &alloc, &m_cmd), "vkAllocateCommandBuffers");
+        VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+        check(vkCreateFence(m_device, &fence, nullptr, &m_fence), "vkCreateFence");
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+Context::~Context() {
+    release();
+}
+
+void Context::release() {
+    if (m_device) {
+        vkDeviceWaitIdle(m_device);
+        if (m_fence) vkDestroyFence(m_device, m_fence, nullptr);
+        if (m_pool) vkDestroyCommandPool(m_device, m_pool, nullptr);
+        vkDestroyDevice(m_device, nullptr);
+        m_device = VK_NULL_HANDLE;
+    }
+    if (m_messenger) {
+        auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+            vkGetInstanceProcAddr(m_instance, "vkDestroyDebugUtilsMessengerEXT"));
+        if (destroy) destroy(m_instance, m_messenger, nullptr);
+        m_messenger = VK_NULL_HANDLE;
+    }
+    if (m_instance) vkDestroyInstance(m_instance, nullptr);
+    m_instance = VK_NULL_HANDLE;
+}
+
+std::uint32_t Context::hostMemoryType(std::uint32_t typeBits) const {
+    const VkMemoryPropertyFlags want =
+        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    for (std::uint32_t i = 0; i < m_memory.memoryTypeCount; ++i)
+        if ((typeBits & (1u << i)) && (m_memory.memoryTypes[i].propertyFlags & want) == want)
+            return i;
+    throw DeviceError("vulkan: the device has no host-visible coherent memory");
+}
+
+void Context::beginCommands() {
+    if (m_lost)
+        throw DeviceError("vulkan: the device was lost earlier; restart with --backend cpu");
+    check(vkResetCommandBuffer(m_cmd, 0), "vkResetCommandBuffer");
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    check(vkBeginCommandBuffer(m_cmd, &begin), "vkBeginCommandBuffer");
+}
+
+void Context::endAndWait(std::uint64_t timeoutNs) {
+    check(vkEndCommandBuffer(m_cmd), "vkEndCommandBuffer");
+    VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &m_cmd;
+    check(vkResetFences(m_device, 1, &m_fence), "vkResetFences");
+    VkResult r = vkQueueSubmit(m_queue, 1, &submit, m_fence);
+    if (r == VK_SUCCESS) r = vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, timeoutNs);
+    if (r == VK_ERROR_DEVICE_LOST || r == VK_TIMEOUT) m_lost = true;
+    if (r == VK_TIMEOUT)
+        throw DeviceError(fmt::format("vulkan: a dispatch did not finish within {} s",
+                                      timeoutNs / 1'000'000'000ull));
+    check(r, "vkQueueSubmit/vkWaitForFences");
+}
+
+Buffer::Buffer(Context& ctx, std::size_t bytes)
+    : m_ctx(ctx), m_size(std::max<std::size_t>(bytes, 16)) {
+    VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    info.size = m_size;
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    check(vkCreateBuffer(ctx.device(), &info, nullptr, &m_buffer), "vkCreateBuffer");
+    VkMemoryRequirements req;
+    vkGetBufferMemoryRequirements(ctx.device(), m_buffer, &req);
+    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.allocationSize = req.size;
+    try {
+        alloc.memoryTypeIndex = ctx.hostMemoryType(req.memoryTypeBits);
+        check(vkAllocateMemory(ctx.device(), &alloc, nullptr, &m_memory), "vkAllocateMemory");
+        check(vkBindBufferMemory(ctx.device(), m_buffer, m_memory, 0), "vkBindBufferMemory");
+        check(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped), "vkMapMemory");
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+Buffer::~Buffer() {
+    release();
+}
+
+void Buffer::release() {
+    if (m_memory) vkFreeMemory(m_ctx.device(), m_memory, nullptr); // unmaps implicitly
+    if (m_buffer) vkDestroyBuffer(m_ctx.device(), m_buffer, nullptr);
+    m_memory = VK_NULL_HANDLE;
+    m_buffer = VK_NULL_HANDLE;
+}
+
+Pipeline::Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes)
+    : m_ctx(ctx), m_bindings(bindings), m_pushBytes(pushBytes) {
+    const VkDevice dev = ctx.device();
+    try {
+        std::vector<std::uint32_t> code((module.size + 3) / 4);
+        std::memcpy(code.data(), module.bytes, module.size);
+        VkShaderModuleCreateInfo sm{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+        sm.codeSize = module.size;
+        sm.pCode = code.data();
+        check(vkCreateShaderModule(dev, &sm, nullptr, &m_shader), "vkCreateShaderModule");
+
+        std::vector<VkDescriptorSetLayoutBinding> b(static_cast<std::size_t>(bindings));
+        for (int i = 0; i < bindings; ++i)
+            b[std::size_t(i)] = {std::uint32_t(i), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+                                 VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+        VkDescriptorSetLayoutCreateInfo dl{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+        dl.bindingCount = std::uint32_t(bindings);
+        dl.pBindings = b.data();
+        check(vkCreateDescriptorSetLayout(dev, &dl, nullptr, &m_setLayout),
+              "vkCreateDescriptorSetLayout");
+
+        VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes};
+        VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+        pl.setLayoutCount = 1;
+        pl.pSetLayouts = &m_setLayout;
+        pl.pushConstantRangeCount = pushBytes > 0 ? 1 : 0;
+        pl.pPushConstantRanges = &range;
+        check(vkCreatePipelineLayout(dev, &pl, nullptr, &m_layout), "vkCreatePipelineLayout");
+
+        VkComputePipelineCreateInfo cp{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+        cp.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                    nullptr,
+                    0,
+                    VK_SHADER_STAGE_COMPUTE_BIT,
+                    m_shader,
+                    "main",
+                    nullptr};
+        cp.layout = m_layout;
+        check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &cp, nullptr, &m_pipeline),
+              "vkCreateComputePipelines");
+
+        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::uint32_t(bindings)};
+        VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        dp.maxSets = 1;
+        dp.poolSizeCount = 1;
+        dp.pPoolSizes = &size;
+        check(vkCreateDescriptorPool(dev, &dp, nullptr, &m_descriptors), "vkCreateDescriptorPool");
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+Pipeline::~Pipeline() {
+    release();
+}
+
+void Pipeline::release() {
+    const VkDevice dev = m_ctx.device();
+    if (m_descriptors) vkDestroyDescriptorPool(dev, m_descriptors, nullptr);
+    if (m_pipeline) vkDestroyPipeline(dev, m_pipeline, nullptr);
+    if (m_layout) vkDestroyPipelineLayout(dev, m_layout, nullptr);
+    if (m_setLayout) vkDestroyDescriptorSetLayout(dev, m_setLayout, nullptr);
+    if (m_shader) vkDestroyShaderModule(dev, m_shader, nullptr);
+    m_descriptors = VK_NULL_HANDLE;
+    m_pipeline = VK_NULL_HANDLE;
+    m_layout = VK_NULL_HANDLE;
+    m_setLayout = VK_NULL_HANDLE;
+    m_shader = VK_NULL_HANDLE;
+}
+
+void Pipeline::run(const std::vector<const Buffer*>& buffers, const void* push,
+                   std::uint32_t groups) {
+    if (int(buffers.size()) != m_bindings)
+        throw DeviceError("vulkan: a pipeline got the wrong number of buffers");
+    const VkDevice dev = m_ctx.device();
+    check(vkResetDescriptorPool(dev, m_descriptors, 0), "vkResetDescriptorPool");
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = m_descriptors;
+    ai.descriptorSetCount = 1;
+    ai.pSetLayouts = &m_setLayout;
+    VkDescriptorSet set = VK_NULL_HANDLE;
+    check(vkAllocateDescriptorSets(dev, &ai, &set), "vkAllocateDescriptorSets");
+    std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+    std::vector<VkWriteDescriptorSet> writes(buffers.size());
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+        infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+        writes[i] = {
+            VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set,       std::uint32_t(i), 0, 1,
+            VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,      nullptr, &infos[i], nullptr};
+    }
+    vkUpdateDescriptorSets(dev, std::uint32_t(writes.size()), writes.data(), 0, nullptr);
+    m_ctx.submit([&](VkCommandBuffer cmd) {
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0,
+                                nullptr);
+        if (m_pushBytes > 0)
+            vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes, push);
+        vkCmdDispatch(cmd, groups, 1, 1);
+        // Make the shader's writes visible to the host before the fence signals.
+        VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
+                                VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT};
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                             0, 1, &barrier, 0, nullptr, 0, nullptr);
+    });
+}
+
+} // namespace dfs::vk

@@ -1,0 +1,131 @@
+// The Vulkan layer: instance and device selection, host-visible storage buffers, compute
+// pipelines from embedded SPIR-V, and a blocking dispatch with a timeout. Every failure is a
+// DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
+#pragma once
+
+#include "core/vulkan/spirv.hpp"
+
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dfs::vk {
+
+/// Throws DeviceError("vulkan: <what> failed (<result>)") unless r is VK_SUCCESS.
+void check(VkResult r, const char* what);
+const char* resultName(VkResult r);
+
+struct DeviceDescription {
+    int index;
+    std::string name;
+    std::string type; ///< "discrete GPU", "integrated GPU", "CPU", ...
+    bool usable;      ///< has a compute queue
+};
+
+/// The physical devices of this machine, or throws DeviceError when Vulkan has none.
+std::vector<DeviceDescription> listDevices();
+
+class Buffer;
+
+class Context {
+public:
+    /// Picks the device named by `selector` (an index or a substring of the name; empty: the
+    /// environment variable DIFFUSCOPE_VULKAN_DEVICE, else discrete > integrated > other).
+    /// Validation: the Khronos layer is enabled when DIFFUSCOPE_VULKAN_VALIDATION=1 (tests
+    /// set it), and every message it reports as an error is counted.
+    explicit Context(const std::string& selector = "");
+    ~Context();
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    const std::string& deviceName() const { return m_deviceName; }
+    VkDevice device() const { return m_device; }
+    bool validation() const { return m_validation; }
+    /// Validation errors reported so far, and the first message.
+    int validationErrors() const { return m_errors; }
+    const std::string& firstValidationError() const { return m_firstError; }
+
+    std::uint32_t hostMemoryType(std::uint32_t typeBits) const;
+    /// Records commands with `record`, submits, and waits up to `timeoutNs`.
+    template <typename F> void submit(F&& record, std::uint64_t timeoutNs = 20'000'000'000ull);
+
+private:
+    static VKAPI_ATTR VkBool32 VKAPI_CALL onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT,
+                                                    VkDebugUtilsMessageTypeFlagsEXT,
+                                                    const VkDebugUtilsMessengerCallbackDataEXT*,
+                                                    void*);
+    void beginCommands();
+    void release();
+    void endAndWait(std::uint64_t timeoutNs);
+
+    VkInstance m_instance = VK_NULL_HANDLE;
+    VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
+    VkPhysicalDevice m_physical = VK_NULL_HANDLE;
+    VkPhysicalDeviceMemoryProperties m_memory{};
+    VkDevice m_device = VK_NULL_HANDLE;
+    VkQueue m_queue = VK_NULL_HANDLE;
+    std::uint32_t m_queueFamily = 0;
+    VkCommandPool m_pool = VK_NULL_HANDLE;
+    VkCommandBuffer m_cmd = VK_NULL_HANDLE;
+    VkFence m_fence = VK_NULL_HANDLE;
+    std::string m_deviceName;
+    bool m_validation = false;
+    int m_errors = 0;
+    std::string m_firstError;
+    bool m_lost = false;
+};
+
+template <typename F> void Context::submit(F&& record, std::uint64_t timeoutNs) {
+    beginCommands();
+    record(m_cmd);
+    endAndWait(timeoutNs);
+}
+
+/// A host-visible, coherent storage buffer, mapped for its whole life.
+class Buffer {
+public:
+    Buffer(Context& ctx, std::size_t bytes);
+    ~Buffer();
+    Buffer(const Buffer&) = delete;
+    Buffer& operator=(const Buffer&) = delete;
+    VkBuffer handle() const { return m_buffer; }
+    std::size_t size() const { return m_size; }
+    void* data() const { return m_mapped; }
+
+private:
+    void release();
+    Context& m_ctx;
+    VkBuffer m_buffer = VK_NULL_HANDLE;
+    VkDeviceMemory m_memory = VK_NULL_HANDLE;
+    std::size_t m_size = 0;
+    void* m_mapped = nullptr;
+};
+
+/// A compute pipeline whose shader reads `bindings` storage buffers (set 0, bindings 0..n-1)
+/// and `pushBytes` of push constants.
+class Pipeline {
+public:
+    Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes);
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+    /// Binds the buffers, pushes the constants and dispatches `groups` workgroups (x only);
+    /// blocks until done.
+    void run(const std::vector<const Buffer*>& buffers, const void* push, std::uint32_t groups);
+
+private:
+    void release();
+    Context& m_ctx;
+    int m_bindings;
+    std::uint32_t m_pushBytes;
+    VkShaderModule m_shader = VK_NULL_HANDLE;
+    VkDescriptorSetLayout m_setLayout = VK_NULL_HANDLE;
+    VkPipelineLayout m_layout = VK_NULL_HANDLE;
+    VkPipeline m_pipeline = VK_NULL_HANDLE;
+    VkDescriptorPool m_descriptors = VK_NULL_HANDLE;
+};
+
+} // namespace dfs::vk

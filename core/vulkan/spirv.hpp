@@ -1,0 +1,18 @@
+// Compute shaders compiled from shaders/*.comp at build time and embedded as SPIR-V bytes.
+#pragma once
+
+#include <cstddef>
+
+namespace dfs::vk {
+
+struct SpirvModule {
+    const char* name;
+    const unsigned char* bytes;
+    std::size_t size;
+};
+
+extern const SpirvModule kSpirv_ideal_denoise; ///< shaders/ideal_denoise.comp
+extern const SpirvModule kSpirv_gmm_denoise;   ///< shaders/gmm_denoise.comp
+extern const SpirvModule kSpirv_philox_check;  ///< shaders/philox_check.comp
+
+} // namespace dfs::vk

@@ -1,0 +1,196 @@
+// The Vulkan backend: device kernels for the ideal and exact denoisers, CPU for the rest.
+#include "core/vulkan/vulkan_backend.hpp"
+
+#include "core/backend/cpu_backend.hpp"
+#include "core/denoisers/gmm_denoiser.hpp"
+#include "core/denoisers/ideal_denoiser.hpp"
+#include "core/errors.hpp"
+#include "core/vulkan/context.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace dfs::vk {
+
+namespace {
+
+constexpr int kMaxDim = 8;           ///< MAX_DIM in the shaders
+constexpr int kMaxComponents = 64;   ///< MAX_K in shaders/gmm_denoise.comp
+constexpr std::uint32_t kGroup = 64; ///< local_size_x of the shaders
+
+struct IdealPush {
+    std::uint32_t n, m, dim;
+    float alpha, invTwoSigma2;
+};
+struct GmmPush {
+    std::uint32_t k, m, dim, stride;
+};
+struct PhiloxPush {
+    std::uint32_t seedLo, seedHi, step, substream, block, count;
+};
+
+std::uint32_t groupsFor(Index rows) {
+    return std::uint32_t((rows + kGroup - 1) / kGroup);
+}
+
+class VulkanBackend final : public Backend {
+public:
+    VulkanBackend(const std::string& selector, int cpuThreads)
+        : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads) {}
+    std::string name() const override { return "vulkan"; }
+    std::string device() const override {
+        return fmt::format("{} (Vulkan; learned models and log p on the CPU)", m_ctx->deviceName());
+    }
+    void denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                 Matrix& out) override;
+    void logDensity(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                    Vector& out) override {
+        m_cpu.logDensity(model, x, level, out);
+    }
+    const Context& context() const { return *m_ctx; }
+
+private:
+    void denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
+                      Matrix& out);
+    void denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l, Matrix& out);
+    Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
+    void upload(const Matrix& x, Buffer& b);
+    void download(const Buffer& b, Matrix& out, Index rows, Index cols);
+
+    std::unique_ptr<Context> m_ctx;
+    CpuBackend m_cpu;
+    std::unique_ptr<Pipeline> m_ideal, m_gmm;
+    std::unique_ptr<Buffer> m_train, m_query, m_out, m_components;
+};
+
+Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
+    if (!slot || slot->size() < bytes) {
+        slot.reset();
+        slot = std::make_unique<Buffer>(*m_ctx, bytes + bytes / 4);
+    }
+    return *slot;
+}
+
+void VulkanBackend::upload(const Matrix& x, Buffer& b) {
+    auto* f = static_cast<float*>(b.data());
+    for (Index r = 0; r < x.rows(); ++r)
+        for (Index c = 0; c < x.cols(); ++c) f[r * x.cols() + c] = float(x(r, c));
+}
+
+void VulkanBackend::download(const Buffer& b, Matrix& out, Index rows, Index cols) {
+    const auto* f = static_cast<const float*>(b.data());
+    out.resize(rows, cols);
+    for (Index r = 0; r < rows; ++r)
+        for (Index c = 0; c < cols; ++c) out(r, c) = f[r * cols + c];
+}
+
+void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                            Matrix& out) {
+    if (x.cols() != model.dim())
+        throw UsageError(fmt::format("points have {} dimensions but the denoiser '{}' has {}",
+                                     x.cols(), model.name(), model.dim()));
+    const bool small = model.dim() <= kMaxDim && x.rows() > 0 && level.sigma > 0;
+    if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model); ideal && small)
+        return denoiseIdeal(*ideal, x, level, out);
+    if (const auto* gmm = dynamic_cast<const GmmDenoiser*>(&model);
+        gmm && small && gmm->params().size() <= kMaxComponents)
+        return denoiseGmm(*gmm, x, level, out);
+    m_cpu.denoise(model, x, level, out);
+}
+
+void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
+                                 Matrix& out) {
+    if (!m_ideal)
+        m_ideal = std::make_unique<Pipeline>(*m_ctx, kSpirv_ideal_denoise, 3, sizeof(IdealPush));
+    const Matrix& train = model.train();
+    const std::size_t cell = sizeof(float) * std::size_t(x.cols());
+    // Uploaded on every call: O(n d) beside the kernel's O(n m d), and no cache to go stale.
+    upload(train, scratch(m_train, cell * std::size_t(train.rows())));
+    Buffer& q = scratch(m_query, cell * std::size_t(x.rows()));
+    Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
+    upload(x, q);
+    const IdealPush push{std::uint32_t(train.rows()), std::uint32_t(x.rows()),
+                         std::uint32_t(x.cols()), float(l.alpha),
+                         float(1.0 / (2.0 * l.sigma * l.sigma))};
+    m_ideal->run({m_train.get(), &q, &o}, &push, groupsFor(x.rows()));
+    download(o, out, x.rows(), x.cols());
+}
+
+void VulkanBackend::denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l,
+                               Matrix& out) {
+    if (!m_gmm) m_gmm = std::make_unique<Pipeline>(*m_ctx, kSpirv_gmm_denoise, 3, sizeof(GmmPush));
+    const std::vector<double> table = model.packedMarginals(l);
+    Buffer& c = scratch(m_components, sizeof(float) * table.size());
+    auto* f = static_cast<float*>(c.data());
+    for (std::size_t i = 0; i < table.size(); ++i) f[i] = float(table[i]);
+    const std::size_t cell = sizeof(float) * std::size_t(x.cols());
+    Buffer& q = scratch(m_query, cell * std::size_t(x.rows()));
+    Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
+    upload(x, q);
+    const auto d = std::uint32_t(x.cols());
+    const GmmPush push{std::uint32_t(model.params().size()), std::uint32_t(x.rows()), d,
+                       1 + 2 * d + 2 * d * d};
+    m_gmm->run({&c, &q, &o}, &push, groupsFor(x.rows()));
+    download(o, out, x.rows(), x.cols());
+}
+
+std::vector<BackendInfo> vulkanDevices() {
+    try {
+        std::vector<BackendInfo> out;
+        for (const auto& d : listDevices())
+            out.push_back({"vulkan",
+                           fmt::format("device {}: {} ({}){}", d.index, d.name, d.type,
+                                       d.usable ? "" : ", no compute queue"),
+                           d.usable});
+        if (out.empty()) out.push_back({"vulkan", "no Vulkan device found", false});
+        return out;
+    } catch (const DeviceError& e) {
+        return {{"vulkan", e.what(), false}};
+    }
+}
+
+} // namespace
+
+std::unique_ptr<Backend> makeVulkanBackend(const std::string& selector, int cpuThreads) {
+    return std::make_unique<VulkanBackend>(selector, cpuThreads);
+}
+
+void registerVulkanBackend() {
+    registerBackendProvider(
+        {"vulkan", vulkanDevices, [](int threads) { return makeVulkanBackend("", threads); }});
+}
+
+int validationErrors(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v ? v->context().validationErrors() : 0;
+}
+
+bool validationActive(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v && v->context().validation();
+}
+
+std::string firstValidationError(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v ? v->context().firstValidationError() : std::string();
+}
+
+DevicePhilox philoxOnDevice(std::uint64_t seed, std::uint32_t step, std::uint32_t substream,
+                            std::uint32_t block, std::uint32_t count) {
+    Context ctx;
+    Pipeline p(ctx, kSpirv_philox_check, 2, sizeof(PhiloxPush));
+    Buffer bits(ctx, 16 * std::size_t(count)), normals(ctx, 16 * std::size_t(count));
+    const PhiloxPush push{
+        std::uint32_t(seed), std::uint32_t(seed >> 32), step, substream, block, count};
+    p.run({&bits, &normals}, &push, (count + kGroup - 1) / kGroup);
+    DevicePhilox out;
+    out.bits.resize(count);
+    out.normals.resize(count);
+    std::memcpy(out.bits.data(), bits.data(), 16 * std::size_t(count));
+    std::memcpy(out.normals.data(), normals.data(), 16 * std::size_t(count));
+    out.validationErrors = ctx.validationErrors();
+    return out;
+}
+
+} // namespace dfs::vk

@@ -1,0 +1,43 @@
+// The Vulkan compute backend: the core's Backend interface on a Vulkan device (a GPU, or Mesa's
+// lavapipe on the CPU). This version runs the ideal and exact (GMM) denoisers on the device, for
+// up to 8 dimensions; other models and log-densities are evaluated by the CPU backend, and
+// device() says so. Include this header only where the program registers backends.
+#pragma once
+
+#include "core/backend/backend.hpp"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dfs::vk {
+
+/// Makes "vulkan" available to makeBackend and listBackends (call once at start-up).
+void registerVulkanBackend();
+
+/// A Vulkan backend on the device named by `selector` (index or name part; empty: the best).
+/// Throws DeviceError when Vulkan or the device is unavailable, naming why.
+std::unique_ptr<Backend> makeVulkanBackend(const std::string& selector = "", int cpuThreads = 0);
+
+/// Philox bits and normals computed by shaders/philox.glsl for counters {i, step, substream,
+/// block}, i < count: for the tests that hold the GPU generator to the C++ one.
+struct DevicePhilox {
+    std::vector<std::array<std::uint32_t, 4>> bits;
+    std::vector<std::array<float, 4>> normals;
+    int validationErrors = 0;
+};
+DevicePhilox philoxOnDevice(std::uint64_t seed, std::uint32_t step, std::uint32_t substream,
+                            std::uint32_t block, std::uint32_t count);
+
+} // namespace dfs::vk
+
+namespace dfs::vk {
+/// Validation-layer errors a Vulkan backend's device has reported (0 for other backends);
+/// with DIFFUSCOPE_VULKAN_VALIDATION=1 the tests require it to stay 0.
+int validationErrors(const Backend& backend);
+/// Whether the validation layer is active on a Vulkan backend's device.
+bool validationActive(const Backend& backend);
+std::string firstValidationError(const Backend& backend);
+} // namespace dfs::vk

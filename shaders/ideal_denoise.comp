@@ -1,0 +1,57 @@
+#version 450
+// Ideal denoiser D(x) = sum_i softmax_i(-||x - alpha y_i||^2 / (2 sigma^2)) y_i (Karras et al.
+// 2022, App. B.3; diffusion-math.md 4.2), one query per invocation, the training set streamed
+// through shared memory in tiles, with an online (running-max) softmax (Milakov & Gimelshein
+// 2018) so no logit is ever stored and tiny sigma cannot overflow.
+layout(local_size_x = 64) in;
+
+const uint TILE = 256;
+const uint MAX_DIM = 8;
+
+layout(std430, set = 0, binding = 0) readonly buffer Train { float y[]; };  // n x dim
+layout(std430, set = 0, binding = 1) readonly buffer Query { float x[]; };  // m x dim
+layout(std430, set = 0, binding = 2) writeonly buffer Out { float d[]; };   // m x dim
+layout(push_constant) uniform Params {
+    uint n, m, dim;
+    float alpha;
+    float invTwoSigma2;
+} pc;
+
+shared float tile[TILE * MAX_DIM];
+
+void main() {
+    const uint q = gl_GlobalInvocationID.x;
+    const bool inRange = q < pc.m;
+    float xq[MAX_DIM], acc[MAX_DIM];
+    for (uint k = 0; k < MAX_DIM; ++k) {
+        xq[k] = (inRange && k < pc.dim) ? x[q * pc.dim + k] : 0.0;
+        acc[k] = 0.0;
+    }
+    float best = -1.0 / 0.0, total = 0.0;
+    for (uint base = 0; base < pc.n; base += TILE) {
+        const uint count = min(TILE, pc.n - base);
+        for (uint i = gl_LocalInvocationID.x; i < count * pc.dim; i += gl_WorkGroupSize.x)
+            tile[i] = y[base * pc.dim + i];
+        barrier();
+        for (uint j = 0; j < count; ++j) {
+            float dist = 0.0;
+            for (uint k = 0; k < pc.dim; ++k) {
+                const float diff = xq[k] - pc.alpha * tile[j * pc.dim + k];
+                dist += diff * diff;
+            }
+            const float logit = -dist * pc.invTwoSigma2;
+            if (logit > best) { // rescale what was summed under the old maximum
+                const float scale = exp(best - logit);
+                total *= scale;
+                for (uint k = 0; k < pc.dim; ++k) acc[k] *= scale;
+                best = logit;
+            }
+            const float w = exp(logit - best);
+            total += w;
+            for (uint k = 0; k < pc.dim; ++k) acc[k] += w * tile[j * pc.dim + k];
+        }
+        barrier();
+    }
+    if (inRange)
+        for (uint k = 0; k < pc.dim; ++k) d[q * pc.dim + k] = acc[k] / total;
+}

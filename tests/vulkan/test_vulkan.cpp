@@ -1,0 +1,148 @@
+// The Vulkan backend against the CPU backend, on whatever device Vulkan offers (lavapipe in CI),
+// with the Khronos validation layer on (ctest sets DIFFUSCOPE_VULKAN_VALIDATION=1) and any
+// validation error failing the test. Tolerances: the device works in float32, the CPU in double
+// (ideal: the CPU's fused kernel is float too), so agreement is to about 1e-5 relative.
+#include "core/backend/backend.hpp"
+#include "core/backend/cpu_backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/errors.hpp"
+#include "core/rng/noise.hpp"
+#include "core/rng/philox.hpp"
+#include "core/samplers/sampler_run.hpp"
+#include "core/vulkan/vulkan_backend.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+using namespace dfs;
+
+namespace {
+
+Matrix queries(Index n, int dim, double scale) {
+    return scale * gaussianNoise(77, 0, n, dim, 0x7e57u, 0x7e57u);
+}
+
+void requireClean(const Backend& b) {
+    // ctest runs these with the validation layer on; a layer that failed to load is a failure.
+    if (const char* v = std::getenv("DIFFUSCOPE_VULKAN_VALIDATION"); v && std::string(v) == "1")
+        REQUIRE(vk::validationActive(b));
+    INFO("first validation error: " << vk::firstValidationError(b));
+    REQUIRE(vk::validationErrors(b) == 0);
+}
+
+} // namespace
+
+TEST_CASE("vulkan: Philox bits match the C++ generator exactly, normals to float precision",
+          "[vulkan]") {
+    for (std::uint64_t seed : {0ull, 0x123456789abcdefull}) {
+        const auto dev = vk::philoxOnDevice(seed, 17, 3, 1, 1000);
+        REQUIRE(dev.validationErrors == 0);
+        double worst = 0;
+        for (std::uint32_t i = 0; i < 1000; ++i) {
+            const PhiloxCounter c =
+                philox4x32_10({i, 17, 3, 1}, {std::uint32_t(seed), std::uint32_t(seed >> 32)});
+            for (int k = 0; k < 4; ++k) REQUIRE(dev.bits[i][std::size_t(k)] == c[std::size_t(k)]);
+            const auto n = philoxNormals4(seed, i, 17, 3, 1);
+            for (int k = 0; k < 4; ++k)
+                worst =
+                    std::max(worst, std::abs(n[std::size_t(k)] - dev.normals[i][std::size_t(k)]) /
+                                        std::max(1.0, std::abs(n[std::size_t(k)])));
+        }
+        CHECK(worst < 1e-5);
+    }
+}
+
+TEST_CASE("vulkan: the ideal denoiser agrees with the CPU at every noise level", "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend();
+    CpuBackend cpu(1);
+    for (int dim : {2, 3}) {
+        const Matrix train = queries(1500, dim, 1.0) + Matrix::Constant(1500, dim, 0.2);
+        PointSet data{"set", train, {}, std::nullopt};
+        const auto model = makeDenoiser("ideal", data);
+        const auto s = makeSchedule("vp-linear");
+        for (double t : {0.01, 0.1, 0.5, 0.99}) {
+            const NoiseLevel l = s->at(t);
+            const Matrix x = queries(700, dim, 1.5); // not a multiple of the workgroup
+            Matrix a, b;
+            gpu->denoise(*model, x, l, a);
+            cpu.denoise(*model, x, l, b);
+            INFO("dim " << dim << " t " << t);
+            CHECK((a - b).cwiseAbs().maxCoeff() < 2e-4);
+        }
+    }
+    requireClean(*gpu);
+}
+
+TEST_CASE("vulkan: the exact GMM denoiser agrees with the CPU", "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend();
+    CpuBackend cpu(1);
+    for (const char* name : {"gmm8", "gmm25"}) {
+        const PointSet data = makeDataset(name, {100, -1, 0});
+        const auto model = makeDenoiser("exact", data);
+        const auto s = makeSchedule("cosine");
+        for (double t : {0.02, 0.3, 0.9}) {
+            const Matrix x = queries(333, 2, 1.2);
+            Matrix a, b;
+            gpu->denoise(*model, x, s->at(t), a);
+            cpu.denoise(*model, x, s->at(t), b);
+            INFO(name << " t " << t);
+            CHECK((a - b).cwiseAbs().maxCoeff() < 1e-4);
+        }
+    }
+    requireClean(*gpu);
+}
+
+TEST_CASE("vulkan: a whole sampler run follows the CPU run", "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend();
+    CpuBackend cpu(1);
+    const PointSet data = makeDataset("gmm8", {100, -1, 0});
+    const auto model = makeDenoiser("exact", data);
+    const auto s = makeSchedule("vp-linear");
+    for (const char* sampler : {"heun", "ddpm"}) {
+        SamplerRunConfig c;
+        c.sampler = &findSampler(sampler);
+        c.grid = makeTimeGrid(*s, c.sampler->defaultGrid, 25);
+        c.seed = 9;
+        const Matrix x0 = SamplerRun::priorSample(*s, c.grid.front(), 500, 2, 9);
+        SamplerRun a(*s, *model, *gpu, c, x0), b(*s, *model, cpu, c, x0);
+        while (!a.done()) {
+            a.step();
+            b.step();
+        }
+        INFO(sampler);
+        CHECK((a.current().x - b.current().x).cwiseAbs().maxCoeff() < 1e-3);
+    }
+    requireClean(*gpu);
+}
+
+TEST_CASE("vulkan: models without a device kernel fall back to the CPU exactly", "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend();
+    CpuBackend cpu(2);
+    const Matrix train = queries(300, 9, 1.0); // 9 dimensions: beyond the kernels' 8
+    PointSet data{"nine", train, {}, std::nullopt};
+    const auto model = makeDenoiser("ideal", data);
+    const NoiseLevel l = makeSchedule("ve")->at(0.5);
+    Matrix a, b;
+    gpu->denoise(*model, queries(50, 9, 2.0), l, a);
+    cpu.denoise(*model, queries(50, 9, 2.0), l, b);
+    CHECK(a == b);
+    CHECK(gpu->device().find("Vulkan") != std::string::npos);
+}
+
+TEST_CASE("vulkan: registered backends are offered by name, bad selections are named", "[vulkan]") {
+    vk::registerVulkanBackend();
+    bool usable = false;
+    for (const auto& b : listBackends()) usable = usable || (b.name == "vulkan" && b.available);
+    CHECK(usable);
+    CHECK(makeBackend("vulkan")->name() == "vulkan");
+    try {
+        vk::makeVulkanBackend("no such device");
+        FAIL("accepted a device that does not exist");
+    } catch (const DeviceError& e) {
+        CHECK(std::string(e.what()).find("no such device") != std::string::npos);
+    }
+}
