@@ -5,8 +5,10 @@
 //   D(x) = sum_k w_k (mu_k + alpha Sigma_k C_k^{-1} (x - m_k)).
 layout(local_size_x = 64) in;
 
-const uint MAX_DIM = 8;
 const uint MAX_K = 64;
+const uint MAX_DIM = 8; // array sizes stay plain constants; the loops run to DIM
+// The data dimension, fixed when the pipeline is made (loops unroll, arrays stay in registers).
+layout(constant_id = 0) const uint DIM = 2;
 
 // Per component, `stride` floats: logNorm, m_k (dim), mu_k (dim), C_k^{-1} (dim^2, row-major),
 // gain (dim^2, row-major).
@@ -14,13 +16,13 @@ layout(std430, set = 0, binding = 0) readonly buffer Components { float c[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Query { float x[]; };
 layout(std430, set = 0, binding = 2) writeonly buffer Out { float d[]; };
 layout(push_constant) uniform Params {
-    uint k, m, dim, stride;
+    uint k, m, stride;
 } pc;
 
 void main() {
     const uint q = gl_GlobalInvocationID.x;
     if (q >= pc.m) return;
-    const uint dim = pc.dim;
+    const uint dim = DIM;
     float xq[MAX_DIM], r[MAX_DIM], out_[MAX_DIM], logit[MAX_K];
     for (uint i = 0; i < dim; ++i) {
         xq[i] = x[q * dim + i];

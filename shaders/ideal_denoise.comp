@@ -6,13 +6,17 @@
 layout(local_size_x = 64) in;
 
 const uint TILE = 256;
-const uint MAX_DIM = 8;
+const uint MAX_DIM = 8; // array sizes stay plain constants (lavapipe mishandles arrays sized by
+                        // specialisation constants); the loops run to DIM
+// The data dimension, fixed when the pipeline is made, so the loops over it unroll and the
+// per-query arrays stay in registers.
+layout(constant_id = 0) const uint DIM = 2;
 
 layout(std430, set = 0, binding = 0) readonly buffer Train { float y[]; };  // n x dim
 layout(std430, set = 0, binding = 1) readonly buffer Query { float x[]; };  // m x dim
 layout(std430, set = 0, binding = 2) writeonly buffer Out { float d[]; };   // m x dim
 layout(push_constant) uniform Params {
-    uint n, m, dim;
+    uint n, m;
     float alpha;
     float invTwoSigma2;
 } pc;
@@ -23,35 +27,35 @@ void main() {
     const uint q = gl_GlobalInvocationID.x;
     const bool inRange = q < pc.m;
     float xq[MAX_DIM], acc[MAX_DIM];
-    for (uint k = 0; k < MAX_DIM; ++k) {
-        xq[k] = (inRange && k < pc.dim) ? x[q * pc.dim + k] : 0.0;
+    for (uint k = 0; k < DIM; ++k) {
+        xq[k] = inRange ? x[q * DIM + k] : 0.0;
         acc[k] = 0.0;
     }
     float best = -1.0 / 0.0, total = 0.0;
     for (uint base = 0; base < pc.n; base += TILE) {
         const uint count = min(TILE, pc.n - base);
-        for (uint i = gl_LocalInvocationID.x; i < count * pc.dim; i += gl_WorkGroupSize.x)
-            tile[i] = y[base * pc.dim + i];
+        for (uint i = gl_LocalInvocationID.x; i < count * DIM; i += gl_WorkGroupSize.x)
+            tile[i] = y[base * DIM + i];
         barrier();
         for (uint j = 0; j < count; ++j) {
             float dist = 0.0;
-            for (uint k = 0; k < pc.dim; ++k) {
-                const float diff = xq[k] - pc.alpha * tile[j * pc.dim + k];
+            for (uint k = 0; k < DIM; ++k) {
+                const float diff = xq[k] - pc.alpha * tile[j * DIM + k];
                 dist += diff * diff;
             }
             const float logit = -dist * pc.invTwoSigma2;
             if (logit > best) { // rescale what was summed under the old maximum
                 const float scale = exp(best - logit);
                 total *= scale;
-                for (uint k = 0; k < pc.dim; ++k) acc[k] *= scale;
+                for (uint k = 0; k < DIM; ++k) acc[k] *= scale;
                 best = logit;
             }
             const float w = exp(logit - best);
             total += w;
-            for (uint k = 0; k < pc.dim; ++k) acc[k] += w * tile[j * pc.dim + k];
+            for (uint k = 0; k < DIM; ++k) acc[k] += w * tile[j * DIM + k];
         }
         barrier();
     }
     if (inRange)
-        for (uint k = 0; k < pc.dim; ++k) d[q * pc.dim + k] = acc[k] / total;
+        for (uint k = 0; k < DIM; ++k) d[q * DIM + k] = acc[k] / total;
 }

@@ -332,7 +332,8 @@ void Buffer::release() {
     m_buffer = VK_NULL_HANDLE;
 }
 
-Pipeline::Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes)
+Pipeline::Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes,
+                   std::uint32_t constant0)
     : m_ctx(ctx), m_bindings(bindings), m_pushBytes(pushBytes) {
     const VkDevice dev = ctx.device();
     try {
@@ -362,13 +363,15 @@ Pipeline::Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::u
         check(vkCreatePipelineLayout(dev, &pl, nullptr, &m_layout), "vkCreatePipelineLayout");
 
         VkComputePipelineCreateInfo cp{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+        const VkSpecializationMapEntry entry{0, 0, sizeof(std::uint32_t)};
+        const VkSpecializationInfo spec{1, &entry, sizeof(std::uint32_t), &constant0};
         cp.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
                     nullptr,
                     0,
                     VK_SHADER_STAGE_COMPUTE_BIT,
                     m_shader,
                     "main",
-                    nullptr};
+                    constant0 != 0 ? &spec : nullptr};
         cp.layout = m_layout;
         check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &cp, nullptr, &m_pipeline),
               "vkCreateComputePipelines");

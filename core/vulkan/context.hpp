@@ -105,10 +105,12 @@ private:
 };
 
 /// A compute pipeline whose shader reads `bindings` storage buffers (set 0, bindings 0..n-1)
-/// and `pushBytes` of push constants.
+/// and `pushBytes` of push constants; `constant0` sets specialization constant 0 (the shaders'
+/// DIM) when non-zero.
 class Pipeline {
 public:
-    Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes);
+    Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes,
+             std::uint32_t constant0 = 0);
     ~Pipeline();
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;

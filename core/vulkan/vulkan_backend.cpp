@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <map>
 
 namespace dfs::vk {
 
@@ -20,11 +21,11 @@ constexpr int kMaxComponents = 64;   ///< MAX_K in shaders/gmm_denoise.comp
 constexpr std::uint32_t kGroup = 64; ///< local_size_x of the shaders
 
 struct IdealPush {
-    std::uint32_t n, m, dim;
+    std::uint32_t n, m;
     float alpha, invTwoSigma2;
 };
 struct GmmPush {
-    std::uint32_t k, m, dim, stride;
+    std::uint32_t k, m, stride;
 };
 struct PhiloxPush {
     std::uint32_t seedLo, seedHi, step, substream, block, count;
@@ -60,9 +61,18 @@ private:
 
     std::unique_ptr<Context> m_ctx;
     CpuBackend m_cpu;
-    std::unique_ptr<Pipeline> m_ideal, m_gmm;
+    Pipeline& pipeline(std::map<int, std::unique_ptr<Pipeline>>& cache, const SpirvModule& module,
+                       std::uint32_t pushBytes, int dim);
+    std::map<int, std::unique_ptr<Pipeline>> m_ideal, m_gmm; ///< one per dimension
     std::unique_ptr<Buffer> m_train, m_query, m_out, m_components;
 };
+
+Pipeline& VulkanBackend::pipeline(std::map<int, std::unique_ptr<Pipeline>>& cache,
+                                  const SpirvModule& module, std::uint32_t pushBytes, int dim) {
+    auto& p = cache[dim];
+    if (!p) p = std::make_unique<Pipeline>(*m_ctx, module, 3, pushBytes, std::uint32_t(dim));
+    return *p;
+}
 
 Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
     if (!slot || slot->size() < bytes) {
@@ -101,8 +111,6 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
 
 void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
                                  Matrix& out) {
-    if (!m_ideal)
-        m_ideal = std::make_unique<Pipeline>(*m_ctx, kSpirv_ideal_denoise, 3, sizeof(IdealPush));
     const Matrix& train = model.train();
     const std::size_t cell = sizeof(float) * std::size_t(x.cols());
     // Uploaded on every call: O(n d) beside the kernel's O(n m d), and no cache to go stale.
@@ -110,16 +118,15 @@ void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, co
     Buffer& q = scratch(m_query, cell * std::size_t(x.rows()));
     Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
     upload(x, q);
-    const IdealPush push{std::uint32_t(train.rows()), std::uint32_t(x.rows()),
-                         std::uint32_t(x.cols()), float(l.alpha),
+    const IdealPush push{std::uint32_t(train.rows()), std::uint32_t(x.rows()), float(l.alpha),
                          float(1.0 / (2.0 * l.sigma * l.sigma))};
-    m_ideal->run({m_train.get(), &q, &o}, &push, groupsFor(x.rows()));
+    pipeline(m_ideal, kSpirv_ideal_denoise, sizeof(IdealPush), int(x.cols()))
+        .run({m_train.get(), &q, &o}, &push, groupsFor(x.rows()));
     download(o, out, x.rows(), x.cols());
 }
 
 void VulkanBackend::denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l,
                                Matrix& out) {
-    if (!m_gmm) m_gmm = std::make_unique<Pipeline>(*m_ctx, kSpirv_gmm_denoise, 3, sizeof(GmmPush));
     const std::vector<double> table = model.packedMarginals(l);
     Buffer& c = scratch(m_components, sizeof(float) * table.size());
     auto* f = static_cast<float*>(c.data());
@@ -129,9 +136,10 @@ void VulkanBackend::denoiseGmm(const GmmDenoiser& model, const Matrix& x, const 
     Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
     upload(x, q);
     const auto d = std::uint32_t(x.cols());
-    const GmmPush push{std::uint32_t(model.params().size()), std::uint32_t(x.rows()), d,
+    const GmmPush push{std::uint32_t(model.params().size()), std::uint32_t(x.rows()),
                        1 + 2 * d + 2 * d * d};
-    m_gmm->run({&c, &q, &o}, &push, groupsFor(x.rows()));
+    pipeline(m_gmm, kSpirv_gmm_denoise, sizeof(GmmPush), int(d))
+        .run({&c, &q, &o}, &push, groupsFor(x.rows()));
     download(o, out, x.rows(), x.cols());
 }
 
