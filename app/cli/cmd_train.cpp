@@ -77,12 +77,11 @@ void runTrain(const TrainOptions& o) {
         log.emplace(o.log, std::vector<std::string>{"step", "loss", "lr", "grad_norm"});
 
     const long total = config.adam.totalSteps;
-    fmt::print("training {} on {} ({} points): target {}, schedule {}, MLP {}x{} {}, batch {}, "
-               "lr {:g}, {} steps, kernels {}\n",
-               isCheckpointPath(o.out) ? "an MLP denoiser" : "", data.name, data.size(),
-               trainTargetName(config.model.target), config.model.schedule, config.model.depth,
-               config.model.width, activationName(config.model.activation), config.batch,
-               config.adam.lr, total, mlpKernels().isa);
+    fmt::print("training an MLP denoiser on {} ({} points): target {}, schedule {}, MLP {}x{} {}, "
+               "batch {}, lr {:g}, {} steps, kernels {}\n",
+               data.name, data.size(), trainTargetName(config.model.target), config.model.schedule,
+               config.model.depth, config.model.width, activationName(config.model.activation),
+               config.batch, config.adam.lr, total, mlpKernels().isa);
     const auto start = std::chrono::steady_clock::now();
     const long chunk = std::max(1L, total / 10);
     TrainProgress p;
