@@ -5,16 +5,26 @@ namespace dfs {
 
 ThreadPool::ThreadPool(int threads) {
     if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
-    for (int i = 1; i < threads; ++i) m_workers.emplace_back([this] { workerLoop(); });
+    try {
+        for (int i = 1; i < threads; ++i) m_workers.emplace_back([this] { workerLoop(); });
+    } catch (...) { // the system refused a thread: stop the ones started, then report
+        stopWorkers();
+        throw;
+    }
 }
 
 ThreadPool::~ThreadPool() {
+    stopWorkers();
+}
+
+void ThreadPool::stopWorkers() {
     {
         std::lock_guard lock(m_mutex);
         m_stop = true;
     }
     m_wake.notify_all();
     for (auto& w : m_workers) w.join();
+    m_workers.clear();
 }
 
 // Takes chunks until none are left; the last chunk to finish wakes the caller.

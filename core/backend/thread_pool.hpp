@@ -29,6 +29,7 @@ public:
 
 private:
     void workerLoop();
+    void stopWorkers();
     void runChunks();
 
     std::vector<std::thread> m_workers;

@@ -28,15 +28,18 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
         for (Index i = begin; i < end; ++i) out.row(i) = x.row(i) / level.alpha;
         return;
     }
-    // Normalised coordinates: x_n = (x - alpha mean) / scale has noise sigma / scale.
-    // The training level t* with the same sigma~, clamped to the trained range (sigma~ <= 80,
-    // see trainingTimeRange); x* = x_n sigma* / sigma_n equals x_n alpha* / alpha inside it.
+    // Normalised coordinates: x_n = (x - alpha mean) / scale has noise sigma / scale. The
+    // training level t* has the same sigma~ inside the trained range (trainingTimeRange), where
+    // x* = x_n alpha* / alpha = x_n sigma* / sigma_n. Below the range t* = tMin keeps x / alpha
+    // (the data scale); above it (up to alpha = 0) t* = tMax keeps x / sigma (the noise scale).
     const double sigmaN = level.sigma / spec.scale;
-    const double lambda = 2.0 * (std::log(level.alpha) - std::log(sigmaN));
     const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
-    const NoiseLevel train =
-        m_schedule->at(std::clamp(m_schedule->tFromLogSnr(lambda), tMin, tMax));
-    const double ratio = train.sigma / sigmaN;
+    const double tExact =
+        level.alpha > 0 ? m_schedule->tFromLogSnr(2.0 * (std::log(level.alpha) - std::log(sigmaN)))
+                        : tMax;
+    const double tStar = std::clamp(tExact, tMin, tMax);
+    const NoiseLevel train = m_schedule->at(tStar);
+    const double ratio = tExact <= tMin ? train.alpha / level.alpha : train.sigma / sigmaN;
 
     FloatBuffer input(std::size_t(spec.inputDim() * kBlock)), output(std::size_t(d * kBlock));
     FloatBuffer acts;

@@ -45,6 +45,7 @@ double CosineSchedule::sigmaDot(double t) const {
 // alpha^2 = sigmoid(lambda) for a variance-preserving schedule; invert theta.
 double CosineSchedule::tFromLogSnr(double lambda) const {
     if (lambda == std::numeric_limits<double>::infinity()) return 0.0;
+    if (lambda == -std::numeric_limits<double>::infinity()) return 1.0;
     const double alpha = std::sqrt(1.0 / (1.0 + std::exp(-lambda)));
     const double th = std::acos(std::clamp(alpha * m_cos0, -1.0, 1.0));
     return std::clamp(th * (1 + m_s) * 2 / std::numbers::pi - m_s, 0.0, 1.0);

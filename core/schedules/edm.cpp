@@ -27,6 +27,7 @@ double EdmSchedule::sigmaDot(double t) const {
 
 double EdmSchedule::tFromLogSnr(double lambda) const {
     if (lambda == std::numeric_limits<double>::infinity()) return 0.0;
+    if (lambda == -std::numeric_limits<double>::infinity()) return 1.0;
     const double s = std::exp(-0.5 * lambda);
     return std::clamp((std::pow(s, 1 / m_rho) - m_a) / m_span, 0.0, 1.0);
 }

@@ -50,6 +50,7 @@ double VpLinearSchedule::logSnr(double t) const {
 // NoiseScheduleVP.inverse_lambda does for this schedule).
 double VpLinearSchedule::tFromLogSnr(double lambda) const {
     if (lambda == std::numeric_limits<double>::infinity()) return 0.0;
+    if (lambda == -std::numeric_limits<double>::infinity()) return 1.0;
     const double softplus =
         lambda > 0 ? std::log1p(std::exp(-lambda)) : -lambda + std::log1p(std::exp(lambda));
     const double c = -0.5 * softplus; // log alpha (<= 0)

@@ -14,8 +14,13 @@ void ModelSpec::validate() const {
         throw UsageError(fmt::format("model dimension {} out of range", dim));
     if (embedDim < 2 || embedDim > 1024 || embedDim % 2 != 0)
         throw UsageError(fmt::format("--embed must be even and in [2, 1024] (got {})", embedDim));
-    if (classes < 0 || classes > 1000)
-        throw UsageError(fmt::format("classes must be in [0, 1000] (got {})", classes));
+    if (classes < 0 || classes > kMaxClasses)
+        throw UsageError(fmt::format("classes must be in [0, {}] (got {})", kMaxClasses, classes));
+    if (width < 1 || width > 4096)
+        throw UsageError(fmt::format("--width must be in [1, 4096] (got {})", width));
+    if (depth < 1 || depth >= MlpShape::kMaxLayers)
+        throw UsageError(
+            fmt::format("--depth must be in [1, {}] (got {})", MlpShape::kMaxLayers - 1, depth));
     if (!(sigmaData > 0) || !std::isfinite(sigmaData))
         throw UsageError(fmt::format("sigma_data must be > 0 (got {})", sigmaData));
     if (!(scale > 0) || !std::isfinite(scale))
@@ -23,8 +28,7 @@ void ModelSpec::validate() const {
     if (int(mean.size()) != dim) throw UsageError("normalisation mean has the wrong size");
     for (double m : mean)
         if (!std::isfinite(m)) throw UsageError("normalisation mean is not finite");
-    Mlp probe({inputDim(), dim, width, depth, activation}); // checks width and depth
-    (void)makeSchedule(schedule);                           // checks the name
+    (void)makeSchedule(schedule); // checks the name
 }
 
 std::pair<double, double> trainingTimeRange(const Schedule& schedule) {

@@ -11,6 +11,9 @@
 
 namespace dfs {
 
+/// Most classes a conditional model takes (its one-hot input grows with them).
+inline constexpr int kMaxClasses = 1000;
+
 struct ModelSpec {
     int dim = 2;       ///< data dimension
     int embedDim = 32; ///< sinusoidal features of c_noise (even)

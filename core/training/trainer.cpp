@@ -1,6 +1,7 @@
 // The training loop: batches drawn with Philox, fixed micro-batches in parallel, AdamW, EMA.
 #include "core/training/trainer.hpp"
 
+#include "core/backend/backend.hpp"
 #include "core/errors.hpp"
 #include "core/nn/vector_ops.hpp"
 #include "core/rng/philox.hpp"
@@ -52,6 +53,9 @@ std::string lossWeightingName(LossWeighting w) {
 }
 
 void TrainConfig::validate() const {
+    if (threads < 0 || threads > kMaxThreads)
+        throw UsageError(
+            fmt::format("--threads must be in [0, {}] (got {})", kMaxThreads, threads));
     if (batch < 1 || batch > 65536)
         throw UsageError(fmt::format("--batch must be in [1, 65536] (got {})", batch));
     adam.validate();
@@ -71,40 +75,56 @@ struct Trainer::Batch {
     double loss = 0;
 };
 
-Trainer::Trainer(const PointSet& data, TrainConfig config)
-    : m_config(std::move(config)), m_schedule(makeSchedule(m_config.model.schedule)), m_model([&] {
-          ModelSpec s = m_config.model;
-          s.dim = data.dim();
-          s.classes = m_config.conditional
-                          ? 1 + (data.labels.empty()
-                                     ? 0
-                                     : *std::max_element(data.labels.begin(), data.labels.end()))
-                          : 0;
-          s.mean.assign(std::size_t(data.dim()), 0.0);
-          return s;
-      }()),
-      m_adam(0), m_pool(m_config.threads), m_bucketSum(kBuckets, 0.0),
-      m_bucketCount(kBuckets, 0.0) {
-    m_config.validate();
+namespace {
+
+TrainConfig validated(TrainConfig c) {
+    c.validate();
+    return c;
+}
+
+/// The model's specification from the settings and the data: dimension, classes and the
+/// normalisation x_n = (x - mean) / scale, one scale for all coordinates (keeps the aspect).
+/// Throws DataError naming the data for non-finite points, labels out of range or no spread.
+ModelSpec specFor(const PointSet& data, const TrainConfig& c) {
     if (data.size() < 2) throw UsageError("training needs at least 2 data points");
-    if (m_config.conditional && data.labels.empty())
+    if (c.conditional && data.labels.empty())
         throw UsageError("--conditional needs labelled data (a label column or a GMM dataset)");
     for (Index r = 0; r < data.size(); ++r)
         if (!data.points.row(r).allFinite())
             throw DataError(fmt::format("{}: point {} is NaN or infinite", data.name, r + 1));
-    // Normalise: x_n = (x - mean) / scale with one scale for all coordinates (keeps aspect).
-    ModelSpec& spec = m_model.spec;
+    ModelSpec s = c.model;
+    s.dim = data.dim();
+    s.classes = 0;
+    if (c.conditional) {
+        const int top = *std::max_element(data.labels.begin(), data.labels.end());
+        if (top >= kMaxClasses)
+            throw DataError(fmt::format("{}: label {} is too large for a conditional model "
+                                        "(labels must be below {})",
+                                        data.name, top, kMaxClasses));
+        s.classes = top + 1;
+    }
     const Eigen::RowVectorXd mean = data.points.colwise().mean();
     const double var = (data.points.rowwise() - mean).array().square().mean();
     if (!(var > 0)) throw DataError(fmt::format("{}: all points are equal", data.name));
-    for (int c = 0; c < spec.dim; ++c) spec.mean[std::size_t(c)] = mean[c];
-    spec.scale = std::sqrt(var);
-    spec.sigmaData = 1.0;
-    spec.validate();
+    s.mean.assign(mean.data(), mean.data() + mean.size());
+    s.scale = std::sqrt(var);
+    s.sigmaData = 1.0;
+    s.validate();
+    return s;
+}
+
+} // namespace
+
+Trainer::Trainer(const PointSet& data, TrainConfig config)
+    : m_config(validated(std::move(config))), m_schedule(makeSchedule(m_config.model.schedule)),
+      m_model(specFor(data, m_config)), m_adam(0), m_pool(m_config.threads),
+      m_bucketSum(kBuckets, 0.0), m_bucketCount(kBuckets, 0.0) {
+    const ModelSpec& spec = m_model.spec;
+    const Eigen::RowVectorXd mean =
+        Eigen::Map<const Eigen::RowVectorXd>(spec.mean.data(), spec.dim);
     m_data = (data.points.rowwise() - mean) / spec.scale;
     m_labels = data.labels;
     m_config.model = spec;
-    m_model.net = Mlp(spec.mlpConfig());
     m_model.net.initialise(m_config.seed);
     m_ema = m_model.net.params();
     m_adam = AdamW(m_ema.size());
