@@ -17,10 +17,11 @@ layout(std430, set = 0, binding = 1) readonly buffer Query { float x[]; };
 layout(std430, set = 0, binding = 2) writeonly buffer Out { float d[]; };
 layout(push_constant) uniform Params {
     uint k, m, stride;
+    uint offset; // first query of this dispatch
 } pc;
 
 void main() {
-    const uint q = gl_GlobalInvocationID.x;
+    const uint q = gl_GlobalInvocationID.x + pc.offset;
     if (q >= pc.m) return;
     const uint dim = DIM;
     float xq[MAX_DIM], r[MAX_DIM], out_[MAX_DIM], logit[MAX_K];

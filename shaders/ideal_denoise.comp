@@ -17,6 +17,7 @@ layout(std430, set = 0, binding = 1) readonly buffer Query { float x[]; };  // m
 layout(std430, set = 0, binding = 2) writeonly buffer Out { float d[]; };   // m x dim
 layout(push_constant) uniform Params {
     uint n, m;
+    uint offset; // first query of this dispatch (large query sets go in several)
     float alpha;
     float invTwoSigma2;
 } pc;
@@ -24,7 +25,7 @@ layout(push_constant) uniform Params {
 shared float tile[TILE * MAX_DIM];
 
 void main() {
-    const uint q = gl_GlobalInvocationID.x;
+    const uint q = gl_GlobalInvocationID.x + pc.offset;
     const bool inRange = q < pc.m;
     float xq[MAX_DIM], acc[MAX_DIM];
     for (uint k = 0; k < DIM; ++k) {

@@ -8,6 +8,7 @@
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
+#include "core/io/atomic_file.hpp"
 #include "core/io/checkpoint.hpp"
 #include "core/io/csv.hpp"
 #include "core/training/diagnostics.hpp"
@@ -61,7 +62,11 @@ TrainConfig configFrom(const TrainOptions& o) {
 }
 
 void runTrain(const TrainOptions& o) {
-    if (o.backend != "cpu") (void)makeBackend(o.backend); // names the reason it is unavailable
+    if (o.backend != "cpu") {
+        (void)makeBackend(o.backend); // an unknown or unavailable backend names itself
+        throw UsageError(fmt::format(
+            "training on --backend {} is not available yet; use --backend cpu", o.backend));
+    }
     if (o.steps && (*o.steps < 1 || *o.steps > 10'000'000))
         throw UsageError(fmt::format("--steps must be in [1, 10000000] (got {})", *o.steps));
     if (o.dataN < 2 || o.dataN > long(kMaxDatasetPoints))
@@ -70,6 +75,7 @@ void runTrain(const TrainOptions& o) {
     const TrainConfig config = configFrom(o);
     config.validate();
     if (!isCheckpointPath(o.out)) throw UsageError("--out must name a .dsm file");
+    { AtomicFile probe(o.out); } // the folder is writable: find out now, not after training
     const PointSet data = loadDataset(o.dataset, {o.dataN, datasetNoise(o.noise), o.dataSeed});
     Trainer trainer(data, config);
     std::optional<CsvWriter> log;
@@ -87,6 +93,7 @@ void runTrain(const TrainOptions& o) {
     TrainProgress p;
     while (trainer.step() < total && !p.diverged) {
         p = trainer.train(std::min(chunk, total - trainer.step()));
+        if (trainer.log().empty()) break; // diverged on the very first step
         const auto& rec = trainer.log().back();
         const double s =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -102,6 +109,8 @@ void runTrain(const TrainOptions& o) {
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // A diverged run writes no model: whatever --out held before stays as it was.
+    if (p.diverged) throw DataError(fmt::format("{}; {} was not written", p.message, o.out));
     auto model = trainer.snapshot();
     saveCheckpoint(o.out, *model,
                    {data.name, trainer.step(), o.seed,
@@ -109,7 +118,6 @@ void runTrain(const TrainOptions& o) {
     fmt::print("{} steps in {:.1f} s ({:.0f} steps/s); wrote {}{}{}\n", trainer.step(), seconds,
                double(trainer.step()) / seconds, o.out, log ? " and " : "", o.log);
 
-    if (p.diverged) throw DataError(fmt::format("{}; {} holds them", p.message, o.out));
     fmt::print("training error in x0 units (running mean) by t-bucket:\n ");
     const auto buckets = trainer.bucketError();
     for (std::size_t b = 0; b < buckets.size(); ++b)
@@ -138,12 +146,12 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--schedule", o->schedule,
                     "schedule the target is defined on (preset: cosine)");
     cmd->add_option("--target", o->target, "eps, x0, v, score, velocity or edm (preset: edm)");
-    cmd->add_option("--steps", o->steps, "training steps (preset: 4000)");
+    cmd->add_option("--steps", o->steps, "training steps (preset: 8000)");
     cmd->add_option("--batch", o->batch, "batch size (preset: 512)");
     cmd->add_option("--width", o->width, "hidden units per layer (preset: 128)");
     cmd->add_option("--depth", o->depth, "hidden layers (preset: 3)");
     cmd->add_option("--activation", o->activation, "silu, gelu or relu (preset: silu)");
-    cmd->add_option("--lr", o->lr, "peak learning rate (preset: 2e-3)");
+    cmd->add_option("--lr", o->lr, "peak learning rate (preset: 1e-3)");
     cmd->add_option("--warmup", o->warmup, "warm-up steps (preset: 100)");
     cmd->add_option("--weight-decay", o->weightDecay, "AdamW weight decay (preset: 0)");
     cmd->add_option("--clip", o->clip, "gradient-norm clip, 0 = off (preset: 1)");

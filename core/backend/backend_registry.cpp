@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <mutex>
+#include <thread>
 
 namespace dfs {
 
@@ -34,11 +36,16 @@ void registerBackendProvider(BackendProvider provider) {
 }
 
 std::vector<BackendInfo> listBackends() {
-    CpuBackend cpu;
-    std::vector<BackendInfo> out = {{"cpu", cpu.device(), true}};
-    std::lock_guard lock(registryMutex());
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<BackendInfo> out = {
+        {"cpu", fmt::format("CPU, {} thread{}", cores, cores == 1 ? "" : "s"), true}};
+    std::vector<BackendProvider> registered;
+    {
+        std::lock_guard lock(registryMutex()); // not held while providers query their devices
+        registered = providers();
+    }
     bool vulkan = false;
-    for (const auto& p : providers()) {
+    for (const auto& p : registered) {
         for (auto& info : p.list()) out.push_back(std::move(info));
         vulkan = vulkan || p.name == "vulkan";
     }

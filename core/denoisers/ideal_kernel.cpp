@@ -1,18 +1,12 @@
 // Fused, vectorised ideal-denoiser kernel (single precision, online over the training set).
 #include "core/denoisers/ideal_kernel.hpp"
 
+#include "core/multiversion.hpp"
 #include <algorithm>
+
 #include <bit>
 #include <cstdint>
 #include <limits>
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-// One build runs everywhere; the loader picks the widest vector unit (AVX-512, AVX2, SSE2).
-#define DFS_MULTIVERSION                                                                           \
-    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define DFS_MULTIVERSION
-#endif
 
 namespace dfs {
 namespace {

@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -54,6 +58,9 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
         if (!m_file && errno != EEXIST) break;
     }
     if (!m_file) writeFailed(m_path, systemReason(errno));
+    // A replaced file keeps its permissions.
+    struct stat old {};
+    if (::stat(m_path.c_str(), &old) == 0) ::fchmod(::fileno(m_file), old.st_mode & 07777);
 }
 
 AtomicFile::~AtomicFile() {
@@ -80,6 +87,8 @@ void AtomicFile::write(std::string_view bytes) {
 void AtomicFile::commit() {
     if (!m_file) writeFailed(m_path, "the file is already closed");
     if (std::fflush(m_file) != 0) fail(errno);
+    // On disk before the rename, so a crash leaves the old file or the whole new one.
+    if (::fsync(::fileno(m_file)) != 0) fail(errno);
     std::FILE* f = m_file;
     m_file = nullptr;
     if (std::fclose(f) != 0) fail(errno);
@@ -91,6 +100,13 @@ void AtomicFile::commit() {
         writeFailed(m_path, ec.message());
     }
     m_committed = true;
+    // Make the rename itself durable (best effort: some file systems refuse fsync on folders).
+    const fs::path parent = fs::path(m_path).parent_path();
+    const int dir = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
 }
 
 void writeFileAtomic(const std::string& path, std::string_view contents) {

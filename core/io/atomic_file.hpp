@@ -1,6 +1,7 @@
-// Crash-safe file writing: content goes to a temporary file in the target's folder and is
-// renamed over the target only when complete, so a failed or interrupted write never leaves a
-// half-written file and never damages the file that was there before.
+// Crash-safe file writing: content goes to a temporary file in the target's folder, is synced
+// to disk, and is renamed over the target only when complete, so a failed, interrupted or
+// crashed write never leaves a half-written file and never damages the file that was there
+// before (which also keeps its permissions).
 #pragma once
 
 #include <cstdio>

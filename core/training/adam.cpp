@@ -2,6 +2,7 @@
 #include "core/training/adam.hpp"
 
 #include "core/errors.hpp"
+#include "core/multiversion.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -35,9 +36,7 @@ double learningRate(const AdamConfig& c, long step) {
 
 namespace {
 
-#if defined(__x86_64__)
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#endif
+DFS_MULTIVERSION
 void adamLoop(float* p, const float* grad, float* m, float* v, std::size_t n, float b1, float b2,
               float stepSize, float decay, float eps, float rbc2) {
     for (std::size_t i = 0; i < n; ++i) {

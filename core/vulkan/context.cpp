@@ -188,18 +188,17 @@ Context::Context(const std::string& selectorIn) {
         if (selector.empty())
             if (const char* env = std::getenv("DIFFUSCOPE_VULKAN_DEVICE")) selector = env;
         int chosen = -1, bestRank = 99;
+        const bool isIndex =
+            !selector.empty() && selector.find_first_not_of("0123456789") == std::string::npos;
         for (std::size_t i = 0; i < devices.size(); ++i) {
             VkPhysicalDeviceProperties p;
             vkGetPhysicalDeviceProperties(devices[i], &p);
             if (computeQueueFamily(devices[i]) < 0) continue;
-            const bool named = !selector.empty() &&
-                               (selector == std::to_string(i) ||
-                                std::string(p.deviceName).find(selector) != std::string::npos);
-            if (!selector.empty()) {
-                if (named) {
+            if (isIndex) { // an index selects by position only
+                if (selector == std::to_string(i)) chosen = int(i);
+            } else if (!selector.empty()) {
+                if (chosen < 0 && std::string(p.deviceName).find(selector) != std::string::npos)
                     chosen = int(i);
-                    break;
-                }
             } else if (typeRank(p.deviceType) < bestRank) {
                 bestRank = typeRank(p.deviceType);
                 chosen = int(i);
@@ -273,6 +272,10 @@ std::uint32_t Context::hostMemoryType(std::uint32_t typeBits) const {
         if ((typeBits & (1u << i)) && (m_memory.memoryTypes[i].propertyFlags & want) == want)
             return i;
     throw DeviceError("vulkan: the device has no host-visible coherent memory");
+}
+
+void Context::waitIdle() {
+    if (m_device && !m_lost) vkDeviceWaitIdle(m_device);
 }
 
 void Context::beginCommands() {

@@ -49,6 +49,8 @@ public:
     const std::string& firstValidationError() const { return m_firstError; }
 
     std::uint32_t hostMemoryType(std::uint32_t typeBits) const;
+    /// Waits until the device is idle (returns at once if it was lost).
+    void waitIdle();
     /// Records commands with `record`, submits, and waits up to `timeoutNs`.
     template <typename F> void submit(F&& record, std::uint64_t timeoutNs = 20'000'000'000ull);
 

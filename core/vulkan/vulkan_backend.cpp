@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -20,25 +21,41 @@ constexpr int kMaxDim = 8;           ///< MAX_DIM in the shaders
 constexpr int kMaxComponents = 64;   ///< MAX_K in shaders/gmm_denoise.comp
 constexpr std::uint32_t kGroup = 64; ///< local_size_x of the shaders
 
-struct IdealPush {
-    std::uint32_t n, m;
+struct IdealPush { // the layout of the shader's push_constant block
+    std::uint32_t n, m, offset;
     float alpha, invTwoSigma2;
 };
 struct GmmPush {
-    std::uint32_t k, m, stride;
-};
-struct PhiloxPush {
-    std::uint32_t seedLo, seedHi, step, substream, block, count;
+    std::uint32_t k, m, stride, offset;
 };
 
 std::uint32_t groupsFor(Index rows) {
     return std::uint32_t((rows + kGroup - 1) / kGroup);
 }
 
+/// Splits `rows` queries into dispatches of at most `maxRows` (a multiple of the workgroup,
+/// within the 65,535-group limit every device has) and runs `dispatch(offset, groups)`.
+template <typename F> void inChunks(Index rows, Index maxRows, F&& dispatch) {
+    maxRows = std::clamp<Index>(maxRows / kGroup * kGroup, kGroup, Index(65535) * kGroup);
+    for (Index first = 0; first < rows; first += maxRows)
+        dispatch(std::uint32_t(first), groupsFor(std::min(maxRows, rows - first)));
+}
+
+/// Query rows per dispatch so that one dispatch does about 2^28 query-point pairs: well under
+/// a second even on lavapipe, far from the dispatch timeout.
+Index rowsForPairs(Index perRow) {
+    return std::max<Index>(kGroup, (Index(1) << 28) / std::max<Index>(perRow, 1));
+}
+struct PhiloxPush {
+    std::uint32_t seedLo, seedHi, step, substream, block, count;
+};
+
 class VulkanBackend final : public Backend {
 public:
     VulkanBackend(const std::string& selector, int cpuThreads)
         : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads) {}
+    /// Buffers and pipelines go before the context; first let the device finish with them.
+    ~VulkanBackend() override { m_ctx->waitIdle(); }
     std::string name() const override { return "vulkan"; }
     std::string device() const override {
         return fmt::format("{} (Vulkan; learned models and log p on the CPU)", m_ctx->deviceName());
@@ -118,10 +135,12 @@ void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, co
     Buffer& q = scratch(m_query, cell * std::size_t(x.rows()));
     Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
     upload(x, q);
-    const IdealPush push{std::uint32_t(train.rows()), std::uint32_t(x.rows()), float(l.alpha),
-                         float(1.0 / (2.0 * l.sigma * l.sigma))};
-    pipeline(m_ideal, kSpirv_ideal_denoise, sizeof(IdealPush), int(x.cols()))
-        .run({m_train.get(), &q, &o}, &push, groupsFor(x.rows()));
+    Pipeline& p = pipeline(m_ideal, kSpirv_ideal_denoise, sizeof(IdealPush), int(x.cols()));
+    inChunks(x.rows(), rowsForPairs(train.rows()), [&](std::uint32_t offset, std::uint32_t groups) {
+        const IdealPush push{std::uint32_t(train.rows()), std::uint32_t(x.rows()), offset,
+                             float(l.alpha), float(1.0 / (2.0 * l.sigma * l.sigma))};
+        p.run({m_train.get(), &q, &o}, &push, groups);
+    });
     download(o, out, x.rows(), x.cols());
 }
 
@@ -136,10 +155,13 @@ void VulkanBackend::denoiseGmm(const GmmDenoiser& model, const Matrix& x, const 
     Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
     upload(x, q);
     const auto d = std::uint32_t(x.cols());
-    const GmmPush push{std::uint32_t(model.params().size()), std::uint32_t(x.rows()),
-                       1 + 2 * d + 2 * d * d};
-    pipeline(m_gmm, kSpirv_gmm_denoise, sizeof(GmmPush), int(d))
-        .run({&c, &q, &o}, &push, groupsFor(x.rows()));
+    Pipeline& p = pipeline(m_gmm, kSpirv_gmm_denoise, sizeof(GmmPush), int(d));
+    inChunks(x.rows(), rowsForPairs(model.params().size()),
+             [&](std::uint32_t offset, std::uint32_t groups) {
+                 const GmmPush push{std::uint32_t(model.params().size()), std::uint32_t(x.rows()),
+                                    1 + 2 * d + 2 * d * d, offset};
+                 p.run({&c, &q, &o}, &push, groups);
+             });
     download(o, out, x.rows(), x.cols());
 }
 

@@ -139,11 +139,17 @@ TEST_CASE("checkpoint: metadata that disagrees with the weights is refused", "[c
     CHECK(loadError(bad).find("malformed metadata") != std::string::npos);
 }
 
-TEST_CASE("checkpoint: a failed save keeps the previous file", "[checkpoint]") {
+TEST_CASE("checkpoint: a save that does not complete keeps the previous file", "[checkpoint]") {
     const auto model = smallModel();
     const std::string path = scratch("keep.dsm");
     saveCheckpoint(path, *model, {});
     const std::string before = slurp(path);
-    CHECK_THROWS_AS(saveCheckpoint(scratch("no/such/dir.dsm"), *model, {}), DataError);
+    {
+        AtomicFile interrupted(path); // the mechanism under saveCheckpoint, stopped half-way
+        interrupted.write(before.substr(0, before.size() / 2));
+    } // destroyed without commit(), as when an exception unwinds through a save
     CHECK(slurp(path) == before);
+    for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+        CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+    CHECK_THROWS_AS(saveCheckpoint(scratch("no/such/dir.dsm"), *model, {}), DataError);
 }

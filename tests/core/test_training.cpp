@@ -229,3 +229,31 @@ TEST_CASE("every target head drives every sampler on every schedule", "[training
         }
     }
 }
+
+TEST_CASE("a learned denoiser stays on the data scale below its trained noise floor and at "
+          "alpha = 0",
+          "[training]") {
+    const PointSet data = makeDataset("gmm8", {500, -1, 0});
+    for (const char* trainedOn : {"cosine", "vp-linear"}) {
+        TrainConfig c = smallConfig(30);
+        c.model.schedule = trainedOn;
+        Trainer t(data, c);
+        t.train(30);
+        const LearnedDenoiser d(t.snapshot());
+        Matrix x(3, 2);
+        x << 1.5, 0.0, -1.06, 1.06, 0.1, -1.4;
+        // EDM at sigma~ = 1e-4, far below the cosine floor (sigma~ ~ 0.006): D(x) ~ x, since
+        // c_skip -> 1 and c_out -> sigma~ at the floor where the model is evaluated.
+        const auto edm = makeSchedule("edm");
+        const NoiseLevel tiny = edm->at(edm->tFromLogSnr(-2 * std::log(1e-4)));
+        Matrix out(3, 2);
+        d.denoiseRows(x, tiny, out, 0, 3);
+        INFO("trained on " << trainedOn);
+        CHECK((out - x).cwiseAbs().maxCoeff() < 0.05);
+        // rf at t = 1 (alpha = 0): finite, near the data mean (the origin for gmm8).
+        const NoiseLevel top = makeSchedule("rf")->at(1.0);
+        d.denoiseRows(x, top, out, 0, 3);
+        REQUIRE(out.allFinite());
+        CHECK(out.cwiseAbs().maxCoeff() < 1.0);
+    }
+}

@@ -131,6 +131,7 @@ TEST_CASE("vulkan: models without a device kernel fall back to the CPU exactly",
     cpu.denoise(*model, queries(50, 9, 2.0), l, b);
     CHECK(a == b);
     CHECK(gpu->device().find("Vulkan") != std::string::npos);
+    requireClean(*gpu);
 }
 
 TEST_CASE("vulkan: registered backends are offered by name, bad selections are named", "[vulkan]") {
@@ -145,4 +146,20 @@ TEST_CASE("vulkan: registered backends are offered by name, bad selections are n
     } catch (const DeviceError& e) {
         CHECK(std::string(e.what()).find("no such device") != std::string::npos);
     }
+}
+
+TEST_CASE("vulkan: large query sets are split into several dispatches", "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend();
+    CpuBackend cpu(2);
+    // 40,000 points: 2^28 pairs per dispatch is 6,710 queries, so 10,000 queries take two.
+    const Matrix train = queries(40000, 2, 1.0);
+    PointSet data{"big", train, {}, std::nullopt};
+    const auto model = makeDenoiser("ideal", data);
+    const NoiseLevel l = makeSchedule("ve")->at(0.4);
+    const Matrix x = queries(10000, 2, 1.3);
+    Matrix a, b;
+    gpu->denoise(*model, x, l, a);
+    cpu.denoise(*model, x, l, b);
+    CHECK((a - b).cwiseAbs().maxCoeff() < 2e-4);
+    requireClean(*gpu);
 }
