@@ -141,7 +141,10 @@ TEST_CASE("checkpoint: metadata that disagrees with the weights is refused", "[c
 
 TEST_CASE("checkpoint: a save that does not complete keeps the previous file", "[checkpoint]") {
     const auto model = smallModel();
-    const std::string path = scratch("keep.dsm");
+    // Its own folder: ctest runs the other checkpoint tests in parallel, with their own temps.
+    const fs::path dir = fs::path(scratch("keep"));
+    fs::create_directories(dir);
+    const std::string path = (dir / "keep.dsm").string();
     saveCheckpoint(path, *model, {});
     const std::string before = slurp(path);
     {
@@ -149,7 +152,7 @@ TEST_CASE("checkpoint: a save that does not complete keeps the previous file", "
         interrupted.write(before.substr(0, before.size() / 2));
     } // destroyed without commit(), as when an exception unwinds through a save
     CHECK(slurp(path) == before);
-    for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+    for (const auto& e : fs::directory_iterator(dir))
         CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
     CHECK_THROWS_AS(saveCheckpoint(scratch("no/such/dir.dsm"), *model, {}), DataError);
 }
