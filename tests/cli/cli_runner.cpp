@@ -2,6 +2,7 @@
 #include "cli_runner.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -35,8 +36,10 @@ CliResult runCli(const std::vector<std::string>& args) {
     static int counter = 0;
     const fs::path base = fs::path(DIFFUSCOPE_TEST_TMP) / "_runs";
     fs::create_directories(base);
-    const std::string outFile = (base / ("out" + std::to_string(counter))).string();
-    const std::string errFile = (base / ("err" + std::to_string(counter++))).string();
+    // Unique per process too: ctest runs the CLI test cases in parallel processes.
+    const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    const std::string outFile = (base / ("out" + tag)).string();
+    const std::string errFile = (base / ("err" + tag)).string();
     std::string cmd = shellQuote(DIFFUSCOPE_CLI);
     for (const auto& a : args) cmd.append(" ").append(shellQuote(a));
     cmd.append(" >").append(shellQuote(outFile)).append(" 2>").append(shellQuote(errFile));
