@@ -104,6 +104,25 @@ TEST_CASE("gmm denoiser: Tweedie D = (x + sigma^2 score)/alpha", "[gmm][denoiser
     }
 }
 
+TEST_CASE("gmm denoiser: Tweedie holds in 3-D too (the general path beside the 2-D one)",
+          "[gmm][denoiser]") {
+    GmmParams g;
+    g.weights = {0.3, 0.7};
+    g.means = {Vector{{0.5, -1.0, 0.2}}, Vector{{-0.4, 0.6, 1.1}}};
+    Matrix c0(3, 3), c1(3, 3);
+    c0 << 0.20, 0.05, 0.00, 0.05, 0.10, 0.02, 0.00, 0.02, 0.30;
+    c1 << 0.08, -0.03, 0.01, -0.03, 0.25, 0.00, 0.01, 0.00, 0.05;
+    g.covs = {c0, c1};
+    const GmmDenoiser d(g);
+    const Matrix x = 1.5 * test::normals(23, 40, 3);
+    const auto s = makeSchedule("vp-linear");
+    for (double t : {0.05, 0.4, 0.8}) {
+        const NoiseLevel l = s->at(t);
+        const Matrix tweedie = (x + l.sigma * l.sigma * d.score(x, l)) / l.alpha;
+        CHECK(maxAbsDiff(denoise(d, x, l), tweedie) < 1e-9 * (1 + 1 / l.alpha));
+    }
+}
+
 TEST_CASE("gmm denoiser: one Gaussian gives the closed-form posterior mean and density",
           "[gmm][denoiser]") {
     // x0 ~ N(mu, diag(c0^2, c1^2)), x_t = alpha x0 + sigma eps: per coordinate j,
