@@ -2,35 +2,26 @@
 #include "core/parameterisation.hpp"
 
 #include "core/errors.hpp"
+#include "core/name_table.hpp"
 
 #include <fmt/format.h>
 
 namespace dfs {
 
+namespace {
+constexpr NameTable<Prediction, 5> kPredictions = {{{Prediction::X0, "x0"},
+                                                    {Prediction::Eps, "eps"},
+                                                    {Prediction::V, "v"},
+                                                    {Prediction::Score, "score"},
+                                                    {Prediction::Velocity, "velocity"}}};
+} // namespace
+
 Prediction parsePrediction(const std::string& name) {
-    if (name == "x0") return Prediction::X0;
-    if (name == "eps") return Prediction::Eps;
-    if (name == "v") return Prediction::V;
-    if (name == "score") return Prediction::Score;
-    if (name == "velocity") return Prediction::Velocity;
-    throw UsageError(
-        fmt::format("unknown quantity '{}' (choose from x0, eps, v, score, velocity)", name));
+    return parseName(kPredictions, name, "quantity");
 }
 
 std::string predictionName(Prediction p) {
-    switch (p) {
-    case Prediction::X0:
-        return "x0";
-    case Prediction::Eps:
-        return "eps";
-    case Prediction::V:
-        return "v";
-    case Prediction::Score:
-        return "score";
-    case Prediction::Velocity:
-        return "velocity";
-    }
-    return "?";
+    return nameOf(kPredictions, p);
 }
 
 Matrix fromX0(Prediction kind, const Matrix& x, const Matrix& x0, const NoiseLevel& l) {

@@ -2,26 +2,21 @@
 #include "core/nn/activation.hpp"
 
 #include "core/errors.hpp"
+#include "core/name_table.hpp"
 
 namespace dfs {
 
+namespace {
+constexpr NameTable<Activation, 3> kActivations = {
+    {{Activation::SiLU, "silu"}, {Activation::GELU, "gelu"}, {Activation::ReLU, "relu"}}};
+} // namespace
+
 Activation parseActivation(const std::string& name) {
-    if (name == "silu") return Activation::SiLU;
-    if (name == "gelu") return Activation::GELU;
-    if (name == "relu") return Activation::ReLU;
-    throw UsageError("unknown activation '" + name + "' (choose from silu, gelu, relu)");
+    return parseName(kActivations, name, "activation");
 }
 
 std::string activationName(Activation a) {
-    switch (a) {
-    case Activation::SiLU:
-        return "silu";
-    case Activation::GELU:
-        return "gelu";
-    case Activation::ReLU:
-        return "relu";
-    }
-    return "?";
+    return nameOf(kActivations, a);
 }
 
 } // namespace dfs

@@ -2,6 +2,7 @@
 #include "core/schedules/time_grid.hpp"
 
 #include "core/errors.hpp"
+#include "core/name_table.hpp"
 #include "core/schedules/schedule.hpp"
 
 #include <cmath>
@@ -9,23 +10,18 @@
 
 namespace dfs {
 
+namespace {
+constexpr NameTable<GridSpacing, 3> kSpacings = {{{GridSpacing::UniformT, "uniform"},
+                                                  {GridSpacing::UniformLogSnr, "logsnr"},
+                                                  {GridSpacing::Karras, "karras"}}};
+} // namespace
+
 GridSpacing parseGridSpacing(const std::string& name) {
-    if (name == "uniform") return GridSpacing::UniformT;
-    if (name == "logsnr") return GridSpacing::UniformLogSnr;
-    if (name == "karras") return GridSpacing::Karras;
-    throw UsageError(fmt::format("unknown grid '{}' (choose from uniform, logsnr, karras)", name));
+    return parseName(kSpacings, name, "grid");
 }
 
 std::string gridSpacingName(GridSpacing g) {
-    switch (g) {
-    case GridSpacing::UniformT:
-        return "uniform";
-    case GridSpacing::UniformLogSnr:
-        return "logsnr";
-    case GridSpacing::Karras:
-        return "karras";
-    }
-    return "?";
+    return nameOf(kSpacings, g);
 }
 
 std::vector<double> makeTimeGrid(const Schedule& schedule, GridSpacing spacing, int steps,

@@ -2,39 +2,28 @@
 #include "core/training/target.hpp"
 
 #include "core/errors.hpp"
+#include "core/name_table.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 namespace dfs {
 
+namespace {
+constexpr NameTable<TrainTarget, 6> kTargets = {{{TrainTarget::Eps, "eps"},
+                                                 {TrainTarget::X0, "x0"},
+                                                 {TrainTarget::V, "v"},
+                                                 {TrainTarget::Score, "score"},
+                                                 {TrainTarget::Velocity, "velocity"},
+                                                 {TrainTarget::Edm, "edm"}}};
+} // namespace
+
 TrainTarget parseTrainTarget(const std::string& name) {
-    if (name == "eps") return TrainTarget::Eps;
-    if (name == "x0") return TrainTarget::X0;
-    if (name == "v") return TrainTarget::V;
-    if (name == "score") return TrainTarget::Score;
-    if (name == "velocity") return TrainTarget::Velocity;
-    if (name == "edm") return TrainTarget::Edm;
-    throw UsageError("unknown target '" + name +
-                     "' (choose from eps, x0, v, score, velocity, edm)");
+    return parseName(kTargets, name, "target");
 }
 
 std::string trainTargetName(TrainTarget t) {
-    switch (t) {
-    case TrainTarget::Eps:
-        return "eps";
-    case TrainTarget::X0:
-        return "x0";
-    case TrainTarget::V:
-        return "v";
-    case TrainTarget::Score:
-        return "score";
-    case TrainTarget::Velocity:
-        return "velocity";
-    case TrainTarget::Edm:
-        return "edm";
-    }
-    return "?";
+    return nameOf(kTargets, t);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include "core/backend/backend.hpp"
 #include "core/errors.hpp"
+#include "core/name_table.hpp"
 #include "core/nn/vector_ops.hpp"
 #include "core/rng/philox.hpp"
 
@@ -19,37 +20,27 @@ constexpr double kDivergence = 1e8;
 constexpr std::uint32_t kSubDraw = 0x54524e00, kSubNoise = 0x54524e01, kSubTime = 0x54524e02;
 } // namespace
 
+namespace {
+constexpr NameTable<TimeSampling, 3> kTimeSamplings = {{{TimeSampling::Uniform, "uniform"},
+                                                        {TimeSampling::LogitNormal, "logit-normal"},
+                                                        {TimeSampling::LogNormal, "log-normal"}}};
+constexpr NameTable<LossWeighting, 4> kWeightings = {{{LossWeighting::Target, "target"},
+                                                      {LossWeighting::Snr, "snr"},
+                                                      {LossWeighting::MinSnr, "min-snr"},
+                                                      {LossWeighting::Edm, "edm"}}};
+} // namespace
+
 TimeSampling parseTimeSampling(const std::string& n) {
-    if (n == "uniform") return TimeSampling::Uniform;
-    if (n == "logit-normal") return TimeSampling::LogitNormal;
-    if (n == "log-normal") return TimeSampling::LogNormal;
-    throw UsageError("unknown --time-sampling '" + n +
-                     "' (choose from uniform, logit-normal, log-normal)");
+    return parseName(kTimeSamplings, n, "--time-sampling");
 }
 std::string timeSamplingName(TimeSampling t) {
-    return t == TimeSampling::Uniform       ? "uniform"
-           : t == TimeSampling::LogitNormal ? "logit-normal"
-                                            : "log-normal";
+    return nameOf(kTimeSamplings, t);
 }
 LossWeighting parseLossWeighting(const std::string& n) {
-    if (n == "target") return LossWeighting::Target;
-    if (n == "snr") return LossWeighting::Snr;
-    if (n == "min-snr") return LossWeighting::MinSnr;
-    if (n == "edm") return LossWeighting::Edm;
-    throw UsageError("unknown --weighting '" + n + "' (choose from target, snr, min-snr, edm)");
+    return parseName(kWeightings, n, "--weighting");
 }
 std::string lossWeightingName(LossWeighting w) {
-    switch (w) {
-    case LossWeighting::Target:
-        return "target";
-    case LossWeighting::Snr:
-        return "snr";
-    case LossWeighting::MinSnr:
-        return "min-snr";
-    case LossWeighting::Edm:
-        return "edm";
-    }
-    return "?";
+    return nameOf(kWeightings, w);
 }
 
 void TrainConfig::validate() const {
