@@ -63,6 +63,7 @@ void TrainConfig::validate() const {
 struct Trainer::Batch {
     FloatBuffer input, target, weight, factor, gradOut, acts, scratch, grads;
     std::vector<int> bucket;
+    std::vector<double> x0Error; ///< per sample: squared error in x0 units, per coordinate
     double loss = 0;
 };
 
@@ -115,7 +116,6 @@ Trainer::Trainer(const PointSet& data, TrainConfig config)
         Eigen::Map<const Eigen::RowVectorXd>(spec.mean.data(), spec.dim);
     m_data = (data.points.rowwise() - mean) / spec.scale;
     m_labels = data.labels;
-    m_config.model = spec;
     m_model.net.initialise(m_config.seed);
     m_ema = m_model.net.params();
     m_adam = AdamW(m_ema.size());
@@ -207,13 +207,18 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
             const float* out = mlpOutput(shape, b.acts.data(), n);
             double loss = 0;
             const double norm = 1.0 / (double(batch) * d);
-            for (int j = 0; j < n; ++j)
+            b.x0Error.resize(std::size_t(n));
+            for (int j = 0; j < n; ++j) {
+                double e2 = 0;
                 for (int c = 0; c < d; ++c) {
                     const std::size_t i = std::size_t(j * d + c);
                     const double e = double(out[i]) - b.target[i];
-                    loss += b.weight[std::size_t(j)] * e * e * norm;
+                    e2 += e * e;
                     b.gradOut[i] = float(2.0 * b.weight[std::size_t(j)] * e * norm);
                 }
+                loss += b.weight[std::size_t(j)] * e2 * norm;
+                b.x0Error[std::size_t(j)] = e2 / d / b.factor[std::size_t(j)];
+            }
             b.loss = loss;
             k.backward(shape, m_model.net.params().data(), b.input.data(), b.acts.data(),
                        b.gradOut.data(), n, b.grads.data(), b.scratch.data());
@@ -225,16 +230,9 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
         const Batch& b = *m_batches[std::size_t(mb)];
         loss += b.loss;
         addInto(grads.data(), b.grads.data(), grads.size());
-        const int n = std::min(kMicro, batch - mb * kMicro);
-        const float* out = mlpOutput(shape, b.acts.data(), n);
-        for (int j = 0; j < n; ++j) {
-            double e2 = 0;
-            for (int c = 0; c < d; ++c) {
-                const double e = double(out[j * d + c]) - b.target[std::size_t(j * d + c)];
-                e2 += e * e;
-            }
-            const int bk = b.bucket[std::size_t(j)];
-            const double x0err = e2 / d / b.factor[std::size_t(j)];
+        for (std::size_t j = 0; j < b.x0Error.size(); ++j) {
+            const int bk = b.bucket[j];
+            const double x0err = b.x0Error[j];
             if (std::isfinite(x0err)) {
                 m_bucketSum[std::size_t(bk)] = 0.99 * m_bucketSum[std::size_t(bk)] + x0err;
                 m_bucketCount[std::size_t(bk)] = 0.99 * m_bucketCount[std::size_t(bk)] + 1.0;

@@ -69,7 +69,9 @@ public:
     TrainProgress train(long k);
     long step() const { return m_step; }
     bool diverged() const { return m_diverged; }
+    /// The settings as given; spec() is the model as built (dimension, classes, normalisation).
     const TrainConfig& config() const { return m_config; }
+    const ModelSpec& spec() const { return m_model.spec; }
     int threads() const { return m_pool.threads(); }
     const std::vector<TrainRecord>& log() const { return m_log; }
     /// Running mean of the x0-space squared error per t-bucket [i/10, (i+1)/10).
