@@ -1,6 +1,6 @@
 // Bad input to diffuscope-cli: every case must end with exit 1 (data) or 2 (usage), one line on
 // stderr naming the file and line or the flag, no signal, and nothing the user had lost.
-#include "cli_runner.hpp"
+#include "cli_checks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,10 +12,6 @@ using namespace dfs::test;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-    return s.find(part) != std::string::npos;
-}
-
 /// Runs a sample with the given init file; checks the failure and that no output appeared.
 CliResult sampleFrom(const Scratch& s, const std::string& init) {
     return runCli({"sample", "--dataset", "gmm8", "--denoiser", "exact", "--sampler", "euler",
@@ -23,20 +19,11 @@ CliResult sampleFrom(const Scratch& s, const std::string& init) {
 }
 
 void checkDataError(const CliResult& r, const std::vector<std::string>& parts) {
-    INFO("stderr: " << r.err);
-    CHECK_FALSE(r.signalled);
-    CHECK(r.exitCode == 1);
-    CHECK(r.oneLineError());
-    for (const auto& p : parts) CHECK(contains(r.err, p));
+    checkFailure(r, 1, parts);
 }
 
 void checkUsageError(const std::vector<std::string>& args, const std::string& part) {
-    const CliResult r = runCli(args);
-    INFO("stderr: " << r.err);
-    CHECK_FALSE(r.signalled);
-    CHECK(r.exitCode == 2);
-    CHECK(r.oneLineError());
-    CHECK(contains(r.err, part));
+    checkFailure(runCli(args), 2, {part});
 }
 
 } // namespace

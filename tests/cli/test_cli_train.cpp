@@ -1,6 +1,6 @@
 // diffuscope-cli train: writes a model the other commands can use, and refuses bad settings,
 // bad data and damaged model files with the usual exit codes and one-line messages.
-#include "cli_runner.hpp"
+#include "cli_checks.hpp"
 
 #include "core/io/csv.hpp"
 
@@ -22,11 +22,7 @@ CliResult train(const Scratch& s, std::vector<std::string> extra) {
 }
 
 void checkFails(const CliResult& r, int code, const std::string& named) {
-    INFO("stderr: " << r.err);
-    CHECK_FALSE(r.signalled);
-    CHECK(r.exitCode == code);
-    CHECK(r.oneLineError());
-    CHECK(r.err.find(named) != std::string::npos);
+    checkFailure(r, code, {named});
 }
 
 } // namespace
