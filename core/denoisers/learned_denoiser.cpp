@@ -41,18 +41,19 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
     const NoiseLevel train = m_schedule->at(tStar);
     const double ratio = tExact <= tMin ? train.alpha / level.alpha : train.sigma / sigmaN;
 
-    FloatBuffer input(std::size_t(spec.inputDim() * kBlock)), output(std::size_t(d * kBlock));
-    FloatBuffer acts;
-    std::vector<double> xs(std::size_t(d) * kBlock);
+    // Per-thread scratch: denoiseRows runs once per 64-row chunk on the backend's threads.
+    thread_local FloatBuffer input, output, acts;
+    thread_local std::vector<double> xs;
+    input.resize(std::size_t(spec.inputDim() * kBlock));
+    output.resize(std::size_t(d * kBlock));
+    xs.resize(std::size_t(d) * kBlock);
     for (Index b0 = begin; b0 < end; b0 += kBlock) {
         const Index n = std::min(kBlock, end - b0);
-        for (Index r = 0; r < n; ++r) {
-            double* xr = xs.data() + r * d;
+        for (Index r = 0; r < n; ++r)
             for (int c = 0; c < d; ++c)
-                xr[c] =
+                xs[std::size_t(r * d + c)] =
                     ratio * (x(b0 + r, c) - level.alpha * spec.mean[std::size_t(c)]) / spec.scale;
-            networkInput(spec, xr, train, m_label, input.data() + r * spec.inputDim());
-        }
+        networkInputs(spec, xs.data(), int(n), train, m_label, input.data());
         m_model->net.forward(input.data(), int(n), output.data(), acts);
         for (Index r = 0; r < n; ++r)
             for (int c = 0; c < d; ++c) {

@@ -57,4 +57,17 @@ void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& leve
     }
 }
 
+void networkInputs(const ModelSpec& spec, const double* x, int n, const NoiseLevel& level,
+                   int label, float* columns) {
+    if (n <= 0) return;
+    const int in = spec.inputDim();
+    networkInput(spec, x, level, label, columns); // the first column has the shared features
+    const double cin = inputScale(level, spec.sigmaData);
+    for (int r = 1; r < n; ++r) {
+        float* col = columns + std::size_t(r) * in;
+        for (int d = 0; d < spec.dim; ++d) col[d] = float(cin * x[std::size_t(r) * spec.dim + d]);
+        std::copy(columns + spec.dim, columns + in, col + spec.dim);
+    }
+}
+
 } // namespace dfs

@@ -53,5 +53,9 @@ void timeEmbedding(double cNoise, int dim, float* out);
 /// the embedding of c_noise, and the one-hot label (label < 0 or >= classes means "none").
 void networkInput(const ModelSpec& spec, const double* xNormalised, const NoiseLevel& level,
                   int label, float* column);
+/// The same for n samples at one noise level and label (rows of xNormalised, n x dim), with
+/// the embedding computed once.
+void networkInputs(const ModelSpec& spec, const double* xNormalised, int n,
+                   const NoiseLevel& level, int label, float* columns);
 
 } // namespace dfs
