@@ -1,0 +1,68 @@
+// Scene validation and the view names.
+#include "core/scene/scene.hpp"
+
+#include "core/errors.hpp"
+#include "core/name_table.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace dfs {
+
+namespace {
+
+constexpr NameTable<ViewKind, 4> kViews = {{{ViewKind::Chain, "chain"},
+                                            {ViewKind::Field, "field"},
+                                            {ViewKind::Trajectories, "trajectories"},
+                                            {ViewKind::Density, "density"}}};
+
+void require(bool ok, const char* key, const std::string& what) {
+    if (!ok) throw UsageError(fmt::format("{} {}", key, what));
+}
+
+void finite(double v, const char* key) { require(std::isfinite(v), key, "must be finite"); }
+
+} // namespace
+
+ViewKind parseViewKind(const std::string& name) { return parseName(kViews, name, "view"); }
+std::string viewKindName(ViewKind kind) { return nameOf(kViews, kind); }
+std::vector<std::string> viewKindNames() {
+    std::vector<std::string> out;
+    for (const auto& [v, n] : kViews) out.emplace_back(n);
+    return out;
+}
+
+void validateScene(const Scene& s) {
+    require(!s.data.dataset.empty() || s.data.points, "data.dataset", "is empty");
+    require(s.data.n >= 1 && s.data.n <= 10'000'000, "data.n", "must be in [1, 10000000]");
+    finite(s.data.noise, "data.noise");
+    if (s.data.points) {
+        require(s.data.points->rows() >= 1 && s.data.points->cols() >= 1, "data.points",
+                "must hold at least one point");
+        require(s.data.points->allFinite(), "data.points", "must be finite numbers");
+        require(s.data.labels.empty() || Index(s.data.labels.size()) == s.data.points->rows(),
+                "data.labels", "must have one label per point");
+    }
+    for (int l : s.data.labels) require(l >= 0, "data.labels", "must be >= 0");
+    require(!s.model.denoiser.empty(), "model.denoiser", "is empty");
+    require(s.model.label >= -1, "model.label", "must be >= -1 (-1: unconditional)");
+    finite(s.model.guidance, "model.guidance");
+    require(s.model.guidance >= 0, "model.guidance", "must be >= 0");
+    require(s.sampler.steps >= 1 && s.sampler.steps <= 100000, "sampler.steps",
+            "must be in [1, 100000]");
+    finite(s.sampler.rho, "sampler.rho");
+    require(s.sampler.rho > 0, "sampler.rho", "must be > 0");
+    require(s.sampler.particles >= 1 && s.sampler.particles <= kMaxSceneParticles,
+            "sampler.particles", fmt::format("must be in [1, {}]", kMaxSceneParticles));
+    validateOptions(s.sampler.options);
+    finite(s.view.t, "view.t");
+    require(s.view.t >= 0 && s.view.t <= 1, "view.t", "must be in [0, 1]");
+    require(s.view.frame >= -1, "view.frame", "must be >= -1 (-1: the last)");
+    finite(s.view.extent, "view.extent");
+    require(s.view.extent > 0 && s.view.extent <= 1e4, "view.extent", "must be in (0, 10000]");
+    require(s.view.fieldGrid >= 2 && s.view.fieldGrid <= 256, "view.fieldGrid",
+            "must be in [2, 256]");
+    require(s.view.highlight >= 0, "view.highlight", "must be >= 0");
+}
+
+} // namespace dfs

@@ -1,0 +1,75 @@
+// A scene: everything the explorer shows, as plain settings. The GUI saves and restores it, and
+// `diffuscope-cli render --scene` renders the same file. Stored as versioned JSON (scene_io.hpp).
+#pragma once
+
+#include "core/samplers/sampler.hpp"
+#include "core/types.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+/// Newest scene format this program reads and the one it writes.
+inline constexpr int kSceneVersion = 1;
+/// Most particles a scene may ask for (the GUI stays interactive up to 10^5).
+inline constexpr long kMaxSceneParticles = 1'000'000;
+
+struct SceneData {
+    std::string dataset = "gmm8"; ///< built-in name or CSV path
+    long n = 2000;
+    double noise = -1; ///< negative: the dataset's default
+    std::uint64_t seed = 0;
+    /// Points edited by hand replace the generated dataset when present (kept with the scene).
+    std::optional<Matrix> points;
+    std::vector<int> labels; ///< labels of the edited points (empty: none)
+};
+
+struct SceneModel {
+    std::string denoiser = "exact"; ///< exact, ideal or a .dsm path
+    std::string schedule = "vp-linear";
+    int label = -1;        ///< class to condition on; -1 none
+    double guidance = 1.0; ///< classifier-free guidance scale
+};
+
+struct SceneSampler {
+    std::string sampler = "heun";
+    int steps = 50;
+    std::string spacing; ///< empty: the sampler's default grid
+    double rho = 7.0;
+    SamplerOptions options;
+    std::uint64_t seed = 0;
+    long particles = 2000;
+};
+
+/// The views a pane can show.
+enum class ViewKind { Chain, Field, Trajectories, Density };
+ViewKind parseViewKind(const std::string& name); ///< chain, field, trajectories, density
+std::string viewKindName(ViewKind kind);
+std::vector<std::string> viewKindNames();
+
+struct SceneView {
+    double t = 0.3;  ///< the shared time cursor (chain and field views)
+    int frame = -1;  ///< sampler frame shown; -1: the last
+    std::array<ViewKind, 4> panes{ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories,
+                                  ViewKind::Density};
+    std::string fieldQuantity = "score"; ///< x0, eps, v, score, velocity (x0 shows D(x) - x)
+    double extent = 3.0;                 ///< half-width of the plotted square
+    int fieldGrid = 32;                  ///< arrows per side
+    long highlight = 0;                  ///< highlighted particle
+};
+
+struct Scene {
+    SceneData data;
+    SceneModel model;
+    SceneSampler sampler;
+    SceneView view;
+};
+
+/// Throws UsageError naming the setting (as `section.key`) for a value out of range.
+void validateScene(const Scene& scene);
+
+} // namespace dfs

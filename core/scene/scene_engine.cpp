@@ -1,0 +1,150 @@
+// Building a scene and recording its sampler run (forward, back through recorded frames, branch).
+// The view builders are in scene_views.cpp.
+#include "core/scene/scene_engine.hpp"
+
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/errors.hpp"
+#include "core/io/checkpoint.hpp"
+#include "core/samplers/sampler_run.hpp"
+
+#include <fmt/format.h>
+
+namespace dfs {
+
+PointSet buildSceneData(const SceneData& d) {
+    PointSet data;
+    if (d.points) {
+        data.name = "edited points";
+        data.points = *d.points;
+        data.labels = d.labels;
+    } else {
+        data = loadDataset(d.dataset, {d.n, d.noise, d.seed});
+    }
+    if (data.dim() != 2)
+        throw UsageError(fmt::format("data.dataset: the explorer shows 2-D data ({} has {} "
+                                     "dimensions)",
+                                     data.name, data.dim()));
+    return data;
+}
+
+namespace {
+
+/// The run's grid when it starts at tStart: the settings' full grid, cut to the times below it.
+std::vector<double> branchGrid(const Schedule& schedule, const SceneSampler& s, double tStart,
+                               bool fromPrior) {
+    const SamplerInfo& info = findSampler(s.sampler);
+    const GridSpacing spacing = s.spacing.empty() ? info.defaultGrid : parseGridSpacing(s.spacing);
+    std::vector<double> full = makeTimeGrid(schedule, spacing, s.steps, s.rho);
+    if (fromPrior) return full;
+    std::vector<double> grid{tStart};
+    for (double t : full)
+        if (t < tStart) grid.push_back(t);
+    if (grid.size() < 2)
+        throw UsageError(fmt::format("nothing left to sample from t = {:.4g}", tStart));
+    return grid;
+}
+
+} // namespace
+
+SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
+    : m_scene(scene), m_backend(backend) {
+    validateScene(m_scene);
+    m_schedule = makeSchedule(scene.model.schedule);
+    m_data = std::make_unique<PointSet>(buildSceneData(scene.data));
+    const DenoiserOptions opts{scene.model.label, scene.model.guidance};
+    m_denoiser = makeDenoiser(scene.model.denoiser, *m_data, opts);
+    if (m_denoiser->dim() != 2)
+        throw UsageError("model.denoiser: the model is not 2-D, the data is");
+    if (isCheckpointPath(scene.model.denoiser))
+        m_reference = makeDenoiser(m_data->gmm ? "exact" : "ideal", *m_data, opts);
+    const std::vector<double> grid = branchGrid(*m_schedule, scene.sampler, 1.0, true);
+    Matrix x = SamplerRun::priorSample(*m_schedule, grid.front(), scene.sampler.particles, 2,
+                                       scene.sampler.seed);
+    startRun(scene.sampler, std::move(x), grid.front(), 0);
+}
+
+SceneEngine::~SceneEngine() = default;
+
+void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int firstIndex) {
+    validateOptions(s.options);
+    SamplerRunConfig config;
+    config.sampler = &findSampler(s.sampler);
+    config.grid = branchGrid(*m_schedule, s, tStart, firstIndex == 0);
+    config.options = s.options;
+    config.seed = s.seed;
+    auto run = std::make_unique<SamplerRun>(*m_schedule, *m_denoiser, m_backend, config,
+                                            std::move(x));
+    // Commit only after everything above succeeded: a failed branch leaves the run as it was.
+    const long nfeBefore = firstIndex > 0 ? m_frames[std::size_t(firstIndex)]->nfe : 0;
+    m_frames.resize(std::size_t(firstIndex));
+    m_grid.resize(std::size_t(firstIndex));
+    m_grid.insert(m_grid.end(), config.grid.begin(), config.grid.end());
+    auto first = std::make_shared<Frame>(run->current());
+    first->i = firstIndex;
+    first->nfe = nfeBefore;
+    m_frames.push_back(std::move(first));
+    m_run = std::move(run);
+    m_runOffset = firstIndex;
+    m_scene.sampler = s;
+}
+
+int SceneEngine::totalFrames() const { return m_runOffset + m_run->steps() + 1; }
+bool SceneEngine::done() const { return recordedFrames() >= totalFrames(); }
+
+bool SceneEngine::stepForward() {
+    if (done()) return false;
+    const long nfeBefore = m_frames[std::size_t(m_runOffset)]->nfe;
+    auto f = std::make_shared<Frame>(m_run->step());
+    f->i += m_runOffset;
+    f->nfe += nfeBefore;
+    m_frames.push_back(std::move(f));
+    return true;
+}
+
+void SceneEngine::runToEnd() {
+    while (stepForward()) {
+    }
+}
+
+std::shared_ptr<const Frame> SceneEngine::frame(int i) const {
+    if (i < 0 || i >= recordedFrames())
+        throw UsageError(fmt::format("frame {} is not recorded (0 to {})", i, recordedFrames() - 1));
+    return m_frames[std::size_t(i)];
+}
+
+void SceneEngine::branch(int i, const SceneSampler& settings) {
+    const std::shared_ptr<const Frame> from = frame(i);
+    if (settings.particles != m_scene.sampler.particles)
+        throw UsageError("sampler.particles: a branch keeps the particles of the run");
+    startRun(settings, from->x, from->t, i);
+    if (i < m_probeStart) m_probe.clear(), m_probeStart = -1;
+}
+
+void SceneEngine::dropParticle(int i, double x, double y) {
+    const std::shared_ptr<const Frame> from = frame(i);
+    if (from->t == 0.0) throw UsageError("the run is at t = 0: nothing left to follow");
+    SamplerRunConfig config;
+    config.sampler = &findSampler(m_scene.sampler.sampler);
+    config.grid.assign(m_grid.begin() + i, m_grid.end());
+    config.options = m_scene.sampler.options;
+    config.seed = m_scene.sampler.seed;
+    config.firstParticle = 0xFFFF0000u; // a Philox stream of its own
+    Matrix start(1, 2);
+    start << x, y;
+    SamplerRun run(*m_schedule, *m_denoiser, m_backend, config, start);
+    std::vector<std::shared_ptr<const Frame>> probe{std::make_shared<Frame>(run.current())};
+    while (!run.done()) probe.push_back(std::make_shared<Frame>(run.step()));
+    m_probe = std::move(probe);
+    m_probeStart = i;
+}
+
+void SceneEngine::setView(const SceneView& view) {
+    Scene s = m_scene;
+    s.view = view;
+    validateScene(s);
+    m_scene.view = view;
+}
+
+} // namespace dfs

@@ -1,0 +1,96 @@
+// The computation behind the explorer and `diffuscope-cli render`: builds a scene's data,
+// schedule and denoiser, records a sampler run frame by frame (forward, back, branch), and
+// computes what each view draws. Owned by one thread (the GUI's worker); its results are
+// immutable values that may be handed to other threads.
+#pragma once
+
+#include "core/scene/scene.hpp"
+#include "core/datasets/point_set.hpp"
+#include "core/scene/view_data.hpp"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace dfs {
+
+class Backend;
+class Denoiser;
+class Schedule;
+class SamplerRun;
+struct Frame;
+
+/// The points of a scene's data: the edited points, else the built-in or CSV dataset. Throws
+/// UsageError or DataError; the explorer needs 2-D points.
+PointSet buildSceneData(const SceneData& data);
+
+class SceneEngine {
+public:
+    /// Builds the data, schedule and denoiser and starts the sampler run at frame 0. Throws
+    /// UsageError or DataError (naming the setting or file); nothing is kept on failure.
+    SceneEngine(const Scene& scene, Backend& backend);
+    ~SceneEngine();
+    SceneEngine(const SceneEngine&) = delete;
+    SceneEngine& operator=(const SceneEngine&) = delete;
+
+    const Scene& scene() const { return m_scene; }
+    const PointSet& data() const { return *m_data; }
+    const Schedule& schedule() const { return *m_schedule; }
+    const Denoiser& denoiser() const { return *m_denoiser; }
+    /// The exact or ideal denoiser a learned model is compared with (null if the model is one).
+    const Denoiser* reference() const { return m_reference.get(); }
+
+    // --- the sampler run ---
+    /// Frames recorded so far (at least 1: the initial noise).
+    int recordedFrames() const { return int(m_frames.size()); }
+    /// Frames the run will have when done (steps + 1 along the current branch).
+    int totalFrames() const;
+    bool done() const;
+    /// Records one more frame; returns false when the run is already done.
+    bool stepForward();
+    void runToEnd();
+    std::shared_ptr<const Frame> frame(int i) const;
+    /// The time grid of the current branch, from frame 0's time to 0.
+    std::vector<double> grid() const { return m_grid; }
+    /// Keeps frames 0..i and continues from frame i with new sampler settings (sampler, steps,
+    /// options, seed; the particles stay). Throws UsageError for bad settings or i out of range;
+    /// on error the run is unchanged.
+    void branch(int i, const SceneSampler& settings);
+    /// Follows one extra particle from (x, y) at frame i's time to t = 0 with the current
+    /// sampler; the trajectory view highlights it instead of a run particle.
+    void dropParticle(int i, double x, double y);
+
+    // --- views ---
+    ChainView chainView(double t) const;
+    FieldView fieldView(double t) const;
+    TrajectoryView trajectoryView(int frame) const;
+    DensityView densityView(int frame) const;
+    ParticleInfo particleInfo(int frame, long particle) const;
+    TimeInfo timeInfo(double t) const;
+
+    /// Changes the view settings (panes, quantity, extent, grid, highlight); validated.
+    void setView(const SceneView& view);
+
+private:
+    void startRun(const SceneSampler& settings, Matrix x, double tStart, int firstIndex);
+    /// log p_t on the heat-map grid of half-width extent; the chain and field views share it.
+    const ScalarGrid& logDensityAt(double t, double extent) const;
+    Scene m_scene;
+    Backend& m_backend;
+    std::unique_ptr<PointSet> m_data;
+    std::unique_ptr<Schedule> m_schedule;
+    std::unique_ptr<Denoiser> m_denoiser, m_reference;
+    std::unique_ptr<SamplerRun> m_run;
+    std::vector<std::shared_ptr<const Frame>> m_frames;
+    std::vector<double> m_grid;
+    int m_runOffset = 0; ///< frame index of m_run's frame 0 (after a branch)
+    std::vector<std::shared_ptr<const Frame>> m_probe; ///< a dropped particle's frames
+    int m_probeStart = -1;
+    struct DensityCache {
+        double t, extent;
+        ScalarGrid grid;
+    };
+    mutable std::optional<DensityCache> m_densityCache; ///< the engine has one owning thread
+};
+
+} // namespace dfs

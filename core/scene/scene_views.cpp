@@ -1,0 +1,288 @@
+// What each view draws (view_data.hpp), computed from the scene engine's data, model and run.
+#include "core/backend/backend.hpp"
+#include "core/datasets/point_set.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/denoisers/ideal_denoiser.hpp"
+#include "core/errors.hpp"
+#include "core/metrics/energy_distance.hpp"
+#include "core/parameterisation.hpp"
+#include "core/rng/noise.hpp"
+#include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace dfs {
+
+namespace {
+
+constexpr int kHeatCells = 64;          ///< heat-map resolution (cells per side)
+constexpr Index kMaxChainPoints = 20000; ///< data points pushed through the chain view
+constexpr int kStripCells = 6;           ///< small multiples at t = 0, 0.2, ..., 1
+constexpr Index kStripPoints = 1500;
+constexpr int kMaxPaths = 400;           ///< particles drawn as whole paths
+constexpr Index kEnergyPoints = 1000;    ///< points per side of the energy distance
+constexpr std::uint32_t kChainNoiseStep = 0xFFFFFFF0u; ///< Philox step of the chain's eps
+/// Smallest time at which fields are evaluated: eps, score and velocity need sigma > 0.
+constexpr double kMinFieldT = 1e-3;
+
+/// Every `stride`-th row so that at most `limit` rows remain.
+Index strideFor(Index rows, Index limit) { return std::max<Index>(1, (rows + limit - 1) / limit); }
+
+void appendXY(std::vector<float>& out, double x, double y) {
+    out.push_back(float(x));
+    out.push_back(float(y));
+}
+
+std::vector<float> thinnedXY(const Matrix& m, Index limit) {
+    std::vector<float> out;
+    const Index stride = strideFor(m.rows(), limit);
+    out.reserve(std::size_t(2 * (m.rows() / stride + 1)));
+    for (Index r = 0; r < m.rows(); r += stride) appendXY(out, m(r, 0), m(r, 1));
+    return out;
+}
+
+ScalarGrid emptyGrid(int n, double extent, std::string label) {
+    ScalarGrid g;
+    g.nx = g.ny = n;
+    g.x0 = g.y0 = -extent;
+    g.x1 = g.y1 = extent;
+    g.values.assign(std::size_t(n) * n, 0.0f);
+    g.label = std::move(label);
+    return g;
+}
+
+/// Cell centres of a grid, row 0 at the bottom, x varying fastest.
+Matrix cellCentres(const ScalarGrid& g) {
+    Matrix p(Index(g.nx) * g.ny, 2);
+    for (int r = 0; r < g.ny; ++r)
+        for (int c = 0; c < g.nx; ++c) {
+            p(Index(r) * g.nx + c, 0) = g.x0 + (g.x1 - g.x0) * (c + 0.5) / g.nx;
+            p(Index(r) * g.nx + c, 1) = g.y0 + (g.y1 - g.y0) * (r + 0.5) / g.ny;
+        }
+    return p;
+}
+
+/// Density histogram (per unit area) of the rows of m on the grid's cells.
+void histogram(const Matrix& m, ScalarGrid& g) {
+    const double cw = (g.x1 - g.x0) / g.nx, ch = (g.y1 - g.y0) / g.ny;
+    const float unit = float(1.0 / (double(std::max<Index>(1, m.rows())) * cw * ch));
+    for (Index r = 0; r < m.rows(); ++r) {
+        const double fx = (m(r, 0) - g.x0) / cw, fy = (m(r, 1) - g.y0) / ch;
+        if (!(fx >= 0 && fx < g.nx && fy >= 0 && fy < g.ny)) continue;
+        g.values[std::size_t(int(fy) * g.nx + int(fx))] += unit;
+    }
+}
+
+/// log p_t on the grid's cells; floors at 30 nats below the peak so the colour scale stays useful.
+void logDensityGrid(Backend& backend, const Denoiser& model, const NoiseLevel& level,
+                    ScalarGrid& g) {
+    Vector lp;
+    backend.logDensity(model, cellCentres(g), level, lp);
+    const double peak = lp.maxCoeff();
+    for (Index i = 0; i < lp.size(); ++i)
+        g.values[std::size_t(i)] = float(std::max(lp[i], peak - 30.0));
+}
+
+/// Plot half-width at time t: the data's square widened by the marginal's scale
+/// sqrt(alpha^2 + sigma^2), so that VE and EDM chains stay in view.
+double extentAt(const SceneView& v, const NoiseLevel& l) {
+    return v.extent * std::max(1.0, std::sqrt(l.alpha * l.alpha + l.sigma * l.sigma));
+}
+
+Matrix quantityOf(Backend& backend, const Denoiser& model, const NoiseLevel& level,
+                  const std::string& quantity, const Matrix& x) {
+    Matrix x0;
+    backend.denoise(model, x, level, x0);
+    const Prediction p = parsePrediction(quantity);
+    if (p == Prediction::X0) return x0 - x; // the denoiser's displacement D(x) - x
+    return fromX0(p, x, x0, level);
+}
+
+std::string quantityLabel(const std::string& q) { return q == "x0" ? "D(x) - x" : q; }
+
+} // namespace
+
+const ScalarGrid& SceneEngine::logDensityAt(double t, double extent) const {
+    if (!(m_densityCache && m_densityCache->t == t && m_densityCache->extent == extent)) {
+        DensityCache c{t, extent, emptyGrid(kHeatCells, extent, "")};
+        c.grid.label = fmt::format("log p_t ({})", m_denoiser->name());
+        logDensityGrid(m_backend, *m_denoiser, m_schedule->at(t), c.grid);
+        m_densityCache = std::move(c);
+    }
+    return m_densityCache->grid;
+}
+
+TimeInfo SceneEngine::timeInfo(double t) const {
+    const NoiseLevel l = m_schedule->at(t);
+    return {t, l.alpha, l.sigma, m_schedule->logSnr(t)};
+}
+
+ChainView SceneEngine::chainView(double t) const {
+    const NoiseLevel l = m_schedule->at(t);
+    ChainView v;
+    v.time = timeInfo(t);
+    v.box.extent = extentAt(m_scene.view, l);
+    const Index stride = strideFor(m_data->size(), kMaxChainPoints);
+    const Index n = (m_data->size() + stride - 1) / stride;
+    const Matrix eps = gaussianNoise(m_scene.data.seed, 0, n, 2, kChainNoiseStep, 0);
+    Matrix xt(n, 2);
+    for (Index r = 0; r < n; ++r) xt.row(r) = l.alpha * m_data->points.row(r * stride) + l.sigma * eps.row(r);
+    v.xy = thinnedXY(xt, kMaxChainPoints);
+    if (l.sigma > 0 && m_denoiser->hasLogDensity()) {
+        v.density = logDensityAt(t, v.box.extent);
+    } else {
+        v.density = emptyGrid(kHeatCells, v.box.extent, "");
+        v.density.label = "density of x_t (histogram)";
+        histogram(xt, v.density);
+    }
+    for (int k = 0; k < kStripCells; ++k) {
+        const double tk = double(k) / (kStripCells - 1);
+        const NoiseLevel lk = m_schedule->at(tk);
+        ChainView::Cell cell;
+        cell.t = tk;
+        cell.extent = extentAt(m_scene.view, lk);
+        const Index m = std::min(n, kStripPoints);
+        Matrix xk = lk.alpha * m_data->points.topRows(m) + lk.sigma * eps.topRows(m);
+        if (stride > 1)
+            for (Index r = 0; r < m; ++r)
+                xk.row(r) = lk.alpha * m_data->points.row(r * stride) + lk.sigma * eps.row(r);
+        cell.xy = thinnedXY(xk, kStripPoints);
+        v.strip.push_back(std::move(cell));
+    }
+    return v;
+}
+
+FieldView SceneEngine::fieldView(double t) const {
+    const double tt = std::max(t, kMinFieldT);
+    const NoiseLevel l = m_schedule->at(tt);
+    const SceneView& sv = m_scene.view;
+    FieldView v;
+    v.time = timeInfo(tt);
+    v.box.extent = extentAt(sv, l);
+    v.quantity = quantityLabel(sv.fieldQuantity);
+    const int n = sv.fieldGrid;
+    ScalarGrid arrows = emptyGrid(n, v.box.extent, "");
+    const Matrix at = cellCentres(arrows);
+    const Matrix q = quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity, at);
+    for (Index r = 0; r < at.rows(); ++r) {
+        appendXY(v.pos, at(r, 0), at(r, 1));
+        appendXY(v.vec, q(r, 0), q(r, 1));
+    }
+    if (m_denoiser->hasLogDensity()) {
+        v.heat = logDensityAt(tt, v.box.extent);
+    } else {
+        v.heat = emptyGrid(kHeatCells, v.box.extent, "");
+        v.heat.label = fmt::format("|{}|", v.quantity);
+        const Matrix qh = quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity,
+                                     cellCentres(v.heat));
+        for (Index r = 0; r < qh.rows(); ++r) v.heat.values[std::size_t(r)] = float(qh.row(r).norm());
+    }
+    if (m_reference) {
+        v.reference = m_reference->name();
+        v.error = emptyGrid(kHeatCells, v.box.extent,
+                            fmt::format("|{} learned - {}|", v.quantity, v.reference));
+        const Matrix c = cellCentres(v.error);
+        const Matrix d = quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity, c) -
+                         quantityOf(m_backend, *m_reference, l, sv.fieldQuantity, c);
+        for (Index r = 0; r < d.rows(); ++r) v.error.values[std::size_t(r)] = float(d.row(r).norm());
+    }
+    return v;
+}
+
+TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
+    const std::shared_ptr<const Frame> cur = frame(frameIndex);
+    TrajectoryView v;
+    v.time = timeInfo(cur->t);
+    v.box.extent = extentAt(m_scene.view, m_schedule->at(cur->t));
+    v.frame = frameIndex;
+    v.frames = recordedFrames();
+    v.steps = totalFrames() - 1;
+    v.sampler = m_scene.sampler.sampler;
+    const Index particles = cur->x.rows();
+    const Index stride = strideFor(particles, kMaxPaths);
+    v.pathCount = int((particles + stride - 1) / stride);
+    for (int f = 0; f <= frameIndex; ++f) {
+        const Frame& fr = *m_frames[std::size_t(f)];
+        v.times.push_back(float(fr.t));
+        for (Index p = 0; p < particles; p += stride) appendXY(v.paths, fr.x(p, 0), fr.x(p, 1));
+    }
+    v.current = thinnedXY(cur->x, particles);
+    if (m_probeStart >= 0 && frameIndex >= m_probeStart) {
+        v.highlight = -2; // a dropped particle
+        for (int f = m_probeStart; f <= frameIndex; ++f) {
+            const Frame& fr = *m_probe[std::size_t(f - m_probeStart)];
+            appendXY(v.highlightPath, fr.x(0, 0), fr.x(0, 1));
+            appendXY(v.highlightX0, fr.x0Hat(0, 0), fr.x0Hat(0, 1));
+        }
+    } else if (m_scene.view.highlight < particles) {
+        const Index h = m_scene.view.highlight;
+        v.highlight = h;
+        for (int f = 0; f <= frameIndex; ++f) {
+            const Frame& fr = *m_frames[std::size_t(f)];
+            appendXY(v.highlightPath, fr.x(h, 0), fr.x(h, 1));
+            appendXY(v.highlightX0, fr.x0Hat(h, 0), fr.x0Hat(h, 1));
+        }
+    }
+    v.data = thinnedXY(m_data->points, 2000);
+    return v;
+}
+
+DensityView SceneEngine::densityView(int frameIndex) const {
+    const std::shared_ptr<const Frame> cur = frame(frameIndex);
+    DensityView v;
+    v.time = timeInfo(cur->t);
+    v.box.extent = m_scene.view.extent;
+    v.samples = emptyGrid(kHeatCells / 1.2, v.box.extent, "density of the samples");
+    histogram(cur->x, v.samples);
+    v.reference = emptyGrid(v.samples.nx, v.box.extent, "");
+    if (m_data->gmm) {
+        // The exact p_0 drawn at sigma~ = 0.01 (a closed form needs sigma > 0).
+        const auto exact = makeDenoiser("exact", *m_data);
+        const double t = m_schedule->tFromLogSnr(-2 * std::log(0.01));
+        Vector lp;
+        m_backend.logDensity(*exact, cellCentres(v.reference), m_schedule->at(t), lp);
+        for (Index i = 0; i < lp.size(); ++i) v.reference.values[std::size_t(i)] = float(std::exp(lp[i]));
+        v.referenceLabel = "exact density p_0";
+    } else {
+        histogram(m_data->points, v.reference);
+        v.referenceLabel = "histogram of the data";
+    }
+    v.reference.label = v.referenceLabel;
+    const Index ns = std::min(kEnergyPoints, cur->x.rows()), nd = std::min(kEnergyPoints, m_data->size());
+    const Index ss = strideFor(cur->x.rows(), ns), sd = strideFor(m_data->size(), nd);
+    Matrix a((cur->x.rows() + ss - 1) / ss, 2), b((m_data->size() + sd - 1) / sd, 2);
+    for (Index r = 0; r < a.rows(); ++r) a.row(r) = cur->x.row(r * ss);
+    for (Index r = 0; r < b.rows(); ++r) b.row(r) = m_data->points.row(r * sd);
+    v.energyDistance = energyDistance(a, b);
+    return v;
+}
+
+ParticleInfo SceneEngine::particleInfo(int frameIndex, long particle) const {
+    const std::shared_ptr<const Frame> cur = frame(frameIndex);
+    if (particle < 0 || particle >= cur->x.rows())
+        throw UsageError(fmt::format("particle {} does not exist (0 to {})", particle,
+                                     cur->x.rows() - 1));
+    ParticleInfo p;
+    p.particle = particle;
+    p.frame = frameIndex;
+    p.t = cur->t;
+    p.sigma = cur->sigma;
+    for (int c = 0; c < 2; ++c) {
+        p.x[c] = cur->x(particle, c);
+        p.x0Hat[c] = cur->x0Hat(particle, c);
+        p.epsHat[c] = cur->epsHat(particle, c);
+        p.score[c] = cur->sigma > 0 ? -cur->epsHat(particle, c) / cur->sigma : 0.0;
+    }
+    const auto* ideal = dynamic_cast<const IdealDenoiser*>(m_denoiser.get());
+    if (ideal && cur->sigma > 0) {
+        const Vector w = ideal->posteriorWeights(cur->x.row(particle).transpose(), m_schedule->at(cur->t));
+        p.weights.assign(w.data(), w.data() + w.size());
+        p.effectiveCount = effectiveCount(w);
+    }
+    return p;
+}
+
+} // namespace dfs

@@ -1,0 +1,98 @@
+// What each view draws, computed by the scene engine (scene_engine.hpp) and painted by the
+// renderers in app/render: plain float arrays, no Eigen or Qt, immutable once built so the GUI's
+// worker thread can hand them to the UI thread as they are.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dfs {
+
+/// Scalar values on a regular grid over [x0, x1] x [y0, y1]; row 0 is y0 (the bottom).
+struct ScalarGrid {
+    int nx = 0, ny = 0;
+    double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+    std::vector<float> values; ///< ny rows of nx values
+    std::string label;         ///< what the values are, for the colour bar
+    bool empty() const { return values.empty(); }
+};
+
+/// Axis-aligned square plotted by a view: [-extent, extent]^2.
+struct PlotBox {
+    double extent = 3;
+};
+
+/// Schedule values at the time cursor, shown in captions and the status bar.
+struct TimeInfo {
+    double t = 0, alpha = 1, sigma = 0, logSnr = 0;
+};
+
+/// The data pushed forward to time t, with small multiples along t.
+struct ChainView {
+    PlotBox box;
+    TimeInfo time;
+    std::vector<float> xy; ///< x_t for each shown data point (x, y pairs)
+    ScalarGrid density;    ///< log p_t on a grid (or a histogram of x_t)
+    struct Cell {
+        double t = 0;
+        double extent = 3;
+        std::vector<float> xy;
+    };
+    std::vector<Cell> strip; ///< the chain at a few times from 0 to 1
+};
+
+/// A vector field at time t as arrows over a heat map.
+struct FieldView {
+    PlotBox box;
+    TimeInfo time;
+    std::string quantity;    ///< e.g. "score", "D(x) - x"
+    std::vector<float> pos;  ///< arrow tails (x, y pairs)
+    std::vector<float> vec;  ///< arrow vectors (x, y pairs), in data units
+    ScalarGrid heat;         ///< log p_t or the field's magnitude
+    ScalarGrid error;        ///< |learned - reference| when the model is learned; else empty
+    std::string reference;   ///< the reference model's name when error is set
+};
+
+/// Particles of a sampler run, coloured by time, with one highlighted path.
+struct TrajectoryView {
+    PlotBox box;
+    TimeInfo time;
+    int frame = 0, frames = 1;    ///< current frame and recorded frames
+    int steps = 1;                ///< the run's total steps
+    std::string sampler;
+    std::vector<float> times;     ///< t of each frame up to the current one
+    int pathCount = 0;            ///< particles drawn as paths
+    std::vector<float> paths;     ///< [frame][path] (x, y): (frame + 1) x pathCount pairs
+    std::vector<float> current;   ///< every particle at the current frame (x, y pairs)
+    long highlight = -1;          ///< highlighted particle (-1: none)
+    std::vector<float> highlightPath, highlightX0; ///< its x and x0_hat per frame (x, y pairs)
+    std::vector<float> data;      ///< a thinned copy of the data, drawn faintly
+};
+
+/// Histogram of the current samples beside the reference density.
+struct DensityView {
+    PlotBox box;
+    TimeInfo time;
+    ScalarGrid samples;   ///< density of the samples (per unit area)
+    ScalarGrid reference; ///< the exact density p_0 or a histogram of the data
+    std::string referenceLabel;
+    double energyDistance = -1; ///< between samples and data (-1: not computed)
+};
+
+} // namespace dfs
+
+namespace dfs {
+
+/// What the inspector shows for one particle at one frame.
+struct ParticleInfo {
+    long particle = -1;
+    int frame = 0;
+    double t = 0, sigma = 0;
+    double x[2]{}, x0Hat[2]{}, epsHat[2]{}, score[2]{};
+    /// Posterior weights over the data points (the ideal denoiser only; else empty) and the
+    /// effective number of points behind them.
+    std::vector<float> weights;
+    double effectiveCount = 0;
+};
+
+} // namespace dfs

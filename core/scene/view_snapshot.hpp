@@ -1,0 +1,22 @@
+// One view's content at a frame (trajectories, density) or a time (chain, field): the unit the
+// GUI's worker sends to the UI thread and the exporter renders.
+#pragma once
+
+#include "core/scene/scene.hpp"
+#include "core/scene/view_data.hpp"
+
+#include <variant>
+
+namespace dfs {
+
+class SceneEngine;
+
+using ViewSnapshot = std::variant<ChainView, FieldView, TrajectoryView, DensityView>;
+
+/// The view of `kind`: chain and field at time t, trajectories and density at frame `frame`.
+ViewSnapshot makeSnapshot(const SceneEngine& engine, ViewKind kind, int frame, double t);
+
+/// The settings in one line for captions: "gmm8, vp-linear, heun 50 steps, exact".
+std::string sceneCaption(const Scene& scene);
+
+} // namespace dfs

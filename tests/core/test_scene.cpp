@@ -1,0 +1,193 @@
+// Scenes: the JSON format (round trip, errors naming the key) and the scene engine (frames
+// forward and back, branches, and view data checked against the core's closed forms).
+#include "core/backend/cpu_backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/field.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_io.hpp"
+#include "test_support.hpp"
+
+#include <cmath>
+#include <numeric>
+
+using namespace dfs;
+using dfs::test::contains;
+using dfs::test::errorOf;
+
+namespace {
+
+Scene smallScene() {
+    Scene s;
+    s.data.dataset = "gmm8";
+    s.data.n = 500;
+    s.sampler.sampler = "heun";
+    s.sampler.steps = 10;
+    s.sampler.particles = 300;
+    return s;
+}
+
+double sum(const std::vector<float>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+
+} // namespace
+
+TEST_CASE("a scene survives a JSON round trip, edited points included") {
+    Scene s = smallScene();
+    s.data.points = Matrix(3, 2);
+    *s.data.points << 0.5, -1, 2, 3.25, -0.125, 7;
+    s.data.labels = {0, 1, 0};
+    s.model.schedule = "edm";
+    s.sampler.options.eta = 0.3;
+    s.sampler.seed = 18446744073709551615ull;
+    s.view.panes = {ViewKind::Density, ViewKind::Field, ViewKind::Chain, ViewKind::Density};
+    s.view.t = 0.25;
+    const Scene r = sceneFromJson(sceneToJson(s), "mem");
+    CHECK(sceneToJson(r) == sceneToJson(s));
+    REQUIRE(r.data.points);
+    CHECK(*r.data.points == *s.data.points);
+    CHECK(r.sampler.seed == s.sampler.seed);
+    CHECK(r.view.panes[0] == ViewKind::Density);
+}
+
+TEST_CASE("bad scene files are refused with the key named") {
+    const std::string good = sceneToJson(smallScene());
+    auto broken = [&](const std::string& from, const std::string& to) {
+        std::string text = good;
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+        return errorOf<DataError>([&] { sceneFromJson(text, "s.json"); });
+    };
+    CHECK(contains(broken("\"steps\": 10", "\"steps\": \"ten\""), "sampler.steps must be a whole number"));
+    CHECK(contains(broken("\"steps\": 10", "\"steps\": 0"), "sampler.steps"));
+    CHECK(contains(broken("\"steps\": 10", "\"steps\": 99999999999"), "sampler.steps"));
+    CHECK(contains(broken("\"t\": 0.3", "\"t\": 2"), "view.t must be in [0, 1]"));
+    CHECK(contains(broken("\"version\": 1", "\"version\": 9"), "version 9 is not supported"));
+    CHECK(contains(broken("\"chain\"", "\"nope\""), "view.panes"));
+    CHECK(contains(broken("\"seed\": 0", "\"seed\": -1"), "data.seed"));
+    CHECK(contains(errorOf<DataError>([] { sceneFromJson("{\"format\": 3", "s.json"); }),
+                   "s.json: not valid JSON"));
+    CHECK(contains(errorOf<DataError>([] { sceneFromJson("[1, 2]", "s.json"); }),
+                   "not a Diffuscope scene"));
+    CHECK(contains(errorOf<DataError>([] { loadScene("/nonexistent/s.json"); }), "cannot open"));
+}
+
+TEST_CASE("the engine records frames, steps back, and branches without losing the past") {
+    CpuBackend backend(1);
+    SceneEngine e(smallScene(), backend);
+    CHECK(e.recordedFrames() == 1);
+    CHECK(e.totalFrames() == 11);
+    for (int k = 0; k < 4; ++k) REQUIRE(e.stepForward());
+    const Matrix x4 = e.frame(4)->x;
+    const long nfe4 = e.frame(4)->nfe, nfe2 = e.frame(2)->nfe;
+    SceneSampler other = e.scene().sampler;
+    other.sampler = "euler";
+    other.steps = 20;
+    e.branch(2, other);
+    CHECK(e.recordedFrames() == 3);
+    CHECK(e.frame(2)->i == 2);
+    CHECK(e.frame(2)->nfe == nfe2);
+    e.runToEnd();
+    CHECK(e.done());
+    CHECK(e.frame(e.recordedFrames() - 1)->t == 0.0);
+    CHECK(e.grid().size() == std::size_t(e.totalFrames()));
+    // NFE keeps counting from the branch point: Euler adds one per step.
+    CHECK(e.frame(e.recordedFrames() - 1)->nfe == e.frame(2)->nfe + (e.totalFrames() - 3));
+    CHECK(nfe4 > 0);
+    CHECK_FALSE(e.frame(3)->x.isApprox(x4)); // the branch replaced the old frames after 2
+    CHECK(contains(errorOf<UsageError>([&] { e.frame(999); }), "frame 999 is not recorded"));
+    // A bad branch leaves the run as it was.
+    other.steps = 0;
+    const int before = e.recordedFrames();
+    CHECK_THROWS_AS(e.branch(1, other), UsageError);
+    CHECK(e.recordedFrames() == before);
+}
+
+TEST_CASE("chain view: x_t = alpha x0 + sigma eps, and at t = 0 the data itself") {
+    CpuBackend backend(1);
+    SceneEngine e(smallScene(), backend);
+    const ChainView at0 = e.chainView(0.0);
+    const Matrix& data = e.data().points;
+    REQUIRE(at0.xy.size() == std::size_t(2 * data.rows()));
+    for (Index r = 0; r < data.rows(); r += 50) {
+        CHECK(at0.xy[std::size_t(2 * r)] == Approx(data(r, 0)).margin(1e-6));
+        CHECK(at0.xy[std::size_t(2 * r + 1)] == Approx(data(r, 1)).margin(1e-6));
+    }
+    const ChainView at1 = e.chainView(1.0);
+    // At t = 1 on vp-linear the points are nearly standard normal: variance close to 1.
+    double m2 = 0;
+    for (float v : at1.xy) m2 += double(v) * v;
+    CHECK(m2 / double(at1.xy.size()) == Approx(1.0).margin(0.15));
+    CHECK(at1.strip.size() == 6);
+    CHECK(contains(at1.density.label, "log p_t"));
+}
+
+TEST_CASE("field view matches the core field evaluation, and the density histogram integrates to 1") {
+    CpuBackend backend(1);
+    Scene s = smallScene();
+    s.view.fieldGrid = 8;
+    SceneEngine e(s, backend);
+    const FieldView f = e.fieldView(0.4);
+    REQUIRE(f.pos.size() == 2 * 64);
+    Matrix at(64, 2);
+    for (Index r = 0; r < 64; ++r) at(r, 0) = f.pos[std::size_t(2 * r)], at(r, 1) = f.pos[std::size_t(2 * r + 1)];
+    const Matrix want = evaluateField(backend, e.denoiser(), e.schedule().at(0.4), Prediction::Score, at);
+    for (Index r = 0; r < 64; ++r) {
+        CHECK(f.vec[std::size_t(2 * r)] == Approx(want(r, 0)).epsilon(1e-5).margin(1e-5));
+        CHECK(f.vec[std::size_t(2 * r + 1)] == Approx(want(r, 1)).epsilon(1e-5).margin(1e-5));
+    }
+    e.runToEnd();
+    const DensityView d = e.densityView(e.recordedFrames() - 1);
+    const double cell = (d.samples.x1 - d.samples.x0) * (d.samples.y1 - d.samples.y0) /
+                        (d.samples.nx * d.samples.ny);
+    CHECK(sum(d.samples.values) * cell == Approx(1.0).margin(0.01)); // all samples inside +-3
+    CHECK(sum(d.reference.values) * cell == Approx(1.0).margin(0.02)); // exact p_0 mass inside
+    CHECK(d.energyDistance >= 0);
+    CHECK(d.energyDistance < 0.05); // heun on the exact gmm8 denoiser samples the data
+}
+
+TEST_CASE("particle info: score = -eps_hat / sigma; ideal posterior weights sum to 1") {
+    CpuBackend backend(1);
+    Scene s = smallScene();
+    s.model.denoiser = "ideal";
+    SceneEngine e(s, backend);
+    e.stepForward();
+    const ParticleInfo p = e.particleInfo(1, 7);
+    REQUIRE(p.sigma > 0);
+    CHECK(p.score[0] == Approx(-p.epsHat[0] / p.sigma));
+    REQUIRE(p.weights.size() == std::size_t(e.data().size()));
+    CHECK(sum(p.weights) == Approx(1.0).epsilon(1e-4));
+    CHECK(p.effectiveCount >= 1.0);
+    // x0_hat is the weighted mean of the data.
+    double mx = 0;
+    for (std::size_t i = 0; i < p.weights.size(); ++i) mx += p.weights[i] * e.data().points(Index(i), 0);
+    CHECK(p.x0Hat[0] == Approx(mx).margin(1e-4));
+    CHECK_THROWS_AS(e.particleInfo(1, 300), UsageError);
+}
+
+TEST_CASE("a dropped particle is followed to t = 0 and highlighted") {
+    CpuBackend backend(1);
+    SceneEngine e(smallScene(), backend);
+    e.stepForward();
+    e.dropParticle(1, 0.3, -0.2);
+    e.runToEnd();
+    const TrajectoryView v = e.trajectoryView(e.recordedFrames() - 1);
+    CHECK(v.highlight == -2);
+    REQUIRE(v.highlightPath.size() == std::size_t(2 * (e.recordedFrames() - 1)));
+    CHECK(v.highlightPath[0] == Approx(0.3));
+    // It ends on (near) one of the eight gmm8 modes at radius 2... of the normalised data.
+    const double rEnd = std::hypot(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
+    const double rMode = e.data().gmm->means[0].norm();
+    CHECK(rEnd == Approx(rMode).margin(0.35));
+}
+
+TEST_CASE("a scene with bad settings does not build") {
+    CpuBackend backend(1);
+    Scene s = smallScene();
+    s.model.denoiser = "exact";
+    s.data.dataset = "moons"; // no mixture parameters
+    CHECK_THROWS_AS(SceneEngine(s, backend), UsageError);
+    s = smallScene();
+    s.sampler.particles = 0;
+    CHECK(contains(errorOf<UsageError>([&] { SceneEngine(s, backend); }), "sampler.particles"));
+}
