@@ -9,7 +9,7 @@
 
 namespace dfs {
 
-IdealDenoiser::IdealDenoiser(const Matrix& train) : m_train(train) {
+IdealDenoiser::IdealDenoiser(const Matrix& train) : m_train(train), m_trainColumns(train) {
     if (train.rows() == 0 || train.cols() == 0)
         throw UsageError("the ideal denoiser needs a non-empty training set");
     const auto n = std::size_t(train.rows());
@@ -30,20 +30,15 @@ void IdealDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix
 
 namespace {
 
-// -||x - alpha y_i||^2 / (2 sigma^2) for every training point, and their maximum.
-double logits(const Matrix& train, const double* x, const NoiseLevel& l, Vector& out) {
-    out.resize(train.rows());
-    double best = -std::numeric_limits<double>::infinity();
-    for (Index i = 0; i < train.rows(); ++i) {
-        double d2 = 0;
-        for (Index k = 0; k < train.cols(); ++k) {
-            const double d = x[k] - l.alpha * train(i, k);
-            d2 += d * d;
-        }
-        out[i] = -d2 / (2 * l.sigma * l.sigma);
-        best = std::max(best, out[i]);
-    }
-    return best;
+// -||x - alpha y_i||^2 / (2 sigma^2) for every training point, and their maximum. The training
+// set is column-major (one contiguous column per coordinate), so each term is a vectorised sweep.
+double logits(const Eigen::MatrixXd& trainColumns, const double* x, const NoiseLevel& l,
+              Vector& out) {
+    out.setZero(trainColumns.rows());
+    for (Index k = 0; k < trainColumns.cols(); ++k)
+        out.array() += (x[k] - l.alpha * trainColumns.col(k).array()).square();
+    out *= -1.0 / (2 * l.sigma * l.sigma);
+    return out.maxCoeff();
 }
 
 } // namespace
@@ -53,7 +48,7 @@ void IdealDenoiser::logDensityRows(const Matrix& x, const NoiseLevel& level, Vec
     Vector l;
     const double n = double(m_train.rows()), d = dim();
     for (Index i = begin; i < end; ++i) {
-        const double best = logits(m_train, x.row(i).data(), level, l);
+        const double best = logits(m_trainColumns, x.row(i).data(), level, l);
         out[i] = best + std::log((l.array() - best).exp().sum()) - std::log(n) -
                  0.5 * d * std::log(2 * std::numbers::pi * level.sigma * level.sigma);
     }
@@ -61,7 +56,7 @@ void IdealDenoiser::logDensityRows(const Matrix& x, const NoiseLevel& level, Vec
 
 Vector IdealDenoiser::posteriorWeights(const Vector& x, const NoiseLevel& level) const {
     Vector l;
-    const double best = logits(m_train, x.data(), level, l);
+    const double best = logits(m_trainColumns, x.data(), level, l);
     Vector w = (l.array() - best).exp();
     return w / w.sum();
 }

@@ -31,6 +31,7 @@ public:
 
 private:
     Matrix m_train;
+    Eigen::MatrixXd m_trainColumns; // column-major double copy for log p and the weights
     std::vector<float> m_columns; // dimension-major float copy for the kernel
 };
 
