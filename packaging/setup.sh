@@ -3,7 +3,8 @@
 # builds in build/ (Release, Ninja, ccache), then either starts the program on its default scene
 # or runs the whole test suite.
 #
-#   bash packaging/setup.sh run    build, then start the default scene (the CLI demo for now)
+#   bash packaging/setup.sh run    build, then open the explorer (`diffuscope`) on the default
+#                                  scene; without a display, the CLI demo in the terminal
 #   bash packaging/setup.sh test   build, run every test (ctest), then the core tests again
 #                                  under AddressSanitizer + UndefinedBehaviorSanitizer
 set -euo pipefail
@@ -22,7 +23,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # Everything comes from Debian's archive; see DESIGN.md.
 packages=(cmake g++ ninja-build ccache pkg-config libeigen3-dev catch2 libcli11-dev
     nlohmann-json3-dev libfmt-dev libvulkan-dev glslc spirv-tools mesa-vulkan-drivers
-    vulkan-validationlayers)
+    vulkan-validationlayers qt6-base-dev qt6-svg-dev libgif-dev libavcodec-dev libavformat-dev
+    libswscale-dev xvfb xauth)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -43,6 +45,10 @@ cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build" -j "$jobs"
 
 if [ "$mode" = run ]; then
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        exec "$root/build/app/gui/diffuscope"
+    fi
+    echo "== no display (DISPLAY and WAYLAND_DISPLAY are unset): the terminal demo instead"
     exec "$root/build/app/cli/diffuscope-cli" demo
 fi
 

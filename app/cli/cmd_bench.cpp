@@ -108,12 +108,16 @@ void runBench(const BenchOptions& o) {
     if (o.repeat < 1 || o.repeat > 1000)
         throw UsageError(fmt::format("--repeat must be in [1, 1000] (got {})", o.repeat));
     if (o.workload == "train") return benchTrain(o);
-    if (o.workload == "render")
-        throw UsageError(
-            fmt::format("--workload {} is not available yet in this version", o.workload));
+    if (o.workload == "render") {
+#ifdef DIFFUSCOPE_HAS_RENDER
+        return benchRender(o.threads, o.repeat);
+#else
+        throw UsageError("--workload render needs a build with the Qt layer (DIFFUSCOPE_BUILD_GUI)");
+#endif
+    }
     if (o.workload != "field" && o.workload != "sample")
-        throw UsageError(
-            fmt::format("unknown --workload '{}' (choose from field, sample, train)", o.workload));
+        throw UsageError(fmt::format(
+            "unknown --workload '{}' (choose from field, sample, train, render)", o.workload));
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);
@@ -124,7 +128,7 @@ void runBench(const BenchOptions& o) {
 Command addBenchCommand(CLI::App& app) {
     auto o = std::make_shared<BenchOptions>();
     CLI::App* cmd = app.add_subcommand("bench", "time a fixed workload and print its throughput");
-    cmd->add_option("--workload", o->workload, "field, sample or train")->required();
+    cmd->add_option("--workload", o->workload, "field, sample, train or render")->required();
     cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();

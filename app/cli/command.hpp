@@ -3,10 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 namespace CLI {
 class App;
 }
+class QGuiApplication;
 
 namespace dfs::cli {
 
@@ -22,5 +24,12 @@ Command addSampleCommand(CLI::App& app);
 Command addDemoCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
+// Only in builds with the Qt layer (DIFFUSCOPE_BUILD_GUI):
+Command addRenderCommand(CLI::App& app);
+/// The QGuiApplication that text and images need, on the offscreen platform unless
+/// QT_QPA_PLATFORM says otherwise.
+std::unique_ptr<QGuiApplication> headlessGuiApplication();
+/// `bench --workload render`: pane frame time, time-cursor redraw, GIF export speed.
+void benchRender(int threads, int repeat);
 
 } // namespace dfs::cli

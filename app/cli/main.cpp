@@ -36,9 +36,12 @@ int main(int argc, char** argv) {
                  "diffuscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "diffuscope-cli 0.1.0");
-    const std::vector<Command> commands = {
+    std::vector<Command> commands = {
         addListCommand(app),  addDataCommand(app), addFieldCommand(app), addSampleCommand(app),
         addTrainCommand(app), addDemoCommand(app), addBenchCommand(app)};
+#ifdef DIFFUSCOPE_HAS_RENDER
+    commands.push_back(addRenderCommand(app));
+#endif
     if (argc > 1 && argv[1][0] != '-') {
         std::string names;
         bool known = false;

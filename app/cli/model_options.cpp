@@ -28,17 +28,17 @@ void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
     cmd.add_option(flag, seed, help)->check(wholeNumber)->capture_default_str();
 }
 
-void addModelOptions(CLI::App& cmd, ModelOptions& opts) {
+void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required) {
     cmd.add_option("--dataset", opts.dataset,
                    "built-in dataset (see 'list') or a CSV file of points with header x,y")
-        ->required();
+        ->required(required);
     cmd.add_option("--data-n", opts.dataN, "number of dataset points (built-in datasets)")
         ->capture_default_str();
     cmd.add_option("--noise", opts.dataNoise, "dataset noise scale (default: the dataset's own)");
     addSeedOption(cmd, "--data-seed", opts.dataSeed, "dataset seed");
     cmd.add_option("--denoiser", opts.denoiser,
                    "exact (closed form, Gaussian-mixture datasets) or ideal (finite training set)")
-        ->required();
+        ->required(required);
     cmd.add_option("--schedule", opts.schedule, "noise schedule (see 'list')")
         ->capture_default_str();
     cmd.add_option("--class", opts.label,

@@ -32,8 +32,9 @@ struct ModelOptions {
 void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
                    const std::string& help);
 
-/// Adds --dataset, --data-n, --noise, --data-seed, --denoiser, --schedule, --class, --guidance.
-void addModelOptions(CLI::App& cmd, ModelOptions& opts);
+/// Adds --dataset, --data-n, --noise, --data-seed, --denoiser, --schedule, --class, --guidance;
+/// --dataset and --denoiser are required unless `required` is false.
+void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required = true);
 
 struct LoadedModel {
     PointSet data;

@@ -1,0 +1,104 @@
+// The main window: the panels (Data, Noise process, Model, Sampler) at the left, a 2x2 grid of
+// linked view panes with the transport bar in the middle, the inspector at the right; menus,
+// toolbar, status bar. It owns the worker threads and keeps the last scene the worker accepted,
+// so a failed change leaves the session as it was.
+#pragma once
+
+#include "app/gui/data_panel.hpp"
+#include "app/gui/worker_snapshot.hpp"
+
+#include <QMainWindow>
+#include <QThread>
+#include <array>
+#include <vector>
+
+class QLabel;
+class QTimer;
+class QProgressDialog;
+
+namespace dfs::gui {
+
+class SceneWorker;
+class TrainWorker;
+class ViewPane;
+class NoisePanel;
+class ModelPanel;
+class SamplerPanel;
+class TransportBar;
+class Inspector;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    /// Opens `scenePath` if given, else the default scene.
+    explicit MainWindow(const QString& scenePath = QString(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // For tests and the screenshot script.
+    SnapshotPtr snapshot() const { return m_snapshot; }
+    const Scene& scene() const { return m_scene; }
+    ViewPane* pane(int i) const { return m_panes[std::size_t(i)]; }
+    Inspector* inspector() const { return m_inspector; }
+    DataPanel* dataPanel() const { return m_data; }
+    /// The last error shown to the user ("" if none).
+    const QString& lastError() const { return m_lastError; }
+    /// Whether message boxes are shown for errors (tests turn them off and read lastError()).
+    void setInteractive(bool on) { m_interactive = on; }
+    /// Sends a scene to the worker (as Open does). The session changes only if it is accepted.
+    void requestScene(const Scene& scene);
+    bool openScene(const QString& path);
+    bool saveSceneTo(const QString& path);
+    bool importCsv(const QString& path);
+    /// Applies a point edit at data coordinates with the current tool (press = start a gesture).
+    void editAt(double x, double y, bool press);
+    void finishEdit();
+    void undoEdit();
+
+signals:
+    /// Emitted after every snapshot is shown (tests wait on it).
+    void snapshotShown();
+    /// Emitted when an error is reported to the user (after lastError() is set).
+    void errorShown(const QString& message);
+
+private:
+    void buildMenus();
+    void connectWorker();
+    void onSnapshot(SnapshotPtr s);
+    void onFailed(const QString& message);
+    void showError(const QString& title, const QString& message);
+    void showSceneInPanels(const Scene& s);
+    Scene sceneFromPanels() const;
+    void panelsEdited();
+    void setPlaying(bool on);
+    void playTick();
+    void onCanvasPressed(int pane, double x, double y);
+    void exportDialog();
+    void startTraining();
+    Matrix currentPoints() const;
+    void sendPoints(Matrix points, bool pushUndo);
+
+    QThread m_thread, m_trainThread;
+    SceneWorker* m_worker = nullptr;
+    TrainWorker* m_trainer = nullptr;
+    Scene m_scene;
+    SnapshotPtr m_snapshot;
+    std::array<ViewPane*, 4> m_panes{};
+    DataPanel* m_data = nullptr;
+    NoisePanel* m_noise = nullptr;
+    ModelPanel* m_model = nullptr;
+    SamplerPanel* m_sampler = nullptr;
+    TransportBar* m_transport = nullptr;
+    Inspector* m_inspector = nullptr;
+    QLabel *m_statusBackend = nullptr, *m_statusTime = nullptr, *m_statusNfe = nullptr,
+           *m_statusFps = nullptr;
+    QTimer* m_playTimer = nullptr;
+    bool m_playing = false, m_waiting = false, m_interactive = true, m_trainPaused = false;
+    QString m_path, m_lastError;
+    std::vector<Matrix> m_undo; ///< points before each edit gesture
+    std::optional<Matrix> m_editing; ///< points during a gesture
+    Index m_moving = -1;            ///< point being moved
+    QProgressDialog* m_exportProgress = nullptr;
+    qint64 m_lastSnapshotNs = 0;
+};
+
+} // namespace dfs::gui

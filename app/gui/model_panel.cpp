@@ -1,0 +1,136 @@
+// Model panel.
+#include "app/gui/model_panel.hpp"
+
+#include "app/gui/loss_plot.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace dfs::gui {
+
+ModelPanel::ModelPanel(QWidget* parent)
+    : QWidget(parent), m_denoiser(new QComboBox(this)), m_label(new QSpinBox(this)),
+      m_guidance(new QDoubleSpinBox(this)), m_lr(new QDoubleSpinBox(this)),
+      m_width(new QComboBox(this)), m_target(new QComboBox(this)), m_steps(new QSpinBox(this)),
+      m_start(new QPushButton("Train", this)), m_pause(new QPushButton("Pause", this)),
+      m_follow(new QCheckBox("Views follow the training", this)),
+      m_progress(new QProgressBar(this)), m_plot(new LossPlot(this)) {
+    m_denoiser->setObjectName("denoiser");
+    m_denoiser->addItem("exact");
+    m_denoiser->setItemData(0, "Closed-form posterior of the Gaussian mixture (gmm8, gmm25)", Qt::ToolTipRole);
+    m_denoiser->addItem("ideal");
+    m_denoiser->setItemData(1, "Exact denoiser of the finite training set: it memorises", Qt::ToolTipRole);
+    m_label->setRange(-1, 255);
+    m_label->setSpecialValueText("none");
+    m_guidance->setRange(0, 20);
+    m_guidance->setSingleStep(0.5);
+    auto* form = new QFormLayout;
+    form->addRow("Denoiser", m_denoiser);
+    form->addRow("Class", m_label);
+    form->addRow("Guidance", m_guidance);
+    auto* files = new QHBoxLayout;
+    auto* load = new QPushButton("Load model…", this);
+    auto* save = new QPushButton("Save model…", this);
+    load->setObjectName("loadModel");
+    save->setObjectName("saveModel");
+    files->addWidget(load);
+    files->addWidget(save);
+
+    auto* train = new QGroupBox("Train an MLP live", this);
+    m_lr->setDecimals(5);
+    m_lr->setRange(1e-5, 1e-1);
+    m_lr->setSingleStep(1e-4);
+    m_lr->setValue(1e-3);
+    m_width->addItems({"64", "128", "256"});
+    m_width->setCurrentText("128");
+    m_target->addItems({"edm", "eps", "x0", "v", "score", "velocity"});
+    m_steps->setRange(100, 200000);
+    m_steps->setSingleStep(1000);
+    m_steps->setValue(8000);
+    m_steps->setObjectName("trainSteps");
+    m_follow->setChecked(true);
+    m_start->setObjectName("trainStart");
+    m_pause->setEnabled(false);
+    auto* reset = new QPushButton("Reset", this);
+    auto* tform = new QFormLayout;
+    tform->addRow("Learning rate", m_lr);
+    tform->addRow("Width", m_width);
+    tform->addRow("Target", m_target);
+    tform->addRow("Steps", m_steps);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_pause);
+    buttons->addWidget(reset);
+    auto* tl = new QVBoxLayout(train);
+    tl->addLayout(tform);
+    tl->addLayout(buttons);
+    tl->addWidget(m_follow);
+    tl->addWidget(m_progress);
+    tl->addWidget(m_plot);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(files);
+    layout->addWidget(train);
+    layout->addStretch(1);
+
+    auto changed = [this] {
+        if (!m_loading) emit edited();
+    };
+    connect(m_denoiser, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_label, &QSpinBox::editingFinished, this, changed);
+    connect(m_guidance, &QDoubleSpinBox::editingFinished, this, changed);
+    connect(load, &QPushButton::clicked, this, &ModelPanel::loadRequested);
+    connect(save, &QPushButton::clicked, this, &ModelPanel::saveRequested);
+    connect(m_start, &QPushButton::clicked, this, &ModelPanel::trainStart);
+    connect(m_pause, &QPushButton::clicked, this, &ModelPanel::trainPause);
+    connect(reset, &QPushButton::clicked, this, &ModelPanel::trainReset);
+}
+
+void ModelPanel::showScene(const Scene& s) {
+    m_loading = true;
+    const QString name = QString::fromStdString(s.model.denoiser);
+    if (m_denoiser->findText(name) < 0) m_denoiser->addItem(name);
+    m_denoiser->setCurrentText(name);
+    m_label->setValue(s.model.label);
+    m_guidance->setValue(s.model.guidance);
+    m_loading = false;
+}
+
+void ModelPanel::applyTo(Scene& s) const {
+    s.model.denoiser = m_denoiser->currentText().toStdString();
+    s.model.label = m_label->value();
+    s.model.guidance = m_guidance->value();
+}
+
+void ModelPanel::showTraining(double step, double total, const QVector<double>& loss,
+                              const QVector<double>& perT, bool finished) {
+    m_progress->setRange(0, int(std::max(1.0, total)));
+    m_progress->setValue(int(step));
+    m_progress->setFormat(QString("step %1 / %2").arg(step).arg(total));
+    m_plot->setData(loss, perT, 100);
+    if (finished) setTraining(false);
+}
+
+double ModelPanel::learningRate() const { return m_lr->value(); }
+int ModelPanel::width() const { return m_width->currentText().toInt(); }
+QString ModelPanel::target() const { return m_target->currentText(); }
+long ModelPanel::steps() const { return m_steps->value(); }
+bool ModelPanel::followTraining() const { return m_follow->isChecked(); }
+
+void ModelPanel::setTraining(bool running) {
+    m_start->setText(running ? "Training…" : "Train");
+    m_start->setEnabled(!running);
+    m_pause->setEnabled(running);
+}
+
+} // namespace dfs::gui

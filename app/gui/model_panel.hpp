@@ -1,0 +1,61 @@
+// The Model panel: the denoiser (exact, ideal, or a learned model file), class and guidance;
+// live training (start, pause, reset; lr, width, target) with its curves; save and load models.
+#pragma once
+
+#include "core/scene/scene.hpp"
+
+#include <QWidget>
+
+class QComboBox;
+class QSpinBox;
+class QDoubleSpinBox;
+class QPushButton;
+class QLabel;
+class QProgressBar;
+class QCheckBox;
+
+namespace dfs::gui {
+
+class LossPlot;
+
+class ModelPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelPanel(QWidget* parent = nullptr);
+    void showScene(const Scene& scene);
+    void applyTo(Scene& scene) const;
+    /// Training progress from the train worker.
+    void showTraining(double step, double total, const QVector<double>& loss,
+                      const QVector<double>& perT, bool finished);
+    double learningRate() const;
+    int width() const;
+    QString target() const;
+    long steps() const;
+    /// Whether each new model from training replaces the scene's denoiser.
+    bool followTraining() const;
+    void setTraining(bool running);
+
+signals:
+    void edited();
+    void loadRequested();
+    void saveRequested();
+    void trainStart();
+    void trainPause();
+    void trainReset();
+
+private:
+    QComboBox* m_denoiser;
+    QSpinBox* m_label;
+    QDoubleSpinBox* m_guidance;
+    QDoubleSpinBox* m_lr;
+    QComboBox* m_width;
+    QComboBox* m_target;
+    QSpinBox* m_steps;
+    QPushButton *m_start, *m_pause;
+    QCheckBox* m_follow;
+    QProgressBar* m_progress;
+    LossPlot* m_plot;
+    bool m_loading = false;
+};
+
+} // namespace dfs::gui

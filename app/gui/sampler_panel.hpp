@@ -1,0 +1,36 @@
+// The Sampler panel: sampler, steps, grid, the sampler's own settings, seed and particles;
+// "Run" restarts from the prior, "Branch here" continues from the shown frame.
+#pragma once
+
+#include "core/scene/scene.hpp"
+
+#include <QWidget>
+
+class QComboBox;
+class QSpinBox;
+class QDoubleSpinBox;
+
+namespace dfs::gui {
+
+class SamplerPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SamplerPanel(QWidget* parent = nullptr);
+    void showScene(const Scene& scene);
+    void applyTo(Scene& scene) const;
+
+signals:
+    void runRequested();
+    void branchRequested();
+
+private:
+    void updateEnabled();
+    QComboBox* m_sampler;
+    QSpinBox* m_steps;
+    QComboBox* m_spacing;
+    QDoubleSpinBox *m_eta, *m_churn, *m_snr;
+    QSpinBox* m_seed;
+    QSpinBox* m_particles;
+};
+
+} // namespace dfs::gui

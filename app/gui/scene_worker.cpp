@@ -1,0 +1,191 @@
+// The worker thread's side: requests in, snapshots out.
+#include "app/gui/scene_worker.hpp"
+
+#include "app/render/scene_export.hpp"
+#include "core/backend/backend.hpp"
+#include "core/errors.hpp"
+#include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_engine.hpp"
+
+#include <QElapsedTimer>
+#include <algorithm>
+#include <new>
+
+namespace dfs::gui {
+
+SceneWorker::SceneWorker(QObject* parent) : QObject(parent), m_backend(makeBackend("cpu")) {}
+SceneWorker::~SceneWorker() = default;
+
+template <typename F> void SceneWorker::guarded(F&& f) {
+    try {
+        f();
+    } catch (const std::bad_alloc&) {
+        emit failed("out of memory: try fewer points, particles or steps");
+    } catch (const std::exception& e) {
+        emit failed(QString::fromStdString(e.what()));
+    }
+}
+
+void SceneWorker::setScene(const Scene& scene) {
+    guarded([&] {
+        auto engine = std::make_unique<SceneEngine>(scene, *m_backend);
+        m_engine = std::move(engine); // only now: a failure above keeps the old scene
+        m_t = scene.view.t;
+        m_particle = std::min<long>(scene.view.highlight, scene.sampler.particles - 1);
+        const int wanted = scene.view.frame < 0 ? m_engine->totalFrames() - 1 : scene.view.frame;
+        while (m_engine->recordedFrames() <= std::min(wanted, m_engine->totalFrames() - 1))
+            m_engine->stepForward();
+        m_frame = std::min(wanted, m_engine->recordedFrames() - 1);
+        publish();
+    });
+}
+
+void SceneWorker::setBackend(const QString& name) {
+    guarded([&] {
+        auto backend = makeBackend(name.toStdString());
+        if (m_engine) {
+            // The engine holds a reference to the backend: rebuild it on the new one.
+            auto engine = std::make_unique<SceneEngine>(m_engine->scene(), *backend);
+            while (engine->recordedFrames() <= m_frame) engine->stepForward();
+            m_engine = std::move(engine);
+        }
+        m_backend = std::move(backend);
+        publish();
+    });
+}
+
+void SceneWorker::step(int delta) {
+    if (!m_engine) return;
+    guarded([&] {
+        const int target = std::clamp(m_frame + delta, 0, m_engine->totalFrames() - 1);
+        while (m_engine->recordedFrames() <= target) m_engine->stepForward();
+        m_frame = target;
+        publish();
+    });
+}
+
+bool SceneWorker::stale() {
+    // A newer coalescable request is queued: it will publish, this one would only be stale.
+    const int left = --m_pending;
+    if (left < 0) m_pending = 0;
+    return left > 0;
+}
+
+void SceneWorker::seek(int frame) {
+    const bool skip = stale();
+    if (!m_engine) return;
+    guarded([&] {
+        const int target = std::clamp(frame, 0, m_engine->totalFrames() - 1);
+        while (m_engine->recordedFrames() <= target) m_engine->stepForward();
+        m_frame = target;
+        if (!skip) publish();
+    });
+}
+
+void SceneWorker::toEnd() {
+    if (!m_engine) return;
+    ++m_pending;
+    seek(m_engine->totalFrames() - 1);
+}
+
+void SceneWorker::setTime(double t) {
+    m_t = std::clamp(t, 0.0, 1.0);
+    if (!stale() && m_engine) guarded([&] { publish(); });
+}
+
+void SceneWorker::setView(const Scene& s) {
+    const bool skip = stale();
+    if (!m_engine) return;
+    guarded([&] {
+        m_engine->setView(s.view);
+        if (!skip) publish();
+    });
+}
+
+void SceneWorker::branch(const SceneSampler& settings) {
+    if (!m_engine) return;
+    guarded([&] {
+        m_engine->branch(m_frame, settings);
+        publish();
+    });
+}
+
+void SceneWorker::dropParticle(double x, double y) {
+    if (!m_engine) return;
+    guarded([&] {
+        m_engine->dropParticle(m_frame, x, y);
+        publish();
+    });
+}
+
+void SceneWorker::selectParticle(long particle) {
+    if (!m_engine) return;
+    guarded([&] {
+        SceneView v = m_engine->scene().view;
+        v.highlight = std::clamp<long>(particle, 0, m_engine->scene().sampler.particles - 1);
+        m_engine->setView(v);
+        m_particle = v.highlight;
+        publish();
+    });
+}
+
+void SceneWorker::exportViews(const QString& path, const QList<int>& views, const QSize& size,
+                              double fps) {
+    if (!m_engine) return;
+    m_cancel = false;
+    try {
+        render::ExportRequest r;
+        r.out = path.toStdString();
+        r.views.clear();
+        for (int v : views) r.views.push_back(ViewKind(v));
+        r.size = size;
+        r.fps = fps;
+        r.stillT = m_t;
+        r.stillFrame = m_frame;
+        const render::ExportResult res = render::exportScene(*m_engine, r, [this](int done, int total) {
+            emit exportProgress(done, total);
+            return !m_cancel.load();
+        });
+        emit exportFinished(true, QString("wrote %1 (%2 frames in %3 s)")
+                                      .arg(path)
+                                      .arg(res.frames)
+                                      .arg(res.seconds, 0, 'f', 1));
+    } catch (const render::ExportCancelled&) {
+        emit exportFinished(false, "export cancelled; no file was written");
+    } catch (const std::exception& e) {
+        emit exportFinished(false, QString::fromStdString(e.what()));
+    }
+}
+
+void SceneWorker::publish() {
+    QElapsedTimer timer;
+    timer.start();
+    auto s = std::make_shared<WorkerSnapshot>();
+    const SceneEngine& e = *m_engine;
+    s->scene = e.scene();
+    s->scene.view.t = m_t;
+    s->scene.view.frame = m_frame == e.totalFrames() - 1 ? -1 : m_frame;
+    for (std::size_t k = 0; k < s->panes.size(); ++k)
+        s->panes[k] = makeSnapshot(e, s->scene.view.panes[k], m_frame, m_t);
+    const auto f = e.frame(m_frame);
+    s->frame = m_frame;
+    s->recordedFrames = e.recordedFrames();
+    s->totalFrames = e.totalFrames();
+    s->cursorT = m_t;
+    s->frameTime = e.timeInfo(f->t);
+    s->nfe = f->nfe;
+    s->backend = QString::fromStdString(m_backend->name() + " (" + m_backend->device() + ")");
+    s->grid = e.grid();
+    s->particle = e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
+    const Matrix& pts = e.data().points;
+    const Index stride = std::max<Index>(1, pts.rows() / 5000);
+    for (Index r = 0; r < pts.rows(); r += stride) {
+        s->data.push_back(float(pts(r, 0)));
+        s->data.push_back(float(pts(r, 1)));
+    }
+    if (stride > 1 && s->particle) s->particle->weights.clear(); // weights match all points
+    s->computeMs = double(timer.nsecsElapsed()) / 1e6;
+    emit snapshotReady(std::move(s));
+}
+
+} // namespace dfs::gui

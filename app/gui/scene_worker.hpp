@@ -1,0 +1,77 @@
+// The worker: one thread that owns the compute backend and the scene engine. The UI sends it
+// requests (queued slots) and gets immutable snapshots back (snapshotReady); the UI thread
+// never computes. Requests that only change what is shown (time cursor, frame) are coalesced:
+// while newer ones are queued, older ones are skipped.
+#pragma once
+
+#include "app/gui/worker_snapshot.hpp"
+
+#include <QList>
+#include <QObject>
+#include <QSize>
+#include <atomic>
+#include <memory>
+
+namespace dfs {
+class Backend;
+class SceneEngine;
+} // namespace dfs
+
+namespace dfs::gui {
+
+class SceneWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit SceneWorker(QObject* parent = nullptr);
+    ~SceneWorker() override;
+
+    /// Marks a coalescable request (seek, setTime, setView) as queued: call it from the UI
+    /// thread before posting one, so that stale ones are skipped.
+    void notePending() { ++m_pending; }
+    /// Asks a running export to stop (thread-safe); it leaves no file behind.
+    void cancelExport() { m_cancel = true; }
+
+public slots:
+    /// Builds a new engine for the scene; on failure reports the error and keeps the old one.
+    void setScene(const dfs::Scene& scene);
+    /// Chooses the backend by name ("cpu", "vulkan"); on failure keeps the current one.
+    void setBackend(const QString& name);
+    /// Moves the shown frame by delta, recording new frames as needed.
+    void step(int delta);
+    /// Shows frame i (clamped), recording up to it.
+    void seek(int frame);
+    /// Records the whole run and shows its last frame.
+    void toEnd();
+    void setTime(double t);
+    void setView(const dfs::Scene& sceneWithView);
+    /// Continues from the shown frame with new sampler settings.
+    void branch(const dfs::SceneSampler& settings);
+    /// Follows an extra particle dropped at (x, y) from the shown frame.
+    void dropParticle(double x, double y);
+    void selectParticle(long particle);
+    /// Renders the given views (ViewKind values) to a file: a still of the shown frame and time
+    /// (PNG, SVG) or an animation (GIF, MP4, DIR/), reporting progress.
+    void exportViews(const QString& path, const QList<int>& views, const QSize& size, double fps);
+
+signals:
+    void snapshotReady(dfs::gui::SnapshotPtr snapshot);
+    /// A request failed; the message names what and where. The previous state is kept.
+    void failed(const QString& message);
+    void exportProgress(int done, int total);
+    /// ok: the file was written (message says where); else the message says why not.
+    void exportFinished(bool ok, const QString& message);
+
+private:
+    void publish();
+    bool stale();
+    template <typename F> void guarded(F&& f);
+    std::unique_ptr<Backend> m_backend;
+    std::unique_ptr<SceneEngine> m_engine;
+    std::atomic<int> m_pending{0};
+    std::atomic<bool> m_cancel{false};
+    int m_frame = 0;
+    double m_t = 0.5;
+    long m_particle = 0;
+};
+
+} // namespace dfs::gui

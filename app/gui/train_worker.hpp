@@ -1,0 +1,51 @@
+// Live training on its own thread: runs the core Trainer in chunks, so that pause and reset are
+// handled between chunks, reports the loss after each chunk, and writes the EMA model to a
+// checkpoint file that the scene can use while training goes on.
+#pragma once
+
+#include "core/scene/scene.hpp"
+
+#include <QObject>
+#include <QString>
+#include <QTemporaryDir>
+#include <memory>
+#include <QVector>
+
+namespace dfs {
+class Trainer;
+}
+
+namespace dfs::gui {
+
+class TrainWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainWorker(QObject* parent = nullptr);
+    ~TrainWorker() override;
+
+public slots:
+    /// Starts a new run on the scene's data (the preset for its dataset with these overrides).
+    void start(const dfs::Scene& scene, double lr, int width, const QString& target, long steps);
+    void pause();
+    void resume();
+    void reset();
+
+signals:
+    void progress(double step, double total, const QVector<double>& loss, const QVector<double>& perT,
+                  const QString& checkpoint, bool finished);
+    void failed(const QString& message);
+
+private slots:
+    void chunk();
+
+private:
+    std::unique_ptr<Trainer> m_trainer;
+    std::string m_dataset;
+    long m_total = 0;
+    bool m_running = false;
+    QVector<double> m_loss;
+    QTemporaryDir m_dir;
+    int m_written = 0;
+};
+
+} // namespace dfs::gui

@@ -1,0 +1,62 @@
+// One pane of the central grid: a view chooser above a canvas that paints the pane's snapshot
+// with the shared renderers and reports mouse actions in data coordinates.
+#pragma once
+
+#include "app/gui/worker_snapshot.hpp"
+#include "app/render/plot_frame.hpp"
+
+#include <QWidget>
+#include <optional>
+
+class QComboBox;
+
+namespace dfs::gui {
+
+class ViewCanvas : public QWidget {
+    Q_OBJECT
+public:
+    explicit ViewCanvas(QWidget* parent = nullptr);
+    void setSnapshot(SnapshotPtr snapshot, int pane);
+    /// The frame of the last painted plot (for tests and mouse mapping).
+    const std::optional<render::PlotFrame>& plotFrame() const { return m_frame; }
+    QSize sizeHint() const override { return {420, 380}; }
+
+signals:
+    /// A press, drag or release at data coordinates (x, y).
+    void pressed(double x, double y, Qt::MouseButton button, Qt::KeyboardModifiers mods);
+    void dragged(double x, double y);
+    void released(double x, double y);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* e) override;
+    void mouseMoveEvent(QMouseEvent* e) override;
+    void mouseReleaseEvent(QMouseEvent* e) override;
+
+private:
+    std::optional<QPointF> toData(const QPointF& pixel) const;
+    SnapshotPtr m_snapshot;
+    int m_pane = 0;
+    std::optional<render::PlotFrame> m_frame;
+};
+
+class ViewPane : public QWidget {
+    Q_OBJECT
+public:
+    ViewPane(int index, QWidget* parent = nullptr);
+    int index() const { return m_index; }
+    ViewKind kind() const;
+    void setKind(ViewKind kind);
+    void setSnapshot(SnapshotPtr snapshot);
+    ViewCanvas* canvas() const { return m_canvas; }
+
+signals:
+    void kindChosen(int pane, dfs::ViewKind kind);
+
+private:
+    int m_index;
+    QComboBox* m_choice;
+    ViewCanvas* m_canvas;
+};
+
+} // namespace dfs::gui

@@ -1,0 +1,54 @@
+// A plot's coordinate frame inside a pane: maps data coordinates to pixels and draws the axes
+// (nice ticks, labels), a title, and colour bars. Every view draws through one.
+#pragma once
+
+#include "app/render/colormap.hpp"
+
+#include <QPainter>
+#include <QRectF>
+#include <QString>
+
+namespace dfs::render {
+
+/// Tick positions covering [lo, hi] with a 1-2-5 step, about `target` of them.
+std::vector<double> niceTicks(double lo, double hi, int target = 5);
+
+class PlotFrame {
+public:
+    /// A square data window [x0, x1] x [y0, y1] placed in `area` (pixels), leaving room for the
+    /// tick labels at the left and bottom; the plot keeps a 1:1 aspect ratio.
+    PlotFrame(const QRectF& area, double x0, double x1, double y0, double y1, double fontPx);
+
+    const QRectF& plotRect() const { return m_plot; }
+    QPointF map(double x, double y) const {
+        return {m_plot.left() + (x - m_x0) * m_sx, m_plot.bottom() - (y - m_y0) * m_sy};
+    }
+    /// Pixels per data unit.
+    double scale() const { return m_sx; }
+    /// Data coordinates of a pixel.
+    QPointF unmap(const QPointF& p) const;
+
+    /// The frame, ticks and tick labels.
+    void drawAxes(QPainter& p) const;
+    /// A heat-map image stretched over the data window [gx0, gx1] x [gy0, gy1].
+    void drawImage(QPainter& p, const QImage& img, double gx0, double gx1, double gy0,
+                   double gy1) const;
+
+private:
+    QRectF m_plot;
+    double m_x0, m_x1, m_y0, m_y1, m_sx, m_sy, m_font;
+};
+
+/// A vertical colour bar in `area` with its range's ticks and a label.
+void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, double hi,
+                  const QString& label, double fontPx);
+
+/// Pane title (left) and a right-aligned detail line, in a band at the top of `area`; returns
+/// the area left below.
+QRectF drawTitle(QPainter& p, const QRectF& area, const QString& title, const QString& detail,
+                 double fontPx);
+
+/// Number formatting shared by ticks and captions: 3 significant digits, no trailing zeros.
+QString shortNumber(double v);
+
+} // namespace dfs::render

@@ -1,0 +1,139 @@
+// Scene export: frame plan, rendering and the writers.
+#include "app/render/scene_export.hpp"
+
+#include "app/export/animation_writer.hpp"
+#include "app/render/composite.hpp"
+#include "core/errors.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/samplers/sampler_run.hpp"
+
+#include <QString>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace dfs::render {
+
+namespace {
+
+constexpr int kMaxFrames = 100000;
+
+/// Run frames and cursor times of each output frame (time < 0: the frame's own time).
+struct Plan {
+    std::vector<int> frames;
+    std::vector<double> times;
+};
+
+Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
+    const bool followsRun = std::any_of(r.views.begin(), r.views.end(), [](ViewKind v) {
+        return v == ViewKind::Trajectories || v == ViewKind::Density;
+    });
+    const int total = engine.totalFrames();
+    Plan plan;
+    if (still) {
+        plan.frames = {r.stillFrame < 0 || r.stillFrame >= total ? total - 1 : r.stillFrame};
+        plan.times = {followsRun ? -1.0 : r.stillT};
+        return plan;
+    }
+    const int n = r.frames.value_or(followsRun ? total : 60);
+    if (n < 1 || n > kMaxFrames)
+        throw UsageError(fmt::format("--frames must be in [1, {}] (got {})", kMaxFrames, n));
+    for (int k = 0; k < n; ++k) {
+        const double u = n == 1 ? 1.0 : double(k) / (n - 1);
+        plan.frames.push_back(int(std::lround(u * (total - 1))));
+        plan.times.push_back(followsRun ? -1.0 : u);
+    }
+    return plan;
+}
+
+std::vector<ViewSnapshot> snapshots(const SceneEngine& engine, const std::vector<ViewKind>& views,
+                                    int frame, double t) {
+    if (t < 0) t = engine.frame(frame)->t;
+    std::vector<ViewSnapshot> out;
+    for (ViewKind v : views) out.push_back(makeSnapshot(engine, v, frame, t));
+    return out;
+}
+
+RgbaImage toRgba(const QImage& img) {
+    const QImage c = img.convertToFormat(QImage::Format_RGBA8888);
+    RgbaImage r;
+    r.width = c.width();
+    r.height = c.height();
+    r.pixels.resize(std::size_t(4) * r.width * r.height);
+    for (int y = 0; y < r.height; ++y)
+        std::copy_n(c.constScanLine(y), 4 * r.width, r.pixels.data() + std::size_t(4) * r.width * y);
+    return r;
+}
+
+void validate(const ExportRequest& r, ExportFormat format) {
+    const int w = r.size.width(), h = r.size.height();
+    if (w < kMinAnimationSide || h < kMinAnimationSide || w > kMaxAnimationSide ||
+        h > kMaxAnimationSide)
+        throw UsageError(fmt::format("--size {}x{} is outside {}..{} pixels per side", w, h,
+                                     kMinAnimationSide, kMaxAnimationSide));
+    if (!(r.fps > 0 && r.fps <= kMaxAnimationFps))
+        throw UsageError(fmt::format("--fps must be in (0, {}] (got {})", kMaxAnimationFps, r.fps));
+    if (r.views.empty() || r.views.size() > 4) throw UsageError("--view: give 1 to 4 views");
+    if (format == ExportFormat::Mp4 && (w % 2 || h % 2))
+        throw UsageError(fmt::format("--size {}x{}: MP4 needs an even width and height", w, h));
+    if (!(r.stillT >= 0 && r.stillT <= 1))
+        throw UsageError(fmt::format("--t must be in [0, 1] (got {})", r.stillT));
+}
+
+} // namespace
+
+ExportFormat exportFormatOf(const std::string& out) {
+    if (!out.empty() && out.back() == '/') return ExportFormat::PngSequence;
+    std::string ext = std::filesystem::path(out).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ext == ".png") return ExportFormat::Png;
+    if (ext == ".svg") return ExportFormat::Svg;
+    if (ext == ".gif") return ExportFormat::Gif;
+    if (ext == ".mp4") return ExportFormat::Mp4;
+    throw UsageError(fmt::format("{}: unknown extension '{}' (use .png, .svg, .gif, .mp4 or a "
+                                 "folder ending in /)",
+                                 out, ext));
+}
+
+ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
+                         const std::function<bool(int, int)>& progress) {
+    const ExportFormat format = exportFormatOf(r.out);
+    validate(r, format);
+    const bool still = format == ExportFormat::Png || format == ExportFormat::Svg;
+    const Plan plan = planFrames(engine, r, still);
+    const int lastFrame = *std::max_element(plan.frames.begin(), plan.frames.end());
+    while (engine.recordedFrames() <= lastFrame) engine.stepForward();
+    const QString caption = QString::fromStdString(sceneCaption(engine.scene()));
+    const auto start = std::chrono::steady_clock::now();
+    const int n = int(plan.frames.size());
+    if (format == ExportFormat::Svg) {
+        saveSvg(r.out, r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]), caption);
+    } else if (format == ExportFormat::Png) {
+        savePng(r.out, renderPanes(r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]), caption));
+    } else {
+        std::unique_ptr<AnimationWriter> writer;
+        if (format == ExportFormat::PngSequence) {
+            std::error_code ec;
+            std::filesystem::create_directories(r.out, ec);
+            if (ec) throw DataError(fmt::format("{}: cannot create the folder ({})", r.out, ec.message()));
+        } else {
+            writer = makeAnimationWriter(r.out, r.size.width(), r.size.height(), r.fps);
+        }
+        for (int k = 0; k < n; ++k) {
+            const QImage img = renderPanes(
+                r.size, snapshots(engine, r.views, plan.frames[std::size_t(k)], plan.times[std::size_t(k)]),
+                caption);
+            if (writer) writer->addFrame(toRgba(img));
+            else savePng(fmt::format("{}frame_{:05d}.png", r.out, k), img);
+            if (progress && !progress(k + 1, n)) throw ExportCancelled();
+        }
+        if (writer) writer->finish();
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {still ? 1 : n, seconds};
+}
+
+} // namespace dfs::render

@@ -1,0 +1,55 @@
+// Exporting a scene's views: stills (PNG, SVG), animations (GIF, MP4) and PNG sequences (DIR/),
+// rendered with the same renderers as the GUI. Shared by `diffuscope-cli render` and the GUI's
+// export dialog. Frames follow the sampler run when a trajectories or density view is shown,
+// else they sweep the time cursor from t = 0 to 1 (the noising chain).
+#pragma once
+
+#include "core/scene/scene.hpp"
+
+#include <QSize>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace dfs {
+class SceneEngine;
+}
+
+namespace dfs::render {
+
+enum class ExportFormat { Png, Svg, Gif, Mp4, PngSequence };
+
+/// The format for an output path: by extension (.png .svg .gif .mp4), or a folder ending in
+/// '/'. Throws UsageError naming the extension otherwise.
+ExportFormat exportFormatOf(const std::string& path);
+
+struct ExportRequest {
+    std::string out;
+    std::vector<ViewKind> views{ViewKind::Trajectories};
+    QSize size{800, 800};
+    std::optional<int> frames; ///< animation frames; default: every run frame or 60 for a sweep
+    double fps = 20;
+    double stillT = 0.5; ///< time of a chain or field still
+    int stillFrame = -1; ///< run frame of a still (-1: the last)
+};
+
+/// Thrown when the progress callback asks to stop; nothing is left under the target name.
+struct ExportCancelled : std::runtime_error {
+    ExportCancelled() : std::runtime_error("export cancelled") {}
+};
+
+struct ExportResult {
+    int frames = 0;
+    double seconds = 0;
+};
+
+/// Validates the request (UsageError naming the setting: size 16..8192, 1..100000 frames, fps in
+/// (0, 120], 1..4 views, even size for MP4), records the run as far as needed, renders and
+/// writes atomically. `progress(done, total)` is called after each frame; returning false
+/// cancels (ExportCancelled). Needs a QGuiApplication (fonts).
+ExportResult exportScene(SceneEngine& engine, const ExportRequest& request,
+                         const std::function<bool(int, int)>& progress = {});
+
+} // namespace dfs::render

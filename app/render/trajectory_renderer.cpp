@@ -1,0 +1,67 @@
+// Sampler trajectories: paths coloured by t from noise (t = 1, dark) to data (t = 0, bright), the
+// particles at the current frame, and one highlighted particle with its x0_hat along the way.
+#include "app/render/pane_layout.hpp"
+#include "app/render/view_renderers.hpp"
+
+namespace dfs::render {
+
+PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryView& v,
+                        const ViewStyle& style) {
+    const double fp = style.fontPx;
+    const QString title = QString("Trajectories: %1").arg(QString::fromStdString(v.sampler));
+    const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
+    const PaneLayout l = layoutPane(p, area, title, detail, style.caption, true, fp);
+    const double e = v.box.extent;
+    const PlotFrame frame(l.body, -e, e, -e, e, fp);
+    p.fillRect(frame.plotRect(), QColor(252, 252, 253));
+    drawScatter(p, frame, v.data, QColor(170, 170, 175, 120), 1.5);
+
+    p.save();
+    p.setClipRect(frame.plotRect());
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const int paths = v.pathCount;
+    std::vector<QLineF> seg(std::size_t(std::max(0, paths)));
+    for (int f = 0; f + 1 < int(v.times.size()); ++f) {
+        const float* a = &v.paths[std::size_t(2 * f * paths)];
+        const float* b = a + 2 * paths;
+        for (int k = 0; k < paths; ++k)
+            seg[std::size_t(k)] = QLineF(frame.map(a[2 * k], a[2 * k + 1]), frame.map(b[2 * k], b[2 * k + 1]));
+        QColor c = QColor::fromRgb(colormapColor(Colormap::Viridis, 1.0 - v.times[std::size_t(f)]));
+        c.setAlpha(110);
+        p.setPen(QPen(c, 0.9));
+        p.drawLines(seg.data(), paths);
+    }
+    p.restore();
+
+    QColor now = QColor::fromRgb(colormapColor(Colormap::Viridis, 1.0 - v.time.t)).darker(140);
+    now.setAlpha(200);
+    drawScatter(p, frame, v.current, now, 2.0);
+
+    if (!v.highlightPath.empty()) {
+        p.save();
+        p.setClipRect(frame.plotRect());
+        p.setRenderHint(QPainter::Antialiasing, true);
+        auto polyline = [&](const std::vector<float>& xy) {
+            QPolygonF poly;
+            for (std::size_t i = 0; i + 1 < xy.size(); i += 2) poly << frame.map(xy[i], xy[i + 1]);
+            return poly;
+        };
+        const QPolygonF path = polyline(v.highlightPath), x0 = polyline(v.highlightX0);
+        p.setPen(QPen(QColor(255, 140, 0), 1.4, Qt::DashLine));
+        p.drawPolyline(x0);
+        p.setBrush(QColor(255, 140, 0));
+        p.setPen(QPen(Qt::black, 1));
+        p.drawEllipse(x0.back(), 3.5, 3.5); // x0_hat now: under the particle once they meet
+        p.setPen(QPen(QColor(220, 20, 60), 2.2));
+        p.drawPolyline(path);
+        p.setBrush(QColor(220, 20, 60));
+        p.drawEllipse(path.back(), 4, 4);
+        p.restore();
+    }
+    frame.drawAxes(p);
+    drawColorBar(p, l.bar, Colormap::Viridis, 0.0, 1.0, "1 - t (path colour)", fp);
+    drawCaption(p, l.caption, style.caption, fp);
+    return frame;
+}
+
+} // namespace dfs::render

@@ -1,0 +1,101 @@
+// `diffuscope-cli render` and `bench --workload render` as a user runs them: every output
+// kind, byte-identical reruns, scenes saved as JSON, and clear one-line errors that leave no
+// file behind. (The writers' decoded contents are checked in tests/export, the pixels against
+// the GUI renderer in tests/gui.)
+#include "cli_checks.hpp"
+#include "cli_runner.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+using namespace dfs::test;
+
+namespace {
+
+bool startsWith(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+const std::vector<std::string> kFlags = {"--dataset", "gmm8", "--denoiser", "exact", "--steps",
+                                         "6",         "--n",  "400"};
+
+std::vector<std::string> render(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"render"};
+    args.insert(args.end(), kFlags.begin(), kFlags.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+} // namespace
+
+TEST_CASE("render writes every format; the same scene gives the same bytes", "[render]") {
+    Scratch s("render_formats");
+    const CliResult png1 = runCli(render({"--view", "chain,field", "--size", "400x200", "--out", s.path("a.png")}));
+    REQUIRE(png1.exitCode == 0);
+    CHECK(png1.err.empty()); // no stray Qt chatter
+    const CliResult png2 = runCli(render({"--view", "chain,field", "--size", "400x200", "--out", s.path("b.png")}));
+    REQUIRE(png2.exitCode == 0);
+    const std::string a = readText(s.path("a.png")), b = readText(s.path("b.png"));
+    CHECK(startsWith(a, "\x89PNG\r\n"));
+    CHECK(a == b);
+
+    REQUIRE(runCli(render({"--out", s.path("t.svg")})).exitCode == 0);
+    CHECK(readText(s.path("t.svg")).find("<svg") != std::string::npos);
+    REQUIRE(runCli(render({"--size", "128x128", "--out", s.path("t.gif")})).exitCode == 0);
+    CHECK(startsWith(readText(s.path("t.gif")), "GIF89a"));
+    REQUIRE(runCli(render({"--size", "128x128", "--out", s.path("t.mp4")})).exitCode == 0);
+    CHECK(readText(s.path("t.mp4")).substr(4, 4) == "ftyp");
+    const CliResult seq = runCli(render({"--view", "chain", "--frames", "4", "--size", "64x64", "--out", s.path("seq/")}));
+    REQUIRE(seq.exitCode == 0);
+    std::vector<std::string> frames = listFolder(s.path("seq"));
+    std::sort(frames.begin(), frames.end());
+    CHECK(frames ==
+          std::vector<std::string>{"frame_00000.png", "frame_00001.png", "frame_00002.png", "frame_00003.png"});
+}
+
+TEST_CASE("render reads a saved scene", "[render]") {
+    Scratch s("render_scene");
+    writeText(s.path("scene.json"),
+              R"({"format": "diffuscope-scene", "version": 1,
+                  "data": {"dataset": "moons", "n": 300},
+                  "model": {"denoiser": "ideal", "schedule": "cosine"},
+                  "sampler": {"sampler": "ddim", "steps": 5, "particles": 200},
+                  "view": {"t": 0.4}})");
+    const CliResult r = runCli({"render", "--scene", s.path("scene.json"), "--view", "density",
+                                "--size", "300x300", "--out", s.path("d.png")});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("wrote") != std::string::npos);
+}
+
+TEST_CASE("render refuses bad requests with one line and no file", "[render]") {
+    Scratch s("render_errors");
+    writeText(s.path("bad.json"), R"({"format": "diffuscope-scene", "version": 1, "view": {"t": 7}})");
+    checkFailure(runCli({"render", "--scene", s.path("bad.json"), "--out", s.path("x.png")}), 1,
+                 {"bad.json", "view.t"});
+    writeText(s.path("junk.json"), "{\"format\": ");
+    checkFailure(runCli({"render", "--scene", s.path("junk.json"), "--out", s.path("x.png")}), 1,
+                 {"junk.json", "not valid JSON"});
+    checkFailure(runCli(render({"--out", s.path("x.bmp")})), 2, {"unknown extension '.bmp'"});
+    checkFailure(runCli(render({"--out", s.path("x.gif"), "--frames", "0"})), 2, {"--frames"});
+    checkFailure(runCli(render({"--out", s.path("x.png"), "--size", "100000x10"})), 2, {"--size"});
+    checkFailure(runCli(render({"--out", s.path("x.png"), "--size", "big"})), 2, {"--size"});
+    checkFailure(runCli(render({"--out", s.path("x.mp4"), "--size", "101x100"})), 2, {"even"});
+    checkFailure(runCli(render({"--out", s.path("x.png"), "--view", "nope"})), 2, {"--view", "nope"});
+    checkFailure(runCli(render({"--out", s.path("no/such/dir/x.png")})), 1, {"no/such/dir"});
+    checkFailure(runCli({"render", "--out", s.path("x.png")}), 2, {"--scene", "--dataset"});
+    const std::vector<std::string> left = listFolder(s.dir);
+    CHECK(std::none_of(left.begin(), left.end(), [](const std::string& f) {
+        return f.rfind("x.", 0) == 0 || f.find(".tmp") != std::string::npos;
+    }));
+}
+
+TEST_CASE("bench render prints its figures", "[render]") {
+    const CliResult r = runCli({"bench", "--workload", "render", "--repeat", "1"});
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("bench render frame") != std::string::npos);
+    CHECK(r.out.find("bench render gif") != std::string::npos);
+}

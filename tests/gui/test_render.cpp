@@ -1,0 +1,201 @@
+// The renderers: ticks, colour maps and plot mapping against their definitions; views painted
+// where their data says; exports identical to the on-screen renderer and byte-identical across
+// runs.
+#include "app/render/colormap.hpp"
+#include "app/render/composite.hpp"
+#include "app/render/plot_frame.hpp"
+#include "app/render/scene_export.hpp"
+#include "app/render/view_renderers.hpp"
+#include "core/backend/cpu_backend.hpp"
+#include "core/errors.hpp"
+#include "core/scene/scene_engine.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dfs;
+using namespace dfs::render;
+
+namespace {
+
+Scene smallScene() {
+    Scene s;
+    s.data.n = 800;
+    s.sampler.steps = 8;
+    s.sampler.particles = 500;
+    return s;
+}
+
+double luminance(QRgb c) { return 0.2126 * qRed(c) + 0.7152 * qGreen(c) + 0.0722 * qBlue(c); }
+
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class RenderTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void ticksAreNice() {
+        QCOMPARE(niceTicks(-3, 3, 6), (std::vector<double>{-3, -2, -1, 0, 1, 2, 3}));
+        QCOMPARE(niceTicks(0, 1, 5), (std::vector<double>{0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}));
+        QVERIFY(niceTicks(1, 1).empty());
+        const auto t = niceTicks(-10.5, 2.5, 4);
+        QCOMPARE(t.front(), -10.0);
+        QCOMPARE(t[1] - t[0], 2.0); // 13 / 4 = 3.25 rounds to the 1-2-5 step 2
+    }
+
+    void colourMapsRiseInLightness() {
+        QCOMPARE(colormapColor(Colormap::Viridis, 0), qRgb(68, 1, 84));
+        QCOMPARE(colormapColor(Colormap::Viridis, 1), qRgb(253, 231, 37));
+        QCOMPARE(colormapColor(Colormap::Magma, 2.0), colormapColor(Colormap::Magma, 1.0));
+        for (Colormap m : {Colormap::Viridis, Colormap::Magma})
+            for (int k = 1; k <= 64; ++k)
+                QVERIFY(luminance(colormapColor(m, k / 64.0)) > luminance(colormapColor(m, (k - 1) / 64.0)));
+    }
+
+    void plotFrameMapsBothWays() {
+        const PlotFrame f(QRectF(0, 0, 500, 400), -3, 3, -3, 3, 12);
+        QCOMPARE(f.plotRect().width(), f.plotRect().height()); // 1:1 aspect
+        const QPointF p = f.map(1.25, -2);
+        const QPointF back = f.unmap(p);
+        QVERIFY(std::abs(back.x() - 1.25) < 1e-9 && std::abs(back.y() + 2) < 1e-9);
+        QVERIFY(f.map(0, 3).y() < f.map(0, -3).y()); // y grows upwards
+    }
+
+    void gridImagePutsRowZeroAtTheBottom() {
+        ScalarGrid g;
+        g.nx = 2;
+        g.ny = 2;
+        g.values = {0, 0, 1, 1}; // bottom row 0, top row 1
+        const QImage img = gridImage(g, Colormap::Viridis, 0, 1);
+        QCOMPARE(img.pixel(0, 0), colormapColor(Colormap::Viridis, 1));
+        QCOMPARE(img.pixel(0, 1), colormapColor(Colormap::Viridis, 0));
+    }
+
+    void theHighlightedPathEndsWhereTheParticleIs() {
+        CpuBackend backend(1);
+        Scene s = smallScene();
+        s.view.highlight = 5;
+        SceneEngine e(s, backend);
+        e.runToEnd();
+        const TrajectoryView v = e.trajectoryView(e.recordedFrames() - 1);
+        QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), v, {});
+        p.end();
+        const QPointF end = f.map(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
+        // A crimson disc of radius 4 around the particle's last position.
+        int crimson = 0;
+        for (int dy = -2; dy <= 2; ++dy)
+            for (int dx = -2; dx <= 2; ++dx) {
+                const QRgb c = img.pixel(end.toPoint() + QPoint(dx, dy));
+                crimson += qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 110;
+            }
+        QVERIFY2(crimson >= 12, qPrintable(QString("only %1 crimson pixels").arg(crimson)));
+    }
+
+    void arrowsAreDrawnOnlyInsideThePlot() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        FieldView v = e.fieldView(0.5);
+        FieldView still = v;
+        std::fill(still.vec.begin(), still.vec.end(), 0.0f);
+        auto paint = [](const FieldView& fv, PlotFrame* frame) {
+            QImage img(500, 500, QImage::Format_ARGB32_Premultiplied);
+            QPainter p(&img);
+            *frame = renderView(p, QRectF(0, 0, 500, 500), fv, {});
+            return img;
+        };
+        PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
+        const QImage with = paint(v, &f), without = paint(still, &f);
+        const QRect plot = f.plotRect().toRect();
+        long inside = 0, outside = 0;
+        for (int y = 0; y < 500; ++y)
+            for (int x = 0; x < 500; ++x)
+                (plot.contains(x, y) ? inside : outside) += with.pixel(x, y) != without.pixel(x, y);
+        QVERIFY(inside > 2000);
+        QCOMPARE(outside, 0L);
+    }
+
+    void exportedFramesAreTheScreenFrames() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        QTemporaryDir dir;
+        ExportRequest r;
+        r.out = (dir.path() + "/seq/").toStdString();
+        r.views = {ViewKind::Trajectories, ViewKind::Density};
+        r.size = QSize(640, 320);
+        r.frames = 3;
+        const ExportResult res = exportScene(e, r);
+        QCOMPARE(res.frames, 3);
+        QCOMPARE(QDir(dir.path() + "/seq").entryList(QDir::Files).size(), 3);
+        // Frame 1 of 3 is run frame 4 of 8: render it as the GUI would and compare pixels.
+        const QString caption = QString::fromStdString(sceneCaption(e.scene()));
+        const QImage screen = renderPanes(
+            r.size, {makeSnapshot(e, ViewKind::Trajectories, 4, 0), makeSnapshot(e, ViewKind::Density, 4, 0)},
+            caption);
+        const QImage file(dir.path() + "/seq/frame_00001.png");
+        QCOMPARE(file.size(), r.size);
+        QCOMPARE(file.convertToFormat(QImage::Format_ARGB32), screen.convertToFormat(QImage::Format_ARGB32));
+    }
+
+    void sameSceneSameBytes() {
+        QTemporaryDir dir;
+        for (int k = 0; k < 2; ++k) {
+            CpuBackend backend(k + 1); // thread count must not matter either
+            SceneEngine e(smallScene(), backend);
+            ExportRequest r;
+            r.out = (dir.path() + QString("/still%1.png").arg(k)).toStdString();
+            r.views = {ViewKind::Chain, ViewKind::Field};
+            r.size = QSize(700, 350);
+            exportScene(e, r);
+        }
+        const QByteArray a = fileBytes(dir.path() + "/still0.png");
+        QVERIFY(a.size() > 1000);
+        QCOMPARE(a, fileBytes(dir.path() + "/still1.png"));
+    }
+
+    void badExportsAreRefused() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        QTemporaryDir dir;
+        ExportRequest r;
+        r.out = (dir.path() + "/x.bmp").toStdString();
+        QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
+        r.out = (dir.path() + "/x.png").toStdString();
+        r.size = QSize(5, 5);
+        QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
+        r.size = QSize(101, 100);
+        r.out = (dir.path() + "/x.mp4").toStdString();
+        QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
+        r.size = QSize(100, 100);
+        r.out = (dir.path() + "/x.gif").toStdString();
+        r.frames = 0;
+        QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
+        r.out = "/nonexistent-folder/x.png";
+        r.frames.reset();
+        QVERIFY_THROWS_EXCEPTION(DataError, exportScene(e, r));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 0);
+    }
+
+    void aCancelledExportLeavesNoFile() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        QTemporaryDir dir;
+        ExportRequest r;
+        r.out = (dir.path() + "/anim.gif").toStdString();
+        r.size = QSize(200, 200);
+        QVERIFY_THROWS_EXCEPTION(ExportCancelled,
+                                 exportScene(e, r, [](int done, int) { return done < 3; }));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+    }
+};
+
+QTEST_MAIN(RenderTest)
+#include "test_render.moc"

@@ -1,0 +1,228 @@
+// The main window driven as a user would (offscreen platform): pick a dataset, step the sampler,
+// drag a point, save and reload a scene, and feed it broken files. Assertions are on what the
+// panes paint and what the inspector shows.
+#include "app/gui/inspector.hpp"
+#include "app/gui/main_window.hpp"
+#include "app/gui/view_pane.hpp"
+#include "core/io/checkpoint.hpp"
+#include "core/scene/scene_io.hpp"
+
+#include <QComboBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <fstream>
+
+using namespace dfs;
+using namespace dfs::gui;
+
+namespace {
+
+/// Waits until `done()` holds, processing events; fails the test after `ms`.
+template <typename F> bool waitFor(F done, int ms = 20000) {
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms) return false;
+        QTest::qWait(20);
+    }
+    return true;
+}
+
+QImage paneImage(MainWindow& w, int pane) { return w.pane(pane)->canvas()->grab().toImage(); }
+
+/// Fraction of pixels that differ between two images of the same size inside `rect`.
+double changed(const QImage& a, const QImage& b, QRect rect) {
+    rect = rect.intersected(a.rect());
+    long diff = 0;
+    for (int y = rect.top(); y <= rect.bottom(); ++y)
+        for (int x = rect.left(); x <= rect.right(); ++x) diff += a.pixel(x, y) != b.pixel(x, y);
+    return double(diff) / double(rect.width() * rect.height());
+}
+
+void send(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
+    QCoreApplication::sendEvent(w, &e);
+}
+
+} // namespace
+
+class WindowTest : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MainWindow> m_w;
+
+    void fresh() {
+        m_w = std::make_unique<MainWindow>();
+        m_w->setInteractive(false);
+        m_w->resize(1400, 900);
+        m_w->show();
+        QVERIFY(waitFor([&] { return m_w->snapshot() != nullptr; }));
+    }
+    /// Waits for the next snapshot after `action`.
+    template <typename F> void andWait(F action) {
+        QSignalSpy spy(m_w.get(), &MainWindow::snapshotShown);
+        action();
+        QVERIFY(spy.wait(20000));
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void opensTheDefaultScene() {
+        fresh();
+        const auto s = m_w->snapshot();
+        QCOMPARE(s->scene.data.dataset, std::string("gmm8"));
+        QCOMPARE(s->frame, s->totalFrames - 1); // the run is recorded to its end
+        for (int i = 0; i < 4; ++i) {
+            const QImage img = paneImage(*m_w, i);
+            QVERIFY(!img.isNull());
+            // Not blank: many distinct colours in every pane.
+            QSet<QRgb> colours;
+            for (int y = 0; y < img.height(); y += 3)
+                for (int x = 0; x < img.width(); x += 3) colours.insert(img.pixel(x, y));
+            QVERIFY2(colours.size() > 50, qPrintable(QString("pane %1 looks blank").arg(i)));
+        }
+        QVERIFY(m_w->inspector()->valuesText().contains("x0_hat"));
+    }
+
+    void pickingADatasetRedrawsTheChain() {
+        fresh();
+        const QImage before = paneImage(*m_w, 0);
+        auto* combo = m_w->findChild<QComboBox*>("dataset");
+        QVERIFY(combo);
+        combo->setCurrentText("moons");
+        QVERIFY(waitFor([&] { return m_w->scene().data.dataset == "moons"; }));
+        QTest::qWait(50);
+        // moons has no mixture parameters: the window switched to the ideal denoiser.
+        QCOMPARE(m_w->scene().model.denoiser, std::string("ideal"));
+        const QImage after = paneImage(*m_w, 0);
+        const QRectF plot = m_w->pane(0)->canvas()->plotFrame()->plotRect();
+        QVERIFY(changed(before, after, plot.toRect()) > 0.2);
+    }
+
+    void steppingBackAndForward() {
+        fresh();
+        auto* start = m_w->findChild<QToolButton*>("toStart");
+        auto* fwd = m_w->findChild<QToolButton*>("stepForward");
+        auto* back = m_w->findChild<QToolButton*>("stepBack");
+        QVERIFY(start && fwd && back);
+        andWait([&] { start->click(); });
+        QCOMPARE(m_w->snapshot()->frame, 0);
+        const QImage frame0 = paneImage(*m_w, 2);
+        andWait([&] { fwd->click(); });
+        QCOMPARE(m_w->snapshot()->frame, 1);
+        QVERIFY(m_w->inspector()->valuesText().contains("frame     1"));
+        const QImage frame1 = paneImage(*m_w, 2);
+        const QRectF plot = m_w->pane(2)->canvas()->plotFrame()->plotRect();
+        QVERIFY(changed(frame0, frame1, plot.toRect()) > 0.001);
+        andWait([&] { back->click(); });
+        QCOMPARE(m_w->snapshot()->frame, 0);
+        // Back through recorded frames gives the same picture as before.
+        QCOMPARE(changed(frame0, paneImage(*m_w, 2), plot.toRect()), 0.0);
+    }
+
+    void draggingAPointMovesIt() {
+        fresh();
+        m_w->findChild<QToolButton*>("toolMove")->click();
+        QVERIFY(waitFor([&] { return m_w->snapshot()->cursorT == 0.0; }));
+        QTest::qWait(50);
+        ViewCanvas* canvas = m_w->pane(0)->canvas();
+        const render::PlotFrame frame = *canvas->plotFrame();
+        const auto& chain = std::get<ChainView>(m_w->snapshot()->panes[0]);
+        const double x0 = chain.xy[0], y0 = chain.xy[1];
+        const double x1 = -2.5, y1 = 2.6; // an empty corner of gmm8
+        const QImage before = canvas->grab().toImage();
+        send(canvas, QEvent::MouseButtonPress, frame.map(x0, y0), Qt::LeftButton);
+        send(canvas, QEvent::MouseMove, frame.map(0.5 * (x0 + x1), 0.5 * (y0 + y1)), Qt::LeftButton);
+        send(canvas, QEvent::MouseMove, frame.map(x1, y1), Qt::LeftButton);
+        send(canvas, QEvent::MouseButtonRelease, frame.map(x1, y1), Qt::NoButton);
+        QVERIFY(waitFor([&] { return m_w->scene().data.points.has_value(); }));
+        const Matrix& pts = *m_w->scene().data.points;
+        QCOMPARE(pts.rows(), Index(2000));
+        QVERIFY(std::abs(pts(0, 0) - x1) < 0.05 && std::abs(pts(0, 1) - y1) < 0.05);
+        QCOMPARE(m_w->scene().model.denoiser, std::string("ideal"));
+        // The chain pane now has a point in the corner where there was none.
+        QTest::qWait(50);
+        const QImage after = canvas->grab().toImage();
+        const QPoint at = frame.map(x1, y1).toPoint();
+        QVERIFY(changed(before, after, QRect(at - QPoint(3, 3), QSize(7, 7))) > 0);
+        // Undo puts it back.
+        m_w->undoEdit();
+        QVERIFY(waitFor([&] {
+            const auto& p = m_w->scene().data.points;
+            return p && std::abs((*p)(0, 0) - x0) < 1e-6;
+        }));
+    }
+
+    void saveAndReloadAScene() {
+        fresh();
+        Scene s = m_w->scene();
+        s.sampler.sampler = "ddim";
+        s.sampler.steps = 12;
+        s.view.panes[3] = ViewKind::Field;
+        andWait([&] { m_w->requestScene(s); });
+        const QString path = m_dir.filePath("scene.json");
+        QVERIFY(m_w->saveSceneTo(path));
+        const std::string saved = sceneToJson(m_w->scene());
+        Scene other = s;
+        other.sampler.sampler = "euler";
+        andWait([&] { m_w->requestScene(other); });
+        QCOMPARE(m_w->scene().sampler.sampler, std::string("euler"));
+        andWait([&] { QVERIFY(m_w->openScene(path)); });
+        QCOMPARE(sceneToJson(m_w->scene()), saved);
+        QCOMPARE(m_w->pane(3)->kind(), ViewKind::Field);
+    }
+
+    void brokenFilesLeaveTheSessionAlone() {
+        fresh();
+        const std::string before = sceneToJson(m_w->scene());
+        const QString badScene = m_dir.filePath("bad.json");
+        std::ofstream(badScene.toStdString()) << "{\"format\": \"diffuscope-scene\", \"version\": 1, "
+                                                 "\"sampler\": {\"steps\": -4}}";
+        QVERIFY(!m_w->openScene(badScene));
+        QVERIFY(m_w->lastError().contains("sampler.steps"));
+        QVERIFY(m_w->lastError().contains("bad.json"));
+        const QString badCsv = m_dir.filePath("bad.csv");
+        std::ofstream(badCsv.toStdString()) << "x,y\n1,2\n3,oops\n";
+        QVERIFY(!m_w->importCsv(badCsv));
+        QVERIFY(m_w->lastError().contains("bad.csv:3"));
+        // A checkpoint of the wrong kind: the worker refuses it and keeps the old engine.
+        const QString badModel = m_dir.filePath("model.dsm");
+        std::ofstream(badModel.toStdString()) << "this is not a model";
+        Scene s = m_w->scene();
+        s.model.denoiser = badModel.toStdString();
+        QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
+        m_w->requestScene(s);
+        QVERIFY(errors.wait(20000));
+        QVERIFY(m_w->lastError().contains("model.dsm"));
+        QCOMPARE(sceneToJson(m_w->scene()), before);
+        // And the window still works.
+        andWait([&] { m_w->findChild<QToolButton*>("toStart")->click(); });
+        QCOMPARE(m_w->snapshot()->frame, 0);
+    }
+
+    void trainingLiveSwitchesToTheLearnedModel() {
+        fresh();
+        m_w->findChild<QSpinBox*>("trainSteps")->setValue(300);
+        m_w->findChild<QPushButton*>("trainStart")->click();
+        QVERIFY(waitFor([&] { return isCheckpointPath(m_w->scene().model.denoiser); }, 60000));
+        QVERIFY(waitFor([&] {
+            const auto s = m_w->snapshot();
+            return s && std::holds_alternative<FieldView>(s->panes[1]) &&
+                   !std::get<FieldView>(s->panes[1]).error.empty();
+        }));
+        // The learned field is compared with the exact one (gmm8 has mixture parameters).
+        QCOMPARE(std::get<FieldView>(m_w->snapshot()->panes[1]).reference, std::string("exact"));
+    }
+
+    void cleanupTestCase() { m_w.reset(); }
+};
+
+QTEST_MAIN(WindowTest)
+#include "test_window.moc"
