@@ -306,9 +306,7 @@ void MainWindow::buildMenus() {
         a->setChecked(b.name == "cpu");
         group->addAction(a);
         const QString name = QString::fromStdString(b.name);
-        connect(a, &QAction::triggered, this, [this, name] {
-            QMetaObject::invokeMethod(m_worker, [w = m_worker, name] { w->setBackend(name); }, Qt::QueuedConnection);
-        });
+        connect(a, &QAction::triggered, this, [this, name] { requestBackend(name); });
     }
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&Keys", this, [this] {
@@ -350,6 +348,10 @@ void MainWindow::buildMenus() {
     shortcut(QKeySequence(Qt::Key_End), [this] {
         QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->toEnd(); }, Qt::QueuedConnection);
     });
+}
+
+void MainWindow::requestBackend(const QString& name) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, name] { w->setBackend(name); }, Qt::QueuedConnection);
 }
 
 void MainWindow::requestScene(const Scene& scene) {

@@ -47,6 +47,8 @@ public:
     /// Sends a scene to the worker (as Open does). The session changes only if it is accepted.
     void requestScene(const Scene& scene);
     bool openScene(const QString& path);
+    /// Switches the compute backend ("cpu", "vulkan"); a failure keeps the current one.
+    void requestBackend(const QString& name);
     bool saveSceneTo(const QString& path);
     bool importCsv(const QString& path);
     /// Applies a point edit at data coordinates with the current tool (press = start a gesture).

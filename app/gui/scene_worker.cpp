@@ -8,6 +8,7 @@
 #include "core/scene/scene_engine.hpp"
 
 #include <QElapsedTimer>
+#include <climits>
 #include <algorithm>
 #include <new>
 
@@ -19,6 +20,8 @@ SceneWorker::~SceneWorker() = default;
 template <typename F> void SceneWorker::guarded(F&& f) {
     try {
         f();
+    } catch (const DeviceError& e) {
+        fallBackToCpu(QString::fromStdString(e.what()));
     } catch (const std::bad_alloc&) {
         emit failed("out of memory: try fewer points, particles or steps");
     } catch (const std::exception& e) {
@@ -26,31 +29,59 @@ template <typename F> void SceneWorker::guarded(F&& f) {
     }
 }
 
+std::unique_ptr<SceneEngine> SceneWorker::buildEngine(const Scene& scene, Backend& backend,
+                                                      int frames) {
+    auto engine = std::make_unique<SceneEngine>(scene, backend);
+    while (engine->recordedFrames() < std::min(frames, engine->totalFrames())) engine->stepForward();
+    return engine;
+}
+
+void SceneWorker::fallBackToCpu(const QString& why) {
+    const QString was = QString::fromStdString(m_backend->name());
+    try {
+        auto cpu = makeBackend("cpu");
+        // The engine refers to its backend: rebuild it on the CPU before the old backend goes.
+        std::unique_ptr<SceneEngine> engine;
+        if (m_engine) engine = buildEngine(m_engine->scene(), *cpu, m_frame + 1);
+        m_engine = std::move(engine);
+        m_backend = std::move(cpu);
+        emit failed(QString("the %1 backend failed (%2); switched to the CPU backend").arg(was, why));
+        if (m_engine) publish();
+    } catch (const std::exception& e) {
+        emit failed(QString("the %1 backend failed (%2), and so did the CPU backend: %3")
+                        .arg(was, why, QString::fromStdString(e.what())));
+    }
+}
+
 void SceneWorker::setScene(const Scene& scene) {
     guarded([&] {
-        auto engine = std::make_unique<SceneEngine>(scene, *m_backend);
+        const int wanted = scene.view.frame; // -1: the last
+        auto engine = buildEngine(scene, *m_backend, wanted < 0 ? INT_MAX : wanted + 1);
         m_engine = std::move(engine); // only now: a failure above keeps the old scene
         m_t = scene.view.t;
         m_particle = std::min<long>(scene.view.highlight, scene.sampler.particles - 1);
-        const int wanted = scene.view.frame < 0 ? m_engine->totalFrames() - 1 : scene.view.frame;
-        while (m_engine->recordedFrames() <= std::min(wanted, m_engine->totalFrames() - 1))
-            m_engine->stepForward();
-        m_frame = std::min(wanted, m_engine->recordedFrames() - 1);
+        m_frame = m_engine->recordedFrames() - 1;
         publish();
     });
 }
 
 void SceneWorker::setBackend(const QString& name) {
+    std::unique_ptr<Backend> backend;
+    try {
+        backend = makeBackend(name.toStdString());
+    } catch (const std::exception& e) {
+        emit failed(QString("could not start the %1 backend (%2); staying on %3")
+                        .arg(name, QString::fromStdString(e.what()),
+                             QString::fromStdString(m_backend->name())));
+        return;
+    }
     guarded([&] {
-        auto backend = makeBackend(name.toStdString());
-        if (m_engine) {
-            // The engine holds a reference to the backend: rebuild it on the new one.
-            auto engine = std::make_unique<SceneEngine>(m_engine->scene(), *backend);
-            while (engine->recordedFrames() <= m_frame) engine->stepForward();
-            m_engine = std::move(engine);
-        }
+        // The engine refers to its backend: rebuild it on the new one first.
+        std::unique_ptr<SceneEngine> engine;
+        if (m_engine) engine = buildEngine(m_engine->scene(), *backend, m_frame + 1);
+        m_engine = std::move(engine);
         m_backend = std::move(backend);
-        publish();
+        if (m_engine) publish();
     });
 }
 

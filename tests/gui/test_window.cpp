@@ -6,6 +6,9 @@
 #include "app/gui/view_pane.hpp"
 #include "core/io/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
+#ifdef DIFFUSCOPE_HAS_VULKAN
+#include "core/vulkan/vulkan_backend.hpp"
+#endif
 
 #include <QComboBox>
 #include <QPushButton>
@@ -72,7 +75,12 @@ private:
     }
 
 private slots:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+#ifdef DIFFUSCOPE_HAS_VULKAN
+        dfs::vk::registerVulkanBackend();
+#endif
+    }
 
     void opensTheDefaultScene() {
         fresh();
@@ -219,6 +227,26 @@ private slots:
         }));
         // The learned field is compared with the exact one (gmm8 has mixture parameters).
         QCOMPARE(std::get<FieldView>(m_w->snapshot()->panes[1]).reference, std::string("exact"));
+    }
+
+    void aFailingBackendKeepsTheSession() {
+        fresh();
+        const std::string before = sceneToJson(m_w->scene());
+        qputenv("DIFFUSCOPE_VULKAN_DEVICE", "no-such-gpu");
+        QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
+        m_w->requestBackend("vulkan");
+        QVERIFY(errors.wait(20000));
+        qunsetenv("DIFFUSCOPE_VULKAN_DEVICE");
+        QVERIFY(m_w->lastError().contains("vulkan"));
+        QVERIFY(m_w->lastError().contains("staying on cpu"));
+        QCOMPARE(sceneToJson(m_w->scene()), before);
+        andWait([&] { m_w->findChild<QToolButton*>("stepBack")->click(); });
+        QVERIFY(m_w->snapshot()->backend.startsWith("cpu"));
+#ifdef DIFFUSCOPE_HAS_VULKAN
+        // With a device there (lavapipe everywhere), the same request switches.
+        andWait([&] { m_w->requestBackend("vulkan"); });
+        QVERIFY2(m_w->snapshot()->backend.startsWith("vulkan"), qPrintable(m_w->snapshot()->backend));
+#endif
     }
 
     void cleanupTestCase() { m_w.reset(); }
