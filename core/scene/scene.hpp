@@ -52,7 +52,7 @@ std::string viewKindName(ViewKind kind);
 std::vector<std::string> viewKindNames();
 
 struct SceneView {
-    double t = 0.3;  ///< the shared time cursor (chain and field views)
+    double t = 0.15; ///< the shared time cursor (chain and field views)
     int frame = -1;  ///< sampler frame shown; -1: the last
     std::array<ViewKind, 4> panes{ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories,
                                   ViewKind::Density};

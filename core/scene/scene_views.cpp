@@ -76,14 +76,15 @@ void histogram(const Matrix& m, ScalarGrid& g) {
     }
 }
 
-/// log p_t on the grid's cells; floors at 30 nats below the peak so the colour scale stays useful.
+/// log p_t on the grid's cells, floored at 10 nats below the peak: the colour scale then
+/// resolves where the mass is, not the far tails.
 void logDensityGrid(Backend& backend, const Denoiser& model, const NoiseLevel& level,
                     ScalarGrid& g) {
     Vector lp;
     backend.logDensity(model, cellCentres(g), level, lp);
     const double peak = lp.maxCoeff();
     for (Index i = 0; i < lp.size(); ++i)
-        g.values[std::size_t(i)] = float(std::max(lp[i], peak - 30.0));
+        g.values[std::size_t(i)] = float(std::max(lp[i], peak - 10.0));
 }
 
 /// Plot half-width at time t: the data's square widened by the marginal's scale

@@ -61,7 +61,7 @@ TEST_CASE("bad scene files are refused with the key named") {
     CHECK(contains(broken("\"steps\": 10", "\"steps\": \"ten\""), "sampler.steps must be a whole number"));
     CHECK(contains(broken("\"steps\": 10", "\"steps\": 0"), "sampler.steps"));
     CHECK(contains(broken("\"steps\": 10", "\"steps\": 99999999999"), "sampler.steps"));
-    CHECK(contains(broken("\"t\": 0.3", "\"t\": 2"), "view.t must be in [0, 1]"));
+    CHECK(contains(broken("\"t\": 0.15", "\"t\": 2"), "view.t must be in [0, 1]"));
     CHECK(contains(broken("\"version\": 1", "\"version\": 9"), "version 9 is not supported"));
     CHECK(contains(broken("\"chain\"", "\"nope\""), "view.panes"));
     CHECK(contains(broken("\"seed\": 0", "\"seed\": -1"), "data.seed"));
