@@ -1,6 +1,7 @@
 // `diffuscope-cli render`: renders a saved scene (or a scene built from sample flags) with the
 // GUI's renderers to a still (PNG, SVG), an animation (GIF, MP4) or a PNG sequence (DIR/); see
-// app/render/scene_export.hpp for which frames are drawn.
+// app/render/scene_export.hpp for which frames are drawn. A .csv or .json output gets the data
+// behind the view instead (core/scene/scene_tables.hpp).
 #include "app/cli/command.hpp"
 #include "app/cli/model_options.hpp"
 #include "app/render/scene_export.hpp"
@@ -8,10 +9,12 @@
 #include "core/errors.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
+#include "core/scene/scene_tables.hpp"
 
 #include <CLI/App.hpp>
 #include <QGuiApplication>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <memory>
 #include <optional>
@@ -89,9 +92,10 @@ void progressBar(int done, int total) {
 }
 
 void runRender(const RenderOptions& o) {
+    const bool data = isTablePath(o.out);
     render::ExportRequest r;
     r.out = o.out;
-    render::exportFormatOf(o.out); // an unknown extension fails before any work
+    if (!data) render::exportFormatOf(o.out); // an unknown extension fails before any work
     r.views = parseViews(o.views);
     r.size = parseSize(o.size);
     r.frames = o.frames;
@@ -109,6 +113,18 @@ void runRender(const RenderOptions& o) {
     if (o.frame) r.stillFrame = *o.frame;
     auto backend = makeBackend(o.backend, o.threads);
     SceneEngine engine(scene, *backend);
+    if (data) {
+        // The data behind one view instead of its picture.
+        if (r.views.size() != 1) throw UsageError("--view: a .csv or .json holds one view's data");
+        const int last = engine.totalFrames() - 1;
+        const int frame = r.stillFrame < 0 || r.stillFrame > last ? last : r.stillFrame;
+        while (engine.recordedFrames() <= frame) engine.stepForward();
+        const Table table = viewTable(engine, r.views[0], frame, r.stillT);
+        writeTable(o.out, table);
+        fmt::print("wrote {} rows of {} ({}) to {}\n", table.rows.rows(), o.views,
+                   fmt::join(table.columns, ","), o.out);
+        return;
+    }
     const render::ExportResult res = render::exportScene(engine, r, [](int done, int total) {
         progressBar(done, total);
         return true;
@@ -156,7 +172,11 @@ Command addRenderCommand(CLI::App& app) {
     cmd->add_option("--fps", o->fps, "animation frame rate")->capture_default_str();
     cmd->add_option("--backend", o->backend, "compute backend (see 'list')")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")->capture_default_str();
-    cmd->add_option("--out", o->out, "F.png, F.svg, F.gif, F.mp4 or DIR/")->required();
+    cmd->add_option("--out", o->out,
+                    "F.png, F.svg, F.gif, F.mp4, DIR/ (PNG frames), or F.csv / F.json (the view's "
+                    "data: chain x,y; field x,y,fx,fy; trajectories step,t,particle,x,y; "
+                    "density x,y)")
+        ->required();
     return {cmd, [o] {
                 // Text and images need a QGuiApplication; headless, on the offscreen platform.
                 const auto qapp = headlessGuiApplication();

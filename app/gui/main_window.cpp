@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "core/io/checkpoint.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/table_io.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
@@ -247,6 +248,7 @@ void MainWindow::connectWorker() {
             [this](double step, double total, const QVector<double>& loss, const QVector<double>& perT,
                    const QString& checkpoint, bool finished) {
                 m_model->showTraining(step, total, loss, perT, finished);
+                m_loss = loss;
                 if (!checkpoint.isEmpty() && m_model->followTraining()) {
                     Scene s = m_scene;
                     s.model.denoiser = checkpoint.toStdString();
@@ -293,6 +295,7 @@ void MainWindow::buildMenus() {
     });
     QAction* exp = file->addAction("&Export…", this, &MainWindow::exportDialog);
     exp->setShortcut(QKeySequence("Ctrl+E"));
+    file->addAction("Export &data (CSV, JSON)…", this, &MainWindow::exportDataDialog);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -621,6 +624,36 @@ void MainWindow::startTraining() {
     QMetaObject::invokeMethod(m_trainer, [t = m_trainer, s, lr, width, target, steps] {
         t->start(s, lr, width, target, steps);
     }, Qt::QueuedConnection);
+}
+
+void MainWindow::exportDataDialog() {
+    if (!m_snapshot) return;
+    const QStringList kinds = {"samples", "trajectories", "field", "chain", "schedule", "loss"};
+    bool ok = false;
+    const QString what = QInputDialog::getItem(
+        this, "Export data",
+        "samples: x,y at the shown frame; trajectories: step,t,particle,x,y up to it;\n"
+        "field: x,y,fx,fy and chain: x,y at the time cursor; schedule: t,alpha,sigma,logSNR;\n"
+        "loss: the training loss per 100 steps",
+        kinds, 0, false, &ok);
+    if (!ok) return;
+    const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
+                                                      "CSV (*.csv);;JSON (*.json)");
+    if (path.isEmpty()) return;
+    if (what == "loss") {
+        try {
+            if (m_loss.isEmpty()) throw UsageError("nothing to export: no model has been trained");
+            Table t{{"step", "loss"}, Matrix(m_loss.size(), 2)};
+            for (int k = 0; k < m_loss.size(); ++k) t.rows.row(k) << 100.0 * (k + 1), m_loss[k];
+            writeTable(path.toStdString(), t);
+            statusBar()->showMessage("wrote " + path, 8000);
+        } catch (const std::exception& e) {
+            showError("Export data", e.what());
+        }
+        return;
+    }
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, what, path] { w->exportData(what, path); },
+                              Qt::QueuedConnection);
 }
 
 void MainWindow::exportDialog() {

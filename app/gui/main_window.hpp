@@ -75,6 +75,7 @@ private:
     void playTick();
     void onCanvasPressed(int pane, double x, double y);
     void exportDialog();
+    void exportDataDialog();
     void startTraining();
     Matrix currentPoints() const;
     void sendPoints(Matrix points, bool pushUndo);
@@ -101,6 +102,7 @@ private:
     Index m_moving = -1;            ///< point being moved
     QProgressDialog* m_exportProgress = nullptr;
     qint64 m_lastSnapshotNs = 0;
+    QVector<double> m_loss; ///< the training loss per chunk of 100 steps (for export)
 };
 
 } // namespace dfs::gui

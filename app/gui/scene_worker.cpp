@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_tables.hpp"
 
 #include <QElapsedTimer>
 #include <climits>
@@ -183,6 +184,24 @@ void SceneWorker::exportViews(const QString& path, const QList<int>& views, cons
                                       .arg(res.seconds, 0, 'f', 1));
     } catch (const render::ExportCancelled&) {
         emit exportFinished(false, "export cancelled; no file was written");
+    } catch (const std::exception& e) {
+        emit exportFinished(false, QString::fromStdString(e.what()));
+    }
+}
+
+void SceneWorker::exportData(const QString& what, const QString& path) {
+    if (!m_engine) return;
+    try {
+        const std::string p = path.toStdString();
+        Table t;
+        if (what == "samples") t = samplesTable(*m_engine, m_frame);
+        else if (what == "trajectories") t = trajectoryTable(*m_engine, m_frame);
+        else if (what == "field") t = fieldTable(*m_engine, m_t);
+        else if (what == "chain") t = chainTable(*m_engine, m_t);
+        else if (what == "schedule") t = scheduleTable(m_engine->schedule());
+        else throw UsageError("unknown data export '" + what.toStdString() + "'");
+        writeTable(p, t);
+        emit exportFinished(true, QString("wrote %1 rows of %2 to %3").arg(t.rows.rows()).arg(what, path));
     } catch (const std::exception& e) {
         emit exportFinished(false, QString::fromStdString(e.what()));
     }

@@ -52,6 +52,9 @@ public slots:
     /// Renders the given views (ViewKind values) to a file: a still of the shown frame and time
     /// (PNG, SVG) or an animation (GIF, MP4, DIR/), reporting progress.
     void exportViews(const QString& path, const QList<int>& views, const QSize& size, double fps);
+    /// Writes data as CSV or JSON (by extension): "samples" (the shown frame), "trajectories"
+    /// (up to it), "field" and "chain" (at the time cursor), "schedule".
+    void exportData(const QString& what, const QString& path);
 
 signals:
     void snapshotReady(dfs::gui::SnapshotPtr snapshot);

@@ -47,6 +47,10 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
             return poly;
         };
         const QPolygonF path = polyline(v.highlightPath), x0 = polyline(v.highlightX0);
+        if (!v.companionPath.empty()) {
+            p.setPen(QPen(QColor(30, 90, 200, 200), 1.6, Qt::DotLine));
+            p.drawPolyline(polyline(v.companionPath));
+        }
         p.setPen(QPen(QColor(255, 140, 0), 1.4, Qt::DashLine));
         p.drawPolyline(x0);
         p.setBrush(QColor(255, 140, 0));
@@ -57,6 +61,22 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         p.setBrush(QColor(220, 20, 60));
         p.drawEllipse(path.back(), 4, 4);
         p.restore();
+    }
+    if (!v.highlightPath.empty()) {
+        // Legend of the highlighted particle's lines.
+        QFont f = p.font();
+        f.setPixelSize(std::max(1, int(fp * 0.85)));
+        p.setFont(f);
+        const QRectF r = frame.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0);
+        p.setPen(QColor(220, 20, 60));
+        p.drawText(r, Qt::AlignLeft | Qt::AlignTop, "particle");
+        p.setPen(QColor(215, 110, 0));
+        p.drawText(r.adjusted(0, 1.1 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop, "its x0_hat");
+        if (!v.companion.empty()) {
+            p.setPen(QColor(30, 90, 200));
+            p.drawText(r.adjusted(0, 2.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                       QString("%1 from the same noise").arg(QString::fromStdString(v.companion)));
+        }
     }
     frame.drawAxes(p);
     drawColorBar(p, l.bar, Colormap::Viridis, 0.0, 1.0, "1 - t (path colour)", fp);

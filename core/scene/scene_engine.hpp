@@ -66,6 +66,9 @@ public:
     TrajectoryView trajectoryView(int frame) const;
     DensityView densityView(int frame) const;
     ParticleInfo particleInfo(int frame, long particle) const;
+    /// The field view's quantity at the rows of x, in double precision (D(x) - x for x0);
+    /// evaluated at max(t, 1e-3) as the field view is.
+    Matrix fieldValues(double t, const Matrix& x) const;
     TimeInfo timeInfo(double t) const;
 
     /// Changes the view settings (panes, quantity, extent, grid, highlight); validated.

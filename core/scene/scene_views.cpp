@@ -8,6 +8,7 @@
 #include "core/parameterisation.hpp"
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/schedules/time_grid.hpp"
 #include "core/scene/scene_engine.hpp"
 
 #include <algorithm>
@@ -193,6 +194,11 @@ FieldView SceneEngine::fieldView(double t) const {
     return v;
 }
 
+Matrix SceneEngine::fieldValues(double t, const Matrix& x) const {
+    return quantityOf(m_backend, *m_denoiser, m_schedule->at(std::max(t, kMinFieldT)),
+                      m_scene.view.fieldQuantity, x);
+}
+
 TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
     const std::shared_ptr<const Frame> cur = frame(frameIndex);
     TrajectoryView v;
@@ -226,6 +232,26 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
             appendXY(v.highlightPath, fr.x(h, 0), fr.x(h, 1));
             appendXY(v.highlightX0, fr.x0Hat(h, 0), fr.x0Hat(h, 1));
         }
+    }
+    if (v.highlight >= 0 && m_runOffset == 0) {
+        // Same x_T, same grid length, the other family (Song et al. 2021b, eqs. 6 and 13).
+        SceneSampler other = m_scene.sampler;
+        other.sampler = findSampler(m_scene.sampler.sampler).stochastic ? "heun" : "em";
+        other.spacing.clear();
+        SamplerRunConfig config;
+        config.sampler = &findSampler(other.sampler);
+        config.grid = makeTimeGrid(*m_schedule, config.sampler->defaultGrid, other.steps, other.rho);
+        config.options = other.options;
+        config.seed = other.seed;
+        config.firstParticle = std::uint32_t(v.highlight); // the noise particle h would get
+        SamplerRun run(*m_schedule, *m_denoiser, m_backend, config,
+                       m_frames.front()->x.row(v.highlight));
+        appendXY(v.companionPath, run.current().x(0, 0), run.current().x(0, 1));
+        while (!run.done()) {
+            const Frame& fr = run.step();
+            appendXY(v.companionPath, fr.x(0, 0), fr.x(0, 1));
+        }
+        v.companion = other.sampler;
     }
     v.data = thinnedXY(m_data->points, 2000);
     return v;

@@ -66,6 +66,10 @@ struct TrajectoryView {
     std::vector<float> current;   ///< every particle at the current frame (x, y pairs)
     long highlight = -1;          ///< highlighted particle (-1: none)
     std::vector<float> highlightPath, highlightX0; ///< its x and x0_hat per frame (x, y pairs)
+    /// The highlighted particle's path from the same initial noise under the other family: the
+    /// probability-flow ODE (heun) for a stochastic sampler, the reverse SDE (em) for an ODE one.
+    std::string companion;
+    std::vector<float> companionPath; ///< all its frames (x, y pairs)
     std::vector<float> data;      ///< a thinned copy of the data, drawn faintly
 };
 

@@ -1,5 +1,6 @@
 // diffuscope-cli doing its job: list, data, field and sample write what DESIGN.md specifies
 // (columns, rows, exit code 0), agree with the core called directly, and are reproducible.
+#include "cli_checks.hpp"
 #include "cli_runner.hpp"
 
 #include "core/backend/backend.hpp"
@@ -120,4 +121,22 @@ TEST_CASE("cli demo runs the default scene", "[cli]") {
     const CliResult r = runCli({"demo", "--n", "400", "--steps", "20"});
     checkOk(r);
     CHECK(r.out.find("energy distance") != std::string::npos);
+}
+
+TEST_CASE("cli schedule writes the curves and a sampler's grid", "[cli]") {
+    Scratch s("schedule");
+    checkOk(runCli({"schedule", "--schedule", "vp-linear", "--n", "10", "--out", s.path("s.csv"),
+                    "--grid", s.path("g.csv"), "--sampler", "ddim", "--steps", "5"}));
+    const CsvTable c = readCsv(s.path("s.csv"));
+    CHECK(c.header == std::vector<std::string>{"t", "alpha", "sigma", "logSNR"});
+    REQUIRE(c.values.rows() == 10);
+    const auto vp = makeSchedule("vp-linear");
+    CHECK(c.values(4, 0) == 0.5);
+    CHECK(c.values(4, 2) == vp->sigma(0.5));
+    CHECK(c.values(4, 3) == vp->logSnr(0.5));
+    const CsvTable g = readCsv(s.path("g.csv"));
+    REQUIRE(g.values.rows() == 6);
+    CHECK(g.values(5, 1) == 0.0);
+    checkFailure(runCli({"schedule", "--out", s.path("s.txt")}), 2, {"--out", ".csv"});
+    checkFailure(runCli({"schedule", "--schedule", "nope", "--out", s.path("s.csv")}), 2, {"nope"});
 }

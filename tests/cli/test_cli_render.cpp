@@ -55,6 +55,20 @@ TEST_CASE("render writes every format; the same scene gives the same bytes", "[r
           std::vector<std::string>{"frame_00000.png", "frame_00001.png", "frame_00002.png", "frame_00003.png"});
 }
 
+TEST_CASE("render writes a view's data as CSV or JSON", "[render]") {
+    Scratch s("render_data");
+    const CliResult r = runCli(render({"--view", "trajectories", "--out", s.path("t.csv")}));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const std::string csv = readText(s.path("t.csv"));
+    CHECK(startsWith(csv, "step,t,particle,x,y\n"));
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 7 * 400); // 6 steps: 7 frames
+    REQUIRE(runCli(render({"--view", "field", "--out", s.path("f.json")})).exitCode == 0);
+    CHECK(startsWith(readText(s.path("f.json")), "{\"columns\": [\"x\", \"y\", \"fx\", \"fy\"]"));
+    checkFailure(runCli(render({"--view", "field,chain", "--out", s.path("two.csv")})), 2,
+                 {"one view"});
+}
+
 TEST_CASE("render reads a saved scene", "[render]") {
     Scratch s("render_scene");
     writeText(s.path("scene.json"),

@@ -181,6 +181,28 @@ TEST_CASE("a dropped particle is followed to t = 0 and highlighted") {
     CHECK(rEnd == Approx(rMode).margin(0.35));
 }
 
+TEST_CASE("the companion path is the other sampler family from the same noise") {
+    CpuBackend backend(1);
+    Scene s = smallScene();
+    s.view.highlight = 3;
+    SceneEngine ode(s, backend);
+    ode.runToEnd();
+    const TrajectoryView a = ode.trajectoryView(ode.recordedFrames() - 1);
+    CHECK(a.companion == "em");
+    REQUIRE(a.companionPath.size() == a.highlightPath.size());
+    CHECK(a.companionPath[0] == a.highlightPath[0]); // the same x_T
+    CHECK(a.companionPath.back() != a.highlightPath.back());
+    // Run as its own scene, em gives exactly the companion path of particle 3.
+    s.sampler.sampler = "em";
+    SceneEngine sde(s, backend);
+    sde.runToEnd();
+    const TrajectoryView b = sde.trajectoryView(sde.recordedFrames() - 1);
+    CHECK(b.companion == "heun");
+    REQUIRE(b.highlightPath.size() == a.companionPath.size());
+    for (std::size_t i = 0; i < b.highlightPath.size(); ++i)
+        CHECK(b.highlightPath[i] == Approx(a.companionPath[i]).margin(1e-6));
+}
+
 TEST_CASE("a scene with bad settings does not build") {
     CpuBackend backend(1);
     Scene s = smallScene();

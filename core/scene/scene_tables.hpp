@@ -1,0 +1,28 @@
+// A scene's data as tables for export (CSV or JSON through core/io/table_io.hpp): the samples of
+// a frame, the recorded trajectories, a field on the view's grid, the chain at time t, and the
+// schedule's curves. Values in double precision, straight from the core.
+#pragma once
+
+#include "core/io/table_io.hpp"
+#include "core/scene/scene.hpp"
+
+namespace dfs {
+
+class SceneEngine;
+class Schedule;
+
+/// x,y of every particle at a recorded frame.
+Table samplesTable(const SceneEngine& engine, int frame);
+/// step,t,particle,x,y for frames 0..lastFrame (all recorded).
+Table trajectoryTable(const SceneEngine& engine, int lastFrame);
+/// x,y,fx,fy: the view's field quantity (D(x) - x for x0) at the field view's arrow positions.
+Table fieldTable(const SceneEngine& engine, double t);
+/// x,y: the data pushed forward to time t as the chain view shows it.
+Table chainTable(const SceneEngine& engine, double t);
+/// t,alpha,sigma,logSNR at t = k/n for k = 1..n (t = 0, where logSNR is infinite, is left out).
+Table scheduleTable(const Schedule& schedule, int n = 200);
+/// The table behind a view: chain -> chainTable(t), field -> fieldTable(t), trajectories ->
+/// trajectoryTable(frame), density -> samplesTable(frame).
+Table viewTable(const SceneEngine& engine, ViewKind kind, int frame, double t);
+
+} // namespace dfs
