@@ -1,6 +1,6 @@
-// GifWriter: looping animated GIF through giflib 5, with an adaptive palette per frame (our own
-// variance-splitting median-cut quantiser) and optional Floyd-Steinberg dithering, written
-// atomically through dfs::AtomicFile.
+// GifWriter: looping animated GIF through giflib 5, with an adaptive palette per frame
+// (dfs::ColourQuantizer: exact colours or a variance-splitting median cut) and optional
+// Floyd-Steinberg dithering, written atomically through dfs::AtomicFile.
 #pragma once
 
 #include "app/export/animation_writer.hpp"
