@@ -1,11 +1,16 @@
-// The Noise process panel: the schedule and its curves with the sampler grid and time cursor.
+// The Noise process panel: the schedule, its parameters (each paper's defaults), and its curves
+// with the sampler grid and time cursor.
 #pragma once
 
 #include "core/scene/scene.hpp"
 
 #include <QWidget>
+#include <string>
+#include <utility>
+#include <vector>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 
 namespace dfs::gui {
@@ -25,7 +30,11 @@ signals:
     void edited();
 
 private:
+    /// One spin box per parameter of the chosen schedule, set from `spec` (a schedule spec).
+    void buildParameters(const std::string& spec);
     QComboBox* m_schedule;
+    QWidget* m_params;
+    std::vector<std::pair<std::string, QDoubleSpinBox*>> m_values;
     QLabel* m_about;
     SchedulePlot* m_plot;
     bool m_loading = false;

@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 #include "core/schedules/builtin_schedules.hpp"
+#include "core/schedules/schedule_spec.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -52,13 +53,14 @@ std::vector<std::pair<std::string, std::string>> listSchedules() {
 }
 
 std::unique_ptr<Schedule> makeSchedule(const std::string& name) {
-    if (name == "vp-linear") return std::make_unique<VpLinearSchedule>();
-    if (name == "cosine") return std::make_unique<CosineSchedule>();
-    if (name == "ve") return std::make_unique<VeSchedule>();
-    if (name == "edm") return std::make_unique<EdmSchedule>();
-    if (name == "rf") return std::make_unique<RectifiedFlowSchedule>();
-    throw UsageError(
-        fmt::format("unknown schedule '{}' (choose from vp-linear, cosine, ve, edm, rf)", name));
+    const ScheduleSpec s = parseScheduleSpec(name);
+    if (s.name == "vp-linear")
+        return std::make_unique<VpLinearSchedule>(s.value("beta_min"), s.value("beta_max"));
+    if (s.name == "cosine") return std::make_unique<CosineSchedule>(s.value("s"));
+    if (s.name == "ve") return std::make_unique<VeSchedule>(s.value("sigma_min"), s.value("sigma_max"));
+    if (s.name == "edm")
+        return std::make_unique<EdmSchedule>(s.value("sigma_min"), s.value("sigma_max"), s.value("rho"));
+    return std::make_unique<RectifiedFlowSchedule>();
 }
 
 } // namespace dfs

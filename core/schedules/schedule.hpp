@@ -49,6 +49,8 @@ public:
     NoiseLevel at(double t) const;
 };
 
+/// A built-in schedule from its name or spec ("vp-linear", "edm(sigma_max=20)"; see
+/// schedule_spec.hpp). Throws UsageError naming the schedule and the parameter at fault.
 std::unique_ptr<Schedule> makeSchedule(const std::string& name);
 /// Names and descriptions of the built-in schedules, in display order.
 std::vector<std::pair<std::string, std::string>> listSchedules();

@@ -3,7 +3,9 @@
 // map and its inverse, and the sampler time grids (uniform, logsnr, karras).
 #include "core/errors.hpp"
 #include "core/schedules/schedule.hpp"
+#include "core/schedules/schedule_spec.hpp"
 #include "core/schedules/time_grid.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -233,4 +235,22 @@ TEST_CASE("time grids: bad requests throw UsageError", "[schedules][grid]") {
     CHECK(parseGridSpacing("karras") == GridSpacing::Karras);
     CHECK(gridSpacingName(parseGridSpacing("logsnr")) == "logsnr");
     CHECK_THROWS_AS(parseGridSpacing("quadratic"), UsageError);
+}
+
+TEST_CASE("schedule specs set parameters and refuse bad ones by name") {
+    const auto vp = makeSchedule("vp-linear(beta_max=10)");
+    // log alpha(1) = -(b0 + b1) / 4 (Song et al. 2021, eq. 33).
+    CHECK(std::log(vp->alpha(1.0)) == Approx(-(0.1 + 10) / 4));
+    const auto edm = makeSchedule("edm(sigma_max = 20, rho=5)");
+    CHECK(edm->sigma(1.0) / edm->alpha(1.0) == Approx(20));
+    CHECK(makeSchedule("ve(sigma_max=3)")->sigma(1.0) == Approx(3));
+    CHECK(formatScheduleSpec(parseScheduleSpec("edm(rho=7, sigma_max=20)")) == "edm(sigma_max=20)");
+    CHECK(formatScheduleSpec(parseScheduleSpec("cosine")) == "cosine");
+    auto err = [](const std::string& s) { return dfs::test::errorOf<UsageError>([&] { makeSchedule(s); }); };
+    CHECK(dfs::test::contains(err("vp-linear(beta_max=1e9)"), "beta_max must be in"));
+    CHECK(dfs::test::contains(err("vp-linear(gamma=1)"), "unknown parameter 'gamma=1'"));
+    CHECK(dfs::test::contains(err("ve(sigma_min=5, sigma_max=2)"), "sigma_min must be below sigma_max"));
+    CHECK(dfs::test::contains(err("edm(rho=abc)"), "not a number"));
+    CHECK(dfs::test::contains(err("edm(rho=3"), "must end with ')'"));
+    CHECK(dfs::test::contains(err("nope(a=1)"), "unknown schedule 'nope'"));
 }
