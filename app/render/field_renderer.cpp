@@ -43,6 +43,62 @@ void drawArrows(QPainter& p, const PlotFrame& frame, const FieldView& v) {
     p.restore();
 }
 
+/// The field's direction at (x, y), bilinear between the grid's cell centres; false outside.
+bool directionAt(const FieldView& v, double x, double y, double& dx, double& dy) {
+    const int n = v.n;
+    const double e = v.box.extent, cell = 2 * e / n;
+    const double fx = (x + e) / cell - 0.5, fy = (y + e) / cell - 0.5;
+    if (!(fx >= 0 && fy >= 0 && fx <= n - 1 && fy <= n - 1)) return false;
+    const int c = std::min(int(fx), n - 2), r = std::min(int(fy), n - 2);
+    const double u = fx - c, w = fy - r;
+    auto at = [&](int rr, int cc, int k) { return double(v.vec[std::size_t(2 * (rr * n + cc) + k)]); };
+    double d[2];
+    for (int k = 0; k < 2; ++k)
+        d[k] = (1 - w) * ((1 - u) * at(r, c, k) + u * at(r, c + 1, k)) +
+               w * ((1 - u) * at(r + 1, c, k) + u * at(r + 1, c + 1, k));
+    const double len = std::hypot(d[0], d[1]);
+    if (!(len > 0)) return false;
+    dx = d[0] / len, dy = d[1] / len;
+    return true;
+}
+
+/// Streamlines from every other cell centre, traced along the field's direction (midpoint rule,
+/// half-cell steps) for up to six cells, each with a small head at its end.
+void drawStreamlines(QPainter& p, const PlotFrame& frame, const FieldView& v) {
+    if (v.n < 2) return;
+    const double cell = 2 * v.box.extent / v.n, h = 0.5 * cell;
+    std::vector<QPolygonF> lines;
+    std::vector<QLineF> heads;
+    for (int r = 0; r < v.n; r += 2)
+        for (int c = 0; c < v.n; c += 2) {
+            const std::size_t i = std::size_t(r * v.n + c);
+            double x = v.pos[2 * i], y = v.pos[2 * i + 1], dx = 0, dy = 0;
+            QPolygonF line{frame.map(x, y)};
+            for (int k = 0; k < 12; ++k) {
+                double mx = 0, my = 0;
+                if (!directionAt(v, x, y, dx, dy) ||
+                    !directionAt(v, x + 0.5 * h * dx, y + 0.5 * h * dy, mx, my))
+                    break;
+                x += h * mx, y += h * my;
+                dx = mx, dy = my;
+                line << frame.map(x, y);
+            }
+            if (line.size() < 3) continue;
+            const QPointF b = line.back();
+            const double s = 0.3 * cell * frame.scale(), ux = dx, uy = -dy;
+            heads.emplace_back(b, QPointF(b.x() - s * (ux * 0.87 - uy * 0.5), b.y() - s * (uy * 0.87 + ux * 0.5)));
+            heads.emplace_back(b, QPointF(b.x() - s * (ux * 0.87 + uy * 0.5), b.y() - s * (uy * 0.87 - ux * 0.5)));
+            lines.push_back(std::move(line));
+        }
+    p.save();
+    p.setClipRect(frame.plotRect());
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(QColor(255, 255, 255, 220), 1.2));
+    for (const QPolygonF& l : lines) p.drawPolyline(l);
+    p.drawLines(heads.data(), int(heads.size()));
+    p.restore();
+}
+
 } // namespace
 
 PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const ViewStyle& style) {
@@ -57,7 +113,8 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
     const PlotFrame frame(left, -e, e, -e, e, fp);
     const auto [lo, hi] = valueRange(v.heat);
     drawGrid(p, frame, v.heat, Colormap::Viridis, lo, hi);
-    drawArrows(p, frame, v);
+    if (v.streamlines) drawStreamlines(p, frame, v);
+    else drawArrows(p, frame, v);
     frame.drawAxes(p);
     drawColorBar(p, l.bar, Colormap::Viridis, lo, hi, QString::fromStdString(v.heat.label), fp);
     if (withError) {

@@ -57,6 +57,7 @@ struct SceneView {
     std::array<ViewKind, 4> panes{ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories,
                                   ViewKind::Density};
     std::string fieldQuantity = "score"; ///< x0, eps, v, score, velocity (x0 shows D(x) - x)
+    bool streamlines = false;            ///< field drawn as streamlines instead of arrows
     double extent = 3.0;                 ///< half-width of the plotted square
     int fieldGrid = 32;                  ///< arrows per side
     long highlight = 0;                  ///< highlighted particle

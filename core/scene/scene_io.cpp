@@ -140,6 +140,7 @@ std::string sceneToJson(const Scene& s) {
                 {"frame", s.view.frame},
                 {"panes", panes},
                 {"fieldQuantity", s.view.fieldQuantity},
+                {"fieldStyle", s.view.streamlines ? "streamlines" : "arrows"},
                 {"extent", s.view.extent},
                 {"fieldGrid", s.view.fieldGrid},
                 {"highlight", s.view.highlight}}}};
@@ -217,6 +218,11 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
         }
     }
     view.get("fieldQuantity", s.view.fieldQuantity);
+    std::string style = s.view.streamlines ? "streamlines" : "arrows";
+    view.get("fieldStyle", style);
+    if (style != "arrows" && style != "streamlines")
+        view.fail("fieldStyle", "must be \"arrows\" or \"streamlines\"");
+    s.view.streamlines = style == "streamlines";
     view.get("extent", s.view.extent);
     view.get("fieldGrid", s.view.fieldGrid);
     view.get("highlight", s.view.highlight);

@@ -165,7 +165,9 @@ FieldView SceneEngine::fieldView(double t) const {
     v.time = timeInfo(tt);
     v.box.extent = extentAt(sv, l);
     v.quantity = quantityLabel(sv.fieldQuantity);
+    v.streamlines = sv.streamlines;
     const int n = sv.fieldGrid;
+    v.n = n;
     ScalarGrid arrows = emptyGrid(n, v.box.extent, "");
     const Matrix at = cellCentres(arrows);
     const Matrix q = quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity, at);

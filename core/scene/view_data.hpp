@@ -46,6 +46,8 @@ struct FieldView {
     PlotBox box;
     TimeInfo time;
     std::string quantity;    ///< e.g. "score", "D(x) - x"
+    bool streamlines = false; ///< draw streamlines through the field instead of arrows
+    int n = 0;               ///< arrows per side: pos is an n x n grid of cell centres, x fastest
     std::vector<float> pos;  ///< arrow tails (x, y pairs)
     std::vector<float> vec;  ///< arrow vectors (x, y pairs), in data units
     ScalarGrid heat;         ///< log p_t or the field's magnitude
