@@ -145,6 +145,13 @@ void MainWindow::connectWorker() {
             m_worker->notePending();
             QMetaObject::invokeMethod(m_worker, [w = m_worker, s] { w->setView(s); }, Qt::QueuedConnection);
         });
+        connect(p, &ViewPane::fieldOptionsChosen, this, [this](const QString& q, bool streamlines) {
+            Scene s = m_scene;
+            s.view.fieldQuantity = q.toStdString();
+            s.view.streamlines = streamlines;
+            m_worker->notePending();
+            QMetaObject::invokeMethod(m_worker, [w = m_worker, s] { w->setView(s); }, Qt::QueuedConnection);
+        });
         const int index = p->index();
         connect(p->canvas(), &ViewCanvas::pressed, this,
                 [this, index](double x, double y, Qt::MouseButton, Qt::KeyboardModifiers) {
@@ -371,6 +378,7 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     if (sceneChanged) showSceneInPanels(m_scene);
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);
+        p->showFieldOptions(m_scene.view);
         p->setSnapshot(s);
     }
     m_inspector->showSnapshot(s);

@@ -4,6 +4,7 @@
 #include "app/render/composite.hpp"
 #include "app/render/view_renderers.hpp"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -59,7 +60,9 @@ void ViewCanvas::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 ViewPane::ViewPane(int index, QWidget* parent)
-    : QWidget(parent), m_index(index), m_choice(new QComboBox(this)), m_canvas(new ViewCanvas(this)) {
+    : QWidget(parent), m_index(index), m_choice(new QComboBox(this)),
+      m_quantity(new QComboBox(this)), m_streamlines(new QCheckBox("streamlines", this)),
+      m_canvas(new ViewCanvas(this)) {
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 2, 4, 0);
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
@@ -67,6 +70,17 @@ ViewPane::ViewPane(int index, QWidget* parent)
     m_choice->setObjectName(QString("paneView%1").arg(index));
     m_choice->setToolTip("What this pane shows");
     header->addWidget(m_choice);
+    // Field options: which quantity (x0 is drawn as the displacement D(x) - x) and how.
+    m_quantity->setObjectName(QString("paneQuantity%1").arg(index));
+    m_quantity->addItem("score", "score");
+    m_quantity->addItem("eps", "eps");
+    m_quantity->addItem("D(x) - x", "x0");
+    m_quantity->addItem("v", "v");
+    m_quantity->addItem("velocity (PF-ODE)", "velocity");
+    m_quantity->setToolTip("The field's quantity (same in every field pane)");
+    m_streamlines->setObjectName(QString("paneStreamlines%1").arg(index));
+    header->addWidget(m_quantity);
+    header->addWidget(m_streamlines);
     header->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -74,8 +88,21 @@ ViewPane::ViewPane(int index, QWidget* parent)
     layout->addLayout(header);
     layout->addWidget(m_canvas, 1);
     connect(m_choice, &QComboBox::currentIndexChanged, this, [this](int) {
+        setKind(kind()); // field options show for field panes only
         emit kindChosen(m_index, kind());
     });
+    auto fieldChanged = [this] {
+        emit fieldOptionsChosen(m_quantity->currentData().toString(), m_streamlines->isChecked());
+    };
+    connect(m_quantity, &QComboBox::currentIndexChanged, this, fieldChanged);
+    connect(m_streamlines, &QCheckBox::toggled, this, fieldChanged);
+    setKind(kind());
+}
+
+void ViewPane::showFieldOptions(const SceneView& view) {
+    const QSignalBlocker a(m_quantity), b(m_streamlines);
+    m_quantity->setCurrentIndex(std::max(0, m_quantity->findData(QString::fromStdString(view.fieldQuantity))));
+    m_streamlines->setChecked(view.streamlines);
 }
 
 ViewKind ViewPane::kind() const { return parseViewKind(m_choice->currentText().toStdString()); }
@@ -83,6 +110,8 @@ ViewKind ViewPane::kind() const { return parseViewKind(m_choice->currentText().t
 void ViewPane::setKind(ViewKind kind) {
     const QSignalBlocker block(m_choice);
     m_choice->setCurrentText(QString::fromStdString(viewKindName(kind)));
+    m_quantity->setVisible(kind == ViewKind::Field);
+    m_streamlines->setVisible(kind == ViewKind::Field);
 }
 
 void ViewPane::setSnapshot(SnapshotPtr snapshot) { m_canvas->setSnapshot(std::move(snapshot), m_index); }

@@ -8,6 +8,7 @@
 #include <QWidget>
 #include <optional>
 
+class QCheckBox;
 class QComboBox;
 
 namespace dfs::gui {
@@ -47,15 +48,21 @@ public:
     int index() const { return m_index; }
     ViewKind kind() const;
     void setKind(ViewKind kind);
+    /// Shows the scene's field settings (quantity, arrows or streamlines) without signals.
+    void showFieldOptions(const SceneView& view);
     void setSnapshot(SnapshotPtr snapshot);
     ViewCanvas* canvas() const { return m_canvas; }
 
 signals:
     void kindChosen(int pane, dfs::ViewKind kind);
+    /// The field quantity or style was changed in this pane's header.
+    void fieldOptionsChosen(const QString& quantity, bool streamlines);
 
 private:
     int m_index;
     QComboBox* m_choice;
+    QComboBox* m_quantity;
+    QCheckBox* m_streamlines;
     ViewCanvas* m_canvas;
 };
 

@@ -10,6 +10,7 @@
 #include "core/vulkan/vulkan_backend.hpp"
 #endif
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QPushButton>
 #include <QSpinBox>
@@ -166,6 +167,22 @@ private slots:
             const auto& p = m_w->scene().data.points;
             return p && std::abs((*p)(0, 0) - x0) < 1e-6;
         }));
+    }
+
+    void fieldOptionsChangeTheFieldPane() {
+        fresh();
+        const QImage before = paneImage(*m_w, 1);
+        auto* q = m_w->findChild<QComboBox*>("paneQuantity1");
+        QVERIFY(q && q->isVisible());
+        QVERIFY(!m_w->findChild<QComboBox*>("paneQuantity0")->isVisible()); // a chain pane
+        q->setCurrentIndex(q->findData("x0"));
+        QVERIFY(waitFor([&] { return m_w->scene().view.fieldQuantity == "x0"; }));
+        QCOMPARE(std::get<FieldView>(m_w->snapshot()->panes[1]).quantity, std::string("D(x) - x"));
+        m_w->findChild<QCheckBox*>("paneStreamlines1")->setChecked(true);
+        QVERIFY(waitFor([&] { return m_w->scene().view.streamlines; }));
+        QTest::qWait(50);
+        const QRectF plot = m_w->pane(1)->canvas()->plotFrame()->plotRect();
+        QVERIFY(changed(before, paneImage(*m_w, 1), plot.toRect()) > 0.02);
     }
 
     void saveAndReloadAScene() {
