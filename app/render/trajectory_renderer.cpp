@@ -3,6 +3,8 @@
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
+#include <QFontMetricsF>
+
 namespace dfs::render {
 
 PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryView& v,
@@ -48,7 +50,7 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         };
         const QPolygonF path = polyline(v.highlightPath), x0 = polyline(v.highlightX0);
         if (!v.companionPath.empty()) {
-            p.setPen(QPen(QColor(30, 90, 200, 200), 1.6, Qt::DotLine));
+            p.setPen(QPen(QColor(20, 70, 200, 230), 2.0, Qt::DashDotLine));
             p.drawPolyline(polyline(v.companionPath));
         }
         p.setPen(QPen(QColor(255, 140, 0), 1.4, Qt::DashLine));
@@ -68,14 +70,18 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         f.setPixelSize(std::max(1, int(fp * 0.85)));
         p.setFont(f);
         const QRectF r = frame.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0);
+        const QFontMetricsF fm(f);
+        const QString companion = QString("%1 from the same noise").arg(QString::fromStdString(v.companion));
+        const double boxW = fm.horizontalAdvance(v.companion.empty() ? QString("its x0_hat") : companion) + 0.6 * fp;
+        p.fillRect(QRectF(r.left() - 0.2 * fp, r.top(), boxW, (v.companion.empty() ? 2.3 : 3.4) * fp),
+                   QColor(255, 255, 255, 215));
         p.setPen(QColor(220, 20, 60));
         p.drawText(r, Qt::AlignLeft | Qt::AlignTop, "particle");
         p.setPen(QColor(215, 110, 0));
         p.drawText(r.adjusted(0, 1.1 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop, "its x0_hat");
         if (!v.companion.empty()) {
             p.setPen(QColor(30, 90, 200));
-            p.drawText(r.adjusted(0, 2.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                       QString("%1 from the same noise").arg(QString::fromStdString(v.companion)));
+            p.drawText(r.adjusted(0, 2.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop, companion);
         }
     }
     frame.drawAxes(p);

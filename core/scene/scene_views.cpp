@@ -249,7 +249,7 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
         SamplerRun run(*m_schedule, *m_denoiser, m_backend, config,
                        m_frames.front()->x.row(v.highlight));
         appendXY(v.companionPath, run.current().x(0, 0), run.current().x(0, 1));
-        while (!run.done()) {
+        while (!run.done() && run.current().i < frameIndex) { // as far as the shown frame
             const Frame& fr = run.step();
             appendXY(v.companionPath, fr.x(0, 0), fr.x(0, 1));
         }
