@@ -87,6 +87,7 @@ void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int f
     m_frames.push_back(std::move(first));
     m_run = std::move(run);
     m_runOffset = firstIndex;
+    m_companion.reset(); // it follows the run's sampler settings
     m_scene.sampler = s;
 }
 

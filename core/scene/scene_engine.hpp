@@ -94,6 +94,15 @@ private:
         ScalarGrid grid;
     };
     mutable std::optional<DensityCache> m_densityCache; ///< the engine has one owning thread
+    struct CompanionPath {
+        long particle = -1;
+        std::string sampler;
+        std::vector<float> xy;
+    };
+    /// The particle's whole path under the other sampler family from the same x_T (cached;
+    /// valid while frame 0 is, i.e. for the engine's life).
+    const CompanionPath& companionPath(long particle) const;
+    mutable std::optional<CompanionPath> m_companion;
 };
 
 } // namespace dfs

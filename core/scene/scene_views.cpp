@@ -196,6 +196,29 @@ FieldView SceneEngine::fieldView(double t) const {
     return v;
 }
 
+const SceneEngine::CompanionPath& SceneEngine::companionPath(long particle) const {
+    if (m_companion && m_companion->particle == particle) return *m_companion;
+    // Same x_T, same number of steps, the other family (Song et al. 2021b, eqs. 6 and 13).
+    CompanionPath c;
+    c.particle = particle;
+    c.sampler = findSampler(m_scene.sampler.sampler).stochastic ? "heun" : "em";
+    SamplerRunConfig config;
+    config.sampler = &findSampler(c.sampler);
+    config.grid = makeTimeGrid(*m_schedule, config.sampler->defaultGrid, m_scene.sampler.steps,
+                               m_scene.sampler.rho);
+    config.options = m_scene.sampler.options;
+    config.seed = m_scene.sampler.seed;
+    config.firstParticle = std::uint32_t(particle); // the noise this particle would get
+    SamplerRun run(*m_schedule, *m_denoiser, m_backend, config, m_frames.front()->x.row(particle));
+    appendXY(c.xy, run.current().x(0, 0), run.current().x(0, 1));
+    while (!run.done()) {
+        const Frame& fr = run.step();
+        appendXY(c.xy, fr.x(0, 0), fr.x(0, 1));
+    }
+    m_companion = std::move(c);
+    return *m_companion;
+}
+
 Matrix SceneEngine::fieldValues(double t, const Matrix& x) const {
     return quantityOf(m_backend, *m_denoiser, m_schedule->at(std::max(t, kMinFieldT)),
                       m_scene.view.fieldQuantity, x);
@@ -236,24 +259,10 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
         }
     }
     if (v.highlight >= 0 && m_runOffset == 0) {
-        // Same x_T, same grid length, the other family (Song et al. 2021b, eqs. 6 and 13).
-        SceneSampler other = m_scene.sampler;
-        other.sampler = findSampler(m_scene.sampler.sampler).stochastic ? "heun" : "em";
-        other.spacing.clear();
-        SamplerRunConfig config;
-        config.sampler = &findSampler(other.sampler);
-        config.grid = makeTimeGrid(*m_schedule, config.sampler->defaultGrid, other.steps, other.rho);
-        config.options = other.options;
-        config.seed = other.seed;
-        config.firstParticle = std::uint32_t(v.highlight); // the noise particle h would get
-        SamplerRun run(*m_schedule, *m_denoiser, m_backend, config,
-                       m_frames.front()->x.row(v.highlight));
-        appendXY(v.companionPath, run.current().x(0, 0), run.current().x(0, 1));
-        while (!run.done() && run.current().i < frameIndex) { // as far as the shown frame
-            const Frame& fr = run.step();
-            appendXY(v.companionPath, fr.x(0, 0), fr.x(0, 1));
-        }
-        v.companion = other.sampler;
+        const CompanionPath& c = companionPath(v.highlight);
+        v.companion = c.sampler;
+        v.companionPath.assign(c.xy.begin(),
+                               c.xy.begin() + std::ptrdiff_t(std::min(c.xy.size(), std::size_t(2 * (frameIndex + 1)))));
     }
     v.data = thinnedXY(m_data->points, 2000);
     return v;
