@@ -32,6 +32,7 @@ struct RenderOptions {
     long n = 2000;
     std::uint64_t seed = 0;
     std::optional<int> frames, frame;
+    std::string range;
     std::optional<double> t;
     double fps = 20;
     int threads = 0;
@@ -99,6 +100,15 @@ void runRender(const RenderOptions& o) {
     r.views = parseViews(o.views);
     r.size = parseSize(o.size);
     r.frames = o.frames;
+    if (!o.range.empty()) {
+        double a = 0, b = 0;
+        char colon = 0, extra = 0;
+        if (std::sscanf(o.range.c_str(), "%lf%c%lf%c", &a, &colon, &b, &extra) != 3 || colon != ':')
+            throw UsageError(fmt::format("--range must look like A:B (got '{}')", o.range));
+        requireFinite("--range", a);
+        requireFinite("--range", b);
+        r.range = {{a, b}};
+    }
     requireFinite("--fps", o.fps);
     r.fps = o.fps;
     if (!o.scene.empty() && !o.model.dataset.empty())
@@ -166,6 +176,9 @@ Command addRenderCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--frames", o->frames,
                     "animation frames (default: every sampler frame, or 60 for a t sweep)");
+    cmd->add_option("--range", o->range,
+                    "animation range A:B: run frames (trajectories, density), or times of the t "
+                    "sweep (chain, field; 1:0 runs from noise to data)");
     cmd->add_option("--t", o->t, "time of a chain or field still (default: the scene's)");
     cmd->add_option("--frame", o->frame, "sampler frame of a still (default: the last)");
     cmd->add_option("--size", o->size, "image size WxH")->capture_default_str();

@@ -1,6 +1,7 @@
 // Main window: layout, wiring between panels, panes and the workers, sessions and editing.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
 #include "app/gui/model_panel.hpp"
 #include "app/gui/noise_panel.hpp"
@@ -44,7 +45,6 @@ namespace dfs::gui {
 
 namespace {
 constexpr double kPickPixels = 12; ///< how near a click must be to pick a point or particle
-constexpr int kMaxUndo = 50;
 
 /// Nearest row of (x, y) pairs to (x, y) within `radius`; -1 if none.
 long nearest(const std::vector<float>& xy, double x, double y, double radius) {
@@ -158,7 +158,7 @@ void MainWindow::connectWorker() {
                     onCanvasPressed(index, x, y);
                 });
         connect(p->canvas(), &ViewCanvas::dragged, this, [this, index](double x, double y) {
-            if (m_panes[std::size_t(index)]->kind() == ViewKind::Chain && m_editing) editAt(x, y, false);
+            if (m_panes[std::size_t(index)]->kind() == ViewKind::Chain && m_editor.active()) editAt(x, y, false);
         });
         connect(p->canvas(), &ViewCanvas::released, this, [this](double, double) { finishEdit(); });
     }
@@ -209,7 +209,7 @@ void MainWindow::connectWorker() {
     connect(m_data, &DataPanel::resetPointsRequested, this, [this] {
         Scene s = m_scene;
         if (!s.data.points) return;
-        m_undo.push_back(*s.data.points);
+        m_editor.remember(*s.data.points);
         s.data.points.reset();
         s.data.labels.clear();
         requestScene(s);
@@ -275,6 +275,7 @@ void MainWindow::connectWorker() {
         if (m_exportProgress) m_exportProgress->deleteLater(), m_exportProgress = nullptr;
         if (ok) statusBar()->showMessage(message, 8000);
         else showError("Export", message);
+        emit exportDone(ok, message);
     });
 }
 
@@ -468,7 +469,7 @@ bool MainWindow::openScene(const QString& path) {
     try {
         const Scene s = loadScene(path.toStdString());
         m_path = path;
-        m_undo.clear();
+        m_editor.clearHistory();
         m_data->setUndoAvailable(false);
         requestScene(s);
         setWindowTitle(QString("Diffuscope: %1").arg(path));
@@ -519,10 +520,7 @@ void MainWindow::sendPoints(Matrix points, bool pushUndo) {
         return;
     }
     Scene s = m_scene;
-    if (pushUndo) {
-        m_undo.push_back(currentPoints());
-        if (int(m_undo.size()) > kMaxUndo) m_undo.erase(m_undo.begin());
-    }
+    if (pushUndo) m_editor.remember(currentPoints());
     s.data.points = std::move(points);
     s.data.labels.clear();
     if (s.model.denoiser == "exact") {
@@ -531,76 +529,32 @@ void MainWindow::sendPoints(Matrix points, bool pushUndo) {
     }
     s.model.label = -1;
     requestScene(s);
-    m_data->setUndoAvailable(!m_undo.empty());
+    m_data->setUndoAvailable(m_editor.canUndo());
 }
 
 void MainWindow::editAt(double x, double y, bool press) {
-    const EditTool tool = m_data->tool();
-    if (tool == EditTool::None || !m_snapshot) return;
-    const double radius = kPickPixels / std::max(1.0, 400.0 / (2 * m_scene.view.extent));
+    if (!m_snapshot) return;
     if (press) {
-        m_editing = currentPoints();
-        m_moving = -1;
-    }
-    if (!m_editing) return;
-    Matrix& pts = *m_editing;
-    auto nearestPoint = [&]() {
-        Index best = -1;
-        double bestD = radius * radius;
-        for (Index r = 0; r < pts.rows(); ++r) {
-            const double d = (pts(r, 0) - x) * (pts(r, 0) - x) + (pts(r, 1) - y) * (pts(r, 1) - y);
-            if (d <= bestD) bestD = d, best = r;
-        }
-        return best;
-    };
-    auto append = [&](double px, double py) {
-        pts.conservativeResize(pts.rows() + 1, 2);
-        pts(pts.rows() - 1, 0) = px;
-        pts(pts.rows() - 1, 1) = py;
-    };
-    switch (tool) {
-    case EditTool::Add:
-        if (press) append(x, y);
-        break;
-    case EditTool::Brush: {
-        // Eight points scattered around the cursor (Philox-seeded by the point count).
-        const Matrix jitter = gaussianNoise(0xB7u, std::uint32_t(pts.rows()), 8, 2, 0, 0);
-        for (Index k = 0; k < 8; ++k) append(x + 0.06 * jitter(k, 0), y + 0.06 * jitter(k, 1));
-        break;
-    }
-    case EditTool::Move:
-        if (press) m_moving = nearestPoint();
-        if (m_moving >= 0) pts(m_moving, 0) = x, pts(m_moving, 1) = y;
-        break;
-    case EditTool::Delete: {
-        const Index r = nearestPoint();
-        if (r >= 0 && pts.rows() > 1) {
-            pts.row(r) = pts.row(pts.rows() - 1);
-            pts.conservativeResize(pts.rows() - 1, 2);
-        }
-        break;
-    }
-    case EditTool::None: break;
+        // Picking radius: kPickPixels on the plot that was pressed.
+        m_editor.press(currentPoints(), m_data->tool(), x, y, kPickPixels / m_editScale);
+    } else {
+        m_editor.drag(x, y);
     }
 }
 
 void MainWindow::finishEdit() {
-    if (!m_editing) return;
-    Matrix pts = std::move(*m_editing);
-    m_editing.reset();
-    sendPoints(std::move(pts), true);
+    if (std::optional<Matrix> pts = m_editor.release()) sendPoints(std::move(*pts), true);
 }
 
 void MainWindow::undoEdit() {
-    if (m_undo.empty()) return;
-    Matrix previous = std::move(m_undo.back());
-    m_undo.pop_back();
-    sendPoints(std::move(previous), false);
+    if (m_editor.canUndo()) sendPoints(m_editor.undo(), false);
 }
 
 void MainWindow::onCanvasPressed(int pane, double x, double y) {
     const ViewKind kind = m_panes[std::size_t(pane)]->kind();
     if (kind == ViewKind::Chain && m_data->tool() != EditTool::None) {
+        const auto& frame = m_panes[std::size_t(pane)]->canvas()->plotFrame();
+        m_editScale = frame ? frame->scale() : 100.0;
         editAt(x, y, true);
         return;
     }
@@ -666,24 +620,21 @@ void MainWindow::exportDataDialog() {
 
 void MainWindow::exportDialog() {
     if (!m_snapshot) return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, "Export the panes", "diffuscope.gif",
-        "GIF animation (*.gif);;MP4 video (*.mp4);;PNG still (*.png);;SVG still (*.svg)");
-    if (path.isEmpty()) return;
-    QList<int> views;
-    for (ViewPane* p : m_panes) views.push_back(int(p->kind()));
-    bool ok = false;
-    const QString which = QInputDialog::getItem(this, "Export", "Panes to export side by side",
-                                                {"all four", "pane 1", "pane 2", "pane 3", "pane 4"}, 0,
-                                                false, &ok);
-    if (!ok) return;
-    if (which != "all four") views = {views[which.back().digitValue() - 1]};
-    const QSize size(560 * int(views.size()), 560);
-    m_exportProgress = new QProgressDialog("Exporting…", "Cancel", 0, 1, this);
-    m_exportProgress->setWindowModality(Qt::WindowModal);
-    m_exportProgress->setMinimumDuration(0);
-    connect(m_exportProgress, &QProgressDialog::canceled, this, [this] { m_worker->cancelExport(); });
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, path, views, size] { w->exportViews(path, views, size, 20); },
+    std::array<ViewKind, 4> kinds;
+    for (int i = 0; i < 4; ++i) kinds[std::size_t(i)] = m_panes[std::size_t(i)]->kind();
+    ExportDialog dialog(kinds, m_snapshot->totalFrames, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    requestExport(dialog.request());
+}
+
+void MainWindow::requestExport(const render::ExportRequest& request) {
+    if (m_interactive) {
+        m_exportProgress = new QProgressDialog("Exporting…", "Cancel", 0, 1, this);
+        m_exportProgress->setWindowModality(Qt::WindowModal);
+        m_exportProgress->setMinimumDuration(0);
+        connect(m_exportProgress, &QProgressDialog::canceled, this, [this] { m_worker->cancelExport(); });
+    }
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, request] { w->exportViews(request); },
                               Qt::QueuedConnection);
 }
 

@@ -5,7 +5,9 @@
 #pragma once
 
 #include "app/gui/data_panel.hpp"
+#include "app/gui/point_editor.hpp"
 #include "app/gui/worker_snapshot.hpp"
+#include "app/render/scene_export.hpp"
 
 #include <QMainWindow>
 #include <QThread>
@@ -47,6 +49,8 @@ public:
     /// Sends a scene to the worker (as Open does). The session changes only if it is accepted.
     void requestScene(const Scene& scene);
     bool openScene(const QString& path);
+    /// Starts an export on the worker, with a progress dialog (and cancel) when interactive.
+    void requestExport(const render::ExportRequest& request);
     /// Switches the compute backend ("cpu", "vulkan"); a failure keeps the current one.
     void requestBackend(const QString& name);
     bool saveSceneTo(const QString& path);
@@ -61,6 +65,8 @@ signals:
     void snapshotShown();
     /// Emitted when an error is reported to the user (after lastError() is set).
     void errorShown(const QString& message);
+    /// An export ended: ok, or not (the message says why or where it wrote).
+    void exportDone(bool ok, const QString& message);
 
 private:
     void buildMenus();
@@ -97,9 +103,8 @@ private:
     QTimer* m_playTimer = nullptr;
     bool m_playing = false, m_waiting = false, m_interactive = true, m_trainPaused = false;
     QString m_path, m_lastError;
-    std::vector<Matrix> m_undo; ///< points before each edit gesture
-    std::optional<Matrix> m_editing; ///< points during a gesture
-    Index m_moving = -1;            ///< point being moved
+    PointEditor m_editor;
+    double m_editScale = 100; ///< pixels per data unit of the pane being edited
     QProgressDialog* m_exportProgress = nullptr;
     qint64 m_lastSnapshotNs = 0;
     QVector<double> m_loss; ///< the training loss per chunk of 100 steps (for export)

@@ -161,17 +161,10 @@ void SceneWorker::selectParticle(long particle) {
     });
 }
 
-void SceneWorker::exportViews(const QString& path, const QList<int>& views, const QSize& size,
-                              double fps) {
+void SceneWorker::exportViews(render::ExportRequest r) {
     if (!m_engine) return;
     m_cancel = false;
     try {
-        render::ExportRequest r;
-        r.out = path.toStdString();
-        r.views.clear();
-        for (int v : views) r.views.push_back(ViewKind(v));
-        r.size = size;
-        r.fps = fps;
         r.stillT = m_t;
         r.stillFrame = m_frame;
         const render::ExportResult res = render::exportScene(*m_engine, r, [this](int done, int total) {
@@ -179,7 +172,7 @@ void SceneWorker::exportViews(const QString& path, const QList<int>& views, cons
             return !m_cancel.load();
         });
         emit exportFinished(true, QString("wrote %1 (%2 frames in %3 s)")
-                                      .arg(path)
+                                      .arg(QString::fromStdString(r.out))
                                       .arg(res.frames)
                                       .arg(res.seconds, 0, 'f', 1));
     } catch (const render::ExportCancelled&) {

@@ -5,10 +5,9 @@
 #pragma once
 
 #include "app/gui/worker_snapshot.hpp"
+#include "app/render/scene_export.hpp"
 
-#include <QList>
 #include <QObject>
-#include <QSize>
 #include <atomic>
 #include <memory>
 
@@ -49,9 +48,9 @@ public slots:
     /// Follows an extra particle dropped at (x, y) from the shown frame.
     void dropParticle(double x, double y);
     void selectParticle(long particle);
-    /// Renders the given views (ViewKind values) to a file: a still of the shown frame and time
-    /// (PNG, SVG) or an animation (GIF, MP4, DIR/), reporting progress.
-    void exportViews(const QString& path, const QList<int>& views, const QSize& size, double fps);
+    /// Renders a request: a still of the shown frame and time (PNG, SVG) or an animation (GIF,
+    /// MP4, DIR/), reporting progress; cancelExport() stops it without leaving a file.
+    void exportViews(render::ExportRequest request);
     /// Writes data as CSV or JSON (by extension): "samples" (the shown frame), "trajectories"
     /// (up to it), "field" and "chain" (at the time cursor), "schedule".
     void exportData(const QString& what, const QString& path);

@@ -37,13 +37,25 @@ Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
         plan.times = {followsRun ? -1.0 : r.stillT};
         return plan;
     }
-    const int n = r.frames.value_or(followsRun ? total : 60);
+    const auto [first, last] = r.range.value_or(followsRun ? std::pair{0.0, double(total - 1)}
+                                                           : std::pair{0.0, 1.0});
+    const double top = followsRun ? total - 1 : 1.0;
+    if (!(first >= 0 && first <= top && last >= 0 && last <= top) ||
+        (followsRun && (first != std::floor(first) || last != std::floor(last) || last < first)))
+        throw UsageError(followsRun ? fmt::format("--range must be frames A:B with 0 <= A <= B <= {} "
+                                                  "(got {}:{})",
+                                                  total - 1, first, last)
+                                    : fmt::format("--range must be times A:B in [0, 1] (got {}:{})",
+                                                  first, last));
+    const int span = int(std::lround(last - first)) + 1;
+    const int n = r.frames.value_or(followsRun ? span : 60);
     if (n < 1 || n > kMaxFrames)
         throw UsageError(fmt::format("--frames must be in [1, {}] (got {})", kMaxFrames, n));
     for (int k = 0; k < n; ++k) {
         const double u = n == 1 ? 1.0 : double(k) / (n - 1);
-        plan.frames.push_back(int(std::lround(u * (total - 1))));
-        plan.times.push_back(followsRun ? -1.0 : u);
+        const double at = first + u * (last - first);
+        plan.frames.push_back(followsRun ? int(std::lround(at)) : total - 1);
+        plan.times.push_back(followsRun ? -1.0 : at);
     }
     return plan;
 }
@@ -105,13 +117,18 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
     const Plan plan = planFrames(engine, r, still);
     const int lastFrame = *std::max_element(plan.frames.begin(), plan.frames.end());
     while (engine.recordedFrames() <= lastFrame) engine.stepForward();
-    const QString caption = QString::fromStdString(sceneCaption(engine.scene()));
+    const QString settings = QString::fromStdString(sceneCaption(engine.scene()));
+    auto caption = [&](std::size_t k) {
+        const double t = plan.times[k] < 0 ? engine.frame(plan.frames[k])->t : plan.times[k];
+        return settings + QString(", t = %1").arg(t, 0, 'g', 4);
+    };
     const auto start = std::chrono::steady_clock::now();
     const int n = int(plan.frames.size());
     if (format == ExportFormat::Svg) {
-        saveSvg(r.out, r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]), caption);
+        saveSvg(r.out, r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]), caption(0));
     } else if (format == ExportFormat::Png) {
-        savePng(r.out, renderPanes(r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]), caption));
+        savePng(r.out, renderPanes(r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]),
+                                   caption(0)));
     } else {
         std::unique_ptr<AnimationWriter> writer;
         if (format == ExportFormat::PngSequence) {
@@ -124,7 +141,7 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
         for (int k = 0; k < n; ++k) {
             const QImage img = renderPanes(
                 r.size, snapshots(engine, r.views, plan.frames[std::size_t(k)], plan.times[std::size_t(k)]),
-                caption);
+                caption(std::size_t(k)));
             if (writer) writer->addFrame(toRgba(img));
             else savePng(fmt::format("{}frame_{:05d}.png", r.out, k), img);
             if (progress && !progress(k + 1, n)) throw ExportCancelled();

@@ -9,6 +9,7 @@
 #include <QSize>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct ExportRequest {
     std::vector<ViewKind> views{ViewKind::Trajectories};
     QSize size{800, 800};
     std::optional<int> frames; ///< animation frames; default: every run frame or 60 for a sweep
+    /// Animation range: run frames [first, last] when following the run (default: all), or
+    /// the time cursor from first to last for a sweep (default 0 to 1; last < first sweeps
+    /// backwards, from noise to data).
+    std::optional<std::pair<double, double>> range;
     double fps = 20;
     double stillT = 0.5; ///< time of a chain or field still
     int stillFrame = -1; ///< run frame of a still (-1: the last)
@@ -46,7 +51,8 @@ struct ExportResult {
 };
 
 /// Validates the request (UsageError naming the setting: size 16..8192, 1..100000 frames, fps in
-/// (0, 120], 1..4 views, even size for MP4), records the run as far as needed, renders and
+/// (0, 120], 1..4 views, even size for MP4, a range inside the run or [0, 1]), records the run
+/// as far as needed, renders (the caption gives the settings and each frame's t) and
 /// writes atomically. `progress(done, total)` is called after each frame; returning false
 /// cancels (ExportCancelled). Needs a QGuiApplication (fonts).
 ExportResult exportScene(SceneEngine& engine, const ExportRequest& request,

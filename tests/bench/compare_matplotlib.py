@@ -3,7 +3,7 @@
 5,000 particles (gmm8, exact denoiser, Heun 199 steps), written by diffuscope-cli render and by
 matplotlib (FuncAnimation + PillowWriter) from the very same trajectory, in one run.
 
-    python3 tests/bench/compare_matplotlib.py --cli build/app/cli/diffuscope-cli
+    /usr/bin/python3 tests/bench/compare_matplotlib.py --cli build/app/cli/diffuscope-cli
 """
 import argparse
 import csv

@@ -8,6 +8,7 @@
 #include "app/render/view_renderers.hpp"
 #include "core/backend/cpu_backend.hpp"
 #include "core/errors.hpp"
+#include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 
 #include <QDir>
@@ -136,13 +137,44 @@ private slots:
         QCOMPARE(res.frames, 3);
         QCOMPARE(QDir(dir.path() + "/seq").entryList(QDir::Files).size(), 3);
         // Frame 1 of 3 is run frame 4 of 8: render it as the GUI would and compare pixels.
-        const QString caption = QString::fromStdString(sceneCaption(e.scene()));
+        const QString caption = QString::fromStdString(sceneCaption(e.scene())) +
+                                QString(", t = %1").arg(e.frame(4)->t, 0, 'g', 4);
         const QImage screen = renderPanes(
             r.size, {makeSnapshot(e, ViewKind::Trajectories, 4, 0), makeSnapshot(e, ViewKind::Density, 4, 0)},
             caption);
         const QImage file(dir.path() + "/seq/frame_00001.png");
         QCOMPARE(file.size(), r.size);
         QCOMPARE(file.convertToFormat(QImage::Format_ARGB32), screen.convertToFormat(QImage::Format_ARGB32));
+    }
+
+    void rangesPickFramesAndTimes() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        QTemporaryDir dir;
+        ExportRequest r;
+        r.out = (dir.path() + "/run/").toStdString();
+        r.size = QSize(64, 64);
+        r.range = {{2, 5}};
+        QCOMPARE(exportScene(e, r).frames, 4); // frames 2, 3, 4, 5
+        const QImage third(dir.path() + "/run/frame_00002.png");
+        const QImage want = renderPanes(r.size, {makeSnapshot(e, ViewKind::Trajectories, 4, 0)},
+                                        QString::fromStdString(sceneCaption(e.scene())) +
+                                            QString(", t = %1").arg(e.frame(4)->t, 0, 'g', 4));
+        QCOMPARE(third.convertToFormat(QImage::Format_ARGB32), want.convertToFormat(QImage::Format_ARGB32));
+        r.range = {{5, 2}};
+        QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
+        r.range = {{0, 9}}; // the run has frames 0..8
+        QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
+        // A sweep runs backwards, from noise to data, when the range says so.
+        r.out = (dir.path() + "/sweep/").toStdString();
+        r.views = {ViewKind::Chain};
+        r.range = {{1.0, 0.0}};
+        r.frames = 3;
+        QCOMPARE(exportScene(e, r).frames, 3);
+        const QImage last(dir.path() + "/sweep/frame_00002.png");
+        const QImage atZero = renderPanes(r.size, {makeSnapshot(e, ViewKind::Chain, 8, 0.0)},
+                                          QString::fromStdString(sceneCaption(e.scene())) + ", t = 0");
+        QCOMPARE(last.convertToFormat(QImage::Format_ARGB32), atZero.convertToFormat(QImage::Format_ARGB32));
     }
 
     void sameSceneSameBytes() {

@@ -1,6 +1,7 @@
 // The main window driven as a user would (offscreen platform): pick a dataset, step the sampler,
 // drag a point, save and reload a scene, and feed it broken files. Assertions are on what the
 // panes paint and what the inspector shows.
+#include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/view_pane.hpp"
@@ -12,6 +13,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSignalSpy>
@@ -183,6 +186,43 @@ private slots:
         QTest::qWait(50);
         const QRectF plot = m_w->pane(1)->canvas()->plotFrame()->plotRect();
         QVERIFY(changed(before, paneImage(*m_w, 1), plot.toRect()) > 0.02);
+    }
+
+    void exportingFromTheWindow() {
+        fresh();
+        render::ExportRequest r;
+        r.out = m_dir.filePath("window.gif").toStdString();
+        r.views = {ViewKind::Trajectories, ViewKind::Density};
+        r.size = QSize(320, 160);
+        r.frames = 5;
+        QSignalSpy done(m_w.get(), &MainWindow::exportDone);
+        m_w->requestExport(r);
+        QVERIFY(done.wait(30000));
+        QVERIFY2(done.front()[0].toBool(), qPrintable(done.front()[1].toString()));
+        QVERIFY(QFile::exists(m_dir.filePath("window.gif")));
+        // A bad request is reported, and nothing is written.
+        r.out = m_dir.filePath("window.bmp").toStdString();
+        m_w->requestExport(r);
+        QVERIFY(done.wait(30000));
+        QVERIFY(!done.back()[0].toBool());
+        QVERIFY(m_w->lastError().contains(".bmp"));
+        QVERIFY(!QFile::exists(m_dir.filePath("window.bmp")));
+    }
+
+    void theExportDialogBuildsTheRequest() {
+        ExportDialog d({ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories, ViewKind::Density}, 51);
+        d.findChild<QCheckBox*>("exportPane3")->setChecked(true); // density, with trajectories
+        d.findChild<QLineEdit*>("exportPath")->setText("out.mp4");
+        d.findChild<QSpinBox*>("exportFrames")->setValue(12);
+        const render::ExportRequest r = d.request();
+        QCOMPARE(r.views, (std::vector<ViewKind>{ViewKind::Trajectories, ViewKind::Density}));
+        QCOMPARE(r.size, QSize(1120, 560));
+        QCOMPARE(*r.frames, 12);
+        QCOMPARE(r.range->second, 50.0); // in run frames: a run-following pane is chosen
+        d.findChild<QCheckBox*>("exportPane2")->setChecked(false);
+        d.findChild<QCheckBox*>("exportPane3")->setChecked(false);
+        d.findChild<QCheckBox*>("exportPane0")->setChecked(true);
+        QCOMPARE(d.request().range->second, 1.0); // a chain alone sweeps t
     }
 
     void saveAndReloadAScene() {
