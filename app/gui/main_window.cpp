@@ -1,4 +1,5 @@
-// Main window: layout, wiring between panels, panes and the workers, sessions and editing.
+// Main window: layout, wiring between panels, panes and the workers, showing snapshots,
+// errors, playback and training. Menus, files and editing are in main_window_*.cpp.
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/export_dialog.hpp"
@@ -43,20 +44,6 @@
 
 namespace dfs::gui {
 
-namespace {
-constexpr double kPickPixels = 12; ///< how near a click must be to pick a point or particle
-
-/// Nearest row of (x, y) pairs to (x, y) within `radius`; -1 if none.
-long nearest(const std::vector<float>& xy, double x, double y, double radius) {
-    long best = -1;
-    double bestD = radius * radius;
-    for (std::size_t i = 0; i + 1 < xy.size(); i += 2) {
-        const double d = (xy[i] - x) * (xy[i] - x) + (xy[i + 1] - y) * (xy[i + 1] - y);
-        if (d <= bestD) bestD = d, best = long(i / 2);
-    }
-    return best;
-}
-} // namespace
 
 MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(parent) {
     qRegisterMetaType<SnapshotPtr>();
@@ -279,92 +266,6 @@ void MainWindow::connectWorker() {
     });
 }
 
-void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu("&File");
-    QAction* open = file->addAction("&Open scene…", this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Open scene", QString(), "Diffuscope scenes (*.json)");
-        if (!path.isEmpty()) openScene(path);
-    });
-    open->setShortcut(QKeySequence::Open);
-    QAction* save = file->addAction("&Save scene", this, [this] {
-        QString path = m_path;
-        if (path.isEmpty())
-            path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
-        if (!path.isEmpty()) saveSceneTo(path);
-    });
-    save->setShortcut(QKeySequence::Save);
-    file->addAction("Save scene &as…", this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
-        if (!path.isEmpty()) saveSceneTo(path);
-    })->setShortcut(QKeySequence::SaveAs);
-    file->addAction("&Import points (CSV)…", this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
-        if (!path.isEmpty()) importCsv(path);
-    });
-    QAction* exp = file->addAction("&Export…", this, &MainWindow::exportDialog);
-    exp->setShortcut(QKeySequence("Ctrl+E"));
-    file->addAction("Export &data (CSV, JSON)…", this, &MainWindow::exportDataDialog);
-    file->addSeparator();
-    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu* prefs = menuBar()->addMenu("&Preferences");
-    QMenu* backends = prefs->addMenu("Compute &backend");
-    auto* group = new QActionGroup(this);
-    for (const BackendInfo& b : listBackends()) {
-        QAction* a = backends->addAction(QString::fromStdString(b.name + ": " + b.device));
-        a->setCheckable(true);
-        a->setEnabled(b.available);
-        a->setChecked(b.name == "cpu");
-        group->addAction(a);
-        const QString name = QString::fromStdString(b.name);
-        connect(a, &QAction::triggered, this, [this, name] { requestBackend(name); });
-    }
-    QMenu* help = menuBar()->addMenu("&Help");
-    help->addAction("&Keys", this, [this] {
-        QMessageBox::information(this, "Keys",
-                                 "Space: play / pause\nLeft / Right: step back / forward\n"
-                                 "Home / End: first / last frame\nCtrl+O, Ctrl+S: open, save scene\n"
-                                 "Ctrl+E: export\nCtrl+Z: undo a point edit\n\n"
-                                 "Click a particle in a trajectories pane to inspect it; click empty space to "
-                                 "drop a new particle and follow it.");
-    });
-    help->addAction("&About", this, [this] {
-        QMessageBox::about(this, "Diffuscope",
-                           "Diffuscope 0.1: see how diffusion models work.\nExact ground truth beside "
-                           "learned models, every common sampler, linked views.");
-    });
-
-    QToolBar* tb = addToolBar("Main");
-    tb->setObjectName("mainToolbar");
-    tb->addAction(open);
-    tb->addAction(save);
-    tb->addAction(exp);
-
-    auto shortcut = [this](QKeySequence key, auto fn) {
-        auto* s = new QShortcut(key, this);
-        s->setContext(Qt::WindowShortcut);
-        connect(s, &QShortcut::activated, this, fn);
-    };
-    shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playing); });
-    shortcut(QKeySequence(Qt::Key_Right), [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(1); }, Qt::QueuedConnection);
-    });
-    shortcut(QKeySequence(Qt::Key_Left), [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(-1); }, Qt::QueuedConnection);
-    });
-    shortcut(QKeySequence(Qt::Key_Home), [this] {
-        m_worker->notePending();
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->seek(0); }, Qt::QueuedConnection);
-    });
-    shortcut(QKeySequence(Qt::Key_End), [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->toEnd(); }, Qt::QueuedConnection);
-    });
-}
-
-void MainWindow::requestBackend(const QString& name) {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, name] { w->setBackend(name); }, Qt::QueuedConnection);
-}
-
 void MainWindow::requestScene(const Scene& scene) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, scene] { w->setScene(scene); }, Qt::QueuedConnection);
 }
@@ -465,111 +366,6 @@ void MainWindow::playTick() {
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(1); }, Qt::QueuedConnection);
 }
 
-bool MainWindow::openScene(const QString& path) {
-    try {
-        const Scene s = loadScene(path.toStdString());
-        m_path = path;
-        m_editor.clearHistory();
-        m_data->setUndoAvailable(false);
-        requestScene(s);
-        setWindowTitle(QString("Diffuscope: %1").arg(path));
-        return true;
-    } catch (const std::exception& e) {
-        showError("Open scene", e.what());
-        return false;
-    }
-}
-
-bool MainWindow::saveSceneTo(const QString& path) {
-    try {
-        saveScene(path.toStdString(), m_scene);
-        m_path = path;
-        setWindowTitle(QString("Diffuscope: %1").arg(path));
-        statusBar()->showMessage("saved " + path, 5000);
-        return true;
-    } catch (const std::exception& e) {
-        showError("Save scene", e.what());
-        return false;
-    }
-}
-
-bool MainWindow::importCsv(const QString& path) {
-    try {
-        const PointSet d = loadDataset(path.toStdString(), {});
-        if (d.dim() != 2) throw DataError(path.toStdString() + ": the explorer shows 2-D points");
-        Scene s = m_scene;
-        s.data.dataset = path.toStdString();
-        s.data.points.reset();
-        s.data.labels.clear();
-        if (s.model.denoiser == "exact") s.model.denoiser = "ideal";
-        requestScene(s);
-        return true;
-    } catch (const std::exception& e) {
-        showError("Import points", e.what());
-        return false;
-    }
-}
-
-Matrix MainWindow::currentPoints() const {
-    return m_scene.data.points ? *m_scene.data.points : buildSceneData(m_scene.data).points;
-}
-
-void MainWindow::sendPoints(Matrix points, bool pushUndo) {
-    if (points.rows() == 0) {
-        showError("Edit points", "the data needs at least one point");
-        return;
-    }
-    Scene s = m_scene;
-    if (pushUndo) m_editor.remember(currentPoints());
-    s.data.points = std::move(points);
-    s.data.labels.clear();
-    if (s.model.denoiser == "exact") {
-        s.model.denoiser = "ideal"; // edited points have no mixture parameters
-        statusBar()->showMessage("edited data: switched the denoiser to ideal", 6000);
-    }
-    s.model.label = -1;
-    requestScene(s);
-    m_data->setUndoAvailable(m_editor.canUndo());
-}
-
-void MainWindow::editAt(double x, double y, bool press) {
-    if (!m_snapshot) return;
-    if (press) {
-        // Picking radius: kPickPixels on the plot that was pressed.
-        m_editor.press(currentPoints(), m_data->tool(), x, y, kPickPixels / m_editScale);
-    } else {
-        m_editor.drag(x, y);
-    }
-}
-
-void MainWindow::finishEdit() {
-    if (std::optional<Matrix> pts = m_editor.release()) sendPoints(std::move(*pts), true);
-}
-
-void MainWindow::undoEdit() {
-    if (m_editor.canUndo()) sendPoints(m_editor.undo(), false);
-}
-
-void MainWindow::onCanvasPressed(int pane, double x, double y) {
-    const ViewKind kind = m_panes[std::size_t(pane)]->kind();
-    if (kind == ViewKind::Chain && m_data->tool() != EditTool::None) {
-        const auto& frame = m_panes[std::size_t(pane)]->canvas()->plotFrame();
-        m_editScale = frame ? frame->scale() : 100.0;
-        editAt(x, y, true);
-        return;
-    }
-    if (kind != ViewKind::Trajectories || !m_snapshot) return;
-    const auto& view = std::get<TrajectoryView>(m_snapshot->panes[std::size_t(pane)]);
-    const auto* canvas = m_panes[std::size_t(pane)]->canvas();
-    const double scale = canvas->plotFrame() ? canvas->plotFrame()->scale() : 100.0;
-    const long hit = nearest(view.current, x, y, kPickPixels / scale);
-    if (hit >= 0) {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, hit] { w->selectParticle(hit); }, Qt::QueuedConnection);
-    } else {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, x, y] { w->dropParticle(x, y); }, Qt::QueuedConnection);
-    }
-}
-
 void MainWindow::startTraining() {
     if (m_trainPaused) {
         m_trainPaused = false;
@@ -586,56 +382,6 @@ void MainWindow::startTraining() {
     QMetaObject::invokeMethod(m_trainer, [t = m_trainer, s, lr, width, target, steps] {
         t->start(s, lr, width, target, steps);
     }, Qt::QueuedConnection);
-}
-
-void MainWindow::exportDataDialog() {
-    if (!m_snapshot) return;
-    const QStringList kinds = {"samples", "trajectories", "field", "chain", "schedule", "loss"};
-    bool ok = false;
-    const QString what = QInputDialog::getItem(
-        this, "Export data",
-        "samples: x,y at the shown frame; trajectories: step,t,particle,x,y up to it;\n"
-        "field: x,y,fx,fy and chain: x,y at the time cursor; schedule: t,alpha,sigma,logSNR;\n"
-        "loss: the training loss per 100 steps",
-        kinds, 0, false, &ok);
-    if (!ok) return;
-    const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
-                                                      "CSV (*.csv);;JSON (*.json)");
-    if (path.isEmpty()) return;
-    if (what == "loss") {
-        try {
-            if (m_loss.isEmpty()) throw UsageError("nothing to export: no model has been trained");
-            Table t{{"step", "loss"}, Matrix(m_loss.size(), 2)};
-            for (int k = 0; k < m_loss.size(); ++k) t.rows.row(k) << 100.0 * (k + 1), m_loss[k];
-            writeTable(path.toStdString(), t);
-            statusBar()->showMessage("wrote " + path, 8000);
-        } catch (const std::exception& e) {
-            showError("Export data", e.what());
-        }
-        return;
-    }
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, what, path] { w->exportData(what, path); },
-                              Qt::QueuedConnection);
-}
-
-void MainWindow::exportDialog() {
-    if (!m_snapshot) return;
-    std::array<ViewKind, 4> kinds;
-    for (int i = 0; i < 4; ++i) kinds[std::size_t(i)] = m_panes[std::size_t(i)]->kind();
-    ExportDialog dialog(kinds, m_snapshot->totalFrames, this);
-    if (dialog.exec() != QDialog::Accepted) return;
-    requestExport(dialog.request());
-}
-
-void MainWindow::requestExport(const render::ExportRequest& request) {
-    if (m_interactive) {
-        m_exportProgress = new QProgressDialog("Exporting…", "Cancel", 0, 1, this);
-        m_exportProgress->setWindowModality(Qt::WindowModal);
-        m_exportProgress->setMinimumDuration(0);
-        connect(m_exportProgress, &QProgressDialog::canceled, this, [this] { m_worker->cancelExport(); });
-    }
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, request] { w->exportViews(request); },
-                              Qt::QueuedConnection);
 }
 
 } // namespace dfs::gui

@@ -1,0 +1,119 @@
+// Main window: point editing in chain panes, and picking or dropping particles in trajectories panes.
+#include "app/gui/main_window.hpp"
+#include "app/gui/export_dialog.hpp"
+#include "app/gui/inspector.hpp"
+#include "app/gui/model_panel.hpp"
+#include "app/gui/noise_panel.hpp"
+#include "app/gui/sampler_panel.hpp"
+#include "app/gui/schedule_plot.hpp"
+#include "app/gui/scene_worker.hpp"
+#include "app/gui/train_worker.hpp"
+#include "app/gui/transport_bar.hpp"
+#include "app/gui/view_pane.hpp"
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/errors.hpp"
+#include "core/io/checkpoint.hpp"
+#include "core/io/csv.hpp"
+#include "core/io/table_io.hpp"
+#include "core/rng/noise.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_io.hpp"
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QInputDialog>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QShortcut>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace dfs::gui {
+
+namespace {
+constexpr double kPickPixels = 12; ///< how near a click must be to pick a point or particle
+
+/// Nearest row of (x, y) pairs to (x, y) within `radius`; -1 if none.
+long nearest(const std::vector<float>& xy, double x, double y, double radius) {
+    long best = -1;
+    double bestD = radius * radius;
+    for (std::size_t i = 0; i + 1 < xy.size(); i += 2) {
+        const double d = (xy[i] - x) * (xy[i] - x) + (xy[i + 1] - y) * (xy[i + 1] - y);
+        if (d <= bestD) bestD = d, best = long(i / 2);
+    }
+    return best;
+}
+} // namespace
+
+Matrix MainWindow::currentPoints() const {
+    return m_scene.data.points ? *m_scene.data.points : buildSceneData(m_scene.data).points;
+}
+
+void MainWindow::sendPoints(Matrix points, bool pushUndo) {
+    if (points.rows() == 0) {
+        showError("Edit points", "the data needs at least one point");
+        return;
+    }
+    Scene s = m_scene;
+    if (pushUndo) m_editor.remember(currentPoints());
+    s.data.points = std::move(points);
+    s.data.labels.clear();
+    if (s.model.denoiser == "exact") {
+        s.model.denoiser = "ideal"; // edited points have no mixture parameters
+        statusBar()->showMessage("edited data: switched the denoiser to ideal", 6000);
+    }
+    s.model.label = -1;
+    requestScene(s);
+    m_data->setUndoAvailable(m_editor.canUndo());
+}
+
+void MainWindow::editAt(double x, double y, bool press) {
+    if (!m_snapshot) return;
+    if (press) {
+        // Picking radius: kPickPixels on the plot that was pressed.
+        m_editor.press(currentPoints(), m_data->tool(), x, y, kPickPixels / m_editScale);
+    } else {
+        m_editor.drag(x, y);
+    }
+}
+
+void MainWindow::finishEdit() {
+    if (std::optional<Matrix> pts = m_editor.release()) sendPoints(std::move(*pts), true);
+}
+
+void MainWindow::undoEdit() {
+    if (m_editor.canUndo()) sendPoints(m_editor.undo(), false);
+}
+
+void MainWindow::onCanvasPressed(int pane, double x, double y) {
+    const ViewKind kind = m_panes[std::size_t(pane)]->kind();
+    if (kind == ViewKind::Chain && m_data->tool() != EditTool::None) {
+        const auto& frame = m_panes[std::size_t(pane)]->canvas()->plotFrame();
+        m_editScale = frame ? frame->scale() : 100.0;
+        editAt(x, y, true);
+        return;
+    }
+    if (kind != ViewKind::Trajectories || !m_snapshot) return;
+    const auto& view = std::get<TrajectoryView>(m_snapshot->panes[std::size_t(pane)]);
+    const auto* canvas = m_panes[std::size_t(pane)]->canvas();
+    const double scale = canvas->plotFrame() ? canvas->plotFrame()->scale() : 100.0;
+    const long hit = nearest(view.current, x, y, kPickPixels / scale);
+    if (hit >= 0) {
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, hit] { w->selectParticle(hit); }, Qt::QueuedConnection);
+    } else {
+        QMetaObject::invokeMethod(m_worker, [w = m_worker, x, y] { w->dropParticle(x, y); }, Qt::QueuedConnection);
+    }
+}
+
+} // namespace dfs::gui

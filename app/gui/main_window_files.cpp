@@ -1,0 +1,140 @@
+// Main window: scenes (open, save), CSV import, and the export and data-export dialogs.
+#include "app/gui/main_window.hpp"
+#include "app/gui/export_dialog.hpp"
+#include "app/gui/inspector.hpp"
+#include "app/gui/model_panel.hpp"
+#include "app/gui/noise_panel.hpp"
+#include "app/gui/sampler_panel.hpp"
+#include "app/gui/schedule_plot.hpp"
+#include "app/gui/scene_worker.hpp"
+#include "app/gui/train_worker.hpp"
+#include "app/gui/transport_bar.hpp"
+#include "app/gui/view_pane.hpp"
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/errors.hpp"
+#include "core/io/checkpoint.hpp"
+#include "core/io/csv.hpp"
+#include "core/io/table_io.hpp"
+#include "core/rng/noise.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_io.hpp"
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QInputDialog>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QShortcut>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace dfs::gui {
+
+bool MainWindow::openScene(const QString& path) {
+    try {
+        const Scene s = loadScene(path.toStdString());
+        m_path = path;
+        m_editor.clearHistory();
+        m_data->setUndoAvailable(false);
+        requestScene(s);
+        setWindowTitle(QString("Diffuscope: %1").arg(path));
+        return true;
+    } catch (const std::exception& e) {
+        showError("Open scene", e.what());
+        return false;
+    }
+}
+
+bool MainWindow::saveSceneTo(const QString& path) {
+    try {
+        saveScene(path.toStdString(), m_scene);
+        m_path = path;
+        setWindowTitle(QString("Diffuscope: %1").arg(path));
+        statusBar()->showMessage("saved " + path, 5000);
+        return true;
+    } catch (const std::exception& e) {
+        showError("Save scene", e.what());
+        return false;
+    }
+}
+
+bool MainWindow::importCsv(const QString& path) {
+    try {
+        const PointSet d = loadDataset(path.toStdString(), {});
+        if (d.dim() != 2) throw DataError(path.toStdString() + ": the explorer shows 2-D points");
+        Scene s = m_scene;
+        s.data.dataset = path.toStdString();
+        s.data.points.reset();
+        s.data.labels.clear();
+        if (s.model.denoiser == "exact") s.model.denoiser = "ideal";
+        requestScene(s);
+        return true;
+    } catch (const std::exception& e) {
+        showError("Import points", e.what());
+        return false;
+    }
+}
+
+
+void MainWindow::exportDataDialog() {
+    if (!m_snapshot) return;
+    const QStringList kinds = {"samples", "trajectories", "field", "chain", "schedule", "loss"};
+    bool ok = false;
+    const QString what = QInputDialog::getItem(
+        this, "Export data",
+        "samples: x,y at the shown frame; trajectories: step,t,particle,x,y up to it;\n"
+        "field: x,y,fx,fy and chain: x,y at the time cursor; schedule: t,alpha,sigma,logSNR;\n"
+        "loss: the training loss per 100 steps",
+        kinds, 0, false, &ok);
+    if (!ok) return;
+    const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
+                                                      "CSV (*.csv);;JSON (*.json)");
+    if (path.isEmpty()) return;
+    if (what == "loss") {
+        try {
+            if (m_loss.isEmpty()) throw UsageError("nothing to export: no model has been trained");
+            Table t{{"step", "loss"}, Matrix(m_loss.size(), 2)};
+            for (int k = 0; k < m_loss.size(); ++k) t.rows.row(k) << 100.0 * (k + 1), m_loss[k];
+            writeTable(path.toStdString(), t);
+            statusBar()->showMessage("wrote " + path, 8000);
+        } catch (const std::exception& e) {
+            showError("Export data", e.what());
+        }
+        return;
+    }
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, what, path] { w->exportData(what, path); },
+                              Qt::QueuedConnection);
+}
+
+void MainWindow::exportDialog() {
+    if (!m_snapshot) return;
+    std::array<ViewKind, 4> kinds;
+    for (int i = 0; i < 4; ++i) kinds[std::size_t(i)] = m_panes[std::size_t(i)]->kind();
+    ExportDialog dialog(kinds, m_snapshot->totalFrames, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    requestExport(dialog.request());
+}
+
+void MainWindow::requestExport(const render::ExportRequest& request) {
+    if (m_interactive) {
+        m_exportProgress = new QProgressDialog("Exporting…", "Cancel", 0, 1, this);
+        m_exportProgress->setWindowModality(Qt::WindowModal);
+        m_exportProgress->setMinimumDuration(0);
+        connect(m_exportProgress, &QProgressDialog::canceled, this, [this] { m_worker->cancelExport(); });
+    }
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, request] { w->exportViews(request); },
+                              Qt::QueuedConnection);
+}
+
+} // namespace dfs::gui

@@ -1,0 +1,130 @@
+// Main window: menus, toolbar, keyboard shortcuts and the backend preference.
+#include "app/gui/main_window.hpp"
+#include "app/gui/export_dialog.hpp"
+#include "app/gui/inspector.hpp"
+#include "app/gui/model_panel.hpp"
+#include "app/gui/noise_panel.hpp"
+#include "app/gui/sampler_panel.hpp"
+#include "app/gui/schedule_plot.hpp"
+#include "app/gui/scene_worker.hpp"
+#include "app/gui/train_worker.hpp"
+#include "app/gui/transport_bar.hpp"
+#include "app/gui/view_pane.hpp"
+#include "core/backend/backend.hpp"
+#include "core/datasets/dataset_registry.hpp"
+#include "core/errors.hpp"
+#include "core/io/checkpoint.hpp"
+#include "core/io/csv.hpp"
+#include "core/io/table_io.hpp"
+#include "core/rng/noise.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_io.hpp"
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QInputDialog>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QShortcut>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace dfs::gui {
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu("&File");
+    QAction* open = file->addAction("&Open scene…", this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, "Open scene", QString(), "Diffuscope scenes (*.json)");
+        if (!path.isEmpty()) openScene(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QAction* save = file->addAction("&Save scene", this, [this] {
+        QString path = m_path;
+        if (path.isEmpty())
+            path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
+        if (!path.isEmpty()) saveSceneTo(path);
+    });
+    save->setShortcut(QKeySequence::Save);
+    file->addAction("Save scene &as…", this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
+        if (!path.isEmpty()) saveSceneTo(path);
+    })->setShortcut(QKeySequence::SaveAs);
+    file->addAction("&Import points (CSV)…", this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
+        if (!path.isEmpty()) importCsv(path);
+    });
+    QAction* exp = file->addAction("&Export…", this, &MainWindow::exportDialog);
+    exp->setShortcut(QKeySequence("Ctrl+E"));
+    file->addAction("Export &data (CSV, JSON)…", this, &MainWindow::exportDataDialog);
+    file->addSeparator();
+    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* prefs = menuBar()->addMenu("&Preferences");
+    QMenu* backends = prefs->addMenu("Compute &backend");
+    auto* group = new QActionGroup(this);
+    for (const BackendInfo& b : listBackends()) {
+        QAction* a = backends->addAction(QString::fromStdString(b.name + ": " + b.device));
+        a->setCheckable(true);
+        a->setEnabled(b.available);
+        a->setChecked(b.name == "cpu");
+        group->addAction(a);
+        const QString name = QString::fromStdString(b.name);
+        connect(a, &QAction::triggered, this, [this, name] { requestBackend(name); });
+    }
+    QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("&Keys", this, [this] {
+        QMessageBox::information(this, "Keys",
+                                 "Space: play / pause\nLeft / Right: step back / forward\n"
+                                 "Home / End: first / last frame\nCtrl+O, Ctrl+S: open, save scene\n"
+                                 "Ctrl+E: export\nCtrl+Z: undo a point edit\n\n"
+                                 "Click a particle in a trajectories pane to inspect it; click empty space to "
+                                 "drop a new particle and follow it.");
+    });
+    help->addAction("&About", this, [this] {
+        QMessageBox::about(this, "Diffuscope",
+                           "Diffuscope 0.1: see how diffusion models work.\nExact ground truth beside "
+                           "learned models, every common sampler, linked views.");
+    });
+
+    QToolBar* tb = addToolBar("Main");
+    tb->setObjectName("mainToolbar");
+    tb->addAction(open);
+    tb->addAction(save);
+    tb->addAction(exp);
+
+    auto shortcut = [this](QKeySequence key, auto fn) {
+        auto* s = new QShortcut(key, this);
+        s->setContext(Qt::WindowShortcut);
+        connect(s, &QShortcut::activated, this, fn);
+    };
+    shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playing); });
+    shortcut(QKeySequence(Qt::Key_Right), [this] {
+        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(1); }, Qt::QueuedConnection);
+    });
+    shortcut(QKeySequence(Qt::Key_Left), [this] {
+        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(-1); }, Qt::QueuedConnection);
+    });
+    shortcut(QKeySequence(Qt::Key_Home), [this] {
+        m_worker->notePending();
+        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->seek(0); }, Qt::QueuedConnection);
+    });
+    shortcut(QKeySequence(Qt::Key_End), [this] {
+        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->toEnd(); }, Qt::QueuedConnection);
+    });
+}
+
+void MainWindow::requestBackend(const QString& name) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, name] { w->setBackend(name); }, Qt::QueuedConnection);
+}
+
+} // namespace dfs::gui
