@@ -2,6 +2,7 @@
 // temporary file that is renamed over the target once the trailer is written.
 #include "app/export/mp4_writer.hpp"
 
+#include "app/export/av_handles.hpp"
 #include "core/errors.hpp"
 
 #include <fmt/format.h>
@@ -77,24 +78,6 @@ std::string createTemporaryFile(const std::string& path) {
     writeFailed(path, "no free temporary file name");
 }
 
-struct CodecContextFree {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsFree {
-    void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-struct FormatContextFree {
-    void operator()(AVFormatContext* f) const {
-        if (f->pb && !(f->oformat->flags & AVFMT_NOFILE)) avio_closep(&f->pb);
-        avformat_free_context(f);
-    }
-};
 struct DictionaryFree {
     void operator()(AVDictionary* d) const { av_dict_free(&d); }
 };
@@ -260,12 +243,12 @@ struct Mp4Writer::Impl {
     int frames = 0;
     State state = State::Open;
     bool committed = false;
-    std::unique_ptr<AVFormatContext, FormatContextFree> format;
-    std::unique_ptr<AVCodecContext, CodecContextFree> codec;
+    av::Output format;
+    av::CodecContext codec;
     AVStream* stream = nullptr; // owned by format
-    std::unique_ptr<AVFrame, FrameFree> frame;
-    std::unique_ptr<AVPacket, PacketFree> packet;
-    std::unique_ptr<SwsContext, SwsFree> sws;
+    av::Frame frame;
+    av::Packet packet;
+    av::Sws sws;
 };
 
 Mp4Writer::Mp4Writer(const std::string& path, int width, int height, double fps,

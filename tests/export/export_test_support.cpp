@@ -1,6 +1,8 @@
 // Decoders and comparisons for the export tests.
 #include "export_test_support.hpp"
 
+#include "app/export/av_handles.hpp"
+
 #include <gif_lib.h>
 
 extern "C" {
@@ -106,24 +108,8 @@ DecodedGif readGif(const std::string& path) {
 
 namespace {
 
-struct InputClose {
-    void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
-};
-struct CodecFree {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsFree {
-    void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-
 RgbaImage toRgba(const AVFrame& frame) {
-    std::unique_ptr<SwsContext, SwsFree> sws(sws_getContext(
+    av::Sws sws(sws_getContext(
         frame.width, frame.height, AVPixelFormat(frame.format), frame.width, frame.height,
         AV_PIX_FMT_RGBA, SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr,
         nullptr));
@@ -144,7 +130,7 @@ RgbaImage toRgba(const AVFrame& frame) {
 DecodedVideo readVideo(const std::string& path) {
     AVFormatContext* raw = nullptr;
     REQUIRE(avformat_open_input(&raw, path.c_str(), nullptr, nullptr) == 0);
-    std::unique_ptr<AVFormatContext, InputClose> input(raw);
+    av::Input input(raw);
     REQUIRE(avformat_find_stream_info(input.get(), nullptr) >= 0);
     const AVCodec* decoder = nullptr;
     const int streamIndex =
@@ -153,7 +139,7 @@ DecodedVideo readVideo(const std::string& path) {
     REQUIRE(decoder != nullptr);
     const AVStream* stream = input->streams[streamIndex];
 
-    std::unique_ptr<AVCodecContext, CodecFree> codec(avcodec_alloc_context3(decoder));
+    av::CodecContext codec(avcodec_alloc_context3(decoder));
     REQUIRE(avcodec_parameters_to_context(codec.get(), stream->codecpar) >= 0);
     REQUIRE(avcodec_open2(codec.get(), decoder, nullptr) == 0);
 
@@ -163,8 +149,8 @@ DecodedVideo readVideo(const std::string& path) {
     out.codec = decoder->name;
     out.frameRate = av_q2d(stream->avg_frame_rate);
 
-    std::unique_ptr<AVPacket, PacketFree> packet(av_packet_alloc());
-    std::unique_ptr<AVFrame, FrameFree> frame(av_frame_alloc());
+    av::Packet packet(av_packet_alloc());
+    av::Frame frame(av_frame_alloc());
     auto drain = [&] {
         for (;;) {
             const int got = avcodec_receive_frame(codec.get(), frame.get());
