@@ -19,7 +19,8 @@ namespace dfs::gui {
 
 ModelPanel::ModelPanel(QWidget* parent)
     : QWidget(parent), m_denoiser(new QComboBox(this)), m_label(new QSpinBox(this)),
-      m_guidance(new QDoubleSpinBox(this)), m_lr(new QDoubleSpinBox(this)),
+      m_guidance(new QDoubleSpinBox(this)), m_preset(new QComboBox(this)),
+      m_lr(new QDoubleSpinBox(this)),
       m_width(new QComboBox(this)), m_target(new QComboBox(this)), m_steps(new QSpinBox(this)),
       m_start(new QPushButton("Train", this)), m_pause(new QPushButton("Pause", this)),
       m_follow(new QCheckBox("Views follow the training", this)),
@@ -61,7 +62,25 @@ ModelPanel::ModelPanel(QWidget* parent)
     m_start->setObjectName("trainStart");
     m_pause->setEnabled(false);
     auto* reset = new QPushButton("Reset", this);
+    // Presets fill in width, learning rate and steps; the rest is the dataset's training preset
+    // (core/training/presets.hpp: EDM target, cosine schedule, batch 512, EMA).
+    m_preset->setObjectName("trainPreset");
+    m_preset->addItem("fast: 64 wide, 2,000 steps");
+    m_preset->addItem("standard: 128 wide, 8,000 steps");
+    m_preset->addItem("thorough: 256 wide, 20,000 steps");
+    m_preset->setCurrentIndex(1);
+    connect(m_preset, &QComboBox::currentIndexChanged, this, [this](int k) {
+        static constexpr struct {
+            const char* width;
+            double lr;
+            int steps;
+        } presets[] = {{"64", 2e-3, 2000}, {"128", 1e-3, 8000}, {"256", 5e-4, 20000}};
+        m_width->setCurrentText(presets[k].width);
+        m_lr->setValue(presets[k].lr);
+        m_steps->setValue(presets[k].steps);
+    });
     auto* tform = new QFormLayout;
+    tform->addRow("Preset", m_preset);
     tform->addRow("Learning rate", m_lr);
     tform->addRow("Width", m_width);
     tform->addRow("Target", m_target);

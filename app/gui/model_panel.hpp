@@ -47,6 +47,7 @@ private:
     QComboBox* m_denoiser;
     QSpinBox* m_label;
     QDoubleSpinBox* m_guidance;
+    QComboBox* m_preset;
     QDoubleSpinBox* m_lr;
     QComboBox* m_width;
     QComboBox* m_target;

@@ -274,6 +274,8 @@ private slots:
 
     void trainingLiveSwitchesToTheLearnedModel() {
         fresh();
+        m_w->findChild<QComboBox*>("trainPreset")->setCurrentIndex(0);
+        QCOMPARE(m_w->findChild<QSpinBox*>("trainSteps")->value(), 2000);
         m_w->findChild<QSpinBox*>("trainSteps")->setValue(300);
         m_w->findChild<QPushButton*>("trainStart")->click();
         QVERIFY(waitFor([&] { return isCheckpointPath(m_w->scene().model.denoiser); }, 60000));
