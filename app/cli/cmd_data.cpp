@@ -20,13 +20,14 @@ struct DataOptions {
     long n = 2000;
     std::optional<double> noise;
     std::uint64_t seed = 0;
+    int resolution = 0;
 };
 
 void runData(const DataOptions& o) {
     if (o.n < 1 || o.n > long(kMaxDatasetPoints))
         throw UsageError(
             fmt::format("--n must be in [1, {}] (got {})", long(kMaxDatasetPoints), o.n));
-    const PointSet data = loadDataset(o.dataset, {o.n, datasetNoise(o.noise), o.seed});
+    const PointSet data = loadDataset(o.dataset, {o.n, datasetNoise(o.noise), o.seed, o.resolution});
     std::vector<std::string> header = pointColumns(data.dim());
     const bool labelled = !data.labels.empty();
     if (labelled) header.push_back("label");
@@ -38,16 +39,21 @@ void runData(const DataOptions& o) {
         out.row(values);
     }
     out.commit();
-    fmt::print("wrote {} points of {} to {}\n", data.size(), data.name, o.out);
+    fmt::print("wrote {} {} of {} to {}\n", data.size(), data.dim() == 2 ? "points" : "images",
+               data.name, o.out);
 }
 
 } // namespace
 
 Command addDataCommand(CLI::App& app) {
     auto o = std::make_shared<DataOptions>();
-    CLI::App* cmd = app.add_subcommand("data", "write a dataset's points to CSV (x,y[,label])");
-    cmd->add_option("--dataset", o->dataset, "built-in dataset (see 'list') or a CSV of points")
+    CLI::App* cmd = app.add_subcommand(
+        "data", "write a dataset to CSV: points x,y[,label], or images p0..p{D-1}[,label]");
+    cmd->add_option("--dataset", o->dataset,
+                    "built-in dataset, image dataset (shapes, fashion-mnist, mnist; see 'list'), "
+                    "a folder of PNGs, or a CSV of points")
         ->required();
+    cmd->add_option("--resolution", o->resolution, "image side: 8, 16 or 28 (default 28)");
     cmd->add_option("--n", o->n, "number of points")->capture_default_str();
     cmd->add_option("--noise", o->noise, "noise scale (default: the dataset's own)");
     addSeedOption(*cmd, "--seed", o->seed, "random seed");

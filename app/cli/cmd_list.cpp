@@ -2,6 +2,7 @@
 #include "app/cli/command.hpp"
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/samplers/sampler.hpp"
 #include "core/schedules/schedule.hpp"
@@ -22,7 +23,9 @@ void printList() {
     for (const auto& d : builtinDatasets())
         row(d.name, fmt::format("{} (noise {:g}{})", d.description, d.defaultNoise,
                                 d.isGmm ? "; exact denoiser available" : ""));
-    fmt::print("\nschedules (--schedule):\n");
+    fmt::print("\nimage datasets (--dataset, --resolution 8|16|28; or a folder of PNGs):\n");
+    for (const auto& d : imageDatasets()) row(d.name, d.description);
+    fmt::print("\nschedules (--schedule; parameters as in \"vp-linear(beta_max=10)\"):\n");
     for (const auto& [name, text] : listSchedules()) row(name, text);
     fmt::print("\ndenoisers (--denoiser):\n");
     for (const auto& [name, text] : listDenoisers()) row(name, text);

@@ -22,6 +22,7 @@ struct ModelOptions {
     long dataN = 2000;
     std::optional<double> dataNoise; ///< unset: the dataset's own noise
     std::uint64_t dataSeed = 0;
+    int resolution = 0; ///< image datasets: side 8, 16 or 28
     std::string denoiser;
     std::string schedule = "vp-linear";
     int label = -1;        ///< --class: condition on this class
@@ -32,7 +33,8 @@ struct ModelOptions {
 void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
                    const std::string& help);
 
-/// Adds --dataset, --data-n, --noise, --data-seed, --denoiser, --schedule, --class, --guidance;
+/// Adds --dataset, --data-n, --noise, --data-seed, --resolution, --denoiser, --schedule, --class,
+/// --guidance;
 /// --dataset and --denoiser are required unless `required` is false.
 void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required = true);
 

@@ -3,6 +3,7 @@
 
 #include "core/datasets/dataset_random.hpp"
 #include "core/datasets/gmm_datasets.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/datasets/toy_datasets.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
@@ -54,6 +55,12 @@ const std::vector<Entry>& entries() {
 std::string builtinNames() {
     std::string names;
     for (const Entry& e : entries()) names += (names.empty() ? "" : ", ") + e.info.name;
+    return names;
+}
+
+std::string imageNames() {
+    std::string names;
+    for (const auto& d : imageDatasets()) names += (names.empty() ? "" : ", ") + d.name;
     return names;
 }
 
@@ -117,16 +124,19 @@ PointSet makeDataset(const std::string& name, const DatasetOptions& opts) {
 
 PointSet loadDataset(const std::string& nameOrPath, const DatasetOptions& opts) {
     if (findEntry(nameOrPath)) return makeDataset(nameOrPath, opts);
+    if (isImageDataset(nameOrPath))
+        return loadImageDataset(nameOrPath, opts.resolution, opts.n, opts.seed);
     std::error_code ec;
     const auto status = std::filesystem::status(nameOrPath, ec);
     if (!nameOrPath.empty() && std::filesystem::is_regular_file(status))
         return readPointsCsv(nameOrPath);
     if (!nameOrPath.empty() && std::filesystem::exists(status))
-        throw UsageError(fmt::format("dataset '{}' is not a regular file (built-in: {}; or a CSV "
-                                     "file path)",
-                                     nameOrPath, builtinNames()));
-    throw UsageError(fmt::format("unknown dataset '{}' (built-in: {}; or a CSV file path)",
-                                 nameOrPath, builtinNames()));
+        throw UsageError(fmt::format("dataset '{}' is not a regular file (built-in: {}; images: "
+                                     "{}; or a CSV file or a folder of PNGs)",
+                                     nameOrPath, builtinNames(), imageNames()));
+    throw UsageError(fmt::format("unknown dataset '{}' (built-in: {}; images: {}; or a CSV file "
+                                 "or a folder of PNGs)",
+                                 nameOrPath, builtinNames(), imageNames()));
 }
 
 } // namespace dfs

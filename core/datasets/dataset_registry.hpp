@@ -16,6 +16,7 @@ struct DatasetOptions {
     Index n = 2000;      ///< number of points
     double noise = -1.0; ///< dataset-specific noise scale; negative means the dataset's default
     std::uint64_t seed = 0;
+    int resolution = 0; ///< image datasets: side 8, 16 or 28 (0: 28)
 };
 
 struct DatasetInfo {
@@ -33,7 +34,8 @@ const std::vector<DatasetInfo>& builtinDatasets();
 /// [1, kMaxDatasetPoints] (message names `--n`), or a NaN or infinite noise (`--noise`).
 PointSet makeDataset(const std::string& name, const DatasetOptions& opts);
 
-/// A built-in name, or else a path to a CSV of points (header `x,y`, optional `label` column).
+/// A built-in name, an image dataset (image_datasets.hpp: `shapes`, `fashion-mnist`, `mnist` or a
+/// folder of PNGs), or else a path to a CSV of points (header `x,y`, optional `label` column).
 /// A built-in name wins over a file of that name in the working folder; opts.n and opts.noise are
 /// ignored for files; labels must be integers >= 0. Throws UsageError for a name that is neither,
 /// DataError (naming the file) for a malformed file or other columns than x, y, label.

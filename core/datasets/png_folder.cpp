@@ -1,0 +1,94 @@
+// PNG decoding through libpng's simplified API (png_image), grayscale output.
+#include "core/datasets/png_folder.hpp"
+
+#include "core/datasets/image_resize.hpp"
+#include "core/errors.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <png.h>
+#include <vector>
+
+namespace dfs {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr png_uint_32 kMaxSide = 4096;
+
+bool isPng(const fs::path& p) {
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    return ext == ".png";
+}
+
+/// One PNG as side x side grayscale in [-1, 1].
+Vector readPng(const std::string& path, int side) {
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, path.c_str()))
+        throw DataError(fmt::format("{}: not a readable PNG ({})", path, image.message));
+    if (image.width != image.height || image.width == 0 || image.width > kMaxSide) {
+        png_image_free(&image);
+        throw DataError(fmt::format("{}: the image is {}x{}; images must be square, at most {} "
+                                    "pixels a side",
+                                    path, image.width, image.height, kMaxSide));
+    }
+    image.format = PNG_FORMAT_GRAY;
+    std::vector<png_byte> pixels(PNG_IMAGE_SIZE(image));
+    if (!png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr))
+        throw DataError(fmt::format("{}: corrupt PNG ({})", path, image.message));
+    const int n = int(image.width);
+    Matrix one(1, Index(n) * n);
+    for (Index k = 0; k < one.cols(); ++k) one(0, k) = pixels[std::size_t(k)] / 127.5 - 1.0;
+    return areaResize(one, n, side).row(0).transpose();
+}
+
+std::vector<fs::path> pngsIn(const fs::path& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file() && isPng(e.path())) out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+PointSet loadPngFolder(const std::string& dir, int side) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw DataError(fmt::format("{}: not a folder", dir));
+    std::vector<std::pair<fs::path, int>> files;
+    for (const fs::path& p : pngsIn(dir)) files.emplace_back(p, -1);
+    std::vector<fs::path> classes;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_directory()) classes.push_back(e.path());
+    std::sort(classes.begin(), classes.end());
+    int label = 0;
+    for (const fs::path& c : classes) {
+        const auto inClass = pngsIn(c);
+        if (inClass.empty()) continue;
+        for (const fs::path& p : inClass) files.emplace_back(p, label);
+        ++label;
+    }
+    if (files.empty()) throw DataError(fmt::format("{}: no PNG images in the folder or its subfolders", dir));
+    if (Index(files.size()) > kMaxFolderImages)
+        throw DataError(fmt::format("{}: more than {} images", dir, kMaxFolderImages));
+    const bool mixed = std::any_of(files.begin(), files.end(), [](const auto& f) { return f.second < 0; }) &&
+                       label > 0;
+    if (mixed)
+        throw DataError(fmt::format("{}: PNGs both in the folder and in class subfolders; put them "
+                                    "all in subfolders (one per class) or all in the folder",
+                                    dir));
+    PointSet set;
+    set.name = dir;
+    set.points.resize(Index(files.size()), Index(side) * side);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        set.points.row(Index(i)) = readPng(files[i].first.string(), side).transpose();
+        if (files[i].second >= 0) set.labels.push_back(files[i].second);
+    }
+    return set;
+}
+
+} // namespace dfs
