@@ -306,7 +306,9 @@ TEST_CASE("datasets: loadDataset reads names and CSV files", "[datasets][csv]") 
 
     const std::string msg = errorOf<UsageError>([&] { loadDataset("foo", opts); });
     CHECK(msg == "unknown dataset 'foo' (built-in: gmm8, gmm25, moons, swissroll, checkerboard, "
-                 "rings, spirals, pinwheel; or a CSV file path)");
+                 "rings, spirals, pinwheel; images: shapes, fashion-mnist, mnist; or a CSV file "
+                 "or a folder of PNGs)");
     CHECK_THROWS_AS(loadDataset((dir.path / "missing.csv").string(), opts), UsageError);
-    CHECK_THROWS_AS(loadDataset(dir.path.string(), opts), UsageError);
+    // A folder is a folder of PNG images; this one has none.
+    CHECK(contains(errorOf<DataError>([&] { loadDataset(dir.path.string(), opts); }), "no PNG images"));
 }
