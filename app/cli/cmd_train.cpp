@@ -30,6 +30,7 @@ struct TrainOptions {
     long dataN = 8000;
     std::optional<double> noise;
     std::uint64_t dataSeed = 0, seed = 0;
+    int resolution = 0;
     std::optional<std::string> schedule, target, activation, weighting, timeSampling;
     std::optional<long> steps;
     std::optional<int> batch, width, depth, warmup;
@@ -76,7 +77,8 @@ void runTrain(const TrainOptions& o) {
     config.validate();
     if (!isCheckpointPath(o.out)) throw UsageError("--out must name a .dsm file");
     { AtomicFile probe(o.out); } // the folder is writable: find out now, not after training
-    const PointSet data = loadDataset(o.dataset, {o.dataN, datasetNoise(o.noise), o.dataSeed});
+    const PointSet data =
+        loadDataset(o.dataset, {o.dataN, datasetNoise(o.noise), o.dataSeed, o.resolution});
     Trainer trainer(data, config);
     std::optional<CsvWriter> log;
     if (!o.log.empty())
@@ -143,6 +145,7 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--data-n", o->dataN, "dataset points (built-in)")->capture_default_str();
     cmd->add_option("--noise", o->noise, "dataset noise (default: the dataset's own)");
     addSeedOption(*cmd, "--data-seed", o->dataSeed, "dataset seed");
+    cmd->add_option("--resolution", o->resolution, "image datasets: side 8, 16 or 28 (default 28)");
     cmd->add_option("--schedule", o->schedule,
                     "schedule the target is defined on (preset: cosine)");
     cmd->add_option("--target", o->target, "eps, x0, v, score, velocity or edm (preset: edm)");

@@ -77,7 +77,8 @@ Vector coefficientVariance(const Matrix& coefficients) {
         throw UsageError("coefficientVariance: no rows of coefficients to take the variance over");
     for (Index r = 0; r < coefficients.rows(); ++r)
         if (!coefficients.row(r).allFinite())
-            throw DataError(fmt::format("coefficientVariance: row {} has a value that is not finite", r));
+            throw DataError(
+                fmt::format("coefficientVariance: row {} has a value that is not finite", r));
     const Eigen::RowVectorXd mean = coefficients.colwise().mean();
     return (coefficients.rowwise() - mean).colwise().squaredNorm().transpose() /
            double(coefficients.rows());
@@ -90,10 +91,13 @@ Vector coefficientSnr(const Vector& variance, const Schedule& schedule, double t
     const double alpha = schedule.alpha(t), sigma = schedule.sigma(t);
     Vector snr(variance.size());
     for (Index k = 0; k < variance.size(); ++k) {
-        // Kingma et al. 2021, eq. 2: SNR = alpha^2 / sigma^2, here for a coefficient of variance var_k.
-        if (variance(k) == 0) snr(k) = 0;
-        else if (sigma == 0) snr(k) = std::numeric_limits<double>::infinity();
-        else snr(k) = alpha * alpha * variance(k) / (sigma * sigma);
+        // Kingma et al. 2021, eq. 2, SNR = alpha^2 / sigma^2, scaled by the coefficient's var_k.
+        if (variance(k) == 0)
+            snr(k) = 0;
+        else if (sigma == 0)
+            snr(k) = std::numeric_limits<double>::infinity();
+        else
+            snr(k) = alpha * alpha * variance(k) / (sigma * sigma);
     }
     return snr;
 }

@@ -93,11 +93,11 @@ Rapsd rapsd(const Matrix& images, int side) {
 
 std::optional<double> noiseTakeoverFrequency(const Rapsd& data, double alpha, double sigma) {
     if (!std::isfinite(alpha) || alpha < 0)
-        throw UsageError(fmt::format("noiseTakeoverFrequency: alpha {} is not a finite value >= 0",
-                                     alpha));
+        throw UsageError(
+            fmt::format("noiseTakeoverFrequency: alpha {} is not a finite value >= 0", alpha));
     if (!std::isfinite(sigma) || sigma < 0)
-        throw UsageError(fmt::format("noiseTakeoverFrequency: sigma {} is not a finite value >= 0",
-                                     sigma));
+        throw UsageError(
+            fmt::format("noiseTakeoverFrequency: sigma {} is not a finite value >= 0", sigma));
     if (data.frequency.empty() || data.frequency.size() != data.power.size())
         throw UsageError(fmt::format("noiseTakeoverFrequency: the RAPSD has {} frequencies and {} "
                                      "power values (needs the same number, at least one)",

@@ -8,8 +8,9 @@
 //   F(ky, kx) = (1/n) sum_{y,x} img(y, x) exp(-2 pi i (ky y + kx x) / n),
 // so the power |F(k)|^2 equals |DFT(k)|^2 / n^2 for the unnormalised DFT, Parseval reads
 // sum_k |F(k)|^2 = sum_p img(p)^2, and white noise of variance s^2 has E |F(k)|^2 = s^2 at every k
-// (DC included). Hence, for x_t = alpha x0 + sigma eps with eps independent of x0,
-//   E R[x_t](f) = alpha^2 R[x0](f) + sigma^2   (Dieleman 2024; diffusion-math.md Sections 1.7, 4.5).
+// (DC included). Hence, for x_t = alpha x0 + sigma eps with eps independent of x0 (Dieleman 2024;
+// diffusion-math.md Sections 1.7 and 4.5),
+//   E R[x_t](f) = alpha^2 R[x0](f) + sigma^2.
 #pragma once
 
 #include "core/types.hpp"

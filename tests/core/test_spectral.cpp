@@ -47,7 +47,8 @@ Matrix smoothImages(std::uint64_t seed, Index rows, int n) {
     for (Index r = 0; r < rows; ++r)
         for (int y = 0; y < n; ++y)
             for (int px = 0; px < n; ++px)
-                x(r, y * n + px) += 0.5 + amp(r, 0) * std::cos(2 * kPi * (px + 2.0 * y) / n + amp(r, 1));
+                x(r, y * n + px) +=
+                    0.5 + amp(r, 0) * std::cos(2 * kPi * (px + 2.0 * y) / n + amp(r, 1));
     return x;
 }
 
@@ -56,8 +57,8 @@ Matrix cosineImages(int n, int kx, int ky, double amplitude, double phase, Index
     Matrix x(rows, n * n);
     for (int y = 0; y < n; ++y)
         for (int px = 0; px < n; ++px)
-            x.col(y * n + px).setConstant(amplitude *
-                                          std::cos(2 * kPi * (kx * px + ky * y) / n + phase));
+            x.col(y * n + px)
+                .setConstant(amplitude * std::cos(2 * kPi * (kx * px + ky * y) / n + phase));
     return x;
 }
 
@@ -138,10 +139,10 @@ TEST_CASE("rapsd: E R[x_t] = alpha^2 R[x0] + sigma^2 on smooth images", "[spectr
         // 1; each annulus averages >= 4 * 2000 of them, so 5 % is over four standard errors.
         for (std::size_t i = 0; i < rt.power.size(); ++i) {
             INFO(name << " t " << t << " radius " << rt.frequency[i]);
-            CHECK(rt.power[i] ==
-                  Approx(alpha * alpha * r0.power[i] + sigma * sigma).epsilon(0.05));
+            CHECK(rt.power[i] == Approx(alpha * alpha * r0.power[i] + sigma * sigma).epsilon(0.05));
         }
-        CHECK(rt.dcPower == Approx(alpha * alpha * r0.dcPower + sigma * sigma).epsilon(0.05));
+        // DC is one real coefficient per image (about 2.5 % standard error here): a looser bound.
+        CHECK(rt.dcPower == Approx(alpha * alpha * r0.dcPower + sigma * sigma).epsilon(0.1));
     }
 }
 
@@ -150,12 +151,14 @@ TEST_CASE("rapsd: noise-takeover frequency", "[spectral]") {
     r.frequency = {1, 2, 3, 4};
     r.power = {10, 1, 0.1, 0.01};
     r.count = {8, 12, 16, 20};
-    CHECK(noiseTakeoverFrequency(r, 1.0, std::sqrt(0.5)) == 2.0);
     CHECK(noiseTakeoverFrequency(r, 1.0, std::sqrt(20.0)) == 1.0);
-    CHECK(noiseTakeoverFrequency(r, 1.0, 0.05) == 4.0);
+    CHECK(noiseTakeoverFrequency(r, 1.0, std::sqrt(2.0)) == 2.0);
+    CHECK(noiseTakeoverFrequency(r, 1.0, std::sqrt(0.5)) == 3.0);
+    CHECK(noiseTakeoverFrequency(r, 1.0, 0.2) == 4.0);
+    CHECK(noiseTakeoverFrequency(r, 2.0, 0.4) == 4.0); // only alpha^2 R / sigma^2 matters
     // The noise never overtakes: no frequency returned.
+    CHECK_FALSE(noiseTakeoverFrequency(r, 1.0, 0.05).has_value());
     CHECK_FALSE(noiseTakeoverFrequency(r, 1.0, 0.0).has_value());
-    CHECK_FALSE(noiseTakeoverFrequency(r, 1.0, 0.01).has_value());
     // Pure noise: the lowest frequency is already drowned.
     CHECK(noiseTakeoverFrequency(r, 0.0, 1.0) == 1.0);
     // A non-monotone spectrum: the smallest drowned frequency, even if a higher one is not.
@@ -221,7 +224,7 @@ TEST_CASE("dct: white noise has unit-scaled variance in every coefficient", "[sp
         CHECK(var(k) == Approx(s * s).epsilon(0.1));
     }
     // Centred: a constant offset does not change the variance.
-    const Vector shifted = coefficientVariance(c.array() + 5.0);
+    const Vector shifted = coefficientVariance((c.array() + 5.0).matrix());
     CHECK((shifted - var).cwiseAbs().maxCoeff() < 1e-9);
 }
 
@@ -241,7 +244,7 @@ TEST_CASE("dct: reveal times follow the variances and the schedule's log-SNR", "
         // A unit-variance coefficient is revealed where logSnr(t) = 0.
         CHECK(std::abs(sch->logSnr(t(2))) < 1e-6);
         // At each (unclamped) reveal time the coefficient's SNR is 1.
-        for (Index k = 0; k < 5; ++k) {
+        for (Index k = 0; k < var.size(); ++k) {
             const Vector snr = coefficientSnr(var, *sch, t(k));
             CHECK(snr(k) == Approx(1.0).epsilon(1e-6));
         }
