@@ -2,6 +2,7 @@
 #include "app/gui/data_panel.hpp"
 
 #include "core/datasets/dataset_registry.hpp"
+#include "core/datasets/image_datasets.hpp"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -35,12 +36,21 @@ QIcon thumbnail(const std::string& name) {
 
 DataPanel::DataPanel(QWidget* parent)
     : QWidget(parent), m_dataset(new QComboBox(this)), m_n(new QSpinBox(this)),
-      m_noise(new QDoubleSpinBox(this)), m_seed(new QSpinBox(this)), m_tools(new QButtonGroup(this)),
+      m_noise(new QDoubleSpinBox(this)), m_seed(new QSpinBox(this)),
+      m_resolution(new QComboBox(this)), m_tools(new QButtonGroup(this)),
       m_undo(new QPushButton("Undo edit", this)), m_edited(new QLabel(this)) {
     m_dataset->setObjectName("dataset");
     m_dataset->setIconSize(QSize(40, 40));
     for (const DatasetInfo& d : builtinDatasets())
         m_dataset->addItem(thumbnail(d.name), QString::fromStdString(d.name));
+    for (const ImageDatasetInfo& d : imageDatasets()) {
+        m_dataset->addItem(QString::fromStdString(d.name));
+        m_dataset->setItemData(m_dataset->count() - 1, QString::fromStdString(d.description), Qt::ToolTipRole);
+    }
+    m_resolution->setObjectName("resolution");
+    for (int r : kImageResolutions) m_resolution->addItem(QString("%1 x %1").arg(r), r);
+    m_resolution->setCurrentIndex(1);
+    m_resolution->setToolTip("Image side (image datasets)");
     m_n->setObjectName("dataN");
     m_n->setRange(1, 200000);
     m_n->setSingleStep(500);
@@ -55,6 +65,7 @@ DataPanel::DataPanel(QWidget* parent)
     form->addRow("Points", m_n);
     form->addRow("Noise", m_noise);
     form->addRow("Seed", m_seed);
+    form->addRow("Image size", m_resolution);
     auto* import = new QPushButton("Import CSV…", this);
     import->setObjectName("importCsv");
 
@@ -95,6 +106,7 @@ DataPanel::DataPanel(QWidget* parent)
     connect(m_n, &QSpinBox::editingFinished, this, changed);
     connect(m_noise, &QDoubleSpinBox::editingFinished, this, changed);
     connect(m_seed, &QSpinBox::editingFinished, this, changed);
+    connect(m_resolution, &QComboBox::currentIndexChanged, this, changed);
     connect(import, &QPushButton::clicked, this, &DataPanel::importRequested);
     connect(m_tools, &QButtonGroup::idClicked, this, [this](int id) { emit toolChanged(EditTool(id)); });
     connect(m_undo, &QPushButton::clicked, this, &DataPanel::undoRequested);
@@ -109,6 +121,7 @@ void DataPanel::showScene(const Scene& s) {
     m_n->setValue(int(std::min<long>(s.data.n, m_n->maximum())));
     m_noise->setValue(s.data.noise < 0 ? -1 : s.data.noise);
     m_seed->setValue(int(std::min<std::uint64_t>(s.data.seed, 1'000'000'000)));
+    m_resolution->setCurrentIndex(std::max(0, m_resolution->findData(s.data.resolution == 0 ? 28 : s.data.resolution)));
     m_edited->setText(s.data.points ? QString("%1 edited points (saved with the scene)").arg(s.data.points->rows())
                                     : QString());
     m_loading = false;
@@ -120,8 +133,9 @@ void DataPanel::applyTo(Scene& s) const {
     s.data.n = m_n->value();
     s.data.noise = m_noise->value() < 0 ? -1 : m_noise->value();
     s.data.seed = std::uint64_t(m_seed->value());
+    s.data.resolution = isImageDataset(s.data.dataset) ? m_resolution->currentData().toInt() : 0;
     if (s.data.dataset != before.dataset || s.data.n != before.n || s.data.noise != before.noise ||
-        s.data.seed != before.seed) {
+        s.data.seed != before.seed || s.data.resolution != before.resolution) {
         s.data.points.reset();
         s.data.labels.clear();
     }

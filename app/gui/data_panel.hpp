@@ -41,6 +41,7 @@ private:
     QSpinBox* m_n;
     QDoubleSpinBox* m_noise;
     QSpinBox* m_seed;
+    QComboBox* m_resolution;
     QButtonGroup* m_tools;
     QPushButton* m_undo;
     QLabel* m_edited;

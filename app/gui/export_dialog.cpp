@@ -28,7 +28,8 @@ ExportDialog::ExportDialog(const std::array<ViewKind, 4>& panes, int frames, QWi
     for (int i = 0; i < 4; ++i) {
         m_panes[std::size_t(i)] = new QCheckBox(
             QString("%1: %2").arg(i + 1).arg(QString::fromStdString(viewKindName(panes[std::size_t(i)]))), this);
-        m_panes[std::size_t(i)]->setChecked(panes[std::size_t(i)] == ViewKind::Trajectories);
+        m_panes[std::size_t(i)]->setChecked(panes[std::size_t(i)] == ViewKind::Trajectories ||
+                                            panes[std::size_t(i)] == ViewKind::Samples);
         paneRow->addWidget(m_panes[std::size_t(i)]);
     }
     m_path->setObjectName("exportPath");
@@ -82,9 +83,7 @@ ExportDialog::ExportDialog(const std::array<ViewKind, 4>& panes, int frames, QWi
         // The range is in frames when a chosen pane follows the run, else in t.
         bool run = false;
         for (int i = 0; i < 4; ++i)
-            run = run || (m_panes[std::size_t(i)]->isChecked() &&
-                          (m_kinds[std::size_t(i)] == ViewKind::Trajectories ||
-                           m_kinds[std::size_t(i)] == ViewKind::Density));
+            run = run || (m_panes[std::size_t(i)]->isChecked() && followsRun(m_kinds[std::size_t(i)]));
         m_from->setDecimals(run ? 0 : 3);
         m_to->setDecimals(run ? 0 : 3);
         m_from->setRange(0, run ? std::max(1, m_runFrames - 1) : 1.0);

@@ -14,6 +14,7 @@
 #include "app/gui/view_pane.hpp"
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
 #include "core/io/checkpoint.hpp"
 #include "core/io/csv.hpp"
@@ -304,7 +305,8 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
 void MainWindow::onFailed(const QString& message) {
     m_waiting = false;
     setPlaying(false);
-    showSceneInPanels(m_scene); // the panels go back to the session the worker kept
+    showSceneInPanels(m_scene); // the panels and panes go back to the session the worker kept
+    for (ViewPane* p : m_panes) p->setKind(m_scene.view.panes[std::size_t(p->index())]);
     showError("Could not apply the change", message);
 }
 
@@ -337,6 +339,12 @@ void MainWindow::panelsEdited() {
     // `exact` needs mixture parameters: a dataset without them falls back to `ideal`.
     const auto& sets = builtinDatasets();
     const auto info = std::find_if(sets.begin(), sets.end(), [&](const DatasetInfo& d) { return d.name == s.data.dataset; });
+    // Images: a few particles, so that the ideal denoiser over thousands of images stays quick.
+    if (isImageDataset(s.data.dataset) && !isImageDataset(m_scene.data.dataset)) {
+        s.sampler.particles = std::min<long>(s.sampler.particles, 16);
+        s.sampler.steps = std::min(s.sampler.steps, 30);
+        statusBar()->showMessage("image data: 16 particles, 30 steps (Sampler panel to change)", 8000);
+    }
     if (s.model.denoiser == "exact" && (s.data.points || info == sets.end() || !info->isGmm)) {
         s.model.denoiser = "ideal";
         statusBar()->showMessage(QString::fromStdString(s.data.dataset) +

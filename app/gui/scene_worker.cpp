@@ -219,10 +219,11 @@ void SceneWorker::publish() {
     s->nfe = f->nfe;
     s->backend = QString::fromStdString(m_backend->name() + " (" + m_backend->device() + ")");
     s->grid = e.grid();
-    s->particle = e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
+    if (!e.isImage())
+        s->particle = e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
     const Matrix& pts = e.data().points;
     const Index stride = std::max<Index>(1, pts.rows() / 5000);
-    for (Index r = 0; r < pts.rows(); r += stride) {
+    for (Index r = 0; r < pts.rows() && !e.isImage(); r += stride) {
         s->data.push_back(float(pts(r, 0)));
         s->data.push_back(float(pts(r, 1)));
     }

@@ -25,16 +25,20 @@ QString shortNumber(double v) {
 }
 
 PlotFrame::PlotFrame(const QRectF& area, double x0, double x1, double y0, double y1,
-                     double fontPx)
+                     double fontPx, bool equalAspect)
     : m_x0(x0), m_x1(x1), m_y0(y0), m_y1(y1), m_font(fontPx) {
     const double left = 3.2 * fontPx, bottom = 1.8 * fontPx, pad = 0.5 * fontPx;
     const QRectF room = area.adjusted(left, pad, -pad, -bottom);
-    const double side = std::max(1.0, std::min(room.width(), room.height()));
-    const double aspect = (y1 - y0) / (x1 - x0);
-    double w = side, h = side;
-    if (aspect > 1) w = side / aspect;
-    else h = side * aspect;
-    m_plot = QRectF(room.left() + (room.width() - w) / 2, room.top() + (room.height() - h) / 2, w, h);
+    if (equalAspect) {
+        const double side = std::max(1.0, std::min(room.width(), room.height()));
+        const double aspect = (y1 - y0) / (x1 - x0);
+        double w = side, h = side;
+        if (aspect > 1) w = side / aspect;
+        else h = side * aspect;
+        m_plot = QRectF(room.left() + (room.width() - w) / 2, room.top() + (room.height() - h) / 2, w, h);
+    } else {
+        m_plot = room.adjusted(1.4 * fontPx, 0, 0, -1.2 * fontPx); // room for the axis titles
+    }
     m_sx = m_plot.width() / (x1 - x0);
     m_sy = m_plot.height() / (y1 - y0);
 }
@@ -54,17 +58,40 @@ void PlotFrame::drawAxes(QPainter& p) const {
     p.drawRect(m_plot);
     const QFontMetricsF fm(f);
     const double tick = 0.35 * m_font;
-    for (double v : niceTicks(m_x0, m_x1, std::max(2, int(m_plot.width() / (5 * m_font))))) {
+    // Log axes: ticks at whole decades of the value.
+    auto ticks = [](double lo, double hi, int target, bool log) {
+        if (!log) return niceTicks(lo, hi, target);
+        // Whole decades; over less than two decades also 2 and 5 times them.
+        std::vector<double> t;
+        const bool fine = hi - lo < 2;
+        for (double d = std::floor(lo); d <= hi + 1e-9; d += 1)
+            for (double m : {1.0, 2.0, 5.0}) {
+                const double v = d + std::log10(m);
+                if ((m == 1.0 || fine) && v >= lo - 1e-9 && v <= hi + 1e-9) t.push_back(v);
+            }
+        return t;
+    };
+    auto label = [](double v, bool log) { return shortNumber(log ? std::pow(10.0, v) : v); };
+    for (double v : ticks(m_x0, m_x1, std::max(2, int(m_plot.width() / (5 * m_font))), m_logX)) {
         const double x = map(v, m_y0).x();
         p.drawLine(QPointF(x, m_plot.bottom()), QPointF(x, m_plot.bottom() + tick));
-        const QString s = shortNumber(v);
+        const QString s = label(v, m_logX);
         p.drawText(QPointF(x - fm.horizontalAdvance(s) / 2, m_plot.bottom() + tick + fm.ascent()), s);
     }
-    for (double v : niceTicks(m_y0, m_y1, std::max(2, int(m_plot.height() / (3 * m_font))))) {
+    for (double v : ticks(m_y0, m_y1, std::max(2, int(m_plot.height() / (3 * m_font))), m_logY)) {
         const double y = map(m_x0, v).y();
         p.drawLine(QPointF(m_plot.left() - tick, y), QPointF(m_plot.left(), y));
-        const QString s = shortNumber(v);
+        const QString s = label(v, m_logY);
         p.drawText(QPointF(m_plot.left() - tick - 2 - fm.horizontalAdvance(s), y + fm.ascent() / 2.5), s);
+    }
+    if (!m_titleX.isEmpty())
+        p.drawText(QRectF(m_plot.left(), m_plot.bottom() + tick + fm.height(), m_plot.width(), fm.height()),
+                   Qt::AlignHCenter | Qt::AlignTop, m_titleX);
+    if (!m_titleY.isEmpty()) {
+        p.translate(m_plot.left() - 4.4 * m_font, m_plot.center().y());
+        p.rotate(-90);
+        p.drawText(QRectF(-m_plot.height() / 2, 0, m_plot.height(), fm.height()),
+                   Qt::AlignHCenter | Qt::AlignTop, m_titleY);
     }
     p.restore();
 }

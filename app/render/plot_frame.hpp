@@ -15,9 +15,14 @@ std::vector<double> niceTicks(double lo, double hi, int target = 5);
 
 class PlotFrame {
 public:
-    /// A square data window [x0, x1] x [y0, y1] placed in `area` (pixels), leaving room for the
-    /// tick labels at the left and bottom; the plot keeps a 1:1 aspect ratio.
-    PlotFrame(const QRectF& area, double x0, double x1, double y0, double y1, double fontPx);
+    /// A data window [x0, x1] x [y0, y1] placed in `area` (pixels), leaving room for the tick
+    /// labels at the left and bottom; with `equalAspect` one data unit is as long on both axes.
+    PlotFrame(const QRectF& area, double x0, double x1, double y0, double y1, double fontPx,
+              bool equalAspect = true);
+    /// Axes whose coordinates are log10 of the values: ticks at decades, labelled with values.
+    void setLogAxes(bool x, bool y) { m_logX = x, m_logY = y; }
+    /// Axis titles drawn under the x axis and along the y axis ("" for none).
+    void setAxisTitles(const QString& x, const QString& y) { m_titleX = x, m_titleY = y; }
 
     const QRectF& plotRect() const { return m_plot; }
     QPointF map(double x, double y) const {
@@ -37,6 +42,8 @@ public:
 private:
     QRectF m_plot;
     double m_x0, m_x1, m_y0, m_y1, m_sx, m_sy, m_font;
+    bool m_logX = false, m_logY = false;
+    QString m_titleX, m_titleY;
 };
 
 /// A vertical colour bar in `area` with its range's ticks and a label.

@@ -13,7 +13,11 @@ PlotFrame renderView(QPainter& p, const QRectF& area, const ViewSnapshot& v, con
                 return renderField(p, area, view, style);
             else if constexpr (std::is_same_v<T, TrajectoryView>)
                 return renderTrajectories(p, area, view, style);
-            else return renderDensity(p, area, view, style);
+            else if constexpr (std::is_same_v<T, DensityView>)
+                return renderDensity(p, area, view, style);
+            else if constexpr (std::is_same_v<T, ImageGridView>)
+                return renderImageGrid(p, area, view, style);
+            else return renderSpectrum(p, area, view, style);
         },
         v);
 }

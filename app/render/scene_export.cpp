@@ -28,7 +28,7 @@ struct Plan {
 
 Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
     const bool followsRun = std::any_of(r.views.begin(), r.views.end(), [](ViewKind v) {
-        return v == ViewKind::Trajectories || v == ViewKind::Density;
+        return dfs::followsRun(v);
     });
     const int total = engine.totalFrames();
     Plan plan;

@@ -1,4 +1,4 @@
-// The renderers of the four 2-D views. Each paints one immutable view snapshot into a rectangle
+// The renderers of the views (four for 2-D points, image grids and the spectrum for images). Each paints one immutable view snapshot into a rectangle
 // of any QPainter (a widget, a QImage for PNG/GIF/MP4 frames, an SVG generator), so an exported
 // frame is the frame on screen.
 #pragma once
@@ -24,6 +24,11 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
                              const ViewStyle& style);
 PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v,
                         const ViewStyle& style);
+
+PlotFrame renderImageGrid(QPainter& p, const QRectF& area, const ImageGridView& v,
+                          const ViewStyle& style);
+PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
+                         const ViewStyle& style);
 
 /// Paints any view: a white background, then the view's renderer.
 PlotFrame renderView(QPainter& p, const QRectF& area, const ViewSnapshot& v,

@@ -11,10 +11,14 @@ namespace dfs {
 
 namespace {
 
-constexpr NameTable<ViewKind, 4> kViews = {{{ViewKind::Chain, "chain"},
+constexpr NameTable<ViewKind, 8> kViews = {{{ViewKind::Chain, "chain"},
                                             {ViewKind::Field, "field"},
                                             {ViewKind::Trajectories, "trajectories"},
-                                            {ViewKind::Density, "density"}}};
+                                            {ViewKind::Density, "density"},
+                                            {ViewKind::Filmstrip, "filmstrip"},
+                                            {ViewKind::Samples, "samples"},
+                                            {ViewKind::Spectrum, "spectrum"},
+                                            {ViewKind::Posterior, "posterior"}}};
 
 void require(bool ok, const char* key, const std::string& what) {
     if (!ok) throw UsageError(fmt::format("{} {}", key, what));
@@ -26,6 +30,16 @@ void finite(double v, const char* key) { require(std::isfinite(v), key, "must be
 
 ViewKind parseViewKind(const std::string& name) { return parseName(kViews, name, "view"); }
 std::string viewKindName(ViewKind kind) { return nameOf(kViews, kind); }
+bool isImageView(ViewKind kind) {
+    return kind == ViewKind::Filmstrip || kind == ViewKind::Samples || kind == ViewKind::Spectrum ||
+           kind == ViewKind::Posterior;
+}
+
+bool followsRun(ViewKind kind) {
+    return kind == ViewKind::Trajectories || kind == ViewKind::Density ||
+           kind == ViewKind::Samples || kind == ViewKind::Posterior;
+}
+
 std::vector<std::string> viewKindNames() {
     std::vector<std::string> out;
     for (const auto& [v, n] : kViews) out.emplace_back(n);
@@ -36,6 +50,9 @@ void validateScene(const Scene& s) {
     require(!s.data.dataset.empty() || s.data.points, "data.dataset", "is empty");
     require(s.data.n >= 1 && s.data.n <= 10'000'000, "data.n", "must be in [1, 10000000]");
     finite(s.data.noise, "data.noise");
+    require(s.data.resolution == 0 || s.data.resolution == 8 || s.data.resolution == 16 ||
+                s.data.resolution == 28,
+            "data.resolution", "must be 8, 16 or 28 (0: 28)");
     if (s.data.points) {
         require(s.data.points->rows() >= 1 && s.data.points->cols() >= 1, "data.points",
                 "must hold at least one point");

@@ -23,6 +23,7 @@ struct SceneData {
     long n = 2000;
     double noise = -1; ///< negative: the dataset's default
     std::uint64_t seed = 0;
+    int resolution = 0; ///< image datasets: side 8, 16 or 28 (0: 28)
     /// Points edited by hand replace the generated dataset when present (kept with the scene).
     std::optional<Matrix> points;
     std::vector<int> labels; ///< labels of the edited points (empty: none)
@@ -45,8 +46,21 @@ struct SceneSampler {
     long particles = 2000;
 };
 
-/// The views a pane can show.
-enum class ViewKind { Chain, Field, Trajectories, Density };
+/// The views a pane can show: four for 2-D data, four for images.
+enum class ViewKind {
+    Chain,        ///< 2-D: the data pushed to time t
+    Field,        ///< 2-D: a vector field at t
+    Trajectories, ///< 2-D: particle paths
+    Density,      ///< 2-D: sample histogram beside the reference density
+    Filmstrip,    ///< images: a few data images noised along t
+    Samples,      ///< images: x_t and x0_hat of a few particles at frames of the run
+    Spectrum,     ///< images: radially averaged power spectra of data, x_t and noise at t
+    Posterior,    ///< images: the ideal denoiser's top-weighted training images for a particle
+};
+/// Whether the view is drawn for image data (else for 2-D points).
+bool isImageView(ViewKind kind);
+/// Whether an animation of the view follows the sampler's frames (else it sweeps t).
+bool followsRun(ViewKind kind);
 ViewKind parseViewKind(const std::string& name); ///< chain, field, trajectories, density
 std::string viewKindName(ViewKind kind);
 std::vector<std::string> viewKindNames();

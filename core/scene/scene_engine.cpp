@@ -7,7 +7,10 @@
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/errors.hpp"
 #include "core/io/checkpoint.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/samplers/sampler_run.hpp"
+
+#include <array>
 
 #include <fmt/format.h>
 
@@ -20,11 +23,11 @@ PointSet buildSceneData(const SceneData& d) {
         data.points = *d.points;
         data.labels = d.labels;
     } else {
-        data = loadDataset(d.dataset, {d.n, d.noise, d.seed});
+        data = loadDataset(d.dataset, {d.n, d.noise, d.seed, d.resolution});
     }
-    if (data.dim() != 2)
-        throw UsageError(fmt::format("data.dataset: the explorer shows 2-D data ({} has {} "
-                                     "dimensions)",
+    if (data.dim() != 2 && imageSide(data.dim()) < 4)
+        throw UsageError(fmt::format("data.dataset: the explorer shows 2-D points or square "
+                                     "images ({} has {} dimensions)",
                                      data.name, data.dim()));
     return data;
 }
@@ -55,13 +58,22 @@ SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
     m_data = std::make_unique<PointSet>(buildSceneData(scene.data));
     const DenoiserOptions opts{scene.model.label, scene.model.guidance};
     m_denoiser = makeDenoiser(scene.model.denoiser, *m_data, opts);
-    if (m_denoiser->dim() != 2)
-        throw UsageError("model.denoiser: the model is not 2-D, the data is");
+    if (m_denoiser->dim() != m_data->dim())
+        throw UsageError(fmt::format("model.denoiser: the model has {} dimensions, the data {}",
+                                     m_denoiser->dim(), m_data->dim()));
+    m_side = m_data->dim() == 2 ? 0 : imageSide(m_data->dim());
+    // Panes follow the data: image views for images, 2-D views for points.
+    const std::array<ViewKind, 4> imageViews{ViewKind::Filmstrip, ViewKind::Samples,
+                                             ViewKind::Spectrum, ViewKind::Posterior};
+    const std::array<ViewKind, 4> pointViews = SceneView{}.panes;
+    for (std::size_t k = 0; k < 4; ++k)
+        if (isImageView(m_scene.view.panes[k]) != isImage())
+            m_scene.view.panes[k] = isImage() ? imageViews[k] : pointViews[k];
     if (isCheckpointPath(scene.model.denoiser))
         m_reference = makeDenoiser(m_data->gmm ? "exact" : "ideal", *m_data, opts);
     const std::vector<double> grid = branchGrid(*m_schedule, scene.sampler, 1.0, true);
-    Matrix x = SamplerRun::priorSample(*m_schedule, grid.front(), scene.sampler.particles, 2,
-                                       scene.sampler.seed);
+    Matrix x = SamplerRun::priorSample(*m_schedule, grid.front(), scene.sampler.particles,
+                                       m_data->dim(), scene.sampler.seed);
     startRun(scene.sampler, std::move(x), grid.front(), 0);
 }
 
@@ -124,6 +136,7 @@ void SceneEngine::branch(int i, const SceneSampler& settings) {
 }
 
 void SceneEngine::dropParticle(int i, double x, double y) {
+    requireViewFits(ViewKind::Trajectories);
     const std::shared_ptr<const Frame> from = frame(i);
     if (from->t == 0.0) throw UsageError("the run is at t = 0: nothing left to follow");
     SamplerRunConfig config;
@@ -141,10 +154,18 @@ void SceneEngine::dropParticle(int i, double x, double y) {
     m_probeStart = i;
 }
 
+void SceneEngine::requireViewFits(ViewKind kind) const {
+    if (isImageView(kind) != isImage())
+        throw UsageError(fmt::format("the {} view shows {}; this scene's data are {}",
+                                     viewKindName(kind), isImage() ? "2-D points" : "images",
+                                     isImage() ? "images" : "2-D points"));
+}
+
 void SceneEngine::setView(const SceneView& view) {
     Scene s = m_scene;
     s.view = view;
     validateScene(s);
+    for (ViewKind k : view.panes) requireViewFits(k);
     m_scene.view = view;
 }
 

@@ -20,8 +20,8 @@ class Schedule;
 class SamplerRun;
 struct Frame;
 
-/// The points of a scene's data: the edited points, else the built-in or CSV dataset. Throws
-/// UsageError or DataError; the explorer needs 2-D points.
+/// The points of a scene's data: the edited points, else the built-in, image or CSV dataset.
+/// Throws UsageError or DataError; the explorer shows 2-D points and square images.
 PointSet buildSceneData(const SceneData& data);
 
 class SceneEngine {
@@ -61,11 +61,18 @@ public:
     void dropParticle(int i, double x, double y);
 
     // --- views ---
+    /// Whether the data are square images (image views) rather than 2-D points.
+    bool isImage() const { return m_side > 0; }
     ChainView chainView(double t) const;
     FieldView fieldView(double t) const;
     TrajectoryView trajectoryView(int frame) const;
     DensityView densityView(int frame) const;
     ParticleInfo particleInfo(int frame, long particle) const;
+    // Image views (scene_image_views.cpp); UsageError for 2-D data.
+    ImageGridView filmstripView(double t) const;
+    ImageGridView samplesView(int frame) const;
+    ImageGridView posteriorView(int frame) const;
+    SpectrumView spectrumView(double t) const;
     /// The field view's quantity at the rows of x, in double precision (D(x) - x for x0);
     /// evaluated at max(t, 1e-3) as the field view is.
     Matrix fieldValues(double t, const Matrix& x) const;
@@ -87,6 +94,9 @@ private:
     std::vector<std::shared_ptr<const Frame>> m_frames;
     std::vector<double> m_grid;
     int m_runOffset = 0; ///< frame index of m_run's frame 0 (after a branch)
+    int m_side = 0;      ///< image side for image data, 0 for 2-D points
+    /// Throws UsageError when a view does not fit the data (2-D views on images or back).
+    void requireViewFits(ViewKind kind) const;
     std::vector<std::shared_ptr<const Frame>> m_probe; ///< a dropped particle's frames
     int m_probeStart = -1;
     struct DensityCache {

@@ -105,7 +105,8 @@ std::string sceneToJson(const Scene& s) {
     json data = {{"dataset", s.data.dataset},
                  {"n", s.data.n},
                  {"noise", s.data.noise},
-                 {"seed", s.data.seed}};
+                 {"seed", s.data.seed},
+                 {"resolution", s.data.resolution}};
     if (s.data.points) data["points"] = pointsToJson(*s.data.points);
     if (!s.data.labels.empty()) data["labels"] = s.data.labels;
     const SamplerOptions& o = s.sampler.options;
@@ -172,6 +173,7 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     data.get("n", s.data.n);
     data.get("noise", s.data.noise);
     data.get("seed", s.data.seed);
+    data.get("resolution", s.data.resolution);
     if (const json* p = data.raw("points")) s.data.points = pointsFromJson(*p, data);
     if (const json* l = data.raw("labels")) {
         if (!l->is_array()) data.fail("labels", "must be an array of whole numbers");

@@ -6,17 +6,43 @@
 #include "core/scene/scene_engine.hpp"
 #include "core/schedules/schedule.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 
 namespace dfs {
 
+namespace {
+
+/// x, y for 2-D points; p0 .. p{D-1} for images.
+std::vector<std::string> pointColumns(Index dim) {
+    if (dim == 2) return {"x", "y"};
+    std::vector<std::string> names;
+    for (Index k = 0; k < dim; ++k) names.push_back(fmt::format("p{}", k));
+    return names;
+}
+
+} // namespace
+
 Table samplesTable(const SceneEngine& engine, int frame) {
-    return {{"x", "y"}, engine.frame(frame)->x};
+    const Matrix& x = engine.frame(frame)->x;
+    return {pointColumns(x.cols()), x};
+}
+
+Table spectrumTable(const SceneEngine& engine, double t) {
+    const SpectrumView v = engine.spectrumView(t);
+    Table table{{"frequency", "data", "x_t_over_alpha", "noise"}, Matrix(Index(v.frequency.size()), 4)};
+    for (std::size_t i = 0; i < v.frequency.size(); ++i)
+        table.rows.row(Index(i)) << v.frequency[i], v.data[i], v.xt.empty() ? 0.0 : v.xt[i],
+            std::isfinite(v.noise) ? v.noise : 0.0;
+    if (v.xt.empty()) throw UsageError("at alpha = 0 (t = 1 here) x_t carries no signal to compare");
+    return table;
 }
 
 Table trajectoryTable(const SceneEngine& engine, int lastFrame) {
     const Index particles = engine.frame(0)->x.rows();
     const auto last = engine.frame(lastFrame); // throws for a frame not recorded
+    if (last->x.cols() != 2)
+        throw UsageError("trajectories are tables of 2-D points; for images export the samples");
     Table t{{"step", "t", "particle", "x", "y"}, Matrix(particles * (lastFrame + 1), 5)};
     for (int f = 0; f <= lastFrame; ++f) {
         const auto fr = engine.frame(f);
@@ -65,6 +91,13 @@ Table viewTable(const SceneEngine& engine, ViewKind kind, int frame, double t) {
     case ViewKind::Field: return fieldTable(engine, t);
     case ViewKind::Trajectories: return trajectoryTable(engine, frame);
     case ViewKind::Density: return samplesTable(engine, frame);
+    case ViewKind::Samples: return samplesTable(engine, frame);
+    case ViewKind::Spectrum: return spectrumTable(engine, t);
+    case ViewKind::Filmstrip:
+    case ViewKind::Posterior:
+        throw UsageError(fmt::format("the {} view has no data table; export its picture, or the "
+                                     "samples view's data",
+                                     viewKindName(kind)));
     }
     return samplesTable(engine, frame);
 }

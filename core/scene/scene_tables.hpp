@@ -11,7 +11,7 @@ namespace dfs {
 class SceneEngine;
 class Schedule;
 
-/// x,y of every particle at a recorded frame.
+/// x,y (or p0..p{D-1} for images) of every particle at a recorded frame.
 Table samplesTable(const SceneEngine& engine, int frame);
 /// step,t,particle,x,y for frames 0..lastFrame (all recorded).
 Table trajectoryTable(const SceneEngine& engine, int lastFrame);
@@ -19,10 +19,14 @@ Table trajectoryTable(const SceneEngine& engine, int lastFrame);
 Table fieldTable(const SceneEngine& engine, double t);
 /// x,y: the data pushed forward to time t as the chain view shows it.
 Table chainTable(const SceneEngine& engine, double t);
+/// frequency,data,x_t_over_alpha,noise: the spectrum view's curves at t (images; t < 1 where
+/// alpha > 0).
+Table spectrumTable(const SceneEngine& engine, double t);
 /// t,alpha,sigma,logSNR at t = k/n for k = 1..n (t = 0, where logSNR is infinite, is left out).
 Table scheduleTable(const Schedule& schedule, int n = 200);
 /// The table behind a view: chain -> chainTable(t), field -> fieldTable(t), trajectories ->
-/// trajectoryTable(frame), density -> samplesTable(frame).
+/// trajectoryTable(frame), density and samples -> samplesTable(frame), spectrum ->
+/// spectrumTable(t); filmstrip and posterior have none (UsageError).
 Table viewTable(const SceneEngine& engine, ViewKind kind, int frame, double t);
 
 } // namespace dfs

@@ -89,6 +89,33 @@ struct DensityView {
 
 namespace dfs {
 
+/// Square grayscale images in a grid, each with a caption: the film strip (rows of data images
+/// along t), the sample grid (x_t beside x0_hat at frames of the run), and the posterior view.
+struct ImageGridView {
+    TimeInfo time;
+    std::string title, detail;
+    int side = 0;                  ///< pixels per image side
+    int columns = 1;
+    std::vector<std::string> columnLabels; ///< one per column ("" for none)
+    std::vector<std::string> rowLabels;    ///< one per row ("" for none)
+    struct Tile {
+        std::vector<float> pixels; ///< side x side, row-major, values in [-1, 1]
+        std::string caption;       ///< under the tile ("" for none)
+    };
+    std::vector<Tile> tiles; ///< row-major
+};
+
+/// Radially averaged power spectra (log-log): of the data, of x_t and of the noise sigma^2,
+/// with the frequency where the noise takes over (Dieleman 2024, "spectral autoregression").
+struct SpectrumView {
+    TimeInfo time;
+    int side = 0;
+    std::vector<double> frequency;  ///< cycles per image, 1 .. side/2
+    std::vector<double> data, xt;   ///< alpha^2-free data power, and the power of x_t / alpha^2
+    double noise = 0;               ///< (sigma / alpha)^2: flat
+    double takeover = -1;           ///< first frequency where noise exceeds data (-1: none)
+};
+
 /// What the inspector shows for one particle at one frame.
 struct ParticleInfo {
     long particle = -1;

@@ -13,6 +13,10 @@ ViewSnapshot makeSnapshot(const SceneEngine& engine, ViewKind kind, int frame, d
     case ViewKind::Field: return engine.fieldView(t);
     case ViewKind::Trajectories: return engine.trajectoryView(frame);
     case ViewKind::Density: return engine.densityView(frame);
+    case ViewKind::Filmstrip: return engine.filmstripView(t);
+    case ViewKind::Samples: return engine.samplesView(frame);
+    case ViewKind::Spectrum: return engine.spectrumView(t);
+    case ViewKind::Posterior: return engine.posteriorView(frame);
     }
     return engine.chainView(t);
 }

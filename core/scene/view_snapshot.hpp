@@ -11,7 +11,8 @@ namespace dfs {
 
 class SceneEngine;
 
-using ViewSnapshot = std::variant<ChainView, FieldView, TrajectoryView, DensityView>;
+using ViewSnapshot = std::variant<ChainView, FieldView, TrajectoryView, DensityView,
+                                  ImageGridView, SpectrumView>;
 
 /// The view of `kind`: chain and field at time t, trajectories and density at frame `frame`.
 ViewSnapshot makeSnapshot(const SceneEngine& engine, ViewKind kind, int frame, double t);

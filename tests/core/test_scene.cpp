@@ -213,3 +213,46 @@ TEST_CASE("a scene with bad settings does not build") {
     s.sampler.particles = 0;
     CHECK(contains(errorOf<UsageError>([&] { SceneEngine(s, backend); }), "sampler.particles"));
 }
+
+TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
+    CpuBackend backend(1);
+    Scene s;
+    s.data.dataset = "shapes";
+    s.data.n = 300;
+    s.data.resolution = 8;
+    s.model.denoiser = "ideal";
+    s.sampler.steps = 6;
+    s.sampler.particles = 5;
+    SceneEngine e(s, backend);
+    REQUIRE(e.isImage());
+    CHECK(e.scene().view.panes[0] == ViewKind::Filmstrip); // panes follow the data
+    CHECK(contains(errorOf<UsageError>([&] { e.chainView(0.3); }), "the chain view shows 2-D points"));
+    // Film strip: the t = 0 column is the data itself.
+    const ImageGridView strip = e.filmstripView(0.5);
+    REQUIRE(strip.tiles.size() == 4u * 9u);
+    for (int k = 0; k < 64; ++k)
+        CHECK(strip.tiles[0].pixels[std::size_t(k)] == Approx(e.data().points(0, k)).margin(1e-6));
+    // Samples: x_t and x0_hat of the recorded frames.
+    e.runToEnd();
+    const ImageGridView grid = e.samplesView(6);
+    REQUIRE(grid.tiles.size() == 4u * 10u);
+    CHECK(grid.tiles[8].pixels[3] == Approx(std::clamp(e.frame(6)->x(0, 3), -1.0, 1.0)).margin(1e-6));
+    CHECK(grid.tiles[9].pixels[3] == Approx(std::clamp(e.frame(6)->x0Hat(0, 3), -1.0, 1.0)).margin(1e-6));
+    // Posterior: at frame 3 the weights are sorted and the mean is x0_hat.
+    const ImageGridView post = e.posteriorView(3);
+    REQUIRE(post.tiles.size() == 10u);
+    double prev = 2;
+    for (std::size_t i = 2; i < post.tiles.size(); ++i) {
+        const double w = std::stod(post.tiles[i].caption.substr(2));
+        CHECK(w <= prev);
+        prev = w;
+    }
+    // Spectrum: the data curve is the RAPSD, and x_t / alpha sits above it by about sigma~^2.
+    const SpectrumView sp = e.spectrumView(0.3);
+    REQUIRE(sp.frequency.size() == 4u);
+    const NoiseLevel l = e.schedule().at(0.3);
+    CHECK(sp.noise == Approx(l.sigma * l.sigma / (l.alpha * l.alpha)));
+    for (std::size_t i = 0; i < sp.frequency.size(); ++i)
+        CHECK(sp.xt[i] == Approx(sp.data[i] + sp.noise).epsilon(0.2));
+    CHECK_THROWS_AS(e.dropParticle(2, 0, 0), UsageError);
+}

@@ -118,6 +118,28 @@ private slots:
         QVERIFY(changed(before, after, plot.toRect()) > 0.2);
     }
 
+    void imageDataShowsImageViews() {
+        fresh();
+        auto* combo = m_w->findChild<QComboBox*>("dataset");
+        m_w->findChild<QComboBox*>("resolution")->setCurrentIndex(0); // 8 x 8
+        combo->setCurrentText("shapes");
+        QVERIFY(waitFor([&] { return m_w->scene().data.dataset == "shapes"; }));
+        const auto s = m_w->snapshot();
+        QCOMPARE(s->scene.data.resolution, 8);
+        QCOMPARE(s->scene.sampler.particles, 16L);
+        QVERIFY(std::holds_alternative<ImageGridView>(s->panes[0]));
+        QVERIFY(std::holds_alternative<SpectrumView>(s->panes[2]));
+        QCOMPARE(m_w->pane(1)->kind(), ViewKind::Samples);
+        QVERIFY(!s->particle); // no 2-D inspector for images
+        // Choosing a 2-D view for image data is refused with a message; the panes stay.
+        QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
+        m_w->findChild<QComboBox*>("paneView0")->setCurrentText("chain");
+        QVERIFY(errors.wait(20000));
+        QVERIFY(m_w->lastError().contains("chain view shows 2-D points"));
+        QCOMPARE(m_w->scene().view.panes[0], ViewKind::Filmstrip);
+        QCOMPARE(m_w->pane(0)->kind(), ViewKind::Filmstrip);
+    }
+
     void steppingBackAndForward() {
         fresh();
         auto* start = m_w->findChild<QToolButton*>("toStart");

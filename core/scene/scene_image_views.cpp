@@ -1,0 +1,159 @@
+// The image views: film strip of the noising chain, x_t beside x0_hat along the run, the ideal
+// denoiser's posterior over training images, and the radially averaged power spectra.
+#include "core/backend/backend.hpp"
+#include "core/denoisers/ideal_denoiser.hpp"
+#include "core/errors.hpp"
+#include "core/metrics/rapsd.hpp"
+#include "core/rng/noise.hpp"
+#include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <numeric>
+
+namespace dfs {
+
+namespace {
+
+constexpr int kStripTimes = 9;     ///< film strip columns: t = 0, 1/8, ..., 1
+constexpr int kStripImages = 4;    ///< film strip rows
+constexpr int kGridFrames = 5;     ///< frames in the sample grid
+constexpr int kGridParticles = 4;  ///< particles in the sample grid
+constexpr int kTopImages = 8;      ///< training images in the posterior view
+constexpr Index kSpectrumImages = 512; ///< data images averaged into the spectra
+constexpr std::uint32_t kStripNoiseStep = 0xFFFFFFF1u;
+
+ImageGridView::Tile tile(const Eigen::Ref<const Eigen::RowVectorXd>& pixels, std::string caption = {}) {
+    ImageGridView::Tile t;
+    t.pixels.assign(pixels.data(), pixels.data() + pixels.size());
+    for (float& v : t.pixels) v = std::clamp(v, -1.0f, 1.0f);
+    t.caption = std::move(caption);
+    return t;
+}
+
+std::string shortT(double t) { return fmt::format("t {:.2g}", t); }
+
+} // namespace
+
+ImageGridView SceneEngine::filmstripView(double t) const {
+    requireViewFits(ViewKind::Filmstrip);
+    ImageGridView v;
+    v.time = timeInfo(t);
+    v.title = "Noising chain";
+    v.detail = "x_t = alpha x0 + sigma eps, the same eps along each row";
+    v.side = m_side;
+    v.columns = kStripTimes;
+    const Index rows = std::min<Index>(kStripImages, m_data->size());
+    const Matrix eps = gaussianNoise(m_scene.data.seed, 0, rows, m_data->dim(), kStripNoiseStep, 0);
+    // Columns at fixed times; the one nearest the cursor is replaced by the cursor's own time.
+    std::vector<double> times(kStripTimes);
+    for (int c = 0; c < kStripTimes; ++c) times[std::size_t(c)] = double(c) / (kStripTimes - 1);
+    auto nearest = std::min_element(times.begin(), times.end(), [&](double a, double b) {
+        return std::abs(a - t) < std::abs(b - t);
+    });
+    *nearest = t;
+    for (double tc : times) v.columnLabels.push_back(shortT(tc) + (tc == t ? " *" : ""));
+    for (Index r = 0; r < rows; ++r) {
+        v.rowLabels.push_back(m_data->labels.empty() ? "" : fmt::format("class {}", m_data->labels[std::size_t(r)]));
+        for (double tc : times) {
+            const NoiseLevel l = m_schedule->at(tc);
+            v.tiles.push_back(tile(l.alpha * m_data->points.row(r) + l.sigma * eps.row(r)));
+        }
+    }
+    return v;
+}
+
+ImageGridView SceneEngine::samplesView(int frameIndex) const {
+    requireViewFits(ViewKind::Samples);
+    const auto cur = frame(frameIndex);
+    ImageGridView v;
+    v.time = timeInfo(cur->t);
+    v.title = fmt::format("Sampling: {}", m_scene.sampler.sampler);
+    v.detail = fmt::format("pairs of x_t (at t) and x0_hat, frames up to {}/{}", frameIndex,
+                           totalFrames() - 1);
+    v.side = m_side;
+    v.columns = 2 * kGridFrames;
+    std::vector<int> frames;
+    for (int k = 0; k < kGridFrames; ++k)
+        frames.push_back(int(std::lround(double(k) * frameIndex / (kGridFrames - 1))));
+    for (int f : frames) {
+        const double tf = m_frames[std::size_t(f)]->t;
+        v.columnLabels.push_back(shortT(tf));
+        v.columnLabels.push_back("x0_hat");
+    }
+    const Index rows = std::min<Index>(kGridParticles, cur->x.rows());
+    for (Index p = 0; p < rows; ++p) {
+        v.rowLabels.push_back(fmt::format("particle {}", p));
+        for (int f : frames) {
+            const Frame& fr = *m_frames[std::size_t(f)];
+            v.tiles.push_back(tile(fr.x.row(p)));
+            v.tiles.push_back(tile(fr.x0Hat.row(p)));
+        }
+    }
+    return v;
+}
+
+ImageGridView SceneEngine::posteriorView(int frameIndex) const {
+    requireViewFits(ViewKind::Posterior);
+    const auto cur = frame(frameIndex);
+    const Index p = std::min<Index>(m_scene.view.highlight, cur->x.rows() - 1);
+    ImageGridView v;
+    v.time = timeInfo(cur->t);
+    v.side = m_side;
+    v.columns = 2 + kTopImages;
+    v.title = fmt::format("Posterior of particle {}", p);
+    v.columnLabels = {"x_t", "x0_hat"};
+    for (int k = 0; k < kTopImages; ++k) v.columnLabels.push_back(fmt::format("#{}", k + 1));
+    v.tiles.push_back(tile(cur->x.row(p)));
+    v.tiles.push_back(tile(cur->x0Hat.row(p), "weighted mean"));
+    const auto* ideal = dynamic_cast<const IdealDenoiser*>(m_denoiser.get());
+    if (!ideal || cur->sigma <= 0) {
+        v.detail = ideal ? "at t = 0 the posterior is the sample itself"
+                         : "posterior weights need the ideal denoiser";
+        return v;
+    }
+    // E[x0 | x_t] = sum_i w_i y_i (Karras et al. 2022, App. B.3): the largest w_i and their images.
+    const Vector w = ideal->posteriorWeights(cur->x.row(p).transpose(), m_schedule->at(cur->t));
+    std::vector<Index> order(std::size_t(w.size()));
+    std::iota(order.begin(), order.end(), Index(0));
+    const std::size_t k = std::min<std::size_t>(kTopImages, order.size());
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
+                      [&](Index a, Index b) { return w[a] > w[b]; });
+    double shown = 0;
+    for (std::size_t i = 0; i < k; ++i) {
+        v.tiles.push_back(tile(m_data->points.row(order[i]), fmt::format("w {:.3g}", w[order[i]])));
+        shown += w[order[i]];
+    }
+    v.detail = fmt::format("effective count {:.1f} images; the top {} hold {:.0f}% of the weight",
+                           effectiveCount(w), k, 100 * shown);
+    return v;
+}
+
+SpectrumView SceneEngine::spectrumView(double t) const {
+    requireViewFits(ViewKind::Spectrum);
+    const NoiseLevel l = m_schedule->at(t);
+    SpectrumView v;
+    v.time = timeInfo(t);
+    v.side = m_side;
+    const Index n = std::min<Index>(kSpectrumImages, m_data->size());
+    const Matrix x0 = m_data->points.topRows(n);
+    const Rapsd data = rapsd(x0, m_side);
+    v.frequency = data.frequency;
+    v.data = data.power;
+    // x_t / alpha = x0 + sigma~ eps, so its spectrum is R[x0] + sigma~^2 in expectation.
+    if (l.alpha > 0) {
+        const Matrix eps = gaussianNoise(m_scene.data.seed, 0, n, m_data->dim(), kStripNoiseStep, 1);
+        const Rapsd xt = rapsd(x0 + (l.sigma / l.alpha) * eps, m_side);
+        v.xt = xt.power;
+        v.noise = (l.sigma / l.alpha) * (l.sigma / l.alpha);
+        if (const auto f = noiseTakeoverFrequency(data, l.alpha, l.sigma)) v.takeover = *f;
+    } else {
+        v.noise = INFINITY;
+        v.takeover = data.frequency.front();
+    }
+    return v;
+}
+
+} // namespace dfs
