@@ -68,6 +68,7 @@ Scene sceneFromFlags(const RenderOptions& o) {
     s.data.n = o.model.dataN;
     s.data.noise = datasetNoise(o.model.dataNoise);
     s.data.seed = o.model.dataSeed;
+    s.data.resolution = o.model.resolution;
     s.model.denoiser = o.model.denoiser.empty() ? "ideal" : o.model.denoiser; // works on any data
     s.model.schedule = o.model.schedule;
     s.model.label = o.model.label;

@@ -97,11 +97,11 @@ void PlotFrame::drawAxes(QPainter& p) const {
 }
 
 void PlotFrame::drawImage(QPainter& p, const QImage& img, double gx0, double gx1, double gy0,
-                          double gy1) const {
+                          double gy1, bool smooth) const {
     const QPointF a = map(gx0, gy1), b = map(gx1, gy0);
     p.save();
     p.setClipRect(m_plot);
-    p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
     p.drawImage(QRectF(a, b), img);
     p.restore();
 }

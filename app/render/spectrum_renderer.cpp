@@ -11,12 +11,49 @@
 
 namespace dfs::render {
 
+namespace {
+
+/// The 8x8 DCT coefficients' log10 SNR at t as a heat map (u down, v across), each cell labelled
+/// with its reveal time; the colour bar is centred on SNR 1.
+void drawDctSnr(QPainter& p, const QRectF& area, const QRectF& bar, const SpectrumView& v, double fp) {
+    ScalarGrid g;
+    g.nx = g.ny = 8;
+    g.x0 = g.y0 = 0;
+    g.x1 = g.y1 = 8;
+    g.values.resize(64);
+    for (int u = 0; u < 8; ++u)
+        for (int c = 0; c < 8; ++c) // grid row 0 is the bottom: put u = 0 at the top
+            g.values[std::size_t((7 - u) * 8 + c)] = float(v.dctLogSnr[std::size_t(u * 8 + c)]);
+    const double lim = 3;
+    PlotFrame frame(area, 0, 8, 0, 8, fp);
+    frame.drawImage(p, gridImage(g, Colormap::Viridis, -lim, lim), 0, 8, 0, 8, false);
+    QFont f = p.font();
+    f.setPixelSize(std::max(1, int(std::min(fp * 0.75, frame.plotRect().width() / 8 / 3.2))));
+    p.save();
+    p.setFont(f);
+    for (int u = 0; u < 8; ++u)
+        for (int c = 0; c < 8; ++c) {
+            const double snr = v.dctLogSnr[std::size_t(u * 8 + c)];
+            p.setPen(snr > 0.5 ? QColor(20, 20, 20) : QColor(235, 235, 235));
+            const QRectF cell(frame.map(c, 8 - u), frame.map(c + 1, 7 - u));
+            p.drawText(cell, Qt::AlignCenter, QString::number(v.dctReveal[std::size_t(u * 8 + c)], 'f', 2));
+        }
+    p.setPen(QColor(60, 60, 60));
+    p.drawText(QRectF(frame.plotRect().left(), area.top(), frame.plotRect().width(), 1.4 * fp),
+               Qt::AlignHCenter | Qt::AlignTop, "DCT: log10 SNR at t; numbers: reveal time t*");
+    p.restore();
+    drawColorBar(p, bar, Colormap::Viridis, -lim, lim, "log10 SNR of each DCT coefficient", fp);
+}
+
+} // namespace
+
 PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
                          const ViewStyle& style) {
     const double fp = style.fontPx;
     QString detail = timeDetail(v.time);
     if (v.takeover > 0) detail = QString("noise takes over at %1 cycles   ").arg(shortNumber(v.takeover)) + detail;
-    const PaneLayout l = layoutPane(p, area, "Spectrum (RAPSD)", detail, style.caption, false, fp);
+    const bool dct = v.dctLogSnr.size() == 64;
+    const PaneLayout l = layoutPane(p, area, "Spectrum (RAPSD)", detail, style.caption, dct, fp);
     double lo = INFINITY, hi = -INFINITY;
     for (const auto* curve : {&v.data, &v.xt})
         for (double y : *curve)
@@ -25,7 +62,10 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
     const double y0 = std::floor(std::log10(lo)) - 0.1, y1 = std::ceil(std::log10(hi)) + 0.1;
     const double fmax = v.frequency.empty() ? 2 : v.frequency.back();
     const double x0 = -0.05, x1 = std::log10(fmax) + 0.05;
-    PlotFrame frame(l.body, x0, x1, y0, y1, fp, false);
+    // With 8x8 images the right part shows the DCT coefficients' SNR at t.
+    const QRectF curveArea = dct ? QRectF(l.body.left(), l.body.top(), l.body.width() * 0.55, l.body.height())
+                                 : l.body;
+    PlotFrame frame(curveArea, x0, x1, y0, y1, fp, false);
     frame.setLogAxes(true, true);
     frame.setAxisTitles("frequency (cycles per image)", "power");
     p.fillRect(frame.plotRect(), QColor(252, 252, 253));
@@ -78,6 +118,8 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
         p.drawText(QRectF(r.left(), y, r.width(), 1.3 * fp), Qt::AlignRight | Qt::AlignTop, it.text);
         y += 1.2 * fp;
     }
+    if (dct) drawDctSnr(p, QRectF(curveArea.right(), l.body.top(), l.body.width() - curveArea.width(), l.body.height()),
+                        l.bar, v, fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

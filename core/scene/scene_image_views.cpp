@@ -3,6 +3,7 @@
 #include "core/backend/backend.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/errors.hpp"
+#include "core/metrics/dct_snr.hpp"
 #include "core/metrics/rapsd.hpp"
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler_run.hpp"
@@ -152,6 +153,16 @@ SpectrumView SceneEngine::spectrumView(double t) const {
     } else {
         v.noise = INFINITY;
         v.takeover = data.frequency.front();
+    }
+    if (m_side == 8) {
+        // Per-coefficient SNR and reveal time in the DCT basis (Dieleman 2024).
+        const Vector var = coefficientVariance(dctCoefficients(x0, m_side));
+        const Vector snr = coefficientSnr(var, *m_schedule, t);
+        const Vector reveal = revealTimes(var, *m_schedule);
+        for (Index k = 0; k < var.size(); ++k) {
+            v.dctLogSnr.push_back(std::log10(std::clamp(snr[k], 1e-12, 1e12)));
+            v.dctReveal.push_back(reveal[k]);
+        }
     }
     return v;
 }

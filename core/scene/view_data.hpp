@@ -114,6 +114,9 @@ struct SpectrumView {
     std::vector<double> data, xt;   ///< alpha^2-free data power, and the power of x_t / alpha^2
     double noise = 0;               ///< (sigma / alpha)^2: flat
     double takeover = -1;           ///< first frequency where noise exceeds data (-1: none)
+    /// 8x8 images only (else empty): per-DCT-coefficient log10 SNR at t and reveal time, at
+    /// column u * 8 + v for vertical frequency u and horizontal v.
+    std::vector<double> dctLogSnr, dctReveal;
 };
 
 /// What the inspector shows for one particle at one frame.

@@ -113,3 +113,27 @@ TEST_CASE("bench render prints its figures", "[render]") {
     CHECK(r.out.find("bench render frame") != std::string::npos);
     CHECK(r.out.find("bench render gif") != std::string::npos);
 }
+
+TEST_CASE("render draws image scenes: film strip, samples, spectrum, posterior", "[render]") {
+    Scratch s("render_images");
+    const std::vector<std::string> flags = {"render", "--dataset", "shapes", "--resolution", "8",
+                                            "--data-n", "300", "--denoiser", "ideal", "--n", "4",
+                                            "--steps", "5", "--size", "800x300"};
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> a = flags;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    const CliResult r = runCli(with({"--view", "filmstrip,spectrum", "--out", s.path("a.png")}));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(startsWith(readText(s.path("a.png")), "\x89PNG"));
+    REQUIRE(runCli(with({"--view", "samples,posterior", "--out", s.path("b.gif")})).exitCode == 0);
+    CHECK(startsWith(readText(s.path("b.gif")), "GIF89a"));
+    REQUIRE(runCli(with({"--view", "samples", "--out", s.path("samples.csv")})).exitCode == 0);
+    CHECK(startsWith(readText(s.path("samples.csv")), "p0,p1,p2,"));
+    checkFailure(runCli(with({"--view", "chain", "--out", s.path("c.png")})), 2,
+                 {"chain view shows 2-D points"});
+    checkFailure(runCli(with({"--view", "filmstrip", "--out", s.path("f.csv")})), 2,
+                 {"no data table"});
+}

@@ -256,3 +256,26 @@ TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
         CHECK(sp.xt[i] == Approx(sp.data[i] + sp.noise).epsilon(0.2));
     CHECK_THROWS_AS(e.dropParticle(2, 0, 0), UsageError);
 }
+
+TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[images]") {
+    CpuBackend backend(1);
+    Scene s;
+    s.data.dataset = "shapes";
+    s.data.n = 400;
+    s.data.resolution = 8;
+    s.model.denoiser = "ideal";
+    s.sampler.particles = 2;
+    s.sampler.steps = 2;
+    SceneEngine e(s, backend);
+    const SpectrumView a = e.spectrumView(0.2), b = e.spectrumView(0.6);
+    REQUIRE(a.dctLogSnr.size() == 64u);
+    REQUIRE(a.dctReveal == b.dctReveal); // reveal times do not depend on t
+    for (std::size_t k = 0; k < 64; ++k) {
+        CHECK(a.dctLogSnr[k] > b.dctLogSnr[k]); // SNR falls with t
+        // SNR > 1 exactly before the coefficient's reveal time.
+        if (std::abs(a.dctReveal[k] - 0.2) > 1e-3) CHECK((a.dctLogSnr[k] > 0) == (a.dctReveal[k] > 0.2));
+    }
+    s.data.resolution = 16;
+    SceneEngine e16(s, backend);
+    CHECK(e16.spectrumView(0.2).dctLogSnr.empty());
+}
