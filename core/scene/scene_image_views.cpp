@@ -110,9 +110,25 @@ ImageGridView SceneEngine::posteriorView(int frameIndex) const {
     v.tiles.push_back(tile(cur->x.row(p)));
     v.tiles.push_back(tile(cur->x0Hat.row(p), "weighted mean"));
     const auto* ideal = dynamic_cast<const IdealDenoiser*>(m_denoiser.get());
-    if (!ideal || cur->sigma <= 0) {
-        v.detail = ideal ? "at t = 0 the posterior is the sample itself"
-                         : "posterior weights need the ideal denoiser";
+    if (cur->sigma <= 0) {
+        // At t = 0 the posterior has collapsed: show the nearest training images instead, which
+        // says at a glance whether the sample is a copy (distance 0).
+        const Vector d2 = (m_data->points.rowwise() - cur->x.row(p)).rowwise().squaredNorm();
+        std::vector<Index> order(std::size_t(d2.size()));
+        std::iota(order.begin(), order.end(), Index(0));
+        const std::size_t k = std::min<std::size_t>(kTopImages, order.size());
+        std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
+                          [&](Index a, Index b) { return d2[a] < d2[b]; });
+        for (std::size_t i = 0; i < k; ++i)
+            v.tiles.push_back(tile(m_data->points.row(order[i]), fmt::format("d {:.3g}", std::sqrt(d2[order[i]]))));
+        v.title = fmt::format("Nearest training images to particle {}", p);
+        v.detail = d2[order[0]] < 1e-12 ? "distance 0: the sample is a copy of a training image"
+                                         : fmt::format("nearest distance {:.3g} (pixel values in [-1, 1])",
+                                                       std::sqrt(d2[order[0]]));
+        return v;
+    }
+    if (!ideal) {
+        v.detail = "posterior weights need the ideal denoiser";
         return v;
     }
     // E[x0 | x_t] = sum_i w_i y_i (Karras et al. 2022, App. B.3): the largest w_i and their images.
