@@ -20,14 +20,8 @@ LearnedDenoiser::LearnedDenoiser(std::shared_ptr<const Model> model, int label)
                                      m_model->spec.classes, label));
 }
 
-void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& out,
-                                  Index begin, Index end) const {
+LearnedDenoiser::Plan LearnedDenoiser::plan(const NoiseLevel& level) const {
     const ModelSpec& spec = m_model->spec;
-    const int d = spec.dim;
-    if (level.sigma <= 0) { // D(x, 0) = x0 exactly
-        for (Index i = begin; i < end; ++i) out.row(i) = x.row(i) / level.alpha;
-        return;
-    }
     // Normalised coordinates: x_n = (x - alpha mean) / scale has noise sigma / scale. The
     // training level t* has the same sigma~ inside the trained range (trainingTimeRange), where
     // x* = x_n alpha* / alpha = x_n sigma* / sigma_n. Below the range t* = tMin keeps x / alpha
@@ -38,29 +32,54 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
         level.alpha > 0 ? m_schedule->tFromLogSnr(2.0 * (std::log(level.alpha) - std::log(sigmaN)))
                         : tMax;
     const double tStar = std::clamp(tExact, tMin, tMax);
-    const NoiseLevel train = m_schedule->at(tStar);
-    const double ratio = tExact <= tMin ? train.alpha / level.alpha : train.sigma / sigmaN;
+    Plan p;
+    p.train = m_schedule->at(tStar);
+    p.ratio = tExact <= tMin ? p.train.alpha / level.alpha : p.train.sigma / sigmaN;
+    return p;
+}
 
+void LearnedDenoiser::inputs(const Matrix& x, const NoiseLevel& level, const Plan& plan,
+                             Index begin, Index n, float* input, double* xs) const {
+    const ModelSpec& spec = m_model->spec;
+    const int d = spec.dim;
+    for (Index r = 0; r < n; ++r)
+        for (int c = 0; c < d; ++c)
+            xs[r * d + c] = plan.ratio * (x(begin + r, c) - level.alpha * spec.mean[std::size_t(c)]) /
+                            spec.scale;
+    networkInputs(spec, xs, int(n), plan.train, m_label, input);
+}
+
+void LearnedDenoiser::outputs(const Plan& plan, const double* xs, const float* net, Index begin,
+                              Index n, Matrix& out) const {
+    const ModelSpec& spec = m_model->spec;
+    const int d = spec.dim;
+    for (Index r = 0; r < n; ++r)
+        for (int c = 0; c < d; ++c) {
+            const double x0n = x0FromTarget(spec.target, net[r * d + c], xs[r * d + c], plan.train,
+                                            spec.sigmaData);
+            out(begin + r, c) = spec.mean[std::size_t(c)] + spec.scale * x0n;
+        }
+}
+
+void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& out,
+                                  Index begin, Index end) const {
+    const ModelSpec& spec = m_model->spec;
+    if (level.sigma <= 0) { // D(x, 0) = x0 exactly
+        for (Index i = begin; i < end; ++i) out.row(i) = x.row(i) / level.alpha;
+        return;
+    }
+    const Plan p = plan(level);
     // Per-thread scratch: denoiseRows runs once per 64-row chunk on the backend's threads.
     thread_local FloatBuffer input, output, acts;
     thread_local std::vector<double> xs;
     input.resize(std::size_t(spec.inputDim() * kBlock));
-    output.resize(std::size_t(d * kBlock));
-    xs.resize(std::size_t(d) * kBlock);
+    output.resize(std::size_t(spec.dim * kBlock));
+    xs.resize(std::size_t(spec.dim) * kBlock);
     for (Index b0 = begin; b0 < end; b0 += kBlock) {
         const Index n = std::min(kBlock, end - b0);
-        for (Index r = 0; r < n; ++r)
-            for (int c = 0; c < d; ++c)
-                xs[std::size_t(r * d + c)] =
-                    ratio * (x(b0 + r, c) - level.alpha * spec.mean[std::size_t(c)]) / spec.scale;
-        networkInputs(spec, xs.data(), int(n), train, m_label, input.data());
+        inputs(x, level, p, b0, n, input.data(), xs.data());
         m_model->net.forward(input.data(), int(n), output.data(), acts);
-        for (Index r = 0; r < n; ++r)
-            for (int c = 0; c < d; ++c) {
-                const double x0n = x0FromTarget(spec.target, output[std::size_t(r * d + c)],
-                                                xs[std::size_t(r * d + c)], train, spec.sigmaData);
-                out(b0 + r, c) = spec.mean[std::size_t(c)] + spec.scale * x0n;
-            }
+        outputs(p, xs.data(), output.data(), b0, n, out);
     }
 }
 

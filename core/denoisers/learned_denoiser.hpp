@@ -21,6 +21,22 @@ public:
                      Index end) const override;
     const Model& model() const { return *m_model; }
 
+    // The three stages of denoiseRows, for a backend that runs the network itself (Vulkan).
+    /// Where a noise level lands on the training schedule (see denoiseRows).
+    struct Plan {
+        NoiseLevel train;  ///< the training level t* with the same sigma~ (clamped to the range)
+        double ratio = 1;  ///< x* = ratio * x_n
+    };
+    /// Requires level.sigma > 0 (at sigma = 0, D(x) = x / alpha needs no network).
+    Plan plan(const NoiseLevel& level) const;
+    /// Network inputs (inputDim x n, column-major) for rows [begin, begin + n) of x, and the
+    /// normalised points x* (n x dim) that outputs() needs.
+    void inputs(const Matrix& x, const NoiseLevel& level, const Plan& plan, Index begin, Index n,
+                float* input, double* xs) const;
+    /// D for those rows from the network's outputs (dim x n, column-major).
+    void outputs(const Plan& plan, const double* xs, const float* net, Index begin, Index n,
+                 Matrix& out) const;
+
 private:
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Schedule> m_schedule; ///< the training schedule

@@ -42,6 +42,8 @@ public:
     Context& operator=(const Context&) = delete;
 
     const std::string& deviceName() const { return m_deviceName; }
+    /// Whether the device is a CPU implementation (Mesa's lavapipe).
+    bool isCpuDevice() const { return m_cpuDevice; }
     VkDevice device() const { return m_device; }
     bool validation() const { return m_validation; }
     /// Validation errors reported so far, and the first message.
@@ -74,6 +76,7 @@ private:
     VkCommandBuffer m_cmd = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
     std::string m_deviceName;
+    bool m_cpuDevice = false;
     bool m_validation = false;
     int m_errors = 0;
     std::string m_firstError;

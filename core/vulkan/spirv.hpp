@@ -14,5 +14,6 @@ struct SpirvModule {
 extern const SpirvModule kSpirv_ideal_denoise; ///< shaders/ideal_denoise.comp
 extern const SpirvModule kSpirv_gmm_denoise;   ///< shaders/gmm_denoise.comp
 extern const SpirvModule kSpirv_philox_check;  ///< shaders/philox_check.comp
+extern const SpirvModule kSpirv_mlp_layer;     ///< shaders/mlp_layer.comp
 
 } // namespace dfs::vk

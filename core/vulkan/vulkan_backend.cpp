@@ -4,6 +4,7 @@
 #include "core/backend/cpu_backend.hpp"
 #include "core/denoisers/gmm_denoiser.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/vulkan/context.hpp"
 
@@ -28,6 +29,12 @@ struct IdealPush { // the layout of the shader's push_constant block
 struct GmmPush {
     std::uint32_t k, m, stride, offset;
 };
+struct MlpPush { // shaders/mlp_layer.comp
+    std::uint32_t nIn, nOut, batch, offset, act;
+};
+constexpr std::uint32_t kNoActivation = 3;
+/// Samples per network pass: the widest layer times this stays inside one dispatch's groups.
+constexpr Index kMlpBatch = 8192;
 
 std::uint32_t groupsFor(Index rows) {
     return std::uint32_t((rows + kGroup - 1) / kGroup);
@@ -52,13 +59,15 @@ struct PhiloxPush {
 
 class VulkanBackend final : public Backend {
 public:
-    VulkanBackend(const std::string& selector, int cpuThreads)
-        : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads) {}
+    VulkanBackend(const std::string& selector, int cpuThreads, const VulkanOptions& options)
+        : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads),
+          m_mlpOnDevice(!m_ctx->isCpuDevice() || options.mlpOnCpuDevice) {}
     /// Buffers and pipelines go before the context; first let the device finish with them.
     ~VulkanBackend() override { m_ctx->waitIdle(); }
     std::string name() const override { return "vulkan"; }
     std::string device() const override {
-        return fmt::format("{} (Vulkan; learned models and log p on the CPU)", m_ctx->deviceName());
+        return fmt::format("{} (Vulkan; {}log p on the CPU)", m_ctx->deviceName(),
+                           m_mlpOnDevice ? "" : "learned models and ");
     }
     void denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
                  Matrix& out) override;
@@ -72,6 +81,8 @@ private:
     void denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
                       Matrix& out);
     void denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l, Matrix& out);
+    void denoiseLearned(const LearnedDenoiser& model, const Matrix& x, const NoiseLevel& l,
+                        Matrix& out);
     Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
     void upload(const Matrix& x, Buffer& b);
     void download(const Buffer& b, Matrix& out, Index rows, Index cols);
@@ -81,7 +92,9 @@ private:
     Pipeline& pipeline(std::map<int, std::unique_ptr<Pipeline>>& cache, const SpirvModule& module,
                        std::uint32_t pushBytes, int dim);
     std::map<int, std::unique_ptr<Pipeline>> m_ideal, m_gmm; ///< one per dimension
-    std::unique_ptr<Buffer> m_train, m_query, m_out, m_components;
+    std::unique_ptr<Pipeline> m_mlp;
+    bool m_mlpOnDevice;
+    std::unique_ptr<Buffer> m_train, m_query, m_out, m_components, m_params, m_actA, m_actB;
 };
 
 Pipeline& VulkanBackend::pipeline(std::map<int, std::unique_ptr<Pipeline>>& cache,
@@ -123,7 +136,44 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     if (const auto* gmm = dynamic_cast<const GmmDenoiser*>(&model);
         gmm && small && gmm->params().size() <= kMaxComponents)
         return denoiseGmm(*gmm, x, level, out);
+    if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
+        learned && m_mlpOnDevice && x.rows() > 0 && level.sigma > 0)
+        return denoiseLearned(*learned, x, level, out);
     m_cpu.denoise(model, x, level, out);
+}
+
+void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x,
+                                   const NoiseLevel& l, Matrix& out) {
+    // Inputs (normalisation, noise embedding, class one-hot) and the output preconditioning are
+    // O(rows * dim) on the CPU; the dense layers, O(rows * width^2), run on the device.
+    const Mlp& net = model.model().net;
+    const MlpShape& shape = net.shape();
+    int widest = 0;
+    for (int k = 0; k <= shape.layers; ++k) widest = std::max(widest, shape.dims[k]);
+    const std::size_t paramBytes = sizeof(float) * std::size_t(net.paramCount());
+    Buffer& params = scratch(m_params, paramBytes);
+    std::memcpy(params.data(), net.params().data(), paramBytes); // small: every call, never stale
+    if (!m_mlp) m_mlp = std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_layer, 3, sizeof(MlpPush));
+    const LearnedDenoiser::Plan plan = model.plan(l);
+    out.resize(x.rows(), x.cols());
+    std::vector<double> xs;
+    for (Index first = 0; first < x.rows(); first += kMlpBatch) {
+        const Index n = std::min(kMlpBatch, x.rows() - first);
+        Buffer* in = &scratch(m_actA, sizeof(float) * std::size_t(widest) * std::size_t(n));
+        Buffer* next = &scratch(m_actB, sizeof(float) * std::size_t(widest) * std::size_t(n));
+        xs.resize(std::size_t(n) * std::size_t(x.cols()));
+        model.inputs(x, l, plan, first, n, static_cast<float*>(in->data()), xs.data());
+        long offset = 0;
+        for (int layer = 0; layer < shape.layers; ++layer) {
+            const std::uint32_t nIn = std::uint32_t(shape.dims[layer]), nOut = std::uint32_t(shape.dims[layer + 1]);
+            const MlpPush push{nIn, nOut, std::uint32_t(n), std::uint32_t(offset),
+                               layer + 1 < shape.layers ? std::uint32_t(shape.activation) : kNoActivation};
+            m_mlp->run({&params, in, next}, &push, groupsFor(Index(nOut) * n));
+            offset += long(nOut) * (nIn + 1);
+            std::swap(in, next);
+        }
+        model.outputs(plan, xs.data(), static_cast<const float*>(in->data()), first, n, out);
+    }
 }
 
 void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
@@ -182,8 +232,9 @@ std::vector<BackendInfo> vulkanDevices() {
 
 } // namespace
 
-std::unique_ptr<Backend> makeVulkanBackend(const std::string& selector, int cpuThreads) {
-    return std::make_unique<VulkanBackend>(selector, cpuThreads);
+std::unique_ptr<Backend> makeVulkanBackend(const std::string& selector, int cpuThreads,
+                                           const VulkanOptions& options) {
+    return std::make_unique<VulkanBackend>(selector, cpuThreads, options);
 }
 
 void registerVulkanBackend() {

@@ -1,7 +1,8 @@
 // The Vulkan compute backend: the core's Backend interface on a Vulkan device (a GPU, or Mesa's
 // lavapipe on the CPU). This version runs the ideal and exact (GMM) denoisers on the device, for
-// up to 8 dimensions; other models and log-densities are evaluated by the CPU backend, and
-// device() says so. Include this header only where the program registers backends.
+// up to 8 dimensions, and the learned MLP denoiser's network for any dimension (on GPUs; on a
+// CPU device such as lavapipe the CPU backend runs it, being far faster there); other models
+// and log-densities are evaluated by the CPU backend, and device() says so. Include this header only where the program registers backends.
 #pragma once
 
 #include "core/backend/backend.hpp"
@@ -17,9 +18,16 @@ namespace dfs::vk {
 /// Makes "vulkan" available to makeBackend and listBackends (call once at start-up).
 void registerVulkanBackend();
 
+struct VulkanOptions {
+    /// Run the learned MLP on the device even when the device is a CPU implementation
+    /// (lavapipe), where the CPU backend's kernels are about 100x faster: for parity tests.
+    bool mlpOnCpuDevice = false;
+};
+
 /// A Vulkan backend on the device named by `selector` (index or name part; empty: the best).
 /// Throws DeviceError when Vulkan or the device is unavailable, naming why.
-std::unique_ptr<Backend> makeVulkanBackend(const std::string& selector = "", int cpuThreads = 0);
+std::unique_ptr<Backend> makeVulkanBackend(const std::string& selector = "", int cpuThreads = 0,
+                                           const VulkanOptions& options = {});
 
 /// Philox bits and normals computed by shaders/philox.glsl for counters {i, step, substream,
 /// block}, i < count: for the tests that hold the GPU generator to the C++ one.

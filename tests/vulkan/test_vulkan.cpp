@@ -6,6 +6,9 @@
 #include "core/backend/cpu_backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
+#include "core/training/presets.hpp"
+#include "core/training/trainer.hpp"
 #include "core/errors.hpp"
 #include "core/rng/noise.hpp"
 #include "core/rng/philox.hpp"
@@ -161,5 +164,54 @@ TEST_CASE("vulkan: large query sets are split into several dispatches", "[vulkan
     gpu->denoise(*model, x, l, a);
     cpu.denoise(*model, x, l, b);
     CHECK((a - b).cwiseAbs().maxCoeff() < 2e-4);
+    requireClean(*gpu);
+}
+
+TEST_CASE("vulkan: the learned MLP denoiser agrees with the CPU, conditional and on images",
+          "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend("", 0, {.mlpOnCpuDevice = true});
+    CpuBackend cpu(2);
+    struct Case {
+        const char* dataset;
+        int resolution;
+        bool conditional;
+        const char* activation;
+    };
+    for (const Case c : {Case{"moons", 0, false, "silu"}, Case{"gmm8", 0, true, "gelu"},
+                         Case{"shapes", 8, false, "relu"}}) {
+        INFO(c.dataset);
+        const PointSet data = loadDataset(c.dataset, {500, -1, 0, c.resolution});
+        TrainConfig config = trainPreset(c.dataset);
+        config.model.width = 48;
+        config.model.activation = parseActivation(c.activation);
+        config.conditional = c.conditional;
+        config.batch = 128;
+        config.threads = 1;
+        Trainer trainer(data, config);
+        trainer.train(30); // trained a little: weights away from their initial values
+        const auto model = std::make_shared<const Model>(*trainer.snapshot());
+        const LearnedDenoiser denoiser(model, c.conditional ? 2 : -1);
+        const int dim = data.dim();
+        for (double t : {0.02, 0.3, 0.9}) {
+            const NoiseLevel l = makeSchedule("vp-linear")->at(t);
+            const Matrix x = queries(9000, dim, 1.0); // more than one device batch
+            Matrix a, b;
+            gpu->denoise(denoiser, x, l, a);
+            cpu.denoise(denoiser, x, l, b);
+            REQUIRE(a.rows() == b.rows());
+            const double err = (a - b).cwiseAbs().maxCoeff(), scale = b.cwiseAbs().maxCoeff();
+            INFO("t " << t << " max error " << err << " of " << scale);
+            CHECK(err <= 1e-4 * std::max(1.0, scale));
+        }
+        // Without the option a CPU device hands learned models to the CPU backend, and says so.
+        auto plain = vk::makeVulkanBackend();
+        if (plain->device().find("learned models and log p on the CPU") != std::string::npos) {
+            const NoiseLevel l = makeSchedule("cosine")->at(0.4);
+            Matrix a, b;
+            plain->denoise(denoiser, queries(100, dim, 1.0), l, a);
+            cpu.denoise(denoiser, queries(100, dim, 1.0), l, b);
+            CHECK(a == b);
+        }
+    }
     requireClean(*gpu);
 }
