@@ -1,0 +1,136 @@
+// Convolution by im2col (Chellapilla, Puri & Simard 2006): each image's receptive fields are
+// unrolled into a matrix so the layer is Y = W col + b, and the backward pass is two more
+// products, dW += dY col^T and dcol = W^T dY, followed by the scatter col2im.
+#include "core/nn/conv2d.hpp"
+
+#include "core/errors.hpp"
+#include "core/nn/aligned_buffer.hpp"
+#include "core/nn/param_init.hpp"
+
+#include <Eigen/Core>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstddef>
+
+namespace dfs {
+
+namespace {
+using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using MapF = Eigen::Map<RowMatrixF, Eigen::Unaligned>;
+using ConstMapF = Eigen::Map<const RowMatrixF, Eigen::Unaligned>;
+using ConstVecF = Eigen::Map<const Eigen::VectorXf, Eigen::Unaligned>;
+using VecF = Eigen::Map<Eigen::VectorXf, Eigen::Unaligned>;
+} // namespace
+
+Conv2d::Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad, int inSide)
+    : m_in(inChannels), m_out(outChannels), m_k(kernel), m_stride(stride), m_pad(pad),
+      m_inSide(inSide), m_outSide(0) {
+    if (inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || pad < 0 || pad >= kernel ||
+        inSide + 2 * pad < kernel)
+        throw UsageError(fmt::format("conv2d: bad shape (channels {} -> {}, kernel {}, stride {}, "
+                                     "padding {}, side {})",
+                                     inChannels, outChannels, kernel, stride, pad, inSide));
+    m_outSide = (inSide + 2 * pad - kernel) / stride + 1;
+}
+
+void Conv2d::initialise(float* params, std::uint64_t seed, std::uint32_t stream) const {
+    initialiseAffine(params, weightCount(), params + weightCount(), m_out, m_in * m_k * m_k, seed,
+                     stream);
+}
+
+void Conv2d::im2col(const float* image, float* col) const {
+    const int s = m_inSide, os = m_outSide;
+    for (int c = 0; c < m_in; ++c) {
+        const float* plane = image + std::size_t(c) * s * s;
+        for (int i = 0; i < m_k; ++i) {
+            for (int j = 0; j < m_k; ++j) {
+                float* row = col + (std::size_t(c * m_k + i) * m_k + j) * os * os;
+                for (int y = 0; y < os; ++y) {
+                    const int iy = y * m_stride - m_pad + i;
+                    float* r = row + std::size_t(y) * os;
+                    if (iy < 0 || iy >= s) {
+                        std::fill(r, r + os, 0.0f);
+                        continue;
+                    }
+                    const float* src = plane + std::size_t(iy) * s;
+                    for (int x = 0; x < os; ++x) {
+                        const int ix = x * m_stride - m_pad + j;
+                        r[x] = (ix >= 0 && ix < s) ? src[ix] : 0.0f;
+                    }
+                }
+            }
+        }
+    }
+}
+
+void Conv2d::col2imAdd(const float* col, float* image) const {
+    const int s = m_inSide, os = m_outSide;
+    for (int c = 0; c < m_in; ++c) {
+        float* plane = image + std::size_t(c) * s * s;
+        for (int i = 0; i < m_k; ++i) {
+            for (int j = 0; j < m_k; ++j) {
+                const float* row = col + (std::size_t(c * m_k + i) * m_k + j) * os * os;
+                for (int y = 0; y < os; ++y) {
+                    const int iy = y * m_stride - m_pad + i;
+                    if (iy < 0 || iy >= s) continue;
+                    const float* r = row + std::size_t(y) * os;
+                    float* dst = plane + std::size_t(iy) * s;
+                    for (int x = 0; x < os; ++x) {
+                        const int ix = x * m_stride - m_pad + j;
+                        if (ix >= 0 && ix < s) dst[ix] += r[x];
+                    }
+                }
+            }
+        }
+    }
+}
+
+void Conv2d::forward(const float* params, const float* in, int batch, float* out) const {
+    const long kDim = long(m_in) * m_k * m_k, pixels = long(m_outSide) * m_outSide;
+    const ConstMapF w(params, m_out, kDim);
+    const ConstVecF bias(params + weightCount(), m_out);
+    FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
+    for (int b = 0; b < batch; ++b) {
+        const float* image = in + std::size_t(b) * inFloats();
+        const float* colData = image;
+        if (!isPointwise()) {
+            im2col(image, col.data());
+            colData = col.data();
+        }
+        MapF y(out + std::size_t(b) * outFloats(), m_out, pixels);
+        y.noalias() = w * ConstMapF(colData, kDim, pixels);
+        y.colwise() += bias;
+    }
+}
+
+void Conv2d::backward(const float* params, const float* in, const float* dout, int batch,
+                      float* dparams, float* din) const {
+    const long kDim = long(m_in) * m_k * m_k, pixels = long(m_outSide) * m_outSide;
+    const ConstMapF w(params, m_out, kDim);
+    MapF dw(dparams, m_out, kDim);
+    VecF db(dparams + weightCount(), m_out);
+    FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
+    FloatBuffer dcol(din && !isPointwise() ? std::size_t(kDim * pixels) : 0);
+    for (int b = 0; b < batch; ++b) {
+        const float* image = in + std::size_t(b) * inFloats();
+        const float* colData = image;
+        if (!isPointwise()) {
+            im2col(image, col.data());
+            colData = col.data();
+        }
+        const ConstMapF dy(dout + std::size_t(b) * outFloats(), m_out, pixels);
+        dw.noalias() += dy * ConstMapF(colData, kDim, pixels).transpose();
+        db += dy.rowwise().sum();
+        if (!din) continue;
+        float* dimage = din + std::size_t(b) * inFloats();
+        if (isPointwise()) {
+            MapF(dimage, kDim, pixels).noalias() += w.transpose() * dy;
+        } else {
+            MapF(dcol.data(), kDim, pixels).noalias() = w.transpose() * dy;
+            col2imAdd(dcol.data(), dimage);
+        }
+    }
+}
+
+} // namespace dfs
