@@ -128,17 +128,14 @@ void MainWindow::connectWorker() {
     connect(m_worker, &SceneWorker::failed, this, &MainWindow::onFailed);
     for (ViewPane* p : m_panes) {
         connect(p, &ViewPane::kindChosen, this, [this](int pane, ViewKind kind) {
-            Scene s = m_scene;
-            s.view.panes[std::size_t(pane)] = kind;
-            m_worker->notePending();
-            QMetaObject::invokeMethod(m_worker, [w = m_worker, s] { w->setView(s); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(m_worker, [w = m_worker, pane, kind] { w->setPaneKind(pane, kind); },
+                                      Qt::QueuedConnection);
         });
         connect(p, &ViewPane::fieldOptionsChosen, this, [this](const QString& q, bool streamlines) {
-            Scene s = m_scene;
-            s.view.fieldQuantity = q.toStdString();
-            s.view.streamlines = streamlines;
-            m_worker->notePending();
-            QMetaObject::invokeMethod(m_worker, [w = m_worker, s] { w->setView(s); }, Qt::QueuedConnection);
+            const std::string quantity = q.toStdString();
+            QMetaObject::invokeMethod(
+                m_worker, [w = m_worker, quantity, streamlines] { w->setFieldOptions(quantity, streamlines); },
+                Qt::QueuedConnection);
         });
         const int index = p->index();
         connect(p->canvas(), &ViewCanvas::pressed, this,
@@ -275,13 +272,18 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QElapsedTimer paint;
     paint.start();
-    const bool sceneChanged = !m_snapshot || sceneToJson(s->scene) != sceneToJson(m_scene);
+    // Panels are refreshed only when the settings changed (not on every step, which would
+    // wipe what the user is typing).
+    const bool settingsChanged = s->settingsRevision != m_settingsRevision;
+    m_settingsRevision = s->settingsRevision;
     m_snapshot = s;
     m_scene = s->scene;
-    if (sceneChanged) showSceneInPanels(m_scene);
+    m_pointsInFlight.reset();
+    if (settingsChanged) showSceneInPanels(m_scene);
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);
         p->showFieldOptions(m_scene.view);
+        p->setImageData(s->imageData);
         p->setSnapshot(s);
     }
     m_inspector->showSnapshot(s);
@@ -305,6 +307,7 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
 void MainWindow::onFailed(const QString& message) {
     m_waiting = false;
     setPlaying(false);
+    m_pointsInFlight.reset();
     showSceneInPanels(m_scene); // the panels and panes go back to the session the worker kept
     for (ViewPane* p : m_panes) p->setKind(m_scene.view.panes[std::size_t(p->index())]);
     showError("Could not apply the change", message);

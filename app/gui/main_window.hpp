@@ -104,6 +104,8 @@ private:
     bool m_playing = false, m_waiting = false, m_interactive = true, m_trainPaused = false;
     QString m_path, m_lastError;
     PointEditor m_editor;
+    std::optional<Matrix> m_pointsInFlight; ///< edited points sent, not yet in a snapshot
+    std::uint64_t m_settingsRevision = ~0ull; ///< the worker's settings revision shown in panels
     double m_editScale = 100; ///< pixels per data unit of the pane being edited
     QProgressDialog* m_exportProgress = nullptr;
     qint64 m_lastSnapshotNs = 0;

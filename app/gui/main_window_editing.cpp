@@ -57,6 +57,8 @@ long nearest(const std::vector<float>& xy, double x, double y, double radius) {
 } // namespace
 
 Matrix MainWindow::currentPoints() const {
+    // Points sent but not yet shown are the newest: edits in quick succession build on them.
+    if (m_pointsInFlight) return *m_pointsInFlight;
     return m_scene.data.points ? *m_scene.data.points : buildSceneData(m_scene.data).points;
 }
 
@@ -67,6 +69,7 @@ void MainWindow::sendPoints(Matrix points, bool pushUndo) {
     }
     Scene s = m_scene;
     if (pushUndo) m_editor.remember(currentPoints());
+    m_pointsInFlight = points;
     s.data.points = std::move(points);
     s.data.labels.clear();
     if (s.model.denoiser == "exact") {
@@ -101,14 +104,20 @@ void MainWindow::onCanvasPressed(int pane, double x, double y) {
     if (kind == ViewKind::Chain && m_data->tool() != EditTool::None) {
         const auto& frame = m_panes[std::size_t(pane)]->canvas()->plotFrame();
         m_editScale = frame ? frame->scale() : 100.0;
-        editAt(x, y, true);
+        try {
+            editAt(x, y, true);
+        } catch (const std::exception& e) { // the data file may have gone since it was loaded
+            showError("Edit points", e.what());
+        }
         return;
     }
     if (kind != ViewKind::Trajectories || !m_snapshot) return;
-    const auto& view = std::get<TrajectoryView>(m_snapshot->panes[std::size_t(pane)]);
+    // The pane may have switched views before its new snapshot arrived.
+    const auto* view = std::get_if<TrajectoryView>(&m_snapshot->panes[std::size_t(pane)]);
+    if (!view) return;
     const auto* canvas = m_panes[std::size_t(pane)]->canvas();
     const double scale = canvas->plotFrame() ? canvas->plotFrame()->scale() : 100.0;
-    const long hit = nearest(view.current, x, y, kPickPixels / scale);
+    const long hit = nearest(view->current, x, y, kPickPixels / scale);
     if (hit >= 0) {
         QMetaObject::invokeMethod(m_worker, [w = m_worker, hit] { w->selectParticle(hit); }, Qt::QueuedConnection);
     } else {

@@ -20,6 +20,7 @@
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
 #include <QActionGroup>
+#include <QFileInfo>
 #include <QApplication>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -58,7 +59,20 @@ bool MainWindow::openScene(const QString& path) {
 
 bool MainWindow::saveSceneTo(const QString& path) {
     try {
-        saveScene(path.toStdString(), m_scene);
+        Scene scene = m_scene;
+        // A model from live training lives in a temporary folder that goes when the program
+        // ends: keep a copy beside the scene, and point the scene (and the session) at it.
+        const std::string temp = m_trainer->modelFolder().toStdString();
+        if (!temp.empty() && scene.model.denoiser.rfind(temp, 0) == 0) {
+            const QFileInfo info(path);
+            const std::string kept = (info.absolutePath() + "/" + info.completeBaseName() + ".dsm").toStdString();
+            CheckpointInfo ci;
+            const auto model = loadCheckpoint(scene.model.denoiser, &ci);
+            saveCheckpoint(kept, *model, ci);
+            scene.model.denoiser = kept;
+            requestScene(scene);
+        }
+        saveScene(path.toStdString(), scene);
         m_path = path;
         setWindowTitle(QString("Diffuscope: %1").arg(path));
         statusBar()->showMessage("saved " + path, 5000);
@@ -127,6 +141,7 @@ void MainWindow::exportDialog() {
 }
 
 void MainWindow::requestExport(const render::ExportRequest& request) {
+    m_worker->beginExport();
     if (m_interactive) {
         m_exportProgress = new QProgressDialog("Exporting…", "Cancel", 0, 1, this);
         m_exportProgress->setWindowModality(Qt::WindowModal);

@@ -43,9 +43,10 @@ void SceneWorker::fallBackToCpu(const QString& why) {
         auto cpu = makeBackend("cpu");
         // The engine refers to its backend: rebuild it on the CPU before the old backend goes.
         std::unique_ptr<SceneEngine> engine;
-        if (m_engine) engine = buildEngine(m_engine->scene(), *cpu, m_frame + 1);
+        if (m_engine) engine = m_engine->replayOn(*cpu, m_frame + 1);
         m_engine = std::move(engine);
         m_backend = std::move(cpu);
+        if (m_engine) m_frame = std::min(m_frame, m_engine->recordedFrames() - 1);
         emit failed(QString("the %1 backend failed (%2); switched to the CPU backend").arg(was, why));
         if (m_engine) publish();
     } catch (const std::exception& e) {
@@ -57,8 +58,9 @@ void SceneWorker::fallBackToCpu(const QString& why) {
 void SceneWorker::setScene(const Scene& scene) {
     guarded([&] {
         const int wanted = scene.view.frame; // -1: the last
-        auto engine = buildEngine(scene, *m_backend, wanted < 0 ? INT_MAX : wanted + 1);
+        auto engine = buildEngine(scene, *m_backend, wanted < 0 || wanted == INT_MAX ? INT_MAX : wanted + 1);
         m_engine = std::move(engine); // only now: a failure above keeps the old scene
+        ++m_revision;
         m_t = scene.view.t;
         m_particle = std::min<long>(scene.view.highlight, scene.sampler.particles - 1);
         m_frame = m_engine->recordedFrames() - 1;
@@ -76,12 +78,21 @@ void SceneWorker::setBackend(const QString& name) {
                              QString::fromStdString(m_backend->name())));
         return;
     }
-    guarded([&] {
-        // The engine refers to its backend: rebuild it on the new one first.
+    try {
+        // The engine refers to its backend: replay the run on the new one first. A failure here
+        // (the new device included) keeps the current backend and engine.
         std::unique_ptr<SceneEngine> engine;
-        if (m_engine) engine = buildEngine(m_engine->scene(), *backend, m_frame + 1);
+        if (m_engine) engine = m_engine->replayOn(*backend, m_frame + 1);
         m_engine = std::move(engine);
         m_backend = std::move(backend);
+        if (m_engine) m_frame = std::min(m_frame, m_engine->recordedFrames() - 1);
+    } catch (const std::exception& e) {
+        emit failed(QString("could not move the run to the %1 backend (%2); staying on %3")
+                        .arg(name, QString::fromStdString(e.what()),
+                             QString::fromStdString(m_backend->name())));
+        return;
+    }
+    guarded([&] {
         if (m_engine) publish();
     });
 }
@@ -125,12 +136,24 @@ void SceneWorker::setTime(double t) {
     if (!stale() && m_engine) guarded([&] { publish(); });
 }
 
-void SceneWorker::setView(const Scene& s) {
-    const bool skip = stale();
+void SceneWorker::setPaneKind(int pane, ViewKind kind) {
+    if (!m_engine || pane < 0 || pane > 3) return;
+    guarded([&] {
+        SceneView v = m_engine->scene().view;
+        v.panes[std::size_t(pane)] = kind;
+        m_engine->setView(v);
+        publish();
+    });
+}
+
+void SceneWorker::setFieldOptions(const std::string& quantity, bool streamlines) {
     if (!m_engine) return;
     guarded([&] {
-        m_engine->setView(s.view);
-        if (!skip) publish();
+        SceneView v = m_engine->scene().view;
+        v.fieldQuantity = quantity;
+        v.streamlines = streamlines;
+        m_engine->setView(v);
+        publish();
     });
 }
 
@@ -138,6 +161,7 @@ void SceneWorker::branch(const SceneSampler& settings) {
     if (!m_engine) return;
     guarded([&] {
         m_engine->branch(m_frame, settings);
+        ++m_revision;
         publish();
     });
 }
@@ -163,7 +187,6 @@ void SceneWorker::selectParticle(long particle) {
 
 void SceneWorker::exportViews(render::ExportRequest r) {
     if (!m_engine) return;
-    m_cancel = false;
     try {
         r.stillT = m_t;
         r.stillFrame = m_frame;
@@ -206,6 +229,8 @@ void SceneWorker::publish() {
     auto s = std::make_shared<WorkerSnapshot>();
     const SceneEngine& e = *m_engine;
     s->scene = e.scene();
+    s->settingsRevision = m_revision;
+    s->imageData = e.isImage();
     s->scene.view.t = m_t;
     s->scene.view.frame = m_frame == e.totalFrames() - 1 ? -1 : m_frame;
     for (std::size_t k = 0; k < s->panes.size(); ++k)

@@ -24,9 +24,12 @@ public:
     explicit SceneWorker(QObject* parent = nullptr);
     ~SceneWorker() override;
 
-    /// Marks a coalescable request (seek, setTime, setView) as queued: call it from the UI
+    /// Marks a coalescable request (seek, setTime) as queued: call it from the UI
     /// thread before posting one, so that stale ones are skipped.
     void notePending() { ++m_pending; }
+    /// Arms a new export (call from the UI thread before posting exportViews, so that a
+    /// cancel clicked before it starts is not lost).
+    void beginExport() { m_cancel = false; }
     /// Asks a running export to stop (thread-safe); it leaves no file behind.
     void cancelExport() { m_cancel = true; }
 
@@ -42,7 +45,10 @@ public slots:
     /// Records the whole run and shows its last frame.
     void toEnd();
     void setTime(double t);
-    void setView(const dfs::Scene& sceneWithView);
+    /// One pane's view; the other view settings stay as the worker has them.
+    void setPaneKind(int pane, dfs::ViewKind kind);
+    /// The field quantity and style of every field pane.
+    void setFieldOptions(const std::string& quantity, bool streamlines);
     /// Continues from the shown frame with new sampler settings.
     void branch(const dfs::SceneSampler& settings);
     /// Follows an extra particle dropped at (x, y) from the shown frame.
@@ -79,6 +85,7 @@ private:
     int m_frame = 0;
     double m_t = 0.5;
     long m_particle = 0;
+    std::uint64_t m_revision = 0; ///< settings revision (see WorkerSnapshot)
 };
 
 } // namespace dfs::gui

@@ -22,6 +22,9 @@ class TrainWorker : public QObject {
 public:
     explicit TrainWorker(QObject* parent = nullptr);
     ~TrainWorker() override;
+    /// The temporary folder of the models written while training (gone when the program
+    /// ends); constant, so any thread may ask.
+    QString modelFolder() const { return m_folder; }
 
 public slots:
     /// Starts a new run on the scene's data (the preset for its dataset with these overrides).
@@ -45,6 +48,7 @@ private:
     bool m_running = false;
     QVector<double> m_loss;
     QTemporaryDir m_dir;
+    const QString m_folder = m_dir.path();
     int m_written = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 namespace dfs::gui {
@@ -56,7 +57,9 @@ void ViewCanvas::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void ViewCanvas::mouseReleaseEvent(QMouseEvent* e) {
-    if (const auto d = toData(e->position())) emit released(d->x(), d->y());
+    // Always reported, inside the plot or not, so that a gesture ending off the plot completes.
+    const QPointF d = m_frame ? m_frame->unmap(e->position()) : QPointF();
+    emit released(d.x(), d.y());
 }
 
 ViewPane::ViewPane(int index, QWidget* parent)
@@ -112,6 +115,15 @@ void ViewPane::setKind(ViewKind kind) {
     m_choice->setCurrentText(QString::fromStdString(viewKindName(kind)));
     m_quantity->setVisible(kind == ViewKind::Field);
     m_streamlines->setVisible(kind == ViewKind::Field);
+}
+
+void ViewPane::setImageData(bool image) {
+    auto* model = qobject_cast<QStandardItemModel*>(m_choice->model());
+    if (!model) return;
+    for (int i = 0; i < model->rowCount(); ++i) {
+        const bool fits = isImageView(parseViewKind(m_choice->itemText(i).toStdString())) == image;
+        model->item(i)->setEnabled(fits);
+    }
 }
 
 void ViewPane::setSnapshot(SnapshotPtr snapshot) { m_canvas->setSnapshot(std::move(snapshot), m_index); }

@@ -51,6 +51,8 @@ public:
     /// Shows the scene's field settings (quantity, arrows or streamlines) without signals.
     void showFieldOptions(const SceneView& view);
     void setSnapshot(SnapshotPtr snapshot);
+    /// Enables the views that fit the data (image views for images, 2-D views for points).
+    void setImageData(bool image);
     ViewCanvas* canvas() const { return m_canvas; }
 
 signals:

@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QString>
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -17,6 +18,10 @@ namespace dfs::gui {
 struct WorkerSnapshot {
     std::array<ViewSnapshot, 4> panes;
     Scene scene;            ///< the scene as the worker holds it (after edits and branches)
+    /// Bumped whenever the data, model or sampler settings change (a new scene, a branch, a
+    /// backend switch), not by stepping or view changes: the panels refresh only then.
+    std::uint64_t settingsRevision = 0;
+    bool imageData = false; ///< the data are images (image views), not 2-D points
     int frame = 0;          ///< frame shown by the trajectories and density views
     int recordedFrames = 1; ///< frames recorded so far
     int totalFrames = 1;    ///< frames of the whole run

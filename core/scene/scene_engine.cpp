@@ -52,7 +52,7 @@ std::vector<double> branchGrid(const Schedule& schedule, const SceneSampler& s, 
 } // namespace
 
 SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
-    : m_scene(scene), m_backend(backend) {
+    : m_scene(scene), m_initial(scene), m_backend(backend) {
     validateScene(m_scene);
     m_schedule = makeSchedule(scene.model.schedule);
     m_data = std::make_unique<PointSet>(buildSceneData(scene.data));
@@ -78,6 +78,21 @@ SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
 }
 
 SceneEngine::~SceneEngine() = default;
+
+std::unique_ptr<SceneEngine> SceneEngine::replayOn(Backend& backend, int frames) const {
+    auto e = std::make_unique<SceneEngine>(m_initial, backend);
+    e->m_scene.view = m_scene.view;
+    for (const auto& [at, settings] : m_history) {
+        while (e->recordedFrames() <= at) e->stepForward();
+        e->branch(at, settings);
+    }
+    if (m_probeStart >= 0) {
+        while (e->recordedFrames() <= m_probeStart) e->stepForward();
+        e->dropParticle(m_probeStart, m_drop.first, m_drop.second);
+    }
+    while (e->recordedFrames() < std::min(frames, e->totalFrames())) e->stepForward();
+    return e;
+}
 
 void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int firstIndex) {
     validateOptions(s.options);
@@ -132,7 +147,10 @@ void SceneEngine::branch(int i, const SceneSampler& settings) {
     if (settings.particles != m_scene.sampler.particles)
         throw UsageError("sampler.particles: a branch keeps the particles of the run");
     startRun(settings, from->x, from->t, i);
-    if (i < m_probeStart) m_probe.clear(), m_probeStart = -1;
+    // A dropped particle followed the old grid: it does not fit the branch's frames.
+    m_probe.clear();
+    m_probeStart = -1;
+    m_history.push_back({i, settings});
 }
 
 void SceneEngine::dropParticle(int i, double x, double y) {
@@ -152,6 +170,7 @@ void SceneEngine::dropParticle(int i, double x, double y) {
     while (!run.done()) probe.push_back(std::make_shared<Frame>(run.step()));
     m_probe = std::move(probe);
     m_probeStart = i;
+    m_drop = {x, y};
 }
 
 void SceneEngine::requireViewFits(ViewKind kind) const {

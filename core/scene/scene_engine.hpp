@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace dfs {
@@ -57,8 +58,12 @@ public:
     /// on error the run is unchanged.
     void branch(int i, const SceneSampler& settings);
     /// Follows one extra particle from (x, y) at frame i's time to t = 0 with the current
-    /// sampler; the trajectory view highlights it instead of a run particle.
+    /// sampler; the trajectory view highlights it instead of a run particle. A later branch
+    /// drops it.
     void dropParticle(int i, double x, double y);
+    /// The same run on another backend: the scene rebuilt, its branches and dropped particle
+    /// replayed, and at least `frames` frames recorded (as far as the run goes).
+    std::unique_ptr<SceneEngine> replayOn(Backend& backend, int frames) const;
 
     // --- views ---
     /// Whether the data are square images (image views) rather than 2-D points.
@@ -86,6 +91,9 @@ private:
     /// log p_t on the heat-map grid of half-width extent; the chain and field views share it.
     const ScalarGrid& logDensityAt(double t, double extent) const;
     Scene m_scene;
+    Scene m_initial; ///< the scene as built, before branches (for replayOn)
+    std::vector<std::pair<int, SceneSampler>> m_history; ///< branches: frame and settings
+    std::pair<double, double> m_drop{};                  ///< where the particle was dropped
     Backend& m_backend;
     std::unique_ptr<PointSet> m_data;
     std::unique_ptr<Schedule> m_schedule;

@@ -200,14 +200,13 @@ FieldView SceneEngine::fieldView(double t) const {
 
 const SceneEngine::CompanionPath& SceneEngine::companionPath(long particle) const {
     if (m_companion && m_companion->particle == particle) return *m_companion;
-    // Same x_T, same number of steps, the other family (Song et al. 2021b, eqs. 6 and 13).
+    // Same x_T, same time grid, the other family (Song et al. 2021b, eqs. 6 and 13).
     CompanionPath c;
     c.particle = particle;
     c.sampler = findSampler(m_scene.sampler.sampler).stochastic ? "heun" : "em";
     SamplerRunConfig config;
     config.sampler = &findSampler(c.sampler);
-    config.grid = makeTimeGrid(*m_schedule, config.sampler->defaultGrid, m_scene.sampler.steps,
-                               m_scene.sampler.rho);
+    config.grid = m_grid; // the run's own grid (the companion is shown only before a branch)
     config.options = m_scene.sampler.options;
     config.seed = m_scene.sampler.seed;
     config.firstParticle = std::uint32_t(particle); // the noise this particle would get

@@ -165,6 +165,27 @@ TEST_CASE("particle info: score = -eps_hat / sigma; ideal posterior weights sum 
     CHECK_THROWS_AS(e.particleInfo(1, 300), UsageError);
 }
 
+TEST_CASE("a run replays on another backend with its branches and dropped particle") {
+    CpuBackend one(1), two(2);
+    SceneEngine e(smallScene(), one);
+    for (int k = 0; k < 3; ++k) e.stepForward();
+    SceneSampler other = e.scene().sampler;
+    other.sampler = "em";
+    other.steps = 4;
+    e.branch(2, other);
+    e.runToEnd();
+    e.dropParticle(3, 0.5, 0.5);
+    const auto r = e.replayOn(two, e.recordedFrames());
+    REQUIRE(r->recordedFrames() == e.recordedFrames());
+    for (int f = 0; f < e.recordedFrames(); ++f) CHECK(r->frame(f)->x == e.frame(f)->x);
+    const int last = e.recordedFrames() - 1;
+    CHECK(r->trajectoryView(last).highlightPath == e.trajectoryView(last).highlightPath);
+    // A branch forgets the dropped particle: its path followed the old grid.
+    e.branch(1, other);
+    e.runToEnd();
+    CHECK(e.trajectoryView(e.recordedFrames() - 1).highlight >= 0);
+}
+
 TEST_CASE("a dropped particle is followed to t = 0 and highlighted") {
     CpuBackend backend(1);
     SceneEngine e(smallScene(), backend);
@@ -194,6 +215,7 @@ TEST_CASE("the companion path is the other sampler family from the same noise") 
     CHECK(a.companionPath.back() != a.highlightPath.back());
     // Run as its own scene, em gives exactly the companion path of particle 3.
     s.sampler.sampler = "em";
+    s.sampler.spacing = "karras"; // the companion runs on the run's (heun's) grid
     SceneEngine sde(s, backend);
     sde.runToEnd();
     const TrajectoryView b = sde.trajectoryView(sde.recordedFrames() - 1);

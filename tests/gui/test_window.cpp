@@ -308,6 +308,12 @@ private slots:
         }));
         // The learned field is compared with the exact one (gmm8 has mixture parameters).
         QCOMPARE(std::get<FieldView>(m_w->snapshot()->panes[1]).reference, std::string("exact"));
+        // Saving keeps the trained model beside the scene: the temporary one goes at exit.
+        const QString path = m_dir.filePath("trained.json");
+        QVERIFY(m_w->saveSceneTo(path));
+        const Scene saved = loadScene(path.toStdString());
+        QCOMPARE(saved.model.denoiser, m_dir.filePath("trained.dsm").toStdString());
+        QVERIFY(QFile::exists(m_dir.filePath("trained.dsm")));
     }
 
     void aFailingBackendKeepsTheSession() {
