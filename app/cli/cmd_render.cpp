@@ -127,7 +127,10 @@ void runRender(const RenderOptions& o) {
     if (data) {
         // The data behind one view instead of its picture.
         if (r.views.size() != 1) throw UsageError("--view: a .csv or .json holds one view's data");
-        const int last = engine.totalFrames() - 1;
+        if (!(r.stillT >= 0 && r.stillT <= 1))
+            throw UsageError(fmt::format("--t must be in [0, 1] (got {})", r.stillT));
+        // Only views that follow the run need it recorded.
+        const int last = followsRun(r.views[0]) ? engine.totalFrames() - 1 : 0;
         const int frame = r.stillFrame < 0 || r.stillFrame > last ? last : r.stillFrame;
         while (engine.recordedFrames() <= frame) engine.stepForward();
         const Table table = viewTable(engine, r.views[0], frame, r.stillT);
@@ -173,7 +176,8 @@ Command addRenderCommand(CLI::App& app) {
     addSeedOption(*cmd, "--seed", o->seed, "sampler seed (without --scene)");
     cmd->add_option("--view", o->views,
                     "view, or up to 4 comma-separated views side by side: chain, field, "
-                    "trajectories, density")
+                    "trajectories, density (2-D data); filmstrip, samples, spectrum, posterior "
+                    "(images)")
         ->capture_default_str();
     cmd->add_option("--frames", o->frames,
                     "animation frames (default: every sampler frame, or 60 for a t sweep)");
@@ -189,7 +193,7 @@ Command addRenderCommand(CLI::App& app) {
     cmd->add_option("--out", o->out,
                     "F.png, F.svg, F.gif, F.mp4, DIR/ (PNG frames), or F.csv / F.json (the view's "
                     "data: chain x,y; field x,y,fx,fy; trajectories step,t,particle,x,y; "
-                    "density x,y)")
+                    "density and samples x,y or p0..; spectrum frequency,data,...)")
         ->required();
     return {cmd, [o] {
                 // Text and images need a QGuiApplication; headless, on the offscreen platform.

@@ -4,6 +4,7 @@
 #include "app/export/animation_writer.hpp"
 #include "app/render/composite.hpp"
 #include "core/errors.hpp"
+#include "core/io/file_names.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/samplers/sampler_run.hpp"
 
@@ -30,7 +31,8 @@ Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
     const bool followsRun = std::any_of(r.views.begin(), r.views.end(), [](ViewKind v) {
         return dfs::followsRun(v);
     });
-    const int total = engine.totalFrames();
+    // Views that sweep t do not need the run: only the frames already recorded count.
+    const int total = followsRun ? engine.totalFrames() : engine.recordedFrames();
     Plan plan;
     if (still) {
         plan.frames = {r.stillFrame < 0 || r.stillFrame >= total ? total - 1 : r.stillFrame};
@@ -98,8 +100,7 @@ void validate(const ExportRequest& r, ExportFormat format) {
 
 ExportFormat exportFormatOf(const std::string& out) {
     if (!out.empty() && out.back() == '/') return ExportFormat::PngSequence;
-    std::string ext = std::filesystem::path(out).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = lowercaseExtension(out);
     if (ext == ".png") return ExportFormat::Png;
     if (ext == ".svg") return ExportFormat::Svg;
     if (ext == ".gif") return ExportFormat::Gif;
@@ -138,15 +139,30 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
         } else {
             writer = makeAnimationWriter(r.out, r.size.width(), r.size.height(), r.fps);
         }
-        for (int k = 0; k < n; ++k) {
-            const QImage img = renderPanes(
-                r.size, snapshots(engine, r.views, plan.frames[std::size_t(k)], plan.times[std::size_t(k)]),
-                caption(std::size_t(k)));
-            if (writer) writer->addFrame(toRgba(img));
-            else savePng(fmt::format("{}frame_{:05d}.png", r.out, k), img);
-            if (progress && !progress(k + 1, n)) throw ExportCancelled();
+        auto frameName = [&](int k) { return fmt::format("{}frame_{:05d}.png", r.out, k); };
+        int written = 0;
+        try {
+            for (int k = 0; k < n; ++k) {
+                const QImage img = renderPanes(
+                    r.size, snapshots(engine, r.views, plan.frames[std::size_t(k)], plan.times[std::size_t(k)]),
+                    caption(std::size_t(k)));
+                if (writer) {
+                    writer->addFrame(toRgba(img));
+                } else {
+                    savePng(frameName(k), img);
+                    written = k + 1;
+                }
+                if (progress && !progress(k + 1, n)) throw ExportCancelled();
+            }
+            if (writer) writer->finish();
+        } catch (...) {
+            // A PNG sequence that did not finish leaves none of its frames behind.
+            for (int k = 0; k < written; ++k) std::filesystem::remove(frameName(k));
+            throw;
         }
-        if (writer) writer->finish();
+        // The folder holds exactly this sequence: frames left from a longer earlier one go.
+        if (!writer)
+            for (int k = n; std::filesystem::exists(frameName(k)); ++k) std::filesystem::remove(frameName(k));
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

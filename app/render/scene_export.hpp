@@ -53,8 +53,10 @@ struct ExportResult {
 /// Validates the request (UsageError naming the setting: size 16..8192, 1..100000 frames, fps in
 /// (0, 120], 1..4 views, even size for MP4, a range inside the run or [0, 1]), records the run
 /// as far as needed, renders (the caption gives the settings and each frame's t) and
-/// writes atomically. `progress(done, total)` is called after each frame; returning false
-/// cancels (ExportCancelled). Needs a QGuiApplication (fonts).
+/// writes atomically (each file; a PNG sequence that fails or is cancelled removes its frames,
+/// and one that succeeds removes frame files beyond its own left by a longer earlier export).
+/// `progress(done, total)` is called after each frame; returning false cancels
+/// (ExportCancelled). Needs a QGuiApplication (fonts).
 ExportResult exportScene(SceneEngine& engine, const ExportRequest& request,
                          const std::function<bool(int, int)>& progress = {});
 

@@ -3,6 +3,7 @@
 
 #include "core/datasets/image_resize.hpp"
 #include "core/errors.hpp"
+#include "core/io/file_names.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -19,9 +20,7 @@ namespace fs = std::filesystem;
 constexpr png_uint_32 kMaxSide = 4096;
 
 bool isPng(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext == ".png";
+    return lowercaseExtension(p.string()) == ".png";
 }
 
 /// One PNG as side x side grayscale in [-1, 1].

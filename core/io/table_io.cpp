@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/file_names.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,11 +15,6 @@ namespace dfs {
 
 namespace {
 
-std::string extensionOf(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext;
-}
 
 std::string quoted(const std::string& s) {
     std::string out = "\"";
@@ -32,7 +28,7 @@ std::string quoted(const std::string& s) {
 } // namespace
 
 bool isTablePath(const std::string& path) {
-    const std::string ext = extensionOf(path);
+    const std::string ext = lowercaseExtension(path);
     return ext == ".csv" || ext == ".json";
 }
 
@@ -40,7 +36,7 @@ void writeTable(const std::string& path, const Table& t) {
     if (Index(t.columns.size()) != t.rows.cols())
         throw UsageError(fmt::format("{}: {} column names for {} columns", path, t.columns.size(),
                                      t.rows.cols()));
-    const std::string ext = extensionOf(path);
+    const std::string ext = lowercaseExtension(path);
     if (ext == ".csv") return writeCsv(path, t.columns, t.rows);
     if (ext != ".json")
         throw UsageError(fmt::format("{}: unknown data extension '{}' (use .csv or .json)", path, ext));

@@ -66,8 +66,9 @@ std::string viewKindName(ViewKind kind);
 std::vector<std::string> viewKindNames();
 
 struct SceneView {
-    double t = 0.15; ///< the shared time cursor (chain and field views)
+    double t = 0.15; ///< the shared time cursor (chain, field, filmstrip, spectrum)
     int frame = -1;  ///< sampler frame shown; -1: the last
+    /// The 2x2 panes; the engine swaps 2-D views for image views (and back) to fit the data.
     std::array<ViewKind, 4> panes{ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories,
                                   ViewKind::Density};
     std::string fieldQuantity = "score"; ///< x0, eps, v, score, velocity (x0 shows D(x) - x)

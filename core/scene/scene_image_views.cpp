@@ -36,6 +36,17 @@ ImageGridView::Tile tile(const Eigen::Ref<const Eigen::RowVectorXd>& pixels, std
 
 std::string shortT(double t) { return fmt::format("t {:.2g}", t); }
 
+/// Indices of the k rows with the smallest key (ties: the lower index), in order.
+std::vector<Index> smallest(const Vector& key, std::size_t k) {
+    std::vector<Index> order(std::size_t(key.size()));
+    std::iota(order.begin(), order.end(), Index(0));
+    k = std::min(k, order.size());
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
+                      [&](Index a, Index b) { return key[a] < key[b] || (key[a] == key[b] && a < b); });
+    order.resize(k);
+    return order;
+}
+
 } // namespace
 
 ImageGridView SceneEngine::filmstripView(double t) const {
@@ -114,13 +125,10 @@ ImageGridView SceneEngine::posteriorView(int frameIndex) const {
         // At t = 0 the posterior has collapsed: show the nearest training images instead, which
         // says at a glance whether the sample is a copy (distance 0).
         const Vector d2 = (m_data->points.rowwise() - cur->x.row(p)).rowwise().squaredNorm();
-        std::vector<Index> order(std::size_t(d2.size()));
-        std::iota(order.begin(), order.end(), Index(0));
-        const std::size_t k = std::min<std::size_t>(kTopImages, order.size());
-        std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
-                          [&](Index a, Index b) { return d2[a] < d2[b]; });
-        for (std::size_t i = 0; i < k; ++i)
-            v.tiles.push_back(tile(m_data->points.row(order[i]), fmt::format("d {:.3g}", std::sqrt(d2[order[i]]))));
+        const std::vector<Index> order = smallest(d2, kTopImages);
+        v.tiles[1].caption = ""; // at t = 0, x0_hat is x itself
+        for (Index i : order)
+            v.tiles.push_back(tile(m_data->points.row(i), fmt::format("d {:.3g}", std::sqrt(d2[i]))));
         v.title = fmt::format("Nearest training images to particle {}", p);
         v.detail = d2[order[0]] < 1e-12 ? "distance 0: the sample is a copy of a training image"
                                          : fmt::format("nearest distance {:.3g} (pixel values in [-1, 1])",
@@ -128,23 +136,20 @@ ImageGridView SceneEngine::posteriorView(int frameIndex) const {
         return v;
     }
     if (!ideal) {
+        v.tiles[1].caption = "";
         v.detail = "posterior weights need the ideal denoiser";
         return v;
     }
     // E[x0 | x_t] = sum_i w_i y_i (Karras et al. 2022, App. B.3): the largest w_i and their images.
     const Vector w = ideal->posteriorWeights(cur->x.row(p).transpose(), m_schedule->at(cur->t));
-    std::vector<Index> order(std::size_t(w.size()));
-    std::iota(order.begin(), order.end(), Index(0));
-    const std::size_t k = std::min<std::size_t>(kTopImages, order.size());
-    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
-                      [&](Index a, Index b) { return w[a] > w[b]; });
+    const std::vector<Index> order = smallest(-w, kTopImages);
     double shown = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-        v.tiles.push_back(tile(m_data->points.row(order[i]), fmt::format("w {:.3g}", w[order[i]])));
-        shown += w[order[i]];
+    for (Index i : order) {
+        v.tiles.push_back(tile(m_data->points.row(i), fmt::format("w {:.3g}", w[i])));
+        shown += w[i];
     }
     v.detail = fmt::format("effective count {:.1f} images; the top {} hold {:.0f}% of the weight",
-                           effectiveCount(w), k, 100 * shown);
+                           effectiveCount(w), order.size(), 100 * shown);
     return v;
 }
 

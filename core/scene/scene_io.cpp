@@ -162,7 +162,7 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
                                     source));
     if (!j.contains("version") || !j["version"].is_number_integer())
         throw DataError(fmt::format("{}: the scene has no integer \"version\"", source));
-    const int version = j["version"].get<int>();
+    const std::int64_t version = j["version"].get<std::int64_t>();
     if (version < 1 || version > kSceneVersion)
         throw DataError(fmt::format("{}: scene version {} is not supported (this program reads "
                                     "1 to {})",

@@ -1,6 +1,7 @@
 // A scene's data as tables for export (CSV or JSON through core/io/table_io.hpp): the samples of
 // a frame, the recorded trajectories, a field on the view's grid, the chain at time t, and the
-// schedule's curves. Values in double precision, straight from the core.
+// schedule's curves. Samples, trajectories, fields and schedules are the core's doubles; the
+// chain and the spectrum come from their views (float points, double spectra).
 #pragma once
 
 #include "core/io/table_io.hpp"

@@ -148,10 +148,9 @@ ChainView SceneEngine::chainView(double t) const {
         cell.t = tk;
         cell.extent = extentAt(m_scene.view, lk);
         const Index m = std::min(n, kStripPoints);
-        Matrix xk = lk.alpha * m_data->points.topRows(m) + lk.sigma * eps.topRows(m);
-        if (stride > 1)
-            for (Index r = 0; r < m; ++r)
-                xk.row(r) = lk.alpha * m_data->points.row(r * stride) + lk.sigma * eps.row(r);
+        Matrix xk(m, 2);
+        for (Index r = 0; r < m; ++r)
+            xk.row(r) = lk.alpha * m_data->points.row(r * stride) + lk.sigma * eps.row(r);
         cell.xy = thinnedXY(xk, kStripPoints);
         v.strip.push_back(std::move(cell));
     }

@@ -14,7 +14,8 @@ class SceneEngine;
 using ViewSnapshot = std::variant<ChainView, FieldView, TrajectoryView, DensityView,
                                   ImageGridView, SpectrumView>;
 
-/// The view of `kind`: chain and field at time t, trajectories and density at frame `frame`.
+/// The view of `kind`: chain, field, filmstrip and spectrum at time t; trajectories, density,
+/// samples and posterior at frame `frame`. UsageError for a view that does not fit the data.
 ViewSnapshot makeSnapshot(const SceneEngine& engine, ViewKind kind, int frame, double t);
 
 /// The settings in one line for captions: "gmm8, vp-linear, heun 50 steps, exact".

@@ -216,6 +216,28 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 0);
     }
 
+    void aPngSequenceIsAllOrNothing() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        QTemporaryDir dir;
+        ExportRequest r;
+        r.out = (dir.path() + "/seq/").toStdString();
+        r.views = {ViewKind::Chain};
+        r.size = QSize(48, 48);
+        r.frames = 5;
+        exportScene(e, r);
+        QCOMPARE(QDir(dir.path() + "/seq").entryList(QDir::Files).size(), 5);
+        r.frames = 3; // a shorter sequence replaces the longer one
+        exportScene(e, r);
+        QCOMPARE(QDir(dir.path() + "/seq").entryList(QDir::Files).size(), 3);
+        r.out = (dir.path() + "/cancelled/").toStdString();
+        r.frames = 6;
+        QVERIFY_THROWS_EXCEPTION(ExportCancelled, exportScene(e, r, [](int done, int) { return done < 4; }));
+        QCOMPARE(QDir(dir.path() + "/cancelled").entryList(QDir::Files).size(), 0);
+        // A t sweep does not run the sampler.
+        QCOMPARE(e.recordedFrames(), 1);
+    }
+
     void aCancelledExportLeavesNoFile() {
         CpuBackend backend(1);
         SceneEngine e(smallScene(), backend);
