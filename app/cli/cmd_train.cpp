@@ -31,9 +31,9 @@ struct TrainOptions {
     std::optional<double> noise;
     std::uint64_t dataSeed = 0, seed = 0;
     int resolution = 0;
-    std::optional<std::string> schedule, target, activation, weighting, timeSampling;
+    std::optional<std::string> schedule, target, activation, weighting, timeSampling, architecture;
     std::optional<long> steps;
-    std::optional<int> batch, width, depth, warmup;
+    std::optional<int> batch, width, depth, warmup, channels, groups;
     std::optional<double> lr, ema, clip, weightDecay, labelDropout;
     bool conditional = false;
     int threads = 0;
@@ -50,6 +50,9 @@ TrainConfig configFrom(const TrainOptions& o) {
     if (o.batch) c.batch = *o.batch;
     if (o.width) c.model.width = *o.width;
     if (o.depth) c.model.depth = *o.depth;
+    if (o.architecture) c.model.architecture = *o.architecture;
+    if (o.channels) c.model.channels = *o.channels;
+    if (o.groups) c.model.groups = *o.groups;
     if (o.warmup) c.adam.warmup = *o.warmup;
     if (o.lr) c.adam.lr = *o.lr;
     if (o.ema) c.emaDecay = *o.ema;
@@ -85,11 +88,16 @@ void runTrain(const TrainOptions& o) {
         log.emplace(o.log, std::vector<std::string>{"step", "loss", "lr", "grad_norm"});
 
     const long total = config.adam.totalSteps;
-    fmt::print("training an MLP denoiser on {} ({} points): target {}, schedule {}, MLP {}x{} {}, "
-               "batch {}, lr {:g}, {} steps, kernels {}\n",
-               data.name, data.size(), trainTargetName(config.model.target), config.model.schedule,
-               config.model.depth, config.model.width, activationName(config.model.activation),
-               config.batch, config.adam.lr, total, mlpKernels().isa);
+    const std::string net =
+        config.model.architecture == "unet"
+            ? fmt::format("U-Net {} channels, {} groups", config.model.channels, config.model.groups)
+            : fmt::format("MLP {}x{} {}, kernels {}", config.model.depth, config.model.width,
+                          activationName(config.model.activation), mlpKernels().isa);
+    fmt::print("training a denoiser on {} ({} {}): target {}, schedule {}, {}, batch {}, lr {:g}, "
+               "{} steps\n",
+               data.name, data.size(), data.dim() == 2 ? "points" : "images",
+               trainTargetName(config.model.target), config.model.schedule, net, config.batch,
+               config.adam.lr, total);
     const auto start = std::chrono::steady_clock::now();
     const long chunk = std::max(1L, total / 10);
     TrainProgress p;
@@ -151,6 +159,10 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--target", o->target, "eps, x0, v, score, velocity or edm (preset: edm)");
     cmd->add_option("--steps", o->steps, "training steps (preset: 8000)");
     cmd->add_option("--batch", o->batch, "batch size (preset: 512)");
+    cmd->add_option("--architecture", o->architecture,
+                    "mlp, or unet for square images (preset: unet for image datasets)");
+    cmd->add_option("--channels", o->channels, "U-Net base channels (preset: 32)");
+    cmd->add_option("--groups", o->groups, "U-Net GroupNorm groups (preset: 8)");
     cmd->add_option("--width", o->width, "hidden units per layer (preset: 128)");
     cmd->add_option("--depth", o->depth, "hidden layers (preset: 3)");
     cmd->add_option("--activation", o->activation, "silu, gelu or relu (preset: silu)");

@@ -70,7 +70,8 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
     }
     const Plan p = plan(level);
     // Per-thread scratch: denoiseRows runs once per 64-row chunk on the backend's threads.
-    thread_local FloatBuffer input, output, acts;
+    thread_local FloatBuffer input, output;
+    thread_local NetworkWorkspace ws;
     thread_local std::vector<double> xs;
     input.resize(std::size_t(spec.inputDim() * kBlock));
     output.resize(std::size_t(spec.dim * kBlock));
@@ -78,7 +79,7 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
     for (Index b0 = begin; b0 < end; b0 += kBlock) {
         const Index n = std::min(kBlock, end - b0);
         inputs(x, level, p, b0, n, input.data(), xs.data());
-        m_model->net.forward(input.data(), int(n), output.data(), acts);
+        m_model->net.forward(input.data(), int(n), output.data(), ws);
         outputs(p, xs.data(), output.data(), b0, n, out);
     }
 }

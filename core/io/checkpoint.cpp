@@ -54,17 +54,30 @@ bool isCheckpointPath(const std::string& name) {
     return name.size() > 4 && name.compare(name.size() - 4, 4, ".dsm") == 0;
 }
 
+namespace {
+
+nlohmann::json architectureJson(const ModelSpec& s) {
+    nlohmann::json a = {{"type", s.architecture},
+                        {"dim", s.dim},
+                        {"embed", s.embedDim},
+                        {"classes", s.classes}};
+    if (s.architecture == "unet") {
+        a["channels"] = s.channels;
+        a["groups"] = s.groups;
+    } else {
+        a["width"] = s.width;
+        a["depth"] = s.depth;
+        a["activation"] = activationName(s.activation);
+    }
+    return a;
+}
+
+} // namespace
+
 void saveCheckpoint(const std::string& path, const Model& model, const CheckpointInfo& info) {
     const ModelSpec& s = model.spec;
     nlohmann::json j = {{"format", "diffuscope-model"},
-                        {"architecture",
-                         {{"type", "mlp"},
-                          {"dim", s.dim},
-                          {"embed", s.embedDim},
-                          {"classes", s.classes},
-                          {"width", s.width},
-                          {"depth", s.depth},
-                          {"activation", activationName(s.activation)}}},
+                        {"architecture", architectureJson(s)},
                         {"target", trainTargetName(s.target)},
                         {"schedule", s.schedule},
                         {"sigma_data", s.sigmaData},
@@ -126,14 +139,20 @@ std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* i
     try {
         const auto j = nlohmann::json::parse(meta);
         const auto& a = j.at("architecture");
-        if (a.at("type").get<std::string>() != "mlp")
-            throw DataError(fmt::format("{}: unknown architecture", path));
+        s.architecture = a.at("type").get<std::string>();
+        if (s.architecture != "mlp" && s.architecture != "unet")
+            throw DataError(fmt::format("{}: unknown architecture '{}'", path, s.architecture));
         s.dim = a.at("dim").get<int>();
         s.embedDim = a.at("embed").get<int>();
         s.classes = a.at("classes").get<int>();
-        s.width = a.at("width").get<int>();
-        s.depth = a.at("depth").get<int>();
-        s.activation = parseActivation(a.at("activation").get<std::string>());
+        if (s.architecture == "unet") {
+            s.channels = a.at("channels").get<int>();
+            s.groups = a.at("groups").get<int>();
+        } else {
+            s.width = a.at("width").get<int>();
+            s.depth = a.at("depth").get<int>();
+            s.activation = parseActivation(a.at("activation").get<std::string>());
+        }
         s.target = parseTrainTarget(j.at("target").get<std::string>());
         s.schedule = j.at("schedule").get<std::string>();
         s.sigmaData = j.at("sigma_data").get<double>();

@@ -9,7 +9,27 @@
 
 namespace dfs {
 
+UNetConfig ModelSpec::unetConfig() const {
+    UNetConfig c;
+    c.side = int(std::lround(std::sqrt(double(dim))));
+    c.channels = channels;
+    c.groups = groups;
+    c.embedDim = embedDim;
+    c.labelDim = classes > 0 ? classes + 1 : 0;
+    return c;
+}
+
 void ModelSpec::validate() const {
+    if (architecture != "mlp" && architecture != "unet")
+        throw UsageError(fmt::format("--architecture must be mlp or unet (got '{}')", architecture));
+    if (architecture == "unet") {
+        const UNetConfig c = unetConfig();
+        if (c.side * c.side != dim)
+            throw UsageError(fmt::format("--architecture unet needs square images (the data has {} "
+                                         "dimensions)",
+                                         dim));
+        c.validate();
+    }
     if (dim < 1 || dim > 4096)
         throw UsageError(fmt::format("model dimension {} out of range", dim));
     if (embedDim < 2 || embedDim > 1024 || embedDim % 2 != 0)

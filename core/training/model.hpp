@@ -3,6 +3,8 @@
 #pragma once
 
 #include "core/nn/mlp.hpp"
+#include "core/nn/unet.hpp"
+#include "core/training/network.hpp"
 #include "core/training/target.hpp"
 
 #include <string>
@@ -15,11 +17,14 @@ namespace dfs {
 inline constexpr int kMaxClasses = 1000;
 
 struct ModelSpec {
+    std::string architecture = "mlp"; ///< "mlp", or "unet" for square images
     int dim = 2;       ///< data dimension
     int embedDim = 32; ///< sinusoidal features of c_noise (even)
     int classes = 0;   ///< 0: unconditional; else one-hot of classes + 1 (the last is "none")
-    int width = 128;
-    int depth = 3;
+    int width = 128;   ///< MLP
+    int depth = 3;     ///< MLP
+    int channels = 32; ///< U-Net base channels
+    int groups = 8;    ///< U-Net GroupNorm groups
     Activation activation = Activation::SiLU;
     TrainTarget target = TrainTarget::Edm;
     std::string schedule = "cosine"; ///< the schedule the target is defined on
@@ -29,14 +34,16 @@ struct ModelSpec {
 
     int inputDim() const { return dim + embedDim + (classes > 0 ? classes + 1 : 0); }
     MlpConfig mlpConfig() const { return {inputDim(), dim, width, depth, activation}; }
+    /// The U-Net for images of side sqrt(dim), conditioned on the embedding and label.
+    UNetConfig unetConfig() const;
     /// Throws UsageError naming the setting for a value out of range.
     void validate() const;
 };
 
 struct Model {
     ModelSpec spec;
-    Mlp net;
-    explicit Model(const ModelSpec& s) : spec(s), net(s.mlpConfig()) {}
+    Network net;
+    explicit Model(const ModelSpec& s) : spec(s), net(s) {}
 };
 
 /// The times a model is trained on and evaluated at: [1e-3 (score_sde's eps), the time where

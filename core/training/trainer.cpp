@@ -14,7 +14,9 @@
 namespace dfs {
 
 namespace {
-constexpr int kMicro = 128; ///< samples per micro-batch: fixed, so results ignore threads
+/// Samples per micro-batch: fixed per architecture, so results ignore the thread count. The
+/// U-Net's are small so that its batches of 64 still spread over the threads.
+constexpr int kMicroMlp = 128, kMicroUNet = 16;
 constexpr int kBuckets = 10;
 constexpr double kDivergence = 1e8;
 constexpr std::uint32_t kSubDraw = 0x54524e00, kSubNoise = 0x54524e01, kSubTime = 0x54524e02;
@@ -61,7 +63,8 @@ void TrainConfig::validate() const {
 }
 
 struct Trainer::Batch {
-    FloatBuffer input, target, weight, factor, gradOut, acts, scratch, grads;
+    FloatBuffer input, target, weight, factor, gradOut, out, grads;
+    NetworkWorkspace ws;
     std::vector<int> bucket;
     std::vector<double> x0Error; ///< per sample: squared error in x0 units, per coordinate
     double loss = 0;
@@ -185,9 +188,8 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, in = spec.inputDim();
     const int batch = m_config.batch;
+    const int kMicro = spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
     const int micro = (batch + kMicro - 1) / kMicro;
-    const MlpShape& shape = m_model.net.shape();
-    const MlpKernels& k = mlpKernels();
     while (int(m_batches.size()) < micro) m_batches.push_back(std::make_unique<Batch>());
     m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
         for (std::size_t mb = lo; mb < hi; ++mb) {
@@ -199,12 +201,10 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
             b.weight.resize(std::size_t(n));
             b.factor.resize(std::size_t(n));
             b.bucket.resize(std::size_t(n));
-            b.acts.resize(std::size_t(mlpActivationFloats(shape, n)));
-            b.scratch.resize(std::size_t(mlpScratchFloats(shape, n)));
-            b.grads.resize(m_model.net.params().size());
+            b.out.resize(std::size_t(d * n));
             makeBatch(b, first, n);
-            k.forward(shape, m_model.net.params().data(), b.input.data(), n, b.acts.data());
-            const float* out = mlpOutput(shape, b.acts.data(), n);
+            m_model.net.forward(b.input.data(), n, b.out.data(), b.ws);
+            const float* out = b.out.data();
             double loss = 0;
             const double norm = 1.0 / (double(batch) * d);
             b.x0Error.resize(std::size_t(n));
@@ -220,8 +220,7 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
                 b.x0Error[std::size_t(j)] = e2 / d / b.factor[std::size_t(j)];
             }
             b.loss = loss;
-            k.backward(shape, m_model.net.params().data(), b.input.data(), b.acts.data(),
-                       b.gradOut.data(), n, b.grads.data(), b.scratch.data());
+            m_model.net.backward(b.input.data(), b.gradOut.data(), n, b.ws, b.grads);
         }
     });
     double loss = 0;

@@ -137,7 +137,7 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
         gmm && small && gmm->params().size() <= kMaxComponents)
         return denoiseGmm(*gmm, x, level, out);
     if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
-        learned && m_mlpOnDevice && x.rows() > 0 && level.sigma > 0)
+        learned && learned->model().net.mlp() && m_mlpOnDevice && x.rows() > 0 && level.sigma > 0)
         return denoiseLearned(*learned, x, level, out);
     m_cpu.denoise(model, x, level, out);
 }
@@ -146,7 +146,7 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
                                    const NoiseLevel& l, Matrix& out) {
     // Inputs (normalisation, noise embedding, class one-hot) and the output preconditioning are
     // O(rows * dim) on the CPU; the dense layers, O(rows * width^2), run on the device.
-    const Mlp& net = model.model().net;
+    const Mlp& net = *model.model().net.mlp();
     const MlpShape& shape = net.shape();
     int widest = 0;
     for (int k = 0; k <= shape.layers; ++k) widest = std::max(widest, shape.dims[k]);
