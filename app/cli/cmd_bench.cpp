@@ -2,6 +2,7 @@
 // targets (tests/bench) and for users comparing machines. Timings are medians of repeats after
 // a warm-up; the figures go to stdout as one key=value line per workload.
 #include "app/cli/command.hpp"
+#include "core/training/presets.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
@@ -104,10 +105,32 @@ void benchTrain(const BenchOptions& o) {
                trainer.threads(), mlpKernels().isa, steps, s, double(steps) / s);
 }
 
+/// Image training throughput (issue 7): the preset U-Net (32 channels, 8 groups, two
+/// resolutions) on 16x16 shapes, batch 64, Adam, EDM target, cosine.
+void benchUnet(const BenchOptions& o) {
+    const PointSet data = loadDataset("shapes", {4000, -1, 0, 16});
+    TrainConfig c = trainPreset("shapes");
+    c.threads = o.threads;
+    c.gradClip = 0;
+    const long steps = 8L * o.repeat;
+    c.adam.totalSteps = steps + 2;
+    Trainer trainer(data, c);
+    trainer.train(2); // warm-up
+    const auto start = std::chrono::steady_clock::now();
+    trainer.train(steps);
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print("bench unet: U-Net 16x16 C32 G8, batch 64, adam, edm, cosine, shapes | threads={} "
+               "params={} steps={} seconds={:.3f} images_per_s={:.1f}\n",
+               trainer.threads(), trainer.snapshot()->net.paramCount(), steps, s,
+               double(steps) * c.batch / s);
+}
+
 void runBench(const BenchOptions& o) {
     if (o.repeat < 1 || o.repeat > 1000)
         throw UsageError(fmt::format("--repeat must be in [1, 1000] (got {})", o.repeat));
     if (o.workload == "train") return benchTrain(o);
+    if (o.workload == "unet") return benchUnet(o);
     if (o.workload == "render") {
 #ifdef DIFFUSCOPE_HAS_RENDER
         return benchRender(o.threads, o.repeat);
@@ -117,7 +140,7 @@ void runBench(const BenchOptions& o) {
     }
     if (o.workload != "field" && o.workload != "sample")
         throw UsageError(fmt::format(
-            "unknown --workload '{}' (choose from field, sample, train, render)", o.workload));
+            "unknown --workload '{}' (choose from field, sample, train, unet, render)", o.workload));
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);
@@ -128,7 +151,7 @@ void runBench(const BenchOptions& o) {
 Command addBenchCommand(CLI::App& app) {
     auto o = std::make_shared<BenchOptions>();
     CLI::App* cmd = app.add_subcommand("bench", "time a fixed workload and print its throughput");
-    cmd->add_option("--workload", o->workload, "field, sample, train or render")->required();
+    cmd->add_option("--workload", o->workload, "field, sample, train, unet or render")->required();
     cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();

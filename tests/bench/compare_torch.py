@@ -9,6 +9,10 @@
                      SiLU (2-D input + 32 sinusoidal features of the noise level), batch 256,
                      Adam (lr 1e-3), eps target, cosine schedule, 8,000 `moons` points.
                      Figure: optimiser steps/s.
+  --workload unet    image training (issue 7): the U-Net of core/nn/unet.hpp (16x16, 32
+                     channels, GroupNorm 8, SiLU, two resolutions, time embedding), batch 64,
+                     Adam, on 16x16 `shapes` images written by diffuscope-cli. PyTorch builds the
+                     same architecture with nn.Conv2d/GroupNorm. Figure: training images/s.
 
 Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
 """
@@ -25,7 +29,7 @@ import time
 def diffuscope(cli, workload, threads):
     out = subprocess.run([cli, "bench", "--workload", workload, "--threads", str(threads)],
                          check=True, capture_output=True, text=True).stdout
-    key = {"field": "gpairs_per_s", "train": "steps_per_s"}[workload]
+    key = {"field": "gpairs_per_s", "train": "steps_per_s", "unet": "images_per_s"}[workload]
     return float(re.search(key + r"=([0-9.]+)", out).group(1))
 
 
@@ -104,26 +108,100 @@ def torch_train(torch, points, threads, steps=1000):
     return steps / (time.perf_counter() - t0)
 
 
+def shapes16(cli, n=4000):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "shapes.csv")
+        subprocess.run([cli, "data", "--dataset", "shapes", "--resolution", "16", "--n", str(n),
+                        "--out", path], check=True, capture_output=True)
+        with open(path) as f:
+            next(f)
+            return [[float(v) for v in line.split(",")[:256]] for line in f]
+
+
+def torch_unet(torch, images, threads, steps=16):
+    nn = torch.nn
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    C, E = 32, 32
+
+    class Res(nn.Module):  # GroupNorm, SiLU, conv, + dense(embedding), GroupNorm, SiLU, conv
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.n1, self.c1 = nn.GroupNorm(8, cin), nn.Conv2d(cin, cout, 3, padding=1)
+            self.e = nn.Linear(4 * C, cout)
+            self.n2, self.c2 = nn.GroupNorm(8, cout), nn.Conv2d(cout, cout, 3, padding=1)
+            self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+
+        def forward(self, x, e):
+            h = self.c1(nn.functional.silu(self.n1(x))) + self.e(e)[:, :, None, None]
+            return self.skip(x) + self.c2(nn.functional.silu(self.n2(h)))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Sequential(nn.Linear(E, 4 * C), nn.SiLU(), nn.Linear(4 * C, 4 * C), nn.SiLU())
+            self.inp = nn.Conv2d(1, C, 3, padding=1)
+            self.b1, self.down = Res(C, C), nn.Conv2d(C, 2 * C, 3, stride=2, padding=1)
+            self.mid, self.b2 = Res(2 * C, 2 * C), Res(3 * C, C)
+            self.norm, self.out = nn.GroupNorm(8, C), nn.Conv2d(C, 1, 3, padding=1)
+
+        def forward(self, x, emb):
+            e = self.emb(emb)
+            h1 = self.b1(self.inp(x), e)
+            m = self.mid(self.down(h1), e)
+            up = nn.functional.interpolate(m, scale_factor=2, mode="nearest")
+            h = self.b2(torch.cat([h1, up], dim=1), e)
+            return self.out(nn.functional.silu(self.norm(h)))
+
+    net = UNet()
+    opt = torch.optim.Adam(net.parameters(), lr=5e-4)
+    data = torch.tensor(images, dtype=torch.float32).reshape(-1, 1, 16, 16)
+    half = E // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half) / half)
+
+    def step():
+        idx = torch.randint(0, data.shape[0], (64,))
+        t = torch.rand(64) * 0.99 + 1e-3
+        a = torch.cos((t + 0.008) / 1.008 * math.pi / 2)
+        sg = torch.sqrt(1 - a * a)
+        eps = torch.randn(64, 1, 16, 16)
+        x = a[:, None, None, None] * data[idx] + sg[:, None, None, None] * eps
+        c = 250 * 0.25 * torch.log(sg / a)
+        emb = torch.cat([torch.sin(c[:, None] * freqs), torch.cos(c[:, None] * freqs)], dim=1)
+        loss = ((net(x, emb) - eps) ** 2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    for _ in range(2):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return steps * 64 / (time.perf_counter() - t0)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True, help="path to diffuscope-cli")
-    ap.add_argument("--workload", choices=["field", "train"], required=True)
+    ap.add_argument("--workload", choices=["field", "train", "unet"], required=True)
     args = ap.parse_args()
-    points = moons(args.cli)
+    points = shapes16(args.cli) if args.workload == "unet" else moons(args.cli)
     try:
         import torch
     except ImportError:
         torch = None
         print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
     title = {"field": "ideal-denoiser field, 8000 moons x 128x128 grid, sigma 0.5: G pairs/s",
-             "train": "MLP training, issue 3 workload: steps/s"}[args.workload]
+             "train": "MLP training, issue 3 workload: steps/s",
+             "unet": "U-Net training, 16x16 shapes, batch 64: images/s"}[args.workload]
     print(title)
     version = torch.__version__ if torch else ""
     print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
     for threads in (1, 2):
         ours = diffuscope(args.cli, args.workload, threads)
         if torch:
-            fn = torch_field if args.workload == "field" else torch_train
+            fn = {"field": torch_field, "train": torch_train, "unet": torch_unet}[args.workload]
             theirs = fn(torch, points, threads)
             print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
         else:
