@@ -66,7 +66,10 @@ Inspector::Inspector(QWidget* parent)
     mono.setStyleHint(QFont::TypeWriter);
     m_values->setFont(mono);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel("<b>Selected particle</b> (click a particle in a trajectories pane)", this));
+    auto* heading = new QLabel("<b>Selected particle</b> (click a particle in a trajectories pane, or a "
+                               "row of the samples pane for images)", this);
+    heading->setWordWrap(true);
+    layout->addWidget(heading);
     layout->addWidget(m_values);
     layout->addWidget(m_posterior, 1);
 }

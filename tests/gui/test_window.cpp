@@ -131,6 +131,13 @@ private slots:
         QVERIFY(std::holds_alternative<SpectrumView>(s->panes[2]));
         QCOMPARE(m_w->pane(1)->kind(), ViewKind::Samples);
         QVERIFY(!s->particle); // no 2-D inspector for images
+        // A click on the third row of the sample grid selects particle 2 for the posterior.
+        ViewCanvas* samples = m_w->pane(1)->canvas();
+        const QRectF grid = samples->plotFrame()->plotRect();
+        send(samples, QEvent::MouseButtonPress, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::LeftButton);
+        send(samples, QEvent::MouseButtonRelease, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::NoButton);
+        QVERIFY(waitFor([&] { return m_w->scene().view.highlight == 2; }));
+        QVERIFY(std::get<ImageGridView>(m_w->snapshot()->panes[3]).title.find("particle 2") != std::string::npos);
         // Choosing a 2-D view for image data is refused with a message; the panes stay.
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->findChild<QComboBox*>("paneView0")->setCurrentText("chain");
