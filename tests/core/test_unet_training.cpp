@@ -68,3 +68,24 @@ TEST_CASE("a U-Net needs square images", "[unet]") {
     c.model.architecture = "transformer";
     CHECK(contains(errorOf<UsageError>([&] { Trainer t(points, c); }), "--architecture"));
 }
+
+TEST_CASE("a class-conditional U-Net gives each class its own prediction", "[unet]") {
+    const PointSet data = loadDataset("shapes", {200, -1, 2, 8});
+    TrainConfig c = smallUNet(8);
+    c.conditional = true;
+    Trainer t(data, c);
+    REQUIRE_FALSE(t.train(8).diverged);
+    const auto model = t.snapshot();
+    REQUIRE(model->spec.classes == 6);
+    CpuBackend backend(1);
+    const NoiseLevel l = makeSchedule("cosine")->at(0.5);
+    const Matrix x = data.points.topRows(3);
+    Matrix none, a, b;
+    backend.denoise(LearnedDenoiser(model), x, l, none);
+    backend.denoise(LearnedDenoiser(model, 0), x, l, a);
+    backend.denoise(LearnedDenoiser(model, 3), x, l, b);
+    CHECK(a.allFinite());
+    CHECK_FALSE(a.isApprox(b)); // the label reaches the network
+    CHECK_FALSE(a.isApprox(none));
+    CHECK_THROWS_AS(LearnedDenoiser(model, 6), UsageError);
+}
