@@ -5,6 +5,7 @@
 
 #include "core/errors.hpp"
 #include "core/nn/aligned_buffer.hpp"
+#include "core/nn/mlp_kernels.hpp"
 #include "core/nn/param_init.hpp"
 
 #include <Eigen/Core>
@@ -21,6 +22,12 @@ using MapF = Eigen::Map<RowMatrixF, Eigen::Unaligned>;
 using ConstMapF = Eigen::Map<const RowMatrixF, Eigen::Unaligned>;
 using ConstVecF = Eigen::Map<const Eigen::VectorXf, Eigen::Unaligned>;
 using VecF = Eigen::Map<Eigen::VectorXf, Eigen::Unaligned>;
+
+/// The matrix products run in the ISA-specific kernels (AVX2 / AVX-512 where the CPU has them).
+void gemm(int m, int n, int k, const float* a, bool transA, const float* b, bool transB,
+          float beta, float* c) {
+    mlpKernels().gemm(m, n, k, a, transA, b, transB, beta, c);
+}
 } // namespace
 
 Conv2d::Conv2d(int inChannels, int outChannels, int kernel, int stride, int pad, int inSide)
@@ -88,7 +95,6 @@ void Conv2d::col2imAdd(const float* col, float* image) const {
 
 void Conv2d::forward(const float* params, const float* in, int batch, float* out) const {
     const long kDim = long(m_in) * m_k * m_k, pixels = long(m_outSide) * m_outSide;
-    const ConstMapF w(params, m_out, kDim);
     const ConstVecF bias(params + weightCount(), m_out);
     FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
     for (int b = 0; b < batch; ++b) {
@@ -98,17 +104,15 @@ void Conv2d::forward(const float* params, const float* in, int batch, float* out
             im2col(image, col.data());
             colData = col.data();
         }
-        MapF y(out + std::size_t(b) * outFloats(), m_out, pixels);
-        y.noalias() = w * ConstMapF(colData, kDim, pixels);
-        y.colwise() += bias;
+        float* yData = out + std::size_t(b) * outFloats();
+        gemm(m_out, int(pixels), int(kDim), params, false, colData, false, 0.0f, yData);
+        MapF(yData, m_out, pixels).colwise() += bias;
     }
 }
 
 void Conv2d::backward(const float* params, const float* in, const float* dout, int batch,
                       float* dparams, float* din) const {
     const long kDim = long(m_in) * m_k * m_k, pixels = long(m_outSide) * m_outSide;
-    const ConstMapF w(params, m_out, kDim);
-    MapF dw(dparams, m_out, kDim);
     VecF db(dparams + weightCount(), m_out);
     FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
     FloatBuffer dcol(din && !isPointwise() ? std::size_t(kDim * pixels) : 0);
@@ -119,15 +123,16 @@ void Conv2d::backward(const float* params, const float* in, const float* dout, i
             im2col(image, col.data());
             colData = col.data();
         }
-        const ConstMapF dy(dout + std::size_t(b) * outFloats(), m_out, pixels);
-        dw.noalias() += dy * ConstMapF(colData, kDim, pixels).transpose();
+        const float* dyData = dout + std::size_t(b) * outFloats();
+        const ConstMapF dy(dyData, m_out, pixels);
+        gemm(m_out, int(kDim), int(pixels), dyData, false, colData, true, 1.0f, dparams); // dW += dY col^T
         db += dy.rowwise().sum();
         if (!din) continue;
         float* dimage = din + std::size_t(b) * inFloats();
         if (isPointwise()) {
-            MapF(dimage, kDim, pixels).noalias() += w.transpose() * dy;
+            gemm(int(kDim), int(pixels), m_out, params, true, dyData, false, 1.0f, dimage);
         } else {
-            MapF(dcol.data(), kDim, pixels).noalias() = w.transpose() * dy;
+            gemm(int(kDim), int(pixels), m_out, params, true, dyData, false, 0.0f, dcol.data()); // W^T dY
             col2imAdd(dcol.data(), dimage);
         }
     }

@@ -1,6 +1,8 @@
 // Fully connected layer forward and backward as Eigen matrix products over the flat buffers.
 #include "core/nn/dense.hpp"
 
+#include "core/nn/mlp_kernels.hpp"
+
 #include "core/errors.hpp"
 #include "core/nn/param_init.hpp"
 
@@ -28,19 +30,19 @@ void Dense::initialise(float* params, std::uint64_t seed, std::uint32_t stream) 
 }
 
 void Dense::forward(const float* params, const float* in, int batch, float* out) const {
-    const ConstMapF w(params, m_out, m_in);
     const ConstRowVecF bias(params + long(m_out) * m_in, m_out);
-    MapF y(out, batch, m_out);
-    y.noalias() = ConstMapF(in, batch, m_in) * w.transpose();
-    y.rowwise() += bias;
+    const MlpKernels& k = mlpKernels(); // ISA-specific products
+    k.gemm(batch, m_out, m_in, in, false, params, true, 0.0f, out); // y = x W^T
+    MapF(out, batch, m_out).rowwise() += bias;
 }
 
 void Dense::backward(const float* params, const float* in, const float* dout, int batch,
                      float* dparams, float* din) const {
     const ConstMapF dy(dout, batch, m_out);
-    MapF(dparams, m_out, m_in).noalias() += dy.transpose() * ConstMapF(in, batch, m_in);
+    const MlpKernels& k = mlpKernels();
+    k.gemm(m_out, m_in, batch, dout, true, in, false, 1.0f, dparams); // dW += dY^T x
     RowVecF(dparams + long(m_out) * m_in, m_out) += dy.colwise().sum();
-    if (din) MapF(din, batch, m_in).noalias() += dy * ConstMapF(params, m_out, m_in);
+    if (din) k.gemm(batch, m_in, m_out, dout, false, params, false, 1.0f, din); // dx += dY W
 }
 
 } // namespace dfs

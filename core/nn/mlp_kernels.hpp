@@ -29,6 +29,11 @@ struct MlpKernels {
     /// Given the forward's acts and dLoss/dOutput, writes dLoss/dParams into grads (overwriting).
     void (*backward)(const MlpShape&, const float* params, const float* in, const float* acts,
                      const float* gradOut, int batch, float* grads, float* scratch);
+    /// Single-precision matrix product for the other networks' layers (the U-Net's convolutions
+    /// and dense layers), row-major: C (m x n) = beta C + op(A) op(B), op(A) m x k (A stored
+    /// k x m when transA), op(B) k x n (B stored n x k when transB); beta is 0 or 1.
+    void (*gemm)(int m, int n, int k, const float* a, bool transA, const float* b, bool transB,
+                 float beta, float* c);
 };
 
 /// The output block inside a forward pass's activations.
