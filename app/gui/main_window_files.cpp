@@ -1,44 +1,21 @@
 // Main window: scenes (open, save), CSV import, and the export and data-export dialogs.
 #include "app/gui/main_window.hpp"
+
 #include "app/gui/export_dialog.hpp"
-#include "app/gui/inspector.hpp"
-#include "app/gui/model_panel.hpp"
-#include "app/gui/noise_panel.hpp"
-#include "app/gui/sampler_panel.hpp"
-#include "app/gui/schedule_plot.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/train_worker.hpp"
-#include "app/gui/transport_bar.hpp"
 #include "app/gui/view_pane.hpp"
-#include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
 #include "core/io/checkpoint.hpp"
-#include "core/io/csv.hpp"
 #include "core/io/table_io.hpp"
-#include "core/rng/noise.hpp"
-#include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
-#include <QActionGroup>
-#include <QFileInfo>
-#include <QApplication>
-#include <QDockWidget>
-#include <QElapsedTimer>
+
 #include <QFileDialog>
-#include <QGridLayout>
+#include <QFileInfo>
 #include <QInputDialog>
-#include <QKeySequence>
-#include <QLabel>
-#include <QMenuBar>
-#include <QMessageBox>
 #include <QProgressDialog>
-#include <QShortcut>
 #include <QStatusBar>
-#include <QTabWidget>
-#include <QTimer>
-#include <QToolBar>
-#include <QVBoxLayout>
-#include <cmath>
 
 namespace dfs::gui {
 

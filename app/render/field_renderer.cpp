@@ -120,7 +120,7 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
     if (withError) {
         const QRectF right(left.right(), l.body.top(), l.body.width() / 2, l.body.height());
         const PlotFrame ef(right, -e, e, -e, e, fp);
-        const auto [elo, ehi] = valueRange(v.error);
+        const double ehi = valueRange(v.error).second; // the error map starts at 0
         drawGrid(p, ef, v.error, Colormap::Magma, 0.0, ehi);
         ef.drawAxes(p);
         p.setPen(QColor(255, 255, 255));
@@ -130,7 +130,6 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
         p.drawText(ef.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
                    QString("error vs %1 (magma, 0 to %2)")
                        .arg(QString::fromStdString(v.reference), shortNumber(ehi)));
-        (void)elo;
     }
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
