@@ -145,7 +145,7 @@ void MainWindow::connectWorker() {
         connect(p->canvas(), &ViewCanvas::dragged, this, [this, index](double x, double y) {
             if (m_panes[std::size_t(index)]->kind() == ViewKind::Chain && m_editor.active()) editAt(x, y, false);
         });
-        connect(p->canvas(), &ViewCanvas::released, this, [this](double, double) { finishEdit(); });
+        connect(p->canvas(), &ViewCanvas::released, this, [this] { finishEdit(); });
     }
     connect(m_transport, &TransportBar::toStart, this, [this] {
         m_worker->notePending();
@@ -278,7 +278,9 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     m_settingsRevision = s->settingsRevision;
     m_snapshot = s;
     m_scene = s->scene;
-    m_pointsInFlight.reset();
+    // Edits still in flight stay the base of the next one until their own snapshot arrives.
+    if (m_pointsInFlight && s->scene.data.points && *s->scene.data.points == *m_pointsInFlight)
+        m_pointsInFlight.reset();
     if (settingsChanged) showSceneInPanels(m_scene);
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);

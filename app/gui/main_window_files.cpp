@@ -38,7 +38,8 @@ bool MainWindow::saveSceneTo(const QString& path) {
     try {
         Scene scene = m_scene;
         // A model from live training lives in a temporary folder that goes when the program
-        // ends: keep a copy beside the scene, and point the scene (and the session) at it.
+        // ends: the saved scene points at a copy beside it (the running session goes on as it
+        // is; a later save copies again).
         const std::string temp = m_trainer->modelFolder().toStdString();
         if (!temp.empty() && scene.model.denoiser.rfind(temp, 0) == 0) {
             const QFileInfo info(path);
@@ -47,7 +48,6 @@ bool MainWindow::saveSceneTo(const QString& path) {
             const auto model = loadCheckpoint(scene.model.denoiser, &ci);
             saveCheckpoint(kept, *model, ci);
             scene.model.denoiser = kept;
-            requestScene(scene);
         }
         saveScene(path.toStdString(), scene);
         m_path = path;

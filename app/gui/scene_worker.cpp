@@ -30,13 +30,6 @@ template <typename F> void SceneWorker::guarded(F&& f) {
     }
 }
 
-std::unique_ptr<SceneEngine> SceneWorker::buildEngine(const Scene& scene, Backend& backend,
-                                                      int frames) {
-    auto engine = std::make_unique<SceneEngine>(scene, backend);
-    while (engine->recordedFrames() < std::min(frames, engine->totalFrames())) engine->stepForward();
-    return engine;
-}
-
 void SceneWorker::fallBackToCpu(const QString& why) {
     const QString was = QString::fromStdString(m_backend->name());
     try {
@@ -58,7 +51,8 @@ void SceneWorker::fallBackToCpu(const QString& why) {
 void SceneWorker::setScene(const Scene& scene) {
     guarded([&] {
         const int wanted = scene.view.frame; // -1: the last
-        auto engine = buildEngine(scene, *m_backend, wanted < 0 || wanted == INT_MAX ? INT_MAX : wanted + 1);
+        auto engine = std::make_unique<SceneEngine>(scene, *m_backend);
+        engine->recordFrames(wanted < 0 || wanted == INT_MAX ? INT_MAX : wanted + 1);
         m_engine = std::move(engine); // only now: a failure above keeps the old scene
         ++m_revision;
         m_t = scene.view.t;
@@ -101,7 +95,7 @@ void SceneWorker::step(int delta) {
     if (!m_engine) return;
     guarded([&] {
         const int target = std::clamp(m_frame + delta, 0, m_engine->totalFrames() - 1);
-        while (m_engine->recordedFrames() <= target) m_engine->stepForward();
+        m_engine->recordFrames(target + 1);
         m_frame = target;
         publish();
     });
@@ -119,7 +113,7 @@ void SceneWorker::seek(int frame) {
     if (!m_engine) return;
     guarded([&] {
         const int target = std::clamp(frame, 0, m_engine->totalFrames() - 1);
-        while (m_engine->recordedFrames() <= target) m_engine->stepForward();
+        m_engine->recordFrames(target + 1);
         m_frame = target;
         if (!skip) publish();
     });

@@ -73,9 +73,6 @@ private:
     void publish();
     /// A DeviceError: the CPU backend takes over, and the user is told why.
     void fallBackToCpu(const QString& why);
-    /// An engine for the scene with its first `frames` frames recorded.
-    static std::unique_ptr<SceneEngine> buildEngine(const Scene& scene, Backend& backend,
-                                                    int frames);
     bool stale();
     template <typename F> void guarded(F&& f);
     std::unique_ptr<Backend> m_backend;

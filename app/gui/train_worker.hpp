@@ -24,7 +24,7 @@ public:
     ~TrainWorker() override;
     /// The temporary folder of the models written while training (gone when the program
     /// ends); constant, so any thread may ask.
-    QString modelFolder() const { return m_folder; }
+    QString modelFolder() const { return m_dir.path(); }
 
 public slots:
     /// Starts a new run on the scene's data (the preset for its dataset with these overrides).
@@ -47,8 +47,7 @@ private:
     long m_total = 0;
     bool m_running = false;
     QVector<double> m_loss;
-    QTemporaryDir m_dir;
-    const QString m_folder = m_dir.path();
+    const QTemporaryDir m_dir;
     int m_written = 0;
 };
 

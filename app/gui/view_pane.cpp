@@ -56,10 +56,8 @@ void ViewCanvas::mouseMoveEvent(QMouseEvent* e) {
     if (const auto d = toData(e->position())) emit dragged(d->x(), d->y());
 }
 
-void ViewCanvas::mouseReleaseEvent(QMouseEvent* e) {
-    // Always reported, inside the plot or not, so that a gesture ending off the plot completes.
-    const QPointF d = m_frame ? m_frame->unmap(e->position()) : QPointF();
-    emit released(d.x(), d.y());
+void ViewCanvas::mouseReleaseEvent(QMouseEvent*) {
+    emit released(); // wherever it happens, so that a gesture ending off the plot completes
 }
 
 ViewPane::ViewPane(int index, QWidget* parent)

@@ -23,10 +23,11 @@ public:
     QSize sizeHint() const override { return {420, 380}; }
 
 signals:
-    /// A press, drag or release at data coordinates (x, y).
+    /// A press or drag at data coordinates (x, y).
     void pressed(double x, double y, Qt::MouseButton button, Qt::KeyboardModifiers mods);
     void dragged(double x, double y);
-    void released(double x, double y);
+    /// The button went up, inside the plot or not.
+    void released();
 
 protected:
     void paintEvent(QPaintEvent*) override;

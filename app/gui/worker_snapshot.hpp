@@ -18,8 +18,8 @@ namespace dfs::gui {
 struct WorkerSnapshot {
     std::array<ViewSnapshot, 4> panes;
     Scene scene;            ///< the scene as the worker holds it (after edits and branches)
-    /// Bumped whenever the data, model or sampler settings change (a new scene, a branch, a
-    /// backend switch), not by stepping or view changes: the panels refresh only then.
+    /// Bumped whenever the data, model or sampler settings change (a new scene, a branch), not
+    /// by stepping, view changes or a backend switch: the panels refresh only then.
     std::uint64_t settingsRevision = 0;
     bool imageData = false; ///< the data are images (image views), not 2-D points
     int frame = 0;          ///< frame shown by the trajectories and density views

@@ -117,7 +117,7 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
     const bool still = format == ExportFormat::Png || format == ExportFormat::Svg;
     const Plan plan = planFrames(engine, r, still);
     const int lastFrame = *std::max_element(plan.frames.begin(), plan.frames.end());
-    while (engine.recordedFrames() <= lastFrame) engine.stepForward();
+    engine.recordFrames(lastFrame + 1);
     const QString settings = QString::fromStdString(sceneCaption(engine.scene()));
     auto caption = [&](std::size_t k) {
         const double t = plan.times[k] < 0 ? engine.frame(plan.frames[k])->t : plan.times[k];

@@ -69,15 +69,18 @@ void LearnedDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matr
         return;
     }
     const Plan p = plan(level);
+    // The U-Net's forward keeps a per-sample cache (and its convolutions run one image at a
+    // time anyway): small blocks keep the per-thread workspace small.
+    const Index block = spec.architecture == "unet" ? 4 : kBlock;
     // Per-thread scratch: denoiseRows runs once per 64-row chunk on the backend's threads.
     thread_local FloatBuffer input, output;
     thread_local NetworkWorkspace ws;
     thread_local std::vector<double> xs;
-    input.resize(std::size_t(spec.inputDim() * kBlock));
-    output.resize(std::size_t(spec.dim * kBlock));
-    xs.resize(std::size_t(spec.dim) * kBlock);
-    for (Index b0 = begin; b0 < end; b0 += kBlock) {
-        const Index n = std::min(kBlock, end - b0);
+    input.resize(std::size_t(spec.inputDim() * block));
+    output.resize(std::size_t(spec.dim * block));
+    xs.resize(std::size_t(spec.dim) * block);
+    for (Index b0 = begin; b0 < end; b0 += block) {
+        const Index n = std::min(block, end - b0);
         inputs(x, level, p, b0, n, input.data(), xs.data());
         m_model->net.forward(input.data(), int(n), output.data(), ws);
         outputs(p, xs.data(), output.data(), b0, n, out);

@@ -83,14 +83,14 @@ std::unique_ptr<SceneEngine> SceneEngine::replayOn(Backend& backend, int frames)
     auto e = std::make_unique<SceneEngine>(m_initial, backend);
     e->m_scene.view = m_scene.view;
     for (const auto& [at, settings] : m_history) {
-        while (e->recordedFrames() <= at) e->stepForward();
+        e->recordFrames(at + 1);
         e->branch(at, settings);
     }
     if (m_probeStart >= 0) {
-        while (e->recordedFrames() <= m_probeStart) e->stepForward();
+        e->recordFrames(m_probeStart + 1);
         e->dropParticle(m_probeStart, m_drop.first, m_drop.second);
     }
-    while (e->recordedFrames() < std::min(frames, e->totalFrames())) e->stepForward();
+    e->recordFrames(frames);
     return e;
 }
 
@@ -129,6 +129,11 @@ bool SceneEngine::stepForward() {
     f->nfe += nfeBefore;
     m_frames.push_back(std::move(f));
     return true;
+}
+
+void SceneEngine::recordFrames(int n) {
+    while (recordedFrames() < n && stepForward()) {
+    }
 }
 
 void SceneEngine::runToEnd() {

@@ -50,6 +50,8 @@ public:
     /// Records one more frame; returns false when the run is already done.
     bool stepForward();
     void runToEnd();
+    /// Records frames until at least n exist (or the run is done).
+    void recordFrames(int n);
     std::shared_ptr<const Frame> frame(int i) const;
     /// The time grid of the current branch, from frame 0's time to 0.
     std::vector<double> grid() const { return m_grid; }

@@ -1,6 +1,7 @@
 // Model specification checks and the network's input features.
 #include "core/training/model.hpp"
 
+#include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ namespace dfs {
 
 UNetConfig ModelSpec::unetConfig() const {
     UNetConfig c;
-    c.side = int(std::lround(std::sqrt(double(dim))));
+    c.side = imageSide(dim); // 0 when dim is not a square
     c.channels = channels;
     c.groups = groups;
     c.embedDim = embedDim;
@@ -22,14 +23,7 @@ UNetConfig ModelSpec::unetConfig() const {
 void ModelSpec::validate() const {
     if (architecture != "mlp" && architecture != "unet")
         throw UsageError(fmt::format("--architecture must be mlp or unet (got '{}')", architecture));
-    if (architecture == "unet") {
-        const UNetConfig c = unetConfig();
-        if (c.side * c.side != dim)
-            throw UsageError(fmt::format("--architecture unet needs square images (the data has {} "
-                                         "dimensions)",
-                                         dim));
-        c.validate();
-    }
+
     if (dim < 1 || dim > 4096)
         throw UsageError(fmt::format("model dimension {} out of range", dim));
     if (embedDim < 2 || embedDim > 1024 || embedDim % 2 != 0)
@@ -46,6 +40,14 @@ void ModelSpec::validate() const {
     if (!(scale > 0) || !std::isfinite(scale))
         throw UsageError(fmt::format("normalisation scale must be > 0 (got {})", scale));
     if (int(mean.size()) != dim) throw UsageError("normalisation mean has the wrong size");
+    if (architecture == "unet") {
+        const UNetConfig c = unetConfig();
+        if (c.side == 0)
+            throw UsageError(fmt::format("--architecture unet needs square images (the data has {} "
+                                         "dimensions)",
+                                         dim));
+        c.validate();
+    }
     for (double m : mean)
         if (!std::isfinite(m)) throw UsageError("normalisation mean is not finite");
     (void)makeSchedule(schedule); // checks the name

@@ -2,8 +2,6 @@
 // target, the schedule it was trained on, the data normalisation, classes).
 #pragma once
 
-#include "core/nn/mlp.hpp"
-#include "core/nn/unet.hpp"
 #include "core/training/network.hpp"
 #include "core/training/target.hpp"
 

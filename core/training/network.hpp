@@ -18,7 +18,6 @@ struct ModelSpec;
 struct NetworkWorkspace {
     FloatBuffer acts, scratch;   ///< MLP
     FloatBuffer image, embed;    ///< U-Net: the inputs split into images and embeddings
-    FloatBuffer out;             ///< the output of the last forward
     UNetCache cache;             ///< U-Net
 };
 

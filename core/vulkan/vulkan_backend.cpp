@@ -33,7 +33,8 @@ struct MlpPush { // shaders/mlp_layer.comp
     std::uint32_t nIn, nOut, batch, offset, act;
 };
 constexpr std::uint32_t kNoActivation = 3;
-/// Samples per network pass: the widest layer times this stays inside one dispatch's groups.
+/// Most samples per network pass; fewer when the widest layer would take a dispatch past the
+/// 65,535 workgroups every device offers.
 constexpr Index kMlpBatch = 8192;
 
 std::uint32_t groupsFor(Index rows) {
@@ -67,7 +68,7 @@ public:
     std::string name() const override { return "vulkan"; }
     std::string device() const override {
         return fmt::format("{} (Vulkan; {}log p on the CPU)", m_ctx->deviceName(),
-                           m_mlpOnDevice ? "" : "learned models and ");
+                           m_mlpOnDevice ? "U-Nets and " : "learned models and ");
     }
     void denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
                  Matrix& out) override;
@@ -157,8 +158,9 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
     const LearnedDenoiser::Plan plan = model.plan(l);
     out.resize(x.rows(), x.cols());
     std::vector<double> xs;
-    for (Index first = 0; first < x.rows(); first += kMlpBatch) {
-        const Index n = std::min(kMlpBatch, x.rows() - first);
+    const Index batch = std::clamp<Index>(Index(65535) * kGroup / widest, 1, kMlpBatch);
+    for (Index first = 0; first < x.rows(); first += batch) {
+        const Index n = std::min(batch, x.rows() - first);
         Buffer* in = &scratch(m_actA, sizeof(float) * std::size_t(widest) * std::size_t(n));
         Buffer* next = &scratch(m_actB, sizeof(float) * std::size_t(widest) * std::size_t(n));
         xs.resize(std::size_t(n) * std::size_t(x.cols()));

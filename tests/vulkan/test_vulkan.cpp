@@ -182,7 +182,8 @@ TEST_CASE("vulkan: the learned MLP denoiser agrees with the CPU, conditional and
         INFO(c.dataset);
         const PointSet data = loadDataset(c.dataset, {500, -1, 0, c.resolution});
         TrainConfig config = trainPreset(c.dataset);
-        config.model.width = 48;
+        config.model.architecture = "mlp"; // images would get the U-Net, which stays on the CPU
+        config.model.width = c.resolution ? 1024 : 48; // 1024 x 9000 rows: several dispatches
         config.model.activation = parseActivation(c.activation);
         config.conditional = c.conditional;
         config.batch = 128;
@@ -190,6 +191,7 @@ TEST_CASE("vulkan: the learned MLP denoiser agrees with the CPU, conditional and
         Trainer trainer(data, config);
         trainer.train(30); // trained a little: weights away from their initial values
         const auto model = std::make_shared<const Model>(*trainer.snapshot());
+        REQUIRE(model->net.mlp());
         const LearnedDenoiser denoiser(model, c.conditional ? 2 : -1);
         const int dim = data.dim();
         for (double t : {0.02, 0.3, 0.9}) {
@@ -201,7 +203,7 @@ TEST_CASE("vulkan: the learned MLP denoiser agrees with the CPU, conditional and
             REQUIRE(a.rows() == b.rows());
             const double err = (a - b).cwiseAbs().maxCoeff(), scale = b.cwiseAbs().maxCoeff();
             INFO("t " << t << " max error " << err << " of " << scale);
-            CHECK(err <= 1e-4 * std::max(1.0, scale));
+            CHECK(err <= 2e-4 * std::max(1.0, scale));
         }
         // Without the option a CPU device hands learned models to the CPU backend, and says so.
         auto plain = vk::makeVulkanBackend();
