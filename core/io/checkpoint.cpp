@@ -64,6 +64,7 @@ nlohmann::json architectureJson(const ModelSpec& s) {
     if (s.architecture == "unet") {
         a["channels"] = s.channels;
         a["groups"] = s.groups;
+        a["attention"] = s.attention;
     } else {
         a["width"] = s.width;
         a["depth"] = s.depth;
@@ -148,6 +149,7 @@ std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* i
         if (s.architecture == "unet") {
             s.channels = a.at("channels").get<int>();
             s.groups = a.at("groups").get<int>();
+            s.attention = a.value("attention", false); // files from before it existed had none
         } else {
             s.width = a.at("width").get<int>();
             s.depth = a.at("depth").get<int>();

@@ -24,4 +24,9 @@ template <typename T> struct Aligned64Allocator {
 
 using FloatBuffer = std::vector<float, Aligned64Allocator<float>>;
 
+/// Grows `b` to at least n floats (never shrinks it): for caches reused across batches.
+inline void ensureSize(FloatBuffer& b, long n) {
+    if (long(b.size()) < n) b.resize(std::size_t(n));
+}
+
 } // namespace dfs

@@ -8,12 +8,6 @@
 
 namespace dfs {
 
-namespace {
-void ensure(FloatBuffer& b, long n) {
-    if (long(b.size()) < n) b.resize(std::size_t(n));
-}
-} // namespace
-
 ResBlock::ResBlock(int inChannels, int outChannels, int side, int groups, int embedDim)
     : m_norm1(inChannels, groups, side * side), m_conv1(inChannels, outChannels, 3, 1, 1, side),
       m_proj(embedDim, outChannels), m_norm2(outChannels, groups, side * side),
@@ -41,11 +35,11 @@ void ResBlock::forward(const float* params, const float* x, const float* embed, 
     const long nIn = batch * inFloats(), nOut = batch * outFloats();
     const int cout = outChannels();
     const long pixels = outFloats() / cout;
-    for (FloatBuffer* b : {&c.xhat1, &c.act1, &c.silu1}) ensure(*b, nIn);
-    for (FloatBuffer* b : {&c.hidden, &c.xhat2, &c.act2, &c.silu2}) ensure(*b, nOut);
-    ensure(c.rstd1, long(batch) * m_norm1.groups());
-    ensure(c.rstd2, long(batch) * m_norm2.groups());
-    ensure(c.proj, long(batch) * cout);
+    for (FloatBuffer* b : {&c.xhat1, &c.act1, &c.silu1}) ensureSize(*b, nIn);
+    for (FloatBuffer* b : {&c.hidden, &c.xhat2, &c.act2, &c.silu2}) ensureSize(*b, nOut);
+    ensureSize(c.rstd1, long(batch) * m_norm1.groups());
+    ensureSize(c.rstd2, long(batch) * m_norm2.groups());
+    ensureSize(c.proj, long(batch) * cout);
 
     m_norm1.forward(params, x, batch, c.act1.data(), c.xhat1.data(), c.rstd1.data());
     siluForward(c.act1.data(), nIn, c.silu1.data());

@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::uint32_t kStream = 0x554e0000u; // 'UN': Philox streams of the U-Net's layers
 
-void ensure(FloatBuffer& b, long n) {
-    if (long(b.size()) < n) b.resize(std::size_t(n));
-}
-
 const UNetConfig& validated(const UNetConfig& c) {
     c.validate();
     return c;
@@ -72,6 +68,10 @@ UNet::UNet(const UNetConfig& config)
     m_block1At = add("block1", m_block1.paramCount());
     m_downAt = add("downsample", m_down.paramCount());
     m_midAt = add("mid_block", m_mid.paramCount());
+    if (config.attention) {
+        m_attention.emplace(2 * config.channels, config.side * config.side / 4, config.groups);
+        m_attentionAt = add("mid_attention", m_attention->paramCount());
+    }
     m_block2At = add("block2", m_block2.paramCount());
     m_normOutAt = add("norm_out", m_normOut.paramCount());
     m_convOutAt = add("conv_out", m_convOut.paramCount());
@@ -98,6 +98,7 @@ void UNet::initialise(std::uint64_t seed) {
     m_block1.initialise(p + m_block1At, seed, kStream + 0x10);
     m_down.initialise(p + m_downAt, seed, kStream + 3);
     m_mid.initialise(p + m_midAt, seed, kStream + 0x20);
+    if (m_attention) m_attention->initialise(p + m_attentionAt, seed, kStream + 0x40);
     m_block2.initialise(p + m_block2At, seed, kStream + 0x30);
     m_normOut.initialise(p + m_normOutAt);
     std::fill(p + m_convOutAt, p + m_convOutAt + m_convOut.paramCount(), 0.0f); // Ho et al.
@@ -114,12 +115,12 @@ void UNet::forward(const float* x, const float* embed, int batch, float* out, UN
     c.input.assign(x, x + batch * img);
     c.embedInput.assign(embed, embed + batch * emb);
     for (FloatBuffer* b : {&c.embedHidden, &c.embedHiddenAct, &c.embedOut, &c.embedOutAct})
-        ensure(*b, long(batch) * hidden);
+        ensureSize(*b, long(batch) * hidden);
     for (FloatBuffer* b : {&c.stem, &c.high, &c.decoded, &c.xhatOut, &c.actOut, &c.siluOut})
-        ensure(*b, batch * high);
-    for (FloatBuffer* b : {&c.down, &c.mid}) ensure(*b, batch * low);
-    ensure(c.concat, 3 * batch * high);
-    ensure(c.rstdOut, long(batch) * m_config.groups);
+        ensureSize(*b, batch * high);
+    for (FloatBuffer* b : {&c.down, &c.mid, &c.attended}) ensureSize(*b, batch * low);
+    ensureSize(c.concat, 3 * batch * high);
+    ensureSize(c.rstdOut, long(batch) * m_config.groups);
 
     // the conditioning MLP: dense -> SiLU -> dense, activated once for all blocks (DDPM)
     m_embed1.forward(p + m_embed1At, embed, batch, c.embedHidden.data());
@@ -132,9 +133,15 @@ void UNet::forward(const float* x, const float* embed, int batch, float* out, UN
     m_block1.forward(p + m_block1At, c.stem.data(), t, batch, c.high.data(), c.block1);
     m_down.forward(p + m_downAt, c.high.data(), batch, c.down.data());
     m_mid.forward(p + m_midAt, c.down.data(), t, batch, c.mid.data(), c.midBlock);
-    // concat [upsample(mid) (2C), skip (C)] per sample; upsample through the first 2C planes
+    const float* bottleneck = c.mid.data();
+    if (m_attention) {
+        m_attention->forward(p + m_attentionAt, c.mid.data(), batch, c.attended.data(),
+                             c.midAttention);
+        bottleneck = c.attended.data();
+    }
+    // concat [upsample(bottleneck) (2C), skip (C)] per sample
     FloatBuffer up(std::size_t(2 * batch * high));
-    upsampleNearest2x(c.mid.data(), batch, 2 * ch, m_config.side / 2, up.data());
+    upsampleNearest2x(bottleneck, batch, 2 * ch, m_config.side / 2, up.data());
     copyPerSample(up.data(), 2 * high, 2 * high, batch, c.concat.data(), 3 * high, 0);
     copyPerSample(c.high.data(), high, high, batch, c.concat.data(), 3 * high, 2 * high);
     m_block2.forward(p + m_block2At, c.concat.data(), t, batch, c.decoded.data(), c.block2);
@@ -177,6 +184,12 @@ void UNet::backward(const UNetCache& c, const float* dout, int batch, FloatBuffe
     // bottleneck
     FloatBuffer dmid(std::size_t(batch * low), 0.0f), ddown(std::size_t(batch * low), 0.0f);
     upsampleNearest2xBackward(dup.data(), batch, 2 * ch, m_config.side / 2, dmid.data());
+    if (m_attention) { // dmid holds dL/d(attention output) until here
+        FloatBuffer dattended = std::move(dmid);
+        dmid.assign(std::size_t(batch * low), 0.0f);
+        m_attention->backward(p + m_attentionAt, c.midAttention, dattended.data(), batch,
+                              g + m_attentionAt, dmid.data());
+    }
     m_mid.backward(p + m_midAt, c.down.data(), t, c.midBlock, dmid.data(), batch, g + m_midAt,
                    ddown.data(), dt.data());
     m_down.backward(p + m_downAt, c.high.data(), ddown.data(), batch, g + m_downAt, dhigh.data());

@@ -6,18 +6,21 @@
 //
 //   x (inChannels, S) -> conv3x3 -> C -> ResBlock(C) ---------------------------- skip --+
 //                                           -> conv3x3 stride 2 -> 2C at S/2             |
-//                                           -> ResBlock(2C) -> nearest 2x up -> concat <-+
+//                                           -> ResBlock(2C) -> [self-attention] -> nearest  |
+//                                              2x up -> concat <---------------------------+
 //   -> ResBlock(3C -> C) -> GroupNorm -> SiLU -> conv3x3 -> out (inChannels, S)
 //   embedding (embedDim + labelDim) -> dense 4C -> SiLU -> dense 4C -> SiLU -> every ResBlock
 #pragma once
 
 #include "core/nn/aligned_buffer.hpp"
+#include "core/nn/attention_block.hpp"
 #include "core/nn/conv2d.hpp"
 #include "core/nn/dense.hpp"
 #include "core/nn/group_norm.hpp"
 #include "core/nn/res_block.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +33,7 @@ struct UNetConfig {
     int embedDim = 32;  ///< noise-level embedding floats per sample
     int inChannels = 1; ///< image channels in and out
     int labelDim = 0;   ///< one-hot label floats appended to the embedding (0: unconditional)
+    bool attention = true; ///< self-attention after the bottleneck's ResBlock (DDPM)
 
     int embedInputDim() const { return embedDim + labelDim; }
     long imageFloats() const { return long(inChannels) * side * side; } ///< per sample
@@ -46,9 +50,10 @@ struct UNetCache {
     FloatBuffer embedHidden, embedHiddenAct; ///< dense1 output, its SiLU
     FloatBuffer embedOut, embedOutAct;       ///< dense2 output, its SiLU (fed to the blocks)
     /// outputs of conv_in, block1, downsample, mid_block, the concatenation, block2
-    FloatBuffer stem, high, down, mid, concat, decoded;
+    FloatBuffer stem, high, down, mid, attended, concat, decoded;
     FloatBuffer xhatOut, rstdOut, actOut, siluOut; ///< the output norm and its SiLU
     ResBlockCache block1, midBlock, block2;
+    AttentionCache midAttention;
 };
 
 /// A named range of UNet::params() (one layer).
@@ -72,7 +77,7 @@ public:
     FloatBuffer& params() { return m_params; }
     const FloatBuffer& params() const { return m_params; }
     /// The layers' ranges in params(), in order: embed_dense1, embed_dense2, conv_in, block1,
-    /// downsample, mid_block, block2, norm_out, conv_out.
+    /// downsample, mid_block, [mid_attention], block2, norm_out, conv_out.
     const std::vector<ParamSegment>& paramSegments() const { return m_segments; }
     /// The segment with this name; throws UsageError for an unknown one.
     const ParamSegment& paramSegment(const std::string& name) const;
@@ -98,10 +103,11 @@ private:
     ResBlock m_block1;
     Conv2d m_down;
     ResBlock m_mid;
+    std::optional<AttentionBlock> m_attention;
     ResBlock m_block2;
     GroupNorm m_normOut;
     Conv2d m_convOut;
-    long m_embed1At, m_embed2At, m_convInAt, m_block1At, m_downAt, m_midAt, m_block2At, m_normOutAt,
+    long m_embed1At, m_embed2At, m_convInAt, m_block1At, m_downAt, m_midAt, m_attentionAt = 0, m_block2At, m_normOutAt,
         m_convOutAt;
     std::vector<ParamSegment> m_segments;
     FloatBuffer m_params;

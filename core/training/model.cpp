@@ -15,6 +15,7 @@ UNetConfig ModelSpec::unetConfig() const {
     c.side = imageSide(dim); // 0 when dim is not a square
     c.channels = channels;
     c.groups = groups;
+    c.attention = attention;
     c.embedDim = embedDim;
     c.labelDim = classes > 0 ? classes + 1 : 0;
     return c;

@@ -23,6 +23,7 @@ struct ModelSpec {
     int depth = 3;     ///< MLP
     int channels = 32; ///< U-Net base channels
     int groups = 8;    ///< U-Net GroupNorm groups
+    bool attention = true; ///< U-Net self-attention at the bottleneck
     Activation activation = Activation::SiLU;
     TrainTarget target = TrainTarget::Edm;
     std::string schedule = "cosine"; ///< the schedule the target is defined on

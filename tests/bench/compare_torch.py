@@ -10,7 +10,8 @@
                      Adam (lr 1e-3), eps target, cosine schedule, 8,000 `moons` points.
                      Figure: optimiser steps/s.
   --workload unet    image training (issue 7): the U-Net of core/nn/unet.hpp (16x16, 32
-                     channels, GroupNorm 8, SiLU, two resolutions, time embedding), batch 64,
+                     channels, GroupNorm 8, SiLU, two resolutions, self-attention at 8x8, time
+                     embedding), batch 64,
                      Adam, on 16x16 `shapes` images written by diffuscope-cli. PyTorch builds the
                      same architecture with nn.Conv2d/GroupNorm. Figure: training images/s.
 
@@ -136,19 +137,30 @@ def torch_unet(torch, images, threads, steps=16):
             h = self.c1(nn.functional.silu(self.n1(x))) + self.e(e)[:, :, None, None]
             return self.skip(x) + self.c2(nn.functional.silu(self.n2(h)))
 
+    class Attn(nn.Module):  # GroupNorm, 1x1 q/k/v, one-head softmax attention, 1x1 out, residual
+        def __init__(self, ch):
+            super().__init__()
+            self.n, self.qkv, self.o = nn.GroupNorm(8, ch), nn.Conv2d(ch, 3 * ch, 1), nn.Conv2d(ch, ch, 1)
+
+        def forward(self, x):
+            b, ch, hh, ww = x.shape
+            q, k, v = self.qkv(self.n(x)).reshape(b, 3, ch, hh * ww).unbind(1)
+            a = torch.softmax(q.transpose(1, 2) @ k / math.sqrt(ch), dim=-1)
+            return x + self.o((v @ a.transpose(1, 2)).reshape(b, ch, hh, ww))
+
     class UNet(nn.Module):
         def __init__(self):
             super().__init__()
             self.emb = nn.Sequential(nn.Linear(E, 4 * C), nn.SiLU(), nn.Linear(4 * C, 4 * C), nn.SiLU())
             self.inp = nn.Conv2d(1, C, 3, padding=1)
             self.b1, self.down = Res(C, C), nn.Conv2d(C, 2 * C, 3, stride=2, padding=1)
-            self.mid, self.b2 = Res(2 * C, 2 * C), Res(3 * C, C)
+            self.mid, self.attn, self.b2 = Res(2 * C, 2 * C), Attn(2 * C), Res(3 * C, C)
             self.norm, self.out = nn.GroupNorm(8, C), nn.Conv2d(C, 1, 3, padding=1)
 
         def forward(self, x, emb):
             e = self.emb(emb)
             h1 = self.b1(self.inp(x), e)
-            m = self.mid(self.down(h1), e)
+            m = self.attn(self.mid(self.down(h1), e))
             up = nn.functional.interpolate(m, scale_factor=2, mode="nearest")
             h = self.b2(torch.cat([h1, up], dim=1), e)
             return self.out(nn.functional.silu(self.norm(h)))

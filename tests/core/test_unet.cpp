@@ -2,6 +2,7 @@
 // statistics and gradient, the whole network's backward pass against finite differences,
 // shapes, determinism, and a small overfitting run with plain SGD.
 #include "core/errors.hpp"
+#include "core/nn/attention_block.hpp"
 #include "core/nn/conv2d.hpp"
 #include "core/nn/group_norm.hpp"
 #include "core/nn/param_init.hpp"
@@ -185,6 +186,80 @@ TEST_CASE("unet: group norm normalises each group and its backward matches", "[u
     CHECK(check.relativeError() < 1e-3);
 }
 
+TEST_CASE("unet: self-attention matches its definition and its backward", "[unet]") {
+    const int channels = 4, groups = 2, pixels = 6, batch = 2;
+    const AttentionBlock block(channels, pixels, groups);
+    CHECK(block.paramCount() == 2 * 4 + 3 * 4 * 4 + 3 * 4 + 4 * 4 + 4);
+    std::vector<float> params(std::size_t(block.paramCount()));
+    block.initialise(params.data(), 7, 1);
+    const auto x = randomFloats(std::size_t(batch * block.floats()), 11);
+    std::vector<float> out(x.size());
+    AttentionCache cache;
+    block.forward(params.data(), x.data(), batch, out.data(), cache);
+    CHECK(out == x); // W_o = 0, b_o = 0: the identity, as DDPM starts it
+
+    params = randomFloats(params.size(), 12, 0.5f);
+    block.forward(params.data(), x.data(), batch, out.data(), cache);
+    // the definition in double: h = GN(x), qkv = W h + b, A = softmax(q^T k / sqrt(C)),
+    // out = x + W_o (v A^T) + b_o
+    const GroupNorm norm(channels, groups, pixels);
+    std::vector<float> h(x.size()), xhat(x.size()), rstd(std::size_t(batch * groups));
+    norm.forward(params.data(), x.data(), batch, h.data(), xhat.data(), rstd.data());
+    const float* w = params.data() + 2 * channels;
+    const float* bqkv = w + 3 * channels * channels;
+    const float* wo = bqkv + 3 * channels;
+    const float* bo = wo + channels * channels;
+    double worst = 0;
+    for (int b = 0; b < batch; ++b) {
+        const float* hb = h.data() + b * channels * pixels;
+        auto proj = [&](int row, int p) { // row of W_qkv h + b at pixel p
+            double s = bqkv[row];
+            for (int c = 0; c < channels; ++c) s += double(w[row * channels + c]) * hb[c * pixels + p];
+            return s;
+        };
+        for (int i = 0; i < pixels; ++i) {
+            std::vector<double> a(static_cast<std::size_t>(pixels));
+            double sum = 0;
+            for (int j = 0; j < pixels; ++j) {
+                double s = 0;
+                for (int c = 0; c < channels; ++c) s += proj(c, i) * proj(channels + c, j);
+                sum += a[std::size_t(j)] = std::exp(s / std::sqrt(double(channels)));
+            }
+            for (int o = 0; o < channels; ++o) {
+                double acc = x[std::size_t((b * channels + o) * pixels + i)] + bo[o];
+                for (int c = 0; c < channels; ++c) {
+                    double mixed = 0;
+                    for (int j = 0; j < pixels; ++j)
+                        mixed += proj(2 * channels + c, j) * a[std::size_t(j)] / sum;
+                    acc += double(wo[o * channels + c]) * mixed;
+                }
+                worst = std::max(worst,
+                                 std::abs(acc - out[std::size_t((b * channels + o) * pixels + i)]));
+            }
+        }
+    }
+    CHECK(worst < 1e-5);
+
+    const auto g = randomFloats(out.size(), 13);
+    std::vector<float> dparams(params.size(), 0.0f), dx(x.size(), 0.0f);
+    block.backward(params.data(), cache, g.data(), batch, dparams.data(), dx.data());
+    std::vector<float> input = x;
+    auto loss = [&]() {
+        AttentionCache c;
+        std::vector<float> o(x.size());
+        block.forward(params.data(), input.data(), batch, o.data(), c);
+        return dot(g, o.data());
+    };
+    GradientCheck check{1e-2, 1e-3};
+    for (std::size_t v = 0; v < params.size(); ++v)
+        check.add(dparams[v], finiteDifference(&params[v], 1e-2f, loss));
+    for (std::size_t v = 0; v < input.size(); ++v)
+        check.add(dx[v], finiteDifference(&input[v], 1e-2f, loss));
+    INFO("worst error / allowed " << check.worst << ", overall " << check.relativeError());
+    CHECK(check.failed == 0);
+    CHECK(check.relativeError() < 1e-3);
+}
+
 TEST_CASE("unet: backward matches finite differences", "[unet]") {
     UNetConfig cfg;
     cfg.side = 8;
@@ -197,6 +272,8 @@ TEST_CASE("unet: backward matches finite differences", "[unet]") {
     // the zero-initialised output conv would hide every earlier layer's gradient
     const ParamSegment& outConv = net.paramSegment("conv_out");
     fillUniform(net.params().data() + outConv.offset, outConv.count, 0.3, 99, 1, 0);
+    const ParamSegment& attention = net.paramSegment("mid_attention"); // its W_o, likewise
+    fillUniform(net.params().data() + attention.offset, attention.count, 0.3, 99, 2, 0);
 
     const int batch = 2;
     const auto x = randomFloats(std::size_t(batch * cfg.imageFloats()), 8);
@@ -242,15 +319,16 @@ TEST_CASE("unet: backward matches finite differences", "[unet]") {
 TEST_CASE("unet: shapes, parameter count and config errors", "[unet]") {
     UNet net(UNetConfig{}); // side 16, C 32, 8 groups, embedding 32
     // embedding MLP 32->128->128, conv_in, block1 (32), down 32->64, mid (64), block2 (96->32
-    // with a 1x1 skip), norm_out, conv_out 32->1
+    // with a 1x1 skip), norm_out, conv_out 32->1; the bottleneck's self-attention (64 channels)
     const long expected =
         (32 * 128 + 128) + (128 * 128 + 128) + (9 * 32 + 32) +
         (64 + 9 * 32 * 32 + 32 + 128 * 32 + 32 + 64 + 9 * 32 * 32 + 32) + (9 * 32 * 64 + 64) +
         (128 + 9 * 64 * 64 + 64 + 128 * 64 + 64 + 128 + 9 * 64 * 64 + 64) +
+        (128 + 3 * 64 * 64 + 3 * 64 + 64 * 64 + 64) +
         (192 + 9 * 96 * 32 + 32 + 128 * 32 + 32 + 64 + 9 * 32 * 32 + 32 + 96 * 32 + 32) + 64 +
         (9 * 32 + 1);
     CHECK(net.paramCount() == expected);
-    CHECK(net.paramCount() == 189441);
+    CHECK(net.paramCount() == 206209);
     const auto& segs = net.paramSegments();
     CHECK(segs.back().offset + segs.back().count == net.paramCount());
 
