@@ -1,6 +1,6 @@
-// `diffuscope-cli train`: trains an MLP denoiser on a dataset, prints progress and the error
-// per noise level against the exact (GMM) or ideal denoiser, writes a .dsm model and an
-// optional CSV log (step,loss,lr,grad_norm).
+// `diffuscope-cli train`: trains a denoiser (an MLP, or a U-Net for images) on a dataset, prints
+// progress and the error per noise level against the exact (GMM) or ideal denoiser, writes a
+// .dsm model and an optional CSV log (step,loss,lr,grad_norm).
 #include "app/cli/command.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/backend/backend.hpp"
@@ -148,7 +148,7 @@ void runTrain(const TrainOptions& o) {
 
 Command addTrainCommand(CLI::App& app) {
     auto o = std::make_shared<TrainOptions>();
-    CLI::App* cmd = app.add_subcommand("train", "train an MLP denoiser; write a .dsm model");
+    CLI::App* cmd = app.add_subcommand("train", "train a denoiser (MLP, or U-Net for images); write a .dsm model");
     cmd->add_option("--dataset", o->dataset, "built-in dataset or CSV of points")->required();
     cmd->add_option("--data-n", o->dataN, "dataset points (built-in)")->capture_default_str();
     cmd->add_option("--noise", o->noise, "dataset noise (default: the dataset's own)");
@@ -157,8 +157,8 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--schedule", o->schedule,
                     "schedule the target is defined on (preset: cosine)");
     cmd->add_option("--target", o->target, "eps, x0, v, score, velocity or edm (preset: edm)");
-    cmd->add_option("--steps", o->steps, "training steps (preset: 8000)");
-    cmd->add_option("--batch", o->batch, "batch size (preset: 512)");
+    cmd->add_option("--steps", o->steps, "training steps (preset: 8000; images 2000)");
+    cmd->add_option("--batch", o->batch, "batch size (preset: 512; images 64)");
     cmd->add_option("--architecture", o->architecture,
                     "mlp, or unet for square images (preset: unet for image datasets)");
     cmd->add_option("--channels", o->channels, "U-Net base channels (preset: 32)");
@@ -166,11 +166,11 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--width", o->width, "hidden units per layer (preset: 128)");
     cmd->add_option("--depth", o->depth, "hidden layers (preset: 3)");
     cmd->add_option("--activation", o->activation, "silu, gelu or relu (preset: silu)");
-    cmd->add_option("--lr", o->lr, "peak learning rate (preset: 1e-3)");
+    cmd->add_option("--lr", o->lr, "peak learning rate (preset: 1e-3; images 5e-4)");
     cmd->add_option("--warmup", o->warmup, "warm-up steps (preset: 100)");
     cmd->add_option("--weight-decay", o->weightDecay, "AdamW weight decay (preset: 0)");
     cmd->add_option("--clip", o->clip, "gradient-norm clip, 0 = off (preset: 1)");
-    cmd->add_option("--ema", o->ema, "EMA decay of the weights (preset: 0.995)");
+    cmd->add_option("--ema", o->ema, "EMA decay of the weights (preset: 0.995; images 0.999)");
     cmd->add_option("--weighting", o->weighting, "target, snr, min-snr or edm (preset: target)");
     cmd->add_option("--time-sampling", o->timeSampling,
                     "uniform, logit-normal or log-normal (preset: uniform)");
