@@ -157,8 +157,8 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--schedule", o->schedule,
                     "schedule the target is defined on (preset: cosine)");
     cmd->add_option("--target", o->target, "eps, x0, v, score, velocity or edm (preset: edm)");
-    cmd->add_option("--steps", o->steps, "training steps (preset: 8000; images 2000)");
-    cmd->add_option("--batch", o->batch, "batch size (preset: 512; images 64)");
+    cmd->add_option("--steps", o->steps, "training steps (preset: 8000; images 4000)");
+    cmd->add_option("--batch", o->batch, "batch size (preset: 512; images 32)");
     cmd->add_option("--architecture", o->architecture,
                     "mlp, or unet for square images (preset: unet for image datasets)");
     cmd->add_option("--channels", o->channels, "U-Net base channels (preset: 32)");
@@ -166,7 +166,7 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--width", o->width, "hidden units per layer (preset: 128)");
     cmd->add_option("--depth", o->depth, "hidden layers (preset: 3)");
     cmd->add_option("--activation", o->activation, "silu, gelu or relu (preset: silu)");
-    cmd->add_option("--lr", o->lr, "peak learning rate (preset: 1e-3; images 5e-4)");
+    cmd->add_option("--lr", o->lr, "peak learning rate (preset: 1e-3)");
     cmd->add_option("--warmup", o->warmup, "warm-up steps (preset: 100)");
     cmd->add_option("--weight-decay", o->weightDecay, "AdamW weight decay (preset: 0)");
     cmd->add_option("--clip", o->clip, "gradient-norm clip, 0 = off (preset: 1)");

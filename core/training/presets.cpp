@@ -8,17 +8,21 @@ namespace dfs {
 TrainConfig trainPreset(const std::string& dataset) {
     TrainConfig c;
     if (isImageDataset(dataset)) {
-        // Images: the small U-Net (model.hpp), Adam at DDPM's scale of learning rate (Ho et al.
-        // 2020, App. B: 2e-4 at batch 128; a little higher for these small sets), EMA 0.999.
+        // Images: the small U-Net (model.hpp), Adam, EMA 0.999. DDPM (Ho et al. 2020, App. B)
+        // trains at 2e-4 and batch 128 for 800k steps; in a budget of minutes, many small
+        // steps at a higher rate did best (shapes 16x16, the same number of images seen: batch
+        // 64 x 2000 at 5e-4 gave a median nearest-neighbour distance of 3.18, batch 32 x 4000
+        // at 5e-4 2.95, at 1e-3 2.74, at 2e-3 2.84; held-out real images: 1.46). Batch 32 is
+        // two micro-batches, one per core.
         c.model.architecture = "unet";
         c.model.channels = 32;
         c.model.groups = 8;
         c.model.target = TrainTarget::Edm;
         c.model.schedule = "cosine";
-        c.batch = 64;
-        c.adam.lr = 5e-4;
+        c.batch = 32;
+        c.adam.lr = 1e-3;
         c.adam.warmup = 100;
-        c.adam.totalSteps = 2000;
+        c.adam.totalSteps = 4000;
         c.adam.minLrFactor = 0.05;
         c.gradClip = 1.0;
         c.emaDecay = 0.999;
