@@ -46,25 +46,46 @@ void Conv2d::initialise(float* params, std::uint64_t seed, std::uint32_t stream)
                      stream);
 }
 
+namespace {
+
+/// The output columns x in [lo, hi) whose input column x * stride - pad + j lies inside [0, s):
+/// outside them the receptive field is in the zero padding. Computed once per kernel column,
+/// so the inner loops carry no bounds tests (a plain copy where stride is 1).
+struct ValidColumns {
+    int lo, hi;
+};
+ValidColumns validColumns(int j, int stride, int pad, int s, int os) {
+    // x * stride >= pad - j  and  x * stride <= s - 1 + pad - j
+    const int first = pad - j > 0 ? (pad - j + stride - 1) / stride : 0;
+    const int last = s - 1 + pad - j < 0 ? -1 : (s - 1 + pad - j) / stride;
+    return {std::min(first, os), std::max(std::min(last + 1, os), std::min(first, os))};
+}
+
+} // namespace
+
 void Conv2d::im2col(const float* image, float* col) const {
-    const int s = m_inSide, os = m_outSide;
+    const int s = m_inSide, os = m_outSide, st = m_stride;
     for (int c = 0; c < m_in; ++c) {
         const float* plane = image + std::size_t(c) * s * s;
         for (int i = 0; i < m_k; ++i) {
             for (int j = 0; j < m_k; ++j) {
                 float* row = col + (std::size_t(c * m_k + i) * m_k + j) * os * os;
+                const auto [lo, hi] = validColumns(j, st, m_pad, s, os);
                 for (int y = 0; y < os; ++y) {
-                    const int iy = y * m_stride - m_pad + i;
+                    const int iy = y * st - m_pad + i;
                     float* r = row + std::size_t(y) * os;
                     if (iy < 0 || iy >= s) {
                         std::fill(r, r + os, 0.0f);
                         continue;
                     }
                     const float* src = plane + std::size_t(iy) * s;
-                    for (int x = 0; x < os; ++x) {
-                        const int ix = x * m_stride - m_pad + j;
-                        r[x] = (ix >= 0 && ix < s) ? src[ix] : 0.0f;
-                    }
+                    const int shift = j - m_pad; // output column x reads src[x * st + shift]
+                    std::fill(r, r + lo, 0.0f);
+                    if (st == 1 && hi > lo)
+                        std::copy(src + lo + shift, src + hi + shift, r + lo);
+                    else
+                        for (int x = lo; x < hi; ++x) r[x] = src[x * st + shift];
+                    std::fill(r + hi, r + os, 0.0f);
                 }
             }
         }
@@ -72,21 +93,23 @@ void Conv2d::im2col(const float* image, float* col) const {
 }
 
 void Conv2d::col2imAdd(const float* col, float* image) const {
-    const int s = m_inSide, os = m_outSide;
+    const int s = m_inSide, os = m_outSide, st = m_stride;
     for (int c = 0; c < m_in; ++c) {
         float* plane = image + std::size_t(c) * s * s;
         for (int i = 0; i < m_k; ++i) {
             for (int j = 0; j < m_k; ++j) {
                 const float* row = col + (std::size_t(c * m_k + i) * m_k + j) * os * os;
+                const auto [lo, hi] = validColumns(j, st, m_pad, s, os);
                 for (int y = 0; y < os; ++y) {
-                    const int iy = y * m_stride - m_pad + i;
+                    const int iy = y * st - m_pad + i;
                     if (iy < 0 || iy >= s) continue;
                     const float* r = row + std::size_t(y) * os;
                     float* dst = plane + std::size_t(iy) * s;
-                    for (int x = 0; x < os; ++x) {
-                        const int ix = x * m_stride - m_pad + j;
-                        if (ix >= 0 && ix < s) dst[ix] += r[x];
-                    }
+                    const int shift = j - m_pad;
+                    if (st == 1) // contiguous: the compiler vectorises this form
+                        for (int x = lo; x < hi; ++x) dst[x + shift] += r[x];
+                    else
+                        for (int x = lo; x < hi; ++x) dst[x * st + shift] += r[x];
                 }
             }
         }
