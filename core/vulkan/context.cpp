@@ -238,6 +238,7 @@ Context::Context(const std::string& selectorIn) {
         check(vkAllocateCommandBuffers(m_device, &alloc, &m_cmd), "vkAllocateCommandBuffers");
         VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
         check(vkCreateFence(m_device, &fence, nullptr, &m_fence), "vkCreateFence");
+        createTimestamps(props.limits.timestampPeriod);
     } catch (...) {
         release();
         throw;
@@ -252,6 +253,7 @@ void Context::release() {
     if (m_device) {
         vkDeviceWaitIdle(m_device);
         if (m_fence) vkDestroyFence(m_device, m_fence, nullptr);
+        if (m_timestamps) vkDestroyQueryPool(m_device, m_timestamps, nullptr);
         if (m_pool) vkDestroyCommandPool(m_device, m_pool, nullptr);
         vkDestroyDevice(m_device, nullptr);
         m_device = VK_NULL_HANDLE;
@@ -279,6 +281,21 @@ void Context::waitIdle() {
     if (m_device && !m_lost) vkDeviceWaitIdle(m_device);
 }
 
+void Context::createTimestamps(float period) {
+    std::uint32_t n = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(m_physical, &n, nullptr);
+    std::vector<VkQueueFamilyProperties> families(n);
+    vkGetPhysicalDeviceQueueFamilyProperties(m_physical, &n, families.data());
+    const std::uint32_t bits = families[m_queueFamily].timestampValidBits;
+    if (bits == 0 || !(period > 0)) return; // the queue cannot time itself: no timings
+    VkQueryPoolCreateInfo q{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    q.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    q.queryCount = 2;
+    check(vkCreateQueryPool(m_device, &q, nullptr, &m_timestamps), "vkCreateQueryPool");
+    m_timestampNs = period;
+    m_timestampMask = bits >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << bits) - 1;
+}
+
 void Context::beginCommands() {
     if (m_lost)
         throw DeviceError("vulkan: the device was lost earlier; restart with --backend cpu");
@@ -286,9 +303,15 @@ void Context::beginCommands() {
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     check(vkBeginCommandBuffer(m_cmd, &begin), "vkBeginCommandBuffer");
+    if (m_timestamps) {
+        vkCmdResetQueryPool(m_cmd, m_timestamps, 0, 2);
+        vkCmdWriteTimestamp(m_cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_timestamps, 0);
+    }
 }
 
 void Context::endAndWait(std::uint64_t timeoutNs) {
+    if (m_timestamps)
+        vkCmdWriteTimestamp(m_cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, m_timestamps, 1);
     check(vkEndCommandBuffer(m_cmd), "vkEndCommandBuffer");
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
@@ -301,6 +324,14 @@ void Context::endAndWait(std::uint64_t timeoutNs) {
         throw DeviceError(fmt::format("vulkan: a dispatch did not finish within {} s",
                                       timeoutNs / 1'000'000'000ull));
     check(r, "vkQueueSubmit/vkWaitForFences");
+    if (m_timestamps) {
+        std::uint64_t ticks[2] = {0, 0};
+        check(vkGetQueryPoolResults(m_device, m_timestamps, 0, 2, sizeof ticks, ticks,
+                                    sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT),
+              "vkGetQueryPoolResults");
+        const std::uint64_t elapsed = (ticks[1] - ticks[0]) & m_timestampMask;
+        m_deviceSeconds += double(elapsed) * m_timestampNs * 1e-9;
+    }
 }
 
 Buffer::Buffer(Context& ctx, std::size_t bytes)
@@ -380,12 +411,6 @@ Pipeline::Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::u
         check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &cp, nullptr, &m_pipeline),
               "vkCreateComputePipelines");
 
-        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::uint32_t(bindings)};
-        VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-        dp.maxSets = 1;
-        dp.poolSizeCount = 1;
-        dp.pPoolSizes = &size;
-        check(vkCreateDescriptorPool(dev, &dp, nullptr, &m_descriptors), "vkCreateDescriptorPool");
     } catch (...) {
         release();
         throw;
@@ -412,33 +437,67 @@ void Pipeline::release() {
 
 void Pipeline::run(const std::vector<const Buffer*>& buffers, const void* push,
                    std::uint32_t groups) {
-    if (int(buffers.size()) != m_bindings)
-        throw DeviceError("vulkan: a pipeline got the wrong number of buffers");
+    runSequence({Dispatch{buffers, push, groups}});
+}
+
+void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
+    if (dispatches.empty()) return;
     const VkDevice dev = m_ctx.device();
+    const auto count = std::uint32_t(dispatches.size());
+    if (count > m_poolSets) { // one descriptor set per dispatch; the pool grows to fit
+        if (m_descriptors) vkDestroyDescriptorPool(dev, m_descriptors, nullptr);
+        m_descriptors = VK_NULL_HANDLE;
+        m_poolSets = 0;
+        const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                        count * std::uint32_t(m_bindings)};
+        VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        dp.maxSets = count;
+        dp.poolSizeCount = 1;
+        dp.pPoolSizes = &size;
+        check(vkCreateDescriptorPool(dev, &dp, nullptr, &m_descriptors), "vkCreateDescriptorPool");
+        m_poolSets = count;
+    }
     check(vkResetDescriptorPool(dev, m_descriptors, 0), "vkResetDescriptorPool");
+    const std::vector<VkDescriptorSetLayout> layouts(count, m_setLayout);
     VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
     ai.descriptorPool = m_descriptors;
-    ai.descriptorSetCount = 1;
-    ai.pSetLayouts = &m_setLayout;
-    VkDescriptorSet set = VK_NULL_HANDLE;
-    check(vkAllocateDescriptorSets(dev, &ai, &set), "vkAllocateDescriptorSets");
-    std::vector<VkDescriptorBufferInfo> infos(buffers.size());
-    std::vector<VkWriteDescriptorSet> writes(buffers.size());
-    for (std::size_t i = 0; i < buffers.size(); ++i) {
-        infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
-        writes[i] = {
-            VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set,       std::uint32_t(i), 0, 1,
-            VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,      nullptr, &infos[i], nullptr};
+    ai.descriptorSetCount = count;
+    ai.pSetLayouts = layouts.data();
+    std::vector<VkDescriptorSet> sets(count, VK_NULL_HANDLE);
+    check(vkAllocateDescriptorSets(dev, &ai, sets.data()), "vkAllocateDescriptorSets");
+    std::vector<VkDescriptorBufferInfo> infos;
+    infos.reserve(std::size_t(count) * std::size_t(m_bindings));
+    std::vector<VkWriteDescriptorSet> writes;
+    for (std::uint32_t d = 0; d < count; ++d) {
+        const auto& buffers = dispatches[d].buffers;
+        if (int(buffers.size()) != m_bindings)
+            throw DeviceError("vulkan: a pipeline got the wrong number of buffers");
+        for (std::size_t i = 0; i < buffers.size(); ++i) {
+            infos.push_back({buffers[i]->handle(), 0, VK_WHOLE_SIZE});
+            writes.push_back({VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[d],
+                              std::uint32_t(i), 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr,
+                              &infos.back(), nullptr});
+        }
     }
     vkUpdateDescriptorSets(dev, std::uint32_t(writes.size()), writes.data(), 0, nullptr);
     m_ctx.submit([&](VkCommandBuffer cmd) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0,
-                                nullptr);
-        if (m_pushBytes > 0)
-            vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes, push);
-        vkCmdDispatch(cmd, groups, 1, 1);
-        // Make the shader's writes visible to the host before the fence signals.
+        for (std::uint32_t d = 0; d < count; ++d) {
+            if (d > 0) { // the next dispatch reads what this one wrote
+                VkMemoryBarrier between{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
+                                        VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT};
+                vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &between, 0,
+                                     nullptr, 0, nullptr);
+            }
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &sets[d],
+                                    0, nullptr);
+            if (m_pushBytes > 0)
+                vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes,
+                                   dispatches[d].push);
+            vkCmdDispatch(cmd, dispatches[d].groups, 1, 1);
+        }
+        // Make the shaders' writes visible to the host before the fence signals.
         VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
                                 VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT};
         vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT,

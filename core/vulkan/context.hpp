@@ -1,5 +1,6 @@
 // The Vulkan layer: instance and device selection, host-visible storage buffers, compute
-// pipelines from embedded SPIR-V, and a blocking dispatch with a timeout. Every failure is a
+// pipelines from embedded SPIR-V, blocking submissions (one dispatch, or a sequence of them in
+// one command buffer) with a timeout, and device timestamps around every submission. Every failure is a
 // DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
 #pragma once
 
@@ -55,6 +56,11 @@ public:
     void waitIdle();
     /// Records commands with `record`, submits, and waits up to `timeoutNs`.
     template <typename F> void submit(F&& record, std::uint64_t timeoutNs = 20'000'000'000ull);
+    /// Whether the queue writes timestamps (then every submission is timed on the device).
+    bool hasTimestamps() const { return m_timestamps != VK_NULL_HANDLE; }
+    /// Device time of all submissions so far, from timestamps at their start and end (seconds;
+    /// 0 without timestamps). The host's wall time minus this is the submission overhead.
+    double deviceSeconds() const { return m_deviceSeconds; }
 
 private:
     static VKAPI_ATTR VkBool32 VKAPI_CALL onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT,
@@ -64,6 +70,7 @@ private:
     void beginCommands();
     void release();
     void endAndWait(std::uint64_t timeoutNs);
+    void createTimestamps(float period); ///< when the compute queue has timestamps
 
     VkInstance m_instance = VK_NULL_HANDLE;
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
@@ -75,6 +82,10 @@ private:
     VkCommandPool m_pool = VK_NULL_HANDLE;
     VkCommandBuffer m_cmd = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
+    VkQueryPool m_timestamps = VK_NULL_HANDLE; ///< two queries: start and end of a submission
+    double m_timestampNs = 0;                  ///< nanoseconds per tick
+    std::uint64_t m_timestampMask = 0;         ///< the valid bits of a timestamp
+    double m_deviceSeconds = 0;
     std::string m_deviceName;
     bool m_cpuDevice = false;
     bool m_validation = false;
@@ -109,6 +120,13 @@ private:
     void* m_mapped = nullptr;
 };
 
+/// One dispatch of a sequence: the buffers it binds, its push constants and workgroups.
+struct Dispatch {
+    std::vector<const Buffer*> buffers;
+    const void* push = nullptr; ///< the pipeline's pushBytes, read while recording
+    std::uint32_t groups = 0;
+};
+
 /// A compute pipeline whose shader reads `bindings` storage buffers (set 0, bindings 0..n-1)
 /// and `pushBytes` of push constants; `constant0` sets specialization constant 0 (the shaders'
 /// DIM) when non-zero.
@@ -122,6 +140,10 @@ public:
     /// Binds the buffers, pushes the constants and dispatches `groups` workgroups (x only);
     /// blocks until done.
     void run(const std::vector<const Buffer*>& buffers, const void* push, std::uint32_t groups);
+    /// Records every dispatch in one command buffer, each reading what the one before wrote (a
+    /// compute-to-compute barrier between them), submits once and blocks until all are done:
+    /// one round trip to the device for a chain such as the layers of a network.
+    void runSequence(const std::vector<Dispatch>& dispatches);
 
 private:
     void release();
@@ -133,6 +155,7 @@ private:
     VkPipelineLayout m_layout = VK_NULL_HANDLE;
     VkPipeline m_pipeline = VK_NULL_HANDLE;
     VkDescriptorPool m_descriptors = VK_NULL_HANDLE;
+    std::uint32_t m_poolSets = 0; ///< descriptor sets the pool holds
 };
 
 } // namespace dfs::vk

@@ -165,15 +165,22 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
         Buffer* next = &scratch(m_actB, sizeof(float) * std::size_t(widest) * std::size_t(n));
         xs.resize(std::size_t(n) * std::size_t(x.cols()));
         model.inputs(x, l, plan, first, n, static_cast<float*>(in->data()), xs.data());
+        // every layer of the chunk in one command buffer, ping-ponging between two buffers
+        std::vector<MlpPush> pushes(std::size_t(shape.layers));
+        std::vector<Dispatch> layers;
         long offset = 0;
         for (int layer = 0; layer < shape.layers; ++layer) {
-            const std::uint32_t nIn = std::uint32_t(shape.dims[layer]), nOut = std::uint32_t(shape.dims[layer + 1]);
-            const MlpPush push{nIn, nOut, std::uint32_t(n), std::uint32_t(offset),
-                               layer + 1 < shape.layers ? std::uint32_t(shape.activation) : kNoActivation};
-            m_mlp->run({&params, in, next}, &push, groupsFor(Index(nOut) * n));
+            const auto nIn = std::uint32_t(shape.dims[layer]);
+            const auto nOut = std::uint32_t(shape.dims[layer + 1]);
+            pushes[std::size_t(layer)] = {
+                nIn, nOut, std::uint32_t(n), std::uint32_t(offset),
+                layer + 1 < shape.layers ? std::uint32_t(shape.activation) : kNoActivation};
+            layers.push_back({{&params, in, next}, &pushes[std::size_t(layer)],
+                              groupsFor(Index(nOut) * n)});
             offset += long(nOut) * (nIn + 1);
             std::swap(in, next);
         }
+        m_mlp->runSequence(layers);
         model.outputs(plan, xs.data(), static_cast<const float*>(in->data()), first, n, out);
     }
 }
@@ -257,6 +264,11 @@ bool validationActive(const Backend& backend) {
 std::string firstValidationError(const Backend& backend) {
     const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
     return v ? v->context().firstValidationError() : std::string();
+}
+
+double deviceSeconds(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v && v->context().hasTimestamps() ? v->context().deviceSeconds() : -1.0;
 }
 
 DevicePhilox philoxOnDevice(std::uint64_t seed, std::uint32_t step, std::uint32_t substream,

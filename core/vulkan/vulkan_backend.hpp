@@ -48,4 +48,7 @@ int validationErrors(const Backend& backend);
 /// Whether the validation layer is active on a Vulkan backend's device.
 bool validationActive(const Backend& backend);
 std::string firstValidationError(const Backend& backend);
+/// Device time of a Vulkan backend's submissions so far from the queue's timestamps, in seconds;
+/// -1 for other backends or a queue without timestamps.
+double deviceSeconds(const Backend& backend);
 } // namespace dfs::vk
