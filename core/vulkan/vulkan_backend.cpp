@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -58,17 +59,26 @@ struct PhiloxPush {
     std::uint32_t seedLo, seedHi, step, substream, block, count;
 };
 
+bool forcedByEnvironment() {
+    const char* v = std::getenv("DIFFUSCOPE_VULKAN_FORCE_DEVICE");
+    return v && std::string(v) == "1";
+}
+
 class VulkanBackend final : public Backend {
 public:
     VulkanBackend(const std::string& selector, int cpuThreads, const VulkanOptions& options)
         : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads),
-          m_mlpOnDevice(!m_ctx->isCpuDevice() || options.mlpOnCpuDevice) {}
+          m_onDevice(!m_ctx->isCpuDevice() || options.kernelsOnCpuDevice || forcedByEnvironment()) {
+    }
     /// Buffers and pipelines go before the context; first let the device finish with them.
     ~VulkanBackend() override { m_ctx->waitIdle(); }
     std::string name() const override { return "vulkan"; }
     std::string device() const override {
-        return fmt::format("{} (Vulkan; {}log p on the CPU)", m_ctx->deviceName(),
-                           m_mlpOnDevice ? "U-Nets and " : "learned models and ");
+        if (!m_onDevice)
+            return fmt::format("{} (Vulkan on a CPU device: the CPU backend computes, being faster "
+                               "here; DIFFUSCOPE_VULKAN_FORCE_DEVICE=1 runs the kernels)",
+                               m_ctx->deviceName());
+        return fmt::format("{} (Vulkan; U-Nets and log p on the CPU)", m_ctx->deviceName());
     }
     void denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
                  Matrix& out) override;
@@ -94,7 +104,7 @@ private:
                        std::uint32_t pushBytes, int dim);
     std::map<int, std::unique_ptr<Pipeline>> m_ideal, m_gmm; ///< one per dimension
     std::unique_ptr<Pipeline> m_mlp;
-    bool m_mlpOnDevice;
+    bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything
     std::unique_ptr<Buffer> m_train, m_query, m_out, m_components, m_params, m_actA, m_actB;
 };
 
@@ -131,6 +141,7 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     if (x.cols() != model.dim())
         throw UsageError(fmt::format("points have {} dimensions but the denoiser '{}' has {}",
                                      x.cols(), model.name(), model.dim()));
+    if (!m_onDevice) return m_cpu.denoise(model, x, level, out);
     const bool small = model.dim() <= kMaxDim && x.rows() > 0 && level.sigma > 0;
     if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model); ideal && small)
         return denoiseIdeal(*ideal, x, level, out);
@@ -138,7 +149,7 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
         gmm && small && gmm->params().size() <= kMaxComponents)
         return denoiseGmm(*gmm, x, level, out);
     if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
-        learned && learned->model().net.mlp() && m_mlpOnDevice && x.rows() > 0 && level.sigma > 0)
+        learned && learned->model().net.mlp() && x.rows() > 0 && level.sigma > 0)
         return denoiseLearned(*learned, x, level, out);
     m_cpu.denoise(model, x, level, out);
 }

@@ -1,8 +1,11 @@
 // The Vulkan compute backend: the core's Backend interface on a Vulkan device (a GPU, or Mesa's
 // lavapipe on the CPU). This version runs the ideal and exact (GMM) denoisers on the device, for
-// up to 8 dimensions, and the learned MLP denoiser's network for any dimension (on GPUs; on a
-// CPU device such as lavapipe the CPU backend runs it, being far faster there); other models
-// and log-densities are evaluated by the CPU backend, and device() says so. Include this header only where the program registers backends.
+// up to 8 dimensions, and the learned MLP denoiser's network for any dimension; other models
+// and log-densities are evaluated by the CPU backend, and device() says so. On a CPU device such
+// as lavapipe the CPU backend computes everything (its kernels are 2x to 100x faster there, and
+// choosing Vulkan must never be a trap) unless VulkanOptions or DIFFUSCOPE_VULKAN_FORCE_DEVICE=1
+// send the kernels to the device, as the parity tests do. Include this header only where the
+// program registers backends.
 #pragma once
 
 #include "core/backend/backend.hpp"
@@ -19,9 +22,9 @@ namespace dfs::vk {
 void registerVulkanBackend();
 
 struct VulkanOptions {
-    /// Run the learned MLP on the device even when the device is a CPU implementation
-    /// (lavapipe), where the CPU backend's kernels are about 100x faster: for parity tests.
-    bool mlpOnCpuDevice = false;
+    /// Run the kernels on the device even when it is a CPU implementation (lavapipe), where the
+    /// CPU backend is faster: for parity tests. DIFFUSCOPE_VULKAN_FORCE_DEVICE=1 does the same.
+    bool kernelsOnCpuDevice = false;
 };
 
 /// A Vulkan backend on the device named by `selector` (index or name part; empty: the best).
