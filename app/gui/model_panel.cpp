@@ -2,6 +2,7 @@
 #include "app/gui/model_panel.hpp"
 
 #include "app/gui/loss_plot.hpp"
+#include "core/datasets/image_datasets.hpp"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -47,11 +48,13 @@ ModelPanel::ModelPanel(QWidget* parent)
     files->addWidget(save);
 
     auto* train = new QGroupBox("Train an MLP live", this);
+    m_trainBox = train;
     m_lr->setDecimals(5);
     m_lr->setRange(1e-5, 1e-1);
     m_lr->setSingleStep(1e-4);
     m_lr->setValue(1e-3);
     m_width->addItems({"64", "128", "256"});
+    m_width->setObjectName("trainWidth");
     m_width->setCurrentText("128");
     m_target->addItems({"edm", "eps", "x0", "v", "score", "velocity"});
     m_steps->setRange(100, 200000);
@@ -69,16 +72,7 @@ ModelPanel::ModelPanel(QWidget* parent)
     m_preset->addItem("standard: 128 wide, 8,000 steps");
     m_preset->addItem("thorough: 256 wide, 20,000 steps");
     m_preset->setCurrentIndex(1);
-    connect(m_preset, &QComboBox::currentIndexChanged, this, [this](int k) {
-        static constexpr struct {
-            const char* width;
-            double lr;
-            int steps;
-        } presets[] = {{"64", 2e-3, 2000}, {"128", 1e-3, 8000}, {"256", 5e-4, 20000}};
-        m_width->setCurrentText(presets[k].width);
-        m_lr->setValue(presets[k].lr);
-        m_steps->setValue(presets[k].steps);
-    });
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &ModelPanel::applyPreset);
     auto* tform = new QFormLayout;
     tform->addRow("Preset", m_preset);
     tform->addRow("Learning rate", m_lr);
@@ -115,7 +109,43 @@ ModelPanel::ModelPanel(QWidget* parent)
     connect(reset, &QPushButton::clicked, this, &ModelPanel::trainReset);
 }
 
+void ModelPanel::applyPreset(int k) {
+    if (k < 0 || k > 2) return;
+    // 2-D data: the MLP's width, rate and steps; images: the U-Net preset at more or fewer steps
+    static constexpr struct {
+        const char* width;
+        double lr;
+        int steps;
+    } mlp[] = {{"64", 2e-3, 2000}, {"128", 1e-3, 8000}, {"256", 5e-4, 20000}};
+    static constexpr int unetSteps[] = {2000, 4000, 10000};
+    if (m_images) {
+        m_lr->setValue(1e-3);
+        m_steps->setValue(unetSteps[k]);
+        return;
+    }
+    m_width->setCurrentText(mlp[k].width);
+    m_lr->setValue(mlp[k].lr);
+    m_steps->setValue(mlp[k].steps);
+}
+
+void ModelPanel::setImageData(bool images) {
+    if (images == m_images) return;
+    m_images = images;
+    m_trainBox->setTitle(images ? "Train a U-Net live" : "Train an MLP live");
+    m_width->setEnabled(!images);
+    m_width->setToolTip(images ? "The U-Net has 32 base channels (diffuscope-cli train "
+                                 "--channels for others)"
+                               : QString());
+    const char* const names[2][3] = {
+        {"fast: 64 wide, 2,000 steps", "standard: 128 wide, 8,000 steps",
+         "thorough: 256 wide, 20,000 steps"},
+        {"fast: 2,000 steps", "standard: 4,000 steps (about 4 min)", "thorough: 10,000 steps"}};
+    for (int k = 0; k < 3; ++k) m_preset->setItemText(k, names[images][k]);
+    applyPreset(m_preset->currentIndex());
+}
+
 void ModelPanel::showScene(const Scene& s) {
+    setImageData(!s.data.points && isImageDataset(s.data.dataset));
     m_loading = true;
     const QString name = QString::fromStdString(s.model.denoiser);
     if (m_denoiser->findText(name) < 0) m_denoiser->addItem(name);

@@ -1,5 +1,7 @@
 // The Model panel: the denoiser (exact, ideal, or a learned model file), class and guidance;
 // live training (start, pause, reset; lr, width, target) with its curves; save and load models.
+// On image data the training is the U-Net's (core/training/presets.hpp), and the panel's
+// presets and labels say so.
 #pragma once
 
 #include "core/scene/scene.hpp"
@@ -11,6 +13,7 @@ class QSpinBox;
 class QDoubleSpinBox;
 class QPushButton;
 class QLabel;
+class QGroupBox;
 class QProgressBar;
 class QCheckBox;
 
@@ -44,6 +47,10 @@ signals:
     void trainReset();
 
 private:
+    /// Switches the training box between the MLP (2-D data) and the U-Net (images).
+    void setImageData(bool images);
+    void applyPreset(int index);
+
     QComboBox* m_denoiser;
     QSpinBox* m_label;
     QDoubleSpinBox* m_guidance;
@@ -56,7 +63,9 @@ private:
     QCheckBox* m_follow;
     QProgressBar* m_progress;
     LossPlot* m_plot;
+    QGroupBox* m_trainBox = nullptr;
     bool m_loading = false;
+    bool m_images = false;
 };
 
 } // namespace dfs::gui

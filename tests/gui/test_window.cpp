@@ -131,6 +131,10 @@ private slots:
         QVERIFY(std::holds_alternative<SpectrumView>(s->panes[2]));
         QCOMPARE(m_w->pane(1)->kind(), ViewKind::Samples);
         QVERIFY(!s->particle); // no 2-D inspector for images
+        // Live training on images is the U-Net's, at its preset's steps; the MLP width is off.
+        auto* steps = m_w->findChild<QSpinBox*>("trainSteps");
+        QVERIFY(waitFor([&] { return steps->value() == 4000; }));
+        QVERIFY(!m_w->findChild<QComboBox*>("trainWidth")->isEnabled());
         // A click on the third row of the sample grid selects particle 2 for the posterior.
         ViewCanvas* samples = m_w->pane(1)->canvas();
         const QRectF grid = samples->plotFrame()->plotRect();
