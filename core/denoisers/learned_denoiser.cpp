@@ -38,6 +38,21 @@ LearnedDenoiser::Plan LearnedDenoiser::plan(const NoiseLevel& level) const {
     return p;
 }
 
+LearnedDenoiser::Affine LearnedDenoiser::affine(const NoiseLevel& level) const {
+    const ModelSpec& spec = m_model->spec;
+    const Plan p = plan(level);
+    Affine f;
+    f.ratio = p.ratio;
+    f.cin = inputScale(p.train, spec.sigmaData);
+    f.a = x0FromTarget(spec.target, 0.0, 1.0, p.train, spec.sigmaData);
+    f.b = x0FromTarget(spec.target, 1.0, 0.0, p.train, spec.sigmaData);
+    const std::vector<double> zero(std::size_t(spec.dim), 0.0);
+    std::vector<float> column(std::size_t(spec.inputDim()));
+    networkInput(spec, zero.data(), p.train, m_label, column.data());
+    f.features.assign(column.begin() + spec.dim, column.end());
+    return f;
+}
+
 void LearnedDenoiser::inputs(const Matrix& x, const NoiseLevel& level, const Plan& plan,
                              Index begin, Index n, float* input, double* xs) const {
     const ModelSpec& spec = m_model->spec;

@@ -8,6 +8,7 @@
 #include "core/training/model.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace dfs {
 
@@ -36,6 +37,16 @@ public:
     /// D for those rows from the network's outputs (dim x n, column-major).
     void outputs(const Plan& plan, const double* xs, const float* net, Index begin, Index n,
                  Matrix& out) const;
+
+    /// The same denoiser at one level written as affine maps, for a backend that keeps x on its
+    /// device for a whole run: with x* = ratio (x - alpha mean) / scale, the network's column is
+    /// [cin x*, features] and D = mean + scale (a x* + b F) (every target's x0 is linear in
+    /// x* and F: target.hpp). Requires level.sigma > 0.
+    struct Affine {
+        double ratio = 1, cin = 1, a = 0, b = 1;
+        std::vector<float> features; ///< the noise embedding and one-hot, shared by all rows
+    };
+    Affine affine(const NoiseLevel& level) const;
 
 private:
     std::shared_ptr<const Model> m_model;

@@ -442,9 +442,24 @@ void Pipeline::run(const std::vector<const Buffer*>& buffers, const void* push,
 
 void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
     if (dispatches.empty()) return;
+    std::vector<std::vector<const Buffer*>> lists;
+    for (const Dispatch& d : dispatches) lists.push_back(d.buffers);
+    const std::vector<VkDescriptorSet> sets = allocateSets(lists);
+    m_ctx.submit([&](VkCommandBuffer cmd) {
+        for (std::size_t d = 0; d < dispatches.size(); ++d) {
+            if (d > 0) barrierBetweenDispatches(cmd);
+            record(cmd, sets[d], dispatches[d].push, dispatches[d].groups);
+        }
+        barrierToHost(cmd);
+    });
+}
+
+std::vector<VkDescriptorSet> Pipeline::allocateSets(
+    const std::vector<std::vector<const Buffer*>>& bufferLists) {
     const VkDevice dev = m_ctx.device();
-    const auto count = std::uint32_t(dispatches.size());
-    if (count > m_poolSets) { // one descriptor set per dispatch; the pool grows to fit
+    const auto count = std::uint32_t(bufferLists.size());
+    if (count == 0) return {};
+    if (count > m_poolSets) { // the pool grows to fit
         if (m_descriptors) vkDestroyDescriptorPool(dev, m_descriptors, nullptr);
         m_descriptors = VK_NULL_HANDLE;
         m_poolSets = 0;
@@ -466,10 +481,10 @@ void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
     std::vector<VkDescriptorSet> sets(count, VK_NULL_HANDLE);
     check(vkAllocateDescriptorSets(dev, &ai, sets.data()), "vkAllocateDescriptorSets");
     std::vector<VkDescriptorBufferInfo> infos;
-    infos.reserve(std::size_t(count) * std::size_t(m_bindings));
+    infos.reserve(std::size_t(count) * std::size_t(m_bindings)); // no reallocation: see writes
     std::vector<VkWriteDescriptorSet> writes;
     for (std::uint32_t d = 0; d < count; ++d) {
-        const auto& buffers = dispatches[d].buffers;
+        const auto& buffers = bufferLists[d];
         if (int(buffers.size()) != m_bindings)
             throw DeviceError("vulkan: a pipeline got the wrong number of buffers");
         for (std::size_t i = 0; i < buffers.size(); ++i) {
@@ -480,29 +495,31 @@ void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
         }
     }
     vkUpdateDescriptorSets(dev, std::uint32_t(writes.size()), writes.data(), 0, nullptr);
-    m_ctx.submit([&](VkCommandBuffer cmd) {
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
-        for (std::uint32_t d = 0; d < count; ++d) {
-            if (d > 0) { // the next dispatch reads what this one wrote
-                VkMemoryBarrier between{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
-                                        VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT};
-                vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &between, 0,
-                                     nullptr, 0, nullptr);
-            }
-            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &sets[d],
-                                    0, nullptr);
-            if (m_pushBytes > 0)
-                vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes,
-                                   dispatches[d].push);
-            vkCmdDispatch(cmd, dispatches[d].groups, 1, 1);
-        }
-        // Make the shaders' writes visible to the host before the fence signals.
-        VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
-                                VK_ACCESS_SHADER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT};
-        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-                             0, 1, &barrier, 0, nullptr, 0, nullptr);
-    });
+    return sets;
+}
+
+void Pipeline::record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
+                      std::uint32_t groups) const {
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0,
+                            nullptr);
+    if (m_pushBytes > 0)
+        vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes, push);
+    vkCmdDispatch(cmd, groups, 1, 1);
+}
+
+void barrierBetweenDispatches(VkCommandBuffer cmd) {
+    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_SHADER_WRITE_BIT,
+                      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &b, 0, nullptr, 0, nullptr);
+}
+
+void barrierToHost(VkCommandBuffer cmd) {
+    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_SHADER_WRITE_BIT,
+                      VK_ACCESS_HOST_READ_BIT};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+                         1, &b, 0, nullptr, 0, nullptr);
 }
 
 } // namespace dfs::vk

@@ -145,6 +145,14 @@ public:
     /// one round trip to the device for a chain such as the layers of a network.
     void runSequence(const std::vector<Dispatch>& dispatches);
 
+    /// For recordings that mix pipelines (Context::submit): one descriptor set per buffer list,
+    /// valid until this pipeline allocates again.
+    std::vector<VkDescriptorSet> allocateSets(
+        const std::vector<std::vector<const Buffer*>>& bufferLists);
+    /// Records one dispatch with a set from allocateSets().
+    void record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
+                std::uint32_t groups) const;
+
 private:
     void release();
     Context& m_ctx;
@@ -157,5 +165,10 @@ private:
     VkDescriptorPool m_descriptors = VK_NULL_HANDLE;
     std::uint32_t m_poolSets = 0; ///< descriptor sets the pool holds
 };
+
+/// The next dispatch reads what the previous one wrote.
+void barrierBetweenDispatches(VkCommandBuffer cmd);
+/// The host reads what the dispatches wrote once the submission's fence signals.
+void barrierToHost(VkCommandBuffer cmd);
 
 } // namespace dfs::vk

@@ -15,5 +15,7 @@ extern const SpirvModule kSpirv_ideal_denoise; ///< shaders/ideal_denoise.comp
 extern const SpirvModule kSpirv_gmm_denoise;   ///< shaders/gmm_denoise.comp
 extern const SpirvModule kSpirv_philox_check;  ///< shaders/philox_check.comp
 extern const SpirvModule kSpirv_mlp_layer;     ///< shaders/mlp_layer.comp
+extern const SpirvModule kSpirv_mlp_input;     ///< shaders/mlp_input.comp
+extern const SpirvModule kSpirv_ddim_step;     ///< shaders/ddim_step.comp
 
 } // namespace dfs::vk

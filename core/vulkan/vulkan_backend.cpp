@@ -55,6 +55,14 @@ template <typename F> void inChunks(Index rows, Index maxRows, F&& dispatch) {
 Index rowsForPairs(Index perRow) {
     return std::max<Index>(kGroup, (Index(1) << 28) / std::max<Index>(perRow, 1));
 }
+struct MlpInputPush { // shaders/mlp_input.comp
+    std::uint32_t n, dim, inDim, features;
+    float ratio, alpha, invScale, cin;
+};
+struct DdimPush { // shaders/ddim_step.comp
+    std::uint32_t n, dim;
+    float ratio, alphaT, sigmaT, invScale, scale, a, b, alphaS, sigmaS;
+};
 struct PhiloxPush {
     std::uint32_t seedLo, seedHi, step, substream, block, count;
 };
@@ -86,6 +94,8 @@ public:
                     Vector& out) override {
         m_cpu.logDensity(model, x, level, out);
     }
+    bool runDdim(const Denoiser& model, const Schedule& schedule, const std::vector<double>& grid,
+                 Matrix& x) override;
     const Context& context() const { return *m_ctx; }
 
 private:
@@ -103,7 +113,7 @@ private:
     Pipeline& pipeline(std::map<int, std::unique_ptr<Pipeline>>& cache, const SpirvModule& module,
                        std::uint32_t pushBytes, int dim);
     std::map<int, std::unique_ptr<Pipeline>> m_ideal, m_gmm; ///< one per dimension
-    std::unique_ptr<Pipeline> m_mlp;
+    std::unique_ptr<Pipeline> m_mlp, m_mlpInput, m_ddim;
     bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything
     std::unique_ptr<Buffer> m_train, m_query, m_out, m_components, m_params, m_actA, m_actB;
 };
@@ -194,6 +204,98 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
         m_mlp->runSequence(layers);
         model.outputs(plan, xs.data(), static_cast<const float*>(in->data()), first, n, out);
     }
+}
+
+bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
+                            const std::vector<double>& grid, Matrix& x) {
+    const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
+    if (!m_onDevice || !learned || !learned->model().net.mlp() || x.rows() == 0 ||
+        grid.size() < 2)
+        return false;
+    if (x.cols() != model.dim())
+        throw UsageError(fmt::format("points have {} dimensions but the model has {}", x.cols(),
+                                     model.dim()));
+    const ModelSpec& spec = learned->model().spec;
+    const Mlp& net = *learned->model().net.mlp();
+    const MlpShape& shape = net.shape();
+    const auto d = std::uint32_t(spec.dim), in = std::uint32_t(spec.inputDim());
+    const int steps = int(grid.size()) - 1;
+    int widest = 0;
+    for (int k = 0; k <= shape.layers; ++k) widest = std::max(widest, shape.dims[k]);
+
+    // One table for the run: the data mean, then each step's shared network features.
+    std::vector<float> table(spec.mean.begin(), spec.mean.end());
+    std::vector<MlpInputPush> inputs(static_cast<std::size_t>(steps));
+    std::vector<DdimPush> updates(static_cast<std::size_t>(steps));
+    for (int k = 0; k < steps; ++k) {
+        const NoiseLevel t = schedule.at(grid[std::size_t(k)]);
+        const NoiseLevel s = schedule.at(grid[std::size_t(k) + 1]);
+        const LearnedDenoiser::Affine f = learned->affine(t);
+        inputs[std::size_t(k)] = {0,          d,        in,
+                                  std::uint32_t(table.size()), float(f.ratio), float(t.alpha),
+                                  float(1.0 / spec.scale),     float(f.cin)};
+        table.insert(table.end(), f.features.begin(), f.features.end());
+        updates[std::size_t(k)] = {0,        d,        float(f.ratio),   float(t.alpha),
+                                   float(t.sigma), float(1.0 / spec.scale), float(spec.scale),
+                                   float(f.a), float(f.b), float(s.alpha), float(s.sigma)};
+    }
+    Buffer& tb = scratch(m_components, sizeof(float) * table.size());
+    std::memcpy(tb.data(), table.data(), sizeof(float) * table.size());
+    const std::size_t paramBytes = sizeof(float) * std::size_t(net.paramCount());
+    Buffer& params = scratch(m_params, paramBytes);
+    std::memcpy(params.data(), net.params().data(), paramBytes);
+    if (!m_mlp) m_mlp = std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_layer, 3, sizeof(MlpPush));
+    if (!m_mlpInput)
+        m_mlpInput =
+            std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_input, 3, sizeof(MlpInputPush));
+    if (!m_ddim) m_ddim = std::make_unique<Pipeline>(*m_ctx, kSpirv_ddim_step, 3, sizeof(DdimPush));
+
+    // Rows in chunks whose widest dispatch fits the 65,535-workgroup limit; each chunk's whole
+    // run is one command buffer.
+    const Index batch = std::clamp<Index>(Index(65535) * kGroup / std::max<int>(widest, int(in)),
+                                          1, Index(1) << 16);
+    for (Index first = 0; first < x.rows(); first += batch) {
+        const auto n = std::uint32_t(std::min(batch, x.rows() - first));
+        Buffer& xb = scratch(m_query, sizeof(float) * std::size_t(n) * d);
+        Buffer& a = scratch(m_actA, sizeof(float) * std::size_t(widest) * n);
+        Buffer& b = scratch(m_actB, sizeof(float) * std::size_t(widest) * n);
+        upload(x.middleRows(first, n), xb);
+        const auto inSet = m_mlpInput->allocateSets({{&xb, &tb, &a}});
+        const auto layerSets = m_mlp->allocateSets({{&params, &a, &b}, {&params, &b, &a}});
+        const Buffer& netOut = shape.layers % 2 ? b : a;
+        const auto stepSet = m_ddim->allocateSets({{&xb, &netOut, &tb}});
+        m_ctx->submit(
+            [&](VkCommandBuffer cmd) {
+                for (int k = 0; k < steps; ++k) {
+                    if (k > 0) barrierBetweenDispatches(cmd);
+                    MlpInputPush ip = inputs[std::size_t(k)];
+                    ip.n = n;
+                    m_mlpInput->record(cmd, inSet[0], &ip, groupsFor(Index(n) * in));
+                    long offset = 0;
+                    for (int l = 0; l < shape.layers; ++l) {
+                        const auto nIn = std::uint32_t(shape.dims[l]);
+                        const auto nOut = std::uint32_t(shape.dims[l + 1]);
+                        const MlpPush lp{nIn, nOut, n, std::uint32_t(offset),
+                                         l + 1 < shape.layers ? std::uint32_t(shape.activation)
+                                                              : kNoActivation};
+                        barrierBetweenDispatches(cmd);
+                        m_mlp->record(cmd, layerSets[std::size_t(l % 2)], &lp,
+                                      groupsFor(Index(nOut) * n));
+                        offset += long(nOut) * (nIn + 1);
+                    }
+                    DdimPush up = updates[std::size_t(k)];
+                    up.n = n;
+                    barrierBetweenDispatches(cmd);
+                    m_ddim->record(cmd, stepSet[0], &up, groupsFor(Index(n) * d));
+                }
+                barrierToHost(cmd);
+            },
+            120'000'000'000ull); // a whole run: minutes on lavapipe for large n
+        Matrix chunk;
+        download(xb, chunk, n, d);
+        x.middleRows(first, n) = chunk;
+    }
+    return true;
 }
 
 void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,

@@ -230,6 +230,49 @@ TEST_CASE("every target head drives every sampler on every schedule", "[training
     }
 }
 
+TEST_CASE("a learned denoiser's affine form gives its denoiser exactly", "[training]") {
+    // The form a device backend evaluates (learned_denoiser.hpp, affine()): the network on the
+    // column [cin x*, features], then D = mean + scale (a x* + b F), for every target.
+    const PointSet data = makeDataset("gmm8", {300, -1, 0});
+    for (TrainTarget tt : kTargets) {
+        TrainConfig c = smallConfig(5);
+        c.model.target = tt;
+        c.conditional = true;
+        Trainer t(data, c);
+        t.train(5);
+        const auto model = t.snapshot();
+        const LearnedDenoiser d(model, 3);
+        const ModelSpec& spec = model->spec;
+        Matrix x(4, 2);
+        x << 1.5, 0.0, -1.06, 1.06, 0.1, -1.4, 3.0, 2.0;
+        for (const char* schedule : {"vp-linear", "ve", "rf"}) {
+            const auto s = makeSchedule(schedule);
+            for (double time : {0.05, 0.5, 0.95}) {
+                INFO(trainTargetName(tt) << " / " << schedule << " / t " << time);
+                const NoiseLevel l = s->at(time);
+                Matrix expected(4, 2);
+                d.denoiseRows(x, l, expected, 0, 4);
+                const LearnedDenoiser::Affine f = d.affine(l);
+                for (Index r = 0; r < 4; ++r) {
+                    std::vector<float> column(std::size_t(spec.inputDim())), out(2);
+                    double xs[2];
+                    for (int k = 0; k < 2; ++k) {
+                        xs[k] = f.ratio * (x(r, k) - l.alpha * spec.mean[std::size_t(k)]) / spec.scale;
+                        column[std::size_t(k)] = float(f.cin * xs[k]);
+                    }
+                    std::copy(f.features.begin(), f.features.end(), column.begin() + 2);
+                    NetworkWorkspace ws;
+                    model->net.forward(column.data(), 1, out.data(), ws);
+                    for (int k = 0; k < 2; ++k)
+                        CHECK(spec.mean[std::size_t(k)] +
+                                  spec.scale * (f.a * xs[k] + f.b * out[std::size_t(k)]) ==
+                              Approx(expected(r, k)).margin(1e-9));
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("a learned denoiser stays on the data scale below its trained noise floor and at "
           "alpha = 0",
           "[training]") {

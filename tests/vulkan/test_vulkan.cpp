@@ -224,3 +224,48 @@ TEST_CASE("vulkan: the learned MLP denoiser agrees with the CPU, conditional and
     CHECK(vk::deviceSeconds(cpu) == -1.0);
     requireClean(*gpu);
 }
+
+TEST_CASE("vulkan: a whole DDIM run on the device follows the CPU's SamplerRun", "[vulkan]") {
+    auto gpu = vk::makeVulkanBackend("", 0, kOnDevice);
+    CpuBackend cpu(2);
+    struct Case {
+        const char* dataset;
+        int resolution;
+        const char* target;
+        int label;
+        const char* schedule; ///< sampled on (the model trains on cosine)
+    };
+    for (const Case c : {Case{"moons", 0, "edm", -1, "cosine"}, Case{"gmm8", 0, "eps", 2, "ve"},
+                         Case{"shapes", 8, "v", -1, "vp-linear"}}) {
+        INFO(c.dataset << ", target " << c.target << ", sampled on " << c.schedule);
+        const PointSet data = loadDataset(c.dataset, {500, -1, 0, c.resolution});
+        TrainConfig config = trainPreset(c.dataset);
+        config.model.architecture = "mlp";
+        config.model.width = 64;
+        config.model.target = parseTrainTarget(c.target);
+        config.conditional = c.label >= 0;
+        config.batch = 128;
+        config.threads = 1;
+        Trainer trainer(data, config);
+        trainer.train(40);
+        const LearnedDenoiser denoiser(trainer.snapshot(), c.label);
+        const auto schedule = makeSchedule(c.schedule);
+        SamplerRunConfig rc;
+        rc.sampler = &findSampler("ddim");
+        rc.grid = makeTimeGrid(*schedule, GridSpacing::UniformT, 25);
+        const Matrix x0 = SamplerRun::priorSample(*schedule, rc.grid.front(), 3000, data.dim(), 4);
+        SamplerRun run(*schedule, denoiser, cpu, rc, x0);
+        while (!run.done()) run.step();
+        Matrix x = x0;
+        REQUIRE(gpu->runDdim(denoiser, *schedule, rc.grid, x));
+        const Matrix& expected = run.current().x;
+        const double err = (x - expected).cwiseAbs().maxCoeff();
+        const double scale = expected.cwiseAbs().maxCoeff();
+        INFO("max error " << err << " of " << scale);
+        CHECK(err <= 1e-4 * std::max(1.0, scale)); // float on the device, 25 steps: ~1e-6
+        Matrix untouched = x0;
+        CHECK_FALSE(cpu.runDdim(denoiser, *schedule, rc.grid, untouched)); // the CPU steps a run
+        CHECK(untouched == x0);
+    }
+    requireClean(*gpu);
+}
