@@ -2,14 +2,15 @@
 // targets (tests/bench) and for users comparing machines. Timings are medians of repeats after
 // a warm-up; the figures go to stdout as one key=value line per workload.
 #include "app/cli/command.hpp"
-#include "core/training/presets.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/field.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
@@ -31,6 +32,8 @@ namespace {
 struct BenchOptions {
     std::string workload, backend = "cpu";
     int threads = 0, repeat = 5;
+    long particles = 100000; ///< ddim
+    int steps = 100;         ///< ddim
 };
 
 double medianSeconds(int repeat, const std::function<void()>& work) {
@@ -109,10 +112,11 @@ void benchTrain(const BenchOptions& o) {
 }
 
 /// Image training throughput (issue 7): the preset U-Net (32 channels, 8 groups, two
-/// resolutions) on 16x16 shapes, batch 64, Adam, EDM target, cosine.
+/// resolutions, attention) on 16x16 shapes, batch 64 (the PyTorch twin's), Adam, EDM, cosine.
 void benchUnet(const BenchOptions& o) {
     const PointSet data = loadDataset("shapes", {4000, -1, 0, 16});
     TrainConfig c = trainPreset("shapes");
+    c.batch = 64; // the workload's, whatever the preset's
     c.threads = o.threads;
     c.gradClip = 0;
     const long steps = 8L * o.repeat;
@@ -123,10 +127,40 @@ void benchUnet(const BenchOptions& o) {
     trainer.train(steps);
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print("bench unet: U-Net 16x16 C32 G8, batch 64, adam, edm, cosine, shapes | threads={} "
+    fmt::print("bench unet: U-Net 16x16 C32 G8 attention, batch 64, adam, edm, cosine, shapes | "
+               "threads={} "
                "params={} steps={} seconds={:.3f} images_per_s={:.1f}\n",
                trainer.threads(), trainer.snapshot()->net.paramCount(), steps, s,
                double(steps) * c.batch / s);
+}
+
+/// Sampling throughput of a learned model (issue 4's standard workload): deterministic DDIM
+/// with the standard MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU, EDM head, cosine; untrained, as
+/// the weights do not change the work), --particles x --steps. A backend that can runs it whole
+/// on its device (Backend::runDdim); the CPU steps a SamplerRun.
+void benchDdim(const BenchOptions& o, Backend& backend) {
+    if (o.particles < 1 || o.particles > 100'000'000 || o.steps < 1 || o.steps > 10000)
+        throw UsageError("--particles must be in [1, 1e8] and --steps in [1, 10000]");
+    const PointSet data = makeDataset("moons", {1000, -1, 0});
+    TrainConfig c = trainPreset("moons");
+    const LearnedDenoiser model(Trainer(data, c).snapshot());
+    const auto schedule = makeSchedule("cosine");
+    SamplerRunConfig config;
+    config.sampler = &findSampler("ddim");
+    config.grid = makeTimeGrid(*schedule, GridSpacing::UniformT, o.steps);
+    const Matrix x0 = SamplerRun::priorSample(*schedule, config.grid.front(), o.particles, 2, 0);
+    bool whole = false;
+    const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
+        Matrix x = x0;
+        whole = backend.runDdim(model, *schedule, config.grid, x);
+        if (whole) return;
+        SamplerRun run(*schedule, model, backend, config, x0);
+        while (!run.done()) run.step();
+    });
+    fmt::print("bench ddim: MLP 34-128-128-128-2 silu, {} particles x {} steps{} | backend={} "
+               "device=\"{}\" median_s={:.4f} mparticle_steps_per_s={:.2f}\n",
+               o.particles, o.steps, whole ? ", whole run on the device" : "", backend.name(),
+               backend.device(), s, double(o.particles) * o.steps / s * 1e-6);
 }
 
 void runBench(const BenchOptions& o) {
@@ -141,12 +175,14 @@ void runBench(const BenchOptions& o) {
         throw UsageError("--workload render needs a build with the Qt layer (DIFFUSCOPE_BUILD_GUI)");
 #endif
     }
-    if (o.workload != "field" && o.workload != "sample")
+    if (o.workload != "field" && o.workload != "sample" && o.workload != "ddim")
         throw UsageError(fmt::format(
-            "unknown --workload '{}' (choose from field, sample, train, unet, render)", o.workload));
+            "unknown --workload '{}' (choose from field, sample, ddim, train, unet, render)",
+            o.workload));
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);
+    if (o.workload == "ddim") benchDdim(o, *backend);
 #ifdef DIFFUSCOPE_HAS_VULKAN
     // Device time from the queue's timestamps, all repeats together: the rest of the wall time
     // is uploads, downloads and submission overhead.
@@ -160,12 +196,15 @@ void runBench(const BenchOptions& o) {
 Command addBenchCommand(CLI::App& app) {
     auto o = std::make_shared<BenchOptions>();
     CLI::App* cmd = app.add_subcommand("bench", "time a fixed workload and print its throughput");
-    cmd->add_option("--workload", o->workload, "field, sample, train, unet or render")->required();
+    cmd->add_option("--workload", o->workload, "field, sample, ddim, train, unet or render")
+        ->required();
     cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
     cmd->add_option("--repeat", o->repeat, "timed repeats (the median is printed)")
         ->capture_default_str();
+    cmd->add_option("--particles", o->particles, "ddim: particles")->capture_default_str();
+    cmd->add_option("--steps", o->steps, "ddim: DDIM steps")->capture_default_str();
     return {cmd, [o] { runBench(*o); }};
 }
 

@@ -83,21 +83,34 @@ void runSample(const SampleOptions& o) {
         traj.emplace(o.trajectory, header);
     }
     const auto start = std::chrono::steady_clock::now();
-    SamplerRun run(*m.schedule, *m.denoiser, *backend, config, std::move(x0));
-    if (traj) appendFrame(*traj, run.current());
-    while (!run.done()) {
-        const Frame& f = run.step();
-        if (traj) appendFrame(*traj, f);
+    Matrix x;
+    long nfe = 0;
+    const char* where = "";
+    // Deterministic DDIM without a trajectory: the backend may run it whole on its device.
+    Matrix onDevice = x0;
+    if (!traj && std::string(info.name) == "ddim" && o.opts.eta == 0 &&
+        backend->runDdim(*m.denoiser, *m.schedule, config.grid, onDevice)) {
+        x = std::move(onDevice);
+        nfe = o.steps;
+        where = ", the whole run on the device";
+    } else {
+        SamplerRun run(*m.schedule, *m.denoiser, *backend, config, std::move(x0));
+        if (traj) appendFrame(*traj, run.current());
+        while (!run.done()) {
+            const Frame& f = run.step();
+            if (traj) appendFrame(*traj, f);
+        }
+        x = run.current().x;
+        nfe = run.current().nfe;
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    writeCsv(o.out, pointColumns(m.denoiser->dim()), run.current().x);
+    writeCsv(o.out, pointColumns(m.denoiser->dim()), x);
     if (traj) traj->commit();
-    fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}; "
+    fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}{}; "
                "wrote {}{}{}\n",
-               info.name, particles, o.steps, gridSpacingName(spacing), config.grid.front(),
-               run.current().nfe, seconds, backend->device(), o.out, traj ? " and " : "",
-               o.trajectory);
+               info.name, particles, o.steps, gridSpacingName(spacing), config.grid.front(), nfe,
+               seconds, backend->device(), where, o.out, traj ? " and " : "", o.trajectory);
 }
 
 } // namespace

@@ -278,7 +278,9 @@ std::uint32_t Context::hostMemoryType(std::uint32_t typeBits) const {
 }
 
 void Context::waitIdle() {
-    if (m_device && !m_lost) vkDeviceWaitIdle(m_device);
+    // Also after a timeout: the submission may still be running, and the caller is about to
+    // free the buffers it uses. A device that is really lost answers at once (DEVICE_LOST).
+    if (m_device) vkDeviceWaitIdle(m_device);
 }
 
 void Context::createTimestamps(float period) {
@@ -321,8 +323,8 @@ void Context::endAndWait(std::uint64_t timeoutNs) {
     if (r == VK_SUCCESS) r = vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, timeoutNs);
     if (r == VK_ERROR_DEVICE_LOST || r == VK_TIMEOUT) m_lost = true;
     if (r == VK_TIMEOUT)
-        throw DeviceError(fmt::format("vulkan: a dispatch did not finish within {} s",
-                                      timeoutNs / 1'000'000'000ull));
+        throw DeviceError(fmt::format("vulkan: a dispatch did not finish within {:g} s",
+                                      double(timeoutNs) * 1e-9));
     check(r, "vkQueueSubmit/vkWaitForFences");
     if (m_timestamps) {
         std::uint64_t ticks[2] = {0, 0};

@@ -52,10 +52,14 @@ public:
     const std::string& firstValidationError() const { return m_firstError; }
 
     std::uint32_t hostMemoryType(std::uint32_t typeBits) const;
-    /// Waits until the device is idle (returns at once if it was lost).
+    /// Waits until the device is idle, also after a submission timed out (so that its buffers
+    /// can be freed); returns at once if the device was lost.
     void waitIdle();
-    /// Records commands with `record`, submits, and waits up to `timeoutNs`.
-    template <typename F> void submit(F&& record, std::uint64_t timeoutNs = 20'000'000'000ull);
+    /// Records commands with `record`, submits, and waits up to timeout(); past it the
+    /// submission is given up with a DeviceError and the context takes no more work.
+    template <typename F> void submit(F&& record);
+    std::uint64_t timeout() const { return m_timeoutNs; }
+    void setTimeout(std::uint64_t ns) { m_timeoutNs = ns; } ///< default 20 s
     /// Whether the queue writes timestamps (then every submission is timed on the device).
     bool hasTimestamps() const { return m_timestamps != VK_NULL_HANDLE; }
     /// Device time of all submissions so far, from timestamps at their start and end (seconds;
@@ -92,12 +96,13 @@ private:
     int m_errors = 0;
     std::string m_firstError;
     bool m_lost = false;
+    std::uint64_t m_timeoutNs = 20'000'000'000ull;
 };
 
-template <typename F> void Context::submit(F&& record, std::uint64_t timeoutNs) {
+template <typename F> void Context::submit(F&& record) {
     beginCommands();
     record(m_cmd);
-    endAndWait(timeoutNs);
+    endAndWait(m_timeoutNs);
 }
 
 /// A host-visible, coherent storage buffer, mapped for its whole life.

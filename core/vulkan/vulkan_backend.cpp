@@ -77,6 +77,7 @@ public:
     VulkanBackend(const std::string& selector, int cpuThreads, const VulkanOptions& options)
         : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads),
           m_onDevice(!m_ctx->isCpuDevice() || options.kernelsOnCpuDevice || forcedByEnvironment()) {
+        m_ctx->setTimeout(std::uint64_t(std::clamp(options.timeoutSeconds, 1e-9, 3600.0) * 1e9));
     }
     /// Buffers and pipelines go before the context; first let the device finish with them.
     ~VulkanBackend() override { m_ctx->waitIdle(); }
@@ -179,7 +180,9 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
     const LearnedDenoiser::Plan plan = model.plan(l);
     out.resize(x.rows(), x.cols());
     std::vector<double> xs;
-    const Index batch = std::clamp<Index>(Index(65535) * kGroup / widest, 1, kMlpBatch);
+    Index batch = std::clamp<Index>(Index(65535) * kGroup / widest, 1, kMlpBatch);
+    if (m_ctx->isCpuDevice()) // lavapipe runs ~1 GFLOP/s here: keep each submission to seconds
+        batch = std::clamp<Index>(Index(2e9 / double(net.paramCount())), kGroup, batch);
     for (Index first = 0; first < x.rows(); first += batch) {
         const Index n = std::min(batch, x.rows() - first);
         Buffer* in = &scratch(m_actA, sizeof(float) * std::size_t(widest) * std::size_t(n));
@@ -252,8 +255,11 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
 
     // Rows in chunks whose widest dispatch fits the 65,535-workgroup limit; each chunk's whole
     // run is one command buffer.
-    const Index batch = std::clamp<Index>(Index(65535) * kGroup / std::max<int>(widest, int(in)),
-                                          1, Index(1) << 16);
+    Index batch = std::clamp<Index>(Index(65535) * kGroup / std::max<int>(widest, int(in)), 1,
+                                    Index(1) << 16);
+    if (m_ctx->isCpuDevice()) // lavapipe runs ~1 GFLOP/s here: keep each submission to seconds
+        batch = std::clamp<Index>(Index(1e9 / (double(steps) * double(net.paramCount()))), kGroup,
+                                  batch);
     for (Index first = 0; first < x.rows(); first += batch) {
         const auto n = std::uint32_t(std::min(batch, x.rows() - first));
         Buffer& xb = scratch(m_query, sizeof(float) * std::size_t(n) * d);
@@ -289,8 +295,7 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
                     m_ddim->record(cmd, stepSet[0], &up, groupsFor(Index(n) * d));
                 }
                 barrierToHost(cmd);
-            },
-            120'000'000'000ull); // a whole run: minutes on lavapipe for large n
+            });
         Matrix chunk;
         download(xb, chunk, n, d);
         x.middleRows(first, n) = chunk;

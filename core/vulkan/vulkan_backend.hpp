@@ -25,6 +25,9 @@ struct VulkanOptions {
     /// Run the kernels on the device even when it is a CPU implementation (lavapipe), where the
     /// CPU backend is faster: for parity tests. DIFFUSCOPE_VULKAN_FORCE_DEVICE=1 does the same.
     bool kernelsOnCpuDevice = false;
+    /// A submission that takes longer is given up with a DeviceError (no hang); the backend
+    /// then refuses further work, and the app hands over to the CPU.
+    double timeoutSeconds = 20;
 };
 
 /// A Vulkan backend on the device named by `selector` (index or name part; empty: the best).

@@ -14,6 +14,11 @@
                      embedding), batch 64,
                      Adam, on 16x16 `shapes` images written by diffuscope-cli. PyTorch builds the
                      same architecture with nn.Conv2d/GroupNorm. Figure: training images/s.
+  --workload ddim    sampling (issue 4): deterministic DDIM, --steps steps of --particles
+                     particles through the MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU; EDM head,
+                     cosine schedule). With --backend vulkan --device cuda on the GPU machine
+                     (issue 4's 10^6 x 100 workload) diffuscope runs it whole on the device and
+                     PyTorch on CUDA. Figure: M particle-steps/s.
 
 Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
 """
@@ -27,10 +32,11 @@ import tempfile
 import time
 
 
-def diffuscope(cli, workload, threads):
-    out = subprocess.run([cli, "bench", "--workload", workload, "--threads", str(threads)],
-                         check=True, capture_output=True, text=True).stdout
-    key = {"field": "gpairs_per_s", "train": "steps_per_s", "unet": "images_per_s"}[workload]
+def diffuscope(cli, workload, threads, extra=()):
+    out = subprocess.run([cli, "bench", "--workload", workload, "--threads", str(threads),
+                          *extra], check=True, capture_output=True, text=True).stdout
+    key = {"field": "gpairs_per_s", "train": "steps_per_s", "unet": "images_per_s",
+           "ddim": "mparticle_steps_per_s"}[workload]
     return float(re.search(key + r"=([0-9.]+)", out).group(1))
 
 
@@ -193,11 +199,56 @@ def torch_unet(torch, images, threads, steps=16):
     return steps * 64 / (time.perf_counter() - t0)
 
 
+def torch_ddim(torch, threads, particles, steps, device):
+    nn = torch.nn
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(34, 128), nn.SiLU(), nn.Linear(128, 128), nn.SiLU(),
+                        nn.Linear(128, 128), nn.SiLU(), nn.Linear(128, 2)).to(device)
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(16, device=device) / 16)
+    ts = torch.linspace(0.999, 0.0, steps + 1).tolist()
+
+    def level(t):  # cosine schedule (Nichol & Dhariwal 2021, eq. 17)
+        a = math.cos((t + 0.008) / 1.008 * math.pi / 2)
+        return a, math.sqrt(max(1 - a * a, 0.0))
+
+    def run():
+        x = torch.randn(particles, 2, device=device)
+        with torch.no_grad():
+            for k in range(steps):
+                at, st = level(ts[k])
+                as_, ss = level(ts[k + 1])
+                sig = st / at  # EDM preconditioning at sigma~ (Karras et al. 2022, Table 1)
+                norm = math.sqrt(sig * sig + 1)
+                cin, cskip, cout = 1 / norm, 1 / (norm * norm), sig / norm
+                c = 250 * 0.25 * math.log(sig)
+                emb = torch.cat([torch.sin(c * freqs), torch.cos(c * freqs)]).expand(particles, 32)
+                xs = x / at
+                d = at * (cskip * xs + cout * net(torch.cat([cin * xs, emb], dim=1)))
+                x = as_ * d + ss * (x - at * d) / st
+        if device == "cuda":
+            torch.cuda.synchronize()
+
+    run()
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return particles * steps / sorted(times)[1] * 1e-6
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True, help="path to diffuscope-cli")
-    ap.add_argument("--workload", choices=["field", "train", "unet"], required=True)
+    ap.add_argument("--workload", choices=["field", "train", "unet", "ddim"], required=True)
+    ap.add_argument("--particles", type=int, default=20000, help="ddim")
+    ap.add_argument("--steps", type=int, default=100, help="ddim")
+    ap.add_argument("--backend", default="cpu", help="ddim: diffuscope's backend (cpu, vulkan)")
+    ap.add_argument("--device", default="cpu", help="ddim: PyTorch's device (cpu, cuda)")
     args = ap.parse_args()
+    if args.workload == "ddim":
+        return main_ddim(args)
     points = shapes16(args.cli) if args.workload == "unet" else moons(args.cli)
     try:
         import torch
@@ -215,6 +266,28 @@ def main():
         if torch:
             fn = {"field": torch_field, "train": torch_train, "unet": torch_unet}[args.workload]
             theirs = fn(torch, points, threads)
+            print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
+        else:
+            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
+    return 0
+
+
+def main_ddim(args):
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+    print(f"DDIM sampling, MLP 34-128-128-128-2, {args.particles} particles x {args.steps} steps: "
+          f"M particle-steps/s (diffuscope {args.backend}, PyTorch {args.device})")
+    version = torch.__version__ if torch else ""
+    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
+    extra = ["--particles", str(args.particles), "--steps", str(args.steps),
+             "--backend", args.backend, "--repeat", "3"]
+    for threads in ((1, 2) if args.device == "cpu" else (2,)):
+        ours = diffuscope(args.cli, "ddim", threads, extra)
+        if torch:
+            theirs = torch_ddim(torch, threads, args.particles, args.steps, args.device)
             print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
         else:
             print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")

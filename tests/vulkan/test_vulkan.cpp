@@ -269,3 +269,31 @@ TEST_CASE("vulkan: a whole DDIM run on the device follows the CPU's SamplerRun",
     }
     requireClean(*gpu);
 }
+
+TEST_CASE("vulkan: a submission past its timeout is an error, then a clean shutdown",
+          "[vulkan]") {
+    // A microsecond is far too short for this dispatch: the wait gives up with an error, the
+    // backend refuses further work with a message, and destroying it waits for the device
+    // before freeing the buffers the abandoned work still uses (no crash).
+    vk::VulkanOptions options = kOnDevice;
+    options.timeoutSeconds = 1e-6;
+    auto gpu = vk::makeVulkanBackend("", 0, options);
+    const Matrix train = queries(20000, 2, 1.0);
+    PointSet data{"big", train, {}, std::nullopt};
+    const auto model = makeDenoiser("ideal", data);
+    const NoiseLevel l = makeSchedule("ve")->at(0.5);
+    Matrix out;
+    try {
+        gpu->denoise(*model, queries(6000, 2, 2.0), l, out);
+        FAIL("a dispatch of 1.2e8 pairs finished within a microsecond");
+    } catch (const DeviceError& e) {
+        CHECK(std::string(e.what()).find("did not finish within") != std::string::npos);
+    }
+    try {
+        gpu->denoise(*model, queries(10, 2, 2.0), l, out);
+        FAIL("the backend took more work after giving up on a submission");
+    } catch (const DeviceError& e) {
+        CHECK(std::string(e.what()).find("--backend cpu") != std::string::npos);
+    }
+    gpu.reset();
+}
