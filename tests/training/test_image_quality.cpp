@@ -15,6 +15,7 @@
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/training/presets.hpp"
+#include "sample_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -63,16 +64,7 @@ std::shared_ptr<Model> trainPresetModel(const PointSet& train, bool conditional)
 
 /// Heun's method (Karras et al. 2022, Alg. 1) on its own grid, 18 steps (35 evaluations).
 Matrix sampleHeun(const Denoiser& model, Index n, int dim, std::uint64_t seed) {
-    const auto schedule = makeSchedule("cosine");
-    auto backend = makeBackend("cpu");
-    SamplerRunConfig c;
-    c.sampler = &findSampler("heun");
-    c.grid = makeTimeGrid(*schedule, GridSpacing::Karras, 18);
-    c.seed = seed;
-    SamplerRun run(*schedule, model, *backend, c,
-                   SamplerRun::priorSample(*schedule, c.grid.front(), n, dim, seed));
-    while (!run.done()) run.step();
-    return run.current().x;
+    return test::sampleWith("heun", GridSpacing::Karras, 18, model, n, dim, seed);
 }
 
 struct Nearest {

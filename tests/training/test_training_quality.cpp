@@ -9,6 +9,7 @@
 #include "core/metrics/energy_distance.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/training/presets.hpp"
+#include "sample_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -18,17 +19,9 @@ using namespace dfs;
 
 namespace {
 
+/// DDIM, 50 steps (Song, Meng & Ermon 2021).
 Matrix sampleDdim(const Denoiser& model, Index n, std::uint64_t seed) {
-    const auto schedule = makeSchedule("cosine");
-    auto backend = makeBackend("cpu");
-    SamplerRunConfig c;
-    c.sampler = &findSampler("ddim");
-    c.grid = makeTimeGrid(*schedule, GridSpacing::UniformT, 50);
-    c.seed = seed;
-    SamplerRun run(*schedule, model, *backend, c,
-                   SamplerRun::priorSample(*schedule, c.grid.front(), n, 2, seed));
-    while (!run.done()) run.step();
-    return run.current().x;
+    return test::sampleWith("ddim", GridSpacing::UniformT, 50, model, n, 2, seed);
 }
 
 /// Scales both samples by the reference's mean and average per-coordinate std.
