@@ -184,10 +184,10 @@ void runBench(const BenchOptions& o) {
     if (o.workload == "sample") benchSample(o, *backend);
     if (o.workload == "ddim") benchDdim(o, *backend);
 #ifdef DIFFUSCOPE_HAS_VULKAN
-    // Device time from the queue's timestamps, all repeats together: the rest of the wall time
-    // is uploads, downloads and submission overhead.
-    if (const double device = vk::deviceSeconds(*backend); device >= 0)
-        fmt::print("device time (timestamps, all runs): {:.5f} s\n", device);
+    // Device time from the queue's timestamps, the warm-up run and all repeats together: the
+    // rest of the wall time is uploads, downloads and submission overhead.
+    if (const double device = vk::deviceSeconds(*backend); device > 0)
+        fmt::print("device time (timestamps, warm-up and repeats): {:.5f} s\n", device);
 #endif
 }
 

@@ -66,7 +66,8 @@ ModelPanel::ModelPanel(QWidget* parent)
     m_pause->setEnabled(false);
     auto* reset = new QPushButton("Reset", this);
     // Presets fill in width, learning rate and steps; the rest is the dataset's training preset
-    // (core/training/presets.hpp: EDM target, cosine schedule, batch 512, EMA).
+    // (core/training/presets.hpp: EDM target, cosine schedule, EMA; batch 512 for the MLP, 32
+    // for the U-Net on images).
     m_preset->setObjectName("trainPreset");
     m_preset->addItem("fast: 64 wide, 2,000 steps");
     m_preset->addItem("standard: 128 wide, 8,000 steps");

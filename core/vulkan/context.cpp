@@ -298,9 +298,13 @@ void Context::createTimestamps(float period) {
     m_timestampMask = bits >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << bits) - 1;
 }
 
-void Context::beginCommands() {
+void Context::throwIfLost() const {
     if (m_lost)
         throw DeviceError("vulkan: the device was lost earlier; restart with --backend cpu");
+}
+
+void Context::beginCommands() {
+    throwIfLost();
     check(vkResetCommandBuffer(m_cmd, 0), "vkResetCommandBuffer");
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
@@ -458,6 +462,7 @@ void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
 
 std::vector<VkDescriptorSet> Pipeline::allocateSets(
     const std::vector<std::vector<const Buffer*>>& bufferLists) {
+    m_ctx.throwIfLost(); // the pool's sets may still be in use by a submission given up on
     const VkDevice dev = m_ctx.device();
     const auto count = std::uint32_t(bufferLists.size());
     if (count == 0) return {};

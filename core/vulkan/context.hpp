@@ -53,8 +53,12 @@ public:
 
     std::uint32_t hostMemoryType(std::uint32_t typeBits) const;
     /// Waits until the device is idle, also after a submission timed out (so that its buffers
-    /// can be freed); returns at once if the device was lost.
+    /// can be freed); returns at once if the device was lost. The one wait without a timeout:
+    /// a GPU that hangs without its driver ever reporting DEVICE_LOST would block here.
     void waitIdle();
+    /// Throws DeviceError once a submission was lost or given up: call before touching any
+    /// buffer or descriptor set that such a submission might still use.
+    void throwIfLost() const;
     /// Records commands with `record`, submits, and waits up to timeout(); past it the
     /// submission is given up with a DeviceError and the context takes no more work.
     template <typename F> void submit(F&& record);

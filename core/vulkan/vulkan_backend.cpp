@@ -153,6 +153,7 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
         throw UsageError(fmt::format("points have {} dimensions but the denoiser '{}' has {}",
                                      x.cols(), model.name(), model.dim()));
     if (!m_onDevice) return m_cpu.denoise(model, x, level, out);
+    m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
     const bool small = model.dim() <= kMaxDim && x.rows() > 0 && level.sigma > 0;
     if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model); ideal && small)
         return denoiseIdeal(*ideal, x, level, out);
@@ -218,6 +219,7 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
     if (x.cols() != model.dim())
         throw UsageError(fmt::format("points have {} dimensions but the model has {}", x.cols(),
                                      model.dim()));
+    m_ctx->throwIfLost();
     const ModelSpec& spec = learned->model().spec;
     const Mlp& net = *learned->model().net.mlp();
     const MlpShape& shape = net.shape();
@@ -253,15 +255,19 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
             std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_input, 3, sizeof(MlpInputPush));
     if (!m_ddim) m_ddim = std::make_unique<Pipeline>(*m_ctx, kSpirv_ddim_step, 3, sizeof(DdimPush));
 
-    // Rows in chunks whose widest dispatch fits the 65,535-workgroup limit; each chunk's whole
-    // run is one command buffer.
+    // Rows in chunks whose widest dispatch fits the 65,535-workgroup limit. A chunk's run is
+    // one command buffer unless its work (rows x steps x parameters) exceeds a submission's
+    // budget: seconds on lavapipe (~1 GFLOP/s here), well under a second on a GPU. Then it is
+    // several, with x staying on the device between them.
+    const double budget = m_ctx->isCpuDevice() ? 1e9 : 1e12; // multiply-adds per submission
+    const double perRowStep = double(net.paramCount());
     Index batch = std::clamp<Index>(Index(65535) * kGroup / std::max<int>(widest, int(in)), 1,
                                     Index(1) << 16);
-    if (m_ctx->isCpuDevice()) // lavapipe runs ~1 GFLOP/s here: keep each submission to seconds
-        batch = std::clamp<Index>(Index(1e9 / (double(steps) * double(net.paramCount()))), kGroup,
-                                  batch);
+    batch = std::clamp<Index>(Index(budget / perRowStep), kGroup, batch);
     for (Index first = 0; first < x.rows(); first += batch) {
         const auto n = std::uint32_t(std::min(batch, x.rows() - first));
+        const int stepsPerSubmit =
+            int(std::clamp(budget / (perRowStep * double(n)), 1.0, double(steps)));
         Buffer& xb = scratch(m_query, sizeof(float) * std::size_t(n) * d);
         Buffer& a = scratch(m_actA, sizeof(float) * std::size_t(widest) * n);
         Buffer& b = scratch(m_actB, sizeof(float) * std::size_t(widest) * n);
@@ -270,10 +276,11 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
         const auto layerSets = m_mlp->allocateSets({{&params, &a, &b}, {&params, &b, &a}});
         const Buffer& netOut = shape.layers % 2 ? b : a;
         const auto stepSet = m_ddim->allocateSets({{&xb, &netOut, &tb}});
-        m_ctx->submit(
-            [&](VkCommandBuffer cmd) {
-                for (int k = 0; k < steps; ++k) {
-                    if (k > 0) barrierBetweenDispatches(cmd);
+        for (int k0 = 0; k0 < steps; k0 += stepsPerSubmit) {
+            const int k1 = std::min(steps, k0 + stepsPerSubmit);
+            m_ctx->submit([&](VkCommandBuffer cmd) {
+                for (int k = k0; k < k1; ++k) {
+                    if (k > k0) barrierBetweenDispatches(cmd);
                     MlpInputPush ip = inputs[std::size_t(k)];
                     ip.n = n;
                     m_mlpInput->record(cmd, inSet[0], &ip, groupsFor(Index(n) * in));
@@ -296,6 +303,7 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
                 }
                 barrierToHost(cmd);
             });
+        }
         Matrix chunk;
         download(xb, chunk, n, d);
         x.middleRows(first, n) = chunk;

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <vector>
 
 using namespace dfs;
@@ -137,6 +138,7 @@ void checkQuality(const std::string& name, int classes, double tolerance) {
         INFO(name << ": class " << k << " has " << got[std::size_t(k)] << " of the samples, "
                   << data[std::size_t(k)] << " of the data (tolerance " << tolerance << ")");
         CHECK(std::abs(got[std::size_t(k)] - data[std::size_t(k)]) <= tolerance);
+        CHECK(got[std::size_t(k)] >= 0.25 * data[std::size_t(k)]); // no class (nearly) missing
     }
 }
 
@@ -145,12 +147,16 @@ void checkQuality(const std::string& name, int classes, double tolerance) {
 TEST_CASE("the image preset samples new shapes in the data's proportions", "[image-quality]") {
     // The small U-Net's shapes come out rounder than the data's (measured: discs 0.30 of the
     // samples against 0.17 of the data, crosses 0.075 against 0.17), so the tolerance is wide;
-    // it still fails a model that drops a class or doubles one.
+    // with the floor in checkQuality it still fails a model that drops a class or doubles one.
     checkQuality("shapes", 6, 0.16);
 }
 
 TEST_CASE("the image preset samples new Fashion-MNIST images in the data's proportions",
           "[image-quality]") {
+    if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) {
+        WARN("dataset-fashion-mnist is not installed; skipping");
+        return;
+    }
     // measured: every class within 0.05 of its share (sandals, the thinnest, lowest at 0.050)
     checkQuality("fashion-mnist", 10, 0.07);
 }
@@ -159,7 +165,7 @@ TEST_CASE("a class-conditional U-Net with guidance samples the class asked for",
           "[image-quality]") {
     const Split split = loadSplit("shapes");
     const auto model = trainPresetModel(split.train, true);
-    const int k = 4; // crosses: thin, rotated, the hardest of the six
+    const int k = 4; // crosses: thin-armed, the class the unconditional model makes least
     double previous = 0;
     for (double gamma : {1.0, 3.0}) {
         const GuidedDenoiser guided(std::make_unique<LearnedDenoiser>(model, k),

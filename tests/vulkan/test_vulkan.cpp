@@ -295,5 +295,6 @@ TEST_CASE("vulkan: a submission past its timeout is an error, then a clean shutd
     } catch (const DeviceError& e) {
         CHECK(std::string(e.what()).find("--backend cpu") != std::string::npos);
     }
+    requireClean(*gpu); // nothing the abandoned work used was touched
     gpu.reset();
 }
