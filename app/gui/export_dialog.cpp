@@ -123,6 +123,9 @@ render::ExportRequest ExportDialog::request() const {
     if (m_frames->value() > 0) r.frames = m_frames->value();
     r.fps = m_fps->value();
     r.range = {{m_from->value(), m_to->value()}};
+    // errors name this dialog's fields, not the command line's flags
+    r.names = {"Size (pane width x panes, height)", "Frames", "Range", "Frame rate", "Panes",
+               "Time"};
     return r;
 }
 

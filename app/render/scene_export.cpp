@@ -44,15 +44,16 @@ Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
     const double top = followsRun ? total - 1 : 1.0;
     if (!(first >= 0 && first <= top && last >= 0 && last <= top) ||
         (followsRun && (first != std::floor(first) || last != std::floor(last) || last < first)))
-        throw UsageError(followsRun ? fmt::format("--range must be frames A:B with 0 <= A <= B <= {} "
+        throw UsageError(followsRun ? fmt::format("{} must be frames A:B with 0 <= A <= B <= {} "
                                                   "(got {}:{})",
-                                                  total - 1, first, last)
-                                    : fmt::format("--range must be times A:B in [0, 1] (got {}:{})",
-                                                  first, last));
+                                                  r.names.range, total - 1, first, last)
+                                    : fmt::format("{} must be times A:B in [0, 1] (got {}:{})",
+                                                  r.names.range, first, last));
     const int span = int(std::lround(last - first)) + 1;
     const int n = r.frames.value_or(followsRun ? span : 60);
     if (n < 1 || n > kMaxFrames)
-        throw UsageError(fmt::format("--frames must be in [1, {}] (got {})", kMaxFrames, n));
+        throw UsageError(
+            fmt::format("{} must be in [1, {}] (got {})", r.names.frames, kMaxFrames, n));
     for (int k = 0; k < n; ++k) {
         const double u = n == 1 ? 1.0 : double(k) / (n - 1);
         const double at = first + u * (last - first);
@@ -85,15 +86,18 @@ void validate(const ExportRequest& r, ExportFormat format) {
     const int w = r.size.width(), h = r.size.height();
     if (w < kMinAnimationSide || h < kMinAnimationSide || w > kMaxAnimationSide ||
         h > kMaxAnimationSide)
-        throw UsageError(fmt::format("--size {}x{} is outside {}..{} pixels per side", w, h,
-                                     kMinAnimationSide, kMaxAnimationSide));
+        throw UsageError(fmt::format("{} {}x{} is outside {}..{} pixels per side", r.names.size, w,
+                                     h, kMinAnimationSide, kMaxAnimationSide));
     if (!(r.fps > 0 && r.fps <= kMaxAnimationFps))
-        throw UsageError(fmt::format("--fps must be in (0, {}] (got {})", kMaxAnimationFps, r.fps));
-    if (r.views.empty() || r.views.size() > 4) throw UsageError("--view: give 1 to 4 views");
+        throw UsageError(fmt::format("{} must be in (0, {}] (got {})", r.names.fps,
+                                     kMaxAnimationFps, r.fps));
+    if (r.views.empty() || r.views.size() > 4)
+        throw UsageError(fmt::format("{}: give 1 to 4 views", r.names.views));
     if (format == ExportFormat::Mp4 && (w % 2 || h % 2))
-        throw UsageError(fmt::format("--size {}x{}: MP4 needs an even width and height", w, h));
+        throw UsageError(fmt::format("{} {}x{}: MP4 needs an even width and height",
+                                     r.names.size, w, h));
     if (!(r.stillT >= 0 && r.stillT <= 1))
-        throw UsageError(fmt::format("--t must be in [0, 1] (got {})", r.stillT));
+        throw UsageError(fmt::format("{} must be in [0, 1] (got {})", r.names.t, r.stillT));
 }
 
 } // namespace

@@ -38,6 +38,12 @@ struct ExportRequest {
     double fps = 20;
     double stillT = 0.5; ///< time of a chain or field still
     int stillFrame = -1; ///< run frame of a still (-1: the last)
+    /// What an error calls each setting: the CLI's flags by default; the window passes the
+    /// labels of its export dialog.
+    struct Names {
+        std::string size = "--size", frames = "--frames", range = "--range", fps = "--fps",
+                    views = "--view", t = "--t";
+    } names;
 };
 
 /// Thrown when the progress callback asks to stop; nothing is left under the target name.

@@ -256,6 +256,17 @@ private slots:
         d.findChild<QCheckBox*>("exportPane3")->setChecked(false);
         d.findChild<QCheckBox*>("exportPane0")->setChecked(true);
         QCOMPARE(d.request().range->second, 1.0); // a chain alone sweeps t
+        // An error about a request from the dialog names its fields, not the CLI's flags.
+        fresh();
+        render::ExportRequest bad = d.request();
+        bad.out = m_dir.filePath("bad.gif").toStdString();
+        bad.fps = 1000;
+        QSignalSpy done(m_w.get(), &MainWindow::exportDone);
+        m_w->requestExport(bad);
+        QVERIFY(done.wait(30000));
+        QVERIFY(!done.back()[0].toBool());
+        QVERIFY2(m_w->lastError().contains("Frame rate must be in"), qPrintable(m_w->lastError()));
+        QVERIFY(!m_w->lastError().contains("--"));
     }
 
     void saveAndReloadAScene() {
