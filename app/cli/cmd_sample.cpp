@@ -86,11 +86,11 @@ void runSample(const SampleOptions& o) {
     Matrix x;
     long nfe = 0;
     const char* where = "";
-    // Deterministic DDIM without a trajectory: the backend may run it whole on its device.
-    Matrix onDevice = x0;
-    if (!traj && std::string(info.name) == "ddim" && o.opts.eta == 0 &&
-        backend->runDdim(*m.denoiser, *m.schedule, config.grid, onDevice)) {
-        x = std::move(onDevice);
+    // Deterministic DDIM without a trajectory: the backend may run it whole on its device (it
+    // leaves x untouched when it cannot).
+    const bool wholeRun = !traj && info.name == "ddim" && o.opts.eta == 0;
+    if (wholeRun) x = x0;
+    if (wholeRun && backend->runDdim(*m.denoiser, *m.schedule, config.grid, x)) {
         nfe = o.steps;
         where = ", the whole run on the device";
     } else {

@@ -116,17 +116,18 @@ void Conv2d::col2imAdd(const float* col, float* image) const {
     }
 }
 
+const float* Conv2d::unrolled(const float* image, float* col) const {
+    if (isPointwise()) return image; // a 1x1 convolution's receptive fields are the pixels
+    im2col(image, col);
+    return col;
+}
+
 void Conv2d::forward(const float* params, const float* in, int batch, float* out) const {
     const long kDim = long(m_in) * m_k * m_k, pixels = long(m_outSide) * m_outSide;
     const ConstVecF bias(params + weightCount(), m_out);
     FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
     for (int b = 0; b < batch; ++b) {
-        const float* image = in + std::size_t(b) * inFloats();
-        const float* colData = image;
-        if (!isPointwise()) {
-            im2col(image, col.data());
-            colData = col.data();
-        }
+        const float* colData = unrolled(in + std::size_t(b) * inFloats(), col.data());
         float* yData = out + std::size_t(b) * outFloats();
         gemm(m_out, int(pixels), int(kDim), params, false, colData, false, 0.0f, yData);
         MapF(yData, m_out, pixels).colwise() += bias;
@@ -140,12 +141,7 @@ void Conv2d::backward(const float* params, const float* in, const float* dout, i
     FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
     FloatBuffer dcol(din && !isPointwise() ? std::size_t(kDim * pixels) : 0);
     for (int b = 0; b < batch; ++b) {
-        const float* image = in + std::size_t(b) * inFloats();
-        const float* colData = image;
-        if (!isPointwise()) {
-            im2col(image, col.data());
-            colData = col.data();
-        }
+        const float* colData = unrolled(in + std::size_t(b) * inFloats(), col.data());
         const float* dyData = dout + std::size_t(b) * outFloats();
         const ConstMapF dy(dyData, m_out, pixels);
         gemm(m_out, int(kDim), int(pixels), dyData, false, colData, true, 1.0f, dparams); // dW += dY col^T

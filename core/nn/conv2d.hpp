@@ -42,6 +42,8 @@ private:
     /// image += the scatter of col (the adjoint of im2col).
     void col2imAdd(const float* col, float* image) const;
     bool isPointwise() const { return m_k == 1 && m_stride == 1 && m_pad == 0; }
+    /// The image's receptive-field matrix: the image itself when pointwise, else im2col into col.
+    const float* unrolled(const float* image, float* col) const;
 
     int m_in, m_out, m_k, m_stride, m_pad, m_inSide, m_outSide;
 };

@@ -34,6 +34,29 @@ struct MlpPush { // shaders/mlp_layer.comp
     std::uint32_t nIn, nOut, batch, offset, act;
 };
 constexpr std::uint32_t kNoActivation = 3;
+
+/// Multiply-adds one submission may hold: seconds on a CPU device (lavapipe runs about
+/// 1 GFLOP/s on these kernels), well under a second on a GPU; past it work is split.
+double submissionBudget(const Context& ctx) { return ctx.isCpuDevice() ? 1e9 : 1e12; }
+
+int widestLayer(const MlpShape& shape) {
+    int widest = 0;
+    for (int k = 0; k <= shape.layers; ++k) widest = std::max(widest, shape.dims[k]);
+    return widest;
+}
+
+/// The push constants of each layer of an MLP pass over n rows, in order.
+std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n) {
+    std::vector<MlpPush> pushes;
+    long offset = 0;
+    for (int l = 0; l < shape.layers; ++l) {
+        const auto nIn = std::uint32_t(shape.dims[l]), nOut = std::uint32_t(shape.dims[l + 1]);
+        pushes.push_back({nIn, nOut, n, std::uint32_t(offset),
+                          l + 1 < shape.layers ? std::uint32_t(shape.activation) : kNoActivation});
+        offset += long(nOut) * (nIn + 1);
+    }
+    return pushes;
+}
 /// Most samples per network pass; fewer when the widest layer would take a dispatch past the
 /// 65,535 workgroups every device offers.
 constexpr Index kMlpBatch = 8192;
@@ -106,7 +129,13 @@ private:
     void denoiseLearned(const LearnedDenoiser& model, const Matrix& x, const NoiseLevel& l,
                         Matrix& out);
     Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
-    void upload(const Matrix& x, Buffer& b);
+    /// The MLP's parameters in m_params (small: copied on every call, never stale), and its
+    /// layer pipeline ready.
+    Buffer& mlpOnDevice(const Mlp& net);
+    /// Rows per chunk of an MLP pass: the widest layer's dispatch within the 65,535-workgroup
+    /// limit, and `steps` passes within a submission's budget.
+    Index mlpRows(const Mlp& net, Index cap, int steps) const;
+    void upload(const Eigen::Ref<const Matrix>& x, Buffer& b); ///< rows as floats
     void download(const Buffer& b, Matrix& out, Index rows, Index cols);
 
     std::unique_ptr<Context> m_ctx;
@@ -126,6 +155,20 @@ Pipeline& VulkanBackend::pipeline(std::map<int, std::unique_ptr<Pipeline>>& cach
     return *p;
 }
 
+Buffer& VulkanBackend::mlpOnDevice(const Mlp& net) {
+    const std::size_t paramBytes = sizeof(float) * std::size_t(net.paramCount());
+    Buffer& params = scratch(m_params, paramBytes);
+    std::memcpy(params.data(), net.params().data(), paramBytes);
+    if (!m_mlp) m_mlp = std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_layer, 3, sizeof(MlpPush));
+    return params;
+}
+
+Index VulkanBackend::mlpRows(const Mlp& net, Index cap, int steps) const {
+    const Index limit = std::clamp<Index>(Index(65535) * kGroup / widestLayer(net.shape()), 1, cap);
+    const double perRow = double(steps) * double(net.paramCount());
+    return std::clamp<Index>(Index(submissionBudget(*m_ctx) / perRow), kGroup, limit);
+}
+
 Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
     if (!slot || slot->size() < bytes) {
         slot.reset();
@@ -134,7 +177,7 @@ Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes)
     return *slot;
 }
 
-void VulkanBackend::upload(const Matrix& x, Buffer& b) {
+void VulkanBackend::upload(const Eigen::Ref<const Matrix>& x, Buffer& b) {
     auto* f = static_cast<float*>(b.data());
     for (Index r = 0; r < x.rows(); ++r)
         for (Index c = 0; c < x.cols(); ++c) f[r * x.cols() + c] = float(x(r, c));
@@ -171,19 +214,12 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
     // Inputs (normalisation, noise embedding, class one-hot) and the output preconditioning are
     // O(rows * dim) on the CPU; the dense layers, O(rows * width^2), run on the device.
     const Mlp& net = *model.model().net.mlp();
-    const MlpShape& shape = net.shape();
-    int widest = 0;
-    for (int k = 0; k <= shape.layers; ++k) widest = std::max(widest, shape.dims[k]);
-    const std::size_t paramBytes = sizeof(float) * std::size_t(net.paramCount());
-    Buffer& params = scratch(m_params, paramBytes);
-    std::memcpy(params.data(), net.params().data(), paramBytes); // small: every call, never stale
-    if (!m_mlp) m_mlp = std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_layer, 3, sizeof(MlpPush));
+    const int widest = widestLayer(net.shape());
+    Buffer& params = mlpOnDevice(net);
     const LearnedDenoiser::Plan plan = model.plan(l);
     out.resize(x.rows(), x.cols());
     std::vector<double> xs;
-    Index batch = std::clamp<Index>(Index(65535) * kGroup / widest, 1, kMlpBatch);
-    if (m_ctx->isCpuDevice()) // lavapipe runs ~1 GFLOP/s here: keep each submission to seconds
-        batch = std::clamp<Index>(Index(2e9 / double(net.paramCount())), kGroup, batch);
+    const Index batch = mlpRows(net, kMlpBatch, 1);
     for (Index first = 0; first < x.rows(); first += batch) {
         const Index n = std::min(batch, x.rows() - first);
         Buffer* in = &scratch(m_actA, sizeof(float) * std::size_t(widest) * std::size_t(n));
@@ -191,18 +227,10 @@ void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x
         xs.resize(std::size_t(n) * std::size_t(x.cols()));
         model.inputs(x, l, plan, first, n, static_cast<float*>(in->data()), xs.data());
         // every layer of the chunk in one command buffer, ping-ponging between two buffers
-        std::vector<MlpPush> pushes(std::size_t(shape.layers));
+        const std::vector<MlpPush> pushes = layerPushes(net.shape(), std::uint32_t(n));
         std::vector<Dispatch> layers;
-        long offset = 0;
-        for (int layer = 0; layer < shape.layers; ++layer) {
-            const auto nIn = std::uint32_t(shape.dims[layer]);
-            const auto nOut = std::uint32_t(shape.dims[layer + 1]);
-            pushes[std::size_t(layer)] = {
-                nIn, nOut, std::uint32_t(n), std::uint32_t(offset),
-                layer + 1 < shape.layers ? std::uint32_t(shape.activation) : kNoActivation};
-            layers.push_back({{&params, in, next}, &pushes[std::size_t(layer)],
-                              groupsFor(Index(nOut) * n)});
-            offset += long(nOut) * (nIn + 1);
+        for (const MlpPush& push : pushes) {
+            layers.push_back({{&params, in, next}, &push, groupsFor(Index(push.nOut) * n)});
             std::swap(in, next);
         }
         m_mlp->runSequence(layers);
@@ -225,8 +253,7 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
     const MlpShape& shape = net.shape();
     const auto d = std::uint32_t(spec.dim), in = std::uint32_t(spec.inputDim());
     const int steps = int(grid.size()) - 1;
-    int widest = 0;
-    for (int k = 0; k <= shape.layers; ++k) widest = std::max(widest, shape.dims[k]);
+    const int widest = widestLayer(shape);
 
     // One table for the run: the data mean, then each step's shared network features.
     std::vector<float> table(spec.mean.begin(), spec.mean.end());
@@ -246,28 +273,21 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
     }
     Buffer& tb = scratch(m_components, sizeof(float) * table.size());
     std::memcpy(tb.data(), table.data(), sizeof(float) * table.size());
-    const std::size_t paramBytes = sizeof(float) * std::size_t(net.paramCount());
-    Buffer& params = scratch(m_params, paramBytes);
-    std::memcpy(params.data(), net.params().data(), paramBytes);
-    if (!m_mlp) m_mlp = std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_layer, 3, sizeof(MlpPush));
+    Buffer& params = mlpOnDevice(net);
     if (!m_mlpInput)
         m_mlpInput =
             std::make_unique<Pipeline>(*m_ctx, kSpirv_mlp_input, 3, sizeof(MlpInputPush));
     if (!m_ddim) m_ddim = std::make_unique<Pipeline>(*m_ctx, kSpirv_ddim_step, 3, sizeof(DdimPush));
 
-    // Rows in chunks whose widest dispatch fits the 65,535-workgroup limit. A chunk's run is
-    // one command buffer unless its work (rows x steps x parameters) exceeds a submission's
-    // budget: seconds on lavapipe (~1 GFLOP/s here), well under a second on a GPU. Then it is
-    // several, with x staying on the device between them.
-    const double budget = m_ctx->isCpuDevice() ? 1e9 : 1e12; // multiply-adds per submission
+    // Rows in chunks (mlpRows). A chunk's run is one command buffer unless its work (rows x
+    // steps x parameters) exceeds a submission's budget; then it is several, with x staying on
+    // the device between them.
     const double perRowStep = double(net.paramCount());
-    Index batch = std::clamp<Index>(Index(65535) * kGroup / std::max<int>(widest, int(in)), 1,
-                                    Index(1) << 16);
-    batch = std::clamp<Index>(Index(budget / perRowStep), kGroup, batch);
+    const Index batch = mlpRows(net, Index(1) << 16, 1);
     for (Index first = 0; first < x.rows(); first += batch) {
         const auto n = std::uint32_t(std::min(batch, x.rows() - first));
-        const int stepsPerSubmit =
-            int(std::clamp(budget / (perRowStep * double(n)), 1.0, double(steps)));
+        const int stepsPerSubmit = int(std::clamp(
+            submissionBudget(*m_ctx) / (perRowStep * double(n)), 1.0, double(steps)));
         Buffer& xb = scratch(m_query, sizeof(float) * std::size_t(n) * d);
         Buffer& a = scratch(m_actA, sizeof(float) * std::size_t(widest) * n);
         Buffer& b = scratch(m_actB, sizeof(float) * std::size_t(widest) * n);
@@ -276,6 +296,7 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
         const auto layerSets = m_mlp->allocateSets({{&params, &a, &b}, {&params, &b, &a}});
         const Buffer& netOut = shape.layers % 2 ? b : a;
         const auto stepSet = m_ddim->allocateSets({{&xb, &netOut, &tb}});
+        const std::vector<MlpPush> layers = layerPushes(shape, n);
         for (int k0 = 0; k0 < steps; k0 += stepsPerSubmit) {
             const int k1 = std::min(steps, k0 + stepsPerSubmit);
             m_ctx->submit([&](VkCommandBuffer cmd) {
@@ -284,17 +305,10 @@ bool VulkanBackend::runDdim(const Denoiser& model, const Schedule& schedule,
                     MlpInputPush ip = inputs[std::size_t(k)];
                     ip.n = n;
                     m_mlpInput->record(cmd, inSet[0], &ip, groupsFor(Index(n) * in));
-                    long offset = 0;
-                    for (int l = 0; l < shape.layers; ++l) {
-                        const auto nIn = std::uint32_t(shape.dims[l]);
-                        const auto nOut = std::uint32_t(shape.dims[l + 1]);
-                        const MlpPush lp{nIn, nOut, n, std::uint32_t(offset),
-                                         l + 1 < shape.layers ? std::uint32_t(shape.activation)
-                                                              : kNoActivation};
+                    for (std::size_t l = 0; l < layers.size(); ++l) {
                         barrierBetweenDispatches(cmd);
-                        m_mlp->record(cmd, layerSets[std::size_t(l % 2)], &lp,
-                                      groupsFor(Index(nOut) * n));
-                        offset += long(nOut) * (nIn + 1);
+                        m_mlp->record(cmd, layerSets[l % 2], &layers[l],
+                                      groupsFor(Index(layers[l].nOut) * n));
                     }
                     DdimPush up = updates[std::size_t(k)];
                     up.n = n;
