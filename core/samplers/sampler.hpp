@@ -60,6 +60,9 @@ struct SamplerInfo {
     GridSpacing defaultGrid;
     bool stochastic;
     StepFn step;
+    /// Whether the step is linear in the particle matrices with coefficients that do not
+    /// depend on the particles, row by row (step_program.hpp traces such steps for devices).
+    bool linear = true;
 };
 
 /// Throws UsageError naming the setting (by its command-line flag) for a value out of range:

@@ -30,7 +30,8 @@ const std::vector<SamplerInfo>& samplerRegistry() {
         {"pc",
          "predictor-corrector: reverse-diffusion predictor + Langevin corrector (Song et "
          "al. 2021, Alg. 2-5)",
-         GridSpacing::UniformT, true, predictorCorrectorStep},
+         GridSpacing::UniformT, true, predictorCorrectorStep,
+         false}, // its Langevin step size is a ratio of norms over all particles
         {"langevin", "annealed Langevin dynamics over the noise levels (Song & Ermon 2019, Alg. 1)",
          GridSpacing::UniformLogSnr, true, annealedLangevinStep},
     };

@@ -15,17 +15,21 @@ namespace dfs {
 SamplerRun::SamplerRun(const Schedule& schedule, const Denoiser& model, Backend& backend,
                        SamplerRunConfig config, Matrix xInit)
     : m_schedule(schedule), m_model(model), m_backend(backend), m_config(std::move(config)) {
-    const auto& g = m_config.grid;
-    if (!m_config.sampler) throw UsageError("no sampler chosen");
-    validateOptions(m_config.options);
-    if (g.size() < 2 || g.back() != 0.0 || g.front() > 1.0)
-        throw UsageError("a sampler grid must run from t <= 1 down to t = 0");
-    for (std::size_t i = 1; i < g.size(); ++i)
-        if (!(g[i] < g[i - 1])) throw UsageError("a sampler grid must be strictly decreasing");
+    validateRunConfig(m_config);
     if (xInit.cols() != model.dim())
         throw UsageError(fmt::format("initial points have {} dimensions, the model {}",
                                      xInit.cols(), model.dim()));
     record(0, std::move(xInit));
+}
+
+void validateRunConfig(const SamplerRunConfig& config) {
+    const auto& g = config.grid;
+    if (!config.sampler) throw UsageError("no sampler chosen");
+    validateOptions(config.options);
+    if (g.size() < 2 || g.back() != 0.0 || g.front() > 1.0)
+        throw UsageError("a sampler grid must run from t <= 1 down to t = 0");
+    for (std::size_t i = 1; i < g.size(); ++i)
+        if (!(g[i] < g[i - 1])) throw UsageError("a sampler grid must be strictly decreasing");
 }
 
 Matrix SamplerRun::priorSample(const Schedule& schedule, double t0, Index n, int dim,

@@ -33,6 +33,10 @@ struct SamplerRunConfig {
     std::uint32_t firstParticle = 0; ///< Philox particle index of row 0
 };
 
+/// Throws UsageError unless the config names a sampler with valid options and a grid that runs
+/// strictly down from t <= 1 to t = 0.
+void validateRunConfig(const SamplerRunConfig& config);
+
 class SamplerRun {
 public:
     /// References must outlive the run. Throws UsageError for a bad grid or a dimension mismatch.

@@ -1,0 +1,165 @@
+// Tracing sampler steps into linear programs, and the CPU's run of such programs.
+//
+// A traced value is a column of coefficients over a basis: one row per variable (x, the
+// previous prediction, each value an op defines) and one per noise substream. The step
+// functions only scale and add matrices, so on these columns they compute exactly the
+// coefficients they apply to the real particles, row by row.
+#include "core/samplers/step_program.hpp"
+
+#include "core/backend/backend.hpp"
+#include "core/rng/noise.hpp"
+#include "core/samplers/sampler_run.hpp"
+
+#include <map>
+#include <stdexcept>
+
+namespace dfs {
+
+int StepProgram::denoiserCalls() const {
+    int n = 0;
+    for (const ProgramOp& op : ops) n += op.kind == ProgramOp::Kind::Denoise;
+    return n;
+}
+
+namespace {
+
+class Tracer {
+public:
+    Tracer(int basis, std::uint32_t step) : m_basis(basis) {
+        m_program.step = step;
+        m_rows = {{false, 0}, {false, 1}};
+    }
+
+    Matrix unit(int row) const {
+        Matrix m = Matrix::Zero(m_basis, 1);
+        m(row, 0) = 1;
+        return m;
+    }
+    Matrix variable(int var) const { return unit(rowOfVar(var)); }
+
+    /// The variable holding value e: e itself when it is one variable, else a new Combine.
+    int materialize(const Matrix& e) {
+        ProgramOp op;
+        for (int r = 0; r < int(m_rows.size()); ++r) {
+            const double c = e(r, 0);
+            if (c == 0) continue;
+            if (m_rows[std::size_t(r)].noise)
+                op.noise.push_back({std::uint32_t(m_rows[std::size_t(r)].index), c});
+            else
+                op.terms.push_back({m_rows[std::size_t(r)].index, c});
+        }
+        if (op.noise.empty() && op.terms.size() == 1 && op.terms[0].coef == 1.0)
+            return op.terms[0].var;
+        return define(std::move(op));
+    }
+
+    Matrix denoise(const Matrix& e, const NoiseLevel& level) {
+        ProgramOp op;
+        op.kind = ProgramOp::Kind::Denoise;
+        op.input = materialize(e);
+        op.level = level;
+        return variable(define(std::move(op)));
+    }
+
+    Matrix noise(std::uint32_t substream) {
+        auto [it, added] = m_noiseRows.try_emplace(substream, int(m_rows.size()));
+        if (added) addRow({true, int(substream)});
+        return unit(it->second);
+    }
+
+    StepProgram finish(const SamplerState& st) {
+        m_program.xOut = materialize(st.x);
+        m_program.prevOut = st.prevX0 == variable(1) ? 1 : materialize(st.prevX0);
+        return std::move(m_program);
+    }
+
+private:
+    struct Row {
+        bool noise;
+        int index; ///< the variable, or the noise substream
+    };
+    int define(ProgramOp op) {
+        m_program.ops.push_back(std::move(op));
+        const int var = m_program.vars() - 1;
+        m_varRows[var] = int(m_rows.size());
+        addRow({false, var});
+        return var;
+    }
+    void addRow(Row row) {
+        if (int(m_rows.size()) >= m_basis)
+            throw std::logic_error("step_program: a step needs more values than its trace basis");
+        m_rows.push_back(row);
+    }
+    int rowOfVar(int var) const { return var < 2 ? var : m_varRows.at(var); }
+
+    int m_basis;
+    StepProgram m_program;
+    std::vector<Row> m_rows;
+    std::map<int, int> m_varRows;
+    std::map<std::uint32_t, int> m_noiseRows;
+};
+
+} // namespace
+
+std::vector<StepProgram> tracePrograms(const Schedule& schedule, const SamplerRunConfig& config) {
+    validateRunConfig(config);
+    if (!config.sampler->linear) return {};
+    const auto& grid = config.grid;
+    const int steps = int(grid.size()) - 1;
+    // Each Langevin iteration defines at most three values (a state, D, a noise substream).
+    const int basis = 16 + 3 * (config.options.langevinSteps + config.options.correctorSteps);
+    std::vector<StepProgram> programs;
+    SamplerState st; // the scalars (hasPrev, prevHalfLogSnr) carry over from step to step
+    for (int i = 0; i < steps; ++i) {
+        Tracer tracer(basis, std::uint32_t(i));
+        StepContext ctx{schedule,
+                        config.options,
+                        i,
+                        steps,
+                        schedule.at(grid[std::size_t(i)]),
+                        schedule.at(grid[std::size_t(i) + 1]),
+                        {},
+                        {},
+                        {}};
+        Matrix start;
+        ctx.denoise = [&](const Matrix& x, const NoiseLevel& l) { return tracer.denoise(x, l); };
+        ctx.startPrediction = [&]() -> const Matrix& {
+            if (start.size() == 0) start = tracer.denoise(tracer.variable(0), ctx.cur);
+            return start;
+        };
+        ctx.noise = [&](std::uint32_t substream) { return tracer.noise(substream); };
+        st.x = tracer.variable(0);
+        st.prevX0 = tracer.variable(1);
+        config.sampler->step(ctx, st);
+        programs.push_back(tracer.finish(st));
+    }
+    return programs;
+}
+
+Matrix runPrograms(const std::vector<StepProgram>& programs, const Denoiser& model,
+                   Backend& backend, std::uint64_t seed, std::uint32_t firstParticle, Matrix x) {
+    Matrix prev = Matrix::Zero(x.rows(), x.cols());
+    for (const StepProgram& p : programs) {
+        std::vector<Matrix> vars(std::size_t(p.vars()));
+        vars[0] = std::move(x);
+        vars[1] = std::move(prev);
+        for (std::size_t k = 0; k < p.ops.size(); ++k) {
+            const ProgramOp& op = p.ops[k];
+            Matrix& out = vars[2 + k];
+            if (op.kind == ProgramOp::Kind::Denoise) {
+                backend.denoise(model, vars[std::size_t(op.input)], op.level, out);
+                continue;
+            }
+            out = Matrix::Zero(vars[0].rows(), vars[0].cols());
+            for (const ProgramTerm& t : op.terms) out += t.coef * vars[std::size_t(t.var)];
+            for (const NoiseTerm& z : op.noise)
+                out += z.coef * gaussianNoise(seed, firstParticle, out.rows(), out.cols(), p.step,
+                                              z.substream);
+        }
+        x = std::move(vars[std::size_t(p.xOut)]);
+        prev = p.prevOut == p.xOut ? x : std::move(vars[std::size_t(p.prevOut)]);
+    }
+    return x;
+}
+
+} // namespace dfs
