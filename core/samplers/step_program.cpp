@@ -10,6 +10,7 @@
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler_run.hpp"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -136,30 +137,72 @@ std::vector<StepProgram> tracePrograms(const Schedule& schedule, const SamplerRu
     return programs;
 }
 
+SlotPlan planSlots(const std::vector<StepProgram>& programs) {
+    SlotPlan plan;
+    std::vector<int> users = {1, 1}; // live variables per slot
+    int xSlot = 0, prevSlot = 1;
+    for (const StepProgram& p : programs) {
+        const int nOps = int(p.ops.size());
+        std::vector<int> lastUse(std::size_t(p.vars()), -1); // op index; nOps: an output
+        for (int k = 0; k < nOps; ++k) {
+            const ProgramOp& op = p.ops[std::size_t(k)];
+            if (op.kind == ProgramOp::Kind::Denoise) lastUse[std::size_t(op.input)] = k;
+            for (const ProgramTerm& t : op.terms) lastUse[std::size_t(t.var)] = k;
+        }
+        lastUse[std::size_t(p.xOut)] = lastUse[std::size_t(p.prevOut)] = nOps;
+        std::vector<int>& slot = plan.slot.emplace_back(std::size_t(p.vars()), -1);
+        slot[0] = xSlot;
+        slot[1] = prevSlot;
+        const auto release = [&](int var, int at) {
+            if (lastUse[std::size_t(var)] == at) --users[std::size_t(slot[std::size_t(var)])];
+        };
+        release(0, -1);
+        release(1, -1);
+        for (int k = 0; k < nOps; ++k) {
+            const int var = 2 + k;
+            const auto free = std::find(users.begin(), users.end(), 0);
+            slot[std::size_t(var)] = int(free - users.begin());
+            if (free == users.end()) users.push_back(0);
+            ++users[std::size_t(slot[std::size_t(var)])];
+            release(var, -1); // a value nothing reads (none of the samplers makes one)
+            for (int v = 0; v < var; ++v) release(v, k); // after the output has its slot
+        }
+        xSlot = slot[std::size_t(p.xOut)];
+        prevSlot = slot[std::size_t(p.prevOut)];
+        // Both carry into the next step as two variables: count each holder once.
+        std::fill(users.begin(), users.end(), 0);
+        ++users[std::size_t(xSlot)];
+        ++users[std::size_t(prevSlot)];
+    }
+    plan.slots = int(users.size());
+    return plan;
+}
+
 Matrix runPrograms(const std::vector<StepProgram>& programs, const Denoiser& model,
                    Backend& backend, std::uint64_t seed, std::uint32_t firstParticle, Matrix x) {
-    Matrix prev = Matrix::Zero(x.rows(), x.cols());
-    for (const StepProgram& p : programs) {
-        std::vector<Matrix> vars(std::size_t(p.vars()));
-        vars[0] = std::move(x);
-        vars[1] = std::move(prev);
+    // In the slots of planSlots(), as a device holds them, so that the plan is tested too.
+    const SlotPlan plan = planSlots(programs);
+    std::vector<Matrix> bank(std::size_t(plan.slots), Matrix::Zero(x.rows(), x.cols()));
+    bank[0] = std::move(x);
+    for (std::size_t i = 0; i < programs.size(); ++i) {
+        const StepProgram& p = programs[i];
+        const auto at = [&](int var) -> Matrix& { return bank[std::size_t(plan.slot[i][std::size_t(var)])]; };
         for (std::size_t k = 0; k < p.ops.size(); ++k) {
             const ProgramOp& op = p.ops[k];
-            Matrix& out = vars[2 + k];
+            Matrix& out = at(int(2 + k));
             if (op.kind == ProgramOp::Kind::Denoise) {
-                backend.denoise(model, vars[std::size_t(op.input)], op.level, out);
+                backend.denoise(model, at(op.input), op.level, out);
                 continue;
             }
-            out = Matrix::Zero(vars[0].rows(), vars[0].cols());
-            for (const ProgramTerm& t : op.terms) out += t.coef * vars[std::size_t(t.var)];
+            out.setZero();
+            for (const ProgramTerm& t : op.terms) out += t.coef * at(t.var);
             for (const NoiseTerm& z : op.noise)
                 out += z.coef * gaussianNoise(seed, firstParticle, out.rows(), out.cols(), p.step,
                                               z.substream);
         }
-        x = std::move(vars[std::size_t(p.xOut)]);
-        prev = p.prevOut == p.xOut ? x : std::move(vars[std::size_t(p.prevOut)]);
+        if (i + 1 == programs.size()) return std::move(at(p.xOut));
     }
-    return x;
+    return std::move(bank[0]);
 }
 
 } // namespace dfs

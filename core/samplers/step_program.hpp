@@ -55,6 +55,16 @@ struct StepProgram {
 /// as SamplerRun does.
 std::vector<StepProgram> tracePrograms(const Schedule& schedule, const SamplerRunConfig& config);
 
+/// Where each variable of each step lives in a bank of equally sized slots, a slot being
+/// reused once no live variable holds it: slot[i][v] for variable v of step i. x and the
+/// previous prediction stay in their slots from one step to the next (x starts in slot 0, the
+/// previous prediction in slot 1).
+struct SlotPlan {
+    std::vector<std::vector<int>> slot;
+    int slots = 2;
+};
+SlotPlan planSlots(const std::vector<StepProgram>& programs);
+
 /// Runs the programs on the CPU from x (rows are particles config.firstParticle + r): the
 /// reference that device implementations are held to, and the check that tracing loses nothing
 /// (it must give what SamplerRun gives). D is evaluated by `backend`.

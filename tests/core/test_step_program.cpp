@@ -1,6 +1,6 @@
 // Tests of traced sampler steps (core/samplers/step_program.hpp): run on the CPU, the programs
 // of every linear sampler give what SamplerRun gives, on every schedule, with stochastic
-// options on, for a particle offset; their shape (denoiser calls, noise substreams) is the
+// options on, for a particle offset, in the slots planSlots() assigns; their shape (denoiser calls, noise substreams) is the
 // papers' algorithm; the predictor-corrector is refused.
 #include "core/backend/cpu_backend.hpp"
 #include "core/datasets/gmm_datasets.hpp"
@@ -102,6 +102,9 @@ TEST_CASE("step programs: the shape of each step is its paper's algorithm", "[sa
     CHECK(readsPrev);
     for (const ProgramOp& op : dpm[0].ops) // no previous prediction yet at the first step
         for (const ProgramTerm& t : op.terms) CHECK(t.var != 1);
+    // Slots: x, the previous prediction, D and the new x; Heun adds its Euler point and 2nd D.
+    CHECK(planSlots(trace("ddim")).slots <= 4);
+    CHECK(planSlots(heun).slots <= 6);
 }
 
 TEST_CASE("step programs: the predictor-corrector is not traced; bad configs are refused",
