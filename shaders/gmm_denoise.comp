@@ -18,6 +18,7 @@ layout(std430, set = 0, binding = 2) writeonly buffer Out { float d[]; };
 layout(push_constant) uniform Params {
     uint k, m, stride;
     uint offset; // first query of this dispatch
+    uint table, xBase, dBase; // where the components, queries and outputs start
 } pc;
 
 void main() {
@@ -26,12 +27,12 @@ void main() {
     const uint dim = DIM;
     float xq[MAX_DIM], r[MAX_DIM], out_[MAX_DIM], logit[MAX_K];
     for (uint i = 0; i < dim; ++i) {
-        xq[i] = x[q * dim + i];
+        xq[i] = x[pc.xBase + q * dim + i];
         out_[i] = 0.0;
     }
     float best = -1.0 / 0.0;
     for (uint k = 0; k < pc.k; ++k) {
-        const uint base = k * pc.stride;
+        const uint base = pc.table + k * pc.stride;
         for (uint i = 0; i < dim; ++i) r[i] = xq[i] - c[base + 1 + i];
         float quad = 0.0;
         for (uint i = 0; i < dim; ++i) {
@@ -45,7 +46,7 @@ void main() {
     float total = 0.0;
     for (uint k = 0; k < pc.k; ++k) total += exp(logit[k] - best);
     for (uint k = 0; k < pc.k; ++k) {
-        const uint base = k * pc.stride;
+        const uint base = pc.table + k * pc.stride;
         const float w = exp(logit[k] - best) / total;
         for (uint i = 0; i < dim; ++i) r[i] = xq[i] - c[base + 1 + i];
         for (uint i = 0; i < dim; ++i) {
@@ -54,5 +55,5 @@ void main() {
             out_[i] += w * (c[base + 1 + dim + i] + g);
         }
     }
-    for (uint i = 0; i < dim; ++i) d[q * dim + i] = out_[i];
+    for (uint i = 0; i < dim; ++i) d[pc.dBase + q * dim + i] = out_[i];
 }

@@ -20,6 +20,7 @@ layout(push_constant) uniform Params {
     uint offset; // first query of this dispatch (large query sets go in several)
     float alpha;
     float invTwoSigma2;
+    uint xBase, dBase; // where the queries and the outputs start in their buffers
 } pc;
 
 shared float tile[TILE * MAX_DIM];
@@ -29,7 +30,7 @@ void main() {
     const bool inRange = q < pc.m;
     float xq[MAX_DIM], acc[MAX_DIM];
     for (uint k = 0; k < DIM; ++k) {
-        xq[k] = inRange ? x[q * DIM + k] : 0.0;
+        xq[k] = inRange ? x[pc.xBase + q * DIM + k] : 0.0;
         acc[k] = 0.0;
     }
     float best = -1.0 / 0.0, total = 0.0;
@@ -58,5 +59,5 @@ void main() {
         barrier();
     }
     if (inRange)
-        for (uint k = 0; k < DIM; ++k) d[q * DIM + k] = acc[k] / total;
+        for (uint k = 0; k < DIM; ++k) d[pc.dBase + q * DIM + k] = acc[k] / total;
 }

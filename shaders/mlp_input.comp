@@ -5,11 +5,12 @@
 // where the shared features (the noise-level embedding and the class one-hot) are the same for
 // every row, so the host computes them once per step into the table.
 layout(local_size_x = 64) in;
-layout(std430, set = 0, binding = 0) readonly buffer X { float x[]; };          // n x dim
+layout(std430, set = 0, binding = 0) readonly buffer Slots { float s[]; }; // x in slot xSlot
 layout(std430, set = 0, binding = 1) readonly buffer Table { float table[]; }; // mean, features
 layout(std430, set = 0, binding = 2) writeonly buffer Columns { float cols[]; }; // n x inDim
 layout(push_constant) uniform Push {
     uint n, dim, inDim, features; // features: offset of this step's shared features in table
+    uint stride, xSlot;           // x is s[xSlot * stride ...], n x dim
     float ratio, alpha, invScale, cin;
 } pc;
 
@@ -18,7 +19,7 @@ void main() {
     if (id >= pc.n * pc.inDim) return;
     const uint r = id / pc.inDim, j = id % pc.inDim;
     if (j < pc.dim) // table[0 .. dim) is the data mean
-        cols[id] = pc.cin * pc.ratio * (x[r * pc.dim + j] - pc.alpha * table[j]) * pc.invScale;
+        cols[id] = pc.cin * pc.ratio * (s[pc.xSlot * pc.stride + r * pc.dim + j] - pc.alpha * table[j]) * pc.invScale;
     else
         cols[id] = table[pc.features + j - pc.dim];
 }

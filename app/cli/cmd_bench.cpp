@@ -137,7 +137,7 @@ void benchUnet(const BenchOptions& o) {
 /// Sampling throughput of a learned model (issue 4's standard workload): deterministic DDIM
 /// with the standard MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU, EDM head, cosine; untrained, as
 /// the weights do not change the work), --particles x --steps. A backend that can runs it whole
-/// on its device (Backend::runDdim); the CPU steps a SamplerRun.
+/// on its device (Backend::runSampler); the CPU steps a SamplerRun.
 void benchDdim(const BenchOptions& o, Backend& backend) {
     if (o.particles < 1 || o.particles > 100'000'000 || o.steps < 1 || o.steps > 10000)
         throw UsageError("--particles must be in [1, 1e8] and --steps in [1, 10000]");
@@ -152,7 +152,7 @@ void benchDdim(const BenchOptions& o, Backend& backend) {
     bool whole = false;
     const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
         Matrix x = x0;
-        whole = backend.runDdim(model, *schedule, config.grid, x);
+        whole = backend.runSampler(model, *schedule, config, x);
         if (whole) return;
         SamplerRun run(*schedule, model, backend, config, x0);
         while (!run.done()) run.step();

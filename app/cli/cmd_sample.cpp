@@ -7,6 +7,7 @@
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/samplers/step_program.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -86,12 +87,11 @@ void runSample(const SampleOptions& o) {
     Matrix x;
     long nfe = 0;
     const char* where = "";
-    // Deterministic DDIM without a trajectory: the backend may run it whole on its device (it
-    // leaves x untouched when it cannot).
-    const bool wholeRun = !traj && info.name == "ddim" && o.opts.eta == 0;
-    if (wholeRun) x = x0;
-    if (wholeRun && backend->runDdim(*m.denoiser, *m.schedule, config.grid, x)) {
-        nfe = o.steps;
+    // Without a trajectory the backend may run the whole sampler on its device (it leaves x
+    // untouched when it cannot).
+    if (!traj) x = x0;
+    if (!traj && backend->runSampler(*m.denoiser, *m.schedule, config, x)) {
+        for (const StepProgram& p : tracePrograms(*m.schedule, config)) nfe += p.denoiserCalls();
         where = ", the whole run on the device";
     } else {
         SamplerRun run(*m.schedule, *m.denoiser, *backend, config, std::move(x0));

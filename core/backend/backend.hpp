@@ -13,6 +13,7 @@
 namespace dfs {
 
 class Denoiser;
+struct SamplerRunConfig;
 
 class Backend {
 public:
@@ -27,13 +28,14 @@ public:
     /// out = log p_t(x) for every row of x; the denoiser must have a closed-form density.
     virtual void logDensity(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
                             Vector& out) = 0;
-    /// A whole deterministic DDIM run (Song, Meng & Ermon 2021, eq. 12, eta = 0) over `grid`
-    /// (strictly decreasing, ending at 0) from x, with x kept on the device from the first step
-    /// to the last. Returns false, x untouched, where the backend has no such path for the
-    /// model: the caller then steps a SamplerRun, which gives the same result.
-    virtual bool runDdim(const Denoiser& model, const Schedule& schedule,
-                         const std::vector<double>& grid, Matrix& x) {
-        (void)model, (void)schedule, (void)grid, (void)x;
+    /// A whole sampler run from x over config.grid, with x kept on the device from the first
+    /// step to the last: the programs of step_program.hpp replayed, the same arithmetic and the
+    /// same Philox noise as a SamplerRun with `config`. Returns false, x untouched, where the
+    /// backend has no such path for the model or the sampler: the caller then steps a
+    /// SamplerRun. Throws UsageError for a bad config.
+    virtual bool runSampler(const Denoiser& model, const Schedule& schedule,
+                            const SamplerRunConfig& config, Matrix& x) {
+        (void)model, (void)schedule, (void)config, (void)x;
         return false;
     }
 };

@@ -1,0 +1,113 @@
+// The Vulkan backend's class, shared by its two source files: vulkan_backend.cpp (the denoiser
+// kernels, one batch of queries at a time) and device_sampler.cpp (whole sampler runs with the
+// particles kept on the device). Internal to core/vulkan.
+#pragma once
+
+#include "core/backend/cpu_backend.hpp"
+#include "core/vulkan/context.hpp"
+#include "core/vulkan/vulkan_backend.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <utility>
+
+namespace dfs {
+class GmmDenoiser;
+class IdealDenoiser;
+class LearnedDenoiser;
+class Mlp;
+struct MlpShape;
+} // namespace dfs
+
+namespace dfs::vk {
+
+constexpr int kMaxDim = 8;           ///< MAX_DIM in the shaders
+constexpr int kMaxComponents = 64;   ///< MAX_K in shaders/gmm_denoise.comp
+constexpr std::uint32_t kGroup = 64; ///< local_size_x of the shaders
+
+// Push-constant blocks, in the shaders' layout.
+struct IdealPush { // shaders/ideal_denoise.comp
+    std::uint32_t n, m, offset;
+    float alpha, invTwoSigma2;
+    std::uint32_t xBase, dBase;
+};
+struct GmmPush { // shaders/gmm_denoise.comp
+    std::uint32_t k, m, stride, offset, table, xBase, dBase;
+};
+struct MlpPush { // shaders/mlp_layer.comp
+    std::uint32_t nIn, nOut, batch, offset, act;
+};
+
+/// Workgroups for `items` invocations.
+inline std::uint32_t groupsFor(Index items) {
+    return std::uint32_t((items + kGroup - 1) / kGroup);
+}
+/// Multiply-adds one submission may hold: seconds on a CPU device (lavapipe runs about
+/// 1 GFLOP/s on these kernels), well under a second on a GPU; past it work is split.
+double submissionBudget(const Context& ctx);
+int widestLayer(const MlpShape& shape);
+/// The push constants of each layer of an MLP pass over n rows, in order.
+std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n);
+/// Query rows per ideal or GMM dispatch: about 2^28 query-component pairs, well under a second
+/// even on lavapipe, far from the dispatch timeout.
+Index rowsForPairs(Index perRow);
+/// Splits `rows` queries into dispatches of at most `maxRows` (a multiple of the workgroup,
+/// within the 65,535-group limit every device has) and calls `dispatch(offset, groups)`.
+template <typename F> void inChunks(Index rows, Index maxRows, F&& dispatch) {
+    maxRows = std::clamp<Index>(maxRows / kGroup * kGroup, kGroup, Index(65535) * kGroup);
+    for (Index first = 0; first < rows; first += maxRows)
+        dispatch(std::uint32_t(first), groupsFor(std::min(maxRows, rows - first)));
+}
+
+class VulkanBackend final : public Backend {
+    // First, so that it is destroyed last: every buffer and pipeline below needs it.
+    std::unique_ptr<Context> m_ctx;
+
+public:
+    VulkanBackend(const std::string& selector, int cpuThreads, const VulkanOptions& options);
+    /// Buffers and pipelines go before the context; first let the device finish with them.
+    ~VulkanBackend() override { m_ctx->waitIdle(); }
+    std::string name() const override { return "vulkan"; }
+    std::string device() const override;
+    void denoise(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                 Matrix& out) override;
+    void logDensity(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
+                    Vector& out) override {
+        m_cpu.logDensity(model, x, level, out);
+    }
+    bool runSampler(const Denoiser& model, const Schedule& schedule,
+                    const SamplerRunConfig& config, Matrix& x) override;
+
+    // For the kernels' recorders (device_sampler.cpp).
+    Context& context() const { return *m_ctx; }
+    /// A buffer of at least `bytes` in `slot`, kept for later calls.
+    Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
+    /// The pipeline of `module` in `cache`, made on first use (one per dimension for kernels
+    /// specialised on it; 0 for the others).
+    Pipeline& pipeline(const SpirvModule& module, int bindings, std::uint32_t pushBytes,
+                       int dim = 0);
+    /// The MLP's parameters in m_params (small: copied on every call, never stale).
+    Buffer& mlpParams(const Mlp& net);
+    /// Rows per chunk of an MLP pass: the widest layer's dispatch within the 65,535-workgroup
+    /// limit, and `passes` network passes within a submission's budget.
+    Index mlpRows(const Mlp& net, Index cap, int passes) const;
+    void upload(const Eigen::Ref<const Matrix>& x, Buffer& b, std::size_t firstFloat = 0);
+    void download(const Buffer& b, Matrix& out, Index rows, Index cols, std::size_t firstFloat = 0);
+
+    std::unique_ptr<Buffer> m_train, m_query, m_out, m_components, m_params, m_actA, m_actB,
+        m_slots, m_terms;
+
+private:
+    void denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
+                      Matrix& out);
+    void denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l, Matrix& out);
+    void denoiseLearned(const LearnedDenoiser& model, const Matrix& x, const NoiseLevel& l,
+                        Matrix& out);
+
+    CpuBackend m_cpu;
+    std::map<std::pair<const SpirvModule*, int>, std::unique_ptr<Pipeline>> m_pipelines;
+    bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything
+};
+
+} // namespace dfs::vk
