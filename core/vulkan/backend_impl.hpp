@@ -13,9 +13,6 @@
 #include <utility>
 
 namespace dfs {
-class GmmDenoiser;
-class IdealDenoiser;
-class LearnedDenoiser;
 class Mlp;
 struct MlpShape;
 } // namespace dfs
@@ -99,12 +96,6 @@ public:
         m_slots, m_terms;
 
 private:
-    void denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
-                      Matrix& out);
-    void denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l, Matrix& out);
-    void denoiseLearned(const LearnedDenoiser& model, const Matrix& x, const NoiseLevel& l,
-                        Matrix& out);
-
     CpuBackend m_cpu;
     std::map<std::pair<const SpirvModule*, int>, std::unique_ptr<Pipeline>> m_pipelines;
     bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything

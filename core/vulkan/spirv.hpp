@@ -17,6 +17,7 @@ extern const SpirvModule kSpirv_philox_check;  ///< shaders/philox_check.comp
 extern const SpirvModule kSpirv_mlp_layer;     ///< shaders/mlp_layer.comp
 extern const SpirvModule kSpirv_mlp_input;     ///< shaders/mlp_input.comp
 extern const SpirvModule kSpirv_mlp_output;    ///< shaders/mlp_output.comp
+extern const SpirvModule kSpirv_mlp_fused;     ///< shaders/mlp_fused.comp
 extern const SpirvModule kSpirv_combine;       ///< shaders/combine.comp
 
 } // namespace dfs::vk

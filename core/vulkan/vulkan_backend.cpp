@@ -1,9 +1,8 @@
 // The Vulkan backend: device kernels for the ideal, exact and MLP denoisers, CPU for the rest.
 #include "core/vulkan/backend_impl.hpp"
+#include "core/vulkan/run_denoisers.hpp"
 
-#include "core/denoisers/gmm_denoiser.hpp"
-#include "core/denoisers/ideal_denoiser.hpp"
-#include "core/denoisers/learned_denoiser.hpp"
+#include "core/denoisers/denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/nn/mlp.hpp"
 
@@ -41,10 +40,6 @@ Index rowsForPairs(Index perRow) {
 }
 
 namespace {
-
-/// Most samples per network pass; fewer when the widest layer would take a dispatch past the
-/// 65,535 workgroups every device offers.
-constexpr Index kMlpBatch = 8192;
 
 struct PhiloxPush {
     std::uint32_t seedLo, seedHi, step, substream, block, count;
@@ -121,85 +116,29 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
                                      x.cols(), model.name(), model.dim()));
     if (!m_onDevice) return m_cpu.denoise(model, x, level, out);
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
-    const bool small = model.dim() <= kMaxDim && x.rows() > 0 && level.sigma > 0;
-    if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model); ideal && small)
-        return denoiseIdeal(*ideal, x, level, out);
-    if (const auto* gmm = dynamic_cast<const GmmDenoiser*>(&model);
-        gmm && small && gmm->params().size() <= kMaxComponents)
-        return denoiseGmm(*gmm, x, level, out);
-    if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
-        learned && learned->model().net.mlp() && x.rows() > 0 && level.sigma > 0)
-        return denoiseLearned(*learned, x, level, out);
-    m_cpu.denoise(model, x, level, out);
-}
-
-void VulkanBackend::denoiseLearned(const LearnedDenoiser& model, const Matrix& x,
-                                   const NoiseLevel& l, Matrix& out) {
-    // Inputs (normalisation, noise embedding, class one-hot) and the output preconditioning are
-    // O(rows * dim) on the CPU; the dense layers, O(rows * width^2), run on the device.
-    const Mlp& net = *model.model().net.mlp();
-    const int widest = widestLayer(net.shape());
-    Buffer& params = mlpParams(net);
-    Pipeline& layer = pipeline(kSpirv_mlp_layer, 3, sizeof(MlpPush));
-    const LearnedDenoiser::Plan plan = model.plan(l);
+    const std::unique_ptr<RunDenoiser> d =
+        x.rows() > 0 && level.sigma > 0 ? runDenoiserFor(*this, model) : nullptr;
+    if (!d) return m_cpu.denoise(model, x, level, out);
+    // x in slot 0, D into slot 1, in chunks within a submission's budget.
+    d->prepare({level});
+    const Index chunk = std::clamp<Index>(Index(submissionBudget(*m_ctx) / d->workPerRow()),
+                                          kGroup, std::max<Index>(kGroup, d->maxRows()));
+    const auto dim = std::uint32_t(x.cols());
     out.resize(x.rows(), x.cols());
-    std::vector<double> xs;
-    const Index batch = mlpRows(net, kMlpBatch, 1);
-    for (Index first = 0; first < x.rows(); first += batch) {
-        const Index n = std::min(batch, x.rows() - first);
-        Buffer* in = &scratch(m_actA, sizeof(float) * std::size_t(widest) * std::size_t(n));
-        Buffer* next = &scratch(m_actB, sizeof(float) * std::size_t(widest) * std::size_t(n));
-        xs.resize(std::size_t(n) * std::size_t(x.cols()));
-        model.inputs(x, l, plan, first, n, static_cast<float*>(in->data()), xs.data());
-        // every layer of the chunk in one command buffer, ping-ponging between two buffers
-        const std::vector<MlpPush> pushes = layerPushes(net.shape(), std::uint32_t(n));
-        std::vector<Dispatch> layers;
-        for (const MlpPush& push : pushes) {
-            layers.push_back({{&params, in, next}, &push, groupsFor(Index(push.nOut) * n)});
-            std::swap(in, next);
-        }
-        layer.runSequence(layers);
-        model.outputs(plan, xs.data(), static_cast<const float*>(in->data()), first, n, out);
+    for (Index first = 0; first < x.rows(); first += chunk) {
+        const auto n = std::uint32_t(std::min(chunk, x.rows() - first));
+        const std::uint32_t stride = n * dim;
+        Buffer& slots = scratch(m_slots, 2 * sizeof(float) * stride);
+        upload(x.middleRows(first, n), slots);
+        d->bind(slots, n);
+        m_ctx->submit([&](VkCommandBuffer cmd) {
+            d->record(cmd, 0, 0, 1, n, stride);
+            barrierToHost(cmd);
+        });
+        Matrix part;
+        download(slots, part, n, dim, stride);
+        out.middleRows(first, n) = part;
     }
-}
-
-void VulkanBackend::denoiseIdeal(const IdealDenoiser& model, const Matrix& x, const NoiseLevel& l,
-                                 Matrix& out) {
-    const Matrix& train = model.train();
-    const std::size_t cell = sizeof(float) * std::size_t(x.cols());
-    // Uploaded on every call: O(n d) beside the kernel's O(n m d), and no cache to go stale.
-    upload(train, scratch(m_train, cell * std::size_t(train.rows())));
-    Buffer& q = scratch(m_query, cell * std::size_t(x.rows()));
-    Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
-    upload(x, q);
-    Pipeline& p = pipeline(kSpirv_ideal_denoise, 3, sizeof(IdealPush), int(x.cols()));
-    inChunks(x.rows(), rowsForPairs(train.rows()), [&](std::uint32_t offset, std::uint32_t groups) {
-        const IdealPush push{std::uint32_t(train.rows()), std::uint32_t(x.rows()), offset,
-                             float(l.alpha), float(1.0 / (2.0 * l.sigma * l.sigma)), 0, 0};
-        p.run({m_train.get(), &q, &o}, &push, groups);
-    });
-    download(o, out, x.rows(), x.cols());
-}
-
-void VulkanBackend::denoiseGmm(const GmmDenoiser& model, const Matrix& x, const NoiseLevel& l,
-                               Matrix& out) {
-    const std::vector<double> table = model.packedMarginals(l);
-    Buffer& c = scratch(m_components, sizeof(float) * table.size());
-    auto* f = static_cast<float*>(c.data());
-    for (std::size_t i = 0; i < table.size(); ++i) f[i] = float(table[i]);
-    const std::size_t cell = sizeof(float) * std::size_t(x.cols());
-    Buffer& q = scratch(m_query, cell * std::size_t(x.rows()));
-    Buffer& o = scratch(m_out, cell * std::size_t(x.rows()));
-    upload(x, q);
-    const auto d = std::uint32_t(x.cols());
-    Pipeline& p = pipeline(kSpirv_gmm_denoise, 3, sizeof(GmmPush), int(d));
-    inChunks(x.rows(), rowsForPairs(model.params().size()),
-             [&](std::uint32_t offset, std::uint32_t groups) {
-                 const GmmPush push{std::uint32_t(model.params().size()), std::uint32_t(x.rows()),
-                                    1 + 2 * d + 2 * d * d, offset, 0, 0, 0};
-                 p.run({&c, &q, &o}, &push, groups);
-             });
-    download(o, out, x.rows(), x.cols());
 }
 
 namespace {
