@@ -15,6 +15,12 @@ namespace dfs {
 class Denoiser;
 struct SamplerRunConfig;
 
+/// nx x ny cells over [x0, x1) x [y0, y1): row 0 at the bottom, x varying fastest.
+struct SplatGrid {
+    int nx = 0, ny = 0;
+    double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -28,6 +34,13 @@ public:
     /// out = log p_t(x) for every row of x; the denoiser must have a closed-form density.
     virtual void logDensity(const Denoiser& model, const Matrix& x, const NoiseLevel& level,
                             Vector& out) = 0;
+    /// cells[cell] += weight for every row of x (by its first two coordinates) in the cell it
+    /// falls in; rows outside the grid or not finite add nothing. cells has nx * ny values. The
+    /// density view's histogram. The reference (backend_splat.cpp) counts on the CPU; a device
+    /// counts in float coordinates, so a point within rounding of a cell edge may land in the
+    /// neighbour. Throws UsageError for a grid without cells or a cells vector of another size.
+    virtual void splat(const Matrix& x, const SplatGrid& grid, float weight,
+                       std::vector<float>& cells);
     /// A whole sampler run from x over config.grid, with x kept on the device from the first
     /// step to the last: the programs of step_program.hpp replayed, the same arithmetic and the
     /// same Philox noise as a SamplerRun with `config`. Returns false, x untouched, where the
@@ -54,6 +67,9 @@ struct BackendProvider {
     std::function<std::unique_ptr<Backend>(int threads)> make;
 };
 void registerBackendProvider(BackendProvider provider);
+
+/// Throws UsageError unless splat() can fill `cells` for x on grid g (shared by the backends).
+void checkSplat(const Matrix& x, const SplatGrid& g, const std::vector<float>& cells);
 
 /// The backends this build knows, with their devices or the reason they cannot be used.
 std::vector<BackendInfo> listBackends();

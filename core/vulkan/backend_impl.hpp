@@ -73,6 +73,8 @@ public:
                     Vector& out) override {
         m_cpu.logDensity(model, x, level, out);
     }
+    void splat(const Matrix& x, const SplatGrid& grid, float weight,
+               std::vector<float>& cells) override;
     bool runSampler(const Denoiser& model, const Schedule& schedule,
                     const SamplerRunConfig& config, Matrix& x) override;
 
@@ -93,7 +95,7 @@ public:
     void download(const Buffer& b, Matrix& out, Index rows, Index cols, std::size_t firstFloat = 0);
 
     std::unique_ptr<Buffer> m_train, m_query, m_out, m_components, m_params, m_actA, m_actB,
-        m_slots, m_terms;
+        m_slots, m_terms, m_counts;
 
 private:
     CpuBackend m_cpu;

@@ -18,6 +18,7 @@ extern const SpirvModule kSpirv_mlp_layer;     ///< shaders/mlp_layer.comp
 extern const SpirvModule kSpirv_mlp_input;     ///< shaders/mlp_input.comp
 extern const SpirvModule kSpirv_mlp_output;    ///< shaders/mlp_output.comp
 extern const SpirvModule kSpirv_mlp_fused;     ///< shaders/mlp_fused.comp
+extern const SpirvModule kSpirv_splat;         ///< shaders/splat.comp
 extern const SpirvModule kSpirv_combine;       ///< shaders/combine.comp
 
 } // namespace dfs::vk

@@ -141,6 +141,34 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     }
 }
 
+void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
+                          std::vector<float>& cells) {
+    if (!m_onDevice || x.rows() == 0) return Backend::splat(x, g, weight, cells);
+    checkSplat(x, g, cells);
+    m_ctx->throwIfLost();
+    struct SplatPush { // shaders/splat.comp
+        std::uint32_t n, dim, nx, ny, offset;
+        float x0, y0, sx, sy;
+    };
+    Buffer& points = scratch(m_query, sizeof(float) * std::size_t(x.size()));
+    Buffer& counts = scratch(m_counts, sizeof(std::uint32_t) * cells.size());
+    upload(x, points);
+    std::memset(counts.data(), 0, sizeof(std::uint32_t) * cells.size());
+    Pipeline& p = pipeline(kSpirv_splat, 2, sizeof(SplatPush));
+    std::vector<Dispatch> dispatches;
+    std::vector<SplatPush> pushes;
+    pushes.reserve(std::size_t(x.rows() / (Index(65535) * kGroup) + 1));
+    inChunks(x.rows(), Index(65535) * kGroup, [&](std::uint32_t offset, std::uint32_t groups) {
+        pushes.push_back({std::uint32_t(x.rows()), std::uint32_t(x.cols()), std::uint32_t(g.nx),
+                          std::uint32_t(g.ny), offset, float(g.x0), float(g.y0),
+                          float(g.nx / (g.x1 - g.x0)), float(g.ny / (g.y1 - g.y0))});
+        dispatches.push_back({{&points, &counts}, &pushes.back(), groups});
+    });
+    p.runSequence(dispatches);
+    const auto* c = static_cast<const std::uint32_t*>(counts.data());
+    for (std::size_t i = 0; i < cells.size(); ++i) cells[i] += weight * float(c[i]);
+}
+
 namespace {
 
 std::vector<BackendInfo> vulkanDevices() {

@@ -13,6 +13,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 using namespace dfs;
@@ -107,4 +109,27 @@ TEST_CASE("backend: the thread pool runs every chunk once and rethrows", "[backe
         pool.parallelFor(100, 7, [&](std::size_t b, std::size_t e) { sum += int(e - b); });
         CHECK(sum == 100);
     }
+}
+
+TEST_CASE("backend: splat counts each point in its cell, half-open, and skips the rest",
+          "[backend]") {
+    CpuBackend cpu(1);
+    const SplatGrid g{4, 2, -2.0, 2.0, 0.0, 1.0}; // cells 1 x 0.5
+    Matrix x(8, 2);
+    x << -2.0, 0.0,                          // the lower-left corner: cell (0, 0)
+        1.99, 0.99,                          // cell (3, 1)
+        0.5, 0.25,                           // cell (2, 0)
+        0.5, 0.75,                           // cell (2, 1)
+        2.0, 0.5,                            // x = x1: outside (half-open)
+        -2.5, 0.5,                           // left of the grid
+        std::nan(""), 0.5,                   // not finite
+        0.5, std::numeric_limits<double>::infinity();
+    std::vector<float> cells(8, 1.0f); // splat adds to what is there
+    cpu.splat(x, g, 0.5f, cells);
+    const std::vector<float> expected = {1.5f, 1, 1.5f, 1, 1, 1, 1.5f, 1.5f};
+    CHECK(cells == expected);
+    std::vector<float> wrong(7);
+    CHECK_THROWS_WITH(cpu.splat(x, g, 1, wrong), Catch::Contains("has 8 cells, not 7"));
+    CHECK_THROWS_AS(cpu.splat(x, SplatGrid{0, 2, -2, 2, 0, 1}, 1, cells), UsageError);
+    CHECK_THROWS_AS(cpu.splat(Matrix(3, 1), g, 1, cells), UsageError);
 }

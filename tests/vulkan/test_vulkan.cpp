@@ -323,6 +323,35 @@ TEST_CASE("vulkan: whole runs of every training target and of a conditional mode
     requireClean(*gpu);
 }
 
+TEST_CASE("vulkan: the density histogram of 10^6 particles counts as the CPU does", "[vulkan]") {
+    // Integer atomics on the device: the counts are exact. Cells are found in float on the
+    // device and in double on the CPU, so only a point within rounding of a cell edge may move
+    // to its neighbour; those are counted first and bound the difference.
+    auto gpu = vk::makeVulkanBackend("", 0, kOnDevice);
+    CpuBackend cpu(1);
+    const Matrix x = queries(1000000, 2, 1.2);
+    const SplatGrid g{200, 150, -6.0, 6.0, -5.0, 5.0};
+    Index nearEdge = 0;
+    for (Index r = 0; r < x.rows(); ++r) {
+        const double fx = (x(r, 0) - g.x0) * g.nx / (g.x1 - g.x0);
+        const double fy = (x(r, 1) - g.y0) * g.ny / (g.y1 - g.y0);
+        const auto near = [](double f) { return std::abs(f - std::round(f)) < 1e-4; };
+        nearEdge += near(fx) || near(fy);
+    }
+    std::vector<float> a(std::size_t(g.nx * g.ny), 0.0f), b = a;
+    gpu->splat(x, g, 1.0f, a);
+    cpu.splat(x, g, 1.0f, b);
+    double inside = 0, moved = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        inside += b[i];
+        moved += std::abs(a[i] - b[i]);
+    }
+    INFO(nearEdge << " points near an edge; " << moved << " counts differ");
+    CHECK(inside > 0.99 * double(x.rows())); // the grid holds almost all of them
+    CHECK(moved <= 2.0 * double(nearEdge));
+    requireClean(*gpu);
+}
+
 TEST_CASE("vulkan: a submission past its timeout is an error, then a clean shutdown",
           "[vulkan]") {
     // A microsecond is far too short for this dispatch: the wait gives up with an error, the
