@@ -80,24 +80,49 @@ public:
 
     // For the kernels' recorders (device_sampler.cpp).
     Context& context() const { return *m_ctx; }
-    /// A buffer of at least `bytes` in `slot`, kept for later calls.
+    /// A device buffer of at least `bytes` in `slot`, kept for later calls. A slot must not
+    /// grow between put() of data for it and the submission that copies the data in.
     Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
-    /// The pipeline of `module` in `cache`, made on first use (one per dimension for kernels
-    /// specialised on it; 0 for the others).
+    /// The pipeline of `module` (one per dimension for kernels specialised on it, else 0),
+    /// made on first use.
     Pipeline& pipeline(const SpirvModule& module, int bindings, std::uint32_t pushBytes,
                        int dim = 0);
-    /// The MLP's parameters in m_params (small: copied on every call, never stale).
+    /// The MLP's parameters in m_params (small: put on every call, never stale).
     Buffer& mlpParams(const Mlp& net);
     /// Rows per chunk of an MLP pass: the widest layer's dispatch within the 65,535-workgroup
     /// limit, and `passes` network passes within a submission's budget.
     Index mlpRows(const Mlp& net, Index cap, int passes) const;
-    void upload(const Eigen::Ref<const Matrix>& x, Buffer& b, std::size_t firstFloat = 0);
-    void download(const Buffer& b, Matrix& out, Index rows, Index cols, std::size_t firstFloat = 0);
 
-    std::unique_ptr<Buffer> m_train, m_query, m_out, m_components, m_params, m_actA, m_actB,
-        m_slots, m_terms, m_counts;
+    // Transfers: device buffers are reached only by copies through host staging buffers.
+    /// Host data for a device buffer at dstOffset bytes, copied in by the next recordUploads().
+    void put(const Buffer& dst, std::size_t dstOffset, const void* src, std::size_t bytes);
+    /// x's rows as floats into dst from float firstFloat on (a put).
+    void upload(const Eigen::Ref<const Matrix>& x, const Buffer& dst, std::size_t firstFloat = 0);
+    /// Records the copies of every put() since the last call and the barrier that lets the
+    /// dispatches after them read the data: the first thing a submission records.
+    void recordUploads(VkCommandBuffer cmd);
+    /// Records, after a submission's dispatches, the copy of `bytes` of src at srcOffset to
+    /// the host (one per submission) and the barriers around it; downloaded() has them once
+    /// the submission is done.
+    void recordDownload(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset,
+                        std::size_t bytes);
+    const void* downloaded() const { return m_down->data(); }
+    /// rows x cols floats from downloaded().
+    void downloadedRows(Matrix& out, Index rows, Index cols) const;
+
+    std::unique_ptr<Buffer> m_train, m_query, m_components, m_params, m_actA, m_actB, m_slots,
+        m_terms, m_counts;
 
 private:
+    /// Drops the copies of a put() whose submission never came (an error in between).
+    void discardUploads() { m_copies.clear(), m_pending.clear(); }
+    struct PendingCopy {
+        const Buffer* dst;
+        std::size_t dstOffset, srcOffset, bytes;
+    };
+    std::vector<PendingCopy> m_copies;
+    std::vector<unsigned char> m_pending;      ///< the put() data, in order
+    std::unique_ptr<Buffer> m_up, m_down;      ///< host staging
     CpuBackend m_cpu;
     std::map<std::pair<const SpirvModule*, int>, std::unique_ptr<Pipeline>> m_pipelines;
     bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything

@@ -64,12 +64,20 @@ VkInstance makeInstance(bool validation) {
     app.apiVersion = VK_API_VERSION_1_1;
     VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     info.pApplicationInfo = &app;
-    const char* ext = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    // With validation, the layer's synchronisation checks too: a missing barrier between a copy
+    // and a dispatch (or two dispatches) is then an error like any other.
+    const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME};
+    const VkValidationFeatureEnableEXT sync =
+        VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
+    VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+    features.enabledValidationFeatureCount = 1;
+    features.pEnabledValidationFeatures = &sync;
     if (validation) {
+        info.pNext = &features;
         info.enabledLayerCount = 1;
         info.ppEnabledLayerNames = &kValidationLayer;
-        info.enabledExtensionCount = 1;
-        info.ppEnabledExtensionNames = &ext;
+        info.enabledExtensionCount = 2;
+        info.ppEnabledExtensionNames = exts;
     }
     VkInstance instance = VK_NULL_HANDLE;
     check(vkCreateInstance(&info, nullptr, &instance), "vkCreateInstance");
@@ -268,13 +276,23 @@ void Context::release() {
     m_instance = VK_NULL_HANDLE;
 }
 
-std::uint32_t Context::hostMemoryType(std::uint32_t typeBits) const {
-    const VkMemoryPropertyFlags want =
+std::uint32_t Context::memoryType(std::uint32_t typeBits, Memory kind) const {
+    // Device: device-local memory, where kernels read and write at full speed (on a discrete
+    // GPU, not the host's RAM across the bus). Host: mappable and coherent, cached where the
+    // device offers it (fast reads of results).
+    const VkMemoryPropertyFlags host =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    for (std::uint32_t i = 0; i < m_memory.memoryTypeCount; ++i)
-        if ((typeBits & (1u << i)) && (m_memory.memoryTypes[i].propertyFlags & want) == want)
-            return i;
-    throw DeviceError("vulkan: the device has no host-visible coherent memory");
+    const std::vector<VkMemoryPropertyFlags> wants =
+        kind == Memory::Device
+            ? std::vector<VkMemoryPropertyFlags>{VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT}
+            : std::vector<VkMemoryPropertyFlags>{host | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, host};
+    for (const VkMemoryPropertyFlags want : wants)
+        for (std::uint32_t i = 0; i < m_memory.memoryTypeCount; ++i)
+            if ((typeBits & (1u << i)) && (m_memory.memoryTypes[i].propertyFlags & want) == want)
+                return i;
+    throw DeviceError(kind == Memory::Device
+                          ? "vulkan: the device has no device-local memory for buffers"
+                          : "vulkan: the device has no host-visible coherent memory");
 }
 
 void Context::waitIdle() {
@@ -340,11 +358,12 @@ void Context::endAndWait(std::uint64_t timeoutNs) {
     }
 }
 
-Buffer::Buffer(Context& ctx, std::size_t bytes)
+Buffer::Buffer(Context& ctx, std::size_t bytes, Memory kind)
     : m_ctx(ctx), m_size(std::max<std::size_t>(bytes, 16)) {
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.size = m_size;
-    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                 VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     check(vkCreateBuffer(ctx.device(), &info, nullptr, &m_buffer), "vkCreateBuffer");
     VkMemoryRequirements req;
@@ -352,10 +371,17 @@ Buffer::Buffer(Context& ctx, std::size_t bytes)
     VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     alloc.allocationSize = req.size;
     try {
-        alloc.memoryTypeIndex = ctx.hostMemoryType(req.memoryTypeBits);
-        check(vkAllocateMemory(ctx.device(), &alloc, nullptr, &m_memory), "vkAllocateMemory");
+        alloc.memoryTypeIndex = ctx.memoryType(req.memoryTypeBits, kind);
+        const VkResult r = vkAllocateMemory(ctx.device(), &alloc, nullptr, &m_memory);
+        if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY)
+            throw DeviceError(fmt::format("vulkan: out of {} memory for a buffer of {:.1f} MB",
+                                          kind == Memory::Device ? "device" : "host",
+                                          double(m_size) / 1048576.0));
+        check(r, "vkAllocateMemory");
         check(vkBindBufferMemory(ctx.device(), m_buffer, m_memory, 0), "vkBindBufferMemory");
-        check(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped), "vkMapMemory");
+        if (kind == Memory::Host) // device buffers stay unmapped, even where they could be
+            check(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped),
+                  "vkMapMemory");
     } catch (...) {
         release();
         throw;
@@ -523,10 +549,31 @@ void barrierBetweenDispatches(VkCommandBuffer cmd) {
 }
 
 void barrierToHost(VkCommandBuffer cmd) {
-    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_SHADER_WRITE_BIT,
+    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
+                      VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
                       VK_ACCESS_HOST_READ_BIT};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
-                         1, &b, 0, nullptr, 0, nullptr);
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &b, 0, nullptr, 0, nullptr);
+}
+
+void barrierAfterCopies(VkCommandBuffer cmd) {
+    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
+                      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         0, 1, &b, 0, nullptr, 0, nullptr);
+}
+
+void barrierBeforeCopies(VkCommandBuffer cmd) {
+    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_SHADER_WRITE_BIT,
+                      VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         0, 1, &b, 0, nullptr, 0, nullptr);
+}
+
+void copyBuffer(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset, const Buffer& dst,
+                std::size_t dstOffset, std::size_t bytes) {
+    const VkBufferCopy region{srcOffset, dstOffset, bytes};
+    vkCmdCopyBuffer(cmd, src.handle(), dst.handle(), 1, &region);
 }
 
 } // namespace dfs::vk

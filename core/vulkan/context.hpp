@@ -1,4 +1,4 @@
-// The Vulkan layer: instance and device selection, host-visible storage buffers, compute
+// The Vulkan layer: instance and device selection, device-local and host storage buffers, compute
 // pipelines from embedded SPIR-V, blocking submissions (one dispatch, or a sequence of them in
 // one command buffer) with a timeout, and device timestamps around every submission. Every failure is a
 // DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
@@ -31,6 +31,10 @@ std::vector<DeviceDescription> listDevices();
 
 class Buffer;
 
+/// Where a buffer lives: in device-local memory (kernels' data; the host reaches it only by
+/// copies through a host buffer), or in host-visible memory mapped for its whole life.
+enum class Memory { Device, Host };
+
 class Context {
 public:
     /// Picks the device named by `selector` (an index or a substring of the name; empty: the
@@ -51,7 +55,8 @@ public:
     int validationErrors() const { return m_errors; }
     const std::string& firstValidationError() const { return m_firstError; }
 
-    std::uint32_t hostMemoryType(std::uint32_t typeBits) const;
+    /// The memory type for a buffer of the kind, or throws DeviceError when there is none.
+    std::uint32_t memoryType(std::uint32_t typeBits, Memory kind) const;
     /// Waits until the device is idle, also after a submission timed out (so that its buffers
     /// can be freed); returns at once if the device was lost. The one wait without a timeout:
     /// a GPU that hangs without its driver ever reporting DEVICE_LOST would block here.
@@ -109,16 +114,17 @@ template <typename F> void Context::submit(F&& record) {
     endAndWait(m_timeoutNs);
 }
 
-/// A host-visible, coherent storage buffer, mapped for its whole life.
+/// A storage buffer that copies can also read and write. Throws DeviceError (naming the size)
+/// when the memory runs out.
 class Buffer {
 public:
-    Buffer(Context& ctx, std::size_t bytes);
+    Buffer(Context& ctx, std::size_t bytes, Memory kind);
     ~Buffer();
     Buffer(const Buffer&) = delete;
     Buffer& operator=(const Buffer&) = delete;
     VkBuffer handle() const { return m_buffer; }
     std::size_t size() const { return m_size; }
-    void* data() const { return m_mapped; }
+    void* data() const { return m_mapped; } ///< the mapping of a host buffer; null on the device
 
 private:
     void release();
@@ -177,7 +183,14 @@ private:
 
 /// The next dispatch reads what the previous one wrote.
 void barrierBetweenDispatches(VkCommandBuffer cmd);
-/// The host reads what the dispatches wrote once the submission's fence signals.
+/// The host reads what the dispatches and copies wrote once the submission's fence signals.
 void barrierToHost(VkCommandBuffer cmd);
+/// Dispatches read what the copies before them wrote.
+void barrierAfterCopies(VkCommandBuffer cmd);
+/// Copies read what the dispatches before them wrote, and write only after they are done.
+void barrierBeforeCopies(VkCommandBuffer cmd);
+/// Records a copy of `bytes` from src at srcOffset to dst at dstOffset.
+void copyBuffer(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset, const Buffer& dst,
+                std::size_t dstOffset, std::size_t bytes);
 
 } // namespace dfs::vk

@@ -61,6 +61,7 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
         }
     }
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
+    discardUploads();
     const std::unique_ptr<RunDenoiser> denoiser = runDenoiserFor(*this, model);
     if (!denoiser) return false;
     for (std::size_t i = 0; i < programs.size(); ++i)
@@ -68,7 +69,7 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     denoiser->prepare(levels);
     terms.push_back({}); // never empty
     Buffer& termBuffer = scratch(m_terms, sizeof(Term) * terms.size());
-    std::memcpy(termBuffer.data(), terms.data(), sizeof(Term) * terms.size());
+    put(termBuffer, 0, terms.data(), sizeof(Term) * terms.size());
     Pipeline& combine = pipeline(kSpirv_combine, 2, sizeof(CombinePush));
 
     // Particles in chunks: within the kernels' dispatch limits, the slots' memory, and one
@@ -84,18 +85,20 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
         const auto n = std::uint32_t(std::min(chunk, x.rows() - first));
         const std::uint32_t stride = n * dim;
         Buffer& slots = scratch(m_slots, sizeof(float) * std::size_t(plan.slots) * stride);
-        std::memset(slots.data(), 0, sizeof(float) * std::size_t(plan.slots) * stride);
-        upload(x.middleRows(first, n), slots); // x starts in slot 0
+        upload(x.middleRows(first, n), slots); // x starts in slot 0, the previous D (0) in 1
+        const std::vector<float> zeros(stride, 0.0f);
+        put(slots, sizeof(float) * stride, zeros.data(), sizeof(float) * stride);
         denoiser->bind(slots, n);
         const VkDescriptorSet combineSet = combine.allocateSets({{&slots, &termBuffer}})[0];
         std::size_t eval = 0, term = 0, i = 0;
         while (i < programs.size()) {
             m_ctx->submit([&](VkCommandBuffer cmd) {
+                recordUploads(cmd); // the first submission of the run's first chunk has some
                 double work = 0;
                 do {
                     const StepProgram& p = programs[i];
                     for (std::size_t k = 0; k < p.ops.size(); ++k) {
-                        if (work > 0 || k > 0) barrierBetweenDispatches(cmd);
+                        if (work > 0 || k > 0 || i > 0) barrierBetweenDispatches(cmd);
                         const ProgramOp& op = p.ops[k];
                         const auto out = std::uint32_t(plan.slot[i][2 + k]);
                         if (op.kind == ProgramOp::Kind::Denoise) {
@@ -119,12 +122,15 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                     }
                     work += stepWork[i++] * n;
                 } while (i < programs.size() && work + stepWork[i] * n <= budget);
-                barrierToHost(cmd);
+                if (i == programs.size()) { // x after the last step, to the host
+                    const int last = plan.slot.back()[std::size_t(programs.back().xOut)];
+                    recordDownload(cmd, slots, sizeof(float) * std::size_t(last) * stride,
+                                   sizeof(float) * stride);
+                }
             });
         }
         Matrix part;
-        const int last = plan.slot.back()[std::size_t(programs.back().xOut)];
-        download(slots, part, n, dim, std::size_t(last) * stride);
+        downloadedRows(part, n, dim);
         result.middleRows(first, n) = part;
     }
     if (!result.allFinite())

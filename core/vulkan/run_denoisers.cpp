@@ -70,7 +70,7 @@ public:
                                  float(f.b)});
         }
         m_table = &m_b.scratch(m_b.m_components, sizeof(float) * table.size());
-        std::memcpy(m_table->data(), table.data(), sizeof(float) * table.size());
+        m_b.put(*m_table, 0, table.data(), sizeof(float) * table.size());
         m_params = &m_b.mlpParams(m_net);
     }
     void bind(Buffer& slots, std::uint32_t n) override {
@@ -184,7 +184,7 @@ public:
             for (const double v : m_model.packedMarginals(l)) table.push_back(float(v));
         }
         m_table = &m_b.scratch(m_b.m_components, sizeof(float) * table.size());
-        std::memcpy(m_table->data(), table.data(), sizeof(float) * table.size());
+        m_b.put(*m_table, 0, table.data(), sizeof(float) * table.size());
     }
     void bind(Buffer& slots, std::uint32_t) override {
         m_set = m_p.allocateSets({{m_table, &slots, &slots}})[0];

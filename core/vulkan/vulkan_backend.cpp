@@ -77,7 +77,7 @@ Pipeline& VulkanBackend::pipeline(const SpirvModule& module, int bindings,
 Buffer& VulkanBackend::mlpParams(const Mlp& net) {
     const std::size_t paramBytes = sizeof(float) * std::size_t(net.paramCount());
     Buffer& params = scratch(m_params, paramBytes);
-    std::memcpy(params.data(), net.params().data(), paramBytes);
+    put(params, 0, net.params().data(), paramBytes);
     return params;
 }
 
@@ -90,20 +90,51 @@ Index VulkanBackend::mlpRows(const Mlp& net, Index cap, int passes) const {
 Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
     if (!slot || slot->size() < bytes) {
         slot.reset();
-        slot = std::make_unique<Buffer>(*m_ctx, bytes + bytes / 4);
+        slot = std::make_unique<Buffer>(*m_ctx, bytes + bytes / 4, Memory::Device);
     }
     return *slot;
 }
 
-void VulkanBackend::upload(const Eigen::Ref<const Matrix>& x, Buffer& b, std::size_t firstFloat) {
-    auto* f = static_cast<float*>(b.data()) + firstFloat;
-    for (Index r = 0; r < x.rows(); ++r)
-        for (Index c = 0; c < x.cols(); ++c) f[r * x.cols() + c] = float(x(r, c));
+void VulkanBackend::put(const Buffer& dst, std::size_t dstOffset, const void* src,
+                        std::size_t bytes) {
+    const std::size_t at = m_pending.size();
+    m_pending.resize(at + bytes);
+    std::memcpy(m_pending.data() + at, src, bytes);
+    m_copies.push_back({&dst, dstOffset, at, bytes});
 }
 
-void VulkanBackend::download(const Buffer& b, Matrix& out, Index rows, Index cols,
-                             std::size_t firstFloat) {
-    const auto* f = static_cast<const float*>(b.data()) + firstFloat;
+void VulkanBackend::upload(const Eigen::Ref<const Matrix>& x, const Buffer& dst,
+                           std::size_t firstFloat) {
+    std::vector<float> f(std::size_t(x.size()));
+    for (Index r = 0; r < x.rows(); ++r)
+        for (Index c = 0; c < x.cols(); ++c) f[std::size_t(r * x.cols() + c)] = float(x(r, c));
+    put(dst, sizeof(float) * firstFloat, f.data(), sizeof(float) * f.size());
+}
+
+void VulkanBackend::recordUploads(VkCommandBuffer cmd) {
+    if (m_copies.empty()) return;
+    if (!m_up || m_up->size() < m_pending.size())
+        m_up = std::make_unique<Buffer>(*m_ctx, m_pending.size() + m_pending.size() / 4,
+                                        Memory::Host);
+    std::memcpy(m_up->data(), m_pending.data(), m_pending.size());
+    barrierBeforeCopies(cmd); // earlier submissions' dispatches may still use the targets
+    for (const PendingCopy& c : m_copies)
+        copyBuffer(cmd, *m_up, c.srcOffset, *c.dst, c.dstOffset, c.bytes);
+    barrierAfterCopies(cmd);
+    discardUploads();
+}
+
+void VulkanBackend::recordDownload(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset,
+                                   std::size_t bytes) {
+    if (!m_down || m_down->size() < bytes)
+        m_down = std::make_unique<Buffer>(*m_ctx, bytes + bytes / 4, Memory::Host);
+    barrierBeforeCopies(cmd);
+    copyBuffer(cmd, src, srcOffset, *m_down, 0, bytes);
+    barrierToHost(cmd);
+}
+
+void VulkanBackend::downloadedRows(Matrix& out, Index rows, Index cols) const {
+    const auto* f = static_cast<const float*>(m_down->data());
     out.resize(rows, cols);
     for (Index r = 0; r < rows; ++r)
         for (Index c = 0; c < cols; ++c) out(r, c) = f[r * cols + c];
@@ -116,6 +147,7 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
                                      x.cols(), model.name(), model.dim()));
     if (!m_onDevice) return m_cpu.denoise(model, x, level, out);
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
+    discardUploads();
     const std::unique_ptr<RunDenoiser> d =
         x.rows() > 0 && level.sigma > 0 ? runDenoiserFor(*this, model) : nullptr;
     if (!d) return m_cpu.denoise(model, x, level, out);
@@ -132,11 +164,12 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
         upload(x.middleRows(first, n), slots);
         d->bind(slots, n);
         m_ctx->submit([&](VkCommandBuffer cmd) {
+            recordUploads(cmd);
             d->record(cmd, 0, 0, 1, n, stride);
-            barrierToHost(cmd);
+            recordDownload(cmd, slots, sizeof(float) * stride, sizeof(float) * stride);
         });
         Matrix part;
-        download(slots, part, n, dim, stride);
+        downloadedRows(part, n, dim);
         out.middleRows(first, n) = part;
     }
 }
@@ -150,22 +183,28 @@ void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
         std::uint32_t n, dim, nx, ny, offset;
         float x0, y0, sx, sy;
     };
+    discardUploads();
     Buffer& points = scratch(m_query, sizeof(float) * std::size_t(x.size()));
-    Buffer& counts = scratch(m_counts, sizeof(std::uint32_t) * cells.size());
+    const std::size_t countBytes = sizeof(std::uint32_t) * cells.size();
+    Buffer& counts = scratch(m_counts, countBytes);
     upload(x, points);
-    std::memset(counts.data(), 0, sizeof(std::uint32_t) * cells.size());
+    const std::vector<std::uint32_t> zeros(cells.size(), 0);
+    put(counts, 0, zeros.data(), countBytes);
     Pipeline& p = pipeline(kSpirv_splat, 2, sizeof(SplatPush));
-    std::vector<Dispatch> dispatches;
-    std::vector<SplatPush> pushes;
-    pushes.reserve(std::size_t(x.rows() / (Index(65535) * kGroup) + 1));
-    inChunks(x.rows(), Index(65535) * kGroup, [&](std::uint32_t offset, std::uint32_t groups) {
-        pushes.push_back({std::uint32_t(x.rows()), std::uint32_t(x.cols()), std::uint32_t(g.nx),
-                          std::uint32_t(g.ny), offset, float(g.x0), float(g.y0),
-                          float(g.nx / (g.x1 - g.x0)), float(g.ny / (g.y1 - g.y0))});
-        dispatches.push_back({{&points, &counts}, &pushes.back(), groups});
+    const VkDescriptorSet set = p.allocateSets({{&points, &counts}})[0];
+    m_ctx->submit([&](VkCommandBuffer cmd) {
+        recordUploads(cmd);
+        inChunks(x.rows(), Index(65535) * kGroup, [&](std::uint32_t offset, std::uint32_t groups) {
+            const SplatPush push{std::uint32_t(x.rows()), std::uint32_t(x.cols()),
+                                 std::uint32_t(g.nx),     std::uint32_t(g.ny),
+                                 offset,                  float(g.x0),
+                                 float(g.y0),             float(g.nx / (g.x1 - g.x0)),
+                                 float(g.ny / (g.y1 - g.y0))};
+            p.record(cmd, set, &push, groups); // atomics: the dispatches need no order
+        });
+        recordDownload(cmd, counts, 0, countBytes);
     });
-    p.runSequence(dispatches);
-    const auto* c = static_cast<const std::uint32_t*>(counts.data());
+    const auto* c = static_cast<const std::uint32_t*>(downloaded());
     for (std::size_t i = 0; i < cells.size(); ++i) cells[i] += weight * float(c[i]);
 }
 
@@ -222,7 +261,8 @@ DevicePhilox philoxOnDevice(std::uint64_t seed, std::uint32_t step, std::uint32_
                             std::uint32_t block, std::uint32_t count) {
     Context ctx;
     Pipeline p(ctx, kSpirv_philox_check, 2, sizeof(PhiloxPush));
-    Buffer bits(ctx, 16 * std::size_t(count)), normals(ctx, 16 * std::size_t(count));
+    Buffer bits(ctx, 16 * std::size_t(count), Memory::Host),
+        normals(ctx, 16 * std::size_t(count), Memory::Host);
     const PhiloxPush push{
         std::uint32_t(seed), std::uint32_t(seed >> 32), step, substream, block, count};
     p.run({&bits, &normals}, &push, (count + kGroup - 1) / kGroup);
