@@ -72,13 +72,15 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     put(termBuffer, 0, terms.data(), sizeof(Term) * terms.size());
     Pipeline& combine = pipeline(kSpirv_combine, 2, sizeof(CombinePush));
 
-    // Particles in chunks: within the kernels' dispatch limits, the slots' memory, and one
-    // step of the heaviest kind within a submission's budget.
+    // Particles in chunks: within the kernels' dispatch limits (the combine's one value per
+    // invocation too), the slots' memory, and one step of the heaviest kind within a
+    // submission's budget. On a GPU, 10^6 particles of the standard MLP are one chunk.
     const double budget = submissionBudget(*m_ctx);
     const auto dim = std::uint32_t(x.cols());
     const double heaviest = *std::max_element(stepWork.begin(), stepWork.end());
     const Index chunk = std::clamp<Index>(
-        std::min<Index>(Index(budget / heaviest), Index(kSlotBytes / (4.0 * plan.slots * dim))),
+        std::min({Index(budget / heaviest), Index(kSlotBytes / (4.0 * plan.slots * dim)),
+                  Index(65535) * kGroup / dim}),
         kGroup, std::max<Index>(kGroup, denoiser->maxRows()));
     Matrix result(x.rows(), x.cols());
     for (Index first = 0; first < x.rows(); first += chunk) {

@@ -37,7 +37,9 @@ public:
           m_fused(widestLayer(m_net.shape()) <= kFusedWidth &&
                   m_net.shape().layers <= kFusedLayers) {}
     double workPerRow() const override { return double(m_net.paramCount()); }
-    Index maxRows() const override { return m_b.mlpRows(m_net, Index(1) << 16, 1); }
+    Index maxRows() const override { // the fused kernel: one workgroup per 64 rows
+        return m_fused ? Index(65535) * kFusedRows : m_b.mlpRows(m_net, Index(1) << 16, 1);
+    }
     void prepare(const std::vector<NoiseLevel>& levels) override {
         const ModelSpec& spec = m_model.model().spec;
         const MlpShape& shape = m_net.shape();
