@@ -34,6 +34,7 @@ struct BenchOptions {
     int threads = 0, repeat = 5;
     long particles = 100000; ///< ddim
     int steps = 100;         ///< ddim
+    int batch = 256;         ///< train
 };
 
 double medianSeconds(int repeat, const std::function<void()>& work) {
@@ -102,20 +103,25 @@ void benchTrain(const BenchOptions& o) {
     c.model.embedDim = 32;
     c.model.target = TrainTarget::Eps;
     c.model.schedule = "cosine";
-    c.batch = 256;
+    if (o.batch < 1 || o.batch > 65536)
+        throw UsageError(fmt::format("--batch must be in [1, 65536] (got {})", o.batch));
+    c.batch = o.batch;
     c.gradClip = 0;
     c.threads = o.threads;
     const long steps = 400L * o.repeat;
     c.adam.totalSteps = steps;
+    const auto backend = makeBackend(o.backend, o.threads); // outlives the trainer
     Trainer trainer(data, c);
+    const bool onDevice = trainer.useDevice(*backend);
     trainer.train(50); // warm-up
     const auto start = std::chrono::steady_clock::now();
     trainer.train(steps);
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print("bench train: MLP 34-128-128-128-2 silu, batch 256, adam, eps, cosine, 8000 moons | "
-               "threads={} kernels={} steps={} seconds={:.3f} steps_per_s={:.1f}\n",
-               trainer.threads(), mlpKernels().isa, steps, s, double(steps) / s);
+    fmt::print("bench train: MLP 34-128-128-128-2 silu, batch {}, adam, eps, cosine, 8000 moons | "
+               "threads={} kernels={} device=\"{}\" steps={} seconds={:.3f} steps_per_s={:.1f}\n",
+               c.batch, trainer.threads(), mlpKernels().isa,
+               onDevice ? backend->device() : "CPU", steps, s, double(steps) / s);
 }
 
 /// Image training throughput (issue 7): the preset U-Net (32 channels, 8 groups, two
@@ -212,6 +218,8 @@ Command addBenchCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--particles", o->particles, "ddim: particles")->capture_default_str();
     cmd->add_option("--steps", o->steps, "ddim: DDIM steps")->capture_default_str();
+    cmd->add_option("--batch", o->batch, "train: batch size (issue 4's GPU workload: 4096)")
+        ->capture_default_str();
     return {cmd, [o] { runBench(*o); }};
 }
 

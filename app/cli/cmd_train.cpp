@@ -66,11 +66,8 @@ TrainConfig configFrom(const TrainOptions& o) {
 }
 
 void runTrain(const TrainOptions& o) {
-    if (o.backend != "cpu") {
-        (void)makeBackend(o.backend); // an unknown or unavailable backend names itself
-        throw UsageError(fmt::format(
-            "training on --backend {} is not available yet; use --backend cpu", o.backend));
-    }
+    // An unknown or unavailable backend names itself; it outlives the trainer that uses it.
+    const auto backend = makeBackend(o.backend, o.threads);
     if (o.steps && (*o.steps < 1 || *o.steps > 10'000'000))
         throw UsageError(fmt::format("--steps must be in [1, 10000000] (got {})", *o.steps));
     if (o.dataN < 2 || o.dataN > long(kMaxDatasetPoints))
@@ -83,6 +80,12 @@ void runTrain(const TrainOptions& o) {
     const PointSet data =
         loadDataset(o.dataset, {o.dataN, datasetNoise(o.noise), o.dataSeed, o.resolution});
     Trainer trainer(data, config);
+    // MLPs train on a device that has a training path (forward, backward and AdamW there);
+    // anything else on the CPU, which says so.
+    const bool onDevice = o.backend != "cpu" && trainer.useDevice(*backend);
+    if (o.backend != "cpu" && !onDevice)
+        fmt::print("note: {} has no training path for this model here; training on the CPU\n",
+                   backend->device());
     std::optional<CsvWriter> log;
     if (!o.log.empty())
         log.emplace(o.log, std::vector<std::string>{"step", "loss", "lr", "grad_norm"});
@@ -94,10 +97,10 @@ void runTrain(const TrainOptions& o) {
             : fmt::format("MLP {}x{} {}, kernels {}", config.model.depth, config.model.width,
                           activationName(config.model.activation), mlpKernels().isa);
     fmt::print("training a denoiser on {} ({} {}): target {}, schedule {}, {}, batch {}, lr {:g}, "
-               "{} steps\n",
+               "{} steps, on {}\n",
                data.name, data.size(), data.dim() == 2 ? "points" : "images",
                trainTargetName(config.model.target), config.model.schedule, net, config.batch,
-               config.adam.lr, total);
+               config.adam.lr, total, onDevice ? backend->device() : "the CPU");
     const auto start = std::chrono::steady_clock::now();
     const long chunk = std::max(1L, total / 10);
     TrainProgress p;

@@ -13,6 +13,8 @@
 namespace dfs {
 
 class Denoiser;
+class Mlp;
+class TrainDevice;
 struct SamplerRunConfig;
 
 /// nx x ny cells over [x0, x1) x [y0, y1): row 0 at the bottom, x varying fastest.
@@ -36,11 +38,14 @@ public:
                             Vector& out) = 0;
     /// cells[cell] += weight for every row of x (by its first two coordinates) in the cell it
     /// falls in; rows outside the grid or not finite add nothing. cells has nx * ny values. The
-    /// density view's histogram. The reference (backend_splat.cpp) counts on the CPU; a device
+    /// density view's histogram. The reference (backend_defaults.cpp) counts on the CPU; a device
     /// counts in float coordinates, so a point within rounding of a cell edge may land in the
     /// neighbour. Throws UsageError for a grid without cells or a cells vector of another size.
     virtual void splat(const Matrix& x, const SplatGrid& grid, float weight,
                        std::vector<float>& cells);
+    /// A device to train this MLP on (train_device.hpp), or null where the backend has none:
+    /// the Trainer then computes on the CPU.
+    virtual std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net);
     /// A whole sampler run from x over config.grid, with x kept on the device from the first
     /// step to the last: the programs of step_program.hpp replayed, the same arithmetic and the
     /// same Philox noise as a SamplerRun with `config`. Returns false, x untouched, where the

@@ -27,6 +27,8 @@ public:
     /// One update of params with grads at learning rate lr.
     void step(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c);
     long steps() const { return m_t; }
+    const FloatBuffer& firstMoment() const { return m_m; }
+    const FloatBuffer& secondMoment() const { return m_v; }
 
 private:
     FloatBuffer m_m, m_v;

@@ -6,9 +6,11 @@
 #include "core/name_table.hpp"
 #include "core/nn/vector_ops.hpp"
 #include "core/rng/philox.hpp"
+#include "core/training/train_device.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <fmt/format.h>
 
 namespace dfs {
@@ -184,51 +186,54 @@ void Trainer::makeBatch(Batch& b, Index first, Index count) const {
     }
 }
 
-double Trainer::runMicroBatches(FloatBuffer& grads) {
+int Trainer::microBatches() {
+    const int kMicro = m_model.spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
+    const int micro = (m_config.batch + kMicro - 1) / kMicro;
+    while (int(m_batches.size()) < micro) m_batches.push_back(std::make_unique<Batch>());
+    return micro;
+}
+
+void Trainer::drawMicroBatch(std::size_t mb) {
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, in = spec.inputDim();
-    const int batch = m_config.batch;
     const int kMicro = spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
-    const int micro = (batch + kMicro - 1) / kMicro;
-    while (int(m_batches.size()) < micro) m_batches.push_back(std::make_unique<Batch>());
-    m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t mb = lo; mb < hi; ++mb) {
-            Batch& b = *m_batches[mb];
-            const int first = int(mb) * kMicro, n = std::min(kMicro, batch - first);
-            b.input.resize(std::size_t(in * n));
-            b.target.resize(std::size_t(d * n));
-            b.gradOut.resize(std::size_t(d * n));
-            b.weight.resize(std::size_t(n));
-            b.factor.resize(std::size_t(n));
-            b.bucket.resize(std::size_t(n));
-            b.out.resize(std::size_t(d * n));
-            makeBatch(b, first, n);
-            m_model.net.forward(b.input.data(), n, b.out.data(), b.ws);
-            const float* out = b.out.data();
-            double loss = 0;
-            const double norm = 1.0 / (double(batch) * d);
-            b.x0Error.resize(std::size_t(n));
-            for (int j = 0; j < n; ++j) {
-                double e2 = 0;
-                for (int c = 0; c < d; ++c) {
-                    const std::size_t i = std::size_t(j * d + c);
-                    const double e = double(out[i]) - b.target[i];
-                    e2 += e * e;
-                    b.gradOut[i] = float(2.0 * b.weight[std::size_t(j)] * e * norm);
-                }
-                loss += b.weight[std::size_t(j)] * e2 * norm;
-                b.x0Error[std::size_t(j)] = e2 / d / b.factor[std::size_t(j)];
-            }
-            b.loss = loss;
-            m_model.net.backward(b.input.data(), b.gradOut.data(), n, b.ws, b.grads);
-        }
-    });
+    Batch& b = *m_batches[mb];
+    const int first = int(mb) * kMicro, n = std::min(kMicro, m_config.batch - first);
+    b.input.resize(std::size_t(in * n));
+    b.target.resize(std::size_t(d * n));
+    b.gradOut.resize(std::size_t(d * n));
+    b.weight.resize(std::size_t(n));
+    b.factor.resize(std::size_t(n));
+    b.bucket.resize(std::size_t(n));
+    b.out.resize(std::size_t(d * n));
+    makeBatch(b, first, n);
+}
+
+void Trainer::lossOf(Batch& b, int n) const {
+    const int d = m_model.spec.dim;
+    const float* out = b.out.data();
     double loss = 0;
-    std::fill(grads.begin(), grads.end(), 0.0f);
+    const double norm = 1.0 / (double(m_config.batch) * d);
+    b.x0Error.resize(std::size_t(n));
+    for (int j = 0; j < n; ++j) {
+        double e2 = 0;
+        for (int c = 0; c < d; ++c) {
+            const std::size_t i = std::size_t(j * d + c);
+            const double e = double(out[i]) - b.target[i];
+            e2 += e * e;
+            b.gradOut[i] = float(2.0 * b.weight[std::size_t(j)] * e * norm);
+        }
+        loss += b.weight[std::size_t(j)] * e2 * norm;
+        b.x0Error[std::size_t(j)] = e2 / d / b.factor[std::size_t(j)];
+    }
+    b.loss = loss;
+}
+
+double Trainer::collect(int micro) {
+    double loss = 0;
     for (int mb = 0; mb < micro; ++mb) {
         const Batch& b = *m_batches[std::size_t(mb)];
         loss += b.loss;
-        addInto(grads.data(), b.grads.data(), grads.size());
         for (std::size_t j = 0; j < b.x0Error.size(); ++j) {
             const int bk = b.bucket[j];
             const double x0err = b.x0Error[j];
@@ -241,6 +246,65 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
     return loss;
 }
 
+double Trainer::runMicroBatches(FloatBuffer& grads) {
+    const int micro = microBatches();
+    m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t mb = lo; mb < hi; ++mb) {
+            drawMicroBatch(mb);
+            Batch& b = *m_batches[mb];
+            const int n = int(b.weight.size());
+            m_model.net.forward(b.input.data(), n, b.out.data(), b.ws);
+            lossOf(b, n);
+            m_model.net.backward(b.input.data(), b.gradOut.data(), n, b.ws, b.grads);
+        }
+    });
+    std::fill(grads.begin(), grads.end(), 0.0f);
+    for (int mb = 0; mb < micro; ++mb)
+        addInto(grads.data(), m_batches[std::size_t(mb)]->grads.data(), grads.size());
+    return collect(micro);
+}
+
+bool Trainer::useDevice(Backend& backend) {
+    if (!m_model.net.mlp()) return false;
+    m_device = backend.mlpTrainDevice(*m_model.net.mlp());
+    if (m_device)
+        m_device->load(m_model.net.params(), m_adam.firstMoment(), m_adam.secondMoment(),
+                       m_adam.steps(), m_ema);
+    return m_device != nullptr;
+}
+
+std::pair<double, double> Trainer::deviceGradient() {
+    const ModelSpec& spec = m_model.spec;
+    const auto d = std::size_t(spec.dim), in = std::size_t(spec.inputDim());
+    const int micro = microBatches();
+    m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t mb = lo; mb < hi; ++mb) drawMicroBatch(mb);
+    });
+    const auto batch = std::size_t(m_config.batch);
+    m_input.resize(in * batch);
+    m_target.resize(d * batch);
+    m_weight.resize(batch);
+    m_out.resize(d * batch);
+    std::size_t at = 0; // micro-batches are consecutive samples: gather them in order
+    for (int mb = 0; mb < micro; ++mb) {
+        const Batch& b = *m_batches[std::size_t(mb)];
+        std::copy(b.input.begin(), b.input.end(), m_input.begin() + std::ptrdiff_t(at * in));
+        std::copy(b.target.begin(), b.target.end(), m_target.begin() + std::ptrdiff_t(at * d));
+        std::copy(b.weight.begin(), b.weight.end(), m_weight.begin() + std::ptrdiff_t(at));
+        at += b.weight.size();
+    }
+    const double norm2 = m_device->gradient(m_input.data(), m_target.data(), m_weight.data(),
+                                            int(batch), m_out.data());
+    at = 0;
+    for (int mb = 0; mb < micro; ++mb) {
+        Batch& b = *m_batches[std::size_t(mb)];
+        std::copy_n(m_out.begin() + std::ptrdiff_t(at * d), b.out.size(), b.out.begin());
+        lossOf(b, int(b.weight.size()));
+        at += b.weight.size();
+    }
+    return {collect(micro), std::sqrt(norm2)};
+}
+
 TrainProgress Trainer::train(long k) {
     TrainProgress p;
     if (m_diverged) {
@@ -248,10 +312,20 @@ TrainProgress Trainer::train(long k) {
         p.message = "training has diverged; start again with a smaller --lr";
         return p;
     }
-    FloatBuffer grads(m_model.net.params().size());
+    FloatBuffer grads(m_device ? 0 : m_model.net.params().size());
+    // The weights come back from the device when the call ends (after a device error they stay
+    // those of the last call).
+    const auto readBack = [&] {
+        if (m_device) m_device->read(m_model.net.params(), m_ema);
+    };
     for (long i = 0; i < k; ++i) {
-        const double loss = runMicroBatches(grads);
-        const double norm = std::sqrt(sumSquares(grads.data(), grads.size()));
+        double loss = 0, norm = 0;
+        if (m_device) {
+            std::tie(loss, norm) = deviceGradient();
+        } else {
+            loss = runMicroBatches(grads);
+            norm = std::sqrt(sumSquares(grads.data(), grads.size()));
+        }
         if (m_step == 0) m_firstLoss = loss;
         // Diverged: a NaN or infinity, or a loss grown kDivergence-fold over the first step's.
         if (!std::isfinite(loss) || !std::isfinite(norm) ||
@@ -262,21 +336,27 @@ TrainProgress Trainer::train(long k) {
                 fmt::format("training diverged at step {} (loss {:.3g}, first step {:.3g}); "
                             "kept the weights of step {}; try a smaller --lr",
                             m_step + 1, loss, m_firstLoss, m_step);
+            readBack();
             return p;
         }
-        if (m_config.gradClip > 0 && norm > m_config.gradClip) {
-            scaleInPlace(grads.data(), grads.size(), float(m_config.gradClip / norm));
-        }
+        const double clip =
+            m_config.gradClip > 0 && norm > m_config.gradClip ? m_config.gradClip / norm : 1.0;
         const double lr = learningRate(m_config.adam, m_step);
-        m_adam.step(m_model.net.params(), grads, lr, m_config.adam);
         // EMA with the usual warm-up of its decay, min(decay, (1 + n) / (10 + n)).
         const double decay =
             std::min(m_config.emaDecay, (1.0 + double(m_step)) / (10.0 + double(m_step)));
-        emaUpdate(m_ema.data(), m_model.net.params().data(), m_ema.size(), float(decay));
+        if (m_device) {
+            m_device->update(lr, clip, decay, m_config.adam);
+        } else {
+            if (clip != 1.0) scaleInPlace(grads.data(), grads.size(), float(clip));
+            m_adam.step(m_model.net.params(), grads, lr, m_config.adam);
+            emaUpdate(m_ema.data(), m_model.net.params().data(), m_ema.size(), float(decay));
+        }
         m_log.push_back({m_step, loss, lr, norm});
         ++m_step;
         ++p.steps;
     }
+    readBack();
     return p;
 }
 

@@ -7,6 +7,7 @@
 #include "core/datasets/point_set.hpp"
 #include "core/training/adam.hpp"
 #include "core/training/model.hpp"
+#include "core/training/train_device.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace dfs {
+
+class Backend;
 
 enum class TimeSampling {
     Uniform,     ///< t uniform on trainingTimeRange (model.hpp)
@@ -67,6 +70,11 @@ public:
 
     /// Runs up to k more steps. On divergence the weights stay those of the last good step.
     TrainProgress train(long k);
+    /// Trains an MLP on the backend's device from now on (forward, backward and AdamW there;
+    /// the batches and the books here), if it has one; returns whether it does. The same seed
+    /// gives the same batches, so the weights follow the CPU's to float rounding.
+    bool useDevice(Backend& backend);
+    bool onDevice() const { return m_device != nullptr; }
     long step() const { return m_step; }
     bool diverged() const { return m_diverged; }
     /// The settings as given; spec() is the model as built (dimension, classes, normalisation).
@@ -82,7 +90,18 @@ public:
 private:
     struct Batch;
     double runMicroBatches(FloatBuffer& grads);
+    /// Micro-batches in this step's batch (m_batches holds at least as many).
+    int microBatches();
+    /// Draws micro-batch mb of this step into m_batches[mb].
+    void drawMicroBatch(std::size_t mb);
     void makeBatch(Batch& b, Index first, Index count) const;
+    /// The micro-batch's weighted loss, its gradient with respect to b.out and each sample's
+    /// x0 error, from the network's outputs in b.out.
+    void lossOf(Batch& b, int n) const;
+    /// The batch's loss and the running per-bucket errors, from lossOf's results.
+    double collect(int micro);
+    /// One step on m_device: its loss and gradient norm.
+    std::pair<double, double> deviceGradient();
 
     TrainConfig m_config;
     Matrix m_data; ///< normalised
@@ -98,6 +117,8 @@ private:
     std::vector<TrainRecord> m_log;
     std::vector<double> m_bucketSum, m_bucketCount;
     std::vector<std::unique_ptr<Batch>> m_batches;
+    std::unique_ptr<TrainDevice> m_device;
+    FloatBuffer m_input, m_target, m_weight, m_out; ///< a whole batch, for m_device
 };
 
 } // namespace dfs

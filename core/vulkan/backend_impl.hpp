@@ -77,6 +77,7 @@ public:
                std::vector<float>& cells) override;
     bool runSampler(const Denoiser& model, const Schedule& schedule,
                     const SamplerRunConfig& config, Matrix& x) override;
+    std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net) override;
 
     // For the kernels' recorders (device_sampler.cpp).
     Context& context() const { return *m_ctx; }
@@ -102,10 +103,18 @@ public:
     /// dispatches after them read the data: the first thing a submission records.
     void recordUploads(VkCommandBuffer cmd);
     /// Records, after a submission's dispatches, the copy of `bytes` of src at srcOffset to
-    /// the host (one per submission) and the barriers around it; downloaded() has them once
-    /// the submission is done.
+    /// the host (one call per submission) and the barriers around it; downloaded() has them
+    /// once the submission is done.
     void recordDownload(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset,
-                        std::size_t bytes);
+                        std::size_t bytes) {
+        recordDownloads(cmd, {{&src, srcOffset, bytes}});
+    }
+    struct Region {
+        const Buffer* src;
+        std::size_t offset, bytes;
+    };
+    /// The same for several regions, one after the other in downloaded().
+    void recordDownloads(VkCommandBuffer cmd, const std::vector<Region>& regions);
     const void* downloaded() const { return m_down->data(); }
     /// rows x cols floats from downloaded().
     void downloadedRows(Matrix& out, Index rows, Index cols) const;

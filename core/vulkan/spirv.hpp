@@ -20,5 +20,11 @@ extern const SpirvModule kSpirv_mlp_output;    ///< shaders/mlp_output.comp
 extern const SpirvModule kSpirv_mlp_fused;     ///< shaders/mlp_fused.comp
 extern const SpirvModule kSpirv_splat;         ///< shaders/splat.comp
 extern const SpirvModule kSpirv_combine;       ///< shaders/combine.comp
+extern const SpirvModule kSpirv_train_forward;       ///< shaders/train_forward.comp
+extern const SpirvModule kSpirv_train_loss;          ///< shaders/train_loss.comp
+extern const SpirvModule kSpirv_train_backward_dw;   ///< shaders/train_backward_dw.comp
+extern const SpirvModule kSpirv_train_backward_dh;   ///< shaders/train_backward_dh.comp
+extern const SpirvModule kSpirv_sum_squares;         ///< shaders/sum_squares.comp
+extern const SpirvModule kSpirv_adam;                ///< shaders/adam.comp
 
 } // namespace dfs::vk

@@ -124,12 +124,17 @@ void VulkanBackend::recordUploads(VkCommandBuffer cmd) {
     discardUploads();
 }
 
-void VulkanBackend::recordDownload(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset,
-                                   std::size_t bytes) {
-    if (!m_down || m_down->size() < bytes)
-        m_down = std::make_unique<Buffer>(*m_ctx, bytes + bytes / 4, Memory::Host);
+void VulkanBackend::recordDownloads(VkCommandBuffer cmd, const std::vector<Region>& regions) {
+    std::size_t total = 0;
+    for (const Region& r : regions) total += r.bytes;
+    if (!m_down || m_down->size() < total)
+        m_down = std::make_unique<Buffer>(*m_ctx, total + total / 4, Memory::Host);
     barrierBeforeCopies(cmd);
-    copyBuffer(cmd, src, srcOffset, *m_down, 0, bytes);
+    std::size_t at = 0;
+    for (const Region& r : regions) {
+        copyBuffer(cmd, *r.src, r.offset, *m_down, at, r.bytes);
+        at += r.bytes;
+    }
     barrierToHost(cmd);
 }
 

@@ -8,7 +8,8 @@
   --workload train   the training workload of issue 3: MLP 34 -> 128 -> 128 -> 128 -> 2 with
                      SiLU (2-D input + 32 sinusoidal features of the noise level), batch 256,
                      Adam (lr 1e-3), eps target, cosine schedule, 8,000 `moons` points.
-                     Figure: optimiser steps/s.
+                     Figure: optimiser steps/s. --batch 4096 --backend vulkan --device cuda is
+                     issue 4's GPU workload (forward, backward and AdamW on the device).
   --workload unet    image training (issue 7): the U-Net of core/nn/unet.hpp (16x16, 32
                      channels, GroupNorm 8, SiLU, two resolutions, self-attention at 8x8, time
                      embedding), batch 64,
@@ -77,17 +78,17 @@ def torch_field(torch, points, threads, repeat=5, chunk=2048):
     return q.shape[0] * y.shape[0] / times[len(times) // 2] * 1e-9
 
 
-def torch_train(torch, points, threads, steps=1000):
+def torch_train(torch, points, threads, steps=1000, batch=256, device="cpu"):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    data = torch.tensor(points, dtype=torch.float32)
+    data = torch.tensor(points, dtype=torch.float32, device=device)
     data = (data - data.mean(0)) / data.std()
     net = torch.nn.Sequential(
         torch.nn.Linear(34, 128), torch.nn.SiLU(), torch.nn.Linear(128, 128), torch.nn.SiLU(),
-        torch.nn.Linear(128, 128), torch.nn.SiLU(), torch.nn.Linear(128, 2))
+        torch.nn.Linear(128, 128), torch.nn.SiLU(), torch.nn.Linear(128, 2)).to(device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     half = 16
-    freqs = torch.exp(-math.log(10000.0) * torch.arange(half) / half)
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=device) / half)
     s = 0.008
 
     def alpha_sigma(t):  # cosine schedule (Nichol & Dhariwal 2021, eq. 17)
@@ -95,10 +96,10 @@ def torch_train(torch, points, threads, steps=1000):
         return f, torch.sqrt(torch.clamp(1 - f * f, min=0))
 
     def step():
-        idx = torch.randint(0, data.shape[0], (256,))
-        t = torch.rand(256) * 0.99 + 1e-3
+        idx = torch.randint(0, data.shape[0], (batch,), device=device)
+        t = torch.rand(batch, device=device) * 0.99 + 1e-3
         a, sg = alpha_sigma(t)
-        eps = torch.randn(256, 2)
+        eps = torch.randn(batch, 2, device=device)
         x = a[:, None] * data[idx] + sg[:, None] * eps
         c = 250 * 0.25 * torch.log(sg / a)
         emb = torch.cat([torch.sin(c[:, None] * freqs), torch.cos(c[:, None] * freqs)], dim=1)
@@ -109,9 +110,13 @@ def torch_train(torch, points, threads, steps=1000):
 
     for _ in range(50):
         step()
+    if device == "cuda":
+        torch.cuda.synchronize()
     t0 = time.perf_counter()
     for _ in range(steps):
         step()
+    if device == "cuda":
+        torch.cuda.synchronize()
     return steps / (time.perf_counter() - t0)
 
 
@@ -244,11 +249,16 @@ def main():
     ap.add_argument("--workload", choices=["field", "train", "unet", "ddim"], required=True)
     ap.add_argument("--particles", type=int, default=20000, help="ddim")
     ap.add_argument("--steps", type=int, default=100, help="ddim")
-    ap.add_argument("--backend", default="cpu", help="ddim: diffuscope's backend (cpu, vulkan)")
-    ap.add_argument("--device", default="cpu", help="ddim: PyTorch's device (cpu, cuda)")
+    ap.add_argument("--batch", type=int, default=256, help="train")
+    ap.add_argument("--backend", default="cpu",
+                    help="ddim, train: diffuscope's backend (cpu, vulkan)")
+    ap.add_argument("--device", default="cpu", help="ddim, train: PyTorch's device (cpu, cuda)")
     args = ap.parse_args()
     if args.workload == "ddim":
         return main_ddim(args)
+    if args.workload == "train" and (args.batch != 256 or args.device != "cpu"
+                                     or args.backend != "cpu"):
+        return main_train(args)
     points = shapes16(args.cli) if args.workload == "unet" else moons(args.cli)
     try:
         import torch
@@ -266,6 +276,30 @@ def main():
         if torch:
             fn = {"field": torch_field, "train": torch_train, "unet": torch_unet}[args.workload]
             theirs = fn(torch, points, threads)
+            print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
+        else:
+            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
+    return 0
+
+
+def main_train(args):
+    """Training at another batch or on another device (issue 4: batch 4096 on the GPU)."""
+    points = moons(args.cli)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+    print(f"MLP training, batch {args.batch}: steps/s (diffuscope {args.backend}, "
+          f"PyTorch {args.device})")
+    version = torch.__version__ if torch else ""
+    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
+    extra = ["--batch", str(args.batch), "--backend", args.backend, "--repeat", "1"]
+    for threads in ((1, 2) if args.device == "cpu" else (2,)):
+        ours = diffuscope(args.cli, "train", threads, extra)
+        if torch:
+            theirs = torch_train(torch, points, threads, steps=200, batch=args.batch,
+                                 device=args.device)
             print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
         else:
             print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")

@@ -1,7 +1,9 @@
-// Backend::splat on the CPU: the reference histogram of the density view.
+// The Backend interface's default implementations: splat on the CPU (the reference histogram
+// of the density view), and no device to train on.
 #include "core/backend/backend.hpp"
 
 #include "core/errors.hpp"
+#include "core/training/train_device.hpp"
 
 #include <fmt/format.h>
 
@@ -26,6 +28,10 @@ void Backend::splat(const Matrix& x, const SplatGrid& g, float weight, std::vect
         if (!(fx >= 0 && fx < g.nx && fy >= 0 && fy < g.ny)) continue; // also NaN
         cells[std::size_t(int(fy) * g.nx + int(fx))] += weight;
     }
+}
+
+std::unique_ptr<TrainDevice> Backend::mlpTrainDevice(const Mlp&) {
+    return nullptr;
 }
 
 } // namespace dfs
