@@ -35,6 +35,8 @@ struct BenchOptions {
     long particles = 100000; ///< ddim
     int steps = 100;         ///< ddim
     int batch = 256;         ///< train
+    long points = 8000;      ///< field: data points
+    int grid = 128;          ///< field: grid side
 };
 
 double medianSeconds(int repeat, const std::function<void()>& work) {
@@ -52,17 +54,20 @@ double medianSeconds(int repeat, const std::function<void()>& work) {
 
 /// The ideal-denoiser field of issue 2: 8,000 moons points, a 128 x 128 grid, sigma = 0.5 (ve).
 void benchField(const BenchOptions& o, Backend& backend) {
-    const PointSet data = makeDataset("moons", {8000, -1, 0});
+    if (o.points < 2 || o.points > 1'000'000 || o.grid < 2 || o.grid > 4096)
+        throw UsageError("--points must be in [2, 1e6] and --grid in [2, 4096]");
+    const PointSet data = makeDataset("moons", {o.points, -1, 0});
     const auto model = makeDenoiser("ideal", data);
     const auto schedule = makeSchedule("ve");
     const NoiseLevel level = schedule->at(resolveTime(*schedule, std::nullopt, 0.5));
-    const Matrix x = gridPoints(128, 3.0);
+    const Matrix x = gridPoints(o.grid, 3.0);
     Matrix out;
     const double s = medianSeconds(o.repeat, [&] { backend.denoise(*model, x, level, out); });
     const double pairs = double(x.rows()) * double(data.size());
-    fmt::print("bench field: ideal denoiser, 8000 moons points x 128x128 grid, sigma 0.5 | "
+    fmt::print("bench field: ideal denoiser, {} moons points x {}x{} grid, sigma 0.5 | "
                "backend={} device=\"{}\" pairs={:.0f} median_s={:.5f} gpairs_per_s={:.4f}\n",
-               backend.name(), backend.device(), pairs, s, pairs / s * 1e-9);
+               o.points, o.grid, o.grid, backend.name(), backend.device(), pairs, s,
+               pairs / s * 1e-9);
 }
 
 /// Sampling throughput: 100,000 gmm8 particles, exact denoiser, Heun 50 steps (99 NFE).
@@ -218,6 +223,10 @@ Command addBenchCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--particles", o->particles, "ddim: particles")->capture_default_str();
     cmd->add_option("--steps", o->steps, "ddim: DDIM steps")->capture_default_str();
+    cmd->add_option("--points", o->points, "field: moons points (issue 4's GPU workload: 60000)")
+        ->capture_default_str();
+    cmd->add_option("--grid", o->grid, "field: grid side (issue 4's GPU workload: 512)")
+        ->capture_default_str();
     cmd->add_option("--batch", o->batch, "train: batch size (issue 4's GPU workload: 4096)")
         ->capture_default_str();
     return {cmd, [o] { runBench(*o); }};

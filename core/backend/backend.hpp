@@ -43,9 +43,10 @@ public:
     /// neighbour. Throws UsageError for a grid without cells or a cells vector of another size.
     virtual void splat(const Matrix& x, const SplatGrid& grid, float weight,
                        std::vector<float>& cells);
-    /// A device to train this MLP on (train_device.hpp), or null where the backend has none:
-    /// the Trainer then computes on the CPU.
-    virtual std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net);
+    /// A device to train this MLP on at batches of up to `batch` (train_device.hpp), or null
+    /// where the backend has none or the sizes are past its limits: the Trainer then computes
+    /// on the CPU.
+    virtual std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net, int batch);
     /// A whole sampler run from x over config.grid, with x kept on the device from the first
     /// step to the last: the programs of step_program.hpp replayed, the same arithmetic and the
     /// same Philox noise as a SamplerRun with `config`. Returns false, x untouched, where the

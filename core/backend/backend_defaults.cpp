@@ -30,7 +30,7 @@ void Backend::splat(const Matrix& x, const SplatGrid& g, float weight, std::vect
     }
 }
 
-std::unique_ptr<TrainDevice> Backend::mlpTrainDevice(const Mlp&) {
+std::unique_ptr<TrainDevice> Backend::mlpTrainDevice(const Mlp&, int) {
     return nullptr;
 }
 

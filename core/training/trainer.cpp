@@ -265,8 +265,10 @@ double Trainer::runMicroBatches(FloatBuffer& grads) {
 }
 
 bool Trainer::useDevice(Backend& backend) {
+    // Once on a device the Adam moments live there only: the trainer stays with it.
+    if (m_device) return true;
     if (!m_model.net.mlp()) return false;
-    m_device = backend.mlpTrainDevice(*m_model.net.mlp());
+    m_device = backend.mlpTrainDevice(*m_model.net.mlp(), m_config.batch);
     if (m_device)
         m_device->load(m_model.net.params(), m_adam.firstMoment(), m_adam.secondMoment(),
                        m_adam.steps(), m_ema);

@@ -77,7 +77,7 @@ public:
                std::vector<float>& cells) override;
     bool runSampler(const Denoiser& model, const Schedule& schedule,
                     const SamplerRunConfig& config, Matrix& x) override;
-    std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net) override;
+    std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net, int batch) override;
 
     // For the kernels' recorders (device_sampler.cpp).
     Context& context() const { return *m_ctx; }
@@ -122,9 +122,11 @@ public:
     std::unique_ptr<Buffer> m_train, m_query, m_components, m_params, m_actA, m_actB, m_slots,
         m_terms, m_counts;
 
-private:
-    /// Drops the copies of a put() whose submission never came (an error in between).
+    /// Drops the copies of a put() whose submission never came (an error in between): every
+    /// operation calls it before its first put().
     void discardUploads() { m_copies.clear(), m_pending.clear(); }
+
+private:
     struct PendingCopy {
         const Buffer* dst;
         std::size_t dstOffset, srcOffset, bytes;

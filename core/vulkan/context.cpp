@@ -221,6 +221,7 @@ Context::Context(const std::string& selectorIn) {
         vkGetPhysicalDeviceProperties(m_physical, &props);
         m_deviceName = props.deviceName;
         m_cpuDevice = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+        m_limits = props.limits;
         vkGetPhysicalDeviceMemoryProperties(m_physical, &m_memory);
         m_queueFamily = std::uint32_t(computeQueueFamily(m_physical));
 

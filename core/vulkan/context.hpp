@@ -49,6 +49,8 @@ public:
     const std::string& deviceName() const { return m_deviceName; }
     /// Whether the device is a CPU implementation (Mesa's lavapipe).
     bool isCpuDevice() const { return m_cpuDevice; }
+    /// The device's limits (shared memory, workgroup size, storage buffer range).
+    const VkPhysicalDeviceLimits& limits() const { return m_limits; }
     VkDevice device() const { return m_device; }
     bool validation() const { return m_validation; }
     /// Validation errors reported so far, and the first message.
@@ -101,6 +103,7 @@ private:
     double m_deviceSeconds = 0;
     std::string m_deviceName;
     bool m_cpuDevice = false;
+    VkPhysicalDeviceLimits m_limits{};
     bool m_validation = false;
     int m_errors = 0;
     std::string m_firstError;

@@ -78,8 +78,11 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     const double budget = submissionBudget(*m_ctx);
     const auto dim = std::uint32_t(x.cols());
     const double heaviest = *std::max_element(stepWork.begin(), stepWork.end());
+    // The bank is bound whole (with scratch()'s quarter of slack): within the device's range.
+    const double slotBytes =
+        std::min(kSlotBytes, 0.75 * double(m_ctx->limits().maxStorageBufferRange));
     const Index chunk = std::clamp<Index>(
-        std::min({Index(budget / heaviest), Index(kSlotBytes / (4.0 * plan.slots * dim)),
+        std::min({Index(budget / heaviest), Index(slotBytes / (4.0 * plan.slots * dim)),
                   Index(65535) * kGroup / dim}),
         kGroup, std::max<Index>(kGroup, denoiser->maxRows()));
     Matrix result(x.rows(), x.cols());

@@ -35,7 +35,9 @@ public:
     MlpRun(VulkanBackend& b, const LearnedDenoiser& model)
         : m_b(b), m_model(model), m_net(*model.model().net.mlp()),
           m_fused(widestLayer(m_net.shape()) <= kFusedWidth &&
-                  m_net.shape().layers <= kFusedLayers) {}
+                  m_net.shape().layers <= kFusedLayers &&
+                  b.context().limits().maxComputeSharedMemorySize >= kFusedShared &&
+                  b.context().limits().maxComputeWorkGroupInvocations >= kFusedInvocations) {}
     double workPerRow() const override { return double(m_net.paramCount()); }
     Index maxRows() const override { // the fused kernel: one workgroup per 64 rows
         return m_fused ? Index(65535) * kFusedRows : m_b.mlpRows(m_net, Index(1) << 16, 1);
@@ -116,6 +118,10 @@ public:
 private:
     static constexpr int kFusedWidth = 128, kFusedLayers = 8; ///< WIDTH, dims[] in the shader
     static constexpr std::uint32_t kFusedRows = 64;             ///< ROWS in the shader
+    /// What the fused kernel needs of the device (Vulkan guarantees 16 KiB and 128): act[] and
+    /// local_size_x in the shader.
+    static constexpr std::uint32_t kFusedShared = 4 * kFusedRows * kFusedWidth,
+                                   kFusedInvocations = 256;
     Pipeline& input() { return m_b.pipeline(kSpirv_mlp_input, 3, sizeof(MlpInputPush)); }
     Pipeline& layer() { return m_b.pipeline(kSpirv_mlp_layer, 3, sizeof(MlpPush)); }
     Pipeline& output() { return m_b.pipeline(kSpirv_mlp_output, 3, sizeof(MlpOutputPush)); }

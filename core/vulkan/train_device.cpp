@@ -53,6 +53,7 @@ public:
     void load(const FloatBuffer& params, const FloatBuffer& m, const FloatBuffer& v,
               long adamSteps, const FloatBuffer& ema) override {
         m_b.context().throwIfLost();
+        m_b.discardUploads();
         m_t = adamSteps;
         m_b.put(m_params, 0, params.data(), 4 * m_n);
         m_b.put(m_state, 0, m.data(), 4 * m_n);
@@ -67,6 +68,7 @@ public:
     double gradient(const float* input, const float* target, const float* weight, int n,
                     float* out) override {
         m_b.context().throwIfLost();
+        m_b.discardUploads();
         const auto batch = std::uint32_t(n);
         const auto d = std::uint32_t(m_shape.dims[m_shape.layers]);
         const auto in = std::uint32_t(m_shape.dims[0]);
@@ -164,6 +166,7 @@ public:
 
     void read(FloatBuffer& params, FloatBuffer& ema) override {
         m_b.context().throwIfLost();
+        m_b.discardUploads();
         m_b.context().submit([&](VkCommandBuffer cmd) {
             recordUpdate(cmd);
             m_b.recordDownloads(cmd, {{&m_params, 0, 4 * m_n}, {&m_state, 8 * m_n, 4 * m_n}});
@@ -209,9 +212,19 @@ private:
 
 } // namespace
 
-std::unique_ptr<TrainDevice> VulkanBackend::mlpTrainDevice(const Mlp& net) {
-    if (!m_onDevice) return nullptr;
-    return std::make_unique<VulkanTrainDevice>(*this, net.shape(), std::size_t(net.paramCount()));
+std::unique_ptr<TrainDevice> VulkanBackend::mlpTrainDevice(const Mlp& net, int batch) {
+    if (!m_onDevice || batch < 1) return nullptr;
+    // One invocation per value: each dispatch within the 65,535 workgroups every device
+    // offers, and each buffer (bound whole) within the device's storage-buffer range.
+    const MlpShape& s = net.shape();
+    const double maxItems = 65535.0 * kGroup, range = 0.75 * m_ctx->limits().maxStorageBufferRange;
+    double acts = 0;
+    for (int l = 1; l <= s.layers; ++l) acts += 2.0 * s.dims[l] * batch;
+    const double params = double(net.paramCount()), widest = widestLayer(s);
+    if (widest * batch > maxItems || params > maxItems || 4 * acts > range ||
+        4 * 2 * widest * batch > range || 4 * 3 * params > range)
+        return nullptr;
+    return std::make_unique<VulkanTrainDevice>(*this, s, std::size_t(net.paramCount()));
 }
 
 } // namespace dfs::vk

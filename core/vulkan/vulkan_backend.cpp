@@ -158,9 +158,13 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     if (!d) return m_cpu.denoise(model, x, level, out);
     // x in slot 0, D into slot 1, in chunks within a submission's budget.
     d->prepare({level});
-    const Index chunk = std::clamp<Index>(Index(submissionBudget(*m_ctx) / d->workPerRow()),
-                                          kGroup, std::max<Index>(kGroup, d->maxRows()));
+    // Chunks within a submission's budget, the kernel's limits and (two slots of x's rows,
+    // bound whole) the device's storage-buffer range.
     const auto dim = std::uint32_t(x.cols());
+    const double range = std::min(256.0 * 1024 * 1024, 0.75 * m_ctx->limits().maxStorageBufferRange);
+    const Index chunk = std::clamp<Index>(
+        std::min(Index(submissionBudget(*m_ctx) / d->workPerRow()), Index(range / (8.0 * dim))),
+        kGroup, std::max<Index>(kGroup, d->maxRows()));
     out.resize(x.rows(), x.cols());
     for (Index first = 0; first < x.rows(); first += chunk) {
         const auto n = std::uint32_t(std::min(chunk, x.rows() - first));
@@ -181,7 +185,10 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
 
 void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
                           std::vector<float>& cells) {
-    if (!m_onDevice || x.rows() == 0) return Backend::splat(x, g, weight, cells);
+    const double range = 0.75 * m_ctx->limits().maxStorageBufferRange; // buffers bound whole
+    if (!m_onDevice || x.rows() == 0 || 4.0 * double(x.size()) > range ||
+        4.0 * double(cells.size()) > range)
+        return Backend::splat(x, g, weight, cells);
     checkSplat(x, g, cells);
     m_ctx->throwIfLost();
     struct SplatPush { // shaders/splat.comp

@@ -5,6 +5,8 @@
                      diffuscope-cli, so both sides use the same data), a 128 x 128 grid on
                      [-3, 3]^2, sigma = 0.5 (ve, alpha = 1). PyTorch: cdist + softmax + matmul in
                      query chunks, float32. Figure: G pairs/s, median of 5 after a warm-up.
+                     With --backend vulkan --device cuda: issue 4's GPU field, 60,000 points x
+                     a 512 x 512 grid, diffuscope on Vulkan beside PyTorch on CUDA.
   --workload train   the training workload of issue 3: MLP 34 -> 128 -> 128 -> 128 -> 2 with
                      SiLU (2-D input + 32 sinusoidal features of the noise level), batch 256,
                      Adam (lr 1e-3), eps target, cosine schedule, 8,000 `moons` points.
@@ -51,10 +53,10 @@ def moons(cli, n=8000):
             return [[float(v) for v in line.split(",")[:2]] for line in f]
 
 
-def torch_field(torch, points, threads, repeat=5, chunk=2048):
+def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="cpu"):
     torch.set_num_threads(threads)
-    y = torch.tensor(points, dtype=torch.float32)
-    ticks = torch.linspace(-3.0, 3.0, 128)
+    y = torch.tensor(points, dtype=torch.float32, device=device)
+    ticks = torch.linspace(-3.0, 3.0, grid, device=device)
     gy, gx = torch.meshgrid(ticks, ticks, indexing="ij")
     q = torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
     sigma = 0.5
@@ -71,8 +73,12 @@ def torch_field(torch, points, threads, repeat=5, chunk=2048):
         run()
         times = []
         for _ in range(repeat):
+            if device == "cuda":
+                torch.cuda.synchronize()
             t0 = time.perf_counter()
             run()
+            if device == "cuda":
+                torch.cuda.synchronize()
             times.append(time.perf_counter() - t0)
     times.sort()
     return q.shape[0] * y.shape[0] / times[len(times) // 2] * 1e-9
@@ -259,6 +265,8 @@ def main():
     if args.workload == "train" and (args.batch != 256 or args.device != "cpu"
                                      or args.backend != "cpu"):
         return main_train(args)
+    if args.workload == "field" and (args.device != "cpu" or args.backend != "cpu"):
+        return main_field(args)
     points = shapes16(args.cli) if args.workload == "unet" else moons(args.cli)
     try:
         import torch
@@ -279,6 +287,28 @@ def main():
             print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
         else:
             print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
+    return 0
+
+
+def main_field(args):
+    """Issue 4's GPU field: 60,000 moons points x a 512 x 512 grid."""
+    points = moons(args.cli, 60000)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+    print(f"ideal-denoiser field, 60000 moons x 512x512 grid, sigma 0.5: G pairs/s "
+          f"(diffuscope {args.backend}, PyTorch {args.device})")
+    version = torch.__version__ if torch else ""
+    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
+    extra = ["--points", "60000", "--grid", "512", "--backend", args.backend, "--repeat", "3"]
+    ours = diffuscope(args.cli, "field", 2, extra)
+    if torch:
+        theirs = torch_field(torch, points, 2, repeat=3, chunk=4096, grid=512, device=args.device)
+        print(f"{2:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
+    else:
+        print(f"{2:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
     return 0
 
 

@@ -429,6 +429,12 @@ TEST_CASE("vulkan: MLP training on the device follows the CPU's Trainer", "[vulk
     const PointSet data = loadDataset("moons", {200, -1, 0, 0});
     Trainer plain(data, trainPreset("moons"));
     CHECK_FALSE(plain.useDevice(cpuBackend)); // the CPU backend has no training device
+    // Batch 65,536 of width 128: a layer's dispatch would need 131,072 workgroups, past the
+    // 65,535 every device offers, so the device declines and the CPU trains.
+    TrainConfig huge = trainPreset("moons");
+    huge.batch = 65536;
+    Trainer big(data, huge);
+    CHECK_FALSE(big.useDevice(*gpu));
     requireClean(*gpu);
 }
 
