@@ -11,6 +11,7 @@
 #include "core/samplers/sampler_run.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -39,7 +40,8 @@ public:
     Matrix variable(int var) const { return unit(rowOfVar(var)); }
 
     /// The variable holding value e: e itself when it is one variable, else a new Combine.
-    int materialize(const Matrix& e) {
+    int materialize(const Matrix& value) {
+        const Matrix e = reduced(value);
         ProgramOp op;
         for (int r = 0; r < int(m_rows.size()); ++r) {
             const double c = e(r, 0);
@@ -51,7 +53,32 @@ public:
         }
         if (op.noise.empty() && op.terms.size() == 1 && op.terms[0].coef == 1.0)
             return op.terms[0].var;
-        return define(std::move(op));
+        const int var = define(std::move(op));
+        int pivot = int(m_rows.size()) - 2; // its newest basis value (the last row is var's)
+        while (pivot > 0 && e(pivot, 0) == 0) --pivot;
+        m_defs.push_back({var, pivot, e});
+        return var;
+    }
+
+    /// e written with fewer values where an earlier Combine's variable stands for part of it:
+    /// e = k v + (e - k def_v), k chosen to cancel def_v's newest value. Annealed Langevin's
+    /// x_{k+1} = x_k + a D_k + b z_k thus reads x_k's variable, not every earlier D and z again
+    /// (so its slots and noise draws stay linear in the steps per level, not quadratic).
+    Matrix reduced(Matrix e) const {
+        const auto nonzero = [](const Matrix& m) { return (m.array() != 0).count(); };
+        // Oldest first: each definition is itself written with the ones before it.
+        for (auto it = m_defs.begin(); it != m_defs.end(); ++it) {
+            const double k = e(it->pivot, 0) / it->value(it->pivot, 0);
+            if (k == 0 || !std::isfinite(k)) continue;
+            Matrix r = e - k * it->value;
+            r(it->pivot, 0) = 0;
+            // What cancels up to rounding is zero (1e-12 of the largest coefficient).
+            const double tiny = 1e-12 * e.cwiseAbs().maxCoeff();
+            r = (r.array().abs() <= tiny).select(0.0, r);
+            r(rowOfVar(it->var), 0) += k;
+            if (nonzero(r) < nonzero(e)) e = std::move(r);
+        }
+        return e;
     }
 
     Matrix denoise(const Matrix& e, const NoiseLevel& level) {
@@ -98,6 +125,11 @@ private:
     std::vector<Row> m_rows;
     std::map<int, int> m_varRows;
     std::map<std::uint32_t, int> m_noiseRows;
+    struct Definition {
+        int var, pivot; ///< a Combine's variable, and its value's newest basis row
+        Matrix value;
+    };
+    std::vector<Definition> m_defs;
 };
 
 } // namespace

@@ -102,6 +102,13 @@ TEST_CASE("step programs: the shape of each step is its paper's algorithm", "[sa
     CHECK(readsPrev);
     for (const ProgramOp& op : dpm[0].ops) // no previous prediction yet at the first step
         for (const ProgramTerm& t : op.terms) CHECK(t.var != 1);
+    // A long Langevin level: each iteration reads the last iterate's variable, its D and its
+    // noise (not every earlier D and z again), so the terms and slots stay few.
+    SamplerRunConfig lc = configFor(findSampler("langevin"), *s, GridSpacing::UniformT, 5);
+    lc.options.langevinSteps = 200;
+    const auto longLangevin = tracePrograms(*s, lc);
+    for (const ProgramOp& op : longLangevin[1].ops) CHECK(op.terms.size() + op.noise.size() <= 3);
+    CHECK(planSlots(longLangevin).slots <= 6);
     // Slots: x, the previous prediction, D and the new x; Heun adds its Euler point and 2nd D.
     CHECK(planSlots(trace("ddim")).slots <= 4);
     CHECK(planSlots(heun).slots <= 6);
