@@ -249,6 +249,26 @@ def torch_ddim(torch, threads, particles, steps, device):
     return particles * steps / sorted(times)[1] * 1e-6
 
 
+def side_by_side(cli, title, workload, thread_counts, extra, theirs):
+    """Runs diffuscope's bench and `theirs(torch, threads)` at each thread count; prints a table."""
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+    print(title)
+    version = torch.__version__ if torch else ""
+    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
+    for threads in thread_counts:
+        ours = diffuscope(cli, workload, threads, extra)
+        if torch:
+            other = theirs(torch, threads)
+            print(f"{threads:>7}  {ours:>10.3f}  {other:>16.3f}  {ours / other:>6.1f}x")
+        else:
+            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True, help="path to diffuscope-cli")
@@ -257,105 +277,43 @@ def main():
     ap.add_argument("--steps", type=int, default=100, help="ddim")
     ap.add_argument("--batch", type=int, default=256, help="train")
     ap.add_argument("--backend", default="cpu",
-                    help="ddim, train: diffuscope's backend (cpu, vulkan)")
-    ap.add_argument("--device", default="cpu", help="ddim, train: PyTorch's device (cpu, cuda)")
-    args = ap.parse_args()
-    if args.workload == "ddim":
-        return main_ddim(args)
-    if args.workload == "train" and (args.batch != 256 or args.device != "cpu"
-                                     or args.backend != "cpu"):
-        return main_train(args)
-    if args.workload == "field" and (args.device != "cpu" or args.backend != "cpu"):
-        return main_field(args)
-    points = shapes16(args.cli) if args.workload == "unet" else moons(args.cli)
-    try:
-        import torch
-    except ImportError:
-        torch = None
-        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+                    help="field, ddim, train: diffuscope's backend (cpu, vulkan)")
+    ap.add_argument("--device", default="cpu",
+                    help="field, ddim, train: PyTorch's device (cpu, cuda)")
+    a = ap.parse_args()
+    # On the GPU machine only the 2-thread row: the device does the work.
+    threads = (1, 2) if a.device == "cpu" else (2,)
+    where = f"(diffuscope {a.backend}, PyTorch {a.device})"
+    if a.workload == "ddim":
+        return side_by_side(
+            a.cli, f"DDIM sampling, MLP 34-128-128-128-2, {a.particles} particles x {a.steps} "
+            f"steps: M particle-steps/s {where}", "ddim", threads,
+            ["--particles", str(a.particles), "--steps", str(a.steps), "--backend", a.backend,
+             "--repeat", "3"],
+            lambda torch, t: torch_ddim(torch, t, a.particles, a.steps, a.device))
+    if a.workload == "train" and (a.batch != 256 or a.device != "cpu" or a.backend != "cpu"):
+        points = moons(a.cli)
+        return side_by_side(
+            a.cli, f"MLP training, batch {a.batch}: steps/s {where}", "train", threads,
+            ["--batch", str(a.batch), "--backend", a.backend, "--repeat", "1"],
+            lambda torch, t: torch_train(torch, points, t, steps=200, batch=a.batch,
+                                         device=a.device))
+    if a.workload == "field" and (a.device != "cpu" or a.backend != "cpu"):
+        # Issue 4's GPU field: 60,000 moons points x a 512 x 512 grid.
+        points = moons(a.cli, 60000)
+        return side_by_side(
+            a.cli, f"ideal-denoiser field, 60000 moons x 512x512 grid, sigma 0.5: G pairs/s "
+            f"{where}", "field", threads,
+            ["--points", "60000", "--grid", "512", "--backend", a.backend, "--repeat", "3"],
+            lambda torch, t: torch_field(torch, points, t, repeat=3, chunk=4096, grid=512,
+                                         device=a.device))
+    points = shapes16(a.cli) if a.workload == "unet" else moons(a.cli)
     title = {"field": "ideal-denoiser field, 8000 moons x 128x128 grid, sigma 0.5: G pairs/s",
              "train": "MLP training, issue 3 workload: steps/s",
-             "unet": "U-Net training, 16x16 shapes, batch 64: images/s"}[args.workload]
-    print(title)
-    version = torch.__version__ if torch else ""
-    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
-    for threads in (1, 2):
-        ours = diffuscope(args.cli, args.workload, threads)
-        if torch:
-            fn = {"field": torch_field, "train": torch_train, "unet": torch_unet}[args.workload]
-            theirs = fn(torch, points, threads)
-            print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
-        else:
-            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
-    return 0
-
-
-def main_field(args):
-    """Issue 4's GPU field: 60,000 moons points x a 512 x 512 grid."""
-    points = moons(args.cli, 60000)
-    try:
-        import torch
-    except ImportError:
-        torch = None
-        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
-    print(f"ideal-denoiser field, 60000 moons x 512x512 grid, sigma 0.5: G pairs/s "
-          f"(diffuscope {args.backend}, PyTorch {args.device})")
-    version = torch.__version__ if torch else ""
-    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
-    extra = ["--points", "60000", "--grid", "512", "--backend", args.backend, "--repeat", "3"]
-    ours = diffuscope(args.cli, "field", 2, extra)
-    if torch:
-        theirs = torch_field(torch, points, 2, repeat=3, chunk=4096, grid=512, device=args.device)
-        print(f"{2:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
-    else:
-        print(f"{2:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
-    return 0
-
-
-def main_train(args):
-    """Training at another batch or on another device (issue 4: batch 4096 on the GPU)."""
-    points = moons(args.cli)
-    try:
-        import torch
-    except ImportError:
-        torch = None
-        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
-    print(f"MLP training, batch {args.batch}: steps/s (diffuscope {args.backend}, "
-          f"PyTorch {args.device})")
-    version = torch.__version__ if torch else ""
-    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
-    extra = ["--batch", str(args.batch), "--backend", args.backend, "--repeat", "1"]
-    for threads in ((1, 2) if args.device == "cpu" else (2,)):
-        ours = diffuscope(args.cli, "train", threads, extra)
-        if torch:
-            theirs = torch_train(torch, points, threads, steps=200, batch=args.batch,
-                                 device=args.device)
-            print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
-        else:
-            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
-    return 0
-
-
-def main_ddim(args):
-    try:
-        import torch
-    except ImportError:
-        torch = None
-        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
-    print(f"DDIM sampling, MLP 34-128-128-128-2, {args.particles} particles x {args.steps} steps: "
-          f"M particle-steps/s (diffuscope {args.backend}, PyTorch {args.device})")
-    version = torch.__version__ if torch else ""
-    print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
-    extra = ["--particles", str(args.particles), "--steps", str(args.steps),
-             "--backend", args.backend, "--repeat", "3"]
-    for threads in ((1, 2) if args.device == "cpu" else (2,)):
-        ours = diffuscope(args.cli, "ddim", threads, extra)
-        if torch:
-            theirs = torch_ddim(torch, threads, args.particles, args.steps, args.device)
-            print(f"{threads:>7}  {ours:>10.3f}  {theirs:>16.3f}  {ours / theirs:>6.1f}x")
-        else:
-            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
-    return 0
+             "unet": "U-Net training, 16x16 shapes, batch 64: images/s"}[a.workload]
+    fn = {"field": torch_field, "train": torch_train, "unet": torch_unet}[a.workload]
+    return side_by_side(a.cli, title, a.workload, (1, 2), (),
+                        lambda torch, t: fn(torch, points, t))
 
 
 if __name__ == "__main__":
