@@ -22,7 +22,18 @@ public:
                      Index end) const override;
     const Model& model() const { return *m_model; }
 
-    // The three stages of denoiseRows, for a backend that runs the network itself (Vulkan).
+    /// The same denoiser at one level written as affine maps, for a backend that keeps x on its
+    /// device for a whole run: with x* = ratio (x - alpha mean) / scale, the network's column is
+    /// [cin x*, features] and D = mean + scale (a x* + b F) (every target's x0 is linear in
+    /// x* and F: target.hpp). Requires level.sigma > 0.
+    struct Affine {
+        double ratio = 1, cin = 1, a = 0, b = 1;
+        std::vector<float> features; ///< the noise embedding and one-hot, shared by all rows
+    };
+    Affine affine(const NoiseLevel& level) const;
+
+private:
+    // The three stages of denoiseRows.
     /// Where a noise level lands on the training schedule (see denoiseRows).
     struct Plan {
         NoiseLevel train;  ///< the training level t* with the same sigma~ (clamped to the range)
@@ -38,17 +49,6 @@ public:
     void outputs(const Plan& plan, const double* xs, const float* net, Index begin, Index n,
                  Matrix& out) const;
 
-    /// The same denoiser at one level written as affine maps, for a backend that keeps x on its
-    /// device for a whole run: with x* = ratio (x - alpha mean) / scale, the network's column is
-    /// [cin x*, features] and D = mean + scale (a x* + b F) (every target's x0 is linear in
-    /// x* and F: target.hpp). Requires level.sigma > 0.
-    struct Affine {
-        double ratio = 1, cin = 1, a = 0, b = 1;
-        std::vector<float> features; ///< the noise embedding and one-hot, shared by all rows
-    };
-    Affine affine(const NoiseLevel& level) const;
-
-private:
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Schedule> m_schedule; ///< the training schedule
     int m_label;
