@@ -247,6 +247,8 @@ void MainWindow::connectWorker() {
                     requestScene(s);
                 }
             });
+    connect(m_trainer, &TrainWorker::where, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(m_trainer, &TrainWorker::failed, this, [this](const QString& m) {
         m_model->setTraining(false);
         showError("Training stopped", m);
@@ -392,8 +394,9 @@ void MainWindow::startTraining() {
     const QString target = m_model->target();
     const long steps = m_model->steps();
     m_model->setTraining(true);
-    QMetaObject::invokeMethod(m_trainer, [t = m_trainer, s, lr, width, target, steps] {
-        t->start(s, lr, width, target, steps);
+    QMetaObject::invokeMethod(m_trainer, [t = m_trainer, s, lr, width, target, steps,
+                                          backend = m_backendName] {
+        t->start(s, lr, width, target, steps, backend);
     }, Qt::QueuedConnection);
 }
 

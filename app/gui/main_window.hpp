@@ -103,6 +103,7 @@ private:
     QTimer* m_playTimer = nullptr;
     bool m_playing = false, m_waiting = false, m_interactive = true, m_trainPaused = false;
     QString m_path, m_lastError;
+    QString m_backendName = "cpu"; ///< the backend chosen in Preferences
     PointEditor m_editor;
     std::optional<Matrix> m_pointsInFlight; ///< edited points sent, not yet in a snapshot
     std::uint64_t m_settingsRevision = ~0ull; ///< the worker's settings revision shown in panels

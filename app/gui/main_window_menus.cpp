@@ -97,6 +97,7 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::requestBackend(const QString& name) {
+    m_backendName = name; // live training uses it too, from its next start
     QMetaObject::invokeMethod(m_worker, [w = m_worker, name] { w->setBackend(name); }, Qt::QueuedConnection);
 }
 

@@ -2,6 +2,7 @@
 // new checkpoint in a temporary folder, so a view never reads a file that is being written.
 #include "app/gui/train_worker.hpp"
 
+#include "core/backend/backend.hpp"
 #include "core/errors.hpp"
 #include "core/io/checkpoint.hpp"
 #include "core/scene/scene_engine.hpp"
@@ -21,7 +22,11 @@ constexpr int kChunksPerModel = 10;
 TrainWorker::TrainWorker(QObject* parent) : QObject(parent) {}
 TrainWorker::~TrainWorker() = default;
 
-void TrainWorker::start(const Scene& scene, double lr, int width, const QString& target, long steps) {
+void TrainWorker::start(const Scene& scene, double lr, int width, const QString& target, long steps,
+                        const QString& backend) {
+    m_running = false;
+    m_trainer.reset(); // before the backend whose device it may use
+    m_backend.reset();
     try {
         const PointSet data = buildSceneData(scene.data);
         TrainConfig config = trainPreset(scene.data.points ? "edited" : scene.data.dataset);
@@ -31,6 +36,20 @@ void TrainWorker::start(const Scene& scene, double lr, int width, const QString&
         config.adam.totalSteps = steps;
         config.threads = 1; // leave a core to the scene worker and the UI
         m_trainer = std::make_unique<Trainer>(data, config);
+        QString where = "training on the CPU";
+        if (backend != "cpu") {
+            try {
+                m_backend = makeBackend(backend.toStdString(), 1);
+                if (m_trainer->useDevice(*m_backend))
+                    where = "training on " + QString::fromStdString(m_backend->device());
+                else
+                    where += QString(" (%1 has no training path for this model here)")
+                                 .arg(QString::fromStdString(m_backend->device()));
+            } catch (const std::exception& e) {
+                where += QString(" (%1)").arg(QString::fromStdString(e.what()));
+            }
+        }
+        emit this->where(where);
         m_dataset = data.name;
         m_total = steps;
         m_loss.clear();
@@ -52,6 +71,7 @@ void TrainWorker::resume() {
 void TrainWorker::reset() {
     m_running = false;
     m_trainer.reset();
+    m_backend.reset();
     m_loss.clear();
     emit progress(0, 0, {}, {}, QString(), false);
 }

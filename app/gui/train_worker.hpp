@@ -12,6 +12,7 @@
 #include <QVector>
 
 namespace dfs {
+class Backend;
 class Trainer;
 }
 
@@ -28,7 +29,10 @@ public:
 
 public slots:
     /// Starts a new run on the scene's data (the preset for its dataset with these overrides).
-    void start(const dfs::Scene& scene, double lr, int width, const QString& target, long steps);
+    /// An MLP trains on `backend`'s device where it has a training path (its own instance, on
+    /// this thread), else on the CPU; `where` says which.
+    void start(const dfs::Scene& scene, double lr, int width, const QString& target, long steps,
+               const QString& backend);
     void pause();
     void resume();
     void reset();
@@ -37,11 +41,14 @@ signals:
     void progress(double step, double total, const QVector<double>& loss, const QVector<double>& perT,
                   const QString& checkpoint, bool finished);
     void failed(const QString& message);
+    /// Where a run trains, once it starts ("the CPU", or the device and why not).
+    void where(const QString& message);
 
 private slots:
     void chunk();
 
 private:
+    std::unique_ptr<Backend> m_backend; ///< before m_trainer, which may use its device
     std::unique_ptr<Trainer> m_trainer;
     std::string m_dataset;
     long m_total = 0;

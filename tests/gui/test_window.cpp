@@ -11,6 +11,7 @@
 #include "core/vulkan/vulkan_backend.hpp"
 #endif
 
+#include <QStatusBar>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -336,6 +337,25 @@ private slots:
         const Scene saved = loadScene(path.toStdString());
         QCOMPARE(saved.model.denoiser, m_dir.filePath("trained.dsm").toStdString());
         QVERIFY(QFile::exists(m_dir.filePath("trained.dsm")));
+    }
+
+    void trainingGoesToTheChosenBackend() {
+        // With the Vulkan backend chosen (its kernels forced onto lavapipe, as the Vulkan tests
+        // do) live training runs on the device, and the status bar says where.
+        fresh();
+        qputenv("DIFFUSCOPE_VULKAN_FORCE_DEVICE", "1");
+        andWait([&] { m_w->requestBackend("vulkan"); });
+        m_w->findChild<QComboBox*>("trainPreset")->setCurrentIndex(0);
+        m_w->findChild<QSpinBox*>("trainSteps")->setValue(200);
+        m_w->findChild<QPushButton*>("trainStart")->click();
+        QVERIFY(waitFor([&] { return m_w->statusBar()->currentMessage().startsWith("training on"); },
+                        20000));
+        const QString where = m_w->statusBar()->currentMessage();
+        QVERIFY2(where.contains("llvmpipe") && !where.startsWith("training on the CPU"),
+                 qPrintable(where));
+        QVERIFY(waitFor([&] { return isCheckpointPath(m_w->scene().model.denoiser); }, 120000));
+        qunsetenv("DIFFUSCOPE_VULKAN_FORCE_DEVICE");
+        andWait([&] { m_w->requestBackend("cpu"); });
     }
 
     void aFailingBackendKeepsTheSession() {
