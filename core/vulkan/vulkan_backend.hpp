@@ -1,7 +1,9 @@
 // The Vulkan compute backend: the core's Backend interface on a Vulkan device (a GPU, or Mesa's
-// lavapipe on the CPU). This version runs the ideal and exact (GMM) denoisers on the device, for
-// up to 8 dimensions, and the learned MLP denoiser's network for any dimension; other models
-// and log-densities are evaluated by the CPU backend, and device() says so. On a CPU device such
+// lavapipe on the CPU). This version runs on the device the ideal and exact (GMM) denoisers, for
+// up to 8 dimensions, and the learned MLP (fused for networks up to 128 wide); whole sampler
+// runs of those models (backend_impl.hpp, device_sampler.cpp); the density histogram; and MLP
+// training (train_device.cpp). U-Nets and log-densities are evaluated by the CPU backend, and
+// device() says so. On a CPU device such
 // as lavapipe the CPU backend computes everything (its kernels are 2x to 100x faster there, and
 // choosing Vulkan must never be a trap) unless VulkanOptions or DIFFUSCOPE_VULKAN_FORCE_DEVICE=1
 // send the kernels to the device, as the parity tests do. Include this header only where the
