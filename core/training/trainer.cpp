@@ -186,9 +186,12 @@ void Trainer::makeBatch(Batch& b, Index first, Index count) const {
     }
 }
 
+int Trainer::microSize() const {
+    return m_model.spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
+}
+
 int Trainer::microBatches() {
-    const int kMicro = m_model.spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
-    const int micro = (m_config.batch + kMicro - 1) / kMicro;
+    const int micro = (m_config.batch + microSize() - 1) / microSize();
     while (int(m_batches.size()) < micro) m_batches.push_back(std::make_unique<Batch>());
     return micro;
 }
@@ -196,9 +199,8 @@ int Trainer::microBatches() {
 void Trainer::drawMicroBatch(std::size_t mb) {
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, in = spec.inputDim();
-    const int kMicro = spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
     Batch& b = *m_batches[mb];
-    const int first = int(mb) * kMicro, n = std::min(kMicro, m_config.batch - first);
+    const int first = int(mb) * microSize(), n = std::min(microSize(), m_config.batch - first);
     b.input.resize(std::size_t(in * n));
     b.target.resize(std::size_t(d * n));
     b.gradOut.resize(std::size_t(d * n));

@@ -92,6 +92,8 @@ public:
 private:
     struct Batch;
     double runMicroBatches(FloatBuffer& grads);
+    /// Samples per micro-batch: fixed per architecture, so results ignore the thread count.
+    int microSize() const;
     /// Micro-batches in this step's batch (m_batches holds at least as many).
     int microBatches();
     /// Draws micro-batch mb of this step into m_batches[mb].

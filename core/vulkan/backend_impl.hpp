@@ -93,6 +93,12 @@ public:
     /// Rows per chunk of an MLP pass: the widest layer's dispatch within the 65,535-workgroup
     /// limit, and `passes` network passes within a submission's budget.
     Index mlpRows(const Mlp& net, Index cap, int passes) const;
+    /// Bytes one buffer may have: it is bound whole, so within the device's storage-buffer
+    /// range, with the quarter of slack scratch() adds.
+    double bufferBytes() const { return 0.75 * double(m_ctx->limits().maxStorageBufferRange); }
+    /// Rows per chunk of work: `workPerRow` multiply-adds within a submission's budget, a chunk's
+    /// buffers (`bytesPerRow`) within 256 MB and bufferBytes(), and at most `maxRows`.
+    Index chunkRows(double workPerRow, double bytesPerRow, Index maxRows) const;
 
     // Transfers: device buffers are reached only by copies through host staging buffers.
     /// Host data for a device buffer at dstOffset bytes, copied in by the next recordUploads().

@@ -28,8 +28,6 @@ struct Term { // shaders/combine.comp
 };
 /// Most slots a run may use (a step with more values runs as a SamplerRun on the CPU).
 constexpr int kMaxSlots = 64;
-/// Bytes the slots of one chunk may take.
-constexpr double kSlotBytes = 256.0 * 1024 * 1024;
 
 } // namespace
 
@@ -72,19 +70,14 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     put(termBuffer, 0, terms.data(), sizeof(Term) * terms.size());
     Pipeline& combine = pipeline(kSpirv_combine, 2, sizeof(CombinePush));
 
-    // Particles in chunks: within the kernels' dispatch limits (the combine's one value per
-    // invocation too), the slots' memory, and one step of the heaviest kind within a
-    // submission's budget. On a GPU, 10^6 particles of the standard MLP are one chunk.
+    // Particles in chunks: one step of the heaviest kind within a submission's budget, the
+    // slots within memory, and the kernels' dispatch limits (the combine's one value per
+    // invocation too). On a GPU, 10^6 particles of the standard MLP are one chunk.
     const double budget = submissionBudget(*m_ctx);
     const auto dim = std::uint32_t(x.cols());
     const double heaviest = *std::max_element(stepWork.begin(), stepWork.end());
-    // The bank is bound whole (with scratch()'s quarter of slack): within the device's range.
-    const double slotBytes =
-        std::min(kSlotBytes, 0.75 * double(m_ctx->limits().maxStorageBufferRange));
-    const Index chunk = std::clamp<Index>(
-        std::min({Index(budget / heaviest), Index(slotBytes / (4.0 * plan.slots * dim)),
-                  Index(65535) * kGroup / dim}),
-        kGroup, std::max<Index>(kGroup, denoiser->maxRows()));
+    const Index chunk = chunkRows(heaviest, 4.0 * plan.slots * dim,
+                                  std::min(denoiser->maxRows(), Index(65535) * kGroup / dim));
     Matrix result(x.rows(), x.cols());
     for (Index first = 0; first < x.rows(); first += chunk) {
         const auto n = std::uint32_t(std::min(chunk, x.rows() - first));

@@ -52,6 +52,8 @@ public:
         for (const NoiseLevel& l : levels) {
             const LearnedDenoiser::Affine f = m_model.affine(l);
             const auto features = std::uint32_t(table.size());
+            const float ratio = float(f.ratio), alpha = float(l.alpha),
+                        invScale = float(1.0 / spec.scale), scale = float(spec.scale);
             if (m_fused) { // the first layer's bias with the shared features folded in
                 for (std::size_t j = 0; j < nOut; ++j) {
                     double bias = w[nOut * in + j];
@@ -59,16 +61,15 @@ public:
                         bias += double(w[k * nOut + j]) * f.features[k - d];
                     table.push_back(float(bias));
                 }
-            } else {
-                table.insert(table.end(), f.features.begin(), f.features.end());
+                MlpFusedPush fp{0,        d,     0,     0,     0,     features,
+                                std::uint32_t(shape.layers), std::uint32_t(shape.activation),
+                                ratio,    alpha, invScale, float(f.cin), scale, float(f.a),
+                                float(f.b), {}};
+                for (int k = 0; k <= shape.layers; ++k) fp.dims[k] = std::uint32_t(shape.dims[k]);
+                m_fusedPushes.push_back(fp);
+                continue;
             }
-            const float ratio = float(f.ratio), alpha = float(l.alpha),
-                        invScale = float(1.0 / spec.scale), scale = float(spec.scale);
-            MlpFusedPush fp{0,     d,     0,     0,     0,     features, std::uint32_t(shape.layers),
-                            std::uint32_t(shape.activation), ratio, alpha, invScale, float(f.cin),
-                            scale, float(f.a), float(f.b), {}};
-            for (int k = 0; k <= shape.layers && k < 9; ++k) fp.dims[k] = std::uint32_t(shape.dims[k]);
-            m_fusedPushes.push_back(fp);
+            table.insert(table.end(), f.features.begin(), f.features.end());
             m_inputs.push_back({0, d, in, features, 0, 0, ratio, alpha, invScale, float(f.cin)});
             m_outputs.push_back({0, d, 0, 0, 0, ratio, alpha, invScale, scale, float(f.a),
                                  float(f.b)});

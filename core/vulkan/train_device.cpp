@@ -217,7 +217,7 @@ std::unique_ptr<TrainDevice> VulkanBackend::mlpTrainDevice(const Mlp& net, int b
     // One invocation per value: each dispatch within the 65,535 workgroups every device
     // offers, and each buffer (bound whole) within the device's storage-buffer range.
     const MlpShape& s = net.shape();
-    const double maxItems = 65535.0 * kGroup, range = 0.75 * m_ctx->limits().maxStorageBufferRange;
+    const double maxItems = 65535.0 * kGroup, range = bufferBytes();
     double acts = 0;
     for (int l = 1; l <= s.layers; ++l) acts += 2.0 * s.dims[l] * batch;
     const double params = double(net.paramCount()), widest = widestLayer(s);

@@ -87,6 +87,13 @@ Index VulkanBackend::mlpRows(const Mlp& net, Index cap, int passes) const {
     return std::clamp<Index>(Index(submissionBudget(*m_ctx) / perRow), kGroup, limit);
 }
 
+Index VulkanBackend::chunkRows(double workPerRow, double bytesPerRow, Index maxRows) const {
+    const double bytes = std::min(256.0 * 1024 * 1024, bufferBytes());
+    return std::clamp<Index>(Index(std::min(submissionBudget(*m_ctx) / workPerRow,
+                                            bytes / bytesPerRow)),
+                             kGroup, std::max<Index>(kGroup, maxRows));
+}
+
 Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
     if (!slot || slot->size() < bytes) {
         slot.reset();
@@ -158,13 +165,9 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     if (!d) return m_cpu.denoise(model, x, level, out);
     // x in slot 0, D into slot 1, in chunks within a submission's budget.
     d->prepare({level});
-    // Chunks within a submission's budget, the kernel's limits and (two slots of x's rows,
-    // bound whole) the device's storage-buffer range.
+    // Chunks within a submission's budget, the kernel's limits and memory (two slots of x).
     const auto dim = std::uint32_t(x.cols());
-    const double range = std::min(256.0 * 1024 * 1024, 0.75 * m_ctx->limits().maxStorageBufferRange);
-    const Index chunk = std::clamp<Index>(
-        std::min(Index(submissionBudget(*m_ctx) / d->workPerRow()), Index(range / (8.0 * dim))),
-        kGroup, std::max<Index>(kGroup, d->maxRows()));
+    const Index chunk = chunkRows(d->workPerRow(), 8.0 * dim, d->maxRows());
     out.resize(x.rows(), x.cols());
     for (Index first = 0; first < x.rows(); first += chunk) {
         const auto n = std::uint32_t(std::min(chunk, x.rows() - first));
@@ -185,9 +188,8 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
 
 void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
                           std::vector<float>& cells) {
-    const double range = 0.75 * m_ctx->limits().maxStorageBufferRange; // buffers bound whole
-    if (!m_onDevice || x.rows() == 0 || 4.0 * double(x.size()) > range ||
-        4.0 * double(cells.size()) > range)
+    if (!m_onDevice || x.rows() == 0 || 4.0 * double(x.size()) > bufferBytes() ||
+        4.0 * double(cells.size()) > bufferBytes())
         return Backend::splat(x, g, weight, cells);
     checkSplat(x, g, cells);
     m_ctx->throwIfLost();
