@@ -1,8 +1,10 @@
 // GifWriter: the GIF stream through giflib's EGifOpen with an output callback into an AtomicFile;
-// each frame is quantised by ColourQuantizer and stored with its own local colour table.
+// each frame is quantised by ColourQuantizer and stored as the block GifFrameDelta derives (the
+// changed rectangle, transparent where unchanged, on the global or a local colour table).
 #include "app/export/gif_writer.hpp"
 
 #include "app/export/colour_quantizer.hpp"
+#include "app/export/gif_frame_delta.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 
@@ -14,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -61,7 +64,14 @@ struct GifWriter::Impl {
         gif = EGifOpen(this, &Impl::output, &error);
         if (!gif) fail(error, "opening the GIF encoder");
         EGifSetGifVersion(gif, true);
-        check(EGifPutScreenDesc(gif, width, height, 8, 0, nullptr), "writing the GIF header");
+    }
+
+    /// The header, with the first frame's colour table as the global one, and the loop-forever
+    /// extension. giflib writes nothing before EGifPutScreenDesc, so this waits for that frame.
+    void writeHeader(const std::vector<GifColour>& globalTable) {
+        std::array<GifColorType, kMaxQuantizedColours> colours{};
+        const ColorMapObject map = colourMap(globalTable, colours);
+        check(EGifPutScreenDesc(gif, width, height, 8, 0, &map), "writing the GIF header");
         // NETSCAPE2.0 application extension: loop count 0 = forever.
         static const GifByteType loop[3] = {1, 0, 0};
         check(EGifPutExtensionLeader(gif, APPLICATION_EXT_FUNC_CODE), "writing the loop extension");
@@ -70,35 +80,45 @@ struct GifWriter::Impl {
         check(EGifPutExtensionTrailer(gif), "writing the loop extension");
     }
 
+    /// A giflib colour map over `storage` for `table` (2..256 entries, a power of two).
+    static ColorMapObject colourMap(const std::vector<GifColour>& table,
+                                    std::array<GifColorType, kMaxQuantizedColours>& storage) {
+        for (std::size_t i = 0; i < table.size(); ++i)
+            storage[i] = {table[i][0], table[i][1], table[i][2]};
+        ColorMapObject map{};
+        map.ColorCount = int(table.size());
+        map.BitsPerPixel = 1;
+        while ((1 << map.BitsPerPixel) < map.ColorCount) ++map.BitsPerPixel;
+        map.SortFlag = false;
+        map.Colors = storage.data();
+        return map;
+    }
+
+    /// Quantises the frame and writes the block that changes the composed canvas into it.
     void writeFrame(const RgbaImage& frame) {
         quantizer.quantize(frame, dither, quantized);
-        const std::vector<std::array<std::uint8_t, 3>>& palette = quantized.palette;
-        std::vector<std::uint8_t>& indices = quantized.indices; // EGifPutLine takes it non-const
-        const int paletteSize = int(palette.size());
+        if (!delta) delta = std::make_unique<GifFrameDelta>(width, height);
+        GifImageBlock& block = delta->next(quantized);
+        if (frames == 0) writeHeader(delta->globalTable());
 
         GraphicsControlBlock gcb{};
         gcb.DisposalMode = DISPOSE_DO_NOT;
         gcb.UserInputFlag = false;
         gcb.DelayTime = delay;
-        gcb.TransparentColor = NO_TRANSPARENT_COLOR;
+        gcb.TransparentColor = block.transparent >= 0 ? block.transparent : NO_TRANSPARENT_COLOR;
         GifByteType extension[4];
         const size_t length = EGifGCBToExtension(&gcb, extension);
         check(EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, int(length), extension),
               "writing a frame's delay");
 
-        // A local colour table per frame, padded to a power of two (at least 2 entries).
-        int bits = 1;
-        while ((1 << bits) < paletteSize) ++bits;
         std::array<GifColorType, kMaxQuantizedColours> colours{};
-        for (int i = 0; i < paletteSize; ++i)
-            colours[i] = {palette[i][0], palette[i][1], palette[i][2]};
-        ColorMapObject map{};
-        map.ColorCount = 1 << bits;
-        map.BitsPerPixel = bits;
-        map.SortFlag = false;
-        map.Colors = colours.data();
-        check(EGifPutImageDesc(gif, 0, 0, width, height, false, &map), "writing a frame header");
-        check(EGifPutLine(gif, indices.data(), int(indices.size())), "writing a frame's pixels");
+        ColorMapObject map = colourMap(block.table, colours);
+        check(EGifPutImageDesc(gif, block.left, block.top, block.width, block.height, false,
+                               block.localTable ? &map : nullptr),
+              "writing a frame header");
+        // EGifPutLine takes the pixels non-const.
+        check(EGifPutLine(gif, block.indices.data(), int(block.indices.size())),
+              "writing a frame's pixels");
     }
 
     /// Closes the giflib stream (writing the trailer); returns giflib's error code or 0.
@@ -120,6 +140,7 @@ struct GifWriter::Impl {
     State state = State::Open;
     ColourQuantizer quantizer;
     QuantizedImage quantized;
+    std::unique_ptr<GifFrameDelta> delta;
 };
 
 GifWriter::GifWriter(const std::string& path, int width, int height, double fps,

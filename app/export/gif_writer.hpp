@@ -1,6 +1,7 @@
 // GifWriter: looping animated GIF through giflib 5, with an adaptive palette per frame
 // (dfs::ColourQuantizer: exact colours or a variance-splitting median cut) and optional
-// Floyd-Steinberg dithering, written atomically through dfs::AtomicFile.
+// Floyd-Steinberg dithering; each frame stored as only what changed (dfs::GifFrameDelta), written
+// atomically through dfs::AtomicFile.
 #pragma once
 
 #include "app/export/animation_writer.hpp"
@@ -25,9 +26,12 @@ public:
     GifWriter& operator=(const GifWriter&) = delete;
 
     /// Quantises the frame to at most 256 colours and appends it. A frame with at most 256
-    /// distinct colours is stored exactly; otherwise the palette adapts to the frame. With
-    /// dithering off the output depends only on the frame (identical frames encode
-    /// identically). Contract as AnimationWriter::addFrame.
+    /// distinct colours is stored exactly; otherwise the palette adapts to the frame. The frame
+    /// is written as the rectangle of pixels that differ from the previous frame's (unchanged
+    /// pixels in it transparent where the colour table has a free entry), which a decoder
+    /// composes back into exactly the quantised frame. The quantised frame depends only on the
+    /// frame and the dither setting, never on earlier frames; the file depends only on the
+    /// frames and the settings. Contract as AnimationWriter::addFrame.
     void addFrame(const RgbaImage& frame) override;
     /// Writes the trailer and renames the temporary file to `path`. Contract as
     /// AnimationWriter::finish.

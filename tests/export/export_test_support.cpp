@@ -1,7 +1,8 @@
-// Decoders and comparisons for the export tests.
+// Decoders (with GIF frame composition) and comparisons for the export tests.
 #include "export_test_support.hpp"
 
 #include "app/export/av_handles.hpp"
+#include "app/export/colour_quantizer.hpp"
 
 #include <gif_lib.h>
 
@@ -75,33 +76,75 @@ DecodedGif readGif(const std::string& path) {
         out.loopsForever = isLoopForever(gif->SavedImages[0].ExtensionBlocks,
                                          gif->SavedImages[0].ExtensionBlockCount);
     RgbaImage canvas(out.width, out.height);
+    for (std::size_t i = 3; i < canvas.pixels.size(); i += 4) canvas.pixels[i] = 0;
     for (int i = 0; i < gif->ImageCount; ++i) {
         const SavedImage& image = gif->SavedImages[i];
         const GifImageDesc& desc = image.ImageDesc;
         const ColorMapObject* map = desc.ColorMap ? desc.ColorMap : gif->SColorMap;
         REQUIRE(map != nullptr);
         GraphicsControlBlock gcb{};
-        out.delays.push_back(DGifSavedExtensionToGCB(gif.get(), i, &gcb) == GIF_OK ? gcb.DelayTime
-                                                                                   : -1);
+        gcb.TransparentColor = NO_TRANSPARENT_COLOR;
+        const bool hasGcb = DGifSavedExtensionToGCB(gif.get(), i, &gcb) == GIF_OK;
+        out.delays.push_back(hasGcb ? gcb.DelayTime : -1);
         out.paletteSizes.push_back(map->ColorCount);
+        GifBlock block;
+        block.left = desc.Left;
+        block.top = desc.Top;
+        block.width = desc.Width;
+        block.height = desc.Height;
+        block.transparent = gcb.TransparentColor;
+        block.disposal = hasGcb ? gcb.DisposalMode : DISPOSAL_UNSPECIFIED;
+        block.localTable = desc.ColorMap != nullptr;
+        REQUIRE(block.left + block.width <= out.width);
+        REQUIRE(block.top + block.height <= out.height);
         std::vector<std::uint8_t> palette;
         for (int c = 0; c < map->ColorCount; ++c) {
             palette.push_back(map->Colors[c].Red);
             palette.push_back(map->Colors[c].Green);
             palette.push_back(map->Colors[c].Blue);
         }
-        std::vector<std::uint8_t> indices;
-        for (int y = 0; y < desc.Height; ++y)
-            for (int x = 0; x < desc.Width; ++x) {
-                const int index = image.RasterBits[y * desc.Width + x];
-                indices.push_back(std::uint8_t(index));
-                REQUIRE(index < map->ColorCount);
-                const GifColorType& c = map->Colors[index];
-                canvas.set(desc.Left + x, desc.Top + y, c.Red, c.Green, c.Blue);
-            }
-        out.frames.push_back(canvas);
+        std::vector<std::uint8_t> indices(image.RasterBits,
+                                          image.RasterBits + std::size_t(desc.Width) * desc.Height);
+        out.frames.push_back(composeGifFrame(canvas, block, indices, palette));
+        out.blocks.push_back(block);
         out.indices.push_back(std::move(indices));
         out.palettes.push_back(std::move(palette));
+    }
+    return out;
+}
+
+RgbaImage composeGifFrame(RgbaImage& canvas, const GifBlock& block,
+                          const std::vector<std::uint8_t>& indices,
+                          const std::vector<std::uint8_t>& table) {
+    REQUIRE(indices.size() == std::size_t(block.width) * std::size_t(block.height));
+    const RgbaImage before = canvas;
+    bool inTable = true;
+    for (int y = 0; y < block.height; ++y)
+        for (int x = 0; x < block.width; ++x) {
+            const int index = indices[std::size_t(y) * block.width + x];
+            inTable = inTable && 3 * std::size_t(index) < table.size();
+            if (index == block.transparent || !inTable) continue;
+            canvas.set(block.left + x, block.top + y, table[3 * index], table[3 * index + 1],
+                       table[3 * index + 2]);
+        }
+    REQUIRE(inTable);
+    RgbaImage shown = canvas;
+    if (block.disposal == DISPOSE_BACKGROUND) {
+        for (int y = block.top; y < block.top + block.height; ++y)
+            for (int x = block.left; x < block.left + block.width; ++x)
+                canvas.set(x, y, 0, 0, 0, 0);
+    } else if (block.disposal == DISPOSE_PREVIOUS) {
+        canvas = before;
+    }
+    return shown;
+}
+
+RgbaImage quantisedFrame(const RgbaImage& frame, bool dither) {
+    const QuantizedImage q = ColourQuantizer().quantize(frame, dither);
+    RgbaImage out(frame.width, frame.height);
+    for (std::size_t i = 0; i < q.indices.size(); ++i) {
+        const auto& c = q.palette[q.indices[i]];
+        std::copy(c.begin(), c.end(), out.pixels.begin() + std::ptrdiff_t(4 * i));
     }
     return out;
 }
@@ -109,10 +152,10 @@ DecodedGif readGif(const std::string& path) {
 namespace {
 
 RgbaImage toRgba(const AVFrame& frame) {
-    av::Sws sws(sws_getContext(
-        frame.width, frame.height, AVPixelFormat(frame.format), frame.width, frame.height,
-        AV_PIX_FMT_RGBA, SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr,
-        nullptr));
+    av::Sws sws(sws_getContext(frame.width, frame.height, AVPixelFormat(frame.format), frame.width,
+                               frame.height, AV_PIX_FMT_RGBA,
+                               SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
+                               nullptr, nullptr));
     REQUIRE(sws != nullptr);
     const int space = frame.colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
     const int* coefficients = sws_getCoefficients(space);
