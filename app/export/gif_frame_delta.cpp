@@ -1,5 +1,7 @@
-// GifFrameDelta: the changed rectangle against a composed canvas of packed RGB, the choice between
-// the global and a new local colour table, and the transparent index for unchanged pixels.
+// GifFrameDelta: the changed rectangle against the previous quantised frame (which is what the
+// blocks so far compose), the choice between
+// the global and a new local colour table, the transparent index for unchanged pixels, and the
+// measured choice between transparent and opaque unchanged pixels.
 #include "app/export/gif_frame_delta.hpp"
 
 #include <algorithm>
@@ -11,7 +13,7 @@ namespace dfs {
 
 namespace {
 
-/// A canvas value that no 0xRRGGBB colour equals: before the first frame every pixel differs.
+/// A colour that no 0xRRGGBB colour equals: before the first frame every pixel differs.
 constexpr std::uint32_t kNoColour = 0xff000000u;
 
 std::uint32_t pack(const GifColour& c) {
@@ -49,50 +51,72 @@ std::vector<int> indicesIn(const std::vector<GifColour>& table,
 
 } // namespace
 
-GifFrameDelta::GifFrameDelta(int width, int height)
-    : m_width(width), m_height(height),
-      m_canvas(std::size_t(std::max(width, 0)) * std::size_t(std::max(height, 0)), kNoColour) {
+GifFrameDelta::GifFrameDelta(int width, int height, GifCodedSize codedSize)
+    : m_width(width), m_height(height), m_codedSize(std::move(codedSize)),
+      m_previous(std::size_t(std::max(width, 0)) * std::size_t(std::max(height, 0)), 0) {
+    m_previousPacked.fill(kNoColour);
     if (width <= 0 || height <= 0)
         throw std::invalid_argument("GifFrameDelta: the frame size must be positive");
 }
 
 GifImageBlock& GifFrameDelta::next(const QuantizedImage& frame) {
-    if (frame.indices.size() != m_canvas.size() || frame.palette.empty() ||
+    if (frame.indices.size() != m_previous.size() || frame.palette.empty() ||
         frame.palette.size() > std::size_t(kMaxQuantizedColours))
         throw std::invalid_argument("GifFrameDelta::next: the frame does not match the size or "
                                     "has no valid palette");
     for (std::size_t i = 0; i < frame.palette.size(); ++i) m_packed[i] = pack(frame.palette[i]);
-    if (!findChanges(frame)) {
-        // Nothing changed: a 1x1 block that only carries the frame's delay.
-        m_block.left = m_block.top = 0;
-        m_block.width = m_block.height = 1;
+    const std::size_t changed = findChanges(frame);
+    const std::size_t area = std::size_t(m_block.width) * std::size_t(m_block.height);
+    const std::size_t unchanged = area - changed; // every changed pixel is in the rectangle
+    collectColours(frame);
+    // The first frame's table keeps a free entry for later frames where there is room.
+    chooseTable(m_block, m_first || unchanged > 0);
+    // Unchanged pixels scattered among changed ones (a few percent, as where a moving gradient
+    // is re-dithered) code smaller opaque; large unchanged areas smaller transparent; between
+    // the two, the coded sizes decide.
+    if (m_block.transparent < 0 || unchanged == 0) {
+        m_block.transparent = -1;
+        encodeRectangle(frame, m_block);
+    } else if (8 * unchanged < area) {
+        useOpaque(frame, false);
+    } else if (2 * unchanged >= area || !m_codedSize) {
+        encodeRectangle(frame, m_block);
+    } else {
+        encodeRectangle(frame, m_block);
+        useOpaque(frame, true);
     }
-    collectChangedColours(frame);
-    chooseTable();
-    encodeRectangle(frame);
+    // The blocks so far now compose this frame.
+    m_previous = frame.indices;
+    m_previousPacked = m_packed;
     if (m_first) m_global = m_block.table;
     m_first = false;
     return m_block;
 }
 
-bool GifFrameDelta::findChanges(const QuantizedImage& frame) {
-    m_used.fill(false);
-    int x0 = m_width, x1 = -1, y0 = m_height, y1 = -1;
-    const std::size_t paletteSize = frame.palette.size();
-    for (int y = 0; y < m_height; ++y) {
-        const std::size_t row = std::size_t(y) * std::size_t(m_width);
+std::size_t GifFrameDelta::findChanges(const QuantizedImage& frame) {
+    // Locals throughout: stores through byte pointers would otherwise make the compiler reload
+    // members on every pixel.
+    std::array<bool, kMaxQuantizedColours> used{};
+    const std::uint32_t* packed = m_packed.data();
+    const std::uint32_t* previousPacked = m_previousPacked.data();
+    const int width = m_width, height = m_height;
+    int x0 = width, x1 = -1, y0 = height, y1 = -1;
+    std::size_t changed = 0;
+    int largest = 0;
+    for (int y = 0; y < height; ++y) {
+        const std::size_t row = std::size_t(y) * std::size_t(width);
         const std::uint8_t* indices = frame.indices.data() + row;
-        const std::uint32_t* canvas = m_canvas.data() + row;
+        const std::uint8_t* previous = m_previous.data() + row;
         int first = -1, last = -1;
-        for (int x = 0; x < m_width; ++x) {
+        // Branch-free: changed and unchanged pixels mix unpredictably.
+        for (int x = 0; x < width; ++x) {
             const std::uint8_t index = indices[x];
-            if (index >= paletteSize)
-                throw std::invalid_argument("GifFrameDelta::next: a palette index is out of range");
-            if (m_packed[index] != canvas[x]) {
-                m_used[index] = true;
-                if (first < 0) first = x;
-                last = x;
-            }
+            largest = std::max(largest, int(index));
+            const bool differs = packed[index] != previousPacked[previous[x]];
+            used[index] |= differs;
+            changed += differs;
+            first = (first < 0 && differs) ? x : first;
+            last = differs ? x : last;
         }
         if (first < 0) continue;
         x0 = std::min(x0, first);
@@ -100,84 +124,131 @@ bool GifFrameDelta::findChanges(const QuantizedImage& frame) {
         y0 = std::min(y0, y);
         y1 = y;
     }
-    if (x1 < 0) return false;
+    if (std::size_t(largest) >= frame.palette.size())
+        throw std::invalid_argument("GifFrameDelta::next: a palette index is out of range");
+    m_used = used;
+    if (x1 < 0) {
+        // Nothing changed: a 1x1 block that only carries the frame's delay.
+        x0 = x1 = y0 = y1 = 0;
+    }
     m_block.left = x0;
     m_block.top = y0;
     m_block.width = x1 - x0 + 1;
     m_block.height = y1 - y0 + 1;
-    return true;
+    return changed;
 }
 
-void GifFrameDelta::collectChangedColours(const QuantizedImage& frame) {
-    m_changedColours.clear();
+void GifFrameDelta::collectColours(const QuantizedImage& frame) {
+    m_colours.clear();
     for (std::size_t i = 0; i < frame.palette.size(); ++i)
-        if (m_used[i] && std::find(m_changedColours.begin(), m_changedColours.end(), m_packed[i]) ==
-                             m_changedColours.end())
-            m_changedColours.push_back(m_packed[i]);
+        if (m_used[i] &&
+            std::find(m_colours.begin(), m_colours.end(), m_packed[i]) == m_colours.end())
+            m_colours.push_back(m_packed[i]);
 }
 
-void GifFrameDelta::chooseTable() {
-    const int changed = int(m_changedColours.size());
-    const int newSize = tableSizeFor(changed < kMaxQuantizedColours ? changed + 1 : changed);
+void GifFrameDelta::chooseTable(GifImageBlock& block, bool transparent) const {
+    const int colours = int(m_colours.size());
+    const bool room = transparent && colours < kMaxQuantizedColours;
+    const int newSize = tableSizeFor(room ? colours + 1 : colours);
     if (!m_first) {
-        // The global table serves if it holds every changed colour. It costs no table bytes
-        // but may need wider LZW codes than a new table: take it unless the extra code bits,
-        // at most one code per pixel, outweigh a new table's 3 bytes per entry.
-        const std::vector<int> found = indicesIn(m_global, m_changedColours);
+        // The global table serves if it holds every colour. It costs no table bytes but may
+        // need wider LZW codes than a new table: take it unless the extra code bits, at most
+        // one code per pixel, outweigh a new table's 3 bytes per entry.
+        const std::vector<int> found = indicesIn(m_global, m_colours);
         if (std::find(found.begin(), found.end(), -1) == found.end()) {
             const int extraBits = log2Of(int(m_global.size())) - log2Of(newSize);
-            const long long area = (long long)m_block.width * m_block.height;
+            const long long area = (long long)block.width * block.height;
             if (extraBits <= 0 || area * extraBits <= 8LL * 3 * newSize) {
                 std::vector<bool> taken(m_global.size(), false);
                 for (const int i : found) taken[std::size_t(i)] = true;
                 const auto free = std::find(taken.begin(), taken.end(), false);
-                m_block.localTable = false;
-                m_block.table = m_global;
-                m_block.transparent = free == taken.end() ? -1 : int(free - taken.begin());
+                block.localTable = false;
+                block.table = m_global;
+                block.transparent =
+                    !transparent || free == taken.end() ? -1 : int(free - taken.begin());
                 return;
             }
         }
     }
-    // A new table: the changed colours in palette order, then a transparent entry if there is
-    // room, padded with black.
-    m_block.localTable = !m_first;
-    m_block.table.assign(std::size_t(newSize), GifColour{0, 0, 0});
-    for (int i = 0; i < changed; ++i)
-        m_block.table[std::size_t(i)] = {std::uint8_t(m_changedColours[i] >> 16),
-                                         std::uint8_t(m_changedColours[i] >> 8),
-                                         std::uint8_t(m_changedColours[i])};
-    m_block.transparent = changed < kMaxQuantizedColours ? changed : -1;
+    // A new table: the colours in palette order, then the transparent entry if there is room,
+    // padded with black.
+    block.localTable = !m_first;
+    block.table.assign(std::size_t(newSize), GifColour{0, 0, 0});
+    for (int i = 0; i < colours; ++i)
+        block.table[std::size_t(i)] = {std::uint8_t(m_colours[i] >> 16),
+                                       std::uint8_t(m_colours[i] >> 8), std::uint8_t(m_colours[i])};
+    block.transparent = room ? colours : -1;
 }
 
-void GifFrameDelta::encodeRectangle(const QuantizedImage& frame) {
-    // Palette entry -> table index, for every entry whose colour the table holds.
+void GifFrameDelta::encodeRectangle(const QuantizedImage& frame, GifImageBlock& block) {
+    // Palette entry -> table index, for every entry whose colour the table holds (else -1).
     const std::size_t paletteSize = frame.palette.size();
     const std::vector<std::uint32_t> colours(m_packed.begin(), m_packed.begin() + paletteSize);
-    const std::vector<int> tableIndex = indicesIn(m_block.table, colours);
+    const std::vector<int> found = indicesIn(block.table, colours);
+    std::array<int, kMaxQuantizedColours> tableIndex{};
+    std::copy(found.begin(), found.end(), tableIndex.begin());
+    const std::array<std::uint32_t, kMaxQuantizedColours> packed = m_packed;
+    const std::array<std::uint32_t, kMaxQuantizedColours> previousPacked = m_previousPacked;
 
-    const int transparent = m_block.transparent;
-    m_block.indices.resize(std::size_t(m_block.width) * std::size_t(m_block.height));
-    std::uint8_t* out = m_block.indices.data();
-    std::size_t transparentPixels = 0;
-    for (int y = m_block.top; y < m_block.top + m_block.height; ++y) {
-        const std::size_t row = std::size_t(y) * std::size_t(m_width);
-        for (int x = m_block.left; x < m_block.left + m_block.width; ++x) {
-            const std::uint8_t index = frame.indices[row + std::size_t(x)];
-            std::uint32_t& canvas = m_canvas[row + std::size_t(x)];
-            if (transparent >= 0 && m_packed[index] == canvas) {
-                *out++ = std::uint8_t(transparent);
-                ++transparentPixels;
-                continue;
-            }
-            // Every changed colour is in the table; without a transparent entry the changed
-            // pixels use all 256 colours, which are then every colour of the frame.
-            if (tableIndex[index] < 0)
-                throw std::logic_error("GifFrameDelta: a colour is missing from the table");
-            *out++ = std::uint8_t(tableIndex[index]);
-            canvas = m_packed[index];
+    const int transparent = block.transparent;
+    const int left = block.left, top = block.top, width = block.width, height = block.height;
+    block.indices.resize(std::size_t(width) * std::size_t(height));
+    std::uint8_t* out = block.indices.data();
+    int missing = 0;
+    for (int y = top; y < top + height; ++y) {
+        const std::size_t row = std::size_t(y) * std::size_t(m_width) + std::size_t(left);
+        const std::uint8_t* indices = frame.indices.data() + row;
+        const std::uint8_t* previous = m_previous.data() + row;
+        for (int x = 0; x < width; ++x) {
+            const std::uint8_t index = indices[x];
+            const bool clear = transparent >= 0 && packed[index] == previousPacked[previous[x]];
+            missing |= clear ? 0 : tableIndex[index];
+            *out++ = std::uint8_t(clear ? transparent : tableIndex[index]);
         }
     }
-    if (transparentPixels == 0) m_block.transparent = -1;
+    // The table holds every changed colour, and without a transparent entry every colour of
+    // the rectangle.
+    if (missing < 0) throw std::logic_error("GifFrameDelta: a colour is missing from the table");
+}
+
+void GifFrameDelta::useOpaque(const QuantizedImage& frame, bool ifSmaller) {
+    // The opaque block needs every colour of the rectangle in its table.
+    m_used.fill(false);
+    for (int y = m_block.top; y < m_block.top + m_block.height; ++y) {
+        const std::size_t row = std::size_t(y) * std::size_t(m_width);
+        for (int x = m_block.left; x < m_block.left + m_block.width; ++x)
+            m_used[frame.indices[row + std::size_t(x)]] = true;
+    }
+    collectColours(frame);
+    m_opaque.left = m_block.left;
+    m_opaque.top = m_block.top;
+    m_opaque.width = m_block.width;
+    m_opaque.height = m_block.height;
+    chooseTable(m_opaque, false);
+    encodeRectangle(frame, m_opaque);
+    if (!ifSmaller || estimatedBytes(m_opaque) < estimatedBytes(m_block))
+        std::swap(m_block, m_opaque);
+}
+
+double GifFrameDelta::estimatedBytes(const GifImageBlock& block) {
+    constexpr int kBand = 8, kEvery = 8, kMinRows = 64;
+    const double table = block.localTable ? 3.0 * double(block.table.size()) : 0.0;
+    if (block.height < kMinRows) return double(m_codedSize(block)) + table;
+    m_sample.left = m_sample.top = 0;
+    m_sample.width = block.width;
+    m_sample.localTable = block.localTable;
+    m_sample.table = block.table;
+    m_sample.transparent = block.transparent;
+    m_sample.indices.clear();
+    int rows = 0;
+    for (int y = 0; y < block.height; ++y)
+        if ((y / kBand) % kEvery == 0) {
+            const auto first = block.indices.begin() + std::ptrdiff_t(y) * block.width;
+            m_sample.indices.insert(m_sample.indices.end(), first, first + block.width);
+            ++rows;
+        }
+    m_sample.height = rows;
+    return double(m_codedSize(m_sample)) * double(block.height) / double(rows) + table;
 }
 
 } // namespace dfs

@@ -94,10 +94,38 @@ struct GifWriter::Impl {
         return map;
     }
 
+    /// The LZW-coded size of a block's pixels: giflib encodes it into a byte counter.
+    std::size_t codedSize(const GifImageBlock& block) {
+        struct Counter {
+            static int count(GifFileType* gif, const GifByteType*, int length) {
+                *static_cast<std::size_t*>(gif->UserData) += std::size_t(length);
+                return length;
+            }
+        };
+        std::size_t bytes = 0;
+        int error = 0;
+        GifFileType* trial = EGifOpen(&bytes, &Counter::count, &error);
+        if (!trial) fail(error, "measuring a frame");
+        std::array<GifColorType, kMaxQuantizedColours> colours{};
+        ColorMapObject map = colourMap(block.table, colours);
+        GifByteType* pixels = const_cast<GifByteType*>(block.indices.data()); // read only
+        const bool ok =
+            EGifPutImageDesc(trial, 0, 0, block.width, block.height, false, &map) != GIF_ERROR &&
+            EGifPutLine(trial, pixels, int(block.indices.size())) != GIF_ERROR;
+        error = trial->Error;
+        int closeError = 0;
+        if (EGifCloseFile(trial, &closeError) == GIF_ERROR && ok) error = closeError;
+        if (!ok) fail(error, "measuring a frame");
+        // Less the image descriptor (10 bytes), its table and the trailer (1 byte).
+        return bytes - std::min(bytes, 11 + 3 * block.table.size());
+    }
+
     /// Quantises the frame and writes the block that changes the composed canvas into it.
     void writeFrame(const RgbaImage& frame) {
         quantizer.quantize(frame, dither, quantized);
-        if (!delta) delta = std::make_unique<GifFrameDelta>(width, height);
+        if (!delta)
+            delta = std::make_unique<GifFrameDelta>(
+                width, height, [this](const GifImageBlock& block) { return codedSize(block); });
         GifImageBlock& block = delta->next(quantized);
         if (frames == 0) writeHeader(delta->globalTable());
 

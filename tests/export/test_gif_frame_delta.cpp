@@ -147,26 +147,34 @@ TEST_CASE("GIF delta: frames of exactly 256 colours keep every colour", "[export
     const RgbaImage first = allColours(0);
     REQUIRE(distinctColours(first) == 256);
     const RgbaImage shifted = allColours(1); // every pixel changes, to all 256 colours
-    // A 10x10 square of one colour but for its centre pixel, which keeps its old colour: one
-    // changed colour, so a table entry is free for the unchanged pixel.
+    // A 10x10 square of one colour but for its centre pixel, which keeps its old colour: so
+    // few unchanged pixels are better stored opaque, with their own colour in the table.
     RgbaImage square = shifted;
     for (int y = 20; y < 30; ++y)
         for (int x = 30; x < 40; ++x) {
             const auto c = colourNumber(5);
             if (x != 35 || y != 25) square.set(x, y, c[0], c[1], c[2]);
         }
+    // The outline of a 10x10 square in one colour: one changed colour, so a table entry is
+    // free for the 64 unchanged pixels inside, which are stored transparent.
+    RgbaImage ring = square;
+    for (int y = 30; y < 40; ++y)
+        for (int x = 50; x < 60; ++x) {
+            const auto c = colourNumber(9);
+            if (x == 50 || x == 59 || y == 30 || y == 39) ring.set(x, y, c[0], c[1], c[2]);
+        }
     // Every other pixel of the first 8 rows changes, the j-th of them to colour j + offset
     // (mod 256): all 256 colours change, so no table entry is free and the unchanged pixels in
     // the rectangle are stored opaque with their own colours.
     RgbaImage checker;
     for (int offset = 0; offset < 256 && checker.width == 0; ++offset) {
-        RgbaImage candidate = square;
+        RgbaImage candidate = ring;
         bool differs = true;
         int j = 0;
         for (int y = 0; y < 8 && differs; ++y)
             for (int x = y % 2; x < kW && differs; x += 2, ++j) {
                 const auto c = colourNumber((j + offset) % 256);
-                differs = std::memcmp(square.at(x, y), c.data(), 3) != 0;
+                differs = std::memcmp(ring.at(x, y), c.data(), 3) != 0;
                 candidate.set(x, y, c[0], c[1], c[2]);
             }
         if (differs) checker = candidate;
@@ -174,18 +182,19 @@ TEST_CASE("GIF delta: frames of exactly 256 colours keep every colour", "[export
     REQUIRE(checker.width == kW);
     REQUIRE(distinctColours(checker) == 256);
 
-    const std::vector<RgbaImage> frames = {first, shifted, square, checker};
+    const std::vector<RgbaImage> frames = {first, shifted, square, ring, checker};
     for (const bool dither : {false, true}) {
         const DecodedGif gif = requireComposesExactly(
             (folder / (dither ? "d.gif" : "p.gif")).string(), frames, dither);
         CHECK(gif.paletteSizes[0] == 256);
         CHECK(sameRect(gif.blocks[1], 0, 0, kW, kH));
         CHECK(gif.blocks[1].transparent == -1);
-        // Only the square, its centre transparent.
         CHECK(sameRect(gif.blocks[2], 30, 20, 10, 10));
-        CHECK(gif.blocks[2].transparent >= 0);
-        CHECK(sameRect(gif.blocks[3], 0, 0, kW, 8));
-        CHECK(gif.blocks[3].transparent == -1);
+        CHECK(gif.blocks[2].transparent == -1);
+        CHECK(sameRect(gif.blocks[3], 50, 30, 10, 10));
+        CHECK(gif.blocks[3].transparent >= 0);
+        CHECK(sameRect(gif.blocks[4], 0, 0, kW, 8));
+        CHECK(gif.blocks[4].transparent == -1);
     }
 }
 
