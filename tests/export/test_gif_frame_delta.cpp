@@ -11,11 +11,13 @@
 
 #include <gif_lib.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -275,4 +277,102 @@ TEST_CASE("GIF delta: contract", "[export][gif]") {
     CHECK(block.transparent == -1);
     CHECK(delta.globalTable().size() == 2);
     CHECK(delta.globalTable()[0] == GifColour{1, 2, 3});
+}
+
+namespace {
+
+/// A random quantised frame: `colours` palette entries (some repeated), indices drawn from them.
+QuantizedImage randomFrame(std::mt19937& rng, int colours) {
+    QuantizedImage q;
+    for (int i = 0; i < colours; ++i)
+        q.palette.push_back(i % 7 == 6 ? q.palette[std::size_t(i) / 2]
+                                       : GifColour{std::uint8_t(rng() % 8 * 32),
+                                                   std::uint8_t(rng() % 8 * 32),
+                                                   std::uint8_t(rng() % 4 * 64)});
+    q.indices.resize(std::size_t(kW) * kH);
+    for (auto& index : q.indices) index = std::uint8_t(rng() % std::uint32_t(colours));
+    return q;
+}
+
+/// `q` as the RGBA image a decoder should show.
+RgbaImage colours(const QuantizedImage& q) {
+    RgbaImage image(kW, kH);
+    for (std::size_t i = 0; i < q.indices.size(); ++i) {
+        const GifColour& c = q.palette[q.indices[i]];
+        image.set(int(i % kW), int(i / kW), c[0], c[1], c[2]);
+    }
+    return image;
+}
+
+} // namespace
+
+TEST_CASE("GIF delta: blocks compose the frames for any coded-size preference", "[export][gif]") {
+    // Each step changes the previous frame in one way: nothing, one pixel, a rectangle, a share
+    // of scattered pixels (5%, 30%, 70%), or everything with a new palette. Where the coded
+    // sizes decide (between 1/8 and 1/2 of the rectangle unchanged), the block follows them.
+    struct Preference {
+        std::string name;
+        GifCodedSize size;
+    };
+    int measured = 0;
+    const std::vector<Preference> preferences = {
+        {"none", {}},
+        {"opaque smaller",
+         [&](const GifImageBlock& b) {
+             ++measured;
+             return std::size_t(b.transparent >= 0 ? 1000 : 1);
+         }},
+        {"transparent smaller", [&](const GifImageBlock& b) {
+             ++measured;
+             return std::size_t(b.transparent >= 0 ? 1 : 1000);
+         }}};
+    for (const Preference& preference : preferences) {
+        INFO("preference: " << preference.name);
+        std::mt19937 rng(11);
+        GifFrameDelta delta(kW, kH, preference.size);
+        RgbaImage canvas(kW, kH);
+        for (std::size_t i = 3; i < canvas.pixels.size(); i += 4) canvas.pixels[i] = 0;
+        QuantizedImage frame = randomFrame(rng, 256);
+        measured = 0;
+        for (int step = 0; step < 60; ++step) {
+            INFO("step " << step);
+            const int kind = step == 0 ? 6 : int(rng() % 7);
+            if (kind == 1) {
+                frame.indices[rng() % frame.indices.size()] =
+                    std::uint8_t(rng() % frame.palette.size());
+            } else if (kind == 2) {
+                const int x = int(rng() % 40), y = int(rng() % 30);
+                for (int yy = y; yy < y + 12; ++yy)
+                    for (int xx = x; xx < x + 20; ++xx)
+                        frame.indices[std::size_t(yy) * kW + xx] =
+                            std::uint8_t(rng() % std::min<std::size_t>(8, frame.palette.size()));
+            } else if (kind >= 3 && kind <= 5) {
+                const std::uint32_t percent = kind == 3 ? 5 : kind == 4 ? 30 : 70;
+                for (auto& index : frame.indices)
+                    if (rng() % 100 < percent) index = std::uint8_t(rng() % frame.palette.size());
+            } else if (kind == 6) {
+                frame = randomFrame(rng, int(1 + rng() % 256));
+            }
+            const int measuredBefore = measured;
+            GifImageBlock& block = delta.next(frame);
+            if (measured > measuredBefore)
+                CHECK((block.transparent >= 0) == (preference.name == "transparent smaller"));
+            REQUIRE(block.table.size() >= 2);
+            REQUIRE(block.table.size() <= 256);
+            REQUIRE((block.table.size() & (block.table.size() - 1)) == 0);
+            CHECK(block.localTable == (step > 0 && block.table != delta.globalTable()));
+            std::vector<std::uint8_t> table;
+            for (const GifColour& c : block.table) table.insert(table.end(), c.begin(), c.end());
+            GifBlock placed;
+            placed.left = block.left;
+            placed.top = block.top;
+            placed.width = block.width;
+            placed.height = block.height;
+            placed.transparent = block.transparent;
+            placed.disposal = DISPOSE_DO_NOT;
+            const RgbaImage shown = composeGifFrame(canvas, placed, block.indices, table);
+            REQUIRE(compareImages(shown, colours(frame)).maxAbs == 0);
+        }
+        if (preference.size) CHECK(measured > 0); // the middle band was reached
+    }
 }
