@@ -7,8 +7,8 @@
 #include "app/gui/view_pane.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
 #include "core/io/table_io.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
 
 #include <QFileDialog>
