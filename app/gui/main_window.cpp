@@ -13,14 +13,13 @@
 #include "app/gui/transport_bar.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/backend/backend.hpp"
-#include "core/datasets/dataset_registry.hpp"
-#include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_fit.hpp"
 #include "core/scene/scene_io.hpp"
 
 #include <QActionGroup>
@@ -343,22 +342,18 @@ Scene MainWindow::sceneFromPanels() const {
 void MainWindow::panelsEdited() {
     Scene s = sceneFromPanels();
     s.view.frame = -1;
-    // `exact` needs mixture parameters: a dataset without them falls back to `ideal`.
-    const auto& sets = builtinDatasets();
-    const auto info = std::find_if(sets.begin(), sets.end(), [&](const DatasetInfo& d) { return d.name == s.data.dataset; });
-    // Images: a few particles, so that the ideal denoiser over thousands of images stays quick.
-    if (isImageDataset(s.data.dataset) && !isImageDataset(m_scene.data.dataset)) {
-        s.sampler.particles = std::min<long>(s.sampler.particles, 16);
-        s.sampler.steps = std::min(s.sampler.steps, 30);
-        statusBar()->showMessage("image data: 16 particles, 30 steps (Sampler panel to change)", 8000);
-    }
-    if (s.model.denoiser == "exact" && (s.data.points || info == sets.end() || !info->isGmm)) {
-        s.model.denoiser = "ideal";
+    const SceneFit fit = fitSceneToData(s, m_scene);
+    if (fit.imageLimits)
+        statusBar()->showMessage(
+            QString("image data: %1 particles, %2 steps (Sampler panel to change)")
+                .arg(kImageSceneParticles)
+                .arg(kImageSceneSteps),
+            8000);
+    if (fit.exactToIdeal)
         statusBar()->showMessage(QString::fromStdString(s.data.dataset) +
                                      " has no exact mixture parameters: using the ideal denoiser",
                                  8000);
-    }
-    requestScene(s);
+    requestScene(fit.scene);
 }
 
 void MainWindow::setPlaying(bool on) {
