@@ -1,7 +1,7 @@
 // GifFrameDelta: the changed rectangle against the previous quantised frame (which is what the
-// blocks so far compose), the choice between
-// the global and a new local colour table, the transparent index for unchanged pixels, and the
-// measured choice between transparent and opaque unchanged pixels.
+// blocks so far compose), the choice between the global and a new local colour table, the
+// transparent index for unchanged pixels, and the choice between transparent and opaque
+// unchanged pixels.
 #include "app/export/gif_frame_delta.hpp"
 
 #include <algorithm>

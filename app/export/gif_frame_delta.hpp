@@ -57,10 +57,10 @@ public:
     /// Transparency needs a table index that no changed pixel uses: when the changed pixels
     /// use 256 distinct colours there is none, and the block stores every pixel of its
     /// rectangle opaque (the colours are never merged to make room). The result depends only on
-    /// the frames given so far (and the coded sizes reported for them). The block stays valid until
-    /// the next call; the caller may modify it (giflib takes pixels non-const) without affecting
-    /// later blocks. Throws std::invalid_argument for indices that do not match the size or the
-    /// palette.
+    /// the frames given so far (and the coded sizes reported for them). The block stays valid
+    /// until the next call; the caller may modify it (giflib takes pixels non-const) without
+    /// affecting later blocks. Throws std::invalid_argument for indices that do not match the
+    /// size or the palette.
     GifImageBlock& next(const QuantizedImage& frame);
 
     /// The global colour table (the first frame's); empty before the first frame.
