@@ -81,6 +81,11 @@ public:
 
     // For the kernels' recorders (device_sampler.cpp).
     Context& context() const { return *m_ctx; }
+    const VulkanOptions& options() const { return m_options; }
+    /// The cooperative-matrix kernel is asked for and the device can run it.
+    bool cooperativeMatrix() const {
+        return m_options.cooperativeMatrix && m_ctx->cooperativeMatrix() != 0;
+    }
     /// A device buffer of at least `bytes` in `slot`, kept for later calls. A slot must not
     /// grow between put() of data for it and the submission that copies the data in.
     Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
@@ -125,8 +130,9 @@ public:
     /// rows x cols floats from downloaded().
     void downloadedRows(Matrix& out, Index rows, Index cols) const;
 
+    std::string m_lastKernel; ///< see lastKernel() in vulkan_backend.hpp
     std::unique_ptr<Buffer> m_train, m_query, m_components, m_params, m_actA, m_actB, m_slots,
-        m_terms, m_counts;
+        m_terms, m_counts, m_ops, m_params16;
 
     /// Drops the copies of a put() whose submission never came (an error in between): every
     /// operation calls it before its first put().
@@ -143,6 +149,7 @@ private:
     CpuBackend m_cpu;
     std::map<std::pair<const SpirvModule*, int>, std::unique_ptr<Pipeline>> m_pipelines;
     bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything
+    VulkanOptions m_options; ///< with the environment's settings applied
 };
 
 } // namespace dfs::vk

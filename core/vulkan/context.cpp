@@ -1,5 +1,6 @@
 // Vulkan instance, device, buffers and compute pipelines.
 #include "core/vulkan/context.hpp"
+#include "core/vulkan/coopmat_device.hpp"
 
 #include "core/errors.hpp"
 
@@ -169,7 +170,7 @@ VKAPI_ATTR VkBool32 VKAPI_CALL Context::onMessage(VkDebugUtilsMessageSeverityFla
     return VK_FALSE;
 }
 
-Context::Context(const std::string& selectorIn) {
+Context::Context(const std::string& selectorIn, bool cooperativeMatrix) {
     m_validation = envFlag("DIFFUSCOPE_VULKAN_VALIDATION") && layerAvailable(kValidationLayer);
     m_instance = makeInstance(m_validation);
     try {
@@ -233,6 +234,12 @@ Context::Context(const std::string& selectorIn) {
         VkDeviceCreateInfo dev{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
         dev.queueCreateInfoCount = 1;
         dev.pQueueCreateInfos = &queue;
+        CoopmatSetup coopmat; // the cooperative-matrix kernel's extensions and features
+        if (cooperativeMatrix) prepareCooperativeMatrix(m_instance, m_physical, coopmat);
+        dev.pNext = coopmat.features();
+        dev.enabledExtensionCount = std::uint32_t(coopmat.extensions.size());
+        dev.ppEnabledExtensionNames = coopmat.extensions.data();
+        m_coopmat = int(coopmat.kind);
         check(vkCreateDevice(m_physical, &dev, nullptr, &m_device), "vkCreateDevice");
         vkGetDeviceQueue(m_device, m_queueFamily, 0, &m_queue);
 

@@ -41,12 +41,16 @@ public:
     /// environment variable DIFFUSCOPE_VULKAN_DEVICE, else discrete > integrated > other).
     /// Validation: the Khronos layer is enabled when DIFFUSCOPE_VULKAN_VALIDATION=1 (tests
     /// set it), and every message it reports as an error is counted.
-    explicit Context(const std::string& selector = "");
+    /// With `cooperativeMatrix`, also enables what shaders/mlp_run_coopmat.comp needs where
+    /// the device has it (core/vulkan/coopmat_device.hpp); cooperativeMatrix() says which.
+    explicit Context(const std::string& selector = "", bool cooperativeMatrix = false);
     ~Context();
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 
     const std::string& deviceName() const { return m_deviceName; }
+    /// The cooperative-matrix extension enabled for the kernel: 0 none, 1 KHR, 2 NV.
+    int cooperativeMatrix() const { return m_coopmat; }
     /// Whether the device is a CPU implementation (Mesa's lavapipe).
     bool isCpuDevice() const { return m_cpuDevice; }
     /// The device's limits (shared memory, workgroup size, storage buffer range).
@@ -103,6 +107,7 @@ private:
     double m_deviceSeconds = 0;
     std::string m_deviceName;
     bool m_cpuDevice = false;
+    int m_coopmat = 0;
     VkPhysicalDeviceLimits m_limits{};
     bool m_validation = false;
     int m_errors = 0;

@@ -3,9 +3,11 @@
 // (core/samplers/step_program.hpp) is recorded as dispatches: the model's kernels for its
 // Denoise ops, shaders/combine.comp (with the Philox noise) for its Combine ops. A run is one
 // command buffer per chunk of particles unless its work exceeds a submission's budget.
+#include "core/vulkan/mlp_run.hpp"
 #include "core/vulkan/run_denoisers.hpp"
 
 #include "core/denoisers/denoiser.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/samplers/step_program.hpp"
@@ -60,11 +62,24 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     }
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
     discardUploads();
+    if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
+        learned && m_options.wholeRunKernel) {
+        Matrix whole = x;
+        if (runMlpWhole(*this, *learned, programs, plan, config.seed,
+                        std::uint32_t(config.firstParticle), whole)) {
+            if (!whole.allFinite())
+                throw DataError(fmt::format("sampler '{}' produced non-finite values on the device",
+                                            config.sampler->name));
+            x = std::move(whole);
+            return true;
+        }
+    }
     const std::unique_ptr<RunDenoiser> denoiser = runDenoiserFor(*this, model);
     if (!denoiser) return false;
     for (std::size_t i = 0; i < programs.size(); ++i)
         stepWork[i] += denoiser->workPerRow() * programs[i].denoiserCalls();
     denoiser->prepare(levels);
+    m_lastKernel = "general";
     terms.push_back({}); // never empty
     Buffer& termBuffer = scratch(m_terms, sizeof(Term) * terms.size());
     put(termBuffer, 0, terms.data(), sizeof(Term) * terms.size());

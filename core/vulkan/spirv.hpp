@@ -18,6 +18,9 @@ extern const SpirvModule kSpirv_mlp_layer;     ///< shaders/mlp_layer.comp
 extern const SpirvModule kSpirv_mlp_input;     ///< shaders/mlp_input.comp
 extern const SpirvModule kSpirv_mlp_output;    ///< shaders/mlp_output.comp
 extern const SpirvModule kSpirv_mlp_fused;     ///< shaders/mlp_fused.comp
+extern const SpirvModule kSpirv_mlp_run;       ///< shaders/mlp_run.comp
+extern const SpirvModule kSpirv_mlp_run_32;    ///< shaders/mlp_run_32.comp
+extern const SpirvModule kSpirv_mlp_run_coopmat; ///< shaders/mlp_run_coopmat.comp (NV form)
 extern const SpirvModule kSpirv_splat;         ///< shaders/splat.comp
 extern const SpirvModule kSpirv_combine;       ///< shaders/combine.comp
 extern const SpirvModule kSpirv_train_forward;       ///< shaders/train_forward.comp

@@ -1,8 +1,11 @@
 // The Vulkan backend: device kernels for the ideal, exact and MLP denoisers, CPU for the rest.
 #include "core/vulkan/backend_impl.hpp"
+#include "core/vulkan/mlp_run.hpp"
 #include "core/vulkan/run_denoisers.hpp"
 
 #include "core/denoisers/denoiser.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
+#include "core/samplers/step_program.hpp"
 #include "core/errors.hpp"
 #include "core/nn/mlp.hpp"
 
@@ -50,12 +53,25 @@ bool forcedByEnvironment() {
     return v && std::string(v) == "1";
 }
 
+/// The options with the environment's overrides (DIFFUSCOPE_VULKAN_WHOLE_RUN=0,
+/// DIFFUSCOPE_VULKAN_COOPMAT=1, or =nv to prefer VK_NV_cooperative_matrix where both are).
+VulkanOptions withEnvironment(VulkanOptions o) {
+    if (const char* v = std::getenv("DIFFUSCOPE_VULKAN_WHOLE_RUN"); v && std::string(v) == "0")
+        o.wholeRunKernel = false;
+    if (const char* v = std::getenv("DIFFUSCOPE_VULKAN_COOPMAT");
+        v && (std::string(v) == "1" || std::string(v) == "nv"))
+        o.cooperativeMatrix = true;
+    return o;
+}
+
 } // namespace
 
 VulkanBackend::VulkanBackend(const std::string& selector, int cpuThreads,
                              const VulkanOptions& options)
-    : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads),
-      m_onDevice(!m_ctx->isCpuDevice() || options.kernelsOnCpuDevice || forcedByEnvironment()) {
+    : m_ctx(std::make_unique<Context>(selector, withEnvironment(options).cooperativeMatrix)),
+      m_cpu(cpuThreads),
+      m_onDevice(!m_ctx->isCpuDevice() || options.kernelsOnCpuDevice || forcedByEnvironment()),
+      m_options(withEnvironment(options)) {
     m_ctx->setTimeout(std::uint64_t(std::clamp(options.timeoutSeconds, 1e-9, 3600.0) * 1e9));
 }
 
@@ -160,9 +176,23 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     if (!m_onDevice) return m_cpu.denoise(model, x, level, out);
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
     discardUploads();
+    if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
+        learned && m_options.wholeRunKernel && x.rows() > 0 && level.sigma > 0) {
+        // One evaluation as a one-op program: x in slot 0, D into slot 2.
+        StepProgram p;
+        p.ops.push_back({ProgramOp::Kind::Denoise, 0, level, {}, {}});
+        p.xOut = 2;
+        const std::vector<StepProgram> programs{p};
+        Matrix d = x;
+        if (runMlpWhole(*this, *learned, programs, planSlots(programs), 0, 0, d)) {
+            out = std::move(d);
+            return;
+        }
+    }
     const std::unique_ptr<RunDenoiser> d =
         x.rows() > 0 && level.sigma > 0 ? runDenoiserFor(*this, model) : nullptr;
     if (!d) return m_cpu.denoise(model, x, level, out);
+    m_lastKernel = "general";
     // x in slot 0, D into slot 1, in chunks within a submission's budget.
     d->prepare({level});
     // Chunks within a submission's budget, the kernel's limits and memory (two slots of x).
@@ -264,6 +294,16 @@ bool validationActive(const Backend& backend) {
 std::string firstValidationError(const Backend& backend) {
     const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
     return v ? v->context().firstValidationError() : std::string();
+}
+
+bool cooperativeMatrixUsable(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v && v->cooperativeMatrix();
+}
+
+std::string lastKernel(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v ? v->m_lastKernel : std::string();
 }
 
 double deviceSeconds(const Backend& backend) {
