@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -32,6 +33,7 @@ namespace {
 struct BenchOptions {
     std::string workload, backend = "cpu";
     int threads = 0, repeat = 5;
+    bool coopmat = false;    ///< vulkan: the cooperative-matrix MLP kernel
     long particles = 100000; ///< ddim
     int steps = 100;         ///< ddim
     int batch = 256;         ///< train
@@ -197,6 +199,9 @@ void runBench(const BenchOptions& o) {
         throw UsageError(fmt::format(
             "unknown --workload '{}' (choose from field, sample, ddim, train, unet, render)",
             o.workload));
+    // --coopmat: the Vulkan backend's fp16 cooperative-matrix MLP kernel where the device has
+    // it (vulkan_backend.hpp, VulkanOptions::cooperativeMatrix), read when the backend is made.
+    if (o.coopmat) setenv("DIFFUSCOPE_VULKAN_COOPMAT", "1", 1);
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);
@@ -206,6 +211,8 @@ void runBench(const BenchOptions& o) {
     // rest of the wall time is uploads, downloads and submission overhead.
     if (const double device = vk::deviceSeconds(*backend); device > 0)
         fmt::print("device time (timestamps, warm-up and repeats): {:.5f} s\n", device);
+    if (const std::string kernel = vk::lastKernel(*backend); !kernel.empty())
+        fmt::print("kernel: {}\n", kernel);
 #endif
 }
 
@@ -227,6 +234,8 @@ Command addBenchCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--grid", o->grid, "field: grid side (issue 4's GPU workload: 512)")
         ->capture_default_str();
+    cmd->add_flag("--coopmat", o->coopmat,
+                  "vulkan: the MLP in fp16 on cooperative matrices where the device has them");
     cmd->add_option("--batch", o->batch, "train: batch size (issue 4's GPU workload: 4096)")
         ->capture_default_str();
     return {cmd, [o] { runBench(*o); }};

@@ -84,7 +84,8 @@ public:
     const VulkanOptions& options() const { return m_options; }
     /// The cooperative-matrix kernel is asked for and the device can run it.
     bool cooperativeMatrix() const {
-        return m_options.cooperativeMatrix && m_ctx->cooperativeMatrix() != 0;
+        return m_options.cooperativeMatrix && m_ctx->cooperativeMatrix() != 0 &&
+               m_coopmatError.empty();
     }
     /// A device buffer of at least `bytes` in `slot`, kept for later calls. A slot must not
     /// grow between put() of data for it and the submission that copies the data in.
@@ -130,7 +131,8 @@ public:
     /// rows x cols floats from downloaded().
     void downloadedRows(Matrix& out, Index rows, Index cols) const;
 
-    std::string m_lastKernel; ///< see lastKernel() in vulkan_backend.hpp
+    std::string m_lastKernel;   ///< see lastKernel() in vulkan_backend.hpp
+    std::string m_coopmatError; ///< why the device refused the cooperative-matrix kernel
     std::unique_ptr<Buffer> m_train, m_query, m_components, m_params, m_actA, m_actB, m_slots,
         m_terms, m_counts, m_ops, m_params16;
 

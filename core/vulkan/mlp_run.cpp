@@ -7,6 +7,7 @@
 #include "core/vulkan/coopmat_spirv.hpp"
 
 #include "core/denoisers/learned_denoiser.hpp"
+#include "core/errors.hpp"
 #include "core/nn/mlp.hpp"
 #include "core/samplers/step_program.hpp"
 
@@ -209,7 +210,18 @@ bool runMlpWhole(VulkanBackend& b, const LearnedDenoiser& model,
                     kEvalHeader + kWidth,
                     {}};
     for (int k = 0; k <= shape.layers; ++k) push.dims[k] = std::uint32_t(shape.dims[k]);
-    Pipeline& p = b.pipeline(*module, kernel->bindings, sizeof(MlpRunPush));
+    Pipeline* pipeline = nullptr;
+    try {
+        pipeline = &b.pipeline(*module, kernel->bindings, sizeof(MlpRunPush));
+    } catch (const DeviceError& e) {
+        if (kernel != &kCoopmat) throw;
+        // A driver that refuses the cooperative-matrix module: the fp32 kernel from now on,
+        // and lastKernel() says why.
+        b.m_coopmatError = e.what();
+        b.discardUploads();
+        return runMlpWhole(b, model, programs, plan, seed, firstParticle, x);
+    }
+    Pipeline& p = *pipeline;
     const Index rowsPerGroup = kernel->rows;
 
     // Chunks of particles within a submission's budget and the 65,535-workgroup limit.
@@ -234,6 +246,8 @@ bool runMlpWhole(VulkanBackend& b, const LearnedDenoiser& model,
     }
     x = std::move(result);
     b.m_lastKernel = kernel->name;
+    if (!b.m_coopmatError.empty())
+        b.m_lastKernel += " (cooperative matrices refused: " + b.m_coopmatError + ")";
     return true;
 }
 

@@ -13,12 +13,17 @@
 #include "core/samplers/sampler_run.hpp"
 #include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"
+#include "core/vulkan/coopmat_spirv.hpp"
+#include "core/vulkan/spirv.hpp"
 #include "core/vulkan/vulkan_backend.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <string>
+#include <vector>
 
 using namespace dfs;
 
@@ -164,4 +169,83 @@ TEST_CASE("vulkan: the cooperative-matrix MLP kernel (where the device has it) s
         CHECK(noisy <= 5e-2);
     }
     requireClean(*gpu);
+}
+
+namespace {
+
+std::vector<std::uint32_t> words(const vk::SpirvModule& m) {
+    std::vector<std::uint32_t> w(m.size / 4);
+    std::memcpy(w.data(), m.bytes, m.size);
+    return w;
+}
+
+/// Opcode -> instructions, checking that the word counts tile the module exactly.
+std::map<std::uint32_t, std::vector<std::vector<std::uint32_t>>> instructions(
+    const std::vector<std::uint32_t>& w) {
+    std::map<std::uint32_t, std::vector<std::vector<std::uint32_t>>> out;
+    std::size_t at = 5;
+    while (at < w.size()) {
+        const std::uint32_t wc = w[at] >> 16;
+        REQUIRE(wc > 0);
+        REQUIRE(at + wc <= w.size());
+        out[w[at] & 0xffffu].emplace_back(w.begin() + long(at), w.begin() + long(at + wc));
+        at += wc;
+    }
+    REQUIRE(at == w.size());
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("vulkan: the cooperative-matrix kernel rewritten to SPV_KHR_cooperative_matrix keeps "
+          "its structure",
+          "[vulkan][spirv]") {
+    // Lavapipe has no cooperative matrices and this spirv-val predates the KHR extension, so the
+    // rewrite is held to the extension's grammar here and run on a GPU by tests/bench/gpu_bench.sh.
+    const std::vector<std::uint32_t> nv = words(vk::kSpirv_mlp_run_coopmat);
+    const std::vector<std::uint32_t> khr = vk::cooperativeMatrixNvToKhr(nv);
+    REQUIRE(!khr.empty());
+    CHECK(khr[3] == nv[3] + 3); // three new constants
+    auto a = instructions(nv), b = instructions(khr);
+    for (std::uint32_t op : {5358u, 5359u, 5360u, 5361u, 5362u}) CHECK(b.count(op) == 0);
+    CHECK(b[4459].size() == a[5361].size()); // MulAdd
+    CHECK(b[4457].size() == a[5359].size()); // Load
+    CHECK(b[4458].size() == a[5360].size()); // Store
+    bool capability = false;
+    for (const auto& i : b[17]) {
+        CHECK(i[1] != 5357u);
+        capability = capability || i[1] == 6022u;
+    }
+    CHECK(capability);
+    std::map<std::uint32_t, std::uint32_t> constants; // id -> value
+    for (const auto& i : b[43]) constants[i[2]] = i[3];
+    std::map<std::uint32_t, std::uint32_t> floatWidth;
+    for (const auto& i : b[22]) floatWidth[i[1]] = i[2]; // OpTypeFloat
+    // Uses: the fp32 16 x 8 type is the accumulator, fp16 16 x 16 the A, fp16 16 x 8 the B.
+    REQUIRE(b[4456].size() == 3);
+    std::map<std::uint32_t, std::uint32_t> useOf;
+    for (const auto& t : b[4456]) {
+        REQUIRE(t.size() == 7);
+        const std::uint32_t width = floatWidth[t[2]], rows = constants[t[4]],
+                            cols = constants[t[5]], use = constants.at(t[6]);
+        INFO("fp" << width << " " << rows << "x" << cols << " use " << use);
+        CHECK(rows == 16);
+        CHECK(use == (width == 32 ? 2u : cols == 16 ? 0u : 1u));
+        useOf[t[1]] = use;
+    }
+    for (const auto& m : b[4459]) CHECK(useOf.at(m[1]) == 2u);
+    // Loads: type, result, pointer, layout (row-major: constant 0), stride as before.
+    for (std::size_t k = 0; k < b[4457].size(); ++k) {
+        const auto &n = a[5359][k], &r = b[4457][k];
+        CHECK(r.size() == n.size());
+        CHECK(constants.at(r[4]) == 0u);
+        CHECK(r[5] == n[4]);
+    }
+    for (std::size_t k = 0; k < b[4458].size(); ++k) {
+        const auto &n = a[5360][k], &r = b[4458][k];
+        CHECK(constants.at(r[3]) == 0u);
+        CHECK(r[4] == n[3]);
+    }
+    // A module without cooperative matrices comes back as it was.
+    CHECK(vk::cooperativeMatrixNvToKhr(words(vk::kSpirv_combine)) == words(vk::kSpirv_combine));
 }
