@@ -96,8 +96,8 @@ void benchSample(const BenchOptions& o, Backend& backend) {
     });
     fmt::print("bench sample: heun 50 steps, exact gmm8, 100000 particles{} | backend={} "
                "device=\"{}\" nfe={} median_s={:.4f} mevals_per_s={:.3f}\n",
-               whole ? ", whole run on the device" : "", backend.name(), backend.device(), nfe,
-               s, double(n) * double(nfe) / s * 1e-6);
+               whole ? ", whole run on the device" : "", backend.name(), backend.device(), nfe, s,
+               double(n) * double(nfe) / s * 1e-6);
 }
 
 /// Training throughput on issue 3's standard workload: MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU;
@@ -127,8 +127,8 @@ void benchTrain(const BenchOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print("bench train: MLP 34-128-128-128-2 silu, batch {}, adam, eps, cosine, 8000 moons | "
                "threads={} kernels={} device=\"{}\" steps={} seconds={:.3f} steps_per_s={:.1f}\n",
-               c.batch, trainer.threads(), mlpKernels().isa,
-               onDevice ? backend->device() : "CPU", steps, s, double(steps) / s);
+               c.batch, trainer.threads(), mlpKernels().isa, onDevice ? backend->device() : "CPU",
+               steps, s, double(steps) / s);
 }
 
 /// Image training throughput (issue 7): the preset U-Net (32 channels, 8 groups, two
@@ -192,7 +192,8 @@ void runBench(const BenchOptions& o) {
 #ifdef DIFFUSCOPE_HAS_RENDER
         return benchRender(o.threads, o.repeat);
 #else
-        throw UsageError("--workload render needs a build with the Qt layer (DIFFUSCOPE_BUILD_GUI)");
+        throw UsageError(
+            "--workload render needs a build with the Qt layer (DIFFUSCOPE_BUILD_GUI)");
 #endif
     }
     if (o.workload != "field" && o.workload != "sample" && o.workload != "ddim")

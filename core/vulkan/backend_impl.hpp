@@ -46,9 +46,11 @@ double submissionBudget(const Context& ctx);
 int widestLayer(const MlpShape& shape);
 /// The push constants of each layer of an MLP pass over n rows, in order.
 std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n);
-/// Query rows per ideal or GMM dispatch: about 2^28 query-component pairs, well under a second
-/// even on lavapipe, far from the dispatch timeout.
-Index rowsForPairs(Index perRow);
+/// Query rows per ideal or GMM dispatch: about 2^28 query-component pairs on a CPU device
+/// (well under a second on lavapipe), 2^34 on a GPU (tens of milliseconds, and enough
+/// workgroups to fill it: 2^28 pairs of a 60,000-point set are only 70 workgroups); far from
+/// the dispatch timeout either way.
+Index rowsForPairs(const Context& ctx, Index perRow);
 /// Splits `rows` queries into dispatches of at most `maxRows` (a multiple of the workgroup,
 /// within the 65,535-group limit every device has) and calls `dispatch(offset, groups)`.
 template <typename F> void inChunks(Index rows, Index maxRows, F&& dispatch) {
@@ -75,8 +77,8 @@ public:
     }
     void splat(const Matrix& x, const SplatGrid& grid, float weight,
                std::vector<float>& cells) override;
-    bool runSampler(const Denoiser& model, const Schedule& schedule,
-                    const SamplerRunConfig& config, Matrix& x) override;
+    bool runSampler(const Denoiser& model, const Schedule& schedule, const SamplerRunConfig& config,
+                    Matrix& x) override;
     std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net, int batch) override;
 
     // For the kernels' recorders (device_sampler.cpp).
@@ -146,11 +148,11 @@ private:
         std::size_t dstOffset, srcOffset, bytes;
     };
     std::vector<PendingCopy> m_copies;
-    std::vector<unsigned char> m_pending;      ///< the put() data, in order
-    std::unique_ptr<Buffer> m_up, m_down;      ///< host staging
+    std::vector<unsigned char> m_pending; ///< the put() data, in order
+    std::unique_ptr<Buffer> m_up, m_down; ///< host staging
     CpuBackend m_cpu;
     std::map<std::pair<const SpirvModule*, int>, std::unique_ptr<Pipeline>> m_pipelines;
-    bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything
+    bool m_onDevice;         ///< false: a CPU device, where m_cpu computes everything
     VulkanOptions m_options; ///< with the environment's settings applied
 };
 

@@ -67,7 +67,8 @@ VkInstance makeInstance(bool validation) {
     info.pApplicationInfo = &app;
     // With validation, the layer's synchronisation checks too: a missing barrier between a copy
     // and a dispatch (or two dispatches) is then an error like any other.
-    const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME};
+    const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME,
+                          VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME};
     const VkValidationFeatureEnableEXT sync =
         VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
     VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
@@ -494,8 +495,8 @@ void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
     });
 }
 
-std::vector<VkDescriptorSet> Pipeline::allocateSets(
-    const std::vector<std::vector<const Buffer*>>& bufferLists) {
+std::vector<VkDescriptorSet>
+Pipeline::allocateSets(const std::vector<std::vector<const Buffer*>>& bufferLists) {
     m_ctx.throwIfLost(); // the pool's sets may still be in use by a submission given up on
     const VkDevice dev = m_ctx.device();
     const auto count = std::uint32_t(bufferLists.size());
@@ -542,8 +543,7 @@ std::vector<VkDescriptorSet> Pipeline::allocateSets(
 void Pipeline::record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
                       std::uint32_t groups) const {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0,
-                            nullptr);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0, nullptr);
     if (m_pushBytes > 0)
         vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes, push);
     vkCmdDispatch(cmd, groups, 1, 1);

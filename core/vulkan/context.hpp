@@ -1,7 +1,7 @@
 // The Vulkan layer: instance and device selection, device-local and host storage buffers, compute
 // pipelines from embedded SPIR-V, blocking submissions (one dispatch, or a sequence of them in
-// one command buffer) with a timeout, and device timestamps around every submission. Every failure is a
-// DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
+// one command buffer) with a timeout, and device timestamps around every submission. Every failure
+// is a DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
 #pragma once
 
 #include "core/vulkan/spirv.hpp"
@@ -170,8 +170,8 @@ public:
 
     /// For recordings that mix pipelines (Context::submit): one descriptor set per buffer list,
     /// valid until this pipeline allocates again.
-    std::vector<VkDescriptorSet> allocateSets(
-        const std::vector<std::vector<const Buffer*>>& bufferLists);
+    std::vector<VkDescriptorSet>
+    allocateSets(const std::vector<std::vector<const Buffer*>>& bufferLists);
     /// Records one dispatch with a set from allocateSets().
     void record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
                 std::uint32_t groups) const;

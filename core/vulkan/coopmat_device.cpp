@@ -25,8 +25,8 @@ using KhrQuery = VkResult(VKAPI_PTR*)(VkPhysicalDevice, std::uint32_t*, KhrPrope
 constexpr std::int32_t kFloat16 = 0, kFloat32 = 1, kSubgroupScope = 3; // both extensions' values
 
 /// The kernel's shape: D (16 x 8, fp32) = A (16 x 16, fp16) B (16 x 8, fp16) + C (fp32).
-bool kernelShape(std::uint32_t m, std::uint32_t n, std::uint32_t k, std::int32_t a,
-                 std::int32_t b, std::int32_t c, std::int32_t d, std::int32_t scope) {
+bool kernelShape(std::uint32_t m, std::uint32_t n, std::uint32_t k, std::int32_t a, std::int32_t b,
+                 std::int32_t c, std::int32_t d, std::int32_t scope) {
     return m == 16 && n == 8 && k == 16 && a == kFloat16 && b == kFloat16 && c == kFloat32 &&
            d == kFloat32 && scope == kSubgroupScope;
 }
@@ -36,8 +36,8 @@ bool khrShape(VkInstance instance, VkPhysicalDevice device) {
         vkGetInstanceProcAddr(instance, "vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR"));
     std::uint32_t n = 0;
     if (!query || query(device, &n, nullptr) != VK_SUCCESS) return false;
-    std::vector<KhrProperties> props(n, KhrProperties{kKhrPropertiesType, nullptr, 0, 0, 0,
-                                                      0, 0, 0, 0, VK_FALSE, 0});
+    std::vector<KhrProperties> props(
+        n, KhrProperties{kKhrPropertiesType, nullptr, 0, 0, 0, 0, 0, 0, 0, VK_FALSE, 0});
     if (query(device, &n, props.data()) != VK_SUCCESS) return false;
     for (const KhrProperties& p : props)
         if (!p.saturatingAccumulation && kernelShape(p.mSize, p.nSize, p.kSize, p.aType, p.bType,
@@ -110,8 +110,12 @@ void prepareCooperativeMatrix(VkInstance instance, VkPhysicalDevice device, Coop
                      VK_TRUE, deviceScope, VK_FALSE};
     s.float16 = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES, &s.storage16,
                  VK_TRUE, VK_FALSE};
-    s.storage16 = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES, nullptr, VK_TRUE,
-                   VK_FALSE, VK_FALSE, VK_FALSE};
+    s.storage16 = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
+                   nullptr,
+                   VK_TRUE,
+                   VK_FALSE,
+                   VK_FALSE,
+                   VK_FALSE};
     void* head = &s.memoryModel;
     if (s.kind == CoopmatKind::Khr) {
         s.khr = {kKhrFeaturesType, head, VK_TRUE, VK_FALSE};

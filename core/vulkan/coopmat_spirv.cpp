@@ -11,10 +11,23 @@ namespace dfs::vk {
 namespace {
 
 enum : std::uint32_t {
-    OpExtension = 10, OpCapability = 17, OpConstantTrue = 41, OpConstantFalse = 42,
-    OpConstant = 43, OpTypeCoopNv = 5358, OpLoadNv = 5359, OpStoreNv = 5360, OpMulAddNv = 5361,
-    OpLengthNv = 5362, OpTypeCoopKhr = 4456, OpLoadKhr = 4457, OpStoreKhr = 4458,
-    OpMulAddKhr = 4459, OpLengthKhr = 4460, CapCoopNv = 5357, CapCoopKhr = 6022,
+    OpExtension = 10,
+    OpCapability = 17,
+    OpConstantTrue = 41,
+    OpConstantFalse = 42,
+    OpConstant = 43,
+    OpTypeCoopNv = 5358,
+    OpLoadNv = 5359,
+    OpStoreNv = 5360,
+    OpMulAddNv = 5361,
+    OpLengthNv = 5362,
+    OpTypeCoopKhr = 4456,
+    OpLoadKhr = 4457,
+    OpStoreKhr = 4458,
+    OpMulAddKhr = 4459,
+    OpLengthKhr = 4460,
+    CapCoopNv = 5357,
+    CapCoopKhr = 6022,
 };
 // Uses and layouts: MatrixAKHR 0, MatrixBKHR 1, MatrixAccumulatorKHR 2; RowMajorKHR 0,
 // ColumnMajorKHR 1.
@@ -113,8 +126,8 @@ std::vector<std::uint32_t> cooperativeMatrixNvToKhr(const std::vector<std::uint3
         std::uint32_t id = 0;
         if (op == OpCapability && w[1] == CapCoopNv) {
             out.insert(out.end(), {(2u << 16) | OpCapability, CapCoopKhr});
-        } else if (op == OpExtension &&
-                   std::string(reinterpret_cast<const char*>(w + 1)) == "SPV_NV_cooperative_matrix") {
+        } else if (op == OpExtension && std::string(reinterpret_cast<const char*>(w + 1)) ==
+                                            "SPV_NV_cooperative_matrix") {
             const std::vector<std::uint32_t> s = stringWords("SPV_KHR_cooperative_matrix");
             out.push_back(std::uint32_t(1 + s.size()) << 16 | OpExtension);
             out.insert(out.end(), s.begin(), s.end());

@@ -37,8 +37,8 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                                const SamplerRunConfig& config, Matrix& x) {
     if (!m_onDevice || x.rows() == 0) return false;
     if (x.cols() != model.dim())
-        throw UsageError(fmt::format("points have {} dimensions but the model has {}", x.cols(),
-                                     model.dim()));
+        throw UsageError(
+            fmt::format("points have {} dimensions but the model has {}", x.cols(), model.dim()));
     const std::vector<StepProgram> programs = tracePrograms(schedule, config);
     const SlotPlan plan = planSlots(programs);
     if (programs.empty() || plan.slots > kMaxSlots) return false;
@@ -54,8 +54,8 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                 continue;
             }
             for (const ProgramTerm& t : op.terms)
-                terms.push_back({std::uint32_t(plan.slot[i][std::size_t(t.var)]), 0,
-                                 float(t.coef), 0});
+                terms.push_back(
+                    {std::uint32_t(plan.slot[i][std::size_t(t.var)]), 0, float(t.coef), 0});
             for (const NoiseTerm& z : op.noise) terms.push_back({z.substream, 1, float(z.coef), 0});
             stepWork.back() += 10.0 * double(op.terms.size() + op.noise.size());
         }

@@ -44,12 +44,12 @@ struct Kernel {
 };
 const Kernel kFp32{&kSpirv_mlp_run, 64, 128, 4 * (kWidth * 64 + kSlotsTimesDim * 64), 1, 5,
                    "mlp_run"};
-const Kernel kFp32Small{&kSpirv_mlp_run_32, 32, 64, 4 * (kWidth * 32 + kSlotsTimesDim * 32), 1,
-                        5, "mlp_run"};
+const Kernel kFp32Small{&kSpirv_mlp_run_32, 32, 64, 4 * (kWidth * 32 + kSlotsTimesDim * 32), 1, 5,
+                        "mlp_run"};
 /// a16 (fp16, stride 136), accS (fp32, stride 132), the slots.
-const Kernel kCoopmat{&kSpirv_mlp_run_coopmat, 32, 128,
-                      2 * 32 * 136 + 4 * 32 * 132 + 4 * kSlotsTimesDim * 32, 16, 6,
-                      "mlp_run_coopmat"};
+const Kernel kCoopmat{
+    &kSpirv_mlp_run_coopmat, 32, 128, 2 * 32 * 136 + 4 * 32 * 132 + 4 * kSlotsTimesDim * 32, 16, 6,
+    "mlp_run_coopmat"};
 
 /// Each layer as its inputs' rows, padded with zero rows to a multiple of rowPad, of 128
 /// floats (row k: W[:, k], the outputs of input k; columns past nOut zero), then a row of biases.
@@ -74,7 +74,8 @@ std::uint16_t toHalf(float f) {
     std::uint32_t x;
     std::memcpy(&x, &f, 4);
     const std::uint32_t sign = (x >> 16) & 0x8000u, absx = x & 0x7fffffffu;
-    if (absx >= 0x7f800000u) return std::uint16_t(sign | 0x7c00u | (absx > 0x7f800000u ? 0x200u : 0));
+    if (absx >= 0x7f800000u)
+        return std::uint16_t(sign | 0x7c00u | (absx > 0x7f800000u ? 0x200u : 0));
     if (absx >= 0x477ff000u) return std::uint16_t(sign | 0x7c00u); // rounds past 65504
     if (absx < 0x38800000u) { // a subnormal half (or zero): units of 2^-24
         const float a = std::abs(f) * 16777216.0f;
@@ -88,8 +89,7 @@ std::uint16_t toHalf(float f) {
 }
 
 /// The kernel for the network, the run and the device, or null.
-const Kernel* chooseKernel(const VulkanBackend& b, const Mlp& net, const SlotPlan& plan,
-                           int dim) {
+const Kernel* chooseKernel(const VulkanBackend& b, const Mlp& net, const SlotPlan& plan, int dim) {
     const MlpShape& s = net.shape();
     if (s.layers < 1 || s.layers > kMaxLayers || s.dims[s.layers] != dim ||
         plan.slots * dim > kSlotsTimesDim)
@@ -123,8 +123,8 @@ const SpirvModule* coopmatKhrModule() {
 } // namespace
 
 bool runMlpWhole(VulkanBackend& b, const LearnedDenoiser& model,
-                 const std::vector<StepProgram>& programs, const SlotPlan& plan,
-                 std::uint64_t seed, std::uint32_t firstParticle, Matrix& x) {
+                 const std::vector<StepProgram>& programs, const SlotPlan& plan, std::uint64_t seed,
+                 std::uint32_t firstParticle, Matrix& x) {
     const Mlp* net = model.model().net.mlp();
     const int dim = int(x.cols());
     const Kernel* kernel =
@@ -160,9 +160,9 @@ bool runMlpWhole(VulkanBackend& b, const LearnedDenoiser& model,
                 continue;
             }
             const LearnedDenoiser::Affine f = model.affine(op.level);
-            table.insert(table.end(), {float(f.ratio), float(op.level.alpha),
-                                       float(1.0 / spec.scale), float(f.cin), float(spec.scale),
-                                       float(f.a), float(f.b), 0.0f});
+            table.insert(table.end(),
+                         {float(f.ratio), float(op.level.alpha), float(1.0 / spec.scale),
+                          float(f.cin), float(spec.scale), float(f.a), float(f.b), 0.0f});
             const std::size_t at = table.size();
             table.resize(at + kWidth, 0.0f);
             for (std::size_t j = 0; j < nOut; ++j) {

@@ -23,7 +23,7 @@ namespace dfs::vk {
 /// kernel does not cover the network (a hidden layer over 128 wide, over 8 layers), the run
 /// (slots x dim over 32) or the device (under 40 KiB of shared memory).
 bool runMlpWhole(VulkanBackend& b, const LearnedDenoiser& model,
-                 const std::vector<StepProgram>& programs, const SlotPlan& plan,
-                 std::uint64_t seed, std::uint32_t firstParticle, Matrix& x);
+                 const std::vector<StepProgram>& programs, const SlotPlan& plan, std::uint64_t seed,
+                 std::uint32_t firstParticle, Matrix& x);
 
 } // namespace dfs::vk

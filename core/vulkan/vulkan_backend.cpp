@@ -5,9 +5,9 @@
 
 #include "core/denoisers/denoiser.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
-#include "core/samplers/step_program.hpp"
 #include "core/errors.hpp"
 #include "core/nn/mlp.hpp"
+#include "core/samplers/step_program.hpp"
 
 #include <fmt/format.h>
 
@@ -17,7 +17,9 @@
 
 namespace dfs::vk {
 
-double submissionBudget(const Context& ctx) { return ctx.isCpuDevice() ? 1e9 : 1e12; }
+double submissionBudget(const Context& ctx) {
+    return ctx.isCpuDevice() ? 1e9 : 1e12;
+}
 
 int widestLayer(const MlpShape& shape) {
     int widest = 0;
@@ -38,8 +40,9 @@ std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n) {
     return pushes;
 }
 
-Index rowsForPairs(Index perRow) {
-    return std::max<Index>(kGroup, (Index(1) << 28) / std::max<Index>(perRow, 1));
+Index rowsForPairs(const Context& ctx, Index perRow) {
+    const Index pairs = Index(1) << (ctx.isCpuDevice() ? 28 : 34);
+    return std::max<Index>(kGroup, pairs / std::max<Index>(perRow, 1));
 }
 
 namespace {
@@ -83,8 +86,8 @@ std::string VulkanBackend::device() const {
     return fmt::format("{} (Vulkan; U-Nets and log p on the CPU)", m_ctx->deviceName());
 }
 
-Pipeline& VulkanBackend::pipeline(const SpirvModule& module, int bindings,
-                                  std::uint32_t pushBytes, int dim) {
+Pipeline& VulkanBackend::pipeline(const SpirvModule& module, int bindings, std::uint32_t pushBytes,
+                                  int dim) {
     auto& p = m_pipelines[{&module, dim}];
     if (!p) p = std::make_unique<Pipeline>(*m_ctx, module, bindings, pushBytes, std::uint32_t(dim));
     return *p;
@@ -105,9 +108,9 @@ Index VulkanBackend::mlpRows(const Mlp& net, Index cap, int passes) const {
 
 Index VulkanBackend::chunkRows(double workPerRow, double bytesPerRow, Index maxRows) const {
     const double bytes = std::min(256.0 * 1024 * 1024, bufferBytes());
-    return std::clamp<Index>(Index(std::min(submissionBudget(*m_ctx) / workPerRow,
-                                            bytes / bytesPerRow)),
-                             kGroup, std::max<Index>(kGroup, maxRows));
+    return std::clamp<Index>(
+        Index(std::min(submissionBudget(*m_ctx) / workPerRow, bytes / bytesPerRow)), kGroup,
+        std::max<Index>(kGroup, maxRows));
 }
 
 Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
@@ -137,8 +140,8 @@ void VulkanBackend::upload(const Eigen::Ref<const Matrix>& x, const Buffer& dst,
 void VulkanBackend::recordUploads(VkCommandBuffer cmd) {
     if (m_copies.empty()) return;
     if (!m_up || m_up->size() < m_pending.size())
-        m_up = std::make_unique<Buffer>(*m_ctx, m_pending.size() + m_pending.size() / 4,
-                                        Memory::Host);
+        m_up =
+            std::make_unique<Buffer>(*m_ctx, m_pending.size() + m_pending.size() / 4, Memory::Host);
     std::memcpy(m_up->data(), m_pending.data(), m_pending.size());
     barrierBeforeCopies(cmd); // earlier submissions' dispatches may still use the targets
     for (const PendingCopy& c : m_copies)
@@ -239,10 +242,14 @@ void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
     m_ctx->submit([&](VkCommandBuffer cmd) {
         recordUploads(cmd);
         inChunks(x.rows(), Index(65535) * kGroup, [&](std::uint32_t offset, std::uint32_t groups) {
-            const SplatPush push{std::uint32_t(x.rows()), std::uint32_t(x.cols()),
-                                 std::uint32_t(g.nx),     std::uint32_t(g.ny),
-                                 offset,                  float(g.x0),
-                                 float(g.y0),             float(g.nx / (g.x1 - g.x0)),
+            const SplatPush push{std::uint32_t(x.rows()),
+                                 std::uint32_t(x.cols()),
+                                 std::uint32_t(g.nx),
+                                 std::uint32_t(g.ny),
+                                 offset,
+                                 float(g.x0),
+                                 float(g.y0),
+                                 float(g.nx / (g.x1 - g.x0)),
                                  float(g.ny / (g.y1 - g.y0))};
             p.record(cmd, set, &push, groups); // atomics: the dispatches need no order
         });

@@ -63,8 +63,8 @@ double evaluationError(Backend& gpu, const Denoiser& model, const std::string& k
         gpu.denoise(model, x, l, a);
         CHECK(vk::lastKernel(gpu) == kernel);
         cpu.denoise(model, x, l, b);
-        worst = std::max(worst, (a - b).cwiseAbs().maxCoeff() /
-                                    std::max(1.0, b.cwiseAbs().maxCoeff()));
+        worst =
+            std::max(worst, (a - b).cwiseAbs().maxCoeff() / std::max(1.0, b.cwiseAbs().maxCoeff()));
     }
     return worst;
 }
@@ -82,7 +82,8 @@ double runError(Backend& gpu, const Denoiser& model, const SamplerInfo& sampler,
     rc.options.langevinSteps = 2;
     rc.seed = 11;
     rc.firstParticle = 300; // the noise counters are offset too
-    const Matrix x0 = SamplerRun::priorSample(*schedule, rc.grid.front(), particles, model.dim(), 2);
+    const Matrix x0 =
+        SamplerRun::priorSample(*schedule, rc.grid.front(), particles, model.dim(), 2);
     SamplerRun run(*schedule, model, cpu, rc, x0);
     while (!run.done()) run.step();
     Matrix x = x0;
@@ -130,8 +131,8 @@ TEST_CASE("vulkan: the whole-run MLP kernel follows the CPU per evaluation and p
 
 TEST_CASE("vulkan: with the whole-run kernel off, MLP runs take the general path", "[vulkan]") {
     auto gpu = vk::makeVulkanBackend("", 0, {.kernelsOnCpuDevice = true, .wholeRunKernel = false});
-    const LearnedDenoiser mlp = trainedMlp(loadDataset("moons", {400, -1, 0, 0}), 64, 2,
-                                           Activation::SiLU, "edm", -1);
+    const LearnedDenoiser mlp =
+        trainedMlp(loadDataset("moons", {400, -1, 0, 0}), 64, 2, Activation::SiLU, "edm", -1);
     CHECK(evaluationError(*gpu, mlp, "general") <= 1e-5);
     const double err = runError(*gpu, mlp, findSampler("ddim"), 10, 200, "general");
     CHECK(err >= 0);
@@ -141,13 +142,13 @@ TEST_CASE("vulkan: with the whole-run kernel off, MLP runs take the general path
 
 TEST_CASE("vulkan: the cooperative-matrix MLP kernel (where the device has it) stays close",
           "[vulkan][coopmat]") {
-    auto gpu = vk::makeVulkanBackend("", 0,
-                                     {.kernelsOnCpuDevice = true, .cooperativeMatrix = true});
+    auto gpu =
+        vk::makeVulkanBackend("", 0, {.kernelsOnCpuDevice = true, .cooperativeMatrix = true});
     if (!vk::cooperativeMatrixUsable(*gpu)) {
         WARN("no usable VK_KHR_cooperative_matrix (fp16 16x16x16, fp32 accumulator) on "
              << gpu->device() << ": the fp32 kernel runs; not tested here");
-        const LearnedDenoiser mlp = trainedMlp(loadDataset("moons", {400, -1, 0, 0}), 64, 2,
-                                               Activation::SiLU, "edm", -1);
+        const LearnedDenoiser mlp =
+            trainedMlp(loadDataset("moons", {400, -1, 0, 0}), 64, 2, Activation::SiLU, "edm", -1);
         CHECK(evaluationError(*gpu, mlp, "mlp_run") <= 1e-5);
         return;
     }
@@ -162,8 +163,7 @@ TEST_CASE("vulkan: the cooperative-matrix MLP kernel (where the device has it) s
         INFO("run error " << err);
         CHECK(err >= 0);
         CHECK(err <= 5e-2);
-        const double noisy =
-            runError(*gpu, mlp, findSampler("em"), 20, 1000, "mlp_run_coopmat");
+        const double noisy = runError(*gpu, mlp, findSampler("em"), 20, 1000, "mlp_run_coopmat");
         INFO("em run error " << noisy);
         CHECK(noisy >= 0);
         CHECK(noisy <= 5e-2);
@@ -180,8 +180,8 @@ std::vector<std::uint32_t> words(const vk::SpirvModule& m) {
 }
 
 /// Opcode -> instructions, checking that the word counts tile the module exactly.
-std::map<std::uint32_t, std::vector<std::vector<std::uint32_t>>> instructions(
-    const std::vector<std::uint32_t>& w) {
+std::map<std::uint32_t, std::vector<std::vector<std::uint32_t>>>
+instructions(const std::vector<std::uint32_t>& w) {
     std::map<std::uint32_t, std::vector<std::vector<std::uint32_t>>> out;
     std::size_t at = 5;
     while (at < w.size()) {
