@@ -51,6 +51,7 @@ void keep(uint r, uint j, float z) {
 }
 
 void hiddenLayers(uint t, uint ev) {
+    if (pc.layers < 2) return; // no hidden layer: the output layer reads the input columns
     // The first hidden layer, fp32: column j = t of every row, from the dim input columns; its
     // bias (with the shared features folded in) is the table's.
     float z[ROWS];

@@ -65,8 +65,9 @@ int validationErrors(const Backend& backend);
 bool validationActive(const Backend& backend);
 std::string firstValidationError(const Backend& backend);
 /// Whether MLP runs on this backend take the cooperative-matrix kernel: the option is on and
-/// the device has VK_KHR_cooperative_matrix (or VK_NV_cooperative_matrix) with an fp16 16x16x16
-/// shape accumulating in fp32, float16 arithmetic, 16-bit storage and the Vulkan memory model.
+/// the device has VK_KHR_cooperative_matrix (or VK_NV_cooperative_matrix) with an fp16 16x8x16
+/// shape (M 16, N 8, K 16) accumulating in fp32, float16 arithmetic, 16-bit storage and the Vulkan
+/// memory model.
 bool cooperativeMatrixUsable(const Backend& backend);
 /// The kernel of a Vulkan backend's last whole run or MLP evaluation: "mlp_run",
 /// "mlp_run_coopmat", "general" (one dispatch per op) or "" (none yet; other backends).
