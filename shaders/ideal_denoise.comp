@@ -2,7 +2,8 @@
 // Ideal denoiser D(x) = sum_i softmax_i(-||x - alpha y_i||^2 / (2 sigma^2)) y_i (Karras et al.
 // 2022, App. B.3; diffusion-math.md 4.2), one query per invocation, the training set streamed
 // through shared memory in tiles, with an online (running-max) softmax (Milakov & Gimelshein
-// 2018) so no logit is ever stored and tiny sigma cannot overflow.
+// 2018) so no logit is ever stored and tiny sigma cannot overflow; the logits are prescaled to
+// base 2 so that each pair costs one exp2.
 layout(local_size_x = 64) in;
 
 const uint TILE = 256;
@@ -28,9 +29,12 @@ shared float tile[TILE * MAX_DIM];
 void main() {
     const uint q = gl_GlobalInvocationID.x + pc.offset;
     const bool inRange = q < pc.m;
+    // In base-2 units: with s = sqrt(log2(e) / (2 sigma^2)), x' = s x and y' = s alpha y, the
+    // logit is -||x' - y'||^2 and its weight exp2(logit), one exp2 per pair.
+    const float s = sqrt(1.4426950408889634 * pc.invTwoSigma2), alphaS = pc.alpha * s;
     float xq[MAX_DIM], acc[MAX_DIM];
     for (uint k = 0; k < DIM; ++k) {
-        xq[k] = inRange ? x[pc.xBase + q * DIM + k] : 0.0;
+        xq[k] = inRange ? s * x[pc.xBase + q * DIM + k] : 0.0;
         acc[k] = 0.0;
     }
     float best = -1.0 / 0.0, total = 0.0;
@@ -42,19 +46,19 @@ void main() {
         for (uint j = 0; j < count; ++j) {
             float dist = 0.0;
             for (uint k = 0; k < DIM; ++k) {
-                const float diff = xq[k] - pc.alpha * tile[j * DIM + k];
-                dist += diff * diff;
+                const float diff = fma(-alphaS, tile[j * DIM + k], xq[k]);
+                dist = fma(diff, diff, dist);
             }
-            const float logit = -dist * pc.invTwoSigma2;
+            const float logit = -dist;
             if (logit > best) { // rescale what was summed under the old maximum
-                const float scale = exp(best - logit);
+                const float scale = exp2(best - logit);
                 total *= scale;
                 for (uint k = 0; k < DIM; ++k) acc[k] *= scale;
                 best = logit;
             }
-            const float w = exp(logit - best);
+            const float w = exp2(logit - best);
             total += w;
-            for (uint k = 0; k < DIM; ++k) acc[k] += w * tile[j * DIM + k];
+            for (uint k = 0; k < DIM; ++k) acc[k] = fma(w, tile[j * DIM + k], acc[k]);
         }
         barrier();
     }

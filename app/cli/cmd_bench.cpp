@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -32,6 +33,7 @@ namespace {
 struct BenchOptions {
     std::string workload, backend = "cpu";
     int threads = 0, repeat = 5;
+    bool coopmat = false;    ///< vulkan: the cooperative-matrix MLP kernel
     long particles = 100000; ///< ddim
     int steps = 100;         ///< ddim
     int batch = 256;         ///< train
@@ -94,8 +96,8 @@ void benchSample(const BenchOptions& o, Backend& backend) {
     });
     fmt::print("bench sample: heun 50 steps, exact gmm8, 100000 particles{} | backend={} "
                "device=\"{}\" nfe={} median_s={:.4f} mevals_per_s={:.3f}\n",
-               whole ? ", whole run on the device" : "", backend.name(), backend.device(), nfe,
-               s, double(n) * double(nfe) / s * 1e-6);
+               whole ? ", whole run on the device" : "", backend.name(), backend.device(), nfe, s,
+               double(n) * double(nfe) / s * 1e-6);
 }
 
 /// Training throughput on issue 3's standard workload: MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU;
@@ -125,8 +127,8 @@ void benchTrain(const BenchOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print("bench train: MLP 34-128-128-128-2 silu, batch {}, adam, eps, cosine, 8000 moons | "
                "threads={} kernels={} device=\"{}\" steps={} seconds={:.3f} steps_per_s={:.1f}\n",
-               c.batch, trainer.threads(), mlpKernels().isa,
-               onDevice ? backend->device() : "CPU", steps, s, double(steps) / s);
+               c.batch, trainer.threads(), mlpKernels().isa, onDevice ? backend->device() : "CPU",
+               steps, s, double(steps) / s);
 }
 
 /// Image training throughput (issue 7): the preset U-Net (32 channels, 8 groups, two
@@ -190,13 +192,17 @@ void runBench(const BenchOptions& o) {
 #ifdef DIFFUSCOPE_HAS_RENDER
         return benchRender(o.threads, o.repeat);
 #else
-        throw UsageError("--workload render needs a build with the Qt layer (DIFFUSCOPE_BUILD_GUI)");
+        throw UsageError(
+            "--workload render needs a build with the Qt layer (DIFFUSCOPE_BUILD_GUI)");
 #endif
     }
     if (o.workload != "field" && o.workload != "sample" && o.workload != "ddim")
         throw UsageError(fmt::format(
             "unknown --workload '{}' (choose from field, sample, ddim, train, unet, render)",
             o.workload));
+    // --coopmat: the Vulkan backend's fp16 cooperative-matrix MLP kernel where the device has
+    // it (vulkan_backend.hpp, VulkanOptions::cooperativeMatrix), read when the backend is made.
+    if (o.coopmat) setenv("DIFFUSCOPE_VULKAN_COOPMAT", "1", 1);
     auto backend = makeBackend(o.backend, o.threads);
     if (o.workload == "field") benchField(o, *backend);
     if (o.workload == "sample") benchSample(o, *backend);
@@ -206,6 +212,8 @@ void runBench(const BenchOptions& o) {
     // rest of the wall time is uploads, downloads and submission overhead.
     if (const double device = vk::deviceSeconds(*backend); device > 0)
         fmt::print("device time (timestamps, warm-up and repeats): {:.5f} s\n", device);
+    if (const std::string kernel = vk::lastKernel(*backend); !kernel.empty())
+        fmt::print("kernel: {}\n", kernel);
 #endif
 }
 
@@ -227,6 +235,8 @@ Command addBenchCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--grid", o->grid, "field: grid side (issue 4's GPU workload: 512)")
         ->capture_default_str();
+    cmd->add_flag("--coopmat", o->coopmat,
+                  "vulkan: the MLP in fp16 on cooperative matrices where the device has them");
     cmd->add_option("--batch", o->batch, "train: batch size (issue 4's GPU workload: 4096)")
         ->capture_default_str();
     return {cmd, [o] { runBench(*o); }};

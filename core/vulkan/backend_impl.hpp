@@ -46,9 +46,11 @@ double submissionBudget(const Context& ctx);
 int widestLayer(const MlpShape& shape);
 /// The push constants of each layer of an MLP pass over n rows, in order.
 std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n);
-/// Query rows per ideal or GMM dispatch: about 2^28 query-component pairs, well under a second
-/// even on lavapipe, far from the dispatch timeout.
-Index rowsForPairs(Index perRow);
+/// Query rows per ideal or GMM dispatch: about 2^28 query-component pairs on a CPU device
+/// (well under a second on lavapipe), 2^34 on a GPU (tens of milliseconds, and enough
+/// workgroups to fill it: 2^28 pairs of a 60,000-point set are only 70 workgroups); far from
+/// the dispatch timeout either way.
+Index rowsForPairs(const Context& ctx, Index perRow);
 /// Splits `rows` queries into dispatches of at most `maxRows` (a multiple of the workgroup,
 /// within the 65,535-group limit every device has) and calls `dispatch(offset, groups)`.
 template <typename F> void inChunks(Index rows, Index maxRows, F&& dispatch) {
@@ -75,12 +77,18 @@ public:
     }
     void splat(const Matrix& x, const SplatGrid& grid, float weight,
                std::vector<float>& cells) override;
-    bool runSampler(const Denoiser& model, const Schedule& schedule,
-                    const SamplerRunConfig& config, Matrix& x) override;
+    bool runSampler(const Denoiser& model, const Schedule& schedule, const SamplerRunConfig& config,
+                    Matrix& x) override;
     std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net, int batch) override;
 
     // For the kernels' recorders (device_sampler.cpp).
     Context& context() const { return *m_ctx; }
+    const VulkanOptions& options() const { return m_options; }
+    /// The cooperative-matrix kernel is asked for and the device can run it.
+    bool cooperativeMatrix() const {
+        return m_options.cooperativeMatrix && m_ctx->cooperativeMatrix() != 0 &&
+               m_coopmatError.empty();
+    }
     /// A device buffer of at least `bytes` in `slot`, kept for later calls. A slot must not
     /// grow between put() of data for it and the submission that copies the data in.
     Buffer& scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes);
@@ -125,8 +133,10 @@ public:
     /// rows x cols floats from downloaded().
     void downloadedRows(Matrix& out, Index rows, Index cols) const;
 
+    std::string m_lastKernel;   ///< see lastKernel() in vulkan_backend.hpp
+    std::string m_coopmatError; ///< why the device refused the cooperative-matrix kernel
     std::unique_ptr<Buffer> m_train, m_query, m_components, m_params, m_actA, m_actB, m_slots,
-        m_terms, m_counts;
+        m_terms, m_counts, m_ops, m_params16;
 
     /// Drops the copies of a put() whose submission never came (an error in between): every
     /// operation calls it before its first put().
@@ -138,11 +148,12 @@ private:
         std::size_t dstOffset, srcOffset, bytes;
     };
     std::vector<PendingCopy> m_copies;
-    std::vector<unsigned char> m_pending;      ///< the put() data, in order
-    std::unique_ptr<Buffer> m_up, m_down;      ///< host staging
+    std::vector<unsigned char> m_pending; ///< the put() data, in order
+    std::unique_ptr<Buffer> m_up, m_down; ///< host staging
     CpuBackend m_cpu;
     std::map<std::pair<const SpirvModule*, int>, std::unique_ptr<Pipeline>> m_pipelines;
-    bool m_onDevice; ///< false: a CPU device, where m_cpu computes everything
+    bool m_onDevice;         ///< false: a CPU device, where m_cpu computes everything
+    VulkanOptions m_options; ///< with the environment's settings applied
 };
 
 } // namespace dfs::vk

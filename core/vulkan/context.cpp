@@ -1,5 +1,6 @@
 // Vulkan instance, device, buffers and compute pipelines.
 #include "core/vulkan/context.hpp"
+#include "core/vulkan/coopmat_device.hpp"
 
 #include "core/errors.hpp"
 
@@ -66,7 +67,8 @@ VkInstance makeInstance(bool validation) {
     info.pApplicationInfo = &app;
     // With validation, the layer's synchronisation checks too: a missing barrier between a copy
     // and a dispatch (or two dispatches) is then an error like any other.
-    const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME};
+    const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME,
+                          VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME};
     const VkValidationFeatureEnableEXT sync =
         VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
     VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
@@ -169,7 +171,7 @@ VKAPI_ATTR VkBool32 VKAPI_CALL Context::onMessage(VkDebugUtilsMessageSeverityFla
     return VK_FALSE;
 }
 
-Context::Context(const std::string& selectorIn) {
+Context::Context(const std::string& selectorIn, bool cooperativeMatrix) {
     m_validation = envFlag("DIFFUSCOPE_VULKAN_VALIDATION") && layerAvailable(kValidationLayer);
     m_instance = makeInstance(m_validation);
     try {
@@ -233,6 +235,12 @@ Context::Context(const std::string& selectorIn) {
         VkDeviceCreateInfo dev{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
         dev.queueCreateInfoCount = 1;
         dev.pQueueCreateInfos = &queue;
+        CoopmatSetup coopmat; // the cooperative-matrix kernel's extensions and features
+        if (cooperativeMatrix) prepareCooperativeMatrix(m_instance, m_physical, coopmat);
+        dev.pNext = coopmat.features();
+        dev.enabledExtensionCount = std::uint32_t(coopmat.extensions.size());
+        dev.ppEnabledExtensionNames = coopmat.extensions.data();
+        m_coopmat = int(coopmat.kind);
         check(vkCreateDevice(m_physical, &dev, nullptr, &m_device), "vkCreateDevice");
         vkGetDeviceQueue(m_device, m_queueFamily, 0, &m_queue);
 
@@ -487,8 +495,8 @@ void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
     });
 }
 
-std::vector<VkDescriptorSet> Pipeline::allocateSets(
-    const std::vector<std::vector<const Buffer*>>& bufferLists) {
+std::vector<VkDescriptorSet>
+Pipeline::allocateSets(const std::vector<std::vector<const Buffer*>>& bufferLists) {
     m_ctx.throwIfLost(); // the pool's sets may still be in use by a submission given up on
     const VkDevice dev = m_ctx.device();
     const auto count = std::uint32_t(bufferLists.size());
@@ -535,8 +543,7 @@ std::vector<VkDescriptorSet> Pipeline::allocateSets(
 void Pipeline::record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
                       std::uint32_t groups) const {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0,
-                            nullptr);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0, nullptr);
     if (m_pushBytes > 0)
         vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes, push);
     vkCmdDispatch(cmd, groups, 1, 1);

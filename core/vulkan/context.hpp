@@ -1,7 +1,7 @@
 // The Vulkan layer: instance and device selection, device-local and host storage buffers, compute
 // pipelines from embedded SPIR-V, blocking submissions (one dispatch, or a sequence of them in
-// one command buffer) with a timeout, and device timestamps around every submission. Every failure is a
-// DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
+// one command buffer) with a timeout, and device timestamps around every submission. Every failure
+// is a DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
 #pragma once
 
 #include "core/vulkan/spirv.hpp"
@@ -41,12 +41,16 @@ public:
     /// environment variable DIFFUSCOPE_VULKAN_DEVICE, else discrete > integrated > other).
     /// Validation: the Khronos layer is enabled when DIFFUSCOPE_VULKAN_VALIDATION=1 (tests
     /// set it), and every message it reports as an error is counted.
-    explicit Context(const std::string& selector = "");
+    /// With `cooperativeMatrix`, also enables what shaders/mlp_run_coopmat.comp needs where
+    /// the device has it (core/vulkan/coopmat_device.hpp); cooperativeMatrix() says which.
+    explicit Context(const std::string& selector = "", bool cooperativeMatrix = false);
     ~Context();
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 
     const std::string& deviceName() const { return m_deviceName; }
+    /// The cooperative-matrix extension enabled for the kernel: 0 none, 1 KHR, 2 NV.
+    int cooperativeMatrix() const { return m_coopmat; }
     /// Whether the device is a CPU implementation (Mesa's lavapipe).
     bool isCpuDevice() const { return m_cpuDevice; }
     /// The device's limits (shared memory, workgroup size, storage buffer range).
@@ -103,6 +107,7 @@ private:
     double m_deviceSeconds = 0;
     std::string m_deviceName;
     bool m_cpuDevice = false;
+    int m_coopmat = 0;
     VkPhysicalDeviceLimits m_limits{};
     bool m_validation = false;
     int m_errors = 0;
@@ -165,8 +170,8 @@ public:
 
     /// For recordings that mix pipelines (Context::submit): one descriptor set per buffer list,
     /// valid until this pipeline allocates again.
-    std::vector<VkDescriptorSet> allocateSets(
-        const std::vector<std::vector<const Buffer*>>& bufferLists);
+    std::vector<VkDescriptorSet>
+    allocateSets(const std::vector<std::vector<const Buffer*>>& bufferLists);
     /// Records one dispatch with a set from allocateSets().
     void record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
                 std::uint32_t groups) const;

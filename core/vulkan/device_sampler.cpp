@@ -3,9 +3,11 @@
 // (core/samplers/step_program.hpp) is recorded as dispatches: the model's kernels for its
 // Denoise ops, shaders/combine.comp (with the Philox noise) for its Combine ops. A run is one
 // command buffer per chunk of particles unless its work exceeds a submission's budget.
+#include "core/vulkan/mlp_run.hpp"
 #include "core/vulkan/run_denoisers.hpp"
 
 #include "core/denoisers/denoiser.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/samplers/step_program.hpp"
@@ -35,8 +37,8 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                                const SamplerRunConfig& config, Matrix& x) {
     if (!m_onDevice || x.rows() == 0) return false;
     if (x.cols() != model.dim())
-        throw UsageError(fmt::format("points have {} dimensions but the model has {}", x.cols(),
-                                     model.dim()));
+        throw UsageError(
+            fmt::format("points have {} dimensions but the model has {}", x.cols(), model.dim()));
     const std::vector<StepProgram> programs = tracePrograms(schedule, config);
     const SlotPlan plan = planSlots(programs);
     if (programs.empty() || plan.slots > kMaxSlots) return false;
@@ -52,19 +54,32 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                 continue;
             }
             for (const ProgramTerm& t : op.terms)
-                terms.push_back({std::uint32_t(plan.slot[i][std::size_t(t.var)]), 0,
-                                 float(t.coef), 0});
+                terms.push_back(
+                    {std::uint32_t(plan.slot[i][std::size_t(t.var)]), 0, float(t.coef), 0});
             for (const NoiseTerm& z : op.noise) terms.push_back({z.substream, 1, float(z.coef), 0});
             stepWork.back() += 10.0 * double(op.terms.size() + op.noise.size());
         }
     }
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
     discardUploads();
+    if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
+        learned && m_options.wholeRunKernel) {
+        Matrix whole = x;
+        if (runMlpWhole(*this, *learned, programs, plan, config.seed,
+                        std::uint32_t(config.firstParticle), whole)) {
+            if (!whole.allFinite())
+                throw DataError(fmt::format("sampler '{}' produced non-finite values on the device",
+                                            config.sampler->name));
+            x = std::move(whole);
+            return true;
+        }
+    }
     const std::unique_ptr<RunDenoiser> denoiser = runDenoiserFor(*this, model);
     if (!denoiser) return false;
     for (std::size_t i = 0; i < programs.size(); ++i)
         stepWork[i] += denoiser->workPerRow() * programs[i].denoiserCalls();
     denoiser->prepare(levels);
+    m_lastKernel = "general";
     terms.push_back({}); // never empty
     Buffer& termBuffer = scratch(m_terms, sizeof(Term) * terms.size());
     put(termBuffer, 0, terms.data(), sizeof(Term) * terms.size());

@@ -28,8 +28,9 @@ struct MlpOutputPush { // shaders/mlp_output.comp
 };
 
 /// The learned MLP, all on the device: the shared features of each level are precomputed into
-/// a table (folded into the first layer's bias for the fused kernel), the rest is one fused dispatch (shaders/mlp_fused.comp) for networks up to 128 wide
-/// and 8 layers, else input, one dispatch per layer, and output.
+/// a table (folded into the first layer's bias for the fused kernel), the rest is one fused
+/// dispatch (shaders/mlp_fused.comp) for networks up to 128 wide and 8 layers, else input, one
+/// dispatch per layer, and output.
 class MlpRun final : public RunDenoiser {
 public:
     MlpRun(VulkanBackend& b, const LearnedDenoiser& model)
@@ -61,18 +62,30 @@ public:
                         bias += double(w[k * nOut + j]) * f.features[k - d];
                     table.push_back(float(bias));
                 }
-                MlpFusedPush fp{0,        d,     0,     0,     0,     features,
-                                std::uint32_t(shape.layers), std::uint32_t(shape.activation),
-                                ratio,    alpha, invScale, float(f.cin), scale, float(f.a),
-                                float(f.b), {}};
+                MlpFusedPush fp{0,
+                                d,
+                                0,
+                                0,
+                                0,
+                                features,
+                                std::uint32_t(shape.layers),
+                                std::uint32_t(shape.activation),
+                                ratio,
+                                alpha,
+                                invScale,
+                                float(f.cin),
+                                scale,
+                                float(f.a),
+                                float(f.b),
+                                {}};
                 for (int k = 0; k <= shape.layers; ++k) fp.dims[k] = std::uint32_t(shape.dims[k]);
                 m_fusedPushes.push_back(fp);
                 continue;
             }
             table.insert(table.end(), f.features.begin(), f.features.end());
             m_inputs.push_back({0, d, in, features, 0, 0, ratio, alpha, invScale, float(f.cin)});
-            m_outputs.push_back({0, d, 0, 0, 0, ratio, alpha, invScale, scale, float(f.a),
-                                 float(f.b)});
+            m_outputs.push_back(
+                {0, d, 0, 0, 0, ratio, alpha, invScale, scale, float(f.a), float(f.b)});
         }
         m_table = &m_b.scratch(m_b.m_components, sizeof(float) * table.size());
         m_b.put(*m_table, 0, table.data(), sizeof(float) * table.size());
@@ -118,7 +131,7 @@ public:
 
 private:
     static constexpr int kFusedWidth = 128, kFusedLayers = 8; ///< WIDTH, dims[] in the shader
-    static constexpr std::uint32_t kFusedRows = 64;             ///< ROWS in the shader
+    static constexpr std::uint32_t kFusedRows = 64;           ///< ROWS in the shader
     /// What the fused kernel needs of the device (Vulkan guarantees 16 KiB and 128): act[] and
     /// local_size_x in the shader.
     static constexpr std::uint32_t kFusedShared = 4 * kFusedRows * kFusedWidth,
@@ -159,12 +172,17 @@ public:
     void record(VkCommandBuffer cmd, std::size_t e, std::uint32_t in, std::uint32_t out,
                 std::uint32_t n, std::uint32_t stride) override {
         const NoiseLevel& l = m_levels[e];
-        inChunks(n, rowsForPairs(m_train.rows()), [&](std::uint32_t offset, std::uint32_t groups) {
-            const IdealPush push{std::uint32_t(m_train.rows()), n,           offset,
-                                 float(l.alpha), float(1.0 / (2.0 * l.sigma * l.sigma)),
-                                 in * stride,    out * stride};
-            m_p.record(cmd, m_set, &push, groups);
-        });
+        inChunks(n, rowsForPairs(m_b.context(), m_train.rows()),
+                 [&](std::uint32_t offset, std::uint32_t groups) {
+                     const IdealPush push{std::uint32_t(m_train.rows()),
+                                          n,
+                                          offset,
+                                          float(l.alpha),
+                                          float(1.0 / (2.0 * l.sigma * l.sigma)),
+                                          in * stride,
+                                          out * stride};
+                     m_p.record(cmd, m_set, &push, groups);
+                 });
     }
 
 private:
@@ -201,12 +219,17 @@ public:
     void record(VkCommandBuffer cmd, std::size_t e, std::uint32_t in, std::uint32_t out,
                 std::uint32_t n, std::uint32_t stride) override {
         const auto k = std::uint32_t(m_model.params().size());
-        inChunks(n, rowsForPairs(k), [&](std::uint32_t offset, std::uint32_t groups) {
-            const GmmPush push{k,          n,           1 + 2 * m_dim + 2 * m_dim * m_dim,
-                               offset,     m_offsets[e], in * stride,
-                               out * stride};
-            m_p.record(cmd, m_set, &push, groups);
-        });
+        inChunks(n, rowsForPairs(m_b.context(), k),
+                 [&](std::uint32_t offset, std::uint32_t groups) {
+                     const GmmPush push{k,
+                                        n,
+                                        1 + 2 * m_dim + 2 * m_dim * m_dim,
+                                        offset,
+                                        m_offsets[e],
+                                        in * stride,
+                                        out * stride};
+                     m_p.record(cmd, m_set, &push, groups);
+                 });
     }
 
 private:
@@ -233,6 +256,5 @@ std::unique_ptr<RunDenoiser> runDenoiserFor(VulkanBackend& b, const Denoiser& mo
         return std::make_unique<MlpRun>(b, *learned);
     return nullptr;
 }
-
 
 } // namespace dfs::vk

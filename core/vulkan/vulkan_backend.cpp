@@ -1,10 +1,13 @@
 // The Vulkan backend: device kernels for the ideal, exact and MLP denoisers, CPU for the rest.
 #include "core/vulkan/backend_impl.hpp"
+#include "core/vulkan/mlp_run.hpp"
 #include "core/vulkan/run_denoisers.hpp"
 
 #include "core/denoisers/denoiser.hpp"
+#include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/nn/mlp.hpp"
+#include "core/samplers/step_program.hpp"
 
 #include <fmt/format.h>
 
@@ -14,7 +17,9 @@
 
 namespace dfs::vk {
 
-double submissionBudget(const Context& ctx) { return ctx.isCpuDevice() ? 1e9 : 1e12; }
+double submissionBudget(const Context& ctx) {
+    return ctx.isCpuDevice() ? 1e9 : 1e12;
+}
 
 int widestLayer(const MlpShape& shape) {
     int widest = 0;
@@ -35,8 +40,9 @@ std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n) {
     return pushes;
 }
 
-Index rowsForPairs(Index perRow) {
-    return std::max<Index>(kGroup, (Index(1) << 28) / std::max<Index>(perRow, 1));
+Index rowsForPairs(const Context& ctx, Index perRow) {
+    const Index pairs = Index(1) << (ctx.isCpuDevice() ? 28 : 34);
+    return std::max<Index>(kGroup, pairs / std::max<Index>(perRow, 1));
 }
 
 namespace {
@@ -50,12 +56,25 @@ bool forcedByEnvironment() {
     return v && std::string(v) == "1";
 }
 
+/// The options with the environment's overrides (DIFFUSCOPE_VULKAN_WHOLE_RUN=0,
+/// DIFFUSCOPE_VULKAN_COOPMAT=1, or =nv to prefer VK_NV_cooperative_matrix where both are).
+VulkanOptions withEnvironment(VulkanOptions o) {
+    if (const char* v = std::getenv("DIFFUSCOPE_VULKAN_WHOLE_RUN"); v && std::string(v) == "0")
+        o.wholeRunKernel = false;
+    if (const char* v = std::getenv("DIFFUSCOPE_VULKAN_COOPMAT");
+        v && (std::string(v) == "1" || std::string(v) == "nv"))
+        o.cooperativeMatrix = true;
+    return o;
+}
+
 } // namespace
 
 VulkanBackend::VulkanBackend(const std::string& selector, int cpuThreads,
                              const VulkanOptions& options)
-    : m_ctx(std::make_unique<Context>(selector)), m_cpu(cpuThreads),
-      m_onDevice(!m_ctx->isCpuDevice() || options.kernelsOnCpuDevice || forcedByEnvironment()) {
+    : m_ctx(std::make_unique<Context>(selector, withEnvironment(options).cooperativeMatrix)),
+      m_cpu(cpuThreads),
+      m_onDevice(!m_ctx->isCpuDevice() || options.kernelsOnCpuDevice || forcedByEnvironment()),
+      m_options(withEnvironment(options)) {
     m_ctx->setTimeout(std::uint64_t(std::clamp(options.timeoutSeconds, 1e-9, 3600.0) * 1e9));
 }
 
@@ -67,8 +86,8 @@ std::string VulkanBackend::device() const {
     return fmt::format("{} (Vulkan; U-Nets and log p on the CPU)", m_ctx->deviceName());
 }
 
-Pipeline& VulkanBackend::pipeline(const SpirvModule& module, int bindings,
-                                  std::uint32_t pushBytes, int dim) {
+Pipeline& VulkanBackend::pipeline(const SpirvModule& module, int bindings, std::uint32_t pushBytes,
+                                  int dim) {
     auto& p = m_pipelines[{&module, dim}];
     if (!p) p = std::make_unique<Pipeline>(*m_ctx, module, bindings, pushBytes, std::uint32_t(dim));
     return *p;
@@ -89,9 +108,9 @@ Index VulkanBackend::mlpRows(const Mlp& net, Index cap, int passes) const {
 
 Index VulkanBackend::chunkRows(double workPerRow, double bytesPerRow, Index maxRows) const {
     const double bytes = std::min(256.0 * 1024 * 1024, bufferBytes());
-    return std::clamp<Index>(Index(std::min(submissionBudget(*m_ctx) / workPerRow,
-                                            bytes / bytesPerRow)),
-                             kGroup, std::max<Index>(kGroup, maxRows));
+    return std::clamp<Index>(
+        Index(std::min(submissionBudget(*m_ctx) / workPerRow, bytes / bytesPerRow)), kGroup,
+        std::max<Index>(kGroup, maxRows));
 }
 
 Buffer& VulkanBackend::scratch(std::unique_ptr<Buffer>& slot, std::size_t bytes) {
@@ -121,8 +140,8 @@ void VulkanBackend::upload(const Eigen::Ref<const Matrix>& x, const Buffer& dst,
 void VulkanBackend::recordUploads(VkCommandBuffer cmd) {
     if (m_copies.empty()) return;
     if (!m_up || m_up->size() < m_pending.size())
-        m_up = std::make_unique<Buffer>(*m_ctx, m_pending.size() + m_pending.size() / 4,
-                                        Memory::Host);
+        m_up =
+            std::make_unique<Buffer>(*m_ctx, m_pending.size() + m_pending.size() / 4, Memory::Host);
     std::memcpy(m_up->data(), m_pending.data(), m_pending.size());
     barrierBeforeCopies(cmd); // earlier submissions' dispatches may still use the targets
     for (const PendingCopy& c : m_copies)
@@ -160,9 +179,23 @@ void VulkanBackend::denoise(const Denoiser& model, const Matrix& x, const NoiseL
     if (!m_onDevice) return m_cpu.denoise(model, x, level, out);
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
     discardUploads();
+    if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
+        learned && m_options.wholeRunKernel && x.rows() > 0 && level.sigma > 0) {
+        // One evaluation as a one-op program: x in slot 0, D into slot 2.
+        StepProgram p;
+        p.ops.push_back({ProgramOp::Kind::Denoise, 0, level, {}, {}});
+        p.xOut = 2;
+        const std::vector<StepProgram> programs{p};
+        Matrix d = x;
+        if (runMlpWhole(*this, *learned, programs, planSlots(programs), 0, 0, d)) {
+            out = std::move(d);
+            return;
+        }
+    }
     const std::unique_ptr<RunDenoiser> d =
         x.rows() > 0 && level.sigma > 0 ? runDenoiserFor(*this, model) : nullptr;
     if (!d) return m_cpu.denoise(model, x, level, out);
+    m_lastKernel = "general";
     // x in slot 0, D into slot 1, in chunks within a submission's budget.
     d->prepare({level});
     // Chunks within a submission's budget, the kernel's limits and memory (two slots of x).
@@ -209,10 +242,14 @@ void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
     m_ctx->submit([&](VkCommandBuffer cmd) {
         recordUploads(cmd);
         inChunks(x.rows(), Index(65535) * kGroup, [&](std::uint32_t offset, std::uint32_t groups) {
-            const SplatPush push{std::uint32_t(x.rows()), std::uint32_t(x.cols()),
-                                 std::uint32_t(g.nx),     std::uint32_t(g.ny),
-                                 offset,                  float(g.x0),
-                                 float(g.y0),             float(g.nx / (g.x1 - g.x0)),
+            const SplatPush push{std::uint32_t(x.rows()),
+                                 std::uint32_t(x.cols()),
+                                 std::uint32_t(g.nx),
+                                 std::uint32_t(g.ny),
+                                 offset,
+                                 float(g.x0),
+                                 float(g.y0),
+                                 float(g.nx / (g.x1 - g.x0)),
                                  float(g.ny / (g.y1 - g.y0))};
             p.record(cmd, set, &push, groups); // atomics: the dispatches need no order
         });
@@ -264,6 +301,16 @@ bool validationActive(const Backend& backend) {
 std::string firstValidationError(const Backend& backend) {
     const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
     return v ? v->context().firstValidationError() : std::string();
+}
+
+bool cooperativeMatrixUsable(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v && v->cooperativeMatrix();
+}
+
+std::string lastKernel(const Backend& backend) {
+    const auto* v = dynamic_cast<const VulkanBackend*>(&backend);
+    return v ? v->m_lastKernel : std::string();
 }
 
 double deviceSeconds(const Backend& backend) {

@@ -30,6 +30,14 @@ struct VulkanOptions {
     /// A submission that takes longer is given up with a DeviceError (no hang); the backend
     /// then refuses further work, and the app hands over to the CPU.
     double timeoutSeconds = 20;
+    /// Whole sampler runs of a learned MLP in one kernel with the particles on chip
+    /// (shaders/mlp_run.comp) where it covers the network; off: the general path, one dispatch
+    /// per op. DIFFUSCOPE_VULKAN_WHOLE_RUN=0 turns it off too.
+    bool wholeRunKernel = true;
+    /// The MLP's hidden layers in fp16 with fp32 accumulation on VK_KHR_cooperative_matrix
+    /// (shaders/mlp_run_coopmat.comp), where the device has it: faster, less exact. Off by
+    /// default; DIFFUSCOPE_VULKAN_COOPMAT=1 turns it on too.
+    bool cooperativeMatrix = false;
 };
 
 /// A Vulkan backend on the device named by `selector` (index or name part; empty: the best).
@@ -56,6 +64,14 @@ int validationErrors(const Backend& backend);
 /// Whether the validation layer is active on a Vulkan backend's device.
 bool validationActive(const Backend& backend);
 std::string firstValidationError(const Backend& backend);
+/// Whether MLP runs on this backend take the cooperative-matrix kernel: the option is on and
+/// the device has VK_KHR_cooperative_matrix (or VK_NV_cooperative_matrix) with an fp16 16x8x16
+/// shape (M 16, N 8, K 16) accumulating in fp32, float16 arithmetic, 16-bit storage and the Vulkan
+/// memory model.
+bool cooperativeMatrixUsable(const Backend& backend);
+/// The kernel of a Vulkan backend's last whole run or MLP evaluation: "mlp_run",
+/// "mlp_run_coopmat", "general" (one dispatch per op) or "" (none yet; other backends).
+std::string lastKernel(const Backend& backend);
 /// Device time of a Vulkan backend's submissions so far from the queue's timestamps, in seconds;
 /// -1 for other backends or a queue without timestamps.
 double deviceSeconds(const Backend& backend);

@@ -24,8 +24,12 @@
                      PyTorch on CUDA. Figure: M particle-steps/s.
 
 Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
+With --device cuda (the GPU machine) PyTorch runs each workload in fp32, TF32, bf16 autocast and
+torch.compile (bounded by --compile-timeout; skipped with a note when it fails), and each
+diffuscope figure is printed as a ratio to PyTorch's best (ddim: also with --coopmat).
 """
 import argparse
+import contextlib
 import math
 import os
 import re
@@ -33,6 +37,26 @@ import subprocess
 import sys
 import tempfile
 import time
+
+
+# PyTorch's settings on CUDA, each timed: plain fp32, TF32 matmuls, bf16 autocast, and
+# torch.compile (TF32; in a subprocess bounded by --compile-timeout, as compiling is slow).
+SETTINGS = ("fp32", "tf32", "bf16", "compile")
+
+
+def apply_setting(torch, setting):
+    """Sets TF32 for the setting; returns the context its work runs in (autocast for bf16)."""
+    tf32 = setting in ("tf32", "compile")
+    if hasattr(torch.backends, "cuda"):
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        torch.backends.cudnn.allow_tf32 = tf32
+    if setting == "bf16":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def maybe_compile(torch, fn, setting):
+    return torch.compile(fn) if setting == "compile" else fn
 
 
 def diffuscope(cli, workload, threads, extra=()):
@@ -53,7 +77,8 @@ def moons(cli, n=8000):
             return [[float(v) for v in line.split(",")[:2]] for line in f]
 
 
-def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="cpu"):
+def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="cpu",
+                setting="fp32"):
     torch.set_num_threads(threads)
     y = torch.tensor(points, dtype=torch.float32, device=device)
     ticks = torch.linspace(-3.0, 3.0, grid, device=device)
@@ -61,14 +86,18 @@ def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="
     q = torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
     sigma = 0.5
 
-    def run():
-        parts = []
-        for start in range(0, q.shape[0], chunk):
-            d2 = torch.cdist(q[start:start + chunk], y).square_()
-            w = torch.softmax(d2.mul_(-0.5 / sigma ** 2), dim=1)
-            parts.append(w @ y)
-        return torch.cat(parts)
+    def part(qc):
+        d2 = torch.cdist(qc, y).square()
+        w = torch.softmax(d2 * (-0.5 / sigma ** 2), dim=1)
+        return w @ y
 
+    part = maybe_compile(torch, part, setting)
+
+    def run():
+        with context:
+            return torch.cat([part(q[start:start + chunk]) for start in range(0, q.shape[0], chunk)])
+
+    context = apply_setting(torch, setting)
     with torch.no_grad():
         run()
         times = []
@@ -84,7 +113,7 @@ def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="
     return q.shape[0] * y.shape[0] / times[len(times) // 2] * 1e-9
 
 
-def torch_train(torch, points, threads, steps=1000, batch=256, device="cpu"):
+def torch_train(torch, points, threads, steps=1000, batch=256, device="cpu", setting="fp32"):
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     data = torch.tensor(points, dtype=torch.float32, device=device)
@@ -93,6 +122,8 @@ def torch_train(torch, points, threads, steps=1000, batch=256, device="cpu"):
         torch.nn.Linear(34, 128), torch.nn.SiLU(), torch.nn.Linear(128, 128), torch.nn.SiLU(),
         torch.nn.Linear(128, 128), torch.nn.SiLU(), torch.nn.Linear(128, 2)).to(device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    context = apply_setting(torch, setting)
+    fwd = maybe_compile(torch, net, setting)
     half = 16
     freqs = torch.exp(-math.log(10000.0) * torch.arange(half, device=device) / half)
     s = 0.008
@@ -109,7 +140,9 @@ def torch_train(torch, points, threads, steps=1000, batch=256, device="cpu"):
         x = a[:, None] * data[idx] + sg[:, None] * eps
         c = 250 * 0.25 * torch.log(sg / a)
         emb = torch.cat([torch.sin(c[:, None] * freqs), torch.cos(c[:, None] * freqs)], dim=1)
-        loss = ((net(torch.cat([x, emb], dim=1)) - eps) ** 2).mean()
+        with context:
+            out = fwd(torch.cat([x, emb], dim=1))
+        loss = ((out.float() - eps) ** 2).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -210,12 +243,14 @@ def torch_unet(torch, images, threads, steps=16):
     return steps * 64 / (time.perf_counter() - t0)
 
 
-def torch_ddim(torch, threads, particles, steps, device):
+def torch_ddim(torch, threads, particles, steps, device, setting="fp32"):
     nn = torch.nn
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(34, 128), nn.SiLU(), nn.Linear(128, 128), nn.SiLU(),
                         nn.Linear(128, 128), nn.SiLU(), nn.Linear(128, 2)).to(device)
+    context = apply_setting(torch, setting)
+    fwd = maybe_compile(torch, net, setting)
     freqs = torch.exp(-math.log(10000.0) * torch.arange(16, device=device) / 16)
     ts = torch.linspace(0.999, 0.0, steps + 1).tolist()
 
@@ -235,7 +270,9 @@ def torch_ddim(torch, threads, particles, steps, device):
                 c = 250 * 0.25 * math.log(sig)
                 emb = torch.cat([torch.sin(c * freqs), torch.cos(c * freqs)]).expand(particles, 32)
                 xs = x / at
-                d = at * (cskip * xs + cout * net(torch.cat([cin * xs, emb], dim=1)))
+                with context:
+                    f = fwd(torch.cat([cin * xs, emb], dim=1)).float()
+                d = at * (cskip * xs + cout * f)
                 x = as_ * d + ss * (x - at * d) / st
         if device == "cuda":
             torch.cuda.synchronize()
@@ -269,6 +306,57 @@ def side_by_side(cli, title, workload, thread_counts, extra, theirs):
     return 0
 
 
+def torch_settings(a, theirs):
+    """PyTorch's figure in each of SETTINGS on a.device ({setting: figure or a note})."""
+    import torch
+    out = {}
+    for setting in SETTINGS:
+        if setting == "compile":  # in a subprocess, bounded: compiling can take minutes
+            cmd = [sys.executable, os.path.abspath(__file__), *sys.argv[1:], "--torch-only",
+                   "compile"]
+            try:
+                r = subprocess.run(cmd, capture_output=True, text=True,
+                                   timeout=a.compile_timeout)
+                m = re.search(r"torch-only=([0-9.]+)", r.stdout)
+                lines = r.stderr.strip().splitlines() or ["no output"]
+                out[setting] = float(m.group(1)) if m else "failed: " + lines[-1][:120]
+            except subprocess.TimeoutExpired:
+                out[setting] = f"skipped: compiling and timing took over {a.compile_timeout} s"
+            continue
+        try:
+            out[setting] = theirs(torch, setting)
+        except Exception as e:  # a setting the machine lacks: noted, the others still count
+            out[setting] = f"failed: {type(e).__name__}: {str(e)[:120]}"
+    return out
+
+
+def against_best(a, title, workload, runs, theirs):
+    """Diffuscope's `runs` ((label, bench arguments), ...) beside PyTorch's best setting."""
+    print(title)
+    try:
+        import torch
+        print(f"PyTorch {torch.__version__} on {a.device}:")
+        figures = torch_settings(a, theirs)
+    except ImportError:
+        print("PyTorch is not installed: diffuscope only")
+        figures = {}
+    for setting, v in figures.items():
+        print(f"  {setting:>8}  {v:12.2f}" if isinstance(v, float) else f"  {setting:>8}  {v}")
+    numbers = {k: v for k, v in figures.items() if isinstance(v, float)}
+    best = max(numbers, key=numbers.get) if numbers else None
+    if best:
+        print(f"  best: {best} {numbers[best]:.2f}")
+    for label, extra in runs:
+        try:
+            ours = diffuscope(a.cli, workload, 2, extra)
+        except (subprocess.CalledProcessError, AttributeError) as e:
+            print(f"diffuscope {label}: failed ({e})")
+            continue
+        ratio = f"  = {ours / numbers[best]:.2f}x PyTorch's best ({best})" if best else ""
+        print(f"diffuscope {label}: {ours:.2f}{ratio}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True, help="path to diffuscope-cli")
@@ -280,7 +368,12 @@ def main():
                     help="field, ddim, train: diffuscope's backend (cpu, vulkan)")
     ap.add_argument("--device", default="cpu",
                     help="field, ddim, train: PyTorch's device (cpu, cuda)")
+    ap.add_argument("--compile-timeout", type=float, default=90,
+                    help="cuda: seconds torch.compile's measurement may take before it is skipped")
+    ap.add_argument("--torch-only", help=argparse.SUPPRESS)  # one PyTorch setting (subprocess)
     a = ap.parse_args()
+    if a.device != "cpu":
+        return gpu_main(a)
     # On the GPU machine only the 2-thread row: the device does the work.
     threads = (1, 2) if a.device == "cpu" else (2,)
     where = f"(diffuscope {a.backend}, PyTorch {a.device})"
@@ -314,6 +407,37 @@ def main():
     fn = {"field": torch_field, "train": torch_train, "unet": torch_unet}[a.workload]
     return side_by_side(a.cli, title, a.workload, (1, 2), (),
                         lambda torch, t: fn(torch, points, t))
+
+
+def gpu_main(a):
+    """On a GPU: each workload beside PyTorch's fp32, TF32, bf16 and compiled settings."""
+    if a.workload == "ddim":
+        theirs = lambda torch, setting: torch_ddim(torch, 2, a.particles, a.steps, a.device, setting)
+        base = ["--particles", str(a.particles), "--steps", str(a.steps), "--backend", a.backend,
+                "--repeat", "3"]
+        runs = [("fp32 whole-run kernel", base), ("cooperative matrices (fp16)", base + ["--coopmat"])]
+        title = (f"DDIM sampling, MLP 34-128-128-128-2, {a.particles} particles x {a.steps} "
+                 f"steps: M particle-steps/s")
+    elif a.workload == "train":
+        points = moons(a.cli)
+        theirs = lambda torch, setting: torch_train(torch, points, 2, steps=200, batch=a.batch,
+                                                    device=a.device, setting=setting)
+        runs = [("", ["--batch", str(a.batch), "--backend", a.backend, "--repeat", "1"])]
+        title = f"MLP training, batch {a.batch}: steps/s"
+    elif a.workload == "field":
+        points = moons(a.cli, 60000)
+        theirs = lambda torch, setting: torch_field(torch, points, 2, repeat=3, chunk=4096,
+                                                    grid=512, device=a.device, setting=setting)
+        runs = [("", ["--points", "60000", "--grid", "512", "--backend", a.backend, "--repeat", "3"])]
+        title = "ideal-denoiser field, 60000 moons x 512x512 grid, sigma 0.5: G pairs/s"
+    else:
+        raise SystemExit(f"--device {a.device}: workloads ddim, train, field")
+    if a.torch_only:
+        import torch
+        print(f"torch-only={theirs(torch, a.torch_only):.4f}")
+        return 0
+    return against_best(a, title + f" (diffuscope {a.backend}, PyTorch {a.device})", a.workload,
+                        runs, theirs)
 
 
 if __name__ == "__main__":
