@@ -6,6 +6,7 @@
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/samplers/sampler.hpp"
 #include "core/schedules/schedule.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -39,6 +40,11 @@ void printList() {
     row("v", "v-prediction alpha eps - sigma x0 (Salimans & Ho 2022)");
     row("score", "grad log p_t(x) = (alpha D - x) / sigma^2 (Tweedie)");
     row("velocity", "probability-flow ODE velocity dx/dt = alpha' x0 + sigma' eps");
+    fmt::print("\nviews (render --view; [data, clock], and the table a .csv or .json gets):\n");
+    for (const ViewInfo& v : viewRegistry())
+        row(v.name, fmt::format("[{}, {}] {}{}", viewDataName(v.appliesTo),
+                                v.followsRun() ? "follows the run" : "sweeps t", v.caption,
+                                v.table ? "; table: " + v.columns : "; no table"));
     fmt::print("\nbackends (--backend):\n");
     for (const auto& b : listBackends())
         row(b.name, b.available ? b.device : fmt::format("unavailable: {}", b.device));
@@ -48,7 +54,7 @@ void printList() {
 
 Command addListCommand(CLI::App& app) {
     CLI::App* cmd =
-        app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, backends");
+        app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, views, backends");
     return {cmd, printList};
 }
 

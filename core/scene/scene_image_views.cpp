@@ -50,7 +50,7 @@ std::vector<Index> smallest(const Vector& key, std::size_t k) {
 } // namespace
 
 ImageGridView SceneEngine::filmstripView(double t) const {
-    requireViewFits(ViewKind::Filmstrip);
+    requireViewFits("filmstrip");
     ImageGridView v;
     v.time = timeInfo(t);
     v.title = "Noising chain";
@@ -78,7 +78,7 @@ ImageGridView SceneEngine::filmstripView(double t) const {
 }
 
 ImageGridView SceneEngine::samplesView(int frameIndex) const {
-    requireViewFits(ViewKind::Samples);
+    requireViewFits("samples");
     const auto cur = frame(frameIndex);
     ImageGridView v;
     v.time = timeInfo(cur->t);
@@ -108,7 +108,7 @@ ImageGridView SceneEngine::samplesView(int frameIndex) const {
 }
 
 ImageGridView SceneEngine::posteriorView(int frameIndex) const {
-    requireViewFits(ViewKind::Posterior);
+    requireViewFits("posterior");
     const auto cur = frame(frameIndex);
     const Index p = std::min<Index>(m_scene.view.highlight, cur->x.rows() - 1);
     ImageGridView v;
@@ -154,7 +154,7 @@ ImageGridView SceneEngine::posteriorView(int frameIndex) const {
 }
 
 SpectrumView SceneEngine::spectrumView(double t) const {
-    requireViewFits(ViewKind::Spectrum);
+    requireViewFits("spectrum");
     const NoiseLevel l = m_schedule->at(t);
     SpectrumView v;
     v.time = timeInfo(t);

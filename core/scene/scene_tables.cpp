@@ -85,21 +85,4 @@ Table scheduleTable(const Schedule& schedule, int n) {
     return table;
 }
 
-Table viewTable(const SceneEngine& engine, ViewKind kind, int frame, double t) {
-    switch (kind) {
-    case ViewKind::Chain: return chainTable(engine, t);
-    case ViewKind::Field: return fieldTable(engine, t);
-    case ViewKind::Trajectories: return trajectoryTable(engine, frame);
-    case ViewKind::Density: return samplesTable(engine, frame);
-    case ViewKind::Samples: return samplesTable(engine, frame);
-    case ViewKind::Spectrum: return spectrumTable(engine, t);
-    case ViewKind::Filmstrip:
-    case ViewKind::Posterior:
-        throw UsageError(fmt::format("the {} view has no data table; export its picture, or the "
-                                     "samples view's data",
-                                     viewKindName(kind)));
-    }
-    return samplesTable(engine, frame);
-}
-
 } // namespace dfs
