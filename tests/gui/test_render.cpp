@@ -89,7 +89,7 @@ private slots:
         const TrajectoryView v = e.trajectoryView(e.recordedFrames() - 1);
         QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), v, {});
+        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("trajectories", v), {});
         p.end();
         const QPointF end = f.map(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
         // A crimson disc of radius 4 around the particle's last position.
@@ -111,7 +111,7 @@ private slots:
         auto paint = [](const FieldView& fv, PlotFrame* frame) {
             QImage img(500, 500, QImage::Format_ARGB32_Premultiplied);
             QPainter p(&img);
-            *frame = renderView(p, QRectF(0, 0, 500, 500), fv, {});
+            *frame = renderView(p, QRectF(0, 0, 500, 500), ViewSnapshot("field", fv), {});
             return img;
         };
         PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
