@@ -40,11 +40,11 @@ void printList() {
     row("v", "v-prediction alpha eps - sigma x0 (Salimans & Ho 2022)");
     row("score", "grad log p_t(x) = (alpha D - x) / sigma^2 (Tweedie)");
     row("velocity", "probability-flow ODE velocity dx/dt = alpha' x0 + sigma' eps");
-    fmt::print("\nviews (render --view; [data, clock], and the table a .csv or .json gets):\n");
+    fmt::print("\nviews (render --view; [data, clock] and the columns of a .csv or .json):\n");
     for (const ViewInfo& v : viewRegistry())
-        row(v.name, fmt::format("[{}, {}] {}{}", viewDataName(v.appliesTo),
+        row(v.name, fmt::format("[{}, {}] {} ({})", viewDataName(v.appliesTo),
                                 v.followsRun() ? "follows the run" : "sweeps t", v.caption,
-                                v.table ? "; table: " + v.columns : "; no table"));
+                                v.table ? v.columns : "no table"));
     fmt::print("\nbackends (--backend):\n");
     for (const auto& b : listBackends())
         row(b.name, b.available ? b.device : fmt::format("unavailable: {}", b.device));

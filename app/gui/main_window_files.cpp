@@ -87,7 +87,8 @@ void MainWindow::exportDataDialog() {
     for (const ViewInfo& v : viewRegistry())
         if (v.table && v.fits(m_snapshot->imageData)) {
             kinds << QString::fromStdString(v.name);
-            help += QString::fromStdString(v.name + ": " + v.columns + "\n");
+            help += QString::fromStdString(v.name + ": " + v.columns +
+                                           (v.followsRun() ? " (shown frame)\n" : " (time cursor)\n"));
         }
     kinds << "schedule" << "loss";
     help += "schedule: t,alpha,sigma,logSNR\nloss: the training loss per 100 steps";

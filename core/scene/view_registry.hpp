@@ -39,7 +39,9 @@ struct ViewInfo {
     std::function<ViewSnapshot(const SceneEngine&, ViewAt)> build;
     /// The table behind it (empty: the view has none).
     std::function<Table(const SceneEngine&, ViewAt)> table;
-    std::string columns; ///< what the table holds, for `list` and the export dialog
+    /// The table's columns ("x,y,fx,fy"), for `list` and the export dialog; the table is taken
+    /// at the shown frame (run views) or the time cursor (sweep views).
+    std::string columns;
 
     bool followsRun() const { return clock == ViewClock::FollowsRun; }
     /// Whether it shows data of this kind (images, else 2-D points).

@@ -31,12 +31,18 @@ Scene tinyScene(bool images) {
 } // namespace
 
 TEST_CASE("the registry holds the eight built-in views in menu order") {
-    CHECK(viewNames() == std::vector<std::string>{"chain", "field", "trajectories", "density",
-                                                  "filmstrip", "samples", "spectrum", "posterior"});
+    // The built-in views first (views registered later come after them), each name once.
+    const std::vector<std::string> names = viewNames();
+    const std::vector<std::string> builtIn{"chain",     "field",   "trajectories", "density",
+                                           "filmstrip", "samples", "spectrum",     "posterior"};
+    REQUIRE(names.size() >= builtIn.size());
+    CHECK(std::vector<std::string>(names.begin(), names.begin() + 8) == builtIn);
+    CHECK(std::set<std::string>(names.begin(), names.end()).size() == names.size());
     const std::set<std::string> images{"filmstrip", "samples", "spectrum", "posterior"};
     const std::set<std::string> runs{"trajectories", "density", "samples", "posterior"};
     const std::set<std::string> noTable{"filmstrip", "posterior"};
-    for (const ViewInfo& v : viewRegistry()) {
+    for (const std::string& name : builtIn) {
+        const ViewInfo& v = findView(name);
         INFO(v.name);
         CHECK(v.appliesTo == (images.count(v.name) ? ViewData::Images : ViewData::Points));
         CHECK(v.followsRun() == bool(runs.count(v.name)));
@@ -44,7 +50,6 @@ TEST_CASE("the registry holds the eight built-in views in menu order") {
         CHECK(bool(v.table) == !noTable.count(v.name));
         CHECK(v.columns.empty() == !v.table);
         CHECK(!v.caption.empty());
-        CHECK(&findView(v.name) == &v);
     }
     CHECK(findView("spectrum").fits(true));
     CHECK(!findView("spectrum").fits(false));
@@ -52,9 +57,9 @@ TEST_CASE("the registry holds the eight built-in views in menu order") {
 }
 
 TEST_CASE("an unknown view is refused with the choices named") {
-    CHECK(errorOf<UsageError>([] { findView("nope"); }) ==
-          "unknown view 'nope' (choose from chain, field, trajectories, density, filmstrip, "
-          "samples, spectrum, posterior)");
+    CHECK(contains(errorOf<UsageError>([] { findView("nope"); }),
+                   "unknown view 'nope' (choose from chain, field, trajectories, density, "
+                   "filmstrip, samples, spectrum, posterior"));
     Scene s = tinyScene(false);
     s.view.panes[2] = "nope";
     CHECK(contains(errorOf<UsageError>([&] { validateScene(s); }), "view.panes: unknown view 'nope'"));

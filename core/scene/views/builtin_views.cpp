@@ -9,29 +9,29 @@
 namespace dfs::views {
 
 ViewInfo chain() {
-    return {"chain", "the data pushed forward to time t over log p_t, with small multiples along t",
+    return {"chain", "the data pushed forward to time t over log p_t",
             ViewData::Points, ViewClock::SweepsT,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("chain", e.chainView(at.t)); },
             [](const SceneEngine& e, ViewAt at) { return chainTable(e, at.t); },
-            "x,y of the data pushed to the time cursor"};
+            "x,y"};
 }
 
 ViewInfo field() {
-    return {"field", "a vector field at time t (score, eps, v, velocity or D(x) - x) over a heat map",
+    return {"field", "a vector field at time t over a heat map",
             ViewData::Points, ViewClock::SweepsT,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("field", e.fieldView(at.t)); },
             [](const SceneEngine& e, ViewAt at) { return fieldTable(e, at.t); },
-            "x,y,fx,fy: the field at the arrows, at the time cursor"};
+            "x,y,fx,fy"};
 }
 
 ViewInfo trajectories() {
-    return {"trajectories", "the sampler's particles and paths, one highlighted with its x0_hat",
+    return {"trajectories", "the sampler's particles and paths, one highlighted",
             ViewData::Points, ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) {
                 return ViewSnapshot("trajectories", e.trajectoryView(at.frame));
             },
             [](const SceneEngine& e, ViewAt at) { return trajectoryTable(e, at.frame); },
-            "step,t,particle,x,y for every frame up to the shown one"};
+            "step,t,particle,x,y up to the frame"};
 }
 
 ViewInfo density() {
@@ -39,11 +39,11 @@ ViewInfo density() {
             ViewData::Points, ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("density", e.densityView(at.frame)); },
             [](const SceneEngine& e, ViewAt at) { return samplesTable(e, at.frame); },
-            "x,y of every particle at the shown frame"};
+            "x,y"};
 }
 
 ViewInfo filmstrip() {
-    return {"filmstrip", "a few data images noised along t (the same eps along each row)",
+    return {"filmstrip", "a few data images noised along t",
             ViewData::Images, ViewClock::SweepsT,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("filmstrip", e.filmstripView(at.t)); },
             {},
@@ -51,23 +51,23 @@ ViewInfo filmstrip() {
 }
 
 ViewInfo samples() {
-    return {"samples", "x_t beside x0_hat for a few particles at frames of the run",
+    return {"samples", "x_t beside x0_hat for a few particles along the run",
             ViewData::Images, ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("samples", e.samplesView(at.frame)); },
             [](const SceneEngine& e, ViewAt at) { return samplesTable(e, at.frame); },
-            "p0..p{D-1} of every particle at the shown frame"};
+            "p0..p{D-1}"};
 }
 
 ViewInfo spectrum() {
-    return {"spectrum", "radially averaged power spectra of the data, x_t and the noise at t",
+    return {"spectrum", "power spectra of the data, x_t and the noise at t",
             ViewData::Images, ViewClock::SweepsT,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("spectrum", e.spectrumView(at.t)); },
             [](const SceneEngine& e, ViewAt at) { return spectrumTable(e, at.t); },
-            "frequency,data,x_t_over_alpha,noise at the time cursor"};
+            "frequency,data,x_t_over_alpha,noise"};
 }
 
 ViewInfo posterior() {
-    return {"posterior", "the ideal denoiser's top-weighted training images for a particle",
+    return {"posterior", "the ideal denoiser's top-weighted training images",
             ViewData::Images, ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("posterior", e.posteriorView(at.frame)); },
             {},
