@@ -56,7 +56,8 @@ void benchRender(int threads, int repeat) {
     engine.runToEnd();
     const int last = engine.recordedFrames() - 1;
     std::vector<ViewSnapshot> panes;
-    for (const std::string& v : s.view.panes) panes.push_back(makeSnapshot(engine, v, last, s.view.t));
+    for (const std::string& v : s.view.panes)
+        panes.push_back(makeSnapshot(engine, v, last, s.view.t));
     QImage img(1280, 880, QImage::Format_ARGB32_Premultiplied);
     const double frameMs = medianMs(repeat, [&] { paint(panes, img); });
     fmt::print("bench render frame: 4 panes of 640x440, 20000 particles, 32x32 arrows | "

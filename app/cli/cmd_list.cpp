@@ -5,8 +5,8 @@
 #include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/samplers/sampler.hpp"
-#include "core/schedules/schedule.hpp"
 #include "core/scene/view_registry.hpp"
+#include "core/schedules/schedule.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -53,8 +53,8 @@ void printList() {
 } // namespace
 
 Command addListCommand(CLI::App& app) {
-    CLI::App* cmd =
-        app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, views, backends");
+    CLI::App* cmd = app.add_subcommand(
+        "list", "list datasets, schedules, samplers, denoisers, views, backends");
     return {cmd, printList};
 }
 

@@ -84,7 +84,8 @@ ExportDialog::ExportDialog(const std::array<std::string, 4>& panes, int frames, 
         // The range is in frames when a chosen pane follows the run, else in t.
         bool run = false;
         for (int i = 0; i < 4; ++i)
-            run = run || (m_panes[std::size_t(i)]->isChecked() && findView(m_kinds[std::size_t(i)]).followsRun());
+            run = run || (m_panes[std::size_t(i)]->isChecked() &&
+                          findView(m_kinds[std::size_t(i)]).followsRun());
         m_from->setDecimals(run ? 0 : 3);
         m_to->setDecimals(run ? 0 : 3);
         m_from->setRange(0, run ? std::max(1, m_runFrames - 1) : 1.0);

@@ -143,7 +143,8 @@ void MainWindow::connectWorker() {
                     onCanvasPressed(index, x, y);
                 });
         connect(p->canvas(), &ViewCanvas::dragged, this, [this, index](double x, double y) {
-            if (m_panes[std::size_t(index)]->kind() == "chain" && m_editor.active()) editAt(x, y, false);
+            if (m_panes[std::size_t(index)]->kind() == "chain" && m_editor.active())
+                editAt(x, y, false);
         });
         connect(p->canvas(), &ViewCanvas::released, this, [this] { finishEdit(); });
     }

@@ -87,14 +87,15 @@ void MainWindow::exportDataDialog() {
     for (const ViewInfo& v : viewRegistry())
         if (v.table && v.fits(m_snapshot->imageData)) {
             kinds << QString::fromStdString(v.name);
-            help += QString::fromStdString(v.name + ": " + v.columns +
-                                           (v.followsRun() ? " (shown frame)\n" : " (time cursor)\n"));
+            help +=
+                QString::fromStdString(v.name + ": " + v.columns +
+                                       (v.followsRun() ? " (shown frame)\n" : " (time cursor)\n"));
         }
-    kinds << "schedule" << "loss";
+    kinds << "schedule"
+          << "loss";
     help += "schedule: t,alpha,sigma,logSNR\nloss: the training loss per 100 steps";
     bool ok = false;
-    const QString what =
-        QInputDialog::getItem(this, "Export data", help, kinds, 0, false, &ok);
+    const QString what = QInputDialog::getItem(this, "Export data", help, kinds, 0, false, &ok);
     if (!ok) return;
     const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
                                                       "CSV (*.csv);;JSON (*.json)");

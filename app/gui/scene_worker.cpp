@@ -205,8 +205,10 @@ void SceneWorker::exportData(const QString& what, const QString& path) {
     try {
         const std::string p = path.toStdString();
         Table t;
-        if (what == "schedule") t = scheduleTable(m_engine->schedule());
-        else t = viewTable(*m_engine, what.toStdString(), m_frame, m_t); // a view's table
+        if (what == "schedule")
+            t = scheduleTable(m_engine->schedule());
+        else
+            t = viewTable(*m_engine, what.toStdString(), m_frame, m_t); // a view's table
         writeTable(p, t);
         emit exportFinished(true, QString("wrote %1 rows of %2 to %3").arg(t.rows.rows()).arg(what, path));
     } catch (const std::exception& e) {

@@ -70,7 +70,8 @@ ViewPane::ViewPane(int index, QWidget* parent)
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
     for (const ViewInfo& v : viewRegistry()) {
         m_choice->addItem(QString::fromStdString(v.name));
-        m_choice->setItemData(m_choice->count() - 1, QString::fromStdString(v.caption), Qt::ToolTipRole);
+        m_choice->setItemData(m_choice->count() - 1, QString::fromStdString(v.caption),
+                              Qt::ToolTipRole);
     }
     m_choice->setObjectName(QString("paneView%1").arg(index));
     m_choice->setToolTip("What this pane shows");
@@ -110,7 +111,9 @@ void ViewPane::showFieldOptions(const SceneView& view) {
     m_streamlines->setChecked(view.streamlines);
 }
 
-std::string ViewPane::kind() const { return m_choice->currentText().toStdString(); }
+std::string ViewPane::kind() const {
+    return m_choice->currentText().toStdString();
+}
 
 void ViewPane::setKind(const std::string& view) {
     const QSignalBlocker block(m_choice);

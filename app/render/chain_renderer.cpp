@@ -58,7 +58,9 @@ PlotFrame renderChain(QPainter& p, const QRectF& area, const ChainView& v, const
 }
 
 namespace renderers {
-ViewRenderer chain() { return rendererFor("chain", renderChain); }
+ViewRenderer chain() {
+    return rendererFor("chain", renderChain);
+}
 } // namespace renderers
 
 } // namespace dfs::render

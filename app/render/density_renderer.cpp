@@ -44,7 +44,9 @@ PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, c
 }
 
 namespace renderers {
-ViewRenderer density() { return rendererFor("density", renderDensity); }
+ViewRenderer density() {
+    return rendererFor("density", renderDensity);
+}
 } // namespace renderers
 
 } // namespace dfs::render

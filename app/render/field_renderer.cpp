@@ -136,7 +136,9 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
 }
 
 namespace renderers {
-ViewRenderer field() { return rendererFor("field", renderField); }
+ViewRenderer field() {
+    return rendererFor("field", renderField);
+}
 } // namespace renderers
 
 } // namespace dfs::render

@@ -77,9 +77,15 @@ PlotFrame renderImageGrid(QPainter& p, const QRectF& area, const ImageGridView& 
 
 // The film strip, the sample grid and the posterior are all image grids.
 namespace renderers {
-ViewRenderer filmstrip() { return rendererFor("filmstrip", renderImageGrid); }
-ViewRenderer samples() { return rendererFor("samples", renderImageGrid); }
-ViewRenderer posterior() { return rendererFor("posterior", renderImageGrid); }
+ViewRenderer filmstrip() {
+    return rendererFor("filmstrip", renderImageGrid);
+}
+ViewRenderer samples() {
+    return rendererFor("samples", renderImageGrid);
+}
+ViewRenderer posterior() {
+    return rendererFor("posterior", renderImageGrid);
+}
 } // namespace renderers
 
 } // namespace dfs::render

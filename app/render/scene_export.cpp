@@ -5,9 +5,9 @@
 #include "app/render/composite.hpp"
 #include "core/errors.hpp"
 #include "core/io/file_names.hpp"
+#include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
-#include "core/samplers/sampler_run.hpp"
 
 #include <QString>
 #include <algorithm>

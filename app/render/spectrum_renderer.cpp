@@ -125,7 +125,9 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
 }
 
 namespace renderers {
-ViewRenderer spectrum() { return rendererFor("spectrum", renderSpectrum); }
+ViewRenderer spectrum() {
+    return rendererFor("spectrum", renderSpectrum);
+}
 } // namespace renderers
 
 } // namespace dfs::render

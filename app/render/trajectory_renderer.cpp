@@ -91,7 +91,9 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
 }
 
 namespace renderers {
-ViewRenderer trajectories() { return rendererFor("trajectories", renderTrajectories); }
+ViewRenderer trajectories() {
+    return rendererFor("trajectories", renderTrajectories);
+}
 } // namespace renderers
 
 } // namespace dfs::render

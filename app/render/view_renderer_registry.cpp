@@ -36,7 +36,8 @@ const ViewRenderer& findRenderer(const std::string& view) {
     throw std::logic_error("no renderer is registered for the view '" + view + "'");
 }
 
-PlotFrame renderView(QPainter& p, const QRectF& area, const ViewSnapshot& v, const ViewStyle& style) {
+PlotFrame renderView(QPainter& p, const QRectF& area, const ViewSnapshot& v,
+                     const ViewStyle& style) {
     p.fillRect(area, Qt::white);
     return findRenderer(v.view()).paint(p, area, v, style);
 }

@@ -4,8 +4,8 @@
 // SVG generator), so an exported frame is the frame on screen.
 //
 // Registering a renderer: a function `ViewRenderer NAME()` in namespace dfs::render::renderers
-// (returning rendererFor("NAME", yourPaintFunction)) in the renderer's file, and one line X(NAME) in
-// DFS_RENDERERS in view_renderer_registry.cpp.
+// (returning rendererFor("NAME", yourPaintFunction)) in the renderer's file, and one line X(NAME)
+// in DFS_RENDERERS in view_renderer_registry.cpp.
 #pragma once
 
 #include "app/render/plot_frame.hpp"

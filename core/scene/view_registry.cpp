@@ -51,9 +51,12 @@ std::vector<std::string> viewNames() {
 
 std::string viewDataName(ViewData data) {
     switch (data) {
-    case ViewData::Points: return "2-D";
-    case ViewData::Images: return "images";
-    case ViewData::Both: return "both";
+    case ViewData::Points:
+        return "2-D";
+    case ViewData::Images:
+        return "images";
+    case ViewData::Both:
+        return "both";
     }
     return "?";
 }

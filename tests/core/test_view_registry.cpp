@@ -62,7 +62,8 @@ TEST_CASE("an unknown view is refused with the choices named") {
                    "filmstrip, samples, spectrum, posterior"));
     Scene s = tinyScene(false);
     s.view.panes[2] = "nope";
-    CHECK(contains(errorOf<UsageError>([&] { validateScene(s); }), "view.panes: unknown view 'nope'"));
+    CHECK(contains(errorOf<UsageError>([&] { validateScene(s); }),
+                   "view.panes: unknown view 'nope'"));
 }
 
 TEST_CASE("a view snapshot hands out its data only as the type it holds") {
@@ -112,7 +113,10 @@ TEST_CASE("every view builds on a scene of its data kind and is refused on the o
         // Panes that do not fit the data are swapped for the registered views that do.
         const auto& panes = e.scene().view.panes;
         for (const std::string& p : panes) CHECK(findView(p).fits(images));
-        if (images) CHECK(panes == std::array<std::string, 4>{"filmstrip", "samples", "spectrum", "posterior"});
-        else CHECK(panes == SceneView{}.panes);
+        if (images)
+            CHECK(panes ==
+                  std::array<std::string, 4>{"filmstrip", "samples", "spectrum", "posterior"});
+        else
+            CHECK(panes == SceneView{}.panes);
     }
 }

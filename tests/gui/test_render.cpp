@@ -89,7 +89,8 @@ private slots:
         const TrajectoryView v = e.trajectoryView(e.recordedFrames() - 1);
         QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("trajectories", v), {});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("trajectories", v), {});
         p.end();
         const QPointF end = f.map(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
         // A crimson disc of radius 4 around the particle's last position.
@@ -173,8 +174,9 @@ private slots:
         r.frames = 3;
         QCOMPARE(exportScene(e, r).frames, 3);
         const QImage last(dir.path() + "/sweep/frame_00002.png");
-        const QImage atZero = renderPanes(r.size, {makeSnapshot(e, "chain", 8, 0.0)},
-                                          QString::fromStdString(sceneCaption(e.scene())) + ", t = 0");
+        const QImage atZero =
+            renderPanes(r.size, {makeSnapshot(e, "chain", 8, 0.0)},
+                        QString::fromStdString(sceneCaption(e.scene())) + ", t = 0");
         QCOMPARE(last.convertToFormat(QImage::Format_ARGB32), atZero.convertToFormat(QImage::Format_ARGB32));
     }
 
@@ -286,7 +288,8 @@ private slots:
                 QCOMPARE(img.pixel(1, 1), qRgb(255, 255, 255)); // the white background
                 int dark = 0;
                 for (int y = 0; y < img.height(); y += 2)
-                    for (int x = 0; x < img.width(); x += 2) dark += luminance(img.pixel(x, y)) < 128;
+                    for (int x = 0; x < img.width(); x += 2)
+                        dark += luminance(img.pixel(x, y)) < 128;
                 QVERIFY2(dark > 20, v.name.c_str()); // it drew something
             }
         }

@@ -142,7 +142,8 @@ private slots:
         send(samples, QEvent::MouseButtonPress, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::LeftButton);
         send(samples, QEvent::MouseButtonRelease, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::NoButton);
         QVERIFY(waitFor([&] { return m_w->scene().view.highlight == 2; }));
-        QVERIFY(m_w->snapshot()->panes[3].as<ImageGridView>().title.find("particle 2") != std::string::npos);
+        QVERIFY(m_w->snapshot()->panes[3].as<ImageGridView>().title.find("particle 2") !=
+                std::string::npos);
         // Choosing a 2-D view for image data is refused with a message; the panes stay.
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->findChild<QComboBox*>("paneView0")->setCurrentText("chain");

@@ -9,24 +9,32 @@
 namespace dfs::views {
 
 ViewInfo chain() {
-    return {"chain", "the data pushed forward to time t over log p_t",
-            ViewData::Points, ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("chain", e.chainView(at.t)); },
-            [](const SceneEngine& e, ViewAt at) { return chainTable(e, at.t); },
-            "x,y"};
+    return {
+        "chain",
+        "the data pushed forward to time t over log p_t",
+        ViewData::Points,
+        ViewClock::SweepsT,
+        [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("chain", e.chainView(at.t)); },
+        [](const SceneEngine& e, ViewAt at) { return chainTable(e, at.t); },
+        "x,y"};
 }
 
 ViewInfo field() {
-    return {"field", "a vector field at time t over a heat map",
-            ViewData::Points, ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("field", e.fieldView(at.t)); },
-            [](const SceneEngine& e, ViewAt at) { return fieldTable(e, at.t); },
-            "x,y,fx,fy"};
+    return {
+        "field",
+        "a vector field at time t over a heat map",
+        ViewData::Points,
+        ViewClock::SweepsT,
+        [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("field", e.fieldView(at.t)); },
+        [](const SceneEngine& e, ViewAt at) { return fieldTable(e, at.t); },
+        "x,y,fx,fy"};
 }
 
 ViewInfo trajectories() {
-    return {"trajectories", "the sampler's particles and paths, one highlighted",
-            ViewData::Points, ViewClock::FollowsRun,
+    return {"trajectories",
+            "the sampler's particles and paths, one highlighted",
+            ViewData::Points,
+            ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) {
                 return ViewSnapshot("trajectories", e.trajectoryView(at.frame));
             },
@@ -35,41 +43,61 @@ ViewInfo trajectories() {
 }
 
 ViewInfo density() {
-    return {"density", "a histogram of the samples beside the reference density",
-            ViewData::Points, ViewClock::FollowsRun,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("density", e.densityView(at.frame)); },
+    return {"density",
+            "a histogram of the samples beside the reference density",
+            ViewData::Points,
+            ViewClock::FollowsRun,
+            [](const SceneEngine& e, ViewAt at) {
+                return ViewSnapshot("density", e.densityView(at.frame));
+            },
             [](const SceneEngine& e, ViewAt at) { return samplesTable(e, at.frame); },
             "x,y"};
 }
 
 ViewInfo filmstrip() {
-    return {"filmstrip", "a few data images noised along t",
-            ViewData::Images, ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("filmstrip", e.filmstripView(at.t)); },
+    return {"filmstrip",
+            "a few data images noised along t",
+            ViewData::Images,
+            ViewClock::SweepsT,
+            [](const SceneEngine& e, ViewAt at) {
+                return ViewSnapshot("filmstrip", e.filmstripView(at.t));
+            },
             {},
             ""};
 }
 
 ViewInfo samples() {
-    return {"samples", "x_t beside x0_hat for a few particles along the run",
-            ViewData::Images, ViewClock::FollowsRun,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("samples", e.samplesView(at.frame)); },
+    return {"samples",
+            "x_t beside x0_hat for a few particles along the run",
+            ViewData::Images,
+            ViewClock::FollowsRun,
+            [](const SceneEngine& e, ViewAt at) {
+                return ViewSnapshot("samples", e.samplesView(at.frame));
+            },
             [](const SceneEngine& e, ViewAt at) { return samplesTable(e, at.frame); },
             "p0..p{D-1}"};
 }
 
 ViewInfo spectrum() {
-    return {"spectrum", "power spectra of the data, x_t and the noise at t",
-            ViewData::Images, ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("spectrum", e.spectrumView(at.t)); },
+    return {"spectrum",
+            "power spectra of the data, x_t and the noise at t",
+            ViewData::Images,
+            ViewClock::SweepsT,
+            [](const SceneEngine& e, ViewAt at) {
+                return ViewSnapshot("spectrum", e.spectrumView(at.t));
+            },
             [](const SceneEngine& e, ViewAt at) { return spectrumTable(e, at.t); },
             "frequency,data,x_t_over_alpha,noise"};
 }
 
 ViewInfo posterior() {
-    return {"posterior", "the ideal denoiser's top-weighted training images",
-            ViewData::Images, ViewClock::FollowsRun,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("posterior", e.posteriorView(at.frame)); },
+    return {"posterior",
+            "the ideal denoiser's top-weighted training images",
+            ViewData::Images,
+            ViewClock::FollowsRun,
+            [](const SceneEngine& e, ViewAt at) {
+                return ViewSnapshot("posterior", e.posteriorView(at.frame));
+            },
             {},
             ""};
 }
