@@ -77,11 +77,11 @@ public:
     TrajectoryView trajectoryView(int frame) const;
     DensityView densityView(int frame) const;
     ParticleInfo particleInfo(int frame, long particle) const;
-    // Image views (scene_image_views.cpp); UsageError for 2-D data.
+    // Image views (scene_image_views.cpp); UsageError for 2-D data. Views built outside the
+    // engine, from its public state, are in views/ (view_registry.hpp).
     ImageGridView filmstripView(double t) const;
     ImageGridView samplesView(int frame) const;
     ImageGridView posteriorView(int frame) const;
-    SpectrumView spectrumView(double t) const;
     /// The field view's quantity at the rows of x, in double precision (D(x) - x for x0);
     /// evaluated at max(t, 1e-3) as the field view is.
     Matrix fieldValues(double t, const Matrix& x) const;

@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
 #include "core/schedules/schedule.hpp"
 
 #include <cmath>
@@ -29,7 +30,7 @@ Table samplesTable(const SceneEngine& engine, int frame) {
 }
 
 Table spectrumTable(const SceneEngine& engine, double t) {
-    const SpectrumView v = engine.spectrumView(t);
+    const SpectrumView v = makeSnapshot(engine, "spectrum", 0, t).as<SpectrumView>();
     Table table{{"frequency", "data", "x_t_over_alpha", "noise"}, Matrix(Index(v.frequency.size()), 4)};
     for (std::size_t i = 0; i < v.frequency.size(); ++i)
         table.rows.row(Index(i)) << v.frequency[i], v.data[i], v.xt.empty() ? 0.0 : v.xt[i],

@@ -6,6 +6,7 @@
 #include "core/field.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
+#include "core/scene/view_registry.hpp"
 #include "test_support.hpp"
 
 #include <cmath>
@@ -270,7 +271,7 @@ TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
         prev = w;
     }
     // Spectrum: the data curve is the RAPSD, and x_t / alpha sits above it by about sigma~^2.
-    const SpectrumView sp = e.spectrumView(0.3);
+    const SpectrumView sp = makeSnapshot(e, "spectrum", 0, 0.3).as<SpectrumView>();
     REQUIRE(sp.frequency.size() == 4u);
     const NoiseLevel l = e.schedule().at(0.3);
     CHECK(sp.noise == Approx(l.sigma * l.sigma / (l.alpha * l.alpha)));
@@ -289,7 +290,8 @@ TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[i
     s.sampler.particles = 2;
     s.sampler.steps = 2;
     SceneEngine e(s, backend);
-    const SpectrumView a = e.spectrumView(0.2), b = e.spectrumView(0.6);
+    const SpectrumView a = makeSnapshot(e, "spectrum", 0, 0.2).as<SpectrumView>(),
+                       b = makeSnapshot(e, "spectrum", 0, 0.6).as<SpectrumView>();
     REQUIRE(a.dctLogSnr.size() == 64u);
     REQUIRE(a.dctReveal == b.dctReveal); // reveal times do not depend on t
     for (std::size_t k = 0; k < 64; ++k) {
@@ -299,5 +301,5 @@ TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[i
     }
     s.data.resolution = 16;
     SceneEngine e16(s, backend);
-    CHECK(e16.spectrumView(0.2).dctLogSnr.empty());
+    CHECK(makeSnapshot(e16, "spectrum", 0, 0.2).as<SpectrumView>().dctLogSnr.empty());
 }

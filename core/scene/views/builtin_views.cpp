@@ -1,7 +1,8 @@
-// The registry entries of the eight built-in views (core/scene/view_registry.hpp). Their builders
-// are SceneEngine's view methods (scene_views.cpp, scene_image_views.cpp), which share the
-// engine's caches (the log-density grid, the companion path, a dropped particle); their tables
-// are in scene_tables.hpp.
+// The registry entries of seven built-in views (core/scene/view_registry.hpp; the spectrum view
+// has a file of its own, spectrum_view.cpp). Their builders are SceneEngine's view methods
+// (scene_views.cpp, scene_image_views.cpp), which share the engine's private caches (the
+// log-density grid, the companion path, a dropped particle); their tables are in
+// scene_tables.hpp.
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_tables.hpp"
 #include "core/scene/view_registry.hpp"
@@ -76,18 +77,6 @@ ViewInfo samples() {
             },
             [](const SceneEngine& e, ViewAt at) { return samplesTable(e, at.frame); },
             "p0..p{D-1}"};
-}
-
-ViewInfo spectrum() {
-    return {"spectrum",
-            "power spectra of the data, x_t and the noise at t",
-            ViewData::Images,
-            ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) {
-                return ViewSnapshot("spectrum", e.spectrumView(at.t));
-            },
-            [](const SceneEngine& e, ViewAt at) { return spectrumTable(e, at.t); },
-            "frequency,data,x_t_over_alpha,noise"};
 }
 
 ViewInfo posterior() {
