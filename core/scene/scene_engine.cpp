@@ -7,7 +7,7 @@
 #include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/view_registry.hpp"
 
