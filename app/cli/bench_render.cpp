@@ -10,6 +10,7 @@
 #include "app/render/scene_export.hpp"
 #include "core/backend/backend.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QGuiApplication>
 #include <QTemporaryDir>
@@ -55,7 +56,8 @@ void benchRender(int threads, int repeat) {
     engine.runToEnd();
     const int last = engine.recordedFrames() - 1;
     std::vector<ViewSnapshot> panes;
-    for (ViewKind k : s.view.panes) panes.push_back(makeSnapshot(engine, k, last, s.view.t));
+    for (const std::string& v : s.view.panes)
+        panes.push_back(makeSnapshot(engine, v, last, s.view.t));
     QImage img(1280, 880, QImage::Format_ARGB32_Premultiplied);
     const double frameMs = medianMs(repeat, [&] { paint(panes, img); });
     fmt::print("bench render frame: 4 panes of 640x440, 20000 particles, 32x32 arrows | "
@@ -71,7 +73,7 @@ void benchRender(int threads, int repeat) {
         QImage two(1280, 440, QImage::Format_ARGB32_Premultiplied);
         const double tMs = medianMs(repeat, [&] {
             t = t > 0.8 ? 0.2 : t + 0.1;
-            paint({e.chainView(t), e.fieldView(t)}, two);
+            paint({makeSnapshot(e, "chain", 0, t), makeSnapshot(e, "field", 0, t)}, two);
         });
         fmt::print("bench render t-change: chain + field recomputed and drawn, {} denoiser, "
                    "2000 gmm8 points | median_ms={:.2f}\n",

@@ -5,6 +5,7 @@
 #include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/samplers/sampler.hpp"
+#include "core/scene/view_registry.hpp"
 #include "core/schedules/schedule.hpp"
 
 #include <CLI/App.hpp>
@@ -39,6 +40,11 @@ void printList() {
     row("v", "v-prediction alpha eps - sigma x0 (Salimans & Ho 2022)");
     row("score", "grad log p_t(x) = (alpha D - x) / sigma^2 (Tweedie)");
     row("velocity", "probability-flow ODE velocity dx/dt = alpha' x0 + sigma' eps");
+    fmt::print("\nviews (render --view; [data, clock] and the columns of a .csv or .json):\n");
+    for (const ViewInfo& v : viewRegistry())
+        row(v.name, fmt::format("[{}, {}] {} ({})", viewDataName(v.appliesTo),
+                                v.followsRun() ? "follows the run" : "sweeps t", v.caption,
+                                v.table ? v.columns : "no table"));
     fmt::print("\nbackends (--backend):\n");
     for (const auto& b : listBackends())
         row(b.name, b.available ? b.device : fmt::format("unavailable: {}", b.device));
@@ -47,8 +53,8 @@ void printList() {
 } // namespace
 
 Command addListCommand(CLI::App& app) {
-    CLI::App* cmd =
-        app.add_subcommand("list", "list datasets, schedules, samplers, denoisers, backends");
+    CLI::App* cmd = app.add_subcommand(
+        "list", "list datasets, schedules, samplers, denoisers, views, backends");
     return {cmd, printList};
 }
 

@@ -1,7 +1,7 @@
 // `diffuscope-cli render`: renders a saved scene (or a scene built from sample flags) with the
 // GUI's renderers to a still (PNG, SVG), an animation (GIF, MP4) or a PNG sequence (DIR/); see
 // app/render/scene_export.hpp for which frames are drawn. A .csv or .json output gets the data
-// behind the view instead (core/scene/scene_tables.hpp).
+// behind the view instead (its table in core/scene/view_registry.hpp).
 #include "app/cli/command.hpp"
 #include "app/cli/model_options.hpp"
 #include "app/render/scene_export.hpp"
@@ -9,7 +9,7 @@
 #include "core/errors.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
-#include "core/scene/scene_tables.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <CLI/App.hpp>
 #include <QGuiApplication>
@@ -46,13 +46,13 @@ QSize parseSize(const std::string& s) {
     return {w, h};
 }
 
-std::vector<ViewKind> parseViews(const std::string& list) {
-    std::vector<ViewKind> views;
+std::vector<std::string> parseViews(const std::string& list) {
+    std::vector<std::string> views;
     std::size_t start = 0;
     while (start <= list.size()) {
         const std::size_t comma = std::min(list.find(',', start), list.size());
         try {
-            views.push_back(parseViewKind(list.substr(start, comma - start)));
+            views.push_back(findView(list.substr(start, comma - start)).name);
         } catch (const UsageError& e) {
             throw UsageError(fmt::format("--view: {}", e.what()));
         }
@@ -130,7 +130,7 @@ void runRender(const RenderOptions& o) {
         if (!(r.stillT >= 0 && r.stillT <= 1))
             throw UsageError(fmt::format("--t must be in [0, 1] (got {})", r.stillT));
         // Only views that follow the run need it recorded.
-        const int last = followsRun(r.views[0]) ? engine.totalFrames() - 1 : 0;
+        const int last = findView(r.views[0]).followsRun() ? engine.totalFrames() - 1 : 0;
         const int frame = r.stillFrame < 0 || r.stillFrame > last ? last : r.stillFrame;
         engine.recordFrames(frame + 1);
         const Table table = viewTable(engine, r.views[0], frame, r.stillT);

@@ -2,6 +2,7 @@
 #include "app/gui/export_dialog.hpp"
 
 #include "core/errors.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -18,7 +19,7 @@
 
 namespace dfs::gui {
 
-ExportDialog::ExportDialog(const std::array<ViewKind, 4>& panes, int frames, QWidget* parent)
+ExportDialog::ExportDialog(const std::array<std::string, 4>& panes, int frames, QWidget* parent)
     : QDialog(parent), m_kinds(panes), m_path(new QLineEdit("diffuscope.gif", this)),
       m_width(new QSpinBox(this)), m_height(new QSpinBox(this)), m_frames(new QSpinBox(this)),
       m_fps(new QDoubleSpinBox(this)), m_from(new QDoubleSpinBox(this)),
@@ -27,9 +28,9 @@ ExportDialog::ExportDialog(const std::array<ViewKind, 4>& panes, int frames, QWi
     auto* paneRow = new QHBoxLayout;
     for (int i = 0; i < 4; ++i) {
         m_panes[std::size_t(i)] = new QCheckBox(
-            QString("%1: %2").arg(i + 1).arg(QString::fromStdString(viewKindName(panes[std::size_t(i)]))), this);
-        m_panes[std::size_t(i)]->setChecked(panes[std::size_t(i)] == ViewKind::Trajectories ||
-                                            panes[std::size_t(i)] == ViewKind::Samples);
+            QString("%1: %2").arg(i + 1).arg(QString::fromStdString(panes[std::size_t(i)])), this);
+        m_panes[std::size_t(i)]->setChecked(panes[std::size_t(i)] == "trajectories" ||
+                                            panes[std::size_t(i)] == "samples");
         paneRow->addWidget(m_panes[std::size_t(i)]);
     }
     m_path->setObjectName("exportPath");
@@ -83,7 +84,8 @@ ExportDialog::ExportDialog(const std::array<ViewKind, 4>& panes, int frames, QWi
         // The range is in frames when a chosen pane follows the run, else in t.
         bool run = false;
         for (int i = 0; i < 4; ++i)
-            run = run || (m_panes[std::size_t(i)]->isChecked() && followsRun(m_kinds[std::size_t(i)]));
+            run = run || (m_panes[std::size_t(i)]->isChecked() &&
+                          findView(m_kinds[std::size_t(i)]).followsRun());
         m_from->setDecimals(run ? 0 : 3);
         m_to->setDecimals(run ? 0 : 3);
         m_from->setRange(0, run ? std::max(1, m_runFrames - 1) : 1.0);

@@ -18,15 +18,15 @@ namespace dfs::gui {
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
-    /// `panes`: the kinds the four panes show now; `frames`: the run's frame count.
-    ExportDialog(const std::array<ViewKind, 4>& panes, int frames, QWidget* parent = nullptr);
+    /// `panes`: the views the four panes show now; `frames`: the run's frame count.
+    ExportDialog(const std::array<std::string, 4>& panes, int frames, QWidget* parent = nullptr);
     /// The request as filled in (valid after exec() returned Accepted).
     render::ExportRequest request() const;
 
 private:
     void browse();
     void check();
-    std::array<ViewKind, 4> m_kinds;
+    std::array<std::string, 4> m_kinds;
     std::array<QCheckBox*, 4> m_panes{};
     QLineEdit* m_path;
     QSpinBox *m_width, *m_height, *m_frames;

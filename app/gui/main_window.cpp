@@ -127,7 +127,7 @@ void MainWindow::connectWorker() {
     connect(m_worker, &SceneWorker::snapshotReady, this, &MainWindow::onSnapshot);
     connect(m_worker, &SceneWorker::failed, this, &MainWindow::onFailed);
     for (ViewPane* p : m_panes) {
-        connect(p, &ViewPane::kindChosen, this, [this](int pane, ViewKind kind) {
+        connect(p, &ViewPane::kindChosen, this, [this](int pane, const std::string& kind) {
             postTo(m_worker, [pane, kind](SceneWorker* w) { w->setPaneKind(pane, kind); });
         });
         connect(p, &ViewPane::fieldOptionsChosen, this, [this](const QString& q, bool streamlines) {
@@ -142,7 +142,8 @@ void MainWindow::connectWorker() {
                     onCanvasPressed(index, x, y);
                 });
         connect(p->canvas(), &ViewCanvas::dragged, this, [this, index](double x, double y) {
-            if (m_panes[std::size_t(index)]->kind() == ViewKind::Chain && m_editor.active()) editAt(x, y, false);
+            if (m_panes[std::size_t(index)]->kind() == "chain" && m_editor.active())
+                editAt(x, y, false);
         });
         connect(p->canvas(), &ViewCanvas::released, this, [this] { finishEdit(); });
     }

@@ -70,8 +70,8 @@ void MainWindow::undoEdit() {
 }
 
 void MainWindow::onCanvasPressed(int pane, double x, double y) {
-    const ViewKind kind = m_panes[std::size_t(pane)]->kind();
-    if (kind == ViewKind::Chain && m_data->tool() != EditTool::None) {
+    const std::string kind = m_panes[std::size_t(pane)]->kind();
+    if (kind == "chain" && m_data->tool() != EditTool::None) {
         const auto& frame = m_panes[std::size_t(pane)]->canvas()->plotFrame();
         m_editScale = frame ? frame->scale() : 100.0;
         try {
@@ -81,18 +81,18 @@ void MainWindow::onCanvasPressed(int pane, double x, double y) {
         }
         return;
     }
-    if (kind == ViewKind::Samples && m_snapshot) {
+    if (kind == "samples" && m_snapshot) {
         // A click on a particle's row of the sample grid selects it (for the Posterior view).
-        const auto* grid = std::get_if<ImageGridView>(&m_snapshot->panes[std::size_t(pane)]);
+        const auto* grid = m_snapshot->panes[std::size_t(pane)].get<ImageGridView>();
         if (!grid || grid->columns < 1 || grid->tiles.empty()) return;
         const int rows = int(grid->tiles.size()) / grid->columns;
         const int row = std::clamp(int((1.0 - y) * rows), 0, rows - 1); // the frame is [0, 1]^2, y up
         postTo(m_worker, [row](SceneWorker* w) { w->selectParticle(row); });
         return;
     }
-    if (kind != ViewKind::Trajectories || !m_snapshot) return;
+    if (kind != "trajectories" || !m_snapshot) return;
     // The pane may have switched views before its new snapshot arrived.
-    const auto* view = std::get_if<TrajectoryView>(&m_snapshot->panes[std::size_t(pane)]);
+    const auto* view = m_snapshot->panes[std::size_t(pane)].get<TrajectoryView>();
     if (!view) return;
     const auto* canvas = m_panes[std::size_t(pane)]->canvas();
     const double scale = canvas->plotFrame() ? canvas->plotFrame()->scale() : 100.0;

@@ -11,6 +11,7 @@
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -81,14 +82,21 @@ bool MainWindow::importCsv(const QString& path) {
 
 void MainWindow::exportDataDialog() {
     if (!m_snapshot) return;
-    const QStringList kinds = {"samples", "trajectories", "field", "chain", "schedule", "loss"};
+    // The tables of the views that fit the data (view_registry.hpp), then the schedule and loss.
+    QStringList kinds;
+    QString help;
+    for (const ViewInfo& v : viewRegistry())
+        if (v.table && v.fits(m_snapshot->imageData)) {
+            kinds << QString::fromStdString(v.name);
+            help +=
+                QString::fromStdString(v.name + ": " + v.columns +
+                                       (v.followsRun() ? " (shown frame)\n" : " (time cursor)\n"));
+        }
+    kinds << "schedule"
+          << "loss";
+    help += "schedule: t,alpha,sigma,logSNR\nloss: the training loss per 100 steps";
     bool ok = false;
-    const QString what = QInputDialog::getItem(
-        this, "Export data",
-        "samples: x,y at the shown frame; trajectories: step,t,particle,x,y up to it;\n"
-        "field: x,y,fx,fy and chain: x,y at the time cursor; schedule: t,alpha,sigma,logSNR;\n"
-        "loss: the training loss per 100 steps",
-        kinds, 0, false, &ok);
+    const QString what = QInputDialog::getItem(this, "Export data", help, kinds, 0, false, &ok);
     if (!ok) return;
     const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
                                                       "CSV (*.csv);;JSON (*.json)");
@@ -110,7 +118,7 @@ void MainWindow::exportDataDialog() {
 
 void MainWindow::exportDialog() {
     if (!m_snapshot) return;
-    std::array<ViewKind, 4> kinds;
+    std::array<std::string, 4> kinds;
     for (int i = 0; i < 4; ++i) kinds[std::size_t(i)] = m_panes[std::size_t(i)]->kind();
     ExportDialog dialog(kinds, m_snapshot->totalFrames, this);
     if (dialog.exec() != QDialog::Accepted) return;

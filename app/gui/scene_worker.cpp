@@ -7,6 +7,7 @@
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_tables.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QElapsedTimer>
 #include <climits>
@@ -130,11 +131,11 @@ void SceneWorker::setTime(double t) {
     if (!stale() && m_engine) guarded([&] { publish(); });
 }
 
-void SceneWorker::setPaneKind(int pane, ViewKind kind) {
+void SceneWorker::setPaneKind(int pane, const std::string& view) {
     if (!m_engine || pane < 0 || pane > 3) return;
     guarded([&] {
         SceneView v = m_engine->scene().view;
-        v.panes[std::size_t(pane)] = kind;
+        v.panes[std::size_t(pane)] = view;
         m_engine->setView(v);
         publish();
     });
@@ -204,12 +205,10 @@ void SceneWorker::exportData(const QString& what, const QString& path) {
     try {
         const std::string p = path.toStdString();
         Table t;
-        if (what == "samples") t = samplesTable(*m_engine, m_frame);
-        else if (what == "trajectories") t = trajectoryTable(*m_engine, m_frame);
-        else if (what == "field") t = fieldTable(*m_engine, m_t);
-        else if (what == "chain") t = chainTable(*m_engine, m_t);
-        else if (what == "schedule") t = scheduleTable(m_engine->schedule());
-        else throw UsageError("unknown data export '" + what.toStdString() + "'");
+        if (what == "schedule")
+            t = scheduleTable(m_engine->schedule());
+        else
+            t = viewTable(*m_engine, what.toStdString(), m_frame, m_t); // a view's table
         writeTable(p, t);
         emit exportFinished(true, QString("wrote %1 rows of %2 to %3").arg(t.rows.rows()).arg(what, path));
     } catch (const std::exception& e) {

@@ -46,7 +46,7 @@ public slots:
     void toEnd();
     void setTime(double t);
     /// One pane's view; the other view settings stay as the worker has them.
-    void setPaneKind(int pane, dfs::ViewKind kind);
+    void setPaneKind(int pane, const std::string& view);
     /// The field quantity and style of every field pane.
     void setFieldOptions(const std::string& quantity, bool streamlines);
     /// Continues from the shown frame with new sampler settings.

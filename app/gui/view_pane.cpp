@@ -3,6 +3,7 @@
 
 #include "app/render/composite.hpp"
 #include "app/render/view_renderers.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -67,7 +68,11 @@ ViewPane::ViewPane(int index, QWidget* parent)
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 2, 4, 0);
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
-    for (const std::string& name : viewKindNames()) m_choice->addItem(QString::fromStdString(name));
+    for (const ViewInfo& v : viewRegistry()) {
+        m_choice->addItem(QString::fromStdString(v.name));
+        m_choice->setItemData(m_choice->count() - 1, QString::fromStdString(v.caption),
+                              Qt::ToolTipRole);
+    }
     m_choice->setObjectName(QString("paneView%1").arg(index));
     m_choice->setToolTip("What this pane shows");
     header->addWidget(m_choice);
@@ -106,20 +111,22 @@ void ViewPane::showFieldOptions(const SceneView& view) {
     m_streamlines->setChecked(view.streamlines);
 }
 
-ViewKind ViewPane::kind() const { return parseViewKind(m_choice->currentText().toStdString()); }
+std::string ViewPane::kind() const {
+    return m_choice->currentText().toStdString();
+}
 
-void ViewPane::setKind(ViewKind kind) {
+void ViewPane::setKind(const std::string& view) {
     const QSignalBlocker block(m_choice);
-    m_choice->setCurrentText(QString::fromStdString(viewKindName(kind)));
-    m_quantity->setVisible(kind == ViewKind::Field);
-    m_streamlines->setVisible(kind == ViewKind::Field);
+    m_choice->setCurrentText(QString::fromStdString(view));
+    m_quantity->setVisible(view == "field");
+    m_streamlines->setVisible(view == "field");
 }
 
 void ViewPane::setImageData(bool image) {
     auto* model = qobject_cast<QStandardItemModel*>(m_choice->model());
     if (!model) return;
     for (int i = 0; i < model->rowCount(); ++i) {
-        const bool fits = isImageView(parseViewKind(m_choice->itemText(i).toStdString())) == image;
+        const bool fits = findView(m_choice->itemText(i).toStdString()).fits(image);
         model->item(i)->setEnabled(fits);
     }
 }

@@ -47,17 +47,18 @@ class ViewPane : public QWidget {
 public:
     ViewPane(int index, QWidget* parent = nullptr);
     int index() const { return m_index; }
-    ViewKind kind() const;
-    void setKind(ViewKind kind);
+    /// The registered view this pane shows (view_registry.hpp).
+    std::string kind() const;
+    void setKind(const std::string& view);
     /// Shows the scene's field settings (quantity, arrows or streamlines) without signals.
     void showFieldOptions(const SceneView& view);
     void setSnapshot(SnapshotPtr snapshot);
-    /// Enables the views that fit the data (image views for images, 2-D views for points).
+    /// Enables the views that fit the data (each view's appliesTo: images, 2-D points or both).
     void setImageData(bool image);
     ViewCanvas* canvas() const { return m_canvas; }
 
 signals:
-    void kindChosen(int pane, dfs::ViewKind kind);
+    void kindChosen(int pane, const std::string& view);
     /// The field quantity or style was changed in this pane's header.
     void fieldOptionsChosen(const QString& quantity, bool streamlines);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/scene/scene.hpp"
+#include "core/scene/view_data.hpp"
 #include "core/scene/view_snapshot.hpp"
 
 #include <QMetaType>

@@ -57,4 +57,10 @@ PlotFrame renderChain(QPainter& p, const QRectF& area, const ChainView& v, const
     return frame;
 }
 
+namespace renderers {
+ViewRenderer chain() {
+    return rendererFor("chain", renderChain);
+}
+} // namespace renderers
+
 } // namespace dfs::render

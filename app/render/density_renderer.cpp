@@ -43,4 +43,10 @@ PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, c
     return first;
 }
 
+namespace renderers {
+ViewRenderer density() {
+    return rendererFor("density", renderDensity);
+}
+} // namespace renderers
+
 } // namespace dfs::render

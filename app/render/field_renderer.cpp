@@ -135,4 +135,10 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
     return frame;
 }
 
+namespace renderers {
+ViewRenderer field() {
+    return rendererFor("field", renderField);
+}
+} // namespace renderers
+
 } // namespace dfs::render

@@ -75,4 +75,17 @@ PlotFrame renderImageGrid(QPainter& p, const QRectF& area, const ImageGridView& 
     return PlotFrame(QRectF(left, top, cols * (tile + gap), rows * (tile + captionH + gap)), 0, 1, 0, 1, fp, false);
 }
 
+// The film strip, the sample grid and the posterior are all image grids.
+namespace renderers {
+ViewRenderer filmstrip() {
+    return rendererFor("filmstrip", renderImageGrid);
+}
+ViewRenderer samples() {
+    return rendererFor("samples", renderImageGrid);
+}
+ViewRenderer posterior() {
+    return rendererFor("posterior", renderImageGrid);
+}
+} // namespace renderers
+
 } // namespace dfs::render

@@ -5,8 +5,9 @@
 #include "app/render/composite.hpp"
 #include "core/errors.hpp"
 #include "core/io/file_names.hpp"
-#include "core/scene/scene_engine.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QString>
 #include <algorithm>
@@ -28,8 +29,8 @@ struct Plan {
 };
 
 Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
-    const bool followsRun = std::any_of(r.views.begin(), r.views.end(), [](ViewKind v) {
-        return dfs::followsRun(v);
+    const bool followsRun = std::any_of(r.views.begin(), r.views.end(), [](const std::string& v) {
+        return findView(v).followsRun();
     });
     // Views that sweep t do not need the run: only the frames already recorded count.
     const int total = followsRun ? engine.totalFrames() : engine.recordedFrames();
@@ -63,11 +64,11 @@ Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
     return plan;
 }
 
-std::vector<ViewSnapshot> snapshots(const SceneEngine& engine, const std::vector<ViewKind>& views,
-                                    int frame, double t) {
+std::vector<ViewSnapshot> snapshots(const SceneEngine& engine,
+                                    const std::vector<std::string>& views, int frame, double t) {
     if (t < 0) t = engine.frame(frame)->t;
     std::vector<ViewSnapshot> out;
-    for (ViewKind v : views) out.push_back(makeSnapshot(engine, v, frame, t));
+    for (const std::string& v : views) out.push_back(makeSnapshot(engine, v, frame, t));
     return out;
 }
 

@@ -1,7 +1,7 @@
 // Exporting a scene's views: stills (PNG, SVG), animations (GIF, MP4) and PNG sequences (DIR/),
 // rendered with the same renderers as the GUI. Shared by `diffuscope-cli render` and the GUI's
-// export dialog. Frames follow the sampler run when a trajectories or density view is shown,
-// else they sweep the time cursor from t = 0 to 1 (the noising chain).
+// export dialog. Frames follow the sampler run when a view that follows the run is shown
+// (trajectories, density, samples, posterior), else they sweep the time cursor from t = 0 to 1.
 #pragma once
 
 #include "core/scene/scene.hpp"
@@ -28,7 +28,7 @@ ExportFormat exportFormatOf(const std::string& path);
 
 struct ExportRequest {
     std::string out;
-    std::vector<ViewKind> views{ViewKind::Trajectories};
+    std::vector<std::string> views{"trajectories"}; ///< registered view names
     QSize size{800, 800};
     std::optional<int> frames; ///< animation frames; default: every run frame or 60 for a sweep
     /// Animation range: run frames [first, last] when following the run (default: all), or

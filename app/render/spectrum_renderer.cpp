@@ -124,4 +124,10 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
     return frame;
 }
 
+namespace renderers {
+ViewRenderer spectrum() {
+    return rendererFor("spectrum", renderSpectrum);
+}
+} // namespace renderers
+
 } // namespace dfs::render

@@ -90,4 +90,10 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
     return frame;
 }
 
+namespace renderers {
+ViewRenderer trajectories() {
+    return rendererFor("trajectories", renderTrajectories);
+}
+} // namespace renderers
+
 } // namespace dfs::render

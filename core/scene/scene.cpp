@@ -1,8 +1,8 @@
-// Scene validation and the view names.
+// Scene validation.
 #include "core/scene/scene.hpp"
 
 #include "core/errors.hpp"
-#include "core/name_table.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -11,15 +11,6 @@ namespace dfs {
 
 namespace {
 
-constexpr NameTable<ViewKind, 8> kViews = {{{ViewKind::Chain, "chain"},
-                                            {ViewKind::Field, "field"},
-                                            {ViewKind::Trajectories, "trajectories"},
-                                            {ViewKind::Density, "density"},
-                                            {ViewKind::Filmstrip, "filmstrip"},
-                                            {ViewKind::Samples, "samples"},
-                                            {ViewKind::Spectrum, "spectrum"},
-                                            {ViewKind::Posterior, "posterior"}}};
-
 void require(bool ok, const char* key, const std::string& what) {
     if (!ok) throw UsageError(fmt::format("{} {}", key, what));
 }
@@ -27,24 +18,6 @@ void require(bool ok, const char* key, const std::string& what) {
 void finite(double v, const char* key) { require(std::isfinite(v), key, "must be finite"); }
 
 } // namespace
-
-ViewKind parseViewKind(const std::string& name) { return parseName(kViews, name, "view"); }
-std::string viewKindName(ViewKind kind) { return nameOf(kViews, kind); }
-bool isImageView(ViewKind kind) {
-    return kind == ViewKind::Filmstrip || kind == ViewKind::Samples || kind == ViewKind::Spectrum ||
-           kind == ViewKind::Posterior;
-}
-
-bool followsRun(ViewKind kind) {
-    return kind == ViewKind::Trajectories || kind == ViewKind::Density ||
-           kind == ViewKind::Samples || kind == ViewKind::Posterior;
-}
-
-std::vector<std::string> viewKindNames() {
-    std::vector<std::string> out;
-    for (const auto& [v, n] : kViews) out.emplace_back(n);
-    return out;
-}
 
 void validateScene(const Scene& s) {
     require(!s.data.dataset.empty() || s.data.points, "data.dataset", "is empty");
@@ -80,6 +53,13 @@ void validateScene(const Scene& s) {
     require(s.view.fieldGrid >= 2 && s.view.fieldGrid <= 256, "view.fieldGrid",
             "must be in [2, 256]");
     require(s.view.highlight >= 0, "view.highlight", "must be >= 0");
+    for (const std::string& pane : s.view.panes) {
+        try {
+            findView(pane);
+        } catch (const UsageError& e) {
+            require(false, "view.panes:", e.what());
+        }
+    }
 }
 
 } // namespace dfs

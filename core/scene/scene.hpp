@@ -46,31 +46,12 @@ struct SceneSampler {
     long particles = 2000;
 };
 
-/// The views a pane can show: four for 2-D data, four for images.
-enum class ViewKind {
-    Chain,        ///< 2-D: the data pushed to time t
-    Field,        ///< 2-D: a vector field at t
-    Trajectories, ///< 2-D: particle paths
-    Density,      ///< 2-D: sample histogram beside the reference density
-    Filmstrip,    ///< images: a few data images noised along t
-    Samples,      ///< images: x_t and x0_hat of a few particles at frames of the run
-    Spectrum,     ///< images: radially averaged power spectra of data, x_t and noise at t
-    Posterior,    ///< images: the ideal denoiser's top-weighted training images for a particle
-};
-/// Whether the view is drawn for image data (else for 2-D points).
-bool isImageView(ViewKind kind);
-/// Whether an animation of the view follows the sampler's frames (else it sweeps t).
-bool followsRun(ViewKind kind);
-ViewKind parseViewKind(const std::string& name); ///< chain, field, trajectories, density
-std::string viewKindName(ViewKind kind);
-std::vector<std::string> viewKindNames();
-
 struct SceneView {
     double t = 0.15; ///< the shared time cursor (chain, field, filmstrip, spectrum)
     int frame = -1;  ///< sampler frame shown; -1: the last
-    /// The 2x2 panes; the engine swaps 2-D views for image views (and back) to fit the data.
-    std::array<ViewKind, 4> panes{ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories,
-                                  ViewKind::Density};
+    /// The 2x2 panes, by registered view name (view_registry.hpp); the engine swaps views that
+    /// do not fit the data (2-D or images) for ones that do.
+    std::array<std::string, 4> panes{"chain", "field", "trajectories", "density"};
     std::string fieldQuantity = "score"; ///< x0, eps, v, score, velocity (x0 shows D(x) - x)
     bool streamlines = false;            ///< field drawn as streamlines instead of arrows
     double extent = 3.0;                 ///< half-width of the plotted square

@@ -9,8 +9,7 @@
 #include "core/errors.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/samplers/sampler_run.hpp"
-
-#include <array>
+#include "core/scene/view_registry.hpp"
 
 #include <fmt/format.h>
 
@@ -62,13 +61,14 @@ SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
         throw UsageError(fmt::format("model.denoiser: the model has {} dimensions, the data {}",
                                      m_denoiser->dim(), m_data->dim()));
     m_side = m_data->dim() == 2 ? 0 : imageSide(m_data->dim());
-    // Panes follow the data: image views for images, 2-D views for points.
-    const std::array<ViewKind, 4> imageViews{ViewKind::Filmstrip, ViewKind::Samples,
-                                             ViewKind::Spectrum, ViewKind::Posterior};
-    const std::array<ViewKind, 4> pointViews = SceneView{}.panes;
-    for (std::size_t k = 0; k < 4; ++k)
-        if (isImageView(m_scene.view.panes[k]) != isImage())
-            m_scene.view.panes[k] = isImage() ? imageViews[k] : pointViews[k];
+    // Panes follow the data: a pane whose view does not fit gets the k-th registered view that
+    // does (chain, field, trajectories, density for points; the four image views for images).
+    std::vector<std::string> fitting;
+    for (const ViewInfo& v : viewRegistry())
+        if (v.fits(isImage())) fitting.push_back(v.name);
+    for (std::size_t k = 0; k < m_scene.view.panes.size(); ++k)
+        if (!findView(m_scene.view.panes[k]).fits(isImage()))
+            m_scene.view.panes[k] = fitting[k % fitting.size()];
     if (isCheckpointPath(scene.model.denoiser))
         m_reference = makeDenoiser(m_data->gmm ? "exact" : "ideal", *m_data, opts);
     const std::vector<double> grid = branchGrid(*m_schedule, scene.sampler, 1.0, true);
@@ -159,7 +159,7 @@ void SceneEngine::branch(int i, const SceneSampler& settings) {
 }
 
 void SceneEngine::dropParticle(int i, double x, double y) {
-    requireViewFits(ViewKind::Trajectories);
+    requireViewFits("trajectories");
     const std::shared_ptr<const Frame> from = frame(i);
     if (from->t == 0.0) throw UsageError("the run is at t = 0: nothing left to follow");
     SamplerRunConfig config;
@@ -178,18 +178,15 @@ void SceneEngine::dropParticle(int i, double x, double y) {
     m_drop = {x, y};
 }
 
-void SceneEngine::requireViewFits(ViewKind kind) const {
-    if (isImageView(kind) != isImage())
-        throw UsageError(fmt::format("the {} view shows {}; this scene's data are {}",
-                                     viewKindName(kind), isImage() ? "2-D points" : "images",
-                                     isImage() ? "images" : "2-D points"));
+void SceneEngine::requireViewFits(const std::string& view) const {
+    dfs::requireViewFits(findView(view), isImage());
 }
 
 void SceneEngine::setView(const SceneView& view) {
     Scene s = m_scene;
     s.view = view;
     validateScene(s);
-    for (ViewKind k : view.panes) requireViewFits(k);
+    for (const std::string& pane : view.panes) requireViewFits(pane);
     m_scene.view = view;
 }
 

@@ -38,6 +38,8 @@ public:
     const PointSet& data() const { return *m_data; }
     const Schedule& schedule() const { return *m_schedule; }
     const Denoiser& denoiser() const { return *m_denoiser; }
+    /// The backend the engine computes on (for view builders outside the engine).
+    Backend& backend() const { return m_backend; }
     /// The exact or ideal denoiser a learned model is compared with (null if the model is one).
     const Denoiser* reference() const { return m_reference.get(); }
 
@@ -75,11 +77,11 @@ public:
     TrajectoryView trajectoryView(int frame) const;
     DensityView densityView(int frame) const;
     ParticleInfo particleInfo(int frame, long particle) const;
-    // Image views (scene_image_views.cpp); UsageError for 2-D data.
+    // Image views (scene_image_views.cpp); UsageError for 2-D data. Views built outside the
+    // engine, from its public state, are in views/ (view_registry.hpp).
     ImageGridView filmstripView(double t) const;
     ImageGridView samplesView(int frame) const;
     ImageGridView posteriorView(int frame) const;
-    SpectrumView spectrumView(double t) const;
     /// The field view's quantity at the rows of x, in double precision (D(x) - x for x0);
     /// evaluated at max(t, 1e-3) as the field view is.
     Matrix fieldValues(double t, const Matrix& x) const;
@@ -106,7 +108,7 @@ private:
     int m_runOffset = 0; ///< frame index of m_run's frame 0 (after a branch)
     int m_side = 0;      ///< image side for image data, 0 for 2-D points
     /// Throws UsageError when a view does not fit the data (2-D views on images or back).
-    void requireViewFits(ViewKind kind) const;
+    void requireViewFits(const std::string& view) const;
     std::vector<std::shared_ptr<const Frame>> m_probe; ///< a dropped particle's frames
     int m_probeStart = -1;
     struct DensityCache {

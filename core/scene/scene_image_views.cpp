@@ -1,10 +1,9 @@
-// The image views: film strip of the noising chain, x_t beside x0_hat along the run, the ideal
-// denoiser's posterior over training images, and the radially averaged power spectra.
+// The image views built by the engine: film strip of the noising chain, x_t beside x0_hat along
+// the run, and the ideal denoiser's posterior over training images (the spectrum view is in
+// views/spectrum_view.cpp).
 #include "core/backend/backend.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/errors.hpp"
-#include "core/metrics/dct_snr.hpp"
-#include "core/metrics/rapsd.hpp"
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
@@ -23,7 +22,6 @@ constexpr int kStripImages = 4;    ///< film strip rows
 constexpr int kGridFrames = 5;     ///< frames in the sample grid
 constexpr int kGridParticles = 4;  ///< particles in the sample grid
 constexpr int kTopImages = 8;      ///< training images in the posterior view
-constexpr Index kSpectrumImages = 512; ///< data images averaged into the spectra
 constexpr std::uint32_t kStripNoiseStep = 0xFFFFFFF1u;
 
 ImageGridView::Tile tile(const Eigen::Ref<const Eigen::RowVectorXd>& pixels, std::string caption = {}) {
@@ -50,7 +48,7 @@ std::vector<Index> smallest(const Vector& key, std::size_t k) {
 } // namespace
 
 ImageGridView SceneEngine::filmstripView(double t) const {
-    requireViewFits(ViewKind::Filmstrip);
+    requireViewFits("filmstrip");
     ImageGridView v;
     v.time = timeInfo(t);
     v.title = "Noising chain";
@@ -78,7 +76,7 @@ ImageGridView SceneEngine::filmstripView(double t) const {
 }
 
 ImageGridView SceneEngine::samplesView(int frameIndex) const {
-    requireViewFits(ViewKind::Samples);
+    requireViewFits("samples");
     const auto cur = frame(frameIndex);
     ImageGridView v;
     v.time = timeInfo(cur->t);
@@ -108,7 +106,7 @@ ImageGridView SceneEngine::samplesView(int frameIndex) const {
 }
 
 ImageGridView SceneEngine::posteriorView(int frameIndex) const {
-    requireViewFits(ViewKind::Posterior);
+    requireViewFits("posterior");
     const auto cur = frame(frameIndex);
     const Index p = std::min<Index>(m_scene.view.highlight, cur->x.rows() - 1);
     ImageGridView v;
@@ -150,41 +148,6 @@ ImageGridView SceneEngine::posteriorView(int frameIndex) const {
     }
     v.detail = fmt::format("effective count {:.1f} images; the top {} hold {:.0f}% of the weight",
                            effectiveCount(w), order.size(), 100 * shown);
-    return v;
-}
-
-SpectrumView SceneEngine::spectrumView(double t) const {
-    requireViewFits(ViewKind::Spectrum);
-    const NoiseLevel l = m_schedule->at(t);
-    SpectrumView v;
-    v.time = timeInfo(t);
-    v.side = m_side;
-    const Index n = std::min<Index>(kSpectrumImages, m_data->size());
-    const Matrix x0 = m_data->points.topRows(n);
-    const Rapsd data = rapsd(x0, m_side);
-    v.frequency = data.frequency;
-    v.data = data.power;
-    // x_t / alpha = x0 + sigma~ eps, so its spectrum is R[x0] + sigma~^2 in expectation.
-    if (l.alpha > 0) {
-        const Matrix eps = gaussianNoise(m_scene.data.seed, 0, n, m_data->dim(), kStripNoiseStep, 1);
-        const Rapsd xt = rapsd(x0 + (l.sigma / l.alpha) * eps, m_side);
-        v.xt = xt.power;
-        v.noise = (l.sigma / l.alpha) * (l.sigma / l.alpha);
-        if (const auto f = noiseTakeoverFrequency(data, l.alpha, l.sigma)) v.takeover = *f;
-    } else {
-        v.noise = INFINITY;
-        v.takeover = data.frequency.front();
-    }
-    if (m_side == 8) {
-        // Per-coefficient SNR and reveal time in the DCT basis (Dieleman 2024).
-        const Vector var = coefficientVariance(dctCoefficients(x0, m_side));
-        const Vector snr = coefficientSnr(var, *m_schedule, t);
-        const Vector reveal = revealTimes(var, *m_schedule);
-        for (Index k = 0; k < var.size(); ++k) {
-            v.dctLogSnr.push_back(std::log10(std::clamp(snr[k], 1e-12, 1e12)));
-            v.dctReveal.push_back(reveal[k]);
-        }
-    }
     return v;
 }
 

@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/parameterisation.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <fmt/format.h>
 #include <fstream>
@@ -111,7 +112,7 @@ std::string sceneToJson(const Scene& s) {
     if (!s.data.labels.empty()) data["labels"] = s.data.labels;
     const SamplerOptions& o = s.sampler.options;
     json panes = json::array();
-    for (ViewKind k : s.view.panes) panes.push_back(viewKindName(k));
+    for (const std::string& pane : s.view.panes) panes.push_back(pane);
     json j = {{"format", "diffuscope-scene"},
               {"version", kSceneVersion},
               {"data", data},
@@ -213,7 +214,7 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
         for (std::size_t i = 0; i < s.view.panes.size(); ++i) {
             if (!(*p)[i].is_string()) view.fail("panes", "must be an array of 4 view names");
             try {
-                s.view.panes[i] = parseViewKind((*p)[i].get<std::string>());
+                s.view.panes[i] = findView((*p)[i].get<std::string>()).name;
             } catch (const UsageError& e) {
                 view.fail("panes", e.what());
             }

@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
 #include "core/schedules/schedule.hpp"
 
 #include <cmath>
@@ -29,7 +30,7 @@ Table samplesTable(const SceneEngine& engine, int frame) {
 }
 
 Table spectrumTable(const SceneEngine& engine, double t) {
-    const SpectrumView v = engine.spectrumView(t);
+    const SpectrumView v = makeSnapshot(engine, "spectrum", 0, t).as<SpectrumView>();
     Table table{{"frequency", "data", "x_t_over_alpha", "noise"}, Matrix(Index(v.frequency.size()), 4)};
     for (std::size_t i = 0; i < v.frequency.size(); ++i)
         table.rows.row(Index(i)) << v.frequency[i], v.data[i], v.xt.empty() ? 0.0 : v.xt[i],
@@ -83,23 +84,6 @@ Table scheduleTable(const Schedule& schedule, int n) {
         table.rows.row(k - 1) << t, schedule.alpha(t), schedule.sigma(t), schedule.logSnr(t);
     }
     return table;
-}
-
-Table viewTable(const SceneEngine& engine, ViewKind kind, int frame, double t) {
-    switch (kind) {
-    case ViewKind::Chain: return chainTable(engine, t);
-    case ViewKind::Field: return fieldTable(engine, t);
-    case ViewKind::Trajectories: return trajectoryTable(engine, frame);
-    case ViewKind::Density: return samplesTable(engine, frame);
-    case ViewKind::Samples: return samplesTable(engine, frame);
-    case ViewKind::Spectrum: return spectrumTable(engine, t);
-    case ViewKind::Filmstrip:
-    case ViewKind::Posterior:
-        throw UsageError(fmt::format("the {} view has no data table; export its picture, or the "
-                                     "samples view's data",
-                                     viewKindName(kind)));
-    }
-    return samplesTable(engine, frame);
 }
 
 } // namespace dfs

@@ -25,9 +25,4 @@ Table chainTable(const SceneEngine& engine, double t);
 Table spectrumTable(const SceneEngine& engine, double t);
 /// t,alpha,sigma,logSNR at t = k/n for k = 1..n (t = 0, where logSNR is infinite, is left out).
 Table scheduleTable(const Schedule& schedule, int n = 200);
-/// The table behind a view: chain -> chainTable(t), field -> fieldTable(t), trajectories ->
-/// trajectoryTable(frame), density and samples -> samplesTable(frame), spectrum ->
-/// spectrumTable(t); filmstrip and posterior have none (UsageError).
-Table viewTable(const SceneEngine& engine, ViewKind kind, int frame, double t);
-
 } // namespace dfs

@@ -120,7 +120,7 @@ TimeInfo SceneEngine::timeInfo(double t) const {
 }
 
 ChainView SceneEngine::chainView(double t) const {
-    requireViewFits(ViewKind::Chain);
+    requireViewFits("chain");
     const NoiseLevel l = m_schedule->at(t);
     ChainView v;
     v.time = timeInfo(t);
@@ -155,7 +155,7 @@ ChainView SceneEngine::chainView(double t) const {
 }
 
 FieldView SceneEngine::fieldView(double t) const {
-    requireViewFits(ViewKind::Field);
+    requireViewFits("field");
     const double tt = std::max(t, kMinFieldT);
     const NoiseLevel l = m_schedule->at(tt);
     const SceneView& sv = m_scene.view;
@@ -222,7 +222,7 @@ Matrix SceneEngine::fieldValues(double t, const Matrix& x) const {
 }
 
 TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
-    requireViewFits(ViewKind::Trajectories);
+    requireViewFits("trajectories");
     const std::shared_ptr<const Frame> cur = frame(frameIndex);
     TrajectoryView v;
     v.time = timeInfo(cur->t);
@@ -267,7 +267,7 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
 }
 
 DensityView SceneEngine::densityView(int frameIndex) const {
-    requireViewFits(ViewKind::Density);
+    requireViewFits("density");
     const std::shared_ptr<const Frame> cur = frame(frameIndex);
     DensityView v;
     v.time = timeInfo(cur->t);
@@ -298,7 +298,7 @@ DensityView SceneEngine::densityView(int frameIndex) const {
 }
 
 ParticleInfo SceneEngine::particleInfo(int frameIndex, long particle) const {
-    requireViewFits(ViewKind::Trajectories);
+    requireViewFits("trajectories");
     const std::shared_ptr<const Frame> cur = frame(frameIndex);
     if (particle < 0 || particle >= cur->x.rows())
         throw UsageError(fmt::format("particle {} does not exist (0 to {})", particle,

@@ -1,25 +1,9 @@
-// Snapshots of the views and the caption of a scene.
+// The caption of a scene.
 #include "core/scene/view_snapshot.hpp"
-
-#include "core/scene/scene_engine.hpp"
 
 #include <fmt/format.h>
 
 namespace dfs {
-
-ViewSnapshot makeSnapshot(const SceneEngine& engine, ViewKind kind, int frame, double t) {
-    switch (kind) {
-    case ViewKind::Chain: return engine.chainView(t);
-    case ViewKind::Field: return engine.fieldView(t);
-    case ViewKind::Trajectories: return engine.trajectoryView(frame);
-    case ViewKind::Density: return engine.densityView(frame);
-    case ViewKind::Filmstrip: return engine.filmstripView(t);
-    case ViewKind::Samples: return engine.samplesView(frame);
-    case ViewKind::Spectrum: return engine.spectrumView(t);
-    case ViewKind::Posterior: return engine.posteriorView(frame);
-    }
-    return engine.chainView(t);
-}
 
 std::string sceneCaption(const Scene& s) {
     const std::string data = s.data.points ? "edited points" : s.data.dataset;

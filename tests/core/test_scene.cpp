@@ -6,6 +6,7 @@
 #include "core/field.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
+#include "core/scene/view_registry.hpp"
 #include "test_support.hpp"
 
 #include <cmath>
@@ -39,14 +40,14 @@ TEST_CASE("a scene survives a JSON round trip, edited points included") {
     s.model.schedule = "edm";
     s.sampler.options.eta = 0.3;
     s.sampler.seed = 18446744073709551615ull;
-    s.view.panes = {ViewKind::Density, ViewKind::Field, ViewKind::Chain, ViewKind::Density};
+    s.view.panes = {"density", "field", "chain", "density"};
     s.view.t = 0.25;
     const Scene r = sceneFromJson(sceneToJson(s), "mem");
     CHECK(sceneToJson(r) == sceneToJson(s));
     REQUIRE(r.data.points);
     CHECK(*r.data.points == *s.data.points);
     CHECK(r.sampler.seed == s.sampler.seed);
-    CHECK(r.view.panes[0] == ViewKind::Density);
+    CHECK(r.view.panes[0] == "density");
 }
 
 TEST_CASE("bad scene files are refused with the key named") {
@@ -247,7 +248,7 @@ TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
     s.sampler.particles = 5;
     SceneEngine e(s, backend);
     REQUIRE(e.isImage());
-    CHECK(e.scene().view.panes[0] == ViewKind::Filmstrip); // panes follow the data
+    CHECK(e.scene().view.panes[0] == "filmstrip"); // panes follow the data
     CHECK(contains(errorOf<UsageError>([&] { e.chainView(0.3); }), "the chain view shows 2-D points"));
     // Film strip: the t = 0 column is the data itself.
     const ImageGridView strip = e.filmstripView(0.5);
@@ -270,7 +271,7 @@ TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
         prev = w;
     }
     // Spectrum: the data curve is the RAPSD, and x_t / alpha sits above it by about sigma~^2.
-    const SpectrumView sp = e.spectrumView(0.3);
+    const SpectrumView sp = makeSnapshot(e, "spectrum", 0, 0.3).as<SpectrumView>();
     REQUIRE(sp.frequency.size() == 4u);
     const NoiseLevel l = e.schedule().at(0.3);
     CHECK(sp.noise == Approx(l.sigma * l.sigma / (l.alpha * l.alpha)));
@@ -289,7 +290,8 @@ TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[i
     s.sampler.particles = 2;
     s.sampler.steps = 2;
     SceneEngine e(s, backend);
-    const SpectrumView a = e.spectrumView(0.2), b = e.spectrumView(0.6);
+    const SpectrumView a = makeSnapshot(e, "spectrum", 0, 0.2).as<SpectrumView>(),
+                       b = makeSnapshot(e, "spectrum", 0, 0.6).as<SpectrumView>();
     REQUIRE(a.dctLogSnr.size() == 64u);
     REQUIRE(a.dctReveal == b.dctReveal); // reveal times do not depend on t
     for (std::size_t k = 0; k < 64; ++k) {
@@ -299,5 +301,5 @@ TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[i
     }
     s.data.resolution = 16;
     SceneEngine e16(s, backend);
-    CHECK(e16.spectrumView(0.2).dctLogSnr.empty());
+    CHECK(makeSnapshot(e16, "spectrum", 0, 0.2).as<SpectrumView>().dctLogSnr.empty());
 }

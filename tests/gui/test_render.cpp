@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -88,7 +89,8 @@ private slots:
         const TrajectoryView v = e.trajectoryView(e.recordedFrames() - 1);
         QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), v, {});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("trajectories", v), {});
         p.end();
         const QPointF end = f.map(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
         // A crimson disc of radius 4 around the particle's last position.
@@ -110,7 +112,7 @@ private slots:
         auto paint = [](const FieldView& fv, PlotFrame* frame) {
             QImage img(500, 500, QImage::Format_ARGB32_Premultiplied);
             QPainter p(&img);
-            *frame = renderView(p, QRectF(0, 0, 500, 500), fv, {});
+            *frame = renderView(p, QRectF(0, 0, 500, 500), ViewSnapshot("field", fv), {});
             return img;
         };
         PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
@@ -130,7 +132,7 @@ private slots:
         QTemporaryDir dir;
         ExportRequest r;
         r.out = (dir.path() + "/seq/").toStdString();
-        r.views = {ViewKind::Trajectories, ViewKind::Density};
+        r.views = {"trajectories", "density"};
         r.size = QSize(640, 320);
         r.frames = 3;
         const ExportResult res = exportScene(e, r);
@@ -140,7 +142,7 @@ private slots:
         const QString caption = QString::fromStdString(sceneCaption(e.scene())) +
                                 QString(", t = %1").arg(e.frame(4)->t, 0, 'g', 4);
         const QImage screen = renderPanes(
-            r.size, {makeSnapshot(e, ViewKind::Trajectories, 4, 0), makeSnapshot(e, ViewKind::Density, 4, 0)},
+            r.size, {makeSnapshot(e, "trajectories", 4, 0), makeSnapshot(e, "density", 4, 0)},
             caption);
         const QImage file(dir.path() + "/seq/frame_00001.png");
         QCOMPARE(file.size(), r.size);
@@ -157,7 +159,7 @@ private slots:
         r.range = {{2, 5}};
         QCOMPARE(exportScene(e, r).frames, 4); // frames 2, 3, 4, 5
         const QImage third(dir.path() + "/run/frame_00002.png");
-        const QImage want = renderPanes(r.size, {makeSnapshot(e, ViewKind::Trajectories, 4, 0)},
+        const QImage want = renderPanes(r.size, {makeSnapshot(e, "trajectories", 4, 0)},
                                         QString::fromStdString(sceneCaption(e.scene())) +
                                             QString(", t = %1").arg(e.frame(4)->t, 0, 'g', 4));
         QCOMPARE(third.convertToFormat(QImage::Format_ARGB32), want.convertToFormat(QImage::Format_ARGB32));
@@ -167,13 +169,14 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
         // A sweep runs backwards, from noise to data, when the range says so.
         r.out = (dir.path() + "/sweep/").toStdString();
-        r.views = {ViewKind::Chain};
+        r.views = {"chain"};
         r.range = {{1.0, 0.0}};
         r.frames = 3;
         QCOMPARE(exportScene(e, r).frames, 3);
         const QImage last(dir.path() + "/sweep/frame_00002.png");
-        const QImage atZero = renderPanes(r.size, {makeSnapshot(e, ViewKind::Chain, 8, 0.0)},
-                                          QString::fromStdString(sceneCaption(e.scene())) + ", t = 0");
+        const QImage atZero =
+            renderPanes(r.size, {makeSnapshot(e, "chain", 8, 0.0)},
+                        QString::fromStdString(sceneCaption(e.scene())) + ", t = 0");
         QCOMPARE(last.convertToFormat(QImage::Format_ARGB32), atZero.convertToFormat(QImage::Format_ARGB32));
     }
 
@@ -184,7 +187,7 @@ private slots:
             SceneEngine e(smallScene(), backend);
             ExportRequest r;
             r.out = (dir.path() + QString("/still%1.png").arg(k)).toStdString();
-            r.views = {ViewKind::Chain, ViewKind::Field};
+            r.views = {"chain", "field"};
             r.size = QSize(700, 350);
             exportScene(e, r);
         }
@@ -222,7 +225,7 @@ private slots:
         QTemporaryDir dir;
         ExportRequest r;
         r.out = (dir.path() + "/seq/").toStdString();
-        r.views = {ViewKind::Chain};
+        r.views = {"chain"};
         r.size = QSize(48, 48);
         r.frames = 5;
         exportScene(e, r);
@@ -248,6 +251,54 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ExportCancelled,
                                  exportScene(e, r, [](int done, int) { return done < 3; }));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+    }
+
+    void everyViewHasItsRenderer() {
+        // The same names, in the same order, in the core's view registry and the renderers'.
+        std::vector<std::string> renderers;
+        for (const ViewRenderer& r : viewRenderers()) renderers.push_back(r.view);
+        QCOMPARE(renderers, viewNames());
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, findRenderer("nope"));
+        // Each view's builder, on a tiny scene of its data kind, returns the data type its
+        // renderer paints, and the renderer draws on a white pane.
+        CpuBackend backend(1);
+        for (bool images : {false, true}) {
+            Scene s;
+            s.data.n = 100;
+            s.sampler.steps = 2;
+            s.sampler.particles = 20;
+            if (images) {
+                s.data.dataset = "shapes";
+                s.data.resolution = 8;
+                s.data.n = 20;
+                s.model.denoiser = "ideal";
+                s.sampler.particles = 3;
+            }
+            SceneEngine e(s, backend);
+            e.runToEnd();
+            for (const ViewInfo& v : viewRegistry()) {
+                if (!v.fits(images)) continue;
+                const ViewSnapshot snap = makeSnapshot(e, v.name, e.recordedFrames() - 1, 0.3);
+                QVERIFY2(snap.type() == findRenderer(v.name).data, v.name.c_str());
+                QImage img(300, 240, QImage::Format_ARGB32_Premultiplied);
+                img.fill(Qt::black);
+                QPainter p(&img);
+                renderView(p, QRectF(0, 0, 300, 240), snap, ViewStyle{});
+                p.end();
+                QCOMPARE(img.pixel(1, 1), qRgb(255, 255, 255)); // the white background
+                int dark = 0;
+                for (int y = 0; y < img.height(); y += 2)
+                    for (int x = 0; x < img.width(); x += 2)
+                        dark += luminance(img.pixel(x, y)) < 128;
+                QVERIFY2(dark > 20, v.name.c_str()); // it drew something
+            }
+        }
+        // A snapshot whose data is not its renderer's type is refused, not misread.
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, [] {
+            QImage img(50, 50, QImage::Format_ARGB32_Premultiplied);
+            QPainter p(&img);
+            renderView(p, QRectF(0, 0, 50, 50), ViewSnapshot("chain", FieldView{}), ViewStyle{});
+        }());
     }
 };
 

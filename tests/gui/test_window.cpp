@@ -128,9 +128,9 @@ private slots:
         const auto s = m_w->snapshot();
         QCOMPARE(s->scene.data.resolution, 8);
         QCOMPARE(s->scene.sampler.particles, 16L);
-        QVERIFY(std::holds_alternative<ImageGridView>(s->panes[0]));
-        QVERIFY(std::holds_alternative<SpectrumView>(s->panes[2]));
-        QCOMPARE(m_w->pane(1)->kind(), ViewKind::Samples);
+        QVERIFY(s->panes[0].holds<ImageGridView>());
+        QVERIFY(s->panes[2].holds<SpectrumView>());
+        QCOMPARE(m_w->pane(1)->kind(), std::string("samples"));
         QVERIFY(!s->particle); // no 2-D inspector for images
         // Live training on images is the U-Net's, at its preset's steps; the MLP width is off.
         auto* steps = m_w->findChild<QSpinBox*>("trainSteps");
@@ -142,14 +142,15 @@ private slots:
         send(samples, QEvent::MouseButtonPress, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::LeftButton);
         send(samples, QEvent::MouseButtonRelease, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::NoButton);
         QVERIFY(waitFor([&] { return m_w->scene().view.highlight == 2; }));
-        QVERIFY(std::get<ImageGridView>(m_w->snapshot()->panes[3]).title.find("particle 2") != std::string::npos);
+        QVERIFY(m_w->snapshot()->panes[3].as<ImageGridView>().title.find("particle 2") !=
+                std::string::npos);
         // Choosing a 2-D view for image data is refused with a message; the panes stay.
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->findChild<QComboBox*>("paneView0")->setCurrentText("chain");
         QVERIFY(errors.wait(20000));
         QVERIFY(m_w->lastError().contains("chain view shows 2-D points"));
-        QCOMPARE(m_w->scene().view.panes[0], ViewKind::Filmstrip);
-        QCOMPARE(m_w->pane(0)->kind(), ViewKind::Filmstrip);
+        QCOMPARE(m_w->scene().view.panes[0], std::string("filmstrip"));
+        QCOMPARE(m_w->pane(0)->kind(), std::string("filmstrip"));
     }
 
     void steppingBackAndForward() {
@@ -180,7 +181,7 @@ private slots:
         QTest::qWait(50);
         ViewCanvas* canvas = m_w->pane(0)->canvas();
         const render::PlotFrame frame = *canvas->plotFrame();
-        const auto& chain = std::get<ChainView>(m_w->snapshot()->panes[0]);
+        const auto& chain = m_w->snapshot()->panes[0].as<ChainView>();
         const double x0 = chain.xy[0], y0 = chain.xy[1];
         const double x1 = -2.5, y1 = 2.6; // an empty corner of gmm8
         const QImage before = canvas->grab().toImage();
@@ -214,7 +215,7 @@ private slots:
         QVERIFY(!m_w->findChild<QComboBox*>("paneQuantity0")->isVisible()); // a chain pane
         q->setCurrentIndex(q->findData("x0"));
         QVERIFY(waitFor([&] { return m_w->scene().view.fieldQuantity == "x0"; }));
-        QCOMPARE(std::get<FieldView>(m_w->snapshot()->panes[1]).quantity, std::string("D(x) - x"));
+        QCOMPARE(m_w->snapshot()->panes[1].as<FieldView>().quantity, std::string("D(x) - x"));
         m_w->findChild<QCheckBox*>("paneStreamlines1")->setChecked(true);
         QVERIFY(waitFor([&] { return m_w->scene().view.streamlines; }));
         QTest::qWait(50);
@@ -226,7 +227,7 @@ private slots:
         fresh();
         render::ExportRequest r;
         r.out = m_dir.filePath("window.gif").toStdString();
-        r.views = {ViewKind::Trajectories, ViewKind::Density};
+        r.views = {"trajectories", "density"};
         r.size = QSize(320, 160);
         r.frames = 5;
         QSignalSpy done(m_w.get(), &MainWindow::exportDone);
@@ -244,12 +245,12 @@ private slots:
     }
 
     void theExportDialogBuildsTheRequest() {
-        ExportDialog d({ViewKind::Chain, ViewKind::Field, ViewKind::Trajectories, ViewKind::Density}, 51);
+        ExportDialog d({"chain", "field", "trajectories", "density"}, 51);
         d.findChild<QCheckBox*>("exportPane3")->setChecked(true); // density, with trajectories
         d.findChild<QLineEdit*>("exportPath")->setText("out.mp4");
         d.findChild<QSpinBox*>("exportFrames")->setValue(12);
         const render::ExportRequest r = d.request();
-        QCOMPARE(r.views, (std::vector<ViewKind>{ViewKind::Trajectories, ViewKind::Density}));
+        QCOMPARE(r.views, (std::vector<std::string>{"trajectories", "density"}));
         QCOMPARE(r.size, QSize(1120, 560));
         QCOMPARE(*r.frames, 12);
         QCOMPARE(r.range->second, 50.0); // in run frames: a run-following pane is chosen
@@ -275,7 +276,7 @@ private slots:
         Scene s = m_w->scene();
         s.sampler.sampler = "ddim";
         s.sampler.steps = 12;
-        s.view.panes[3] = ViewKind::Field;
+        s.view.panes[3] = "field";
         andWait([&] { m_w->requestScene(s); });
         const QString path = m_dir.filePath("scene.json");
         QVERIFY(m_w->saveSceneTo(path));
@@ -286,7 +287,7 @@ private slots:
         QCOMPARE(m_w->scene().sampler.sampler, std::string("euler"));
         andWait([&] { QVERIFY(m_w->openScene(path)); });
         QCOMPARE(sceneToJson(m_w->scene()), saved);
-        QCOMPARE(m_w->pane(3)->kind(), ViewKind::Field);
+        QCOMPARE(m_w->pane(3)->kind(), std::string("field"));
     }
 
     void brokenFilesLeaveTheSessionAlone() {
@@ -326,11 +327,11 @@ private slots:
         QVERIFY(waitFor([&] { return isCheckpointPath(m_w->scene().model.denoiser); }, 60000));
         QVERIFY(waitFor([&] {
             const auto s = m_w->snapshot();
-            return s && std::holds_alternative<FieldView>(s->panes[1]) &&
-                   !std::get<FieldView>(s->panes[1]).error.empty();
+            return s && s->panes[1].holds<FieldView>() &&
+                   !s->panes[1].as<FieldView>().error.empty();
         }));
         // The learned field is compared with the exact one (gmm8 has mixture parameters).
-        QCOMPARE(std::get<FieldView>(m_w->snapshot()->panes[1]).reference, std::string("exact"));
+        QCOMPARE(m_w->snapshot()->panes[1].as<FieldView>().reference, std::string("exact"));
         // Saving keeps the trained model beside the scene: the temporary one goes at exit.
         const QString path = m_dir.filePath("trained.json");
         QVERIFY(m_w->saveSceneTo(path));
