@@ -4,7 +4,8 @@
 #pragma once
 
 #include "core/backend/cpu_backend.hpp"
-#include "core/vulkan/context.hpp"
+#include "core/vulkan/barriers.hpp"
+#include "core/vulkan/pipeline.hpp"
 #include "core/vulkan/vulkan_backend.hpp"
 
 #include <algorithm>

@@ -14,7 +14,7 @@
 #include "core/rng/philox.hpp"
 #include "core/nn/activation.hpp"
 #include "core/samplers/sampler_run.hpp"
-#include "core/vulkan/context.hpp"
+#include "core/vulkan/buffer.hpp"
 #include "core/vulkan/vulkan_backend.hpp"
 
 #include <catch2/catch.hpp>
