@@ -104,6 +104,18 @@ int computeQueueFamily(VkPhysicalDevice d) {
     return -1;
 }
 
+/// maxMemoryAllocationSize (Vulkan 1.1); a Vulkan 1.0 device promises 2^30 bytes at least (the
+/// specification's "Required Limits" for it), so assume no more there.
+std::uint64_t maxAllocation(VkPhysicalDevice d, std::uint32_t apiVersion) {
+    if (apiVersion < VK_API_VERSION_1_1) return std::uint64_t(1) << 30;
+    VkPhysicalDeviceMaintenance3Properties m3{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    p2.pNext = &m3;
+    vkGetPhysicalDeviceProperties2(d, &p2);
+    return m3.maxMemoryAllocationSize;
+}
+
 } // namespace
 
 const char* resultName(VkResult r) {
@@ -225,6 +237,7 @@ Context::Context(const std::string& selectorIn) {
         m_cpuDevice = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
         m_limits = props.limits;
         vkGetPhysicalDeviceMemoryProperties(m_physical, &m_memory);
+        m_maxAllocation = maxAllocation(m_physical, props.apiVersion);
         m_queueFamily = std::uint32_t(computeQueueFamily(m_physical));
 
         const float priority = 1.0f;
@@ -296,6 +309,10 @@ std::uint32_t Context::memoryType(std::uint32_t typeBits, Memory kind) const {
     throw DeviceError(kind == Memory::Device
                           ? "vulkan: the device has no device-local memory for buffers"
                           : "vulkan: the device has no host-visible coherent memory");
+}
+
+AllocationLimits Context::allocationLimits(std::uint32_t type) const {
+    return {m_maxAllocation, m_memory.memoryHeaps[m_memory.memoryTypes[type].heapIndex].size};
 }
 
 void Context::waitIdle() {

@@ -30,6 +30,13 @@ std::vector<DeviceDescription> listDevices();
 /// copies through a host buffer), or in host-visible memory mapped for its whole life.
 enum class Memory { Device, Host };
 
+/// What one allocation from a memory type may not exceed.
+struct AllocationLimits {
+    std::uint64_t
+        maxAllocation;      ///< VkPhysicalDeviceMaintenance3Properties::maxMemoryAllocationSize
+    std::uint64_t heapSize; ///< the size of the heap the memory type draws from
+};
+
 class Context {
 public:
     /// Picks the device named by `selector` (an index or a substring of the name; empty: the
@@ -54,6 +61,8 @@ public:
 
     /// The memory type for a buffer of the kind, or throws DeviceError when there is none.
     std::uint32_t memoryType(std::uint32_t typeBits, Memory kind) const;
+    /// The limits of one allocation from memory type `type` (an index from memoryType()).
+    AllocationLimits allocationLimits(std::uint32_t type) const;
     /// Waits until the device is idle, also after a submission timed out (so that its buffers
     /// can be freed); returns at once if the device was lost. The one wait without a timeout:
     /// a GPU that hangs without its driver ever reporting DEVICE_LOST would block here.
@@ -86,6 +95,7 @@ private:
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
     VkPhysicalDevice m_physical = VK_NULL_HANDLE;
     VkPhysicalDeviceMemoryProperties m_memory{};
+    std::uint64_t m_maxAllocation = 0;
     VkDevice m_device = VK_NULL_HANDLE;
     VkQueue m_queue = VK_NULL_HANDLE;
     std::uint32_t m_queueFamily = 0;
