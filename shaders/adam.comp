@@ -1,6 +1,6 @@
 #version 450
 // AdamW (Kingma & Ba 2015, Alg. 1; decoupled weight decay: Loshchilov & Hutter 2019, Alg. 2)
-// on the clipped gradient, then the EMA of the weights, as core/training/adam.cpp and
+// on the clipped gradient, then the EMA of the weights, as core/nn/adam.cpp and
 // core/nn/vector_ops.cpp do on the CPU:
 //   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,
 //   p = p decay - stepSize m / (sqrt(v) / sqrt(1 - b2^t) + eps),  stepSize = lr / (1 - b1^t),

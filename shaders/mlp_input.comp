@@ -1,6 +1,6 @@
 #version 450
 // The learned denoiser's network input, one column per row of x (core/denoisers/
-// learned_denoiser.cpp, inputs(); core/training/model.cpp, networkInput()):
+// learned_denoiser.cpp, inputs(); core/model/model.cpp, networkInput()):
 //   column = [c_in x*, shared features],  x* = ratio (x - alpha mean) / scale,
 // where the shared features (the noise-level embedding and the class one-hot) are the same for
 // every row, so the host computes them once per step into the table.

@@ -2,7 +2,7 @@
 // The learned denoiser's output from its network's (core/denoisers/learned_denoiser.hpp,
 // affine()): with x* = ratio (x - alpha mean) / scale,
 //   D = mean + scale (a x* + b F),
-// where every training target's x0 is affine in (x*, F) (core/training/target.hpp), so the host
+// where every training target's x0 is affine in (x*, F) (core/model/target.hpp), so the host
 // passes the two coefficients for the evaluation's training level. x and D are slots of a bank.
 layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) buffer Slots { float s[]; };

@@ -9,11 +9,11 @@
 #include "core/errors.hpp"
 #include "core/metrics/energy_distance.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_fit.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -37,11 +37,9 @@ void runDemo(DemoOptions o) {
     requireFinite("--extent", o.extent);
     if (o.extent <= 0) throw UsageError("--extent must be > 0");
     if (o.model.denoiser.empty()) {
-        const auto& sets = builtinDatasets();
-        const auto it = std::find_if(sets.begin(), sets.end(), [&](const DatasetInfo& d) {
-            return d.name == o.model.dataset;
-        });
-        o.model.denoiser = it != sets.end() && it->isGmm ? "exact" : "ideal";
+        SceneData data;
+        data.dataset = o.model.dataset;
+        o.model.denoiser = defaultDenoiser(data);
     }
     LoadedModel m = buildModel(o.model);
     if (m.denoiser->dim() != 2) throw UsageError("the demo draws 2D data only");

@@ -9,9 +9,9 @@
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
-#include "core/io/checkpoint.hpp"
 #include "core/io/csv.hpp"
-#include "core/training/diagnostics.hpp"
+#include "core/metrics/denoiser_gap.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/training/presets.hpp"
 
 #include <CLI/App.hpp>

@@ -6,6 +6,7 @@
 #include "app/gui/inspector.hpp"
 #include "app/gui/model_panel.hpp"
 #include "app/gui/noise_panel.hpp"
+#include "app/gui/post_to.hpp"
 #include "app/gui/sampler_panel.hpp"
 #include "app/gui/schedule_plot.hpp"
 #include "app/gui/scene_worker.hpp"
@@ -13,14 +14,13 @@
 #include "app/gui/transport_bar.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/backend/backend.hpp"
-#include "core/datasets/dataset_registry.hpp"
-#include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
 #include "core/io/csv.hpp"
 #include "core/io/table_io.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_fit.hpp"
 #include "core/scene/scene_io.hpp"
 
 #include <QActionGroup>
@@ -116,7 +116,7 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
 
 MainWindow::~MainWindow() {
     m_worker->cancelExport();
-    QMetaObject::invokeMethod(m_trainer, &TrainWorker::pause, Qt::QueuedConnection);
+    postTo(m_trainer, &TrainWorker::pause);
     m_thread.quit();
     m_trainThread.quit();
     m_thread.wait();
@@ -128,14 +128,13 @@ void MainWindow::connectWorker() {
     connect(m_worker, &SceneWorker::failed, this, &MainWindow::onFailed);
     for (ViewPane* p : m_panes) {
         connect(p, &ViewPane::kindChosen, this, [this](int pane, ViewKind kind) {
-            QMetaObject::invokeMethod(m_worker, [w = m_worker, pane, kind] { w->setPaneKind(pane, kind); },
-                                      Qt::QueuedConnection);
+            postTo(m_worker, [pane, kind](SceneWorker* w) { w->setPaneKind(pane, kind); });
         });
         connect(p, &ViewPane::fieldOptionsChosen, this, [this](const QString& q, bool streamlines) {
             const std::string quantity = q.toStdString();
-            QMetaObject::invokeMethod(
-                m_worker, [w = m_worker, quantity, streamlines] { w->setFieldOptions(quantity, streamlines); },
-                Qt::QueuedConnection);
+            postTo(m_worker, [quantity, streamlines](SceneWorker* w) {
+                w->setFieldOptions(quantity, streamlines);
+            });
         });
         const int index = p->index();
         connect(p->canvas(), &ViewCanvas::pressed, this,
@@ -149,25 +148,22 @@ void MainWindow::connectWorker() {
     }
     connect(m_transport, &TransportBar::toStart, this, [this] {
         m_worker->notePending();
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->seek(0); }, Qt::QueuedConnection);
+        postTo(m_worker, [](SceneWorker* w) { w->seek(0); });
     });
-    connect(m_transport, &TransportBar::stepBack, this, [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(-1); }, Qt::QueuedConnection);
-    });
-    connect(m_transport, &TransportBar::stepForward, this, [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(1); }, Qt::QueuedConnection);
-    });
-    connect(m_transport, &TransportBar::toEnd, this, [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->toEnd(); }, Qt::QueuedConnection);
-    });
+    connect(m_transport, &TransportBar::stepBack, this,
+            [this] { postTo(m_worker, [](SceneWorker* w) { w->step(-1); }); });
+    connect(m_transport, &TransportBar::stepForward, this,
+            [this] { postTo(m_worker, [](SceneWorker* w) { w->step(1); }); });
+    connect(m_transport, &TransportBar::toEnd, this,
+            [this] { postTo(m_worker, [](SceneWorker* w) { w->toEnd(); }); });
     connect(m_transport, &TransportBar::playToggled, this, [this] { setPlaying(!m_playing); });
     connect(m_transport, &TransportBar::frameChosen, this, [this](int f) {
         m_worker->notePending();
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, f] { w->seek(f); }, Qt::QueuedConnection);
+        postTo(m_worker, [f](SceneWorker* w) { w->seek(f); });
     });
     auto setTime = [this](double t) {
         m_worker->notePending();
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, t] { w->setTime(t); }, Qt::QueuedConnection);
+        postTo(m_worker, [t](SceneWorker* w) { w->setTime(t); });
     };
     connect(m_transport, &TransportBar::timeChosen, this, setTime);
     connect(m_noise->plot(), &SchedulePlot::timePicked, this, setTime);
@@ -181,7 +177,7 @@ void MainWindow::connectWorker() {
     connect(m_sampler, &SamplerPanel::runRequested, this, &MainWindow::panelsEdited);
     connect(m_sampler, &SamplerPanel::branchRequested, this, [this] {
         const SceneSampler s = sceneFromPanels().sampler;
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, s] { w->branch(s); }, Qt::QueuedConnection);
+        postTo(m_worker, [s](SceneWorker* w) { w->branch(s); });
     });
     connect(m_data, &DataPanel::importRequested, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
@@ -229,12 +225,12 @@ void MainWindow::connectWorker() {
     connect(m_model, &ModelPanel::trainPause, this, [this] {
         m_trainPaused = true;
         m_model->setTraining(false);
-        QMetaObject::invokeMethod(m_trainer, &TrainWorker::pause, Qt::QueuedConnection);
+        postTo(m_trainer, &TrainWorker::pause);
     });
     connect(m_model, &ModelPanel::trainReset, this, [this] {
         m_trainPaused = false;
         m_model->setTraining(false);
-        QMetaObject::invokeMethod(m_trainer, &TrainWorker::reset, Qt::QueuedConnection);
+        postTo(m_trainer, &TrainWorker::reset);
     });
     connect(m_trainer, &TrainWorker::progress, this,
             [this](double step, double total, const QVector<double>& loss, const QVector<double>& perT,
@@ -267,7 +263,7 @@ void MainWindow::connectWorker() {
 }
 
 void MainWindow::requestScene(const Scene& scene) {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, scene] { w->setScene(scene); }, Qt::QueuedConnection);
+    postTo(m_worker, [scene](SceneWorker* w) { w->setScene(scene); });
 }
 
 void MainWindow::onSnapshot(SnapshotPtr s) {
@@ -343,22 +339,18 @@ Scene MainWindow::sceneFromPanels() const {
 void MainWindow::panelsEdited() {
     Scene s = sceneFromPanels();
     s.view.frame = -1;
-    // `exact` needs mixture parameters: a dataset without them falls back to `ideal`.
-    const auto& sets = builtinDatasets();
-    const auto info = std::find_if(sets.begin(), sets.end(), [&](const DatasetInfo& d) { return d.name == s.data.dataset; });
-    // Images: a few particles, so that the ideal denoiser over thousands of images stays quick.
-    if (isImageDataset(s.data.dataset) && !isImageDataset(m_scene.data.dataset)) {
-        s.sampler.particles = std::min<long>(s.sampler.particles, 16);
-        s.sampler.steps = std::min(s.sampler.steps, 30);
-        statusBar()->showMessage("image data: 16 particles, 30 steps (Sampler panel to change)", 8000);
-    }
-    if (s.model.denoiser == "exact" && (s.data.points || info == sets.end() || !info->isGmm)) {
-        s.model.denoiser = "ideal";
+    const SceneFit fit = fitSceneToData(s, m_scene);
+    if (fit.imageLimits)
+        statusBar()->showMessage(
+            QString("image data: %1 particles, %2 steps (Sampler panel to change)")
+                .arg(kImageSceneParticles)
+                .arg(kImageSceneSteps),
+            8000);
+    if (fit.exactToIdeal)
         statusBar()->showMessage(QString::fromStdString(s.data.dataset) +
                                      " has no exact mixture parameters: using the ideal denoiser",
                                  8000);
-    }
-    requestScene(s);
+    requestScene(fit.scene);
 }
 
 void MainWindow::setPlaying(bool on) {
@@ -367,7 +359,7 @@ void MainWindow::setPlaying(bool on) {
     if (on) {
         if (m_snapshot && m_snapshot->frame >= m_snapshot->totalFrames - 1) {
             m_worker->notePending();
-            QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->seek(0); }, Qt::QueuedConnection);
+            postTo(m_worker, [](SceneWorker* w) { w->seek(0); });
         }
         m_playTimer->start();
     } else {
@@ -378,14 +370,14 @@ void MainWindow::setPlaying(bool on) {
 void MainWindow::playTick() {
     if (m_waiting) return; // the previous frame is still being computed: never queue up work
     m_waiting = true;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(1); }, Qt::QueuedConnection);
+    postTo(m_worker, [](SceneWorker* w) { w->step(1); });
 }
 
 void MainWindow::startTraining() {
     if (m_trainPaused) {
         m_trainPaused = false;
         m_model->setTraining(true);
-        QMetaObject::invokeMethod(m_trainer, &TrainWorker::resume, Qt::QueuedConnection);
+        postTo(m_trainer, &TrainWorker::resume);
         return;
     }
     const Scene s = m_scene;
@@ -394,10 +386,9 @@ void MainWindow::startTraining() {
     const QString target = m_model->target();
     const long steps = m_model->steps();
     m_model->setTraining(true);
-    QMetaObject::invokeMethod(m_trainer, [t = m_trainer, s, lr, width, target, steps,
-                                          backend = m_backendName] {
+    postTo(m_trainer, [s, lr, width, target, steps, backend = m_backendName](TrainWorker* t) {
         t->start(s, lr, width, target, steps, backend);
-    }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace dfs::gui

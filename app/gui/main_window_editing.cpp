@@ -1,6 +1,7 @@
 // Main window: point editing in chain panes, and picking or dropping particles in trajectories panes.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/scene/scene_engine.hpp"
@@ -86,7 +87,7 @@ void MainWindow::onCanvasPressed(int pane, double x, double y) {
         if (!grid || grid->columns < 1 || grid->tiles.empty()) return;
         const int rows = int(grid->tiles.size()) / grid->columns;
         const int row = std::clamp(int((1.0 - y) * rows), 0, rows - 1); // the frame is [0, 1]^2, y up
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, row] { w->selectParticle(row); }, Qt::QueuedConnection);
+        postTo(m_worker, [row](SceneWorker* w) { w->selectParticle(row); });
         return;
     }
     if (kind != ViewKind::Trajectories || !m_snapshot) return;
@@ -97,9 +98,9 @@ void MainWindow::onCanvasPressed(int pane, double x, double y) {
     const double scale = canvas->plotFrame() ? canvas->plotFrame()->scale() : 100.0;
     const long hit = nearest(view->current, x, y, kPickPixels / scale);
     if (hit >= 0) {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, hit] { w->selectParticle(hit); }, Qt::QueuedConnection);
+        postTo(m_worker, [hit](SceneWorker* w) { w->selectParticle(hit); });
     } else {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker, x, y] { w->dropParticle(x, y); }, Qt::QueuedConnection);
+        postTo(m_worker, [x, y](SceneWorker* w) { w->dropParticle(x, y); });
     }
 }
 

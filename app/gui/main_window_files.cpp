@@ -2,13 +2,14 @@
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/export_dialog.hpp"
+#include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/train_worker.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
 #include "core/io/table_io.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
 
 #include <QFileDialog>
@@ -104,8 +105,7 @@ void MainWindow::exportDataDialog() {
         }
         return;
     }
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, what, path] { w->exportData(what, path); },
-                              Qt::QueuedConnection);
+    postTo(m_worker, [what, path](SceneWorker* w) { w->exportData(what, path); });
 }
 
 void MainWindow::exportDialog() {
@@ -125,8 +125,7 @@ void MainWindow::requestExport(const render::ExportRequest& request) {
         m_exportProgress->setMinimumDuration(0);
         connect(m_exportProgress, &QProgressDialog::canceled, this, [this] { m_worker->cancelExport(); });
     }
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, request] { w->exportViews(request); },
-                              Qt::QueuedConnection);
+    postTo(m_worker, [request](SceneWorker* w) { w->exportViews(request); });
 }
 
 } // namespace dfs::gui

@@ -1,6 +1,7 @@
 // Main window: menus, toolbar, keyboard shortcuts and the backend preference.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "core/backend/backend.hpp"
 
@@ -81,24 +82,21 @@ void MainWindow::buildMenus() {
         connect(s, &QShortcut::activated, this, fn);
     };
     shortcut(QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playing); });
-    shortcut(QKeySequence(Qt::Key_Right), [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(1); }, Qt::QueuedConnection);
-    });
-    shortcut(QKeySequence(Qt::Key_Left), [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->step(-1); }, Qt::QueuedConnection);
-    });
+    shortcut(QKeySequence(Qt::Key_Right),
+             [this] { postTo(m_worker, [](SceneWorker* w) { w->step(1); }); });
+    shortcut(QKeySequence(Qt::Key_Left),
+             [this] { postTo(m_worker, [](SceneWorker* w) { w->step(-1); }); });
     shortcut(QKeySequence(Qt::Key_Home), [this] {
         m_worker->notePending();
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->seek(0); }, Qt::QueuedConnection);
+        postTo(m_worker, [](SceneWorker* w) { w->seek(0); });
     });
-    shortcut(QKeySequence(Qt::Key_End), [this] {
-        QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->toEnd(); }, Qt::QueuedConnection);
-    });
+    shortcut(QKeySequence(Qt::Key_End),
+             [this] { postTo(m_worker, [](SceneWorker* w) { w->toEnd(); }); });
 }
 
 void MainWindow::requestBackend(const QString& name) {
     m_backendName = name; // live training uses it too, from its next start
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, name] { w->setBackend(name); }, Qt::QueuedConnection);
+    postTo(m_worker, [name](SceneWorker* w) { w->setBackend(name); });
 }
 
 } // namespace dfs::gui

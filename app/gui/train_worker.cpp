@@ -4,7 +4,7 @@
 
 #include "core/backend/backend.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"

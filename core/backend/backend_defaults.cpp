@@ -2,8 +2,8 @@
 // of the density view), and no device to train on.
 #include "core/backend/backend.hpp"
 
+#include "core/backend/train_device.hpp"
 #include "core/errors.hpp"
-#include "core/training/train_device.hpp"
 
 #include <fmt/format.h>
 

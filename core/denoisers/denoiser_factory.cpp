@@ -6,7 +6,7 @@
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 
 #include <cmath>
 

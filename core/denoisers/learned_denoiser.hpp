@@ -5,7 +5,7 @@
 #pragma once
 
 #include "core/denoisers/denoiser.hpp"
-#include "core/training/model.hpp"
+#include "core/model/model.hpp"
 
 #include <memory>
 #include <vector>

@@ -4,10 +4,10 @@
 
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/errors.hpp"
-#include "core/io/checkpoint.hpp"
-#include "core/datasets/image_datasets.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/samplers/sampler_run.hpp"
 
 #include <array>

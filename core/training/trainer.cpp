@@ -2,11 +2,11 @@
 #include "core/training/trainer.hpp"
 
 #include "core/backend/backend.hpp"
+#include "core/backend/train_device.hpp"
 #include "core/errors.hpp"
 #include "core/name_table.hpp"
 #include "core/nn/vector_ops.hpp"
 #include "core/rng/philox.hpp"
-#include "core/training/train_device.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "core/backend/thread_pool.hpp"
+#include "core/backend/train_device.hpp"
 #include "core/datasets/point_set.hpp"
-#include "core/training/adam.hpp"
-#include "core/training/model.hpp"
-#include "core/training/train_device.hpp"
+#include "core/model/model.hpp"
+#include "core/nn/adam.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-// MLP training on the device (core/training/train_device.hpp): the weights, the Adam moments
+// MLP training on the device (core/backend/train_device.hpp): the weights, the Adam moments
 // and the EMA live in device-local buffers; a step is one submission with the batch's upload,
 // the forward pass (shaders/train_forward.comp), the loss gradient (train_loss.comp), the
 // backward pass (train_backward_dw.comp, train_backward_dh.comp) and the gradient's squared
@@ -7,8 +7,8 @@
 // decided on it (divergence, clipping).
 #include "core/vulkan/backend_impl.hpp"
 
+#include "core/backend/train_device.hpp"
 #include "core/nn/mlp.hpp"
-#include "core/training/train_device.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -138,7 +138,7 @@ public:
     }
 
     void update(double lr, double clip, double emaDecay, const AdamConfig& c) override {
-        ++m_t; // as AdamW::step (core/training/adam.cpp)
+        ++m_t; // as AdamW::step (core/nn/adam.cpp)
         const double bc1 = 1.0 - std::pow(c.beta1, double(m_t));
         const double bc2 = 1.0 - std::pow(c.beta2, double(m_t));
         m_update = AdamPush{std::uint32_t(m_n),     float(c.beta1),

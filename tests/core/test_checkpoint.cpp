@@ -4,7 +4,7 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/training/trainer.hpp"
 
 #include <catch2/catch.hpp>

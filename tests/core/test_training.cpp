@@ -7,8 +7,8 @@
 #include "core/denoisers/guided_denoiser.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
+#include "core/nn/adam.hpp"
 #include "core/samplers/sampler_run.hpp"
-#include "core/training/adam.hpp"
 #include "core/training/trainer.hpp"
 
 #include <catch2/catch.hpp>

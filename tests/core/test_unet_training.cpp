@@ -3,7 +3,7 @@
 #include "core/backend/cpu_backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"
 #include "test_support.hpp"

@@ -5,7 +5,7 @@
 #include "app/gui/inspector.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/view_pane.hpp"
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"

@@ -1,5 +1,5 @@
 // Model specification checks and the network's input features.
-#include "core/training/model.hpp"
+#include "core/model/model.hpp"
 
 #include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"

@@ -12,7 +12,7 @@
 // Writing is atomic; loading validates everything and names what is wrong.
 #pragma once
 
-#include "core/training/model.hpp"
+#include "core/model/model.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,5 +1,5 @@
 // AdamW and the warm-up + cosine learning-rate schedule.
-#include "core/training/adam.hpp"
+#include "core/nn/adam.hpp"
 
 #include "core/errors.hpp"
 #include "core/multiversion.hpp"

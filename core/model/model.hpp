@@ -2,8 +2,8 @@
 // target, the schedule it was trained on, the data normalisation, classes).
 #pragma once
 
-#include "core/training/network.hpp"
-#include "core/training/target.hpp"
+#include "core/model/network.hpp"
+#include "core/model/target.hpp"
 
 #include <string>
 #include <utility>

@@ -1,5 +1,5 @@
-// Training diagnostics: how far a learned denoiser is from a reference (the exact or ideal
-// denoiser) at each noise level, measured on noised data points.
+// Denoiser error (a training diagnostic): how far a learned denoiser is from a reference (the
+// exact or ideal denoiser) at each noise level, measured on noised data points.
 #pragma once
 
 #include "core/types.hpp"

@@ -1,5 +1,5 @@
 // Learned-vs-reference denoiser error per noise level.
-#include "core/training/diagnostics.hpp"
+#include "core/metrics/denoiser_gap.hpp"
 
 #include "core/denoisers/denoiser.hpp"
 #include "core/rng/noise.hpp"

@@ -1,5 +1,5 @@
 // Checkpoint writing and validated loading.
-#include "core/io/checkpoint.hpp"
+#include "core/model/checkpoint.hpp"
 
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"

@@ -1,8 +1,8 @@
 // The two architectures behind Network.
-#include "core/training/network.hpp"
+#include "core/model/network.hpp"
 
 #include "core/errors.hpp"
-#include "core/training/model.hpp"
+#include "core/model/model.hpp"
 
 #include <algorithm>
 #include <cmath>

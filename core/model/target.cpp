@@ -1,5 +1,5 @@
 // Targets, preconditioning and implied weights of the learned denoiser.
-#include "core/training/target.hpp"
+#include "core/model/target.hpp"
 
 #include "core/errors.hpp"
 #include "core/name_table.hpp"

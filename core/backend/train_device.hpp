@@ -3,8 +3,8 @@
 // keeps the weights, the Adam moments and the EMA, and runs forward, backward and AdamW.
 #pragma once
 
+#include "core/nn/adam.hpp"
 #include "core/nn/aligned_buffer.hpp"
-#include "core/training/adam.hpp"
 
 namespace dfs {
 
