@@ -12,6 +12,8 @@
 // column-major as the CPU kernels lay them out (core/nn/mlp_kernels.inc): W (nOut x nIn) at the
 // layer's offset, then b; consecutive invocations read consecutive outputs' weights. Layers of
 // up to 128 units; wider networks use shaders/mlp_layer.comp.
+#include "activation.glsl"
+
 layout(local_size_x = 256) in;
 
 const uint ROWS = 64;   // samples per workgroup
@@ -30,13 +32,6 @@ layout(push_constant) uniform Push {
     float ratio, alpha, invScale, cin, scale, a, b;
     uint dims[9]; // layer widths, input first
 } pc;
-
-float activate(float z) {
-    if (pc.act == 0) return z / (1.0 + exp(-z)); // SiLU (Elfwing et al. 2018)
-    if (pc.act == 1)                             // GELU, tanh form (Hendrycks & Gimpel 2016)
-        return 0.5 * z * (1.0 + tanh(0.7978845608 * (z + 0.044715 * z * z * z)));
-    return max(z, 0.0);
-}
 
 void main() {
     const uint t = gl_LocalInvocationID.x;
@@ -81,7 +76,7 @@ void main() {
             for (uint r = 0; r < RB; ++r)
                 for (uint c = 0; c < CB; ++c) {
                     const uint j = lane + 32 * c;
-                    if (j < nOut) act[(rg * RB + r) * WIDTH + j] = activate(acc[r][c]);
+                    if (j < nOut) act[(rg * RB + r) * WIDTH + j] = activate(pc.act, acc[r][c]);
                 }
             barrier();
         } else {

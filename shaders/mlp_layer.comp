@@ -4,6 +4,8 @@
 // then b (nOut). Activations are column-major, one sample per column. One invocation per output
 // value; consecutive invocations share a sample, so the reads of H_in are broadcast and those of
 // W are contiguous.
+#include "activation.glsl"
+
 layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) readonly buffer Params { float params[]; };
 layout(std430, set = 0, binding = 1) readonly buffer In { float hin[]; };
@@ -19,10 +21,5 @@ void main() {
     const uint j = id % pc.nOut, b = id / pc.nOut;
     float z = params[pc.offset + pc.nOut * pc.nIn + j];
     for (uint i = 0; i < pc.nIn; ++i) z += params[pc.offset + i * pc.nOut + j] * hin[b * pc.nIn + i];
-    float h = z;
-    if (pc.act == 0) h = z / (1.0 + exp(-z)); // SiLU (Elfwing et al. 2018)
-    else if (pc.act == 1)                      // GELU, tanh form (Hendrycks & Gimpel 2016)
-        h = 0.5 * z * (1.0 + tanh(0.7978845608 * (z + 0.044715 * z * z * z)));
-    else if (pc.act == 2) h = max(z, 0.0);
-    hout[b * pc.nOut + j] = h;
+    hout[b * pc.nOut + j] = activate(pc.act, z);
 }

@@ -32,6 +32,8 @@ struct Term {
     float unused;
 };
 layout(std430, set = 0, binding = 4) readonly buffer Terms { Term terms[]; };
+#include "activation.glsl"
+
 layout(push_constant) uniform Push {
     uint n, dim, opCount, xEnd; // xEnd: the slot of x after the last op
     uint layers, act;           // act: 0 SiLU, 1 GELU (tanh form), 2 ReLU
@@ -40,12 +42,8 @@ layout(push_constant) uniform Push {
     uint dims[9];    // layer widths, input first
 } pc;
 
-float activate(float z) {
-    if (pc.act == 0) return z / (1.0 + exp(-z)); // SiLU (Elfwing et al. 2018)
-    if (pc.act == 1)                             // GELU, tanh form (Hendrycks & Gimpel 2016)
-        return 0.5 * z * (1.0 + tanh(0.7978845608 * (z + 0.044715 * z * z * z)));
-    return max(z, 0.0);
-}
+/// The run's activation (activation.glsl: 0 SiLU, 1 GELU, 2 ReLU).
+float activate(float z) { return activate(pc.act, z); }
 
 /// Rows of a layer with nIn inputs in the packed weights, before its biases.
 uint paddedRows(uint nIn) { return (nIn + ROW_PAD - 1) / ROW_PAD * ROW_PAD; }

@@ -1,6 +1,8 @@
 #version 450
 // Backward through one layer to the one below (core/nn/mlp_kernels.inc):
 //   dH_{l-1} = W_l^T dZ_l,   dZ_{l-1} = dH_{l-1} * act'(Z_{l-1}).
+#include "activation.glsl"
+
 layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) readonly buffer Params { float params[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Acts { float acts[]; };
@@ -17,16 +19,5 @@ void main() {
     float dh = 0.0;
     for (uint j = 0; j < pc.nOut; ++j)
         dh += params[pc.wOffset + i * pc.nOut + j] * work[pc.dzOffset + b * pc.nOut + j];
-    const float a = acts[pc.zPrevOffset + id];
-    float g;
-    if (pc.act == 0) {
-        const float s = 1.0 / (1.0 + exp(-a));
-        g = s * (1.0 + a * (1.0 - s));
-    } else if (pc.act == 1) {
-        const float th = tanh(0.7978845608 * (a + 0.044715 * a * a * a));
-        g = 0.5 * (1.0 + th) + 0.5 * a * (1.0 - th * th) * 0.7978845608 * (1.0 + 3.0 * 0.044715 * a * a);
-    } else {
-        g = a > 0.0 ? 1.0 : 0.0;
-    }
-    work[pc.dhOffset + id] = dh * g;
+    work[pc.dhOffset + id] = dh * activateDerivative(pc.act, acts[pc.zPrevOffset + id]);
 }

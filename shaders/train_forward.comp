@@ -2,6 +2,8 @@
 // Training forward pass, one dense layer (core/nn/mlp_kernels.inc): Z_l = W_l H_{l-1} + b_l
 // and, for hidden layers, H_l = act(Z_l), both kept for the backward pass in the CPU's layout
 // (samples' columns contiguous; Z_l, then H_l, per layer). H_0 is the batch's input.
+#include "activation.glsl"
+
 layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 0) readonly buffer Params { float params[]; };
 layout(std430, set = 0, binding = 1) readonly buffer Batch { float batchData[]; }; // input first
@@ -11,12 +13,6 @@ layout(push_constant) uniform Push {
     uint fromInput, hOffset; // H_{l-1}: the input (fromInput = 1) or acts at hOffset
     uint zOffset, act;       // act: 0 SiLU, 1 GELU (tanh form), 2 ReLU, 3 none (output layer)
 } pc;
-
-float activate(float z) {
-    if (pc.act == 0) return z / (1.0 + exp(-z));
-    if (pc.act == 1) return 0.5 * z * (1.0 + tanh(0.7978845608 * (z + 0.044715 * z * z * z)));
-    return max(z, 0.0);
-}
 
 void main() {
     const uint id = gl_GlobalInvocationID.x;
@@ -29,5 +25,5 @@ void main() {
         z += params[pc.wOffset + i * pc.nOut + j] * h;
     }
     acts[pc.zOffset + id] = z;
-    if (pc.act != 3u) acts[pc.zOffset + pc.nOut * pc.batch + id] = activate(z);
+    if (pc.act != 3u) acts[pc.zOffset + pc.nOut * pc.batch + id] = activate(pc.act, z);
 }

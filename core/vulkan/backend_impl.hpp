@@ -4,7 +4,9 @@
 #pragma once
 
 #include "core/backend/cpu_backend.hpp"
-#include "core/vulkan/context.hpp"
+#include "core/vulkan/barriers.hpp"
+#include "core/vulkan/pipeline.hpp"
+#include "core/vulkan/shader_structs.hpp"
 #include "core/vulkan/vulkan_backend.hpp"
 
 #include <algorithm>
@@ -22,19 +24,6 @@ namespace dfs::vk {
 constexpr int kMaxDim = 8;           ///< MAX_DIM in the shaders
 constexpr int kMaxComponents = 64;   ///< MAX_K in shaders/gmm_denoise.comp
 constexpr std::uint32_t kGroup = 64; ///< local_size_x of the shaders
-
-// Push-constant blocks, in the shaders' layout.
-struct IdealPush { // shaders/ideal_denoise.comp
-    std::uint32_t n, m, offset;
-    float alpha, invTwoSigma2;
-    std::uint32_t xBase, dBase;
-};
-struct GmmPush { // shaders/gmm_denoise.comp
-    std::uint32_t k, m, stride, offset, table, xBase, dBase;
-};
-struct MlpPush { // shaders/mlp_layer.comp
-    std::uint32_t nIn, nOut, batch, offset, act;
-};
 
 /// Workgroups for `items` invocations.
 inline std::uint32_t groupsFor(Index items) {

@@ -1,4 +1,5 @@
-// Vulkan instance, device, buffers and compute pipelines.
+// The Vulkan context: instance and device selection, memory types, and blocking submissions
+// with their timestamps.
 #include "core/vulkan/context.hpp"
 #include "core/vulkan/coopmat_device.hpp"
 
@@ -102,6 +103,18 @@ int computeQueueFamily(VkPhysicalDevice d) {
     for (std::uint32_t i = 0; i < n; ++i)
         if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) return int(i);
     return -1;
+}
+
+/// maxMemoryAllocationSize (Vulkan 1.1); a Vulkan 1.0 device promises 2^30 bytes at least (the
+/// specification's "Required Limits" for it), so assume no more there.
+std::uint64_t maxAllocation(VkPhysicalDevice d, std::uint32_t apiVersion) {
+    if (apiVersion < VK_API_VERSION_1_1) return std::uint64_t(1) << 30;
+    VkPhysicalDeviceMaintenance3Properties m3{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    p2.pNext = &m3;
+    vkGetPhysicalDeviceProperties2(d, &p2);
+    return m3.maxMemoryAllocationSize;
 }
 
 } // namespace
@@ -225,6 +238,7 @@ Context::Context(const std::string& selectorIn, bool cooperativeMatrix) {
         m_cpuDevice = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
         m_limits = props.limits;
         vkGetPhysicalDeviceMemoryProperties(m_physical, &m_memory);
+        m_maxAllocation = maxAllocation(m_physical, props.apiVersion);
         m_queueFamily = std::uint32_t(computeQueueFamily(m_physical));
 
         const float priority = 1.0f;
@@ -304,6 +318,10 @@ std::uint32_t Context::memoryType(std::uint32_t typeBits, Memory kind) const {
                           : "vulkan: the device has no host-visible coherent memory");
 }
 
+AllocationLimits Context::allocationLimits(std::uint32_t type) const {
+    return {m_maxAllocation, m_memory.memoryHeaps[m_memory.memoryTypes[type].heapIndex].size};
+}
+
 void Context::waitIdle() {
     // Also after a timeout: the submission may still be running, and the caller is about to
     // free the buffers it uses. A device that is really lost answers at once (DEVICE_LOST).
@@ -365,223 +383,6 @@ void Context::endAndWait(std::uint64_t timeoutNs) {
         const std::uint64_t elapsed = (ticks[1] - ticks[0]) & m_timestampMask;
         m_deviceSeconds += double(elapsed) * m_timestampNs * 1e-9;
     }
-}
-
-Buffer::Buffer(Context& ctx, std::size_t bytes, Memory kind)
-    : m_ctx(ctx), m_size(std::max<std::size_t>(bytes, 16)) {
-    VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-    info.size = m_size;
-    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                 VK_BUFFER_USAGE_TRANSFER_DST_BIT;
-    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    check(vkCreateBuffer(ctx.device(), &info, nullptr, &m_buffer), "vkCreateBuffer");
-    VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(ctx.device(), m_buffer, &req);
-    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = req.size;
-    try {
-        alloc.memoryTypeIndex = ctx.memoryType(req.memoryTypeBits, kind);
-        const VkResult r = vkAllocateMemory(ctx.device(), &alloc, nullptr, &m_memory);
-        if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY)
-            throw DeviceError(fmt::format("vulkan: out of {} memory for a buffer of {:.1f} MB",
-                                          kind == Memory::Device ? "device" : "host",
-                                          double(m_size) / 1048576.0));
-        check(r, "vkAllocateMemory");
-        check(vkBindBufferMemory(ctx.device(), m_buffer, m_memory, 0), "vkBindBufferMemory");
-        if (kind == Memory::Host) // device buffers stay unmapped, even where they could be
-            check(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped),
-                  "vkMapMemory");
-    } catch (...) {
-        release();
-        throw;
-    }
-}
-
-Buffer::~Buffer() {
-    release();
-}
-
-void Buffer::release() {
-    if (m_memory) vkFreeMemory(m_ctx.device(), m_memory, nullptr); // unmaps implicitly
-    if (m_buffer) vkDestroyBuffer(m_ctx.device(), m_buffer, nullptr);
-    m_memory = VK_NULL_HANDLE;
-    m_buffer = VK_NULL_HANDLE;
-}
-
-Pipeline::Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes,
-                   std::uint32_t constant0)
-    : m_ctx(ctx), m_bindings(bindings), m_pushBytes(pushBytes) {
-    const VkDevice dev = ctx.device();
-    try {
-        std::vector<std::uint32_t> code((module.size + 3) / 4);
-        std::memcpy(code.data(), module.bytes, module.size);
-        VkShaderModuleCreateInfo sm{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-        sm.codeSize = module.size;
-        sm.pCode = code.data();
-        check(vkCreateShaderModule(dev, &sm, nullptr, &m_shader), "vkCreateShaderModule");
-
-        std::vector<VkDescriptorSetLayoutBinding> b(static_cast<std::size_t>(bindings));
-        for (int i = 0; i < bindings; ++i)
-            b[std::size_t(i)] = {std::uint32_t(i), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
-                                 VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
-        VkDescriptorSetLayoutCreateInfo dl{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-        dl.bindingCount = std::uint32_t(bindings);
-        dl.pBindings = b.data();
-        check(vkCreateDescriptorSetLayout(dev, &dl, nullptr, &m_setLayout),
-              "vkCreateDescriptorSetLayout");
-
-        VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes};
-        VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-        pl.setLayoutCount = 1;
-        pl.pSetLayouts = &m_setLayout;
-        pl.pushConstantRangeCount = pushBytes > 0 ? 1 : 0;
-        pl.pPushConstantRanges = &range;
-        check(vkCreatePipelineLayout(dev, &pl, nullptr, &m_layout), "vkCreatePipelineLayout");
-
-        VkComputePipelineCreateInfo cp{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-        const VkSpecializationMapEntry entry{0, 0, sizeof(std::uint32_t)};
-        const VkSpecializationInfo spec{1, &entry, sizeof(std::uint32_t), &constant0};
-        cp.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                    nullptr,
-                    0,
-                    VK_SHADER_STAGE_COMPUTE_BIT,
-                    m_shader,
-                    "main",
-                    constant0 != 0 ? &spec : nullptr};
-        cp.layout = m_layout;
-        check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &cp, nullptr, &m_pipeline),
-              "vkCreateComputePipelines");
-
-    } catch (...) {
-        release();
-        throw;
-    }
-}
-
-Pipeline::~Pipeline() {
-    release();
-}
-
-void Pipeline::release() {
-    const VkDevice dev = m_ctx.device();
-    if (m_descriptors) vkDestroyDescriptorPool(dev, m_descriptors, nullptr);
-    if (m_pipeline) vkDestroyPipeline(dev, m_pipeline, nullptr);
-    if (m_layout) vkDestroyPipelineLayout(dev, m_layout, nullptr);
-    if (m_setLayout) vkDestroyDescriptorSetLayout(dev, m_setLayout, nullptr);
-    if (m_shader) vkDestroyShaderModule(dev, m_shader, nullptr);
-    m_descriptors = VK_NULL_HANDLE;
-    m_pipeline = VK_NULL_HANDLE;
-    m_layout = VK_NULL_HANDLE;
-    m_setLayout = VK_NULL_HANDLE;
-    m_shader = VK_NULL_HANDLE;
-}
-
-void Pipeline::run(const std::vector<const Buffer*>& buffers, const void* push,
-                   std::uint32_t groups) {
-    runSequence({Dispatch{buffers, push, groups}});
-}
-
-void Pipeline::runSequence(const std::vector<Dispatch>& dispatches) {
-    if (dispatches.empty()) return;
-    std::vector<std::vector<const Buffer*>> lists;
-    for (const Dispatch& d : dispatches) lists.push_back(d.buffers);
-    const std::vector<VkDescriptorSet> sets = allocateSets(lists);
-    m_ctx.submit([&](VkCommandBuffer cmd) {
-        for (std::size_t d = 0; d < dispatches.size(); ++d) {
-            if (d > 0) barrierBetweenDispatches(cmd);
-            record(cmd, sets[d], dispatches[d].push, dispatches[d].groups);
-        }
-        barrierToHost(cmd);
-    });
-}
-
-std::vector<VkDescriptorSet>
-Pipeline::allocateSets(const std::vector<std::vector<const Buffer*>>& bufferLists) {
-    m_ctx.throwIfLost(); // the pool's sets may still be in use by a submission given up on
-    const VkDevice dev = m_ctx.device();
-    const auto count = std::uint32_t(bufferLists.size());
-    if (count == 0) return {};
-    if (count > m_poolSets) { // the pool grows to fit
-        if (m_descriptors) vkDestroyDescriptorPool(dev, m_descriptors, nullptr);
-        m_descriptors = VK_NULL_HANDLE;
-        m_poolSets = 0;
-        const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                        count * std::uint32_t(m_bindings)};
-        VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-        dp.maxSets = count;
-        dp.poolSizeCount = 1;
-        dp.pPoolSizes = &size;
-        check(vkCreateDescriptorPool(dev, &dp, nullptr, &m_descriptors), "vkCreateDescriptorPool");
-        m_poolSets = count;
-    }
-    check(vkResetDescriptorPool(dev, m_descriptors, 0), "vkResetDescriptorPool");
-    const std::vector<VkDescriptorSetLayout> layouts(count, m_setLayout);
-    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-    ai.descriptorPool = m_descriptors;
-    ai.descriptorSetCount = count;
-    ai.pSetLayouts = layouts.data();
-    std::vector<VkDescriptorSet> sets(count, VK_NULL_HANDLE);
-    check(vkAllocateDescriptorSets(dev, &ai, sets.data()), "vkAllocateDescriptorSets");
-    std::vector<VkDescriptorBufferInfo> infos;
-    infos.reserve(std::size_t(count) * std::size_t(m_bindings)); // no reallocation: see writes
-    std::vector<VkWriteDescriptorSet> writes;
-    for (std::uint32_t d = 0; d < count; ++d) {
-        const auto& buffers = bufferLists[d];
-        if (int(buffers.size()) != m_bindings)
-            throw DeviceError("vulkan: a pipeline got the wrong number of buffers");
-        for (std::size_t i = 0; i < buffers.size(); ++i) {
-            infos.push_back({buffers[i]->handle(), 0, VK_WHOLE_SIZE});
-            writes.push_back({VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[d],
-                              std::uint32_t(i), 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr,
-                              &infos.back(), nullptr});
-        }
-    }
-    vkUpdateDescriptorSets(dev, std::uint32_t(writes.size()), writes.data(), 0, nullptr);
-    return sets;
-}
-
-void Pipeline::record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
-                      std::uint32_t groups) const {
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_layout, 0, 1, &set, 0, nullptr);
-    if (m_pushBytes > 0)
-        vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, m_pushBytes, push);
-    vkCmdDispatch(cmd, groups, 1, 1);
-}
-
-void barrierBetweenDispatches(VkCommandBuffer cmd) {
-    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_SHADER_WRITE_BIT,
-                      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &b, 0, nullptr, 0, nullptr);
-}
-
-void barrierToHost(VkCommandBuffer cmd) {
-    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr,
-                      VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
-                      VK_ACCESS_HOST_READ_BIT};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &b, 0, nullptr, 0, nullptr);
-}
-
-void barrierAfterCopies(VkCommandBuffer cmd) {
-    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
-                      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                         0, 1, &b, 0, nullptr, 0, nullptr);
-}
-
-void barrierBeforeCopies(VkCommandBuffer cmd) {
-    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_SHADER_WRITE_BIT,
-                      VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         0, 1, &b, 0, nullptr, 0, nullptr);
-}
-
-void copyBuffer(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset, const Buffer& dst,
-                std::size_t dstOffset, std::size_t bytes) {
-    const VkBufferCopy region{srcOffset, dstOffset, bytes};
-    vkCmdCopyBuffer(cmd, src.handle(), dst.handle(), 1, &region);
 }
 
 } // namespace dfs::vk

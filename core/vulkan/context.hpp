@@ -1,10 +1,7 @@
-// The Vulkan layer: instance and device selection, device-local and host storage buffers, compute
-// pipelines from embedded SPIR-V, blocking submissions (one dispatch, or a sequence of them in
-// one command buffer) with a timeout, and device timestamps around every submission. Every failure
-// is a DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
+// The Vulkan context: instance and device selection, memory types, and blocking submissions
+// (one command buffer at a time) with a timeout and device timestamps around every submission.
+// Every failure is a DeviceError (core/errors.hpp) naming the call and the result; nothing hangs.
 #pragma once
-
-#include "core/vulkan/spirv.hpp"
 
 #include <vulkan/vulkan.h>
 
@@ -29,11 +26,16 @@ struct DeviceDescription {
 /// The physical devices of this machine, or throws DeviceError when Vulkan has none.
 std::vector<DeviceDescription> listDevices();
 
-class Buffer;
-
 /// Where a buffer lives: in device-local memory (kernels' data; the host reaches it only by
 /// copies through a host buffer), or in host-visible memory mapped for its whole life.
 enum class Memory { Device, Host };
+
+/// What one allocation from a memory type may not exceed.
+struct AllocationLimits {
+    std::uint64_t
+        maxAllocation;      ///< VkPhysicalDeviceMaintenance3Properties::maxMemoryAllocationSize
+    std::uint64_t heapSize; ///< the size of the heap the memory type draws from
+};
 
 class Context {
 public:
@@ -63,6 +65,8 @@ public:
 
     /// The memory type for a buffer of the kind, or throws DeviceError when there is none.
     std::uint32_t memoryType(std::uint32_t typeBits, Memory kind) const;
+    /// The limits of one allocation from memory type `type` (an index from memoryType()).
+    AllocationLimits allocationLimits(std::uint32_t type) const;
     /// Waits until the device is idle, also after a submission timed out (so that its buffers
     /// can be freed); returns at once if the device was lost. The one wait without a timeout:
     /// a GPU that hangs without its driver ever reporting DEVICE_LOST would block here.
@@ -95,6 +99,7 @@ private:
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
     VkPhysicalDevice m_physical = VK_NULL_HANDLE;
     VkPhysicalDeviceMemoryProperties m_memory{};
+    std::uint64_t m_maxAllocation = 0;
     VkDevice m_device = VK_NULL_HANDLE;
     VkQueue m_queue = VK_NULL_HANDLE;
     std::uint32_t m_queueFamily = 0;
@@ -121,84 +126,5 @@ template <typename F> void Context::submit(F&& record) {
     record(m_cmd);
     endAndWait(m_timeoutNs);
 }
-
-/// A storage buffer that copies can also read and write. Throws DeviceError (naming the size)
-/// when the memory runs out.
-class Buffer {
-public:
-    Buffer(Context& ctx, std::size_t bytes, Memory kind);
-    ~Buffer();
-    Buffer(const Buffer&) = delete;
-    Buffer& operator=(const Buffer&) = delete;
-    VkBuffer handle() const { return m_buffer; }
-    std::size_t size() const { return m_size; }
-    void* data() const { return m_mapped; } ///< the mapping of a host buffer; null on the device
-
-private:
-    void release();
-    Context& m_ctx;
-    VkBuffer m_buffer = VK_NULL_HANDLE;
-    VkDeviceMemory m_memory = VK_NULL_HANDLE;
-    std::size_t m_size = 0;
-    void* m_mapped = nullptr;
-};
-
-/// One dispatch of a sequence: the buffers it binds, its push constants and workgroups.
-struct Dispatch {
-    std::vector<const Buffer*> buffers;
-    const void* push = nullptr; ///< the pipeline's pushBytes, read while recording
-    std::uint32_t groups = 0;
-};
-
-/// A compute pipeline whose shader reads `bindings` storage buffers (set 0, bindings 0..n-1)
-/// and `pushBytes` of push constants; `constant0` sets specialization constant 0 (the shaders'
-/// DIM) when non-zero.
-class Pipeline {
-public:
-    Pipeline(Context& ctx, const SpirvModule& module, int bindings, std::uint32_t pushBytes,
-             std::uint32_t constant0 = 0);
-    ~Pipeline();
-    Pipeline(const Pipeline&) = delete;
-    Pipeline& operator=(const Pipeline&) = delete;
-    /// Binds the buffers, pushes the constants and dispatches `groups` workgroups (x only);
-    /// blocks until done.
-    void run(const std::vector<const Buffer*>& buffers, const void* push, std::uint32_t groups);
-    /// Records every dispatch in one command buffer, each reading what the one before wrote (a
-    /// compute-to-compute barrier between them), submits once and blocks until all are done:
-    /// one round trip to the device for a chain such as the layers of a network.
-    void runSequence(const std::vector<Dispatch>& dispatches);
-
-    /// For recordings that mix pipelines (Context::submit): one descriptor set per buffer list,
-    /// valid until this pipeline allocates again.
-    std::vector<VkDescriptorSet>
-    allocateSets(const std::vector<std::vector<const Buffer*>>& bufferLists);
-    /// Records one dispatch with a set from allocateSets().
-    void record(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
-                std::uint32_t groups) const;
-
-private:
-    void release();
-    Context& m_ctx;
-    int m_bindings;
-    std::uint32_t m_pushBytes;
-    VkShaderModule m_shader = VK_NULL_HANDLE;
-    VkDescriptorSetLayout m_setLayout = VK_NULL_HANDLE;
-    VkPipelineLayout m_layout = VK_NULL_HANDLE;
-    VkPipeline m_pipeline = VK_NULL_HANDLE;
-    VkDescriptorPool m_descriptors = VK_NULL_HANDLE;
-    std::uint32_t m_poolSets = 0; ///< descriptor sets the pool holds
-};
-
-/// The next dispatch reads what the previous one wrote.
-void barrierBetweenDispatches(VkCommandBuffer cmd);
-/// The host reads what the dispatches and copies wrote once the submission's fence signals.
-void barrierToHost(VkCommandBuffer cmd);
-/// Dispatches read what the copies before them wrote.
-void barrierAfterCopies(VkCommandBuffer cmd);
-/// Copies read what the dispatches before them wrote, and write only after they are done.
-void barrierBeforeCopies(VkCommandBuffer cmd);
-/// Records a copy of `bytes` from src at srcOffset to dst at dstOffset.
-void copyBuffer(VkCommandBuffer cmd, const Buffer& src, std::size_t srcOffset, const Buffer& dst,
-                std::size_t dstOffset, std::size_t bytes);
 
 } // namespace dfs::vk

@@ -20,14 +20,6 @@ namespace dfs::vk {
 
 namespace {
 
-struct CombinePush { // shaders/combine.comp
-    std::uint32_t n, dim, stride, outSlot, firstTerm, termCount, seedLo, seedHi, step,
-        firstParticle;
-};
-struct Term { // shaders/combine.comp
-    std::uint32_t source, noise;
-    float coef, unused;
-};
 /// Most slots a run may use (a step with more values runs as a SamplerRun on the CPU).
 constexpr int kMaxSlots = 64;
 

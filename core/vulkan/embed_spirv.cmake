@@ -1,5 +1,5 @@
-# Turns a SPIR-V file into a C++ source defining dfs::vk::kSpirv_<NAME> (cmake -P script).
-# Arguments: -DIN=<file.spv> -DOUT=<file.cpp> -DNAME=<identifier>
+# Turns a SPIR-V file into a C++ source defining dfs::vk::<SYMBOL> (cmake -P script).
+# Arguments: -DIN=<file.spv> -DOUT=<file.cpp> -DNAME=<shader name> -DSYMBOL=<identifier>
 file(READ "${IN}" hex HEX)
 string(LENGTH "${hex}" len)
 if(len EQUAL 0)
@@ -11,6 +11,6 @@ file(WRITE "${OUT}" "// Generated from ${IN} by embed_spirv.cmake; do not edit.\
     "#include \"core/vulkan/spirv.hpp\"\n"
     "namespace dfs::vk {\n"
     "alignas(4) static const unsigned char kBytes[] = {${bytes}};\n"
-    "extern const SpirvModule kSpirv_${NAME};\n"
-    "const SpirvModule kSpirv_${NAME} = {\"${NAME}\", kBytes, ${size}};\n"
+    "extern const SpirvModule ${SYMBOL};\n"
+    "const SpirvModule ${SYMBOL} = {\"${NAME}\", kBytes, ${size}};\n"
     "}\n")

@@ -5,6 +5,7 @@
 // Combine terms in two small buffers, and one dispatch per chunk of particles.
 #include "core/vulkan/mlp_run.hpp"
 #include "core/vulkan/coopmat_spirv.hpp"
+#include "core/vulkan/shader_structs.hpp"
 
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
@@ -20,15 +21,6 @@
 namespace dfs::vk {
 
 namespace {
-
-struct MlpRunPush { // shaders/mlp_run.comp
-    std::uint32_t n, dim, opCount, xEnd, layers, act, seedLo, seedHi, firstParticle, evalStride;
-    std::uint32_t dims[9];
-};
-struct Term { // shaders/mlp_run.comp, as shaders/combine.comp
-    std::uint32_t source, noise;
-    float coef, unused;
-};
 
 constexpr int kWidth = 128, kMaxLayers = 8; ///< WIDTH and dims[] in the shaders
 constexpr std::uint32_t kEvalHeader = 8;    ///< ratio alpha invScale cin scale a b (pad)

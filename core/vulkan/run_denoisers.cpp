@@ -13,20 +13,6 @@ namespace dfs::vk {
 
 namespace {
 
-struct MlpInputPush { // shaders/mlp_input.comp
-    std::uint32_t n, dim, inDim, features, stride, xSlot;
-    float ratio, alpha, invScale, cin;
-};
-struct MlpFusedPush { // shaders/mlp_fused.comp
-    std::uint32_t n, dim, stride, xSlot, dSlot, features, layers, act;
-    float ratio, alpha, invScale, cin, scale, a, b;
-    std::uint32_t dims[9];
-};
-struct MlpOutputPush { // shaders/mlp_output.comp
-    std::uint32_t n, dim, stride, xSlot, dSlot;
-    float ratio, alpha, invScale, scale, a, b;
-};
-
 /// The learned MLP, all on the device: the shared features of each level are precomputed into
 /// a table (folded into the first layer's bias for the fused kernel), the rest is one fused
 /// dispatch (shaders/mlp_fused.comp) for networks up to 128 wide and 8 layers, else input, one

@@ -18,27 +18,6 @@ namespace dfs::vk {
 
 namespace {
 
-struct ForwardPush {
-    std::uint32_t nIn, nOut, batch, wOffset, fromInput, hOffset, zOffset, act;
-};
-struct LossPush {
-    std::uint32_t dim, batch, zOffset, targetOffset, weightOffset;
-    float norm;
-};
-struct DhPush {
-    std::uint32_t nIn, nOut, batch, wOffset, zPrevOffset, dzOffset, dhOffset, act;
-};
-struct DwPush {
-    std::uint32_t nIn, nOut, batch, wOffset, fromInput, hOffset, dzOffset;
-};
-struct SumPush {
-    std::uint32_t n;
-};
-struct AdamPush {
-    std::uint32_t n;
-    float b1, b2, stepSize, decay, eps, rbc2, clip, keep;
-};
-constexpr std::uint32_t kNoActivation = 3;
 constexpr std::uint32_t kSumGroup = 256; ///< local_size_x of sum_squares.comp
 
 class VulkanTrainDevice final : public TrainDevice {
@@ -88,11 +67,11 @@ public:
         Buffer& acts = grow(m_acts, 4 * std::size_t(actFloats));
         Buffer& work = grow(m_work, 2 * 4 * std::size_t(widest) * batch);
 
-        Pipeline& fwd = m_b.pipeline(kSpirv_train_forward, 3, sizeof(ForwardPush));
-        Pipeline& loss = m_b.pipeline(kSpirv_train_loss, 3, sizeof(LossPush));
-        Pipeline& dw = m_b.pipeline(kSpirv_train_backward_dw, 4, sizeof(DwPush));
-        Pipeline& dh = m_b.pipeline(kSpirv_train_backward_dh, 3, sizeof(DhPush));
-        Pipeline& sum = m_b.pipeline(kSpirv_sum_squares, 2, sizeof(SumPush));
+        Pipeline& fwd = m_b.pipeline(kSpirv_train_forward, 3, sizeof(TrainForwardPush));
+        Pipeline& loss = m_b.pipeline(kSpirv_train_loss, 3, sizeof(TrainLossPush));
+        Pipeline& dw = m_b.pipeline(kSpirv_train_backward_dw, 4, sizeof(TrainBackwardDwPush));
+        Pipeline& dh = m_b.pipeline(kSpirv_train_backward_dh, 3, sizeof(TrainBackwardDhPush));
+        Pipeline& sum = m_b.pipeline(kSpirv_sum_squares, 2, sizeof(SumSquaresPush));
         const VkDescriptorSet fwdSet = fwd.allocateSets({{&m_params, &data, &acts}})[0];
         const VkDescriptorSet lossSet = loss.allocateSets({{&data, &acts, &work}})[0];
         const VkDescriptorSet dwSet = dw.allocateSets({{&data, &acts, &work, &m_grads}})[0];
@@ -107,21 +86,25 @@ public:
             for (int l = 0; l < m_shape.layers; ++l) {
                 const auto nIn = std::uint32_t(m_shape.dims[l]);
                 const auto nOut = std::uint32_t(m_shape.dims[l + 1]);
-                const ForwardPush p{nIn,
-                                    nOut,
-                                    batch,
-                                    w,
-                                    l == 0,
-                                    l == 0 ? 0 : z(l) + nIn * batch,
-                                    z(l + 1),
-                                    l + 1 < m_shape.layers ? std::uint32_t(m_shape.activation)
-                                                           : kNoActivation};
+                const TrainForwardPush p{
+                    nIn,
+                    nOut,
+                    batch,
+                    w,
+                    l == 0,
+                    l == 0 ? 0 : z(l) + nIn * batch,
+                    z(l + 1),
+                    l + 1 < m_shape.layers ? std::uint32_t(m_shape.activation) : kNoActivation};
                 if (l > 0) barrierBetweenDispatches(cmd);
                 fwd.record(cmd, fwdSet, &p, groupsFor(Index(nOut) * batch));
                 w += nOut * (nIn + 1);
             }
-            const LossPush lp{d, batch, z(m_shape.layers), in * batch, (in + d) * batch,
-                              float(1.0 / (double(batch) * d))};
+            const TrainLossPush lp{d,
+                                   batch,
+                                   z(m_shape.layers),
+                                   in * batch,
+                                   (in + d) * batch,
+                                   float(1.0 / (double(batch) * d))};
             barrierBetweenDispatches(cmd);
             loss.record(cmd, lossSet, &lp, groupsFor(Index(d) * batch));
             std::uint32_t dz = 0, other = widest * batch;
@@ -129,17 +112,18 @@ public:
                 const auto nIn = std::uint32_t(m_shape.dims[l]);
                 const auto nOut = std::uint32_t(m_shape.dims[l + 1]);
                 w -= nOut * (nIn + 1);
-                const DwPush gp{nIn, nOut, batch, w, l == 0, l == 0 ? 0 : z(l) + nIn * batch, dz};
+                const TrainBackwardDwPush gp{
+                    nIn, nOut, batch, w, l == 0, l == 0 ? 0 : z(l) + nIn * batch, dz};
                 barrierBetweenDispatches(cmd);
                 dw.record(cmd, dwSet, &gp, groupsFor(Index(nOut) * (nIn + 1)));
                 if (l == 0) break;
-                const DhPush hp{nIn, nOut, batch, w, z(l), dz, other,
-                                std::uint32_t(m_shape.activation)};
+                const TrainBackwardDhPush hp{nIn,  nOut, batch, w,
+                                             z(l), dz,   other, std::uint32_t(m_shape.activation)};
                 barrierBetweenDispatches(cmd); // the same work buffer as dW's reads
                 dh.record(cmd, dhSet, &hp, groupsFor(Index(nIn) * batch));
                 std::swap(dz, other);
             }
-            const SumPush sp{std::uint32_t(m_n)};
+            const SumSquaresPush sp{std::uint32_t(m_n)};
             barrierBetweenDispatches(cmd);
             sum.record(cmd, sumSet, &sp, std::uint32_t(partials()));
             m_b.recordDownloads(cmd, {{&acts, 4 * std::size_t(z(m_shape.layers)),

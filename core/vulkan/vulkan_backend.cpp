@@ -28,7 +28,6 @@ int widestLayer(const MlpShape& shape) {
 }
 
 std::vector<MlpPush> layerPushes(const MlpShape& shape, std::uint32_t n) {
-    constexpr std::uint32_t kNoActivation = 3;
     std::vector<MlpPush> pushes;
     long offset = 0;
     for (int l = 0; l < shape.layers; ++l) {
@@ -46,10 +45,6 @@ Index rowsForPairs(const Context& ctx, Index perRow) {
 }
 
 namespace {
-
-struct PhiloxPush {
-    std::uint32_t seedLo, seedHi, step, substream, block, count;
-};
 
 bool forcedByEnvironment() {
     const char* v = std::getenv("DIFFUSCOPE_VULKAN_FORCE_DEVICE");
@@ -226,10 +221,6 @@ void VulkanBackend::splat(const Matrix& x, const SplatGrid& g, float weight,
         return Backend::splat(x, g, weight, cells);
     checkSplat(x, g, cells);
     m_ctx->throwIfLost();
-    struct SplatPush { // shaders/splat.comp
-        std::uint32_t n, dim, nx, ny, offset;
-        float x0, y0, sx, sy;
-    };
     discardUploads();
     Buffer& points = scratch(m_query, sizeof(float) * std::size_t(x.size()));
     const std::size_t countBytes = sizeof(std::uint32_t) * cells.size();
