@@ -85,19 +85,10 @@ double resolveTime(const Schedule& schedule, std::optional<double> t, std::optio
         return *t;
     }
     requireFinite("--sigma", *sigma);
-    if (*sigma == 0) return 0.0;
-    const NoiseLevel top = schedule.at(1.0);
-    const double maxSigma = top.alpha > 0 ? top.sigmaTilde() : INFINITY;
-    if (*sigma < 0 || *sigma > maxSigma)
-        throw UsageError(fmt::format("--sigma must be in [0, {:g}] for schedule {} (got {})",
-                                     maxSigma, schedule.name(), *sigma));
-    const double time = schedule.tFromLogSnr(-2.0 * std::log(*sigma));
-    const double got = schedule.at(time).sigmaTilde();
-    if (!(std::abs(got - *sigma) <= 1e-6 * *sigma))
-        throw UsageError(fmt::format("--sigma {} is below the smallest noise level schedule {} "
-                                     "resolves (reached {:g})",
-                                     *sigma, schedule.name(), got));
-    return time;
+    if (const std::optional<double> time = schedule.timeOfSigmaTilde(*sigma)) return *time;
+    throw UsageError(fmt::format("--sigma must be 0 or in [{:g}, {:g}] for schedule {} (got {})",
+                                 schedule.sigmaTildeMin(), schedule.sigmaTildeMax(),
+                                 schedule.name(), *sigma));
 }
 
 std::vector<std::string> pointColumns(int dim) {

@@ -21,7 +21,8 @@ IdealDenoiser::IdealDenoiser(const Matrix& train) : m_train(train), m_trainColum
 
 void IdealDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, Matrix& out, Index begin,
                                 Index end) const {
-    const IdealKernelData data{m_columns.data(), std::size_t(m_train.rows()), dim()};
+    const IdealKernelData data{m_columns.data(), std::size_t(m_train.rows()), dim(),
+                               m_trainColumns.data()};
     std::vector<float> scratch(data.n);
     for (Index i = begin; i < end; ++i)
         idealDenoiseOne(data, x.row(i).data(), level.alpha, level.sigma, scratch.data(),

@@ -41,6 +41,24 @@ double Schedule::gridLogSnrMax() const {
     return std::min(logSnr(1e-3), -2.0 * std::log(0.002));
 }
 
+double Schedule::sigmaTildeMax() const {
+    const NoiseLevel top = at(1.0);
+    return top.alpha > 0 ? top.sigmaTilde() : std::numeric_limits<double>::infinity();
+}
+
+double Schedule::sigmaTildeMin() const {
+    return at(kSmallestPositiveT).sigmaTilde();
+}
+
+std::optional<double> Schedule::timeOfSigmaTilde(double s) const {
+    if (s == 0) return 0.0;
+    if (!(s > 0) || s > sigmaTildeMax() * (1 + 1e-12)) return std::nullopt;
+    const double t = std::max(tFromLogSnr(-2.0 * std::log(s)), kSmallestPositiveT);
+    const double got = at(t).sigmaTilde();
+    if (!(std::abs(got - s) <= 1e-6 * s)) return std::nullopt;
+    return t;
+}
+
 NoiseLevel Schedule::at(double t) const {
     return {t, alpha(t), sigma(t), alphaDot(t), sigmaDot(t)};
 }
@@ -57,9 +75,11 @@ std::unique_ptr<Schedule> makeSchedule(const std::string& name) {
     if (s.name == "vp-linear")
         return std::make_unique<VpLinearSchedule>(s.value("beta_min"), s.value("beta_max"));
     if (s.name == "cosine") return std::make_unique<CosineSchedule>(s.value("s"));
-    if (s.name == "ve") return std::make_unique<VeSchedule>(s.value("sigma_min"), s.value("sigma_max"));
+    if (s.name == "ve")
+        return std::make_unique<VeSchedule>(s.value("sigma_min"), s.value("sigma_max"));
     if (s.name == "edm")
-        return std::make_unique<EdmSchedule>(s.value("sigma_min"), s.value("sigma_max"), s.value("rho"));
+        return std::make_unique<EdmSchedule>(s.value("sigma_min"), s.value("sigma_max"),
+                                             s.value("rho"));
     return std::make_unique<RectifiedFlowSchedule>();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct NoiseLevel {
     /// EDM/VE coordinate sigma~ = sigma / alpha (Karras et al. 2022, eq. 4 with s = alpha).
     double sigmaTilde() const { return sigma / alpha; }
 };
+
+/// The smallest positive time a sampler grid or a --sigma uses: sigma~(t) at t -> 0+ is edm's
+/// and ve's sigma_min, and at this t it is within 1e-13 of it (relative).
+inline constexpr double kSmallestPositiveT = 1e-12;
 
 class Schedule {
 public:
@@ -40,11 +45,25 @@ public:
     virtual double tFromLogSnr(double lambda) const;
 
     /// Log-SNR span that the logSNR and Karras grids cover before their final step to t = 0:
-    /// [max(logSnr(1), -2 ln 80), min(logSnr(1e-3), -2 ln 0.002)]. The bounds are EDM's
-    /// sigma_max = 80 and sigma_min = 0.002 (Karras et al. 2022, Table 1) in sigma~ units; they
-    /// keep the cosine and rectified-flow schedules, whose alpha(1) = 0, finite.
+    /// [max(logSnr(1), -2 ln 80), gridLogSnrMax()]. The lower bound is EDM's sigma_max = 80
+    /// (Karras et al. 2022, Table 1) in sigma~ units; it keeps the cosine and rectified-flow
+    /// schedules, whose alpha(1) = 0, finite.
     double gridLogSnrMin() const;
-    double gridLogSnrMax() const;
+    /// Upper end of that span: the schedule's own smallest level. By default logSnr(1e-3),
+    /// capped at -2 ln 0.002: Song et al. (2021) end VP sampling at t = 1e-3 (their eps), and
+    /// EDM's sigma_min = 0.002 bounds it for the others. `edm` and `ve` override it with their
+    /// sigma_min (0.002 and 0.01 by default), reached as t -> 0+.
+    virtual double gridLogSnrMax() const;
+
+    /// The time at which sigma~ = sigma / alpha equals s: 0 for s = 0, else tFromLogSnr(-2 ln s)
+    /// kept at or above kSmallestPositiveT, so that a level reached only as t -> 0+ (edm's and
+    /// ve's sigma_min) maps to a positive time. Nullopt when s lies outside the levels the
+    /// schedule resolves (within a relative 1e-6): above sigmaTildeMax() or below its smallest.
+    std::optional<double> timeOfSigmaTilde(double s) const;
+    /// sigma~ at t = 1 (+inf where alpha(1) = 0).
+    double sigmaTildeMax() const;
+    /// sigma~ at kSmallestPositiveT: the smallest positive level the schedule resolves.
+    double sigmaTildeMin() const;
 
     NoiseLevel at(double t) const;
 };

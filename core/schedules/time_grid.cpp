@@ -5,6 +5,7 @@
 #include "core/name_table.hpp"
 #include "core/schedules/schedule.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -44,7 +45,9 @@ std::vector<double> makeTimeGrid(const Schedule& schedule, GridSpacing spacing, 
             const double sMin = std::pow(std::exp(-0.5 * lamHi), 1 / rho);
             lambda = -2.0 * rho * std::log(sMax + f * (sMin - sMax));
         }
-        t[std::size_t(i)] = schedule.tFromLogSnr(lambda);
+        // edm's and ve's sigma_min is reached as t -> 0+: keep every point before the final
+        // step positive, so that step is the one to sigma = 0.
+        t[std::size_t(i)] = std::max(schedule.tFromLogSnr(lambda), kSmallestPositiveT);
     }
     if (lamLo == schedule.logSnr(1.0)) t[0] = 1.0;
     return t;

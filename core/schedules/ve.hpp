@@ -5,6 +5,8 @@
 
 #include "core/schedules/schedule.hpp"
 
+#include <cmath>
+
 namespace dfs {
 
 class VeSchedule final : public Schedule {
@@ -20,6 +22,8 @@ public:
     double sigmaDot(double t) const override;
     double logSnr(double t) const override;
     double tFromLogSnr(double lambda) const override;
+    /// -2 ln sigma_min: the grids end at the paper's sigma_min (Song et al. 2021, App. C).
+    double gridLogSnrMax() const override { return -2.0 * std::log(m_min); }
 
 private:
     double m_min, m_max, m_logRatio;

@@ -140,3 +140,27 @@ TEST_CASE("cli schedule writes the curves and a sampler's grid", "[cli]") {
     checkFailure(runCli({"schedule", "--out", s.path("s.txt")}), 2, {"--out", ".csv"});
     checkFailure(runCli({"schedule", "--schedule", "nope", "--out", s.path("s.csv")}), 2, {"nope"});
 }
+
+TEST_CASE("cli field takes each schedule's own sigma_min and sigma_max as --sigma", "[cli]") {
+    // Issue 15: ve's sigma(1) computes as 9.999999999999998 and edm's 0.002 is reached only as
+    // t -> 0+; both ends must be accepted as typed, and a level beyond them refused by name.
+    Scratch s("cmd_field_sigma");
+    for (const auto& [schedule, sigma] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"ve", "10"}, {"ve", "0.01"}, {"edm", "0.002"}, {"edm", "80"}}) {
+        INFO(schedule << " --sigma " << sigma);
+        checkOk(runCli({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule",
+                        schedule, "--sigma", sigma, "--quantity", "x0", "--grid", "4", "--out",
+                        s.path("f.csv")}));
+    }
+    for (const auto& [schedule, sigma] : std::vector<std::pair<std::string, std::string>>{
+             {"ve", "10.01"}, {"edm", "0.0019"}}) {
+        const CliResult r =
+            runCli({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule", schedule,
+                    "--sigma", sigma, "--quantity", "x0", "--grid", "4", "--out",
+                    s.path("g.csv")});
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find("--sigma") != std::string::npos);
+        CHECK(r.err.find("reached 0") == std::string::npos);
+    }
+}

@@ -221,3 +221,30 @@ TEST_CASE("ideal denoiser: the float kernel agrees with a double reference", "[i
         }
     }
 }
+
+TEST_CASE("ideal denoiser: far from the data at tiny sigma it keeps double precision",
+          "[ideal][denoiser]") {
+    // Two training points at (-a, 0) and (a, 0) and a query far above them, just off their
+    // bisector, so the two weights compete: their logits differ by 4 a delta scale ~ 1 while
+    // each is ~ -L^2 scale ~ -5e4 at sigma = 0.005, where float32 logits are off by ~3e-3.
+    // The kernel then takes its double pass. Bound (ideal_kernel.hpp): weights good to a
+    // relative 1e-5, so |D - D_exact| <= 1e-5 times the spread of the data around D.
+    const Matrix extra = 0.3 * test::normals(91, 50, 2) + Matrix::Constant(50, 2, -3.0);
+    Matrix y(52, 2);
+    y << -0.1, 0.0, 0.1, 0.0, extra;
+    const IdealDenoiser d(y);
+    for (double sigma : {0.005, 0.02}) {
+        const double scale = 0.5 / (sigma * sigma);
+        for (double logitGap : {-2.0, 0.3, 1.0}) {
+            Vector x(2);
+            x << logitGap / (4 * 0.1 * scale), 1.6;
+            const NoiseLevel l = ve(sigma);
+            const Matrix den = denoise(d, x.transpose(), l);
+            const Vector ref = referenceDenoise(y, x, 1.0, sigma);
+            const double spread = (y.rowwise() - ref.transpose()).rowwise().norm().maxCoeff();
+            INFO("sigma " << sigma << " gap " << logitGap << " D " << den << " exact "
+                          << ref.transpose());
+            CHECK((den.row(0).transpose() - ref).cwiseAbs().maxCoeff() <= 1e-5 * spread);
+        }
+    }
+}

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <numbers>
 
 using namespace dfs;
@@ -253,4 +254,63 @@ TEST_CASE("schedule specs set parameters and refuse bad ones by name") {
     CHECK(dfs::test::contains(err("edm(rho=abc)"), "not a number"));
     CHECK(dfs::test::contains(err("edm(rho=3"), "must end with ')'"));
     CHECK(dfs::test::contains(err("nope(a=1)"), "unknown schedule 'nope'"));
+}
+
+TEST_CASE("time grids: the Karras grid ends at each paper's sigma_min (edm 0.002, ve 0.01)",
+          "[schedules][grid]") {
+    struct Case {
+        const char* name;
+        double sigmaMin, sigmaMax;
+    };
+    for (const Case& c : {Case{"edm", 0.002, 80.0}, Case{"ve", 0.01, 10.0}}) {
+        const auto s = makeSchedule(c.name);
+        for (int steps : {2, 18, 40}) {
+            INFO(c.name << ", " << steps << " steps");
+            const std::vector<double> t = makeTimeGrid(*s, GridSpacing::Karras, steps, 7.0);
+            REQUIRE(t.size() == std::size_t(steps) + 1);
+            CHECK(t.back() == 0.0);
+            CHECK(std::abs(s->at(t[std::size_t(steps) - 1]).sigmaTilde() - c.sigmaMin) < 1e-12);
+            CHECK(s->at(t[0]).sigmaTilde() == Approx(c.sigmaMax).epsilon(1e-12));
+            // Karras et al. 2022, eq. 5 (k-diffusion's get_sigmas_karras(n, sigma_min,
+            // sigma_max, rho)): sigma_i = (max^(1/rho) + i/(n-1) (min^(1/rho) - max^(1/rho)))^rho.
+            const double a = std::pow(c.sigmaMax, 1 / 7.0), b = std::pow(c.sigmaMin, 1 / 7.0);
+            for (int i = 0; i < steps; ++i) {
+                const double expected = std::pow(a + double(i) / (steps - 1) * (b - a), 7.0);
+                CHECK(s->at(t[std::size_t(i)]).sigmaTilde() ==
+                      Approx(expected).epsilon(1e-10));
+            }
+        }
+    }
+}
+
+TEST_CASE("schedules: timeOfSigmaTilde accepts each schedule's sigma_min and sigma_max",
+          "[schedules]") {
+    for (const auto& [name, _] : listSchedules()) {
+        INFO(name);
+        const auto s = makeSchedule(name);
+        // The ends of the sampler grids' span, in sigma~ = sigma / alpha.
+        for (double lambda : {s->gridLogSnrMin(), s->gridLogSnrMax()}) {
+            const double sigma = std::exp(-0.5 * lambda);
+            const std::optional<double> t = s->timeOfSigmaTilde(sigma);
+            REQUIRE(t.has_value());
+            CHECK(*t > 0);
+            CHECK(s->at(*t).sigmaTilde() == Approx(sigma).epsilon(1e-9));
+        }
+        CHECK(s->timeOfSigmaTilde(0.0) == 0.0);
+        CHECK_FALSE(s->timeOfSigmaTilde(-1.0).has_value());
+    }
+    // The papers' values as typed, though sigma(1) of ve computes as 9.999999999999998.
+    const auto ve = makeSchedule("ve"), edm = makeSchedule("edm");
+    REQUIRE(ve->timeOfSigmaTilde(10.0).has_value());
+    CHECK(*ve->timeOfSigmaTilde(10.0) == 1.0);
+    REQUIRE(ve->timeOfSigmaTilde(0.01).has_value());
+    CHECK(std::abs(ve->sigma(*ve->timeOfSigmaTilde(0.01)) - 0.01) < 1e-12);
+    REQUIRE(edm->timeOfSigmaTilde(0.002).has_value());
+    CHECK(std::abs(edm->sigma(*edm->timeOfSigmaTilde(0.002)) - 0.002) < 1e-12);
+    REQUIRE(edm->timeOfSigmaTilde(80.0).has_value());
+    // Outside the levels: above sigma_max, below sigma_min.
+    CHECK_FALSE(ve->timeOfSigmaTilde(10.001).has_value());
+    CHECK_FALSE(ve->timeOfSigmaTilde(0.009).has_value());
+    CHECK_FALSE(edm->timeOfSigmaTilde(0.001).has_value());
+    CHECK(std::abs(edm->sigmaTildeMin() - 0.002) < 1e-12);
 }
