@@ -28,7 +28,7 @@ run() {
     "$c" data --dataset moons --n 400 --seed 1 --out data-moons.csv
     "$c" data --dataset gmm8 --n 300 --seed 2 --out data-gmm8.csv
     "$c" data --dataset shapes --resolution 8 --n 12 --seed 3 --out data-shapes.csv
-    for s in vp-linear cosine ve edm; do # rf: schedule writes logSNR(1) = -inf and fails
+    for s in vp-linear cosine ve edm rf; do
         "$c" schedule --schedule "$s" --n 50 --out "schedule-$s.csv" --grid "grid-$s.csv" \
             --sampler heun --steps 12
     done

@@ -40,9 +40,10 @@ void runSchedule(const ScheduleOptions& o) {
         }
         writeTable(o.grid, t);
     }
-    writeTable(o.out, scheduleTable(*schedule, o.n));
-    fmt::print("{}: {} points of t, alpha, sigma, logSNR; wrote {}{}{}\n", schedule->describe(), o.n,
-               o.out, o.grid.empty() ? "" : " and ", o.grid);
+    const Table table = scheduleTable(*schedule, o.n);
+    writeTable(o.out, table);
+    fmt::print("{}: {} points of t, alpha, sigma, logSNR; wrote {}{}{}\n", schedule->describe(),
+               table.rows.rows(), o.out, o.grid.empty() ? "" : " and ", o.grid);
 }
 
 } // namespace

@@ -79,10 +79,14 @@ Table chainTable(const SceneEngine& engine, double t) {
 Table scheduleTable(const Schedule& schedule, int n) {
     if (n < 1 || n > 1'000'000) throw UsageError(fmt::format("--n must be in [1, 1000000] (got {})", n));
     Table table{{"t", "alpha", "sigma", "logSNR"}, Matrix(n, 4)};
+    Index rows = 0;
     for (int k = 1; k <= n; ++k) {
         const double t = double(k) / n;
-        table.rows.row(k - 1) << t, schedule.alpha(t), schedule.sigma(t), schedule.logSnr(t);
+        const double logSnr = schedule.logSnr(t);
+        if (!std::isfinite(logSnr)) continue; // alpha = 0 (rf at t = 1): no finite logSNR
+        table.rows.row(rows++) << t, schedule.alpha(t), schedule.sigma(t), logSnr;
     }
+    table.rows.conservativeResize(rows, 4);
     return table;
 }
 

@@ -23,6 +23,7 @@ Table chainTable(const SceneEngine& engine, double t);
 /// frequency,data,x_t_over_alpha,noise: the spectrum view's curves at t (images; t < 1 where
 /// alpha > 0).
 Table spectrumTable(const SceneEngine& engine, double t);
-/// t,alpha,sigma,logSNR at t = k/n for k = 1..n (t = 0, where logSNR is infinite, is left out).
+/// t,alpha,sigma,logSNR at t = k/n for k = 1..n; times where logSNR is infinite (t = 0, and
+/// t = 1 where alpha(1) = 0, as on rf) are left out.
 Table scheduleTable(const Schedule& schedule, int n = 200);
 } // namespace dfs

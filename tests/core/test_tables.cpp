@@ -67,6 +67,11 @@ TEST_CASE("the schedule table follows the schedule and skips t = 0") {
     CHECK(t.rows(1, 1) == s->alpha(0.5));
     CHECK(t.rows(1, 3) == s->logSnr(0.5));
     CHECK_THROWS_AS(scheduleTable(*s, 0), UsageError);
+    // rf has alpha(1) = 0: that row (logSNR = -inf, unwritable) is left out, the rest kept.
+    const Table rf = scheduleTable(*makeSchedule("rf"), 4);
+    REQUIRE(rf.rows.rows() == 3);
+    CHECK(rf.rows.allFinite());
+    CHECK(rf.rows(2, 0) == Approx(0.75));
 }
 
 TEST_CASE("tables read back from CSV and JSON") {
