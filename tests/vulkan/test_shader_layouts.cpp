@@ -44,6 +44,16 @@ Mirror mirror(const char* shader, const char* structName, std::vector<MemberLayo
     return {shader, structName, {std::move(members), std::uint32_t(sizeof(S)), 0}};
 }
 
+/// The three whole-run MLP kernels share one push-constant block (mlp_run_body.glsl).
+Mirror mlpRunMirror(const char* shader) {
+    return mirror<MlpRunPush>(
+        shader, nullptr,
+        {MEMBER(MlpRunPush, n), MEMBER(MlpRunPush, dim), MEMBER(MlpRunPush, opCount),
+         MEMBER(MlpRunPush, xEnd), MEMBER(MlpRunPush, layers), MEMBER(MlpRunPush, act),
+         MEMBER(MlpRunPush, seedLo), MEMBER(MlpRunPush, seedHi), MEMBER(MlpRunPush, firstParticle),
+         MEMBER(MlpRunPush, evalStride), MEMBER(MlpRunPush, dims)});
+}
+
 const std::vector<Mirror>& mirrors() {
     static const std::vector<Mirror> all = {
         mirror<IdealPush>("ideal_denoise", nullptr,
@@ -71,27 +81,9 @@ const std::vector<Mirror>& mirrors() {
              MEMBER(MlpFusedPush, act), MEMBER(MlpFusedPush, ratio), MEMBER(MlpFusedPush, alpha),
              MEMBER(MlpFusedPush, invScale), MEMBER(MlpFusedPush, cin), MEMBER(MlpFusedPush, scale),
              MEMBER(MlpFusedPush, a), MEMBER(MlpFusedPush, b), MEMBER(MlpFusedPush, dims)}),
-        mirror<MlpRunPush>("mlp_run", nullptr,
-                           {MEMBER(MlpRunPush, n), MEMBER(MlpRunPush, dim),
-                            MEMBER(MlpRunPush, opCount), MEMBER(MlpRunPush, xEnd),
-                            MEMBER(MlpRunPush, layers), MEMBER(MlpRunPush, act),
-                            MEMBER(MlpRunPush, seedLo), MEMBER(MlpRunPush, seedHi),
-                            MEMBER(MlpRunPush, firstParticle), MEMBER(MlpRunPush, evalStride),
-                            MEMBER(MlpRunPush, dims)}),
-        mirror<MlpRunPush>("mlp_run_32", nullptr,
-                           {MEMBER(MlpRunPush, n), MEMBER(MlpRunPush, dim),
-                            MEMBER(MlpRunPush, opCount), MEMBER(MlpRunPush, xEnd),
-                            MEMBER(MlpRunPush, layers), MEMBER(MlpRunPush, act),
-                            MEMBER(MlpRunPush, seedLo), MEMBER(MlpRunPush, seedHi),
-                            MEMBER(MlpRunPush, firstParticle), MEMBER(MlpRunPush, evalStride),
-                            MEMBER(MlpRunPush, dims)}),
-        mirror<MlpRunPush>("mlp_run_coopmat", nullptr,
-                           {MEMBER(MlpRunPush, n), MEMBER(MlpRunPush, dim),
-                            MEMBER(MlpRunPush, opCount), MEMBER(MlpRunPush, xEnd),
-                            MEMBER(MlpRunPush, layers), MEMBER(MlpRunPush, act),
-                            MEMBER(MlpRunPush, seedLo), MEMBER(MlpRunPush, seedHi),
-                            MEMBER(MlpRunPush, firstParticle), MEMBER(MlpRunPush, evalStride),
-                            MEMBER(MlpRunPush, dims)}),
+        mlpRunMirror("mlp_run"),
+        mlpRunMirror("mlp_run_32"),
+        mlpRunMirror("mlp_run_coopmat"),
         mirror<MlpOutputPush>("mlp_output", nullptr,
                               {MEMBER(MlpOutputPush, n), MEMBER(MlpOutputPush, dim),
                                MEMBER(MlpOutputPush, stride), MEMBER(MlpOutputPush, xSlot),
