@@ -31,6 +31,7 @@ backend    backend/
 samplers   samplers/ field.hpp field.cpp
 training   training/
 scene      scene/
+perspectives perspectives/
 vulkan     vulkan/
 '
 

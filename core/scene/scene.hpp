@@ -60,6 +60,9 @@ struct SceneView {
 };
 
 struct Scene {
+    /// A guided scene's heading and what to look at (the examples gallery and the perspectives'
+    /// presets show them); empty for a user's own scene.
+    std::string title, about;
     SceneData data;
     SceneModel model;
     SceneSampler sampler;

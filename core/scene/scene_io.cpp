@@ -146,6 +146,8 @@ std::string sceneToJson(const Scene& s) {
                 {"extent", s.view.extent},
                 {"fieldGrid", s.view.fieldGrid},
                 {"highlight", s.view.highlight}}}};
+    if (!s.title.empty()) j["title"] = s.title;
+    if (!s.about.empty()) j["about"] = s.about;
     return j.dump(2) + "\n";
 }
 
@@ -169,6 +171,12 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
                                     "1 to {})",
                                     source, version, kSceneVersion));
     Scene s;
+    for (auto [key, field] : {std::pair{"title", &s.title}, std::pair{"about", &s.about}}) {
+        if (!j.contains(key)) continue;
+        if (!j[key].is_string())
+            throw DataError(fmt::format("{}: \"{}\" must be a string", source, key));
+        *field = j[key].get<std::string>();
+    }
     Section data(j, "data", source);
     data.get("dataset", s.data.dataset);
     data.get("n", s.data.n);
