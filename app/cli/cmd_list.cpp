@@ -4,12 +4,15 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
+#include "core/perspectives/perspective.hpp"
 #include "core/samplers/sampler.hpp"
+#include "core/scene/builtin_scenes.hpp"
 #include "core/scene/view_registry.hpp"
 #include "core/schedules/schedule.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace dfs::cli {
 
@@ -17,6 +20,21 @@ namespace {
 
 void row(const std::string& name, const std::string& text) {
     fmt::print("  {:<14} {}\n", name, text);
+}
+
+std::string joined(const std::array<std::string, 4>& panes) {
+    return fmt::format("{}", fmt::join(panes, ", "));
+}
+
+void printPerspectives() {
+    fmt::print("\nperspectives (render --perspective; the eight ways of seeing one model):\n");
+    for (const Perspective& p : perspectives()) {
+        row(p.name, fmt::format("{}: {}", p.title, p.claim));
+        row("", p.pointsNote.empty() ? fmt::format("2-D: {}", joined(p.points.panes))
+                                     : fmt::format("2-D: not applicable ({})", p.pointsNote));
+        row("", fmt::format("images: {}", joined(p.images.panes)));
+        if (!p.pending.empty()) row("", fmt::format("not yet: {}", p.pending));
+    }
 }
 
 void printList() {
@@ -45,6 +63,11 @@ void printList() {
         row(v.name, fmt::format("[{}, {}] {} ({})", viewDataName(v.appliesTo),
                                 v.followsRun() ? "follows the run" : "sweeps t", v.caption,
                                 v.table ? v.columns : "no table"));
+    printPerspectives();
+    fmt::print("\nbuilt-in scenes (the GUI's File > Examples; render --perspective opens its "
+               "preset):\n");
+    for (const std::string& name : builtinSceneNames())
+        fmt::print("  {:<25} {}\n", name, builtinScene(name).title);
     fmt::print("\nbackends (--backend):\n");
     for (const auto& b : listBackends())
         row(b.name, b.available ? b.device : fmt::format("unavailable: {}", b.device));

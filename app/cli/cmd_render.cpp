@@ -6,7 +6,10 @@
 #include "app/cli/model_options.hpp"
 #include "app/render/scene_export.hpp"
 #include "core/backend/backend.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
+#include "core/perspectives/perspective.hpp"
+#include "core/scene/builtin_scenes.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
 #include "core/scene/view_registry.hpp"
@@ -25,7 +28,7 @@ namespace dfs::cli {
 namespace {
 
 struct RenderOptions {
-    std::string scene, views = "trajectories", size = "800x800", out, backend = "cpu";
+    std::string scene, perspective, views = "trajectories", size = "800x800", out, backend = "cpu";
     ModelOptions model; // sample flags, used when no --scene is given
     std::string sampler = "heun";
     int steps = 50;
@@ -98,6 +101,9 @@ void runRender(const RenderOptions& o) {
     render::ExportRequest r;
     r.out = o.out;
     if (!data) render::exportFormatOf(o.out); // an unknown extension fails before any work
+    if (!o.perspective.empty() && data)
+        throw UsageError("--perspective lays out four views; a .csv or .json holds one view's "
+                         "data (give --view instead)");
     r.views = parseViews(o.views);
     r.size = parseSize(o.size);
     r.frames = o.frames;
@@ -114,7 +120,20 @@ void runRender(const RenderOptions& o) {
     r.fps = o.fps;
     if (!o.scene.empty() && !o.model.dataset.empty())
         throw UsageError("give either --scene or --dataset (with the sample flags), not both");
-    Scene scene = o.scene.empty() ? sceneFromFlags(o) : loadScene(o.scene);
+    Scene scene;
+    if (!o.perspective.empty()) {
+        // The perspective's layout on the given model, or on its own guided preset.
+        const Perspective& p = findPerspective(o.perspective);
+        if (o.scene.empty() && o.model.dataset.empty()) scene = builtinScene(p.preset);
+        else scene = o.scene.empty() ? sceneFromFlags(o) : loadScene(o.scene);
+        const bool images = !scene.data.points && isImageDataset(scene.data.dataset);
+        if (!images && !p.pointsNote.empty())
+            fmt::print(stderr, "note: {}: {}\n", p.title, p.pointsNote);
+        applyPerspective(scene, p, images);
+        r.views.assign(scene.view.panes.begin(), scene.view.panes.end());
+    } else {
+        scene = o.scene.empty() ? sceneFromFlags(o) : loadScene(o.scene);
+    }
     r.stillT = scene.view.t;
     r.stillFrame = scene.view.frame;
     if (o.t) {
@@ -144,7 +163,7 @@ void runRender(const RenderOptions& o) {
         return true;
     });
     fmt::print("rendered {} frame{} of {} at {}x{} in {:.2f} s; wrote {}\n", res.frames,
-               res.frames == 1 ? "" : "s", o.views, r.size.width(), r.size.height(), res.seconds,
+               res.frames == 1 ? "" : "s", fmt::join(r.views, ","), r.size.width(), r.size.height(), res.seconds,
                o.out);
 }
 
@@ -174,11 +193,15 @@ Command addRenderCommand(CLI::App& app) {
     cmd->add_option("--steps", o->steps, "steps (without --scene)")->capture_default_str();
     cmd->add_option("--n", o->n, "particles (without --scene)")->capture_default_str();
     addSeedOption(*cmd, "--seed", o->seed, "sampler seed (without --scene)");
-    cmd->add_option("--view", o->views,
+    CLI::Option* perspective = cmd->add_option("--perspective", o->perspective,
+                    "lay out the four views of a perspective (see 'list'): on the --scene or "
+                    "sample flags' model, or else on the perspective's guided preset");
+    CLI::Option* view = cmd->add_option("--view", o->views,
                     "view, or up to 4 comma-separated views side by side: chain, field, "
                     "trajectories, density (2-D data); filmstrip, samples, spectrum, posterior "
-                    "(images)")
+                    "(images); see 'list' for every view")
         ->capture_default_str();
+    perspective->excludes(view);
     cmd->add_option("--frames", o->frames,
                     "animation frames (default: every sampler frame, or 60 for a t sweep)");
     cmd->add_option("--range", o->range,

@@ -137,3 +137,32 @@ TEST_CASE("render draws image scenes: film strip, samples, spectrum, posterior",
     checkFailure(runCli(with({"--view", "filmstrip", "--out", s.path("f.csv")})), 2,
                  {"no data table"});
 }
+
+TEST_CASE("render --perspective lays out a perspective on a model or on its preset", "[render]") {
+    Scratch s("render_perspective");
+    // On the sample flags' model: the four panes of the flow perspective, named in the output.
+    const CliResult r = runCli(render({"--perspective", "flow", "--size", "400x400", "--out",
+                                       s.path("flow.png")}));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("flow-mesh,trajectories,field,density") != std::string::npos);
+    CHECK(startsWith(readText(s.path("flow.png")), "\x89PNG\r\n"));
+    // Without a model: the perspective's guided preset (the spectral one is images).
+    const CliResult preset = runCli({"render", "--perspective", "spectral", "--size", "400x400",
+                                     "--out", s.path("spectral.png")});
+    INFO(preset.err);
+    REQUIRE(preset.exitCode == 0);
+    CHECK(preset.out.find("spectrum,filmstrip,samples,posterior") != std::string::npos);
+    // On 2-D data the spectral perspective says why it does not apply.
+    const CliResult note = runCli(render({"--perspective", "spectral", "--size", "200x200",
+                                          "--out", s.path("note.png")}));
+    REQUIRE(note.exitCode == 0);
+    CHECK(note.err.find("no frequencies") != std::string::npos);
+    checkFailure(runCli(render({"--perspective", "vae", "--out", s.path("x.png")})), 2,
+                 {"unknown perspective 'vae'", "autoencoder"});
+    checkFailure(runCli(render({"--perspective", "flow", "--view", "chain", "--out",
+                                s.path("x.png")})),
+                 2, {"--perspective", "--view"});
+    checkFailure(runCli(render({"--perspective", "flow", "--out", s.path("x.csv")})), 2,
+                 {"one view's data"});
+}
