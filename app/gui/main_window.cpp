@@ -6,6 +6,7 @@
 #include "app/gui/inspector.hpp"
 #include "app/gui/model_panel.hpp"
 #include "app/gui/noise_panel.hpp"
+#include "app/gui/perspectives_panel.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/sampler_panel.hpp"
 #include "app/gui/schedule_plot.hpp"
@@ -90,7 +91,22 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     right->setWidget(m_inspector);
     right->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, right);
-    resizeDocks({left, right}, {330, 260}, Qt::Horizontal);
+    // The perspectives are the way in: their panel shares the right side with the inspector and
+    // is the one shown at start.
+    m_perspectives = new PerspectivesPanel(this);
+    auto* persp = new QDockWidget("Perspectives", this);
+    persp->setObjectName("perspectivesDock");
+    persp->setWidget(m_perspectives);
+    persp->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                       QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::RightDockWidgetArea, persp);
+    tabifyDockWidget(right, persp);
+    persp->raise();
+    m_perspectivesDock = persp;
+    resizeDocks({left, persp}, {330, 340}, Qt::Horizontal);
+    connect(m_perspectives, &PerspectivesPanel::showMe, this, &MainWindow::showPerspective);
+    connect(m_perspectives, &PerspectivesPanel::openPreset, this,
+            &MainWindow::openPerspectivePreset);
 
     m_statusBackend = new QLabel(this);
     m_statusTime = new QLabel(this);
@@ -280,7 +296,12 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     // Edits still in flight stay the base of the next one until their own snapshot arrives.
     if (m_pointsInFlight && s->scene.data.points && *s->scene.data.points == *m_pointsInFlight)
         m_pointsInFlight.reset();
-    if (settingsChanged) showSceneInPanels(m_scene);
+    if (settingsChanged) {
+        showSceneInPanels(m_scene);
+        m_perspectives->setSceneAbout(QString::fromStdString(m_scene.title),
+                                      QString::fromStdString(m_scene.about));
+    }
+    m_perspectives->setImageData(s->imageData);
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);
         p->showFieldOptions(m_scene.view);

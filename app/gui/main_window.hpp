@@ -14,7 +14,9 @@
 #include <array>
 #include <vector>
 
+class QDockWidget;
 class QLabel;
+class QMenu;
 class QTimer;
 class QProgressDialog;
 
@@ -28,6 +30,7 @@ class ModelPanel;
 class SamplerPanel;
 class TransportBar;
 class Inspector;
+class PerspectivesPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -42,6 +45,13 @@ public:
     ViewPane* pane(int i) const { return m_panes[std::size_t(i)]; }
     Inspector* inspector() const { return m_inspector; }
     DataPanel* dataPanel() const { return m_data; }
+    PerspectivesPanel* perspectivesPanel() const { return m_perspectives; }
+    /// Lays out perspective `name`'s panes on the current model ("Show me").
+    void showPerspective(const QString& name);
+    /// Opens perspective `name`'s guided preset scene.
+    void openPerspectivePreset(const QString& name);
+    /// Opens a scene compiled into the program (File > Examples); false if it fails.
+    bool openBuiltinScene(const QString& name);
     /// The last error shown to the user ("" if none).
     const QString& lastError() const { return m_lastError; }
     /// Whether message boxes are shown for errors (tests turn them off and read lastError()).
@@ -70,6 +80,8 @@ signals:
 
 private:
     void buildMenus();
+    void buildExamplesMenu(QMenu* file);
+    void buildPerspectivesMenu();
     void connectWorker();
     void onSnapshot(SnapshotPtr s);
     void onFailed(const QString& message);
@@ -98,6 +110,8 @@ private:
     SamplerPanel* m_sampler = nullptr;
     TransportBar* m_transport = nullptr;
     Inspector* m_inspector = nullptr;
+    PerspectivesPanel* m_perspectives = nullptr;
+    QDockWidget* m_perspectivesDock = nullptr;
     QLabel *m_statusBackend = nullptr, *m_statusTime = nullptr, *m_statusNfe = nullptr,
            *m_statusFps = nullptr;
     QTimer* m_playTimer = nullptr;

@@ -33,6 +33,7 @@ void MainWindow::buildMenus() {
         const QString path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
         if (!path.isEmpty()) saveSceneTo(path);
     })->setShortcut(QKeySequence::SaveAs);
+    buildExamplesMenu(file);
     file->addAction("&Import points (CSV)…", this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
         if (!path.isEmpty()) importCsv(path);
@@ -43,6 +44,7 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
+    buildPerspectivesMenu();
     QMenu* prefs = menuBar()->addMenu("&Preferences");
     QMenu* backends = prefs->addMenu("Compute &backend");
     auto* group = new QActionGroup(this);

@@ -4,6 +4,7 @@
 #include "app/render/scene_export.hpp"
 #include "core/backend/backend.hpp"
 #include "core/errors.hpp"
+#include "core/perspectives/perspective.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_tables.hpp"
@@ -137,6 +138,16 @@ void SceneWorker::setPaneKind(int pane, const std::string& view) {
         SceneView v = m_engine->scene().view;
         v.panes[std::size_t(pane)] = view;
         m_engine->setView(v);
+        publish();
+    });
+}
+
+void SceneWorker::showPerspective(const std::string& name) {
+    if (!m_engine) return;
+    guarded([&] {
+        Scene scene = m_engine->scene();
+        applyPerspective(scene, findPerspective(name), m_engine->isImage());
+        m_engine->setView(scene.view);
         publish();
     });
 }

@@ -47,6 +47,9 @@ public slots:
     void setTime(double t);
     /// One pane's view; the other view settings stay as the worker has them.
     void setPaneKind(int pane, const std::string& view);
+    /// Lays out perspective `name`'s panes (core/perspectives/) for the scene's data, keeping
+    /// the run and the time cursor.
+    void showPerspective(const std::string& name);
     /// The field quantity and style of every field pane.
     void setFieldOptions(const std::string& quantity, bool streamlines);
     /// Continues from the shown frame with new sampler settings.

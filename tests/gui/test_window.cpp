@@ -4,8 +4,11 @@
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
 #include "app/gui/main_window.hpp"
+#include "app/gui/perspectives_panel.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/perspectives/perspective.hpp"
+#include "core/scene/builtin_scenes.hpp"
 #include "core/scene/scene_io.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
@@ -13,6 +16,7 @@
 
 #include <QStatusBar>
 #include <QCheckBox>
+#include <QDockWidget>
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
@@ -377,6 +381,74 @@ private slots:
         andWait([&] { m_w->requestBackend("vulkan"); });
         QVERIFY2(m_w->snapshot()->backend.startsWith("vulkan"), qPrintable(m_w->snapshot()->backend));
 #endif
+    }
+
+    void startsWithThePerspectivesPanel() {
+        fresh();
+        auto* dock = m_w->findChild<QDockWidget*>("perspectivesDock");
+        QVERIFY(dock);
+        QVERIFY(dock->isVisible());
+        QVERIFY(!dock->visibleRegion().isEmpty()); // raised above the inspector's tab
+        bool offered = false;
+        for (auto* b : dock->findChildren<QPushButton*>()) offered |= b->text() == "Take the tour";
+        QVERIFY(offered);
+        QVERIFY(m_w->perspectivesPanel()->shownText().contains("Autoencoder"));
+    }
+
+    void showMeLaysOutEachPerspectiveOnTheModel() {
+        fresh();
+        const Scene before = m_w->scene();
+        PerspectivesPanel* panel = m_w->perspectivesPanel();
+        int index = 0;
+        for (const Perspective& p : perspectives()) {
+            panel->select(index++);
+            QVERIFY(panel->shownText().contains(QString::fromStdString(p.title)));
+            andWait([&] { m_w->showPerspective(QString::fromStdString(p.name)); });
+            QVERIFY2(m_w->lastError().isEmpty(), qPrintable(m_w->lastError()));
+            for (int i = 0; i < 4; ++i) {
+                QCOMPARE(m_w->pane(i)->kind(), p.points.panes[std::size_t(i)]);
+                // Each pane draws its view: many distinct colours.
+                const QImage img = paneImage(*m_w, i);
+                QSet<QRgb> colours;
+                for (int y = 0; y < img.height(); y += 3)
+                    for (int x = 0; x < img.width(); x += 3) colours.insert(img.pixel(x, y));
+                QVERIFY2(colours.size() > 20,
+                         qPrintable(QString("%1: pane %2 looks blank")
+                                        .arg(QString::fromStdString(p.name))
+                                        .arg(i)));
+            }
+            // The model, data, sampler and time stay as they were.
+            QCOMPARE(m_w->scene().data.dataset, before.data.dataset);
+            QCOMPARE(m_w->scene().model.denoiser, before.model.denoiser);
+            QCOMPARE(m_w->scene().sampler.sampler, before.sampler.sampler);
+            QCOMPARE(m_w->snapshot()->cursorT, before.view.t);
+        }
+    }
+
+    void theTourOpensTheGuidedPresetsInOrder() {
+        fresh();
+        PerspectivesPanel* panel = m_w->perspectivesPanel();
+        andWait([&] { panel->startTour(); });
+        const auto expectPreset = [&](int i) {
+            const Perspective& p = perspectives()[std::size_t(i)];
+            QVERIFY(waitFor([&] { return m_w->scene().title == builtinScene(p.preset).title; }));
+            QCOMPARE(panel->tourStep(), i);
+            QCOMPARE(panel->current(), i);
+            QVERIFY(m_w->windowTitle().contains(QString::fromStdString(m_w->scene().title)));
+        };
+        expectPreset(0);
+        panel->moveTour(1);
+        expectPreset(1);
+        panel->moveTour(-1);
+        expectPreset(0);
+        // To the end: the spectral preset switches to images, the last comes back to 2-D.
+        for (int i = 1; i < int(perspectives().size()); ++i) {
+            panel->moveTour(1);
+            expectPreset(i);
+        }
+        QVERIFY(m_w->snapshot());
+        panel->moveTour(1); // past the end it stays at the last
+        QCOMPARE(panel->tourStep(), int(perspectives().size()) - 1);
     }
 
     void cleanupTestCase() { m_w.reset(); }
