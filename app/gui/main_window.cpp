@@ -178,10 +178,7 @@ void MainWindow::connectWorker() {
         m_worker->notePending();
         postTo(m_worker, [f](SceneWorker* w) { w->seek(f); });
     });
-    auto setTime = [this](double t) {
-        m_worker->notePending();
-        postTo(m_worker, [t](SceneWorker* w) { w->setTime(t); });
-    };
+    auto setTime = [this](double t) { setTimeCursor(t); };
     connect(m_transport, &TransportBar::timeChosen, this, setTime);
     connect(m_noise->plot(), &SchedulePlot::timePicked, this, setTime);
     connect(m_transport, &TransportBar::speedChanged, this, [this](int fps) { m_playTimer->setInterval(1000 / fps); });
@@ -277,6 +274,11 @@ void MainWindow::connectWorker() {
         else showError("Export", message);
         emit exportDone(ok, message);
     });
+}
+
+void MainWindow::setTimeCursor(double t) {
+    m_worker->notePending();
+    postTo(m_worker, [t](SceneWorker* w) { w->setTime(t); });
 }
 
 void MainWindow::requestScene(const Scene& scene) {

@@ -58,6 +58,8 @@ public:
     void setInteractive(bool on) { m_interactive = on; }
     /// Sends a scene to the worker (as Open does). The session changes only if it is accepted.
     void requestScene(const Scene& scene);
+    /// Moves the one time cursor (the transport's t slider, a click on the schedule plot).
+    void setTimeCursor(double t);
     bool openScene(const QString& path);
     /// Starts an export on the worker, with a progress dialog (and cancel) when interactive.
     void requestExport(const render::ExportRequest& request);

@@ -11,7 +11,6 @@
 #include "core/scene/view_registry.hpp"
 
 #include <QElapsedTimer>
-#include <climits>
 #include <algorithm>
 #include <new>
 
@@ -52,16 +51,39 @@ void SceneWorker::fallBackToCpu(const QString& why) {
 
 void SceneWorker::setScene(const Scene& scene) {
     guarded([&] {
-        const int wanted = scene.view.frame; // -1: the last
         auto engine = std::make_unique<SceneEngine>(scene, *m_backend);
-        engine->recordFrames(wanted < 0 || wanted == INT_MAX ? INT_MAX : wanted + 1);
+        // One clock: a scene's frame sets the time cursor to that frame's time; without one
+        // (-1) the run opens at the frame nearest its time cursor.
+        const int wanted = scene.view.frame >= 0 ? std::min(scene.view.frame, engine->totalFrames() - 1)
+                                                 : frameNearest(*engine, scene.view.t);
+        engine->recordFrames(wanted + 1);
         m_engine = std::move(engine); // only now: a failure above keeps the old scene
         ++m_revision;
-        m_t = scene.view.t;
-        m_particle = std::min<long>(scene.view.highlight, scene.sampler.particles - 1);
         m_frame = m_engine->recordedFrames() - 1;
+        m_t = scene.view.frame >= 0 ? frameTime(m_frame) : scene.view.t;
+        m_particle = std::min<long>(scene.view.highlight, scene.sampler.particles - 1);
         publish();
     });
+}
+
+int SceneWorker::frameNearest(const SceneEngine& engine, double t) {
+    const std::vector<double> grid = engine.grid();
+    int best = 0;
+    for (int i = 1; i < int(grid.size()); ++i)
+        if (std::abs(grid[std::size_t(i)] - t) < std::abs(grid[std::size_t(best)] - t)) best = i;
+    return best;
+}
+
+double SceneWorker::frameTime(int frame) const {
+    const std::vector<double> grid = m_engine->grid();
+    return std::clamp(grid[std::size_t(frame)], 0.0, 1.0);
+}
+
+void SceneWorker::showFrame(int frame) {
+    const int target = std::clamp(frame, 0, m_engine->totalFrames() - 1);
+    m_engine->recordFrames(target + 1);
+    m_frame = target;
+    m_t = frameTime(target);
 }
 
 void SceneWorker::setBackend(const QString& name) {
@@ -96,9 +118,7 @@ void SceneWorker::setBackend(const QString& name) {
 void SceneWorker::step(int delta) {
     if (!m_engine) return;
     guarded([&] {
-        const int target = std::clamp(m_frame + delta, 0, m_engine->totalFrames() - 1);
-        m_engine->recordFrames(target + 1);
-        m_frame = target;
+        showFrame(m_frame + delta);
         publish();
     });
 }
@@ -114,9 +134,7 @@ void SceneWorker::seek(int frame) {
     const bool skip = stale();
     if (!m_engine) return;
     guarded([&] {
-        const int target = std::clamp(frame, 0, m_engine->totalFrames() - 1);
-        m_engine->recordFrames(target + 1);
-        m_frame = target;
+        showFrame(frame);
         if (!skip) publish();
     });
 }
@@ -128,8 +146,14 @@ void SceneWorker::toEnd() {
 }
 
 void SceneWorker::setTime(double t) {
-    m_t = std::clamp(t, 0.0, 1.0);
-    if (!stale() && m_engine) guarded([&] { publish(); });
+    const bool skip = stale();
+    if (!m_engine) return;
+    guarded([&] {
+        // One clock: the run shows its frame nearest the cursor; the sweeps show t itself.
+        showFrame(frameNearest(*m_engine, std::clamp(t, 0.0, 1.0)));
+        m_t = std::clamp(t, 0.0, 1.0);
+        if (!skip) publish();
+    });
 }
 
 void SceneWorker::setPaneKind(int pane, const std::string& view) {

@@ -44,6 +44,8 @@ public slots:
     void seek(int frame);
     /// Records the whole run and shows its last frame.
     void toEnd();
+    /// Moves the time cursor: the sweep views show t, the run its frame nearest t (one clock;
+    /// stepping and seeking move the cursor to the frame's time).
     void setTime(double t);
     /// One pane's view; the other view settings stay as the worker has them.
     void setPaneKind(int pane, const std::string& view);
@@ -77,6 +79,12 @@ private:
     /// A DeviceError: the CPU backend takes over, and the user is told why.
     void fallBackToCpu(const QString& why);
     bool stale();
+    /// The frame of `engine`'s run whose time is nearest t.
+    static int frameNearest(const SceneEngine& engine, double t);
+    /// The time of a frame of the run, in [0, 1].
+    double frameTime(int frame) const;
+    /// Records the run up to `frame` (clamped) and moves the frame and the time cursor there.
+    void showFrame(int frame);
     template <typename F> void guarded(F&& f);
     std::unique_ptr<Backend> m_backend;
     std::unique_ptr<SceneEngine> m_engine;

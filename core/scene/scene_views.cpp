@@ -26,6 +26,7 @@ constexpr Index kStripPoints = 1500;
 constexpr int kMaxPaths = 400;           ///< particles drawn as whole paths
 constexpr Index kEnergyPoints = 1000;    ///< points per side of the energy distance
 constexpr std::uint32_t kChainNoiseStep = 0xFFFFFFF0u; ///< Philox step of the chain's eps
+constexpr std::uint32_t kDensityNoiseStep = 0xFFFFFFF1u; ///< the density view's noised data
 /// Smallest time at which fields are evaluated: eps, score and velocity need sigma > 0.
 constexpr double kMinFieldT = 1e-3;
 
@@ -275,24 +276,37 @@ DensityView SceneEngine::densityView(int frameIndex) const {
     v.samples = emptyGrid(kHeatCells / 1.2, v.box.extent, "density of the samples");
     histogram(m_backend, cur->x, v.samples);
     v.reference = emptyGrid(v.samples.nx, v.box.extent, "");
+    // The samples at time t are compared with p_t, the data's law at the same time (one clock):
+    // the exact mixture density where there is one, else the data noised to t. At the end of
+    // the run (sigma~ below 0.01) the exact p_0 is drawn at sigma~ = 0.01 (a closed form needs
+    // sigma > 0).
+    const NoiseLevel level = m_schedule->at(cur->t);
+    const bool atData = !(level.sigma > 0.01 * level.alpha);
+    Matrix reference = m_data->points;
+    if (!atData) {
+        const Matrix eps = gaussianNoise(m_scene.data.seed, 0, reference.rows(), 2,
+                                         kDensityNoiseStep, 0);
+        reference = level.alpha * reference + level.sigma * eps;
+    }
     if (m_data->gmm) {
-        // The exact p_0 drawn at sigma~ = 0.01 (a closed form needs sigma > 0).
         const auto exact = makeDenoiser("exact", *m_data);
-        const double t = m_schedule->tFromLogSnr(-2 * std::log(0.01));
+        const NoiseLevel drawn = atData ? m_schedule->at(m_schedule->tFromLogSnr(-2 * std::log(0.01)))
+                                        : level;
         Vector lp;
-        m_backend.logDensity(*exact, cellCentres(v.reference), m_schedule->at(t), lp);
+        m_backend.logDensity(*exact, cellCentres(v.reference), drawn, lp);
         for (Index i = 0; i < lp.size(); ++i) v.reference.values[std::size_t(i)] = float(std::exp(lp[i]));
-        v.referenceLabel = "exact density p_0";
+        v.referenceLabel = atData ? "exact density p_0" : fmt::format("exact p_t at t = {:.3g}", cur->t);
     } else {
-        histogram(m_backend, m_data->points, v.reference);
-        v.referenceLabel = "histogram of the data";
+        histogram(m_backend, reference, v.reference);
+        v.referenceLabel = atData ? "histogram of the data"
+                                  : fmt::format("data noised to t = {:.3g}", cur->t);
     }
     v.reference.label = v.referenceLabel;
-    const Index ns = std::min(kEnergyPoints, cur->x.rows()), nd = std::min(kEnergyPoints, m_data->size());
-    const Index ss = strideFor(cur->x.rows(), ns), sd = strideFor(m_data->size(), nd);
-    Matrix a((cur->x.rows() + ss - 1) / ss, 2), b((m_data->size() + sd - 1) / sd, 2);
+    const Index ns = std::min(kEnergyPoints, cur->x.rows()), nd = std::min(kEnergyPoints, reference.rows());
+    const Index ss = strideFor(cur->x.rows(), ns), sd = strideFor(reference.rows(), nd);
+    Matrix a((cur->x.rows() + ss - 1) / ss, 2), b((reference.rows() + sd - 1) / sd, 2);
     for (Index r = 0; r < a.rows(); ++r) a.row(r) = cur->x.row(r * ss);
-    for (Index r = 0; r < b.rows(); ++r) b.row(r) = m_data->points.row(r * sd);
+    for (Index r = 0; r < b.rows(); ++r) b.row(r) = reference.row(r * sd);
     v.energyDistance = energyDistance(a, b);
     return v;
 }

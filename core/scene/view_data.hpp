@@ -80,9 +80,9 @@ struct DensityView {
     PlotBox box;
     TimeInfo time;
     ScalarGrid samples;   ///< density of the samples (per unit area)
-    ScalarGrid reference; ///< the exact density p_0 or a histogram of the data
+    ScalarGrid reference; ///< p_t at the frame's time: exact (mixtures) or the data noised to t
     std::string referenceLabel;
-    double energyDistance = -1; ///< between samples and data (-1: not computed)
+    double energyDistance = -1; ///< between the samples and the data at t (-1: not computed)
 };
 
 } // namespace dfs

@@ -9,6 +9,8 @@
 #include "core/scene/view_registry.hpp"
 #include "test_support.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <numeric>
 
@@ -145,6 +147,38 @@ TEST_CASE("field view matches the core field evaluation, and the density histogr
     CHECK(sum(d.reference.values) * cell == Approx(1.0).margin(0.02)); // exact p_0 mass inside
     CHECK(d.energyDistance >= 0);
     CHECK(d.energyDistance < 0.05); // heun on the exact gmm8 denoiser samples the data
+}
+
+TEST_CASE("density view: mid-run samples are compared with p_t at the frame's time") {
+    CpuBackend backend(1);
+    Scene s = smallScene();
+    s.sampler.particles = 4000;
+    SceneEngine e(s, backend);
+    e.runToEnd();
+    const int mid = e.totalFrames() / 2;
+    const double t = e.grid()[std::size_t(mid)];
+    REQUIRE(t > 0.05);
+    const DensityView d = e.densityView(mid);
+    CHECK(d.referenceLabel == fmt::format("exact p_t at t = {:.3g}", t));
+    // The reference is the exact p_t: its cells are exp(log p_t) at their centres.
+    const double cellW = (d.reference.x1 - d.reference.x0) / d.reference.nx;
+    const double cellH = (d.reference.y1 - d.reference.y0) / d.reference.ny;
+    Matrix centre(1, 2);
+    centre << d.reference.x0 + 0.5 * cellW, d.reference.y0 + 0.5 * cellH;
+    Vector lp;
+    backend.logDensity(e.denoiser(), centre, e.schedule().at(t), lp); // the exact gmm8 denoiser
+    CHECK(d.reference.values[0] == Approx(std::exp(lp[0])).epsilon(1e-5));
+    // Samples and p_t agree (same law at the same time); p_0 would not at this noise level.
+    CHECK(d.energyDistance < 0.02);
+    const DensityView end = e.densityView(e.totalFrames() - 1);
+    CHECK(end.referenceLabel == "exact density p_0");
+    // The ideal denoiser's data (no mixture): the data noised to t.
+    Scene m = smallScene();
+    m.data.dataset = "moons";
+    m.model.denoiser = "ideal";
+    SceneEngine em(m, backend);
+    em.recordFrames(3);
+    CHECK(em.densityView(2).referenceLabel.rfind("data noised to t = ", 0) == 0);
 }
 
 TEST_CASE("particle info: score = -eps_hat / sigma; ideal posterior weights sum to 1") {

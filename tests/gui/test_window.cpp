@@ -95,7 +95,10 @@ private slots:
         fresh();
         const auto s = m_w->snapshot();
         QCOMPARE(s->scene.data.dataset, std::string("gmm8"));
-        QCOMPARE(s->frame, s->totalFrames - 1); // the run is recorded to its end
+        // One clock: the run opens at its frame nearest the scene's time cursor, mid-run.
+        QCOMPARE(s->cursorT, Scene{}.view.t);
+        QVERIFY(s->frame > 0 && s->frame < s->totalFrames - 1);
+        for (double t : s->grid) QVERIFY(std::abs(s->grid[std::size_t(s->frame)] - s->cursorT) <= std::abs(t - s->cursorT));
         for (int i = 0; i < 4; ++i) {
             const QImage img = paneImage(*m_w, i);
             QVERIFY(!img.isNull());
@@ -172,10 +175,19 @@ private slots:
         const QImage frame1 = paneImage(*m_w, 2);
         const QRectF plot = m_w->pane(2)->canvas()->plotFrame()->plotRect();
         QVERIFY(changed(frame0, frame1, plot.toRect()) > 0.001);
+        // One clock: stepping moves the time cursor to the frame's time.
+        QCOMPARE(m_w->snapshot()->cursorT, m_w->snapshot()->grid[1]);
         andWait([&] { back->click(); });
         QCOMPARE(m_w->snapshot()->frame, 0);
+        QCOMPARE(m_w->snapshot()->cursorT, std::clamp(m_w->snapshot()->grid[0], 0.0, 1.0));
         // Back through recorded frames gives the same picture as before.
         QCOMPARE(changed(frame0, paneImage(*m_w, 2), plot.toRect()), 0.0);
+        // Moving the time cursor shows the run's frame nearest it.
+        const std::vector<double> grid = m_w->snapshot()->grid;
+        const int mid = int(grid.size()) / 2;
+        andWait([&] { m_w->setTimeCursor(grid[std::size_t(mid)] + 1e-4); });
+        QCOMPARE(m_w->snapshot()->frame, mid);
+        QCOMPARE(m_w->snapshot()->cursorT, grid[std::size_t(mid)] + 1e-4);
     }
 
     void draggingAPointMovesIt() {

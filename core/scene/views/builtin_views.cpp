@@ -45,7 +45,7 @@ ViewInfo trajectories() {
 
 ViewInfo density() {
     return {"density",
-            "a histogram of the samples beside the reference density",
+            "a histogram of the samples beside p_t, the data's density at the same time",
             ViewData::Points,
             ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) {
