@@ -3,6 +3,7 @@
 
 #include "core/datasets/dataset_random.hpp"
 #include "core/datasets/gmm_datasets.hpp"
+#include "core/datasets/gmm_file.hpp"
 #include "core/datasets/image_datasets.hpp"
 #include "core/datasets/toy_datasets.hpp"
 #include "core/errors.hpp"
@@ -124,6 +125,11 @@ PointSet makeDataset(const std::string& name, const DatasetOptions& opts) {
 
 PointSet loadDataset(const std::string& nameOrPath, const DatasetOptions& opts) {
     if (findEntry(nameOrPath)) return makeDataset(nameOrPath, opts);
+    if (isGmmFile(nameOrPath)) {
+        // A mixture of the user's own: its samples, with the exact parameters.
+        const std::string path = nameOrPath.substr(std::string(kGmmFilePrefix).size());
+        return sampleGmm(readGmmFile(path), opts.n, opts.seed, nameOrPath);
+    }
     if (isImageDataset(nameOrPath))
         return loadImageDataset(nameOrPath, opts.resolution, opts.n, opts.seed);
     std::error_code ec;

@@ -34,7 +34,8 @@ const std::vector<DatasetInfo>& builtinDatasets();
 /// [1, kMaxDatasetPoints] (message names `--n`), or a NaN or infinite noise (`--noise`).
 PointSet makeDataset(const std::string& name, const DatasetOptions& opts);
 
-/// A built-in name, an image dataset (image_datasets.hpp: `shapes`, `fashion-mnist`, `mnist` or a
+/// A built-in name, a mixture file "gmm:FILE.json" (gmm_file.hpp: its samples with the exact
+/// parameters; opts.noise ignored), an image dataset (image_datasets.hpp: `shapes`, `fashion-mnist`, `mnist` or a
 /// folder of PNGs), or else a path to a CSV of points (header `x,y`, optional `label` column).
 /// A built-in name wins over a file of that name in the working folder; opts.n and opts.noise are
 /// ignored for files; labels must be integers >= 0. Throws UsageError for a name that is neither,

@@ -23,8 +23,8 @@ std::unique_ptr<Denoiser> makeOne(const std::string& name, const PointSet& data,
     if (name == "exact") {
         if (!data.gmm)
             throw UsageError(fmt::format(
-                "--denoiser exact needs a Gaussian-mixture dataset (gmm8, gmm25); '{}' has no "
-                "closed form, use --denoiser ideal",
+                "--denoiser exact needs a Gaussian-mixture dataset (gmm8, gmm25, gmm:FILE.json); "
+                "'{}' has no closed form, use --denoiser ideal",
                 data.name));
         if (label < 0) return std::make_unique<GmmDenoiser>(*data.gmm);
         if (label >= data.gmm->size())
@@ -76,7 +76,7 @@ std::unique_ptr<Denoiser> makeDenoiser(const std::string& name, const PointSet& 
 }
 
 std::vector<std::pair<std::string, std::string>> listDenoisers() {
-    return {{"exact", "closed-form E[x0|x_t] of a Gaussian mixture (gmm8, gmm25)"},
+    return {{"exact", "closed-form E[x0|x_t] of a Gaussian mixture (gmm8, gmm25, gmm:FILE.json)"},
             {"ideal", "exact E[x0|x_t] of the finite training set: softmax-weighted mean of its "
                       "points (it memorises)"},
             {"FILE.dsm", "a model trained with 'diffuscope-cli train'"}};

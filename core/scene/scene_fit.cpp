@@ -2,6 +2,7 @@
 #include "core/scene/scene_fit.hpp"
 
 #include "core/datasets/dataset_registry.hpp"
+#include "core/datasets/gmm_file.hpp"
 #include "core/datasets/image_datasets.hpp"
 
 #include <algorithm>
@@ -10,6 +11,7 @@ namespace dfs {
 
 bool hasExactDenoiser(const SceneData& data) {
     if (data.points) return false;
+    if (isGmmFile(data.dataset)) return true; // a mixture of the user's own
     const auto& sets = builtinDatasets();
     const auto info = std::find_if(sets.begin(), sets.end(),
                                    [&](const DatasetInfo& d) { return d.name == data.dataset; });

@@ -9,6 +9,7 @@
 #include "core/field.hpp"
 #include "core/io/csv.hpp"
 #include "core/samplers/sampler.hpp"
+#include "core/schedules/schedule.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -168,4 +169,27 @@ TEST_CASE("cli field takes each schedule's own sigma_min and sigma_max as --sigm
         CHECK(r.err.find("--sigma") != std::string::npos);
         CHECK(r.err.find("reached 0") == std::string::npos);
     }
+}
+
+TEST_CASE("cli takes a Gaussian mixture of the user's own as gmm:FILE.json", "[cli]") {
+    Scratch s("cmd_gmm_file");
+    writeText(s.path("one.json"), R"({"means": [[0.5, -1]], "stds": [0.3]})");
+    const std::string dataset = "gmm:" + s.path("one.json");
+    checkOk(runCli({"data", "--dataset", dataset, "--n", "500", "--out", s.path("d.csv")}));
+    CHECK(readCsv(s.path("d.csv")).values.rows() == 500);
+    // The exact denoiser is available and is the closed form of a single Gaussian (math ref.
+    // 4.3): D(x) = mu + alpha c^2 / (alpha^2 c^2 + sigma^2) (x - alpha mu).
+    checkOk(runCli({"field", "--dataset", dataset, "--denoiser", "exact", "--t", "0.5",
+                    "--quantity", "x0", "--grid", "3", "--out", s.path("f.csv")}));
+    const CsvTable f = readCsv(s.path("f.csv"));
+    REQUIRE(f.values.rows() == 9);
+    const NoiseLevel l = makeSchedule("vp-linear")->at(0.5);
+    const double gain = l.alpha * 0.09 / (l.alpha * l.alpha * 0.09 + l.sigma * l.sigma);
+    for (Index r = 0; r < 9; ++r) {
+        CHECK(f.values(r, 2) == Approx(0.5 + gain * (f.values(r, 0) - l.alpha * 0.5)).epsilon(1e-9));
+        CHECK(f.values(r, 3) == Approx(-1 + gain * (f.values(r, 1) + l.alpha)).epsilon(1e-9));
+    }
+    writeText(s.path("bad.json"), R"({"means": [[0, 0]], "covariances": [[[1, 2], [2, 1]]]})");
+    checkFailure(runCli({"data", "--dataset", "gmm:" + s.path("bad.json"), "--out", s.path("x.csv")}),
+                 1, {"bad.json", "covariances[0] is not positive semi-definite"});
 }
