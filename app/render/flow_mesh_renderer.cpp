@@ -23,12 +23,8 @@ QColor columnColor(int c, int n) { return QColor::fromHsvF(0.0 + 0.14 * c / std:
 
 PlotFrame renderFlowMesh(QPainter& p, const QRectF& area, const FlowMeshView& v, const ViewStyle& style) {
     const double fp = style.fontPx;
-    const QString detail = QString("round trip |x0 - dec(enc(x0))|: mean %1, max %2   %3/%4   ")
-                               .arg(shortNumber(v.roundTripMean), shortNumber(v.roundTripMax))
-                               .arg(v.frame)
-                               .arg(v.steps) +
-                           timeDetail(v.time);
-    const PaneLayout l = layoutPane(p, area, "Flow: the ODE's mesh", detail, style.caption, false, fp);
+    const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
+    const PaneLayout l = layoutPane(p, area, "PF-ODE flow: heun", detail, style.caption, false, fp);
     const double e = std::max(v.box.extent, v.frame == 0 ? v.meshHalfWidth * 1.05 : 0.0);
     const PlotFrame frame(l.body, -e, e, -e, e, fp);
     p.fillRect(frame.plotRect(), QColor(252, 252, 253));
@@ -52,7 +48,10 @@ PlotFrame renderFlowMesh(QPainter& p, const QRectF& area, const FlowMeshView& v,
     drawLegend(p, frame.plotRect(),
                {{"grid rows at t = 1: blue (bottom) \u2192 green (top)", rowColor(0, 2), Qt::SolidLine, 2},
                 {"grid columns at t = 1: red (left) \u2192 yellow (right)", columnColor(0, 2), Qt::SolidLine, 2},
-                {QString("%1 data points encoded, decoded to here").arg(v.roundTripPoints), QColor(20, 20, 20), Qt::DotLine, 3}},
+                {QString("%1 data points encoded, decoded to here").arg(v.roundTripPoints), QColor(20, 20, 20), Qt::DotLine, 3},
+                {QString("round trip |dec(enc(x0)) - x0|: mean %1, max %2")
+                     .arg(shortNumber(v.roundTripMean), shortNumber(v.roundTripMax)),
+                 QColor(0, 0, 0, 0)}},
                fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;

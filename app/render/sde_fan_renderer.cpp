@@ -14,7 +14,7 @@ namespace dfs::render {
 
 namespace {
 
-const QColor kFan(40, 100, 170, 70);
+const QColor kFan(40, 100, 170);
 const QColor kFanNow(30, 80, 150, 220);
 const QColor kOde(220, 20, 60);
 const QColor kDrift(20, 140, 60);
@@ -33,13 +33,8 @@ double magnification(double longestPx, double minPx) {
 
 PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, const ViewStyle& style) {
     const double fp = style.fontPx;
-    const QString title = QString("Reverse-SDE fan: %1, %2")
-                              .arg(QString::fromStdString(v.sampler), QString::fromStdString(v.knob));
-    const QString detail = QString("spread %1   %2/%3   ")
-                               .arg(shortNumber(v.spread))
-                               .arg(v.frame)
-                               .arg(v.steps) +
-                           timeDetail(v.time);
+    const QString title = QString("SDE fan: %1").arg(QString::fromStdString(v.sampler));
+    const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
     const PaneLayout l = layoutPane(p, area, title, detail, style.caption, false, fp);
     const double e = v.box.extent;
     const PlotFrame frame(l.body, -e, e, -e, e, fp);
@@ -50,15 +45,17 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
     p.setClipRect(frame.plotRect());
     p.setRenderHint(QPainter::Antialiasing, true);
     const int paths = v.paths, frames = paths > 0 ? int(v.fan.size() / std::size_t(2 * paths)) : 0;
-    // Each path as a polyline through its frames (fan is [frame][path]).
-    p.setPen(QPen(kFan, 1.0));
-    for (int q = 0; q < paths; ++q) {
-        QPolygonF poly;
-        for (int f = 0; f < frames; ++f) {
-            const std::size_t i = std::size_t(2 * (f * paths + q));
-            poly << frame.map(v.fan[i], v.fan[i + 1]);
-        }
-        p.drawPolyline(poly);
+    // Segment by segment (fan is [frame][path]), older steps fainter so the recent ones stand out.
+    std::vector<QLineF> seg(std::size_t(std::max(0, paths)));
+    for (int f = 0; f + 1 < frames; ++f) {
+        const float* a = &v.fan[std::size_t(2 * f * paths)];
+        const float* b = a + 2 * paths;
+        for (int q = 0; q < paths; ++q)
+            seg[std::size_t(q)] = QLineF(frame.map(a[2 * q], a[2 * q + 1]), frame.map(b[2 * q], b[2 * q + 1]));
+        QColor c = kFan;
+        c.setAlpha(25 + 125 * (f + 1) / std::max(1, frames - 1));
+        p.setPen(QPen(c, 1.0));
+        p.drawLines(seg.data(), paths);
     }
     QPolygonF ode;
     for (std::size_t i = 0; i + 1 < v.ode.size(); i += 2) ode << frame.map(v.ode[i], v.ode[i + 1]);
@@ -67,7 +64,13 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
     p.restore();
     if (frames > 0) {
         const std::vector<float> now(v.fan.end() - 2 * paths, v.fan.end());
-        drawScatter(p, frame, now, kFanNow, 3.0);
+        p.save();
+        p.setClipRect(frame.plotRect());
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(QPen(Qt::white, 0.8));
+        p.setBrush(kFanNow);
+        for (std::size_t i = 0; i + 1 < now.size(); i += 2) p.drawEllipse(frame.map(now[i], now[i + 1]), 2.8, 2.8);
+        p.restore();
     }
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
@@ -103,7 +106,7 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
     frame.drawAxes(p);
     const QString times = magnify > 1 ? QString(" (\u00d7%1)").arg(magnify) : QString();
     std::vector<LegendItem> legend{
-        {QString("%1 paths with fixed noise (%2)").arg(paths).arg(QString::fromStdString(v.knob)), kFanNow, Qt::SolidLine, 1.2},
+        {QString("%1 paths with fixed noise (%2), fainter when older").arg(paths).arg(QString::fromStdString(v.knob)), kFanNow, Qt::SolidLine, 1.2},
         {"ODE path from the same x_T (no noise)", kOde, Qt::SolidLine, 2.6},
         {"next step's drift at the fan's mean" + times, kDrift, Qt::SolidLine, 2.4, true},
         {"next step's noise" + times, kNoise, Qt::SolidLine, 2.4, true}};
@@ -112,7 +115,10 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
         legend.push_back({QString("(%1 has no noise knob: ddim, eta = 1 stands in)")
                               .arg(QString::fromStdString(v.sceneSampler)),
                           QColor(0, 0, 0, 0)});
-    legend.push_back({QString("white dot: x_T of particle %1").arg(v.particle), QColor(0, 0, 0, 0)});
+    legend.push_back({QString("white dot: x_T of particle %1; spread (RMS) %2")
+                          .arg(v.particle)
+                          .arg(shortNumber(v.spread)),
+                      QColor(0, 0, 0, 0)});
     drawLegend(p, frame.plotRect(), legend, fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;

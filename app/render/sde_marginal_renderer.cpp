@@ -22,11 +22,7 @@ PlotFrame renderSdeMarginal(QPainter& p, const QRectF& area, const SdeMarginalVi
                             const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString title = QString("Marginal at t: %1").arg(QString::fromStdString(v.sampler));
-    QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
-    if (v.energy >= 0)
-        detail = QString("energy distance %1 (sampling floor %2)   ")
-                     .arg(shortNumber(v.energy), shortNumber(v.energyFloor)) +
-                 detail;
+    const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
     const PaneLayout l = layoutPane(p, area, title, detail, style.caption, true, fp);
     const double e = v.box.extent;
     const PlotFrame frame(l.body, -e, e, -e, e, fp);
@@ -48,11 +44,15 @@ PlotFrame renderSdeMarginal(QPainter& p, const QRectF& area, const SdeMarginalVi
         p.restore();
     }
     frame.drawAxes(p);
-    drawLegend(p, frame.plotRect(),
-               {{QString("histogram of the %1 particles").arg(v.particles), QColor(250, 140, 90), Qt::SolidLine, 6},
-                {QString::fromStdString(v.exactLabel) + ": contours at 10, 30, .., 90% of its peak",
-                 kContour, Qt::SolidLine, 1.6}},
-               fp);
+    std::vector<LegendItem> legend{
+        {QString("histogram of the %1 particles").arg(v.particles), QColor(250, 140, 90), Qt::SolidLine, 6},
+        {QString::fromStdString(v.exactLabel) + ": contours at 10, 30, .., 90% of its peak", kContour,
+         Qt::SolidLine, 1.6}};
+    if (v.energy >= 0)
+        legend.push_back({QString("energy distance to p_t %1 (sampling floor %2)")
+                              .arg(shortNumber(v.energy), shortNumber(v.energyFloor)),
+                          QColor(0, 0, 0, 0)});
+    drawLegend(p, frame.plotRect(), legend, fp);
     drawColorBar(p, l.bar, Colormap::Magma, 0.0, hi, "density of the particles (per unit area)", fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
