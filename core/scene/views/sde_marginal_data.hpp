@@ -20,7 +20,8 @@ struct SdeMarginalView {
     ScalarGrid exact;       ///< p_t on the same cells (density per unit area)
     std::string exactLabel; ///< what `exact` is ("exact p_t", "p_t of the training set", ...)
     /// Energy distance between the particles and the noised data alpha x0 + sigma eps (a sample
-    /// of p_t), and between two such samples of the same sizes: what an exact sampler would show.
+    /// of p_t from half of the data), and between two such samples from the two disjoint halves:
+    /// the sampling floor, what an exact sampler would show.
     double energy = -1, energyFloor = -1;
 };
 

@@ -36,9 +36,18 @@ Matrix thinned(const Matrix& m, Index limit) {
     return out;
 }
 
-/// alpha x0 + sigma eps for at most `limit` data points: a sample of p_t (substream k).
-Matrix noisedData(const SceneEngine& e, const NoiseLevel& l, Index limit, std::uint32_t k) {
-    const Matrix x0 = thinned(e.data().points, limit);
+/// Rows first, first + 2, first + 4, ... of m: the data split into two disjoint halves, so that
+/// two samples of p_t are independent even at t = 0.
+Matrix half(const Matrix& m, Index first) {
+    Matrix out((m.rows() - first + 1) / 2, m.cols());
+    for (Index r = 0; r < out.rows(); ++r) out.row(r) = m.row(first + 2 * r);
+    return out;
+}
+
+/// alpha x0 + sigma eps for at most `limit` of the points x0: a sample of p_t (substream k).
+Matrix noised(const SceneEngine& e, const Matrix& points, const NoiseLevel& l, Index limit,
+              std::uint32_t k) {
+    const Matrix x0 = thinned(points, limit);
     return l.alpha * x0 +
            l.sigma * gaussianNoise(e.scene().data.seed, 0, x0.rows(), x0.cols(), kMarginalNoiseStep, k);
 }
@@ -72,14 +81,16 @@ SdeMarginalView buildMarginal(const SceneEngine& e, int frameIndex) {
         v.exactLabel = tp > f->t ? "p_0 (at sigma~ = 0.01)"
                                  : (d->name() == "exact" ? "exact p_t" : "p_t of the " + d->name() + " denoiser");
     } else {
-        histogram(e.backend(), noisedData(e, l, kNoisedData, 2), v.exact);
+        histogram(e.backend(), noised(e, e.data().points, l, kNoisedData, 2), v.exact);
         v.exactLabel = "p_t as a histogram of alpha x0 + sigma eps";
     }
     v.exact.label = v.exactLabel;
+    // The particles against a sample of p_t from one half of the data; the floor: a sample of
+    // p_t from the other half (as many points as particles, where the data allow) against it.
     const Matrix a = thinned(f->x, kEnergyPoints);
-    const Matrix b = noisedData(e, l, kEnergyPoints, 0);
+    const Matrix b = noised(e, half(e.data().points, 0), l, kEnergyPoints, 0);
     v.energy = energyDistance(a, b);
-    v.energyFloor = energyDistance(noisedData(e, l, a.rows(), 1), b);
+    v.energyFloor = energyDistance(noised(e, half(e.data().points, 1), l, a.rows(), 1), b);
     return v;
 }
 
