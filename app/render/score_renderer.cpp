@@ -32,7 +32,13 @@ PlotFrame renderScore(QPainter& p, const QRectF& area, const ScoreView& v, const
     // One scale for both sets, so that their lengths compare.
     const double cellPx = frame.plotRect().width() / std::max(1, v.n);
     const double scale = arrowScale(learned ? v.reference : v.model, cellPx);
-    if (learned) drawArrowGrid(p, frame, v.pos, v.reference, scale, cellPx, QPen(kReference, 1.6));
+    // Each set over a dark halo, so that the arrows stay visible on the bright end of the map.
+    const QPen halo(QColor(0, 0, 0, 110), 3.0, Qt::SolidLine, Qt::RoundCap);
+    if (learned) {
+        drawArrowGrid(p, frame, v.pos, v.reference, scale, cellPx, halo);
+        drawArrowGrid(p, frame, v.pos, v.reference, scale, cellPx, QPen(kReference, 1.6));
+    }
+    drawArrowGrid(p, frame, v.pos, v.model, scale, cellPx, halo);
     drawArrowGrid(p, frame, v.pos, v.model, scale, cellPx, QPen(kModel, 1.2));
     frame.drawAxes(p);
     std::vector<LegendItem> legend;
