@@ -106,7 +106,7 @@ ViewInfo flowMesh() {
                 return ViewSnapshot("flow-mesh", buildFlowMesh(e, at.frame));
             },
             [](const SceneEngine& e, ViewAt) { return roundTripTable(e); },
-            "x0,y0,zx,zy,x1,y1,error (the round trip of each data point)"};
+            "x0,y0,zx,zy,x1,y1,error: each data point's round trip"};
 }
 
 } // namespace dfs::views

@@ -87,7 +87,7 @@ ViewInfo score() {
             ViewClock::SweepsT,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("score", buildScore(e, at.t)); },
             [](const SceneEngine& e, ViewAt at) { return scoreTable(e, at.t); },
-            "x,y,sx,sy (and ref_sx,ref_sy for a learned model)"};
+            "x,y,sx,sy, and ref_sx,ref_sy for a learned model"};
 }
 
 } // namespace dfs::views

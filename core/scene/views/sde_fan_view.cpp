@@ -125,7 +125,7 @@ ViewInfo sdeFan() {
                 return ViewSnapshot("sde-fan", buildFan(e, at.frame));
             },
             [](const SceneEngine& e, ViewAt at) { return fanTable(e, at.frame); },
-            "step,t,path,x,y up to the frame (path -1: the ODE path)"};
+            "step,t,path,x,y up to the frame; path -1 is the ODE path"};
 }
 
 } // namespace dfs::views

@@ -116,7 +116,7 @@ ViewInfo sdeMarginal() {
                 return ViewSnapshot("sde-marginal", buildMarginal(e, at.frame));
             },
             [](const SceneEngine& e, ViewAt at) { return marginalTable(e, at.frame); },
-            "x,y,samples,p_t (densities on the histogram's cells)"};
+            "x,y,samples,p_t: densities on the histogram's cells"};
 }
 
 } // namespace dfs::views
