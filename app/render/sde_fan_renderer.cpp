@@ -111,8 +111,11 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
         {"next step's drift at the fan's mean" + times, kDrift, Qt::SolidLine, 2.4, true},
         {"next step's noise" + times, kNoise, Qt::SolidLine, 2.4, true}};
     if (v.drift.empty()) legend.resize(2);
+    if (v.frame > 0 && v.spread <= 1e-9 * e) // no stochasticity: the fan is the ODE path
+        legend.push_back({QString("%1: every path is the ODE path").arg(QString::fromStdString(v.knob)),
+                          QColor(0, 0, 0, 0)});
     if (v.sampler != v.sceneSampler)
-        legend.push_back({QString("(%1 has no noise knob: ddim, eta = 1 stands in)")
+        legend.push_back({QString("ddim with eta = 1 stands in for %1 (no noise knob)")
                               .arg(QString::fromStdString(v.sceneSampler)),
                           QColor(0, 0, 0, 0)});
     legend.push_back({QString("white dot: x_T of particle %1; spread (RMS) %2")

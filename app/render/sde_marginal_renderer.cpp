@@ -46,8 +46,8 @@ PlotFrame renderSdeMarginal(QPainter& p, const QRectF& area, const SdeMarginalVi
     frame.drawAxes(p);
     std::vector<LegendItem> legend{
         {QString("histogram of the %1 particles").arg(v.particles), QColor(250, 140, 90), Qt::SolidLine, 6},
-        {QString::fromStdString(v.exactLabel) + ": contours at 10, 30, .., 90% of its peak", kContour,
-         Qt::SolidLine, 1.6}};
+        {QString::fromStdString(v.exactLabel), kContour, Qt::SolidLine, 1.6},
+        {"contours at 10, 30, 50, 70 and 90% of its peak", QColor(0, 0, 0, 0)}};
     if (v.energy >= 0)
         legend.push_back({QString("energy distance to p_t %1 (sampling floor %2)")
                               .arg(shortNumber(v.energy), shortNumber(v.energyFloor)),

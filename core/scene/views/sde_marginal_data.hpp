@@ -18,7 +18,7 @@ struct SdeMarginalView {
     long particles = 0;
     ScalarGrid samples;     ///< density of the run's particles (per unit area)
     ScalarGrid exact;       ///< p_t on the same cells (density per unit area)
-    std::string exactLabel; ///< what `exact` is ("exact p_t", "p_t of the training set", ...)
+    std::string exactLabel; ///< what `exact` is ("exact p_t", "ideal p_t, smoothed to sigma~ = 0.062")
     /// Energy distance between the particles and the noised data alpha x0 + sigma eps (a sample
     /// of p_t from half of the data), and between two such samples from the two disjoint halves:
     /// the sampling floor, what an exact sampler would show.

@@ -16,6 +16,7 @@
 #include "core/scene/views/sde_marginal_data.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <cmath>
 
 namespace dfs::views {
@@ -73,13 +74,15 @@ SdeMarginalView buildMarginal(const SceneEngine& e, int frameIndex) {
     histogram(e.backend(), f->x, v.samples);
     v.exact = emptyGrid(kCells, v.box.extent, "");
     if (const Denoiser* d = truth(e)) {
-        // A closed form needs sigma > 0: at t = 0, p_0 smoothed to sigma~ = 0.01.
-        const double tp = std::max(f->t, e.schedule().tFromLogSnr(-2 * std::log(0.01)));
+        // Sampled at the cell centres, p_t must not be narrower than a cell (at t = 0 it may be a
+        // sum of spikes, the ideal denoiser's): below sigma~ = half a cell, p_t smoothed to it.
+        const double floorTilde = 0.5 * (v.exact.x1 - v.exact.x0) / kCells;
+        const double tp = std::max(f->t, e.schedule().tFromLogSnr(-2 * std::log(floorTilde)));
         Vector lp;
         e.backend().logDensity(*d, cellCentres(v.exact), e.schedule().at(tp), lp);
         for (Index i = 0; i < lp.size(); ++i) v.exact.values[std::size_t(i)] = float(std::exp(lp[i]));
-        v.exactLabel = tp > f->t ? "p_0 (at sigma~ = 0.01)"
-                                 : (d->name() == "exact" ? "exact p_t" : "p_t of the " + d->name() + " denoiser");
+        const std::string name = d->name() + " p_t"; // "exact p_t", "ideal p_t"
+        v.exactLabel = tp > f->t ? fmt::format("{}, smoothed to sigma~ = {:.2g}", name, floorTilde) : name;
     } else {
         histogram(e.backend(), noised(e, e.data().points, l, kNoisedData, 2), v.exact);
         v.exactLabel = "p_t as a histogram of alpha x0 + sigma eps";
