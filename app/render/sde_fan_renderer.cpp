@@ -100,7 +100,7 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(QPen(Qt::black, 1));
         p.setBrush(QColor(255, 200, 0));
-        p.drawEllipse(a, 3.5, 3.5);
+        p.drawEllipse(a, 2.5, 2.5); // inside the x_T marker at frame 0
         p.restore();
     }
     frame.drawAxes(p);
