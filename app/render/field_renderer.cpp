@@ -1,5 +1,6 @@
 // A vector field at time t: arrows over a heat map of log p_t (or of the field's magnitude),
 // and, for a learned model, its error against the exact or ideal field beside it.
+#include "app/render/arrows.hpp"
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
@@ -14,33 +15,9 @@ namespace {
 void drawArrows(QPainter& p, const PlotFrame& frame, const FieldView& v) {
     const std::size_t n = v.vec.size() / 2;
     if (n == 0) return;
-    std::vector<double> len(n);
-    for (std::size_t i = 0; i < n; ++i) len[i] = std::hypot(v.vec[2 * i], v.vec[2 * i + 1]);
-    std::vector<double> sorted = len;
-    const std::size_t q = std::min(n - 1, std::size_t(0.95 * double(n)));
-    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(q), sorted.end());
-    const double ref = sorted[q];
     const double cellPx = frame.plotRect().width() / std::sqrt(double(n));
-    const double scale = ref > 0 ? 0.9 * cellPx / ref : 0.0;
-    std::vector<QLineF> lines;
-    lines.reserve(3 * n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const QPointF a = frame.map(v.pos[2 * i], v.pos[2 * i + 1]);
-        const double lp = std::min(len[i] * scale, 1.6 * cellPx);
-        if (lp < 0.5 || !std::isfinite(lp)) continue;
-        const double ux = v.vec[2 * i] / len[i], uy = -v.vec[2 * i + 1] / len[i];
-        const QPointF b(a.x() + ux * lp, a.y() + uy * lp);
-        lines.emplace_back(a, b);
-        const double h = std::min(0.35 * lp, 0.3 * cellPx);
-        lines.emplace_back(b, QPointF(b.x() - h * (ux * 0.87 - uy * 0.5), b.y() - h * (uy * 0.87 + ux * 0.5)));
-        lines.emplace_back(b, QPointF(b.x() - h * (ux * 0.87 + uy * 0.5), b.y() - h * (uy * 0.87 - ux * 0.5)));
-    }
-    p.save();
-    p.setClipRect(frame.plotRect());
-    p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(255, 255, 255, 230), 1.2));
-    p.drawLines(lines.data(), int(lines.size()));
-    p.restore();
+    drawArrowGrid(p, frame, v.pos, v.vec, arrowScale(v.vec, cellPx), cellPx,
+                  QPen(QColor(255, 255, 255, 230), 1.2));
 }
 
 /// The field's direction at (x, y), bilinear between the grid's cell centres; false outside.

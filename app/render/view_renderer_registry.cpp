@@ -15,7 +15,11 @@ namespace dfs::render {
     X(filmstrip)                                                                                   \
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
-    X(posterior)
+    X(posterior)                                                                                   \
+    X(score)                                                                                       \
+    X(sdeFan)                                                                                      \
+    X(sdeMarginal)                                                                                 \
+    X(flowMesh)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

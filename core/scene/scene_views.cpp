@@ -1,4 +1,5 @@
-// What each view draws (view_data.hpp), computed from the scene engine's data, model and run.
+// What each view draws (view_data.hpp), computed from the scene engine's data, model and run;
+// the grids and point lists they share are in view_grid.hpp.
 #include "core/backend/backend.hpp"
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
@@ -10,6 +11,7 @@
 #include "core/samplers/sampler_run.hpp"
 #include "core/schedules/time_grid.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/view_grid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,7 +21,6 @@ namespace dfs {
 
 namespace {
 
-constexpr int kHeatCells = 64;          ///< heat-map resolution (cells per side)
 constexpr Index kMaxChainPoints = 20000; ///< data points pushed through the chain view
 constexpr int kStripCells = 6;           ///< small multiples at t = 0, 0.2, ..., 1
 constexpr Index kStripPoints = 1500;
@@ -27,70 +28,6 @@ constexpr int kMaxPaths = 400;           ///< particles drawn as whole paths
 constexpr Index kEnergyPoints = 1000;    ///< points per side of the energy distance
 constexpr std::uint32_t kChainNoiseStep = 0xFFFFFFF0u; ///< Philox step of the chain's eps
 constexpr std::uint32_t kDensityNoiseStep = 0xFFFFFFF1u; ///< the density view's noised data
-/// Smallest time at which fields are evaluated: eps, score and velocity need sigma > 0.
-constexpr double kMinFieldT = 1e-3;
-
-/// Every `stride`-th row so that at most `limit` rows remain.
-Index strideFor(Index rows, Index limit) { return std::max<Index>(1, (rows + limit - 1) / limit); }
-
-void appendXY(std::vector<float>& out, double x, double y) {
-    out.push_back(float(x));
-    out.push_back(float(y));
-}
-
-std::vector<float> thinnedXY(const Matrix& m, Index limit) {
-    std::vector<float> out;
-    const Index stride = strideFor(m.rows(), limit);
-    out.reserve(std::size_t(2 * (m.rows() / stride + 1)));
-    for (Index r = 0; r < m.rows(); r += stride) appendXY(out, m(r, 0), m(r, 1));
-    return out;
-}
-
-ScalarGrid emptyGrid(int n, double extent, std::string label) {
-    ScalarGrid g;
-    g.nx = g.ny = n;
-    g.x0 = g.y0 = -extent;
-    g.x1 = g.y1 = extent;
-    g.values.assign(std::size_t(n) * n, 0.0f);
-    g.label = std::move(label);
-    return g;
-}
-
-/// Cell centres of a grid, row 0 at the bottom, x varying fastest.
-Matrix cellCentres(const ScalarGrid& g) {
-    Matrix p(Index(g.nx) * g.ny, 2);
-    for (int r = 0; r < g.ny; ++r)
-        for (int c = 0; c < g.nx; ++c) {
-            p(Index(r) * g.nx + c, 0) = g.x0 + (g.x1 - g.x0) * (c + 0.5) / g.nx;
-            p(Index(r) * g.nx + c, 1) = g.y0 + (g.y1 - g.y0) * (r + 0.5) / g.ny;
-        }
-    return p;
-}
-
-/// Density histogram (per unit area) of the rows of m on the grid's cells, counted by the
-/// backend (on a GPU for 10^6 particles).
-void histogram(Backend& backend, const Matrix& m, ScalarGrid& g) {
-    const double cw = (g.x1 - g.x0) / g.nx, ch = (g.y1 - g.y0) / g.ny;
-    const float unit = float(1.0 / (double(std::max<Index>(1, m.rows())) * cw * ch));
-    backend.splat(m, SplatGrid{g.nx, g.ny, g.x0, g.x1, g.y0, g.y1}, unit, g.values);
-}
-
-/// log p_t on the grid's cells, floored at 10 nats below the peak: the colour scale then
-/// resolves where the mass is, not the far tails.
-void logDensityGrid(Backend& backend, const Denoiser& model, const NoiseLevel& level,
-                    ScalarGrid& g) {
-    Vector lp;
-    backend.logDensity(model, cellCentres(g), level, lp);
-    const double peak = lp.maxCoeff();
-    for (Index i = 0; i < lp.size(); ++i)
-        g.values[std::size_t(i)] = float(std::max(lp[i], peak - 10.0));
-}
-
-/// Plot half-width at time t: the data's square widened by the marginal's scale
-/// sqrt(alpha^2 + sigma^2), so that VE and EDM chains stay in view.
-double extentAt(const SceneView& v, const NoiseLevel& l) {
-    return v.extent * std::max(1.0, std::sqrt(l.alpha * l.alpha + l.sigma * l.sigma));
-}
 
 Matrix quantityOf(Backend& backend, const Denoiser& model, const NoiseLevel& level,
                   const std::string& quantity, const Matrix& x) {

@@ -19,7 +19,11 @@ namespace dfs {
     X(filmstrip)                                                                                   \
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
-    X(posterior)
+    X(posterior)                                                                                   \
+    X(score)                                                                                       \
+    X(sdeFan)                                                                                      \
+    X(sdeMarginal)                                                                                 \
+    X(flowMesh)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

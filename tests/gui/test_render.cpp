@@ -11,6 +11,10 @@
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
+#include "core/scene/views/flow_mesh_data.hpp"
+#include "core/scene/views/score_data.hpp"
+#include "core/scene/views/sde_fan_data.hpp"
+#include "core/scene/views/sde_marginal_data.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -31,6 +35,30 @@ Scene smallScene() {
 }
 
 double luminance(QRgb c) { return 0.2126 * qRed(c) + 0.7152 * qGreen(c) + 0.0722 * qBlue(c); }
+
+/// Pixels of the plot (a step of 2) for which `pick` holds.
+template <typename F> int countPixels(const QImage& img, const QRectF& plot, F pick) {
+    int n = 0;
+    for (int y = int(plot.top()) + 1; y < int(plot.bottom()); y += 2)
+        for (int x = int(plot.left()) + 1; x < int(plot.right()); x += 2) n += pick(img.pixel(x, y));
+    return n;
+}
+
+/// Whether some pixel within 2 of `at` satisfies `pick`.
+template <typename F> bool near(const QImage& img, QPointF at, F pick) {
+    for (int dy = -2; dy <= 2; ++dy)
+        for (int dx = -2; dx <= 2; ++dx)
+            if (pick(img.pixel(at.toPoint() + QPoint(dx, dy)))) return true;
+    return false;
+}
+
+/// The view painted on a 600 x 600 image.
+QImage paintView(const ViewSnapshot& snap, PlotFrame* frame) {
+    QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
+    QPainter p(&img);
+    *frame = renderView(p, QRectF(0, 0, 600, 600), snap, {});
+    return img;
+}
 
 QByteArray fileBytes(const QString& path) {
     QFile f(path);
@@ -251,6 +279,76 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ExportCancelled,
                                  exportScene(e, r, [](int done, int) { return done < 3; }));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+    }
+
+    void theScoreViewDrawsTheReferenceArrowsOnlyForALearnedModel() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        ScoreView v = makeSnapshot(e, "score", 0, 0.3).as<ScoreView>();
+        QVERIFY(v.reference.empty()); // the exact model is its own reference
+        auto orange = [](QRgb c) { return qRed(c) > 200 && qGreen(c) > 100 && qGreen(c) < 190 && qBlue(c) < 90; };
+        PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
+        const QImage exact = paintView(ViewSnapshot("score", v), &f);
+        QCOMPARE(countPixels(exact, f.plotRect(), orange), 0);
+        // A learned model's view: the reference's arrows in orange, where the reference points.
+        v.reference = v.model;
+        for (std::size_t i = 0; i < v.reference.size(); ++i) v.reference[i] *= 1.2f;
+        v.referenceName = "exact";
+        const QImage learned = paintView(ViewSnapshot("score", v), &f);
+        QVERIFY2(countPixels(learned, f.plotRect(), orange) > 200,
+                 qPrintable(QString::number(countPixels(learned, f.plotRect(), orange))));
+    }
+
+    void theFanEndsItsOdePathInACrimsonDiscAndDrawsTheStep() {
+        CpuBackend backend(1);
+        Scene s = smallScene();
+        s.sampler.sampler = "ddim";
+        s.sampler.options.eta = 1;
+        SceneEngine e(s, backend);
+        e.runToEnd();
+        const SdeFanView v = makeSnapshot(e, "sde-fan", 4, 0).as<SdeFanView>();
+        QCOMPARE(v.ode.size(), std::size_t(2 * 5));
+        PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
+        const QImage img = paintView(ViewSnapshot("sde-fan", v), &f);
+        auto crimson = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 110; };
+        QVERIFY(near(img, f.map(v.ode[8], v.ode[9]), crimson));
+        // The drift arrow (green) starts at the fan's mean (the yellow dot covers its tail).
+        auto green = [](QRgb c) { return qGreen(c) > 110 && qRed(c) < 80 && qBlue(c) < 110; };
+        QVERIFY(countPixels(img, f.plotRect(), green) > 5);
+        auto yellow = [](QRgb c) { return qRed(c) > 230 && qGreen(c) > 180 && qBlue(c) < 60; };
+        QVERIFY(near(img, f.map(v.mean[0], v.mean[1]), yellow));
+    }
+
+    void theMarginalDrawsContoursOfPt() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        e.runToEnd();
+        SdeMarginalView v = makeSnapshot(e, "sde-marginal", 4, 0).as<SdeMarginalView>();
+        auto cyan = [](QRgb c) { return qBlue(c) > 180 && qGreen(c) > 160 && qRed(c) < 150; };
+        PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
+        const QImage with = paintView(ViewSnapshot("sde-marginal", v), &f);
+        const int lines = countPixels(with, f.plotRect(), cyan);
+        std::fill(v.exact.values.begin(), v.exact.values.end(), 0.0f);
+        const QImage without = paintView(ViewSnapshot("sde-marginal", v), &f);
+        // Cyan only in the legend's sample without p_t; the five contours with it.
+        QVERIFY2(lines > countPixels(without, f.plotRect(), cyan) + 200, qPrintable(QString::number(lines)));
+    }
+
+    void theMeshLinesKeepTheirRowAndColumnColours() {
+        CpuBackend backend(1);
+        SceneEngine e(smallScene(), backend);
+        e.runToEnd();
+        for (int frame : {0, 8}) {
+            const FlowMeshView v = makeSnapshot(e, "flow-mesh", frame, 0).as<FlowMeshView>();
+            PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
+            const QImage img = paintView(ViewSnapshot("flow-mesh", v), &f);
+            // The middle point of the bottom row (line 0) is blue; of the right column, yellow.
+            const std::size_t bottom = std::size_t(2 * 16), right = std::size_t(2 * ((2 * v.lines - 1) * v.points + 16));
+            auto blue = [](QRgb c) { return qBlue(c) > qRed(c) + 60 && qBlue(c) > qGreen(c); };
+            auto yellow = [](QRgb c) { return qRed(c) > 150 && qGreen(c) > 120 && qBlue(c) < 90; };
+            QVERIFY2(near(img, f.map(v.mesh[bottom], v.mesh[bottom + 1]), blue), qPrintable(QString::number(frame)));
+            QVERIFY2(near(img, f.map(v.mesh[right], v.mesh[right + 1]), yellow), qPrintable(QString::number(frame)));
+        }
     }
 
     void everyViewHasItsRenderer() {
