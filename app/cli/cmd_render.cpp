@@ -197,9 +197,10 @@ Command addRenderCommand(CLI::App& app) {
                     "lay out the four views of a perspective (see 'list'): on the --scene or "
                     "sample flags' model, or else on the perspective's guided preset");
     CLI::Option* view = cmd->add_option("--view", o->views,
-                    "view, or up to 4 comma-separated views side by side: chain, field, "
-                    "trajectories, density (2-D data); filmstrip, samples, spectrum, posterior "
-                    "(images); see 'list' for every view")
+                    "view, or up to 4 comma-separated views in one image (four on a landscape "
+                    "size are 2 x 2): e.g. chain, field, trajectories, density, score, sde-fan, "
+                    "flow-mesh (2-D data); filmstrip, samples, spectrum, posterior (images); "
+                    "'list' names every view")
         ->capture_default_str();
     perspective->excludes(view);
     cmd->add_option("--frames", o->frames,

@@ -8,6 +8,7 @@
 #include <QBuffer>
 #include <QSvgGenerator>
 #include <algorithm>
+#include <cmath>
 
 namespace dfs::render {
 
@@ -17,15 +18,25 @@ void paintPanes(QPainter& p, const QSize& size, const std::vector<ViewSnapshot>&
                 const QString& caption) {
     p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
     const int n = std::max<int>(1, int(panes.size()));
-    const double w = double(size.width()) / n;
+    // Columns x rows with no empty cell, the panes as near square as the size allows: four
+    // views on a landscape page are 2 x 2 (as in the window), two are side by side.
+    int cols = n;
+    double best = 1e300;
+    for (int c = 1; c <= n; ++c) {
+        if (n % c) continue;
+        const double aspect = (double(size.width()) / c) / (double(size.height()) / (n / c));
+        if (std::abs(std::log(aspect)) < best) best = std::abs(std::log(aspect)), cols = c;
+    }
+    const int rows = n / cols;
+    const double w = double(size.width()) / cols;
     ViewStyle style;
-    style.fontPx = fontForHeight(std::min<double>(size.height(), w * 1.1));
     // One caption line under all panes.
+    style.fontPx = fontForHeight(std::min<double>(double(size.height()) / rows, w * 1.1));
     const double band = caption.isEmpty() ? 0.0 : 1.6 * style.fontPx;
-    const double h = size.height() - band;
+    const double h = (size.height() - band) / rows;
     for (int k = 0; k < int(panes.size()); ++k)
-        renderView(p, QRectF(k * w, 0, w, h), panes[std::size_t(k)], style);
-    drawCaption(p, QRectF(0, h, size.width(), band), caption, style.fontPx);
+        renderView(p, QRectF((k % cols) * w, (k / cols) * h, w, h), panes[std::size_t(k)], style);
+    drawCaption(p, QRectF(0, rows * h, size.width(), band), caption, style.fontPx);
 }
 
 QImage renderPanes(const QSize& size, const std::vector<ViewSnapshot>& panes,

@@ -1,4 +1,4 @@
-// Several views side by side in one image, and stills written atomically as PNG or SVG.
+// Several views in one image (a grid of near-square panes), and stills written atomically as PNG or SVG.
 #pragma once
 
 #include "app/render/view_renderers.hpp"
@@ -10,7 +10,8 @@
 
 namespace dfs::render {
 
-/// Panes side by side, each `size` wide / count; font size scales with the height.
+/// Panes in columns x rows (no empty cell; the panes as near square as `size` allows: four
+/// views on a landscape page are 2 x 2); font size scales with a pane's height.
 void paintPanes(QPainter& p, const QSize& size, const std::vector<ViewSnapshot>& panes,
                 const QString& caption);
 
