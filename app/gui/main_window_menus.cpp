@@ -3,6 +3,7 @@
 
 #include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
+#include "app/gui/user_guide.hpp"
 #include "core/backend/backend.hpp"
 
 #include <QActionGroup>
@@ -58,6 +59,8 @@ void MainWindow::buildMenus() {
         connect(a, &QAction::triggered, this, [this, name] { requestBackend(name); });
     }
     QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("&User guide", this, [this] { showUserGuide(this); })
+        ->setShortcut(QKeySequence::HelpContents);
     help->addAction("&Keys", this, [this] {
         QMessageBox::information(this, "Keys",
                                  "Space: play / pause\nLeft / Right: step back / forward\n"

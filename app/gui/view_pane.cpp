@@ -64,7 +64,7 @@ void ViewCanvas::mouseReleaseEvent(QMouseEvent*) {
 ViewPane::ViewPane(int index, QWidget* parent)
     : QWidget(parent), m_index(index), m_choice(new QComboBox(this)),
       m_quantity(new QComboBox(this)), m_streamlines(new QCheckBox("streamlines", this)),
-      m_canvas(new ViewCanvas(this)) {
+      m_caption(new QLabel(this)), m_canvas(new ViewCanvas(this)) {
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 2, 4, 0);
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
@@ -87,7 +87,11 @@ ViewPane::ViewPane(int index, QWidget* parent)
     m_streamlines->setObjectName(QString("paneStreamlines%1").arg(index));
     header->addWidget(m_quantity);
     header->addWidget(m_streamlines);
-    header->addStretch(1);
+    // What am I looking at: the view's one-line caption beside its name (cut to the room left).
+    m_caption->setObjectName(QString("paneCaption%1").arg(index));
+    m_caption->setStyleSheet("color: palette(dark); font-style: italic;");
+    m_caption->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    header->addWidget(m_caption, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
@@ -120,6 +124,11 @@ void ViewPane::setKind(const std::string& view) {
     m_choice->setCurrentText(QString::fromStdString(view));
     m_quantity->setVisible(view == "field");
     m_streamlines->setVisible(view == "field");
+    QString caption;
+    for (const ViewInfo& v : viewRegistry())
+        if (v.name == view) caption = QString::fromStdString(v.caption);
+    m_caption->setText(caption);
+    m_caption->setToolTip(caption);
 }
 
 void ViewPane::setImageData(bool image) {

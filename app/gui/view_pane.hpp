@@ -10,6 +10,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 
 namespace dfs::gui {
 
@@ -67,6 +68,7 @@ private:
     QComboBox* m_choice;
     QComboBox* m_quantity;
     QCheckBox* m_streamlines;
+    QLabel* m_caption; ///< the view's one-line caption
     ViewCanvas* m_canvas;
 };
 

@@ -5,18 +5,23 @@
 #include "app/gui/inspector.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/perspectives_panel.hpp"
+#include "app/gui/user_guide.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/perspectives/perspective.hpp"
 #include "core/scene/builtin_scenes.hpp"
 #include "core/scene/scene_io.hpp"
+#include "core/scene/view_registry.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
 #endif
 
 #include <QStatusBar>
 #include <QCheckBox>
+#include <QDialog>
 #include <QDockWidget>
+#include <QLabel>
+#include <QTextBrowser>
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
@@ -461,6 +466,20 @@ private slots:
         QVERIFY(m_w->snapshot());
         panel->moveTour(1); // past the end it stays at the last
         QCOMPARE(panel->tourStep(), int(perspectives().size()) - 1);
+    }
+
+    void panesSayWhatTheyShowAndHelpOpensTheGuide() {
+        fresh();
+        auto* caption = m_w->findChild<QLabel*>("paneCaption0");
+        QVERIFY(caption);
+        QCOMPARE(caption->text().toStdString(), findView(m_w->pane(0)->kind()).caption);
+        QVERIFY(userGuideMarkdown().contains("## The explorer"));
+        QVERIFY(!userGuideMarkdown().contains("## For developers"));
+        showUserGuide(m_w.get());
+        auto* guide = m_w->findChild<QDialog*>("userGuide");
+        QVERIFY(guide && guide->isVisible());
+        QVERIFY(guide->findChild<QTextBrowser*>()->toPlainText().contains("Perspectives"));
+        guide->close();
     }
 
     void cleanupTestCase() { m_w.reset(); }
