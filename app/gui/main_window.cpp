@@ -363,7 +363,13 @@ Scene MainWindow::sceneFromPanels() const {
 void MainWindow::panelsEdited() {
     Scene s = sceneFromPanels();
     s.view.frame = -1;
-    const SceneFit fit = fitSceneToData(s, m_scene);
+    SceneFit fit{s};
+    try {
+        fit = fitSceneToData(s, m_scene);
+    } catch (const std::exception& e) {
+        showError("Model", e.what()); // the model file went bad: the session stays as it is
+        return;
+    }
     if (fit.imageLimits)
         statusBar()->showMessage(
             QString("image data: %1 particles, %2 steps (Sampler panel to change)")
@@ -374,6 +380,8 @@ void MainWindow::panelsEdited() {
         statusBar()->showMessage(QString::fromStdString(s.data.dataset) +
                                      " has no exact mixture parameters: using the ideal denoiser",
                                  8000);
+    if (!fit.modelNote.empty())
+        statusBar()->showMessage(QString::fromStdString(fit.modelNote), 12000);
     requestScene(fit.scene);
 }
 

@@ -4,8 +4,13 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/datasets/gmm_file.hpp"
 #include "core/datasets/image_datasets.hpp"
+#include "core/model/checkpoint.hpp"
+#include "core/model/model.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace dfs {
 
@@ -33,6 +38,28 @@ SceneFit fitSceneToData(const Scene& next, const Scene& previous) {
     if (s.model.denoiser == "exact" && !hasExactDenoiser(s.data)) {
         s.model.denoiser = "ideal";
         fit.exactToIdeal = true;
+    }
+    const bool dataChanged = s.data.dataset != previous.data.dataset ||
+                             s.data.resolution != previous.data.resolution;
+    if (isCheckpointPath(s.model.denoiser) && dataChanged && !s.data.points) {
+        CheckpointInfo info;
+        const auto model = loadCheckpoint(s.model.denoiser, &info);
+        const int dim = isImageDataset(s.data.dataset)
+                            ? (s.data.resolution ? s.data.resolution : 28) *
+                                  (s.data.resolution ? s.data.resolution : 28)
+                            : 2;
+        const std::string file = std::filesystem::path(s.model.denoiser).filename().string();
+        if (model->spec.dim != dim) {
+            s.model.denoiser = defaultDenoiser(s.data);
+            fit.modelNote = fmt::format("{} takes {}-dimensional data and {} has {}: using the {} "
+                                        "denoiser",
+                                        file, model->spec.dim, s.data.dataset, dim,
+                                        s.model.denoiser);
+        } else if (!info.dataset.empty() && info.dataset != s.data.dataset) {
+            fit.modelNote = fmt::format("{} was trained on {}, not {}: it shows what it learned "
+                                        "there",
+                                        file, info.dataset, s.data.dataset);
+        }
     }
     return fit;
 }

@@ -25,11 +25,18 @@ struct SceneFit {
     Scene scene;
     bool imageLimits = false;  ///< particles and steps lowered to the image limits
     bool exactToIdeal = false; ///< `exact` asked for on data without it: `ideal` instead
+    /// A learned model that cannot take this data (another dimension) was swapped for the
+    /// data's default denoiser, or one that can was trained on other data: a sentence saying
+    /// which (empty: nothing to say).
+    std::string modelNote;
 };
 
 /// `next` fitted to its data, coming from `previous`: on a move from 2-D to image data, at
 /// most kImageSceneParticles particles and kImageSceneSteps steps; `exact` where the data has no
-/// exact denoiser becomes `ideal`. Everything else stays as in `next`.
+/// exact denoiser becomes `ideal`; on a change of data, a learned model (.dsm) of another
+/// dimension than the data becomes the data's default denoiser, and one of the same dimension
+/// trained on other data is kept with a note. Everything else stays as in `next`. DataError for
+/// a model file that cannot be read.
 SceneFit fitSceneToData(const Scene& next, const Scene& previous);
 
 } // namespace dfs

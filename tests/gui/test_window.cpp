@@ -8,6 +8,7 @@
 #include "app/gui/user_guide.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/model/model.hpp"
 #include "core/perspectives/perspective.hpp"
 #include "core/scene/builtin_scenes.hpp"
 #include "core/scene/scene_io.hpp"
@@ -337,6 +338,30 @@ private slots:
         // And the window still works.
         andWait([&] { m_w->findChild<QToolButton*>("toStart")->click(); });
         QCOMPARE(m_w->snapshot()->frame, 0);
+    }
+
+    void aLearnedModelMeetsOtherDataWithoutAModal() {
+        fresh();
+        const std::string path = m_dir.filePath("small.dsm").toStdString();
+        ModelSpec spec;
+        spec.mean = {0.0, 0.0};
+        saveCheckpoint(path, Model(spec), {"gmm8", 1, 0, 0.0});
+        Scene s = m_w->scene();
+        s.model.denoiser = path;
+        andWait([&] { m_w->requestScene(s); });
+        QCOMPARE(m_w->scene().model.denoiser, path);
+        // Another 2-D dataset: the model stays and the status bar says what it was trained on.
+        auto* combo = m_w->findChild<QComboBox*>("dataset");
+        combo->setCurrentText("moons");
+        QVERIFY(waitFor([&] { return m_w->scene().data.dataset == "moons"; }));
+        QCOMPARE(m_w->scene().model.denoiser, path);
+        QVERIFY(m_w->statusBar()->currentMessage().contains("was trained on gmm8, not moons"));
+        // Image data: the ideal denoiser instead, said in the status bar, no error dialog.
+        combo->setCurrentText("shapes");
+        QVERIFY(waitFor([&] { return m_w->scene().data.dataset == "shapes"; }));
+        QCOMPARE(m_w->scene().model.denoiser, std::string("ideal"));
+        QVERIFY(m_w->statusBar()->currentMessage().contains("using the ideal denoiser"));
+        QVERIFY(m_w->lastError().isEmpty());
     }
 
     void trainingLiveSwitchesToTheLearnedModel() {
