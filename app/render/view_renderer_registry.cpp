@@ -15,7 +15,8 @@ namespace dfs::render {
     X(filmstrip)                                                                                   \
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
-    X(posterior)
+    X(posterior)                                                                                   \
+    X(denoisingError)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

@@ -4,6 +4,7 @@
 #include "core/rng/philox.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace dfs {
@@ -30,9 +31,36 @@ Posterior IdealPosterior::at(const Vector& x) const {
 }
 
 double IdealPosterior::traceCov(const Vector& x) const {
-    const Vector w = weights(x);
-    const Vector mean = m_train.transpose() * w;
-    return w.dot((m_train.rowwise() - mean.transpose()).rowwise().squaredNorm());
+    // One pass for the logits, one for the weights and mean (weights below e^-40 of the largest
+    // are skipped: they change nothing in double precision), one for sum_i w_i ||y_i - D||^2.
+    const Index n = m_train.rows(), d = m_train.cols();
+    const double a = m_level.alpha, scale = -0.5 / (m_level.sigma * m_level.sigma);
+    std::vector<double> logit(std::size_t(n), 0.0);
+    double best = -INFINITY;
+    for (Index i = 0; i < n; ++i) {
+        double s = 0;
+        for (Index k = 0; k < d; ++k) {
+            const double r = x[k] - a * m_train(i, k);
+            s += r * r;
+        }
+        logit[std::size_t(i)] = s * scale;
+        best = std::max(best, s * scale);
+    }
+    Vector mean = Vector::Zero(d);
+    double total = 0;
+    for (Index i = 0; i < n; ++i) {
+        double& w = logit[std::size_t(i)];
+        w = w - best > -40 ? std::exp(w - best) : 0.0;
+        if (w == 0) continue;
+        total += w;
+        mean += w * m_train.row(i).transpose();
+    }
+    mean /= total;
+    double tr = 0;
+    for (Index i = 0; i < n; ++i)
+        if (const double w = logit[std::size_t(i)]; w > 0)
+            tr += w * (m_train.row(i).transpose() - mean).squaredNorm();
+    return tr / total;
 }
 
 Matrix IdealPosterior::draw(const Vector& x, Index k, std::uint64_t seed, std::uint32_t stream) const {

@@ -4,6 +4,7 @@
 #include "core/denoisers/denoiser.hpp"
 #include "core/denoisers/posterior.hpp"
 #include "core/errors.hpp"
+#include "core/io/table_io.hpp"
 #include "core/rng/noise.hpp"
 #include "core/rng/philox.hpp"
 #include "core/schedules/schedule.hpp"
@@ -78,6 +79,23 @@ std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model, cons
         out.push_back(p);
     }
     return out;
+}
+
+Table denoisingErrorTable(const std::vector<DenoisingErrorPoint>& curve) {
+    const bool bayes = !curve.empty() && curve.front().hasBayes;
+    Table t;
+    t.columns = {"logsnr", "t", "sigma", "mse", "mse_se"};
+    if (bayes) t.columns.insert(t.columns.end(), {"bayes", "bayes_se"});
+    t.columns.insert(t.columns.end(), {"w_eps", "w_v", "w_velocity", "w_score"});
+    t.rows.resize(Index(curve.size()), Index(t.columns.size()));
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+        const DenoisingErrorPoint& p = curve[i];
+        std::vector<double> row{p.logSnr, p.t, p.sigma, p.mse, p.mseSe};
+        if (bayes) row.insert(row.end(), {p.bayes, p.bayesSe});
+        row.insert(row.end(), {p.weights.eps, p.weights.v, p.weights.velocity, p.weights.score});
+        for (std::size_t c = 0; c < row.size(); ++c) t.rows(Index(i), Index(c)) = row[c];
+    }
+    return t;
 }
 
 } // namespace dfs

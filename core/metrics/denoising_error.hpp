@@ -45,3 +45,13 @@ std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model, cons
                                                      const DenoisingErrorOptions& options);
 
 } // namespace dfs
+
+namespace dfs {
+
+struct Table;
+
+/// The curve as a table: logsnr,t,sigma,mse,mse_se[,bayes,bayes_se],w_eps,w_v,w_velocity,w_score
+/// (the Bayes columns where the reference has a posterior).
+Table denoisingErrorTable(const std::vector<DenoisingErrorPoint>& curve);
+
+} // namespace dfs

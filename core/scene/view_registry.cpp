@@ -19,7 +19,8 @@ namespace dfs {
     X(filmstrip)                                                                                   \
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
-    X(posterior)
+    X(posterior)                                                                                   \
+    X(denoisingError)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

@@ -11,6 +11,7 @@
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
+#include "core/scene/views/denoising_error_data.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -251,6 +252,50 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ExportCancelled,
                                  exportScene(e, r, [](int done, int) { return done < 3; }));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+    }
+
+    void denoisingErrorCurvesAreWhereTheirValuesAre() {
+        // MSE 10^(-x/4) (blue) and Bayes 0.5 of it (red, dashed) over logSNR -4..4; the returned
+        // frame maps (logSNR, log10 error) to the pixels where the curves are drawn.
+        DenoisingErrorView v;
+        v.model = "exact";
+        v.reference = "exact";
+        for (int i = 0; i <= 16; ++i) {
+            const double x = -4 + 0.5 * i;
+            v.logSnr.push_back(x);
+            v.mse.push_back(std::pow(10.0, -x / 4));
+            v.mseSe.push_back(0);
+            v.bayes.push_back(0.5 * std::pow(10.0, -x / 4));
+            v.bayesSe.push_back(0);
+            v.wEps.push_back(std::exp(x));
+            v.wV.push_back(1 + std::exp(x));
+            v.wVelocity.push_back(1);
+            v.wScore.push_back(std::exp(x));
+        }
+        v.time.logSnr = 2.25;
+        QImage img(700, 600, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 600), ViewSnapshot("denoising-error", v), ViewStyle{});
+        p.end();
+        auto near = [&](double x, double y, auto isColour) {
+            const QPointF c = f.map(x, y);
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx)
+                    if (isColour(img.pixel(int(c.x()) + dx, int(c.y()) + dy))) return true;
+            return false;
+        };
+        auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
+        auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 100; };
+        for (double x : {-1.0, 0.5, 3.0}) { // away from the legend, lower left
+            QVERIFY(near(x, -x / 4, blue));
+            QVERIFY(!near(x, -x / 4 + 0.6, blue));
+            QVERIFY(near(x + 0.25, std::log10(0.5) - (x + 0.25) / 4, red) ||
+                    near(x + 0.5, std::log10(0.5) - (x + 0.5) / 4, red)); // dashed
+        }
+        // The cursor: a grey vertical line at logSNR 2.25, above the curves.
+        auto grey = [](QRgb c) { return qRed(c) < 170 && std::abs(qRed(c) - qBlue(c)) < 10; };
+        QVERIFY(near(2.25, 0.2, grey));
+        QVERIFY(!near(1.5, 0.2, grey));
     }
 
     void everyViewHasItsRenderer() {
