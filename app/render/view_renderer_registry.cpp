@@ -16,7 +16,8 @@ namespace dfs::render {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
-    X(denoisingError)
+    X(denoisingError)                                                                              \
+    X(expectation)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

@@ -20,7 +20,8 @@ namespace dfs {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
-    X(denoisingError)
+    X(denoisingError)                                                                              \
+    X(expectation)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

@@ -12,6 +12,7 @@
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
 #include "core/scene/views/denoising_error_data.hpp"
+#include "core/scene/views/expectation_data.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -296,6 +297,39 @@ private slots:
         auto grey = [](QRgb c) { return qRed(c) < 170 && std::abs(qRed(c) - qBlue(c)) < 10; };
         QVERIFY(near(2.25, 0.2, grey));
         QVERIFY(!near(1.5, 0.2, grey));
+    }
+
+    void expectationMarksTheMeanAndItsEllipse() {
+        // D* at (1, -1) with Cov = diag(0.25, 0.04): the red cross at D*, the 1-sd ellipse's
+        // red edge 0.5 to the right of it and 0.2 above, nothing red 0.8 to the right.
+        ExpectationView v;
+        v.box.extent = 2;
+        v.reference = "exact";
+        v.mean[0] = 1, v.mean[1] = -1;
+        v.cov[0] = 0.25, v.cov[1] = 0, v.cov[2] = 0.04;
+        v.x[0] = -1, v.x[1] = 0.5;
+        v.xOverAlpha[0] = -1.2, v.xOverAlpha[1] = 0.6;
+        v.componentMean = {1.0f, -1.0f};
+        v.componentCov = {0.25f, 0.0f, 0.04f};
+        v.componentWeight = {1.0f};
+        QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("expectation", v), ViewStyle{});
+        p.end();
+        auto redNear = [&](double x, double y) {
+            const QPointF c = f.map(x, y);
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx) {
+                    const QRgb px = img.pixel(int(c.x()) + dx, int(c.y()) + dy);
+                    if (qRed(px) > 180 && qGreen(px) < 90 && qBlue(px) < 90) return true;
+                }
+            return false;
+        };
+        QVERIFY(redNear(1, -1));
+        QVERIFY(redNear(1.5, -1));
+        QVERIFY(redNear(1, -0.8));
+        QVERIFY(!redNear(1.8, -1));
+        QVERIFY(!redNear(1.25, -0.45)); // outside both ellipses (2 sd: semi-axes 1 and 0.4)
     }
 
     void everyViewHasItsRenderer() {
