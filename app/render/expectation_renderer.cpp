@@ -70,7 +70,6 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
     const PaneLayout l = layoutPane(p, area, "Posterior p(x0 | x_t)", detail, style.caption, true, fp);
     const double e = v.box.extent;
     PlotFrame frame(l.body, -e, e, -e, e, fp);
-    frame.setAxisTitles("x", "y");
     p.fillRect(frame.plotRect(), QColor(252, 252, 253));
     p.save();
     p.setClipRect(frame.plotRect());

@@ -17,7 +17,8 @@ namespace dfs::render {
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
     X(denoisingError)                                                                              \
-    X(expectation)
+    X(expectation)                                                                                 \
+    X(autoencoder)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

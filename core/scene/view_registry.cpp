@@ -21,7 +21,8 @@ namespace dfs {
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
     X(denoisingError)                                                                              \
-    X(expectation)
+    X(expectation)                                                                                 \
+    X(autoencoder)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

@@ -1,4 +1,5 @@
-// The perspective views built from a scene (core/scene/views/): denoising-error and expectation,
+// The perspective views built from a scene (core/scene/views/): denoising-error, expectation and
+// autoencoder,
 // with their curves and tables against the closed forms they stand on.
 #include "core/backend/cpu_backend.hpp"
 #include "core/scene/scene_engine.hpp"
@@ -6,6 +7,7 @@
 #include "core/denoisers/gmm_denoiser.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/views/autoencoder_data.hpp"
 #include "core/scene/views/denoising_error_data.hpp"
 #include "core/scene/views/expectation_data.hpp"
 #include "test_support.hpp"
@@ -108,4 +110,43 @@ TEST_CASE("expectation view: the posterior at the highlighted particle", "[views
         CHECK(t.rows.rows() == 4);
         CHECK(t.rows(3, 0) == 1000);
     }
+}
+
+TEST_CASE("autoencoder view: x_t is the forward process of x0 and D(x_t) the denoiser's output",
+          "[views]") {
+    CpuBackend backend(1);
+    SceneEngine e(pointsScene("exact"), backend);
+    const ViewInfo& info = findView("autoencoder");
+    CHECK(!info.followsRun());
+    const Matrix& data = e.data().points;
+    const Vector mean = data.colwise().mean().transpose();
+    const double var = (data.rowwise() - mean.transpose()).squaredNorm() / double(data.size());
+    for (double t : {0.0, 0.3, 0.7, 1.0}) {
+        INFO("t " << t);
+        const auto v = makeSnapshot(e, "autoencoder", 0, t).as<AutoencoderView>();
+        const NoiseLevel l = e.schedule().at(std::max(t, 1e-3));
+        const Index n = Index(v.x0.size() / 2);
+        REQUIRE(n >= 300);
+        CHECK(v.samples == 2000);
+        Matrix x0(n, 2), xt(n, 2), d(n, 2);
+        for (Index i = 0; i < n; ++i) {
+            x0.row(i) << v.x0[2 * i], v.x0[2 * i + 1];
+            xt.row(i) << v.xt[2 * i], v.xt[2 * i + 1];
+            d.row(i) << v.denoised[2 * i], v.denoised[2 * i + 1];
+        }
+        // eps = (x_t - alpha x0) / sigma is standard normal: E eps^2 = 1 (sd of the mean of
+        // 2n squares: sqrt(2 / 2n)).
+        const double eps2 = (xt - l.alpha * x0).squaredNorm() / (l.sigma * l.sigma) / double(2 * n);
+        CHECK(std::abs(eps2 - 1) < 4 * std::sqrt(1.0 / double(n)) + 1e-3);
+        Matrix ref(n, 2);
+        e.denoiser().denoiseRows(xt.cast<double>(), l, ref, 0, n);
+        CHECK(test::maxAbsDiff(d, ref) < 1e-4); // stored as float
+        if (t == 0.0) CHECK(v.mse < 1e-4 * var); // D is the identity on x_t / alpha
+        if (t == 1.0) { // D is the data mean; the error the data's variance per dimension
+            CHECK((d.rowwise() - mean.transpose()).cwiseAbs().maxCoeff() < 0.05);
+            CHECK(v.mse == Approx(var).epsilon(0.05));
+        }
+    }
+    const Table t = viewTable(e, "autoencoder", 0, 0.3);
+    CHECK(t.columns == std::vector<std::string>{"x0_x", "x0_y", "xt_x", "xt_y", "d_x", "d_y"});
 }

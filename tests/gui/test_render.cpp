@@ -11,6 +11,7 @@
 #include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
+#include "core/scene/views/autoencoder_data.hpp"
 #include "core/scene/views/denoising_error_data.hpp"
 #include "core/scene/views/expectation_data.hpp"
 
@@ -330,6 +331,25 @@ private slots:
         QVERIFY(redNear(1, -0.8));
         QVERIFY(!redNear(1.8, -1));
         QVERIFY(!redNear(1.25, -0.45)); // outside both ellipses (2 sd: semi-axes 1 and 0.4)
+    }
+
+    void autoencoderDrawsItsThreePointsInTheirColours() {
+        // x0 (blue) at (1, -1), x_t (grey) at (-1.5, -1.5), D(x_t) (red) at (0.5, -0.5).
+        AutoencoderView v;
+        v.box.extent = 2;
+        v.model = "exact";
+        v.x0 = {1, -1};
+        v.xt = {-1.5f, -1.5f};
+        v.denoised = {0.5f, -0.5f};
+        QImage img(500, 500, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 500, 500), ViewSnapshot("autoencoder", v), ViewStyle{});
+        p.end();
+        auto at = [&](double x, double y) { const QPointF c = f.map(x, y); return img.pixel(int(c.x()), int(c.y())); };
+        QVERIFY(qBlue(at(1, -1)) > 150 && qRed(at(1, -1)) < 80);
+        QVERIFY(qRed(at(0.5, -0.5)) > 180 && qGreen(at(0.5, -0.5)) < 80);
+        QCOMPARE(qRed(at(-1.5, -1.5)), 127);
+        QCOMPARE(qRed(at(1.5, 0.5)), 252); // the plot's background: nothing there
     }
 
     void everyViewHasItsRenderer() {
