@@ -18,6 +18,7 @@ public:
     GmmPosterior(const GmmParams& gmm, const NoiseLevel& level);
     int dim() const override { return m_dim; }
     Posterior at(const Vector& x) const override;
+    Vector weightsAt(const Vector& x) const override { return responsibilities(x); }
     double traceCov(const Vector& x) const override;
     /// Draws a component by w_k, then x0 from its posterior Gaussian.
     Matrix draw(const Vector& x, Index k, std::uint64_t seed, std::uint32_t stream) const override;

@@ -14,6 +14,7 @@ public:
     IdealPosterior(const Matrix& train, const NoiseLevel& level);
     int dim() const override { return int(m_train.cols()); }
     Posterior at(const Vector& x) const override;
+    Vector weightsAt(const Vector& x) const override { return weights(x); }
     double traceCov(const Vector& x) const override;
     /// Draws training points by their weights.
     Matrix draw(const Vector& x, Index k, std::uint64_t seed, std::uint32_t stream) const override;

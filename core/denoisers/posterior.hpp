@@ -42,6 +42,8 @@ public:
     virtual int dim() const = 0;
     /// Weights, mean and covariance at x.
     virtual Posterior at(const Vector& x) const = 0;
+    /// The weights alone (responsibilities or weights over training points).
+    virtual Vector weightsAt(const Vector& x) const = 0;
     /// tr Cov[x0 | x_t = x] alone (no d x d matrix: cheap for images).
     virtual double traceCov(const Vector& x) const = 0;
     /// K draws of x0 ~ p(x0 | x_t = x), one per row; deterministic in (seed, stream): draw j

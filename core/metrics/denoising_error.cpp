@@ -49,8 +49,8 @@ std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model, cons
         x0.row(i) = data.row(std::min(data.rows() - 1, Index(u * double(data.rows()))));
     }
     std::vector<DenoisingErrorPoint> out;
-    Matrix x(n, d), denoised(n, d);
-    Vector err(n), bayes(n);
+    Matrix x(n, d), denoised(n, d), refOut(n, d);
+    Vector err(n), bayes(n), nEff(n), entropy(n);
     for (int k = 0; k < o.points; ++k) {
         const double lambda = lo + (hi - lo) * k / (o.points - 1);
         // edm's and ve's smallest level is reached only as t -> 0+ (schedule.hpp).
@@ -68,11 +68,26 @@ std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model, cons
         p.sigma = l.sigma;
         std::tie(p.mse, p.mseSe) = meanAndError(err);
         if (reference) {
+            reference->denoiseRows(x, l, refOut, 0, n);
+            p.hasGap = true;
+            std::tie(p.gap, p.gapSe) =
+                meanAndError((denoised - refOut).rowwise().squaredNorm() / double(d));
             if (const auto post = exactPosterior(*reference, l)) {
-                for (Index i = 0; i < n; ++i)
-                    bayes[i] = post->traceCov(x.row(i).transpose()) / double(d);
+                for (Index i = 0; i < n; ++i) {
+                    const Vector xi = x.row(i).transpose();
+                    bayes[i] = post->traceCov(xi) / double(d);
+                    if (o.posteriorStats) {
+                        const Vector w = post->weightsAt(xi);
+                        nEff[i] = weightsEffectiveCount(w);
+                        entropy[i] = weightsEntropy(w);
+                    }
+                }
                 p.hasBayes = true;
                 std::tie(p.bayes, p.bayesSe) = meanAndError(bayes);
+                if (o.posteriorStats) {
+                    std::tie(p.nEff, p.nEffSe) = meanAndError(nEff);
+                    std::tie(p.entropy, p.entropySe) = meanAndError(entropy);
+                }
             }
         }
         p.weights = impliedWeights(l);

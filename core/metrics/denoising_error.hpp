@@ -24,6 +24,11 @@ struct DenoisingErrorPoint {
     double mse = 0, mseSe = 0; ///< E||D(x_t) - x0||^2 / d and its Monte Carlo standard error
     bool hasBayes = false;     ///< whether the reference has a closed-form posterior
     double bayes = 0, bayesSe = 0; ///< E tr Cov[x0 | x_t] / d and its standard error
+    bool hasGap = false;           ///< whether a reference was given
+    double gap = 0, gapSe = 0;     ///< E||D(x_t) - D_ref(x_t)||^2 / d (the excess error)
+    /// With posteriorStats: the mean N_eff and entropy (nats) of the reference's posterior
+    /// weights over the noised points, with standard errors.
+    double nEff = 0, nEffSe = 0, entropy = 0, entropySe = 0;
     ImpliedWeights weights;    ///< relative to x0-MSE at this level
 };
 
@@ -31,6 +36,7 @@ struct DenoisingErrorOptions {
     int points = 24;      ///< logSNR grid points
     Index samples = 2000; ///< noised data points per level (x0 drawn with replacement)
     std::uint64_t seed = 0;
+    bool posteriorStats = false; ///< also N_eff and entropy of the posterior weights
     /// logSNR range; NaN: the schedule's sampling span [gridLogSnrMin, gridLogSnrMax].
     double logSnrMin = std::numeric_limits<double>::quiet_NaN();
     double logSnrMax = std::numeric_limits<double>::quiet_NaN();

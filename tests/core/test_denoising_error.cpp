@@ -110,6 +110,10 @@ TEST_CASE("denoising error: another model's MSE is at or above the Bayes error",
             INFO(model->name() << " logSNR " << p.logSnr);
             CHECK(p.mse > p.bayes - 3 * std::hypot(p.mseSe, p.bayesSe));
             excess += p.mse - p.bayes;
+            // The decomposition E||D - x0||^2 = E||D - D*||^2 + E tr Cov[x0 | x_t].
+            REQUIRE(p.hasGap);
+            CHECK(std::abs(p.mse - p.bayes - p.gap) <
+                  4 * std::sqrt(p.mseSe * p.mseSe + p.bayesSe * p.bayesSe + p.gapSe * p.gapSe));
         }
         CHECK(excess > 0.05);
     }
