@@ -16,9 +16,9 @@ namespace dfs::render {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(autoencoder)                                                                                 \
     X(denoisingError)                                                                              \
-    X(expectation)                                                                                 \
-    X(autoencoder)
+    X(expectation)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

@@ -20,9 +20,9 @@ namespace dfs {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(autoencoder)                                                                                 \
     X(denoisingError)                                                                              \
-    X(expectation)                                                                                 \
-    X(autoencoder)
+    X(expectation)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();
