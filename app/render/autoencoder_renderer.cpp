@@ -26,6 +26,7 @@ void drawSegments(QPainter& p, const PlotFrame& f, const std::vector<float>& a,
 
 PlotFrame renderAutoencoder(QPainter& p, const QRectF& area, const AutoencoderView& v,
                             const ViewStyle& style) {
+    if (v.images) return renderImageGrid(p, area, v.grid, style);
     const double fp = style.fontPx;
     const QString detail = timeDetail(v.time) + QString("   MSE %1 \u00b1 %2")
                                                     .arg(shortNumber(v.mse), shortNumber(v.mseSe));

@@ -81,14 +81,13 @@ PlotFrame renderDenoisingError(QPainter& p, const QRectF& area, const DenoisingE
     drawCursor(p, frame, v.time.logSnr, lo, hi);
     frame.drawAxes(p);
     std::vector<LegendEntry> legend{
-        {QString("MSE E||D(x_t) - x0||^2/d of %1 (band: 1 s.e., %2 points)")
+        {QString("MSE E||D - x0||^2/d of %1 (band \u00b1 1 s.e., %2 points)")
              .arg(QString::fromStdString(v.model))
              .arg(v.samples),
          QPen(kMse, 2.2)}};
     if (!v.bayes.empty())
         legend.push_back({v.modelIsReference
-                              ? QString("Bayes error E tr Cov[x0|x_t]/d (the %1 model: the same "
-                                        "quantity)")
+                              ? QString("Bayes error E tr Cov[x0|x_t]/d (= the %1 model's MSE)")
                                     .arg(QString::fromStdString(v.reference))
                               : QString("Bayes error of the %1 denoiser (irreducible)")
                                     .arg(QString::fromStdString(v.reference)),

@@ -15,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fmt/format.h>
 
 using namespace dfs;
 
@@ -149,4 +150,53 @@ TEST_CASE("autoencoder view: x_t is the forward process of x0 and D(x_t) the den
     }
     const Table t = viewTable(e, "autoencoder", 0, 0.3);
     CHECK(t.columns == std::vector<std::string>{"x0_x", "x0_y", "xt_x", "xt_y", "d_x", "d_y"});
+}
+
+TEST_CASE("autoencoder view on images: rows x0 | x_t | D(x_t) | eps_hat | |D - x0| per level",
+          "[views]") {
+    CpuBackend backend(1);
+    Scene s;
+    s.data.dataset = "shapes";
+    s.data.resolution = 8;
+    s.data.n = 50;
+    s.model.denoiser = "ideal";
+    s.sampler.steps = 2;
+    s.sampler.particles = 3;
+    SceneEngine e(s, backend);
+    CHECK(findView("autoencoder").fits(true));
+    const auto v = makeSnapshot(e, "autoencoder", 0, 0.42).as<AutoencoderView>();
+    REQUIRE(v.images);
+    const ImageGridView& g = v.grid;
+    CHECK(g.side == 8);
+    CHECK(g.columns == 5);
+    REQUIRE(g.tiles.size() == 25);
+    REQUIRE(g.rowLabels.size() == 5);
+    CHECK(g.rowLabels[2] == "t 0.42 *"); // the cursor replaces t = 0.5
+    const Vector x0 = e.data().points.row(0).transpose();
+    for (int r = 0; r < 5; ++r) {
+        INFO("row " << r);
+        const double t = r == 2 ? 0.42 : 0.1 + 0.2 * r;
+        auto pixels = [&](int c) {
+            const auto& p = g.tiles[std::size_t(5 * r + c)].pixels;
+            Vector out(Index(p.size()));
+            for (std::size_t i = 0; i < p.size(); ++i) out[Index(i)] = p[i];
+            return out;
+        };
+        CHECK((pixels(0) - x0).cwiseAbs().maxCoeff() < 1e-6);
+        // The error tile is |D - x0| (shifted by -1 into the tiles' [-1, 1]).
+        const Vector d = pixels(2);
+        const Vector err = pixels(4);
+        for (Index i = 0; i < d.size(); ++i) CHECK(err[i] == Approx(std::abs(d[i] - x0[i]) - 1).margin(1e-5));
+        const std::string& caption = g.tiles[std::size_t(5 * r + 4)].caption;
+        CHECK(caption.rfind("MSE ", 0) == 0);
+        CHECK(std::stod(caption.substr(4)) == Approx((d - x0).squaredNorm() / 64).epsilon(0.05).margin(1e-6)); // 2 digits
+        // The ideal denoiser memorises: at t = 0.1 it returns the image itself.
+        if (r == 0) CHECK((d - x0).squaredNorm() / 64 < 1e-4);
+        CHECK(g.rowLabels[std::size_t(r)].rfind(fmt::format("t {:.2g}", t), 0) == 0);
+    }
+    const Table t = viewTable(e, "autoencoder", 0, 0.42);
+    CHECK(t.columns == std::vector<std::string>{"t", "sigma", "mse"});
+    REQUIRE(t.rows.rows() == 5);
+    CHECK(t.rows(2, 0) == 0.42);
+    CHECK(t.rows(2, 2) == v.mse);
 }
