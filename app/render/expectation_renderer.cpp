@@ -132,7 +132,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
     p.restore();
     frame.drawAxes(p);
     std::vector<LegendEntry> legend{
-        {QString("x_t (particle %1)").arg(v.particle), QPen(kQuery, 2), true},
+        {v.particle >= 0 ? QString("x_t (particle %1)").arg(v.particle) : QString("x_t (dropped particle)"),
+         QPen(kQuery, 2), true},
         {"x_t / alpha (hollow square)", QPen(kQuery, 1)},
         {"D*(x) = E[x0|x_t] (cross), 1 and 2 sd of Cov[x0|x_t]", QPen(kMean, 2)},
         {"mean of K posterior draws", QPen(kMc, 2), true},

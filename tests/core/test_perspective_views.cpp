@@ -106,6 +106,12 @@ TEST_CASE("expectation view: the posterior at the highlighted particle", "[views
             CHECK(err < 4 * std::sqrt(tr / 1000) + 1e-6);
             CHECK(!v.hasModel); // the model is its own reference
         }
+        // A particle dropped with the mouse at frame 1 is followed instead.
+        e.dropParticle(1, 0.4, -0.3);
+        const auto dropped = makeSnapshot(e, "expectation", 1, 0).as<ExpectationView>();
+        CHECK(dropped.particle == -2);
+        CHECK(dropped.x[0] == Approx(0.4));
+        CHECK(dropped.x[1] == Approx(-0.3));
         const Table t = viewTable(e, "expectation", 2, 0);
         CHECK(t.columns.front() == "k");
         CHECK(t.rows.rows() == 4);

@@ -47,11 +47,20 @@ ExpectationView build(const SceneEngine& e, int frameIndex) {
     v.time = e.timeInfo(frame->t);
     v.box.extent = e.scene().view.extent;
     v.reference = exact.name();
-    const Index particles = frame->x.rows();
-    v.particle = e.scene().view.highlight >= 0 && e.scene().view.highlight < particles
-                     ? e.scene().view.highlight
-                     : 0;
-    const Vector x = frame->x.row(v.particle).transpose();
+    // The trajectory view's highlighted particle: a run particle, or one dropped with the mouse
+    // (-2); particle 0 when the highlight is out of range.
+    const TrajectoryView tv = e.trajectoryView(frameIndex);
+    Vector x(2);
+    if (tv.highlight >= 0) { // a run particle: its position in double precision
+        v.particle = tv.highlight;
+        x = frame->x.row(v.particle).transpose();
+    } else if (tv.highlightPath.size() >= 2) {
+        v.particle = tv.highlight;
+        x << tv.highlightPath[tv.highlightPath.size() - 2], tv.highlightPath.back();
+    } else {
+        v.particle = 0;
+        x = frame->x.row(0).transpose();
+    }
     const Posterior p = post->at(x);
     for (int k = 0; k < 2; ++k) {
         v.x[k] = x[k];
@@ -81,7 +90,7 @@ ExpectationView build(const SceneEngine& e, int frameIndex) {
     }
     // Nested estimates: the first K draws of one Philox stream, so each K extends the last.
     const std::uint64_t seed = e.scene().sampler.seed;
-    const std::uint32_t stream = std::uint32_t(v.particle);
+    const std::uint32_t stream = std::uint32_t(std::max(0L, v.particle));
     for (int k : kDraws) {
         v.mcDraws.push_back(k);
         pushXY(v.mcMean, monteCarloMean(*post, x, k, seed, stream));
