@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "diffuscope-cli 0.1.0");
     std::vector<Command> commands = {
         addListCommand(app),  addDataCommand(app), addFieldCommand(app), addSampleCommand(app),
-        addTrainCommand(app), addDemoCommand(app), addBenchCommand(app), addScheduleCommand(app)};
+        addTrainCommand(app), addDemoCommand(app), addBenchCommand(app), addScheduleCommand(app),
+        addCurvesCommand(app)};
 #ifdef DIFFUSCOPE_HAS_RENDER
     commands.push_back(addRenderCommand(app));
 #endif

@@ -16,10 +16,13 @@ namespace dfs::render {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(autoencoder)                                                                                 \
+    X(denoisingError)                                                                              \
     X(score)                                                                                       \
     X(sdeFan)                                                                                      \
     X(sdeMarginal)                                                                                 \
-    X(flowMesh)
+    X(flowMesh)                                                                                    \
+    X(expectation)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

@@ -20,10 +20,13 @@ namespace dfs {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(autoencoder)                                                                                 \
+    X(denoisingError)                                                                              \
     X(score)                                                                                       \
     X(sdeFan)                                                                                      \
     X(sdeMarginal)                                                                                 \
-    X(flowMesh)
+    X(flowMesh)                                                                                    \
+    X(expectation)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

@@ -1,225 +1,208 @@
-// The score, reverse-SDE and flow views (issue 16): their registry entries, the Tweedie score
-// against GmmDenoiser's direct formula, the fan's collapse onto the ODE path at eta = 0 and its
-// spread at eta = 1 with the same noise draws, the step's drift/noise split against DDIM's eq. 12,
-// the marginal against p_t (Fokker-Planck), and the mesh and round trip of the flow view.
+// The perspective views built from a scene (core/scene/views/): denoising-error, expectation and
+// autoencoder,
+// with their curves and tables against the closed forms they stand on.
 #include "core/backend/cpu_backend.hpp"
-#include "core/denoisers/gmm_denoiser.hpp"
-#include "core/samplers/sde_fan.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
-#include "core/scene/views/flow_mesh_data.hpp"
-#include "core/scene/views/score_data.hpp"
-#include "core/scene/views/sde_fan_data.hpp"
-#include "core/scene/views/sde_marginal_data.hpp"
+#include "core/denoisers/gmm_denoiser.hpp"
+#include "core/denoisers/ideal_denoiser.hpp"
+#include "core/samplers/sampler_run.hpp"
+#include "core/scene/views/autoencoder_data.hpp"
+#include "core/scene/views/denoising_error_data.hpp"
+#include "core/scene/views/expectation_data.hpp"
 #include "test_support.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <cmath>
+#include <fmt/format.h>
 
 using namespace dfs;
 
 namespace {
 
-Scene gmmScene(const std::string& sampler, double eta, int steps = 12) {
+Scene pointsScene(const std::string& denoiser) {
     Scene s;
-    s.data.n = 1000;
-    s.sampler.sampler = sampler;
-    s.sampler.options.eta = eta;
-    s.sampler.steps = steps;
-    s.sampler.particles = 40;
-    s.sampler.seed = 5;
-    s.view.highlight = 7;
+    s.data.n = 2000;
+    s.model.denoiser = denoiser;
+    s.sampler.steps = 4;
+    s.sampler.particles = 50;
     return s;
-}
-
-/// Table rows of the fan with this path index (-1: the ODE path), as (x, y) per frame.
-Matrix fanPath(const Table& t, int path) {
-    std::vector<Index> rows;
-    for (Index r = 0; r < t.rows.rows(); ++r)
-        if (t.rows(r, 2) == path) rows.push_back(r);
-    Matrix out(Index(rows.size()), 2);
-    for (std::size_t k = 0; k < rows.size(); ++k) out.row(Index(k)) = t.rows.block(rows[k], 3, 1, 2);
-    return out;
-}
-
-/// Largest distance of any fan path from the ODE path over every frame.
-double fanDistanceFromOde(const Table& t, int paths) {
-    const Matrix ode = fanPath(t, -1);
-    double worst = 0;
-    for (int p = 0; p < paths; ++p) worst = std::max(worst, (fanPath(t, p) - ode).rowwise().norm().maxCoeff());
-    return worst;
 }
 
 } // namespace
 
-TEST_CASE("the four perspective views are registered with their clocks and tables") {
-    for (const char* name : {"score", "sde-fan", "sde-marginal", "flow-mesh"}) {
-        const ViewInfo& v = findView(name);
-        INFO(name);
-        CHECK(v.appliesTo == ViewData::Points);
-        CHECK(v.followsRun() == (std::string(name) != "score"));
-        CHECK(bool(v.table));
-        CHECK(!v.caption.empty());
+TEST_CASE("denoising-error view: the exact model's MSE is its own Bayes error", "[views]") {
+    CpuBackend backend(1);
+    SceneEngine e(pointsScene("exact"), backend);
+    const ViewInfo& info = findView("denoising-error");
+    CHECK(info.appliesTo == ViewData::Both);
+    CHECK(!info.followsRun());
+    const auto v = makeSnapshot(e, "denoising-error", 0, 0.3).as<DenoisingErrorView>();
+    CHECK(v.model == "exact");
+    CHECK(v.modelIsReference);
+    CHECK(v.reference == "exact");
+    REQUIRE(v.logSnr.size() == 24);
+    REQUIRE(v.bayes.size() == 24);
+    CHECK(v.time.logSnr == Approx(e.schedule().logSnr(0.3)));
+    for (std::size_t i = 0; i < v.logSnr.size(); ++i) {
+        INFO("logSNR " << v.logSnr[i]);
+        CHECK(std::abs(v.mse[i] - v.bayes[i]) < 4 * std::hypot(v.mseSe[i], v.bayesSe[i]));
+        if (i) CHECK(v.logSnr[i] > v.logSnr[i - 1]);
     }
+    // The error falls from the data's variance per dimension (D = mean at logSNR -> -inf) to
+    // about 0 (D = identity).
+    const Matrix& x = e.data().points;
+    const double var = (x.rowwise() - x.colwise().mean()).squaredNorm() / double(x.size());
+    CHECK(v.bayes.front() == Approx(var).epsilon(0.05));
+    CHECK(v.bayes.back() < 1e-3 * var);
+    // The MSE at the cursor lies between its neighbours on the grid.
+    CHECK(v.mseAtCursor > 0);
+    const Table t = viewTable(e, "denoising-error", 0, 0.3);
+    CHECK(t.columns == std::vector<std::string>{"logsnr", "t", "sigma", "mse", "mse_se", "bayes",
+                                                "bayes_se", "w_eps", "w_v", "w_velocity", "w_score"});
+    CHECK(t.rows.rows() == 24);
+    CHECK(t.rows(5, 3) == v.mse[5]);
+    CHECK(t.rows(5, 7) == Approx(std::exp(v.logSnr[5]))); // eps weight = SNR
 }
 
-TEST_CASE("score view: Tweedie's (alpha D - x)/sigma^2 equals the mixture's direct score") {
+TEST_CASE("expectation view: the posterior at the highlighted particle", "[views]") {
     CpuBackend backend(1);
-    SceneEngine e(gmmScene("heun", 0), backend);
-    const GmmDenoiser direct(*e.data().gmm);
-    for (double t : {0.05, 0.3, 0.8}) {
-        INFO("t = " << t);
-        const NoiseLevel l = e.schedule().at(t);
-        const Table table = viewTable(e, "score", 0, t);
-        REQUIRE(table.columns == std::vector<std::string>{"x", "y", "sx", "sy"});
-        const Matrix at = table.rows.leftCols(2), s = table.rows.rightCols(2);
-        const Matrix exact = direct.score(at, l);
-        CHECK((s - exact).cwiseAbs().maxCoeff() < 1e-9 * std::max(1.0, exact.cwiseAbs().maxCoeff()));
-        // The drawn arrows are sigma^2 s (float), the heat map ||s*|| at its own cells.
-        const ScoreView v = makeSnapshot(e, "score", 0, t).as<ScoreView>();
-        REQUIRE(v.model.size() == std::size_t(2 * at.rows()));
-        CHECK(v.reference.empty()); // the exact model is its own reference
-        const double s2 = l.sigma * l.sigma;
-        for (Index r = 0; r < at.rows(); r += 37)
-            CHECK(v.model[std::size_t(2 * r)] == Approx(s2 * exact(r, 0)).margin(1e-5));
-        Matrix cell(1, 2);
-        cell << v.heat.x0 + 0.5 * (v.heat.x1 - v.heat.x0) / v.heat.nx,
-            v.heat.y0 + 0.5 * (v.heat.y1 - v.heat.y0) / v.heat.ny;
-        CHECK(v.heat.values[0] == Approx(direct.score(cell, l).norm()).epsilon(1e-5));
-    }
-}
-
-TEST_CASE("sde fan: eta = 0 collapses every path onto the ODE path; eta = 1 spreads them") {
-    CpuBackend backend(1);
-    auto fanAt = [&](double eta, int frame) {
-        SceneEngine e(gmmScene("ddim", eta), backend);
+    for (const char* denoiser : {"exact", "ideal"}) {
+        Scene s = pointsScene(denoiser);
+        s.data.n = 300;
+        s.view.highlight = 7;
+        SceneEngine e(s, backend);
         e.runToEnd();
-        return std::make_pair(makeSnapshot(e, "sde-fan", frame, 0).as<SdeFanView>(),
-                              viewTable(e, "sde-fan", frame, 0));
-    };
-    const auto [still, stillTable] = fanAt(0.0, 12);
-    CHECK(still.paths == 64);
-    CHECK(still.fan.size() == std::size_t(13 * 64 * 2));
-    CHECK(still.knob == "eta = 0");
-    CHECK(fanDistanceFromOde(stillTable, 64) < 1e-12);
-    CHECK(still.spread < 1e-6);
-    // The same draws scaled by eta: small eta gives a small, proportional departure from the ODE.
-    const double d1 = fanDistanceFromOde(fanAt(0.01, 12).second, 64);
-    const double d2 = fanDistanceFromOde(fanAt(0.02, 12).second, 64);
-    INFO("departure from the ODE path: " << d1 << " at eta 0.01, " << d2 << " at eta 0.02");
-    const double half = fanAt(0.5, 12).first.spread, full = fanAt(1.0, 12).first.spread;
-    INFO("spread at the end: " << half << " at eta 0.5, " << full << " at eta 1");
-    CHECK(d1 > 0);
-    CHECK(d1 < 0.1 * full);
-    CHECK(d2 / d1 == Approx(2).epsilon(0.1));
-    CHECK(half > 0.05);
-    CHECK(full > half);
+        const ViewInfo& info = findView("expectation");
+        CHECK(info.followsRun());
+        CHECK(info.appliesTo == ViewData::Points);
+        for (int f : {1, 2, 3}) {
+            INFO(denoiser << " frame " << f);
+            const auto v = makeSnapshot(e, "expectation", f, 0).as<ExpectationView>();
+            const auto fr = e.frame(f);
+            CHECK(v.particle == 7);
+            CHECK(v.x[0] == fr->x(7, 0));
+            const NoiseLevel l = e.schedule().at(fr->t);
+            // D*(x) is the scene's exact/ideal denoiser at x (the ideal's kernel is float).
+            Matrix d(1, 2);
+            e.denoiser().denoiseRows(fr->x.row(7), l, d, 0, 1);
+            CHECK(std::abs(v.mean[0] - d(0, 0)) < 1e-5);
+            CHECK(std::abs(v.mean[1] - d(0, 1)) < 1e-5);
+            CHECK(v.xOverAlpha[1] == Approx(fr->x(7, 1) / l.alpha));
+            double wsum = 0, w2 = 0;
+            for (float w : v.componentWeight) wsum += w, w2 += double(w) * w;
+            for (float w : v.pointWeight) wsum += w, w2 += double(w) * w;
+            CHECK(wsum == Approx(1.0).epsilon(1e-5));
+            CHECK(v.effectiveCount == Approx(1 / w2).epsilon(1e-4));
+            CHECK(v.effectiveCount >= 1.0);
+            CHECK(v.entropy <= std::log(std::string(denoiser) == "exact" ? 8.0 : 300.0) + 1e-9);
+            CHECK(v.cov[0] >= 0);
+            CHECK(v.cov[0] * v.cov[2] - v.cov[1] * v.cov[1] >= -1e-12);
+            // Monte Carlo means: ||error||^2 has expectation tr Cov / K; 4 sd is a wide margin.
+            REQUIRE(v.mcDraws == std::vector<int>{1, 10, 100, 1000});
+            const double tr = v.cov[0] + v.cov[2];
+            const double err = std::hypot(v.mcMean[6] - v.mean[0], v.mcMean[7] - v.mean[1]);
+            CHECK(err < 4 * std::sqrt(tr / 1000) + 1e-6);
+            CHECK(!v.hasModel); // the model is its own reference
+        }
+        // A particle dropped with the mouse at frame 1 is followed instead.
+        e.dropParticle(1, 0.4, -0.3);
+        const auto dropped = makeSnapshot(e, "expectation", 1, 0).as<ExpectationView>();
+        CHECK(dropped.particle == -2);
+        CHECK(dropped.x[0] == Approx(0.4));
+        CHECK(dropped.x[1] == Approx(-0.3));
+        const Table t = viewTable(e, "expectation", 2, 0);
+        CHECK(t.columns.front() == "k");
+        CHECK(t.rows.rows() == 4);
+        CHECK(t.rows(3, 0) == 1000);
+    }
 }
 
-TEST_CASE("sde fan: path 0 draws the highlighted particle's noise and retraces its run path") {
+TEST_CASE("autoencoder view: x_t is the forward process of x0 and D(x_t) the denoiser's output",
+          "[views]") {
     CpuBackend backend(1);
-    SceneEngine e(gmmScene("ddim", 1.0), backend);
-    e.runToEnd();
-    const Matrix path = fanPath(viewTable(e, "sde-fan", 12, 0), 0);
-    for (int k = 0; k <= 12; ++k)
-        CHECK((path.row(k) - e.frame(k)->x.row(7)).norm() < 1e-9);
-}
-
-TEST_CASE("sde fan: a step is drift + noise, the noise DDIM's c z (Song et al. 2021a, eq. 12)") {
-    CpuBackend backend(1);
-    SceneEngine e(gmmScene("ddim", 1.0), backend);
-    FanConfig c;
-    c.sampler = fanSampler("ddim", e.scene().sampler.options);
-    c.grid = e.grid();
-    c.seed = 5;
-    c.firstPath = 7;
-    c.paths = 3;
-    const Matrix xT = e.frame(0)->x.row(7);
-    const std::vector<Matrix> frames = fanFrames(e.schedule(), e.denoiser(), backend, c, xT, 12);
-    for (int k : {0, 5, 10}) {
-        INFO("step " << k);
-        const NoiseLevel t = e.schedule().at(c.grid[std::size_t(k)]), s = e.schedule().at(c.grid[std::size_t(k) + 1]);
-        for (int p = 0; p < 3; ++p) {
-            const Matrix x = frames[std::size_t(k)].row(p);
-            const StepParts parts = stepParts(e.schedule(), e.denoiser(), backend, c, k, x, 7 + p);
-            CHECK((x + parts.drift + parts.noise - frames[std::size_t(k) + 1].row(p)).norm() < 1e-12);
-            const double aTs = t.alpha / s.alpha;
-            const double s2Ts = t.sigma * t.sigma - aTs * aTs * s.sigma * s.sigma;
-            const double cz = std::sqrt(s2Ts * s.sigma * s.sigma / (t.sigma * t.sigma));
-            const Matrix z = gaussianNoise(5, 7 + p, 1, 2, std::uint32_t(k), 0);
-            CHECK((parts.noise - cz * z).norm() < 1e-12);
+    SceneEngine e(pointsScene("exact"), backend);
+    const ViewInfo& info = findView("autoencoder");
+    CHECK(!info.followsRun());
+    const Matrix& data = e.data().points;
+    const Vector mean = data.colwise().mean().transpose();
+    const double var = (data.rowwise() - mean.transpose()).squaredNorm() / double(data.size());
+    for (double t : {0.0, 0.3, 0.7, 1.0}) {
+        INFO("t " << t);
+        const auto v = makeSnapshot(e, "autoencoder", 0, t).as<AutoencoderView>();
+        const NoiseLevel l = e.schedule().at(std::max(t, 1e-3));
+        const Index n = Index(v.x0.size() / 2);
+        REQUIRE(n >= 300);
+        CHECK(v.samples == 2000);
+        Matrix x0(n, 2), xt(n, 2), d(n, 2);
+        for (Index i = 0; i < n; ++i) {
+            x0.row(i) << v.x0[2 * i], v.x0[2 * i + 1];
+            xt.row(i) << v.xt[2 * i], v.xt[2 * i + 1];
+            d.row(i) << v.denoised[2 * i], v.denoised[2 * i + 1];
+        }
+        // eps = (x_t - alpha x0) / sigma is standard normal: E eps^2 = 1 (sd of the mean of
+        // 2n squares: sqrt(2 / 2n)).
+        const double eps2 = (xt - l.alpha * x0).squaredNorm() / (l.sigma * l.sigma) / double(2 * n);
+        CHECK(std::abs(eps2 - 1) < 4 * std::sqrt(1.0 / double(n)) + 1e-3);
+        Matrix ref(n, 2);
+        e.denoiser().denoiseRows(xt.cast<double>(), l, ref, 0, n);
+        CHECK(test::maxAbsDiff(d, ref) < 1e-4); // stored as float
+        if (t == 0.0) CHECK(v.mse < 1e-4 * var); // D is the identity on x_t / alpha
+        if (t == 1.0) { // D is the data mean; the error the data's variance per dimension
+            CHECK((d.rowwise() - mean.transpose()).cwiseAbs().maxCoeff() < 0.05);
+            CHECK(v.mse == Approx(var).epsilon(0.05));
         }
     }
+    const Table t = viewTable(e, "autoencoder", 0, 0.3);
+    CHECK(t.columns == std::vector<std::string>{"x0_x", "x0_y", "xt_x", "xt_y", "d_x", "d_y"});
 }
 
-TEST_CASE("sde fan: a sampler without a noise knob is stood in for by ddim with eta = 1") {
+TEST_CASE("autoencoder view on images: rows x0 | x_t | D(x_t) | eps_hat | |D - x0| per level",
+          "[views]") {
     CpuBackend backend(1);
-    SceneEngine e(gmmScene("heun", 0), backend);
-    e.runToEnd();
-    const SdeFanView v = makeSnapshot(e, "sde-fan", 6, 0).as<SdeFanView>();
-    CHECK(v.sampler == "ddim");
-    CHECK(v.knob == "eta = 1");
-    CHECK(v.sceneSampler == "heun");
-    CHECK(v.drift.size() == 2);
-    CHECK(v.noise.size() == 2);
-    // EDM's churn is the knob of edm-sde: S_churn = 0 collapses the fan as eta = 0 does.
-    Scene edm = gmmScene("edm-sde", 0);
-    edm.sampler.options.churn = 0;
-    SceneEngine f(edm, backend);
-    f.runToEnd();
-    CHECK(fanDistanceFromOde(viewTable(f, "sde-fan", 12, 0), 64) < 1e-12);
-    CHECK(test::contains(test::errorOf<UsageError>([&] { makeSnapshot(f, "sde-fan", 40, 0); }), "frame"));
-}
-
-TEST_CASE("sde marginal: the run's particles match p_t at every frame (Fokker-Planck)") {
-    CpuBackend backend(1);
-    Scene s = gmmScene("ddim", 1.0, 20);
-    s.sampler.particles = 4000;
+    Scene s;
+    s.data.dataset = "shapes";
+    s.data.resolution = 8;
+    s.data.n = 50;
+    s.model.denoiser = "ideal";
+    s.sampler.steps = 2;
+    s.sampler.particles = 3;
     SceneEngine e(s, backend);
-    e.runToEnd();
-    for (int frame : {5, 12, 20}) {
-        INFO("frame " << frame);
-        const SdeMarginalView v = makeSnapshot(e, "sde-marginal", frame, 0).as<SdeMarginalView>();
-        CHECK(test::contains(v.exactLabel, "exact p_t"));
-        CHECK(test::contains(v.exactLabel, "smoothed to sigma~ = 0.062") == (frame == 20)); // t = 0: smoothed
-        const double cell = (v.exact.x1 - v.exact.x0) * (v.exact.y1 - v.exact.y0) / (v.exact.nx * v.exact.ny);
-        double massExact = 0, massSamples = 0, l1 = 0;
-        for (std::size_t i = 0; i < v.exact.values.size(); ++i) {
-            massExact += v.exact.values[i] * cell;
-            massSamples += v.samples.values[i] * cell;
-            l1 += std::abs(v.exact.values[i] - v.samples.values[i]) * cell;
-        }
-        INFO("mass of p_t " << massExact << ", of the particles " << massSamples << ", L1 " << l1
-                            << ", energy " << v.energy << " (floor " << v.energyFloor << ")");
-        CHECK(massExact == Approx(1).epsilon(0.02));
-        CHECK(massSamples == Approx(1).epsilon(0.02));
-        CHECK(v.energy < 3 * v.energyFloor + 1e-3);
+    CHECK(findView("autoencoder").fits(true));
+    const auto v = makeSnapshot(e, "autoencoder", 0, 0.42).as<AutoencoderView>();
+    REQUIRE(v.images);
+    const ImageGridView& g = v.grid;
+    CHECK(g.side == 8);
+    CHECK(g.columns == 5);
+    REQUIRE(g.tiles.size() == 25);
+    REQUIRE(g.rowLabels.size() == 5);
+    CHECK(g.rowLabels[2] == "t 0.42 *"); // the cursor replaces t = 0.5
+    const Vector x0 = e.data().points.row(0).transpose();
+    for (int r = 0; r < 5; ++r) {
+        INFO("row " << r);
+        const double t = r == 2 ? 0.42 : 0.1 + 0.2 * r;
+        auto pixels = [&](int c) {
+            const auto& p = g.tiles[std::size_t(5 * r + c)].pixels;
+            Vector out(Index(p.size()));
+            for (std::size_t i = 0; i < p.size(); ++i) out[Index(i)] = p[i];
+            return out;
+        };
+        CHECK((pixels(0) - x0).cwiseAbs().maxCoeff() < 1e-6);
+        // The error tile is |D - x0| (shifted by -1 into the tiles' [-1, 1]).
+        const Vector d = pixels(2);
+        const Vector err = pixels(4);
+        for (Index i = 0; i < d.size(); ++i) CHECK(err[i] == Approx(std::abs(d[i] - x0[i]) - 1).margin(1e-5));
+        const std::string& caption = g.tiles[std::size_t(5 * r + 4)].caption;
+        CHECK(caption.rfind("MSE ", 0) == 0);
+        CHECK(std::stod(caption.substr(4)) == Approx((d - x0).squaredNorm() / 64).epsilon(0.05).margin(1e-6)); // 2 digits
+        // The ideal denoiser memorises: at t = 0.1 it returns the image itself.
+        if (r == 0) CHECK((d - x0).squaredNorm() / 64 < 1e-4);
+        CHECK(g.rowLabels[std::size_t(r)].rfind(fmt::format("t {:.2g}", t), 0) == 0);
     }
-}
-
-TEST_CASE("flow mesh: the grid starts regular, and the round trip's error falls with steps") {
-    CpuBackend backend(1);
-    auto meshOf = [&](int steps, int frame) {
-        SceneEngine e(gmmScene("heun", 0, steps), backend);
-        e.runToEnd();
-        return makeSnapshot(e, "flow-mesh", frame, 0).as<FlowMeshView>();
-    };
-    const FlowMeshView v = meshOf(10, 0);
-    REQUIRE(v.mesh.size() == std::size_t(2 * 17 * 32 * 2));
-    const double w = v.meshHalfWidth;
-    CHECK(v.mesh[0] == Approx(-w)); // line 0, point 0: the bottom left corner
-    CHECK(v.mesh[1] == Approx(-w));
-    CHECK(v.mesh[2 * 31] == Approx(w)); // line 0 runs along x at y = -w
-    CHECK(v.mesh[2 * 31 + 1] == Approx(-w));
-    const double coarse = meshOf(10, 10).roundTripMean, fine = meshOf(40, 40).roundTripMean;
-    INFO("round trip mean error " << coarse << " (10 steps), " << fine << " (40 steps)");
-    CHECK(fine < coarse);
-    const FlowMeshView end = meshOf(40, 40);
-    CHECK(end.roundTripMean <= end.roundTripMax);
-    CHECK(end.roundTripMean < 0.01);
-    CHECK(end.roundTripMax < 0.2);
-    SceneEngine e(gmmScene("heun", 0, 10), backend);
-    const Table t = viewTable(e, "flow-mesh", 0, 0);
-    REQUIRE(t.columns.back() == "error");
-    for (Index r = 0; r < t.rows.rows(); r += 17)
-        CHECK(t.rows(r, 6) == Approx((t.rows.block(r, 4, 1, 2) - t.rows.block(r, 0, 1, 2)).norm()));
+    const Table t = viewTable(e, "autoencoder", 0, 0.42);
+    CHECK(t.columns == std::vector<std::string>{"t", "sigma", "mse"});
+    REQUIRE(t.rows.rows() == 5);
+    CHECK(t.rows(2, 0) == 0.42);
+    CHECK(t.rows(2, 2) == v.mse);
 }

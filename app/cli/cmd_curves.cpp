@@ -1,0 +1,116 @@
+// `diffuscope-cli curves`: the curves of a perspective over logSNR as CSV or JSON, computed on
+// noised data (diffusion-math.md Sections 1.1, 1.3 and 1.8):
+//   autoencoder  MSE(t) of the denoiser and the Bayes error of the exact/ideal reference, with
+//                standard errors, and each target's implied weighting (Section 2.3);
+//   expectation  the mean effective count N_eff and entropy of the posterior weights, and the
+//                Bayes error E tr Cov[x0 | x_t] / d;
+//   score        the score-matching loss E||s_theta - s*||^2 / d, which equals alpha^2/sigma^4
+//                times the squared denoiser gap E||D_theta - D*||^2 / d (s = (alpha D - x) /
+//                sigma^2), and the DSM loss E||s_theta + eps/sigma||^2 / d = alpha^2/sigma^4 MSE,
+//                whose floor is alpha^2/sigma^4 times the Bayes error.
+#include "app/cli/command.hpp"
+#include "app/cli/model_options.hpp"
+#include "core/denoisers/denoiser_factory.hpp"
+#include "core/denoisers/posterior.hpp"
+#include "core/errors.hpp"
+#include "core/io/table_io.hpp"
+#include "core/metrics/denoising_error.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace dfs::cli {
+
+namespace {
+
+struct CurvesOptions {
+    ModelOptions model;
+    std::string perspective, out;
+    long n = 2000;
+    int points = 24;
+    std::uint64_t seed = 0;
+};
+
+Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
+    Table t{{"logsnr", "t", "sigma", "n_eff", "n_eff_se", "entropy", "entropy_se", "bayes", "bayes_se"},
+            Matrix(Index(curve.size()), 9)};
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+        const DenoisingErrorPoint& p = curve[i];
+        t.rows.row(Index(i)) << p.logSnr, p.t, p.sigma, p.nEff, p.nEffSe, p.entropy, p.entropySe,
+            p.bayes, p.bayesSe;
+    }
+    return t;
+}
+
+Table scoreTable(const std::vector<DenoisingErrorPoint>& curve) {
+    Table t{{"logsnr", "t", "sigma", "sm_loss", "sm_loss_se", "dsm_loss", "dsm_loss_se", "dsm_floor"},
+            Matrix(Index(curve.size()), 8)};
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+        const DenoisingErrorPoint& p = curve[i];
+        const double w = p.weights.score; // alpha^2 / sigma^4
+        t.rows.row(Index(i)) << p.logSnr, p.t, p.sigma, w * p.gap, w * p.gapSe, w * p.mse,
+            w * p.mseSe, w * p.bayes;
+    }
+    return t;
+}
+
+void runCurves(const CurvesOptions& o) {
+    if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score")
+        throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
+                                     "expectation, score)",
+                                     o.perspective));
+    if (!isTablePath(o.out))
+        throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
+    if (o.n < 2 || o.n > 1'000'000)
+        throw UsageError(fmt::format("--n must be in [2, 1000000] (got {})", o.n));
+    if (o.points < 2 || o.points > 1000)
+        throw UsageError(fmt::format("--points must be in [2, 1000] (got {})", o.points));
+    LoadedModel m = buildModel(o.model);
+    // The reference: the model itself when it is exact or ideal, else the exact denoiser of GMM
+    // data or the ideal denoiser of the training set.
+    NoiseLevel probe;
+    probe.alpha = probe.sigma = 1;
+    std::unique_ptr<Denoiser> built;
+    const Denoiser* reference = m.denoiser.get();
+    if (!exactPosterior(*m.denoiser, probe)) {
+        built = makeDenoiser(m.data.gmm ? "exact" : "ideal", m.data);
+        reference = built.get();
+    }
+    DenoisingErrorOptions opts;
+    opts.samples = o.n;
+    opts.points = o.points;
+    opts.seed = o.seed;
+    opts.posteriorStats = o.perspective == "expectation";
+    const auto curve = denoisingErrorCurve(*m.denoiser, reference, *m.schedule, m.data.points, opts);
+    const Table table = o.perspective == "autoencoder" ? denoisingErrorTable(curve)
+                        : o.perspective == "expectation" ? expectationTable(curve)
+                                                         : scoreTable(curve);
+    writeTable(o.out, table);
+    fmt::print("{} curves of {} on {} ({}, reference {}): {} levels of logSNR in [{:.3g}, {:.3g}], "
+               "{} noised points each; wrote {}\n",
+               o.perspective, m.denoiser->name(), m.data.name, m.schedule->name(), reference->name(),
+               curve.size(), curve.front().logSnr, curve.back().logSnr, o.n, o.out);
+}
+
+} // namespace
+
+Command addCurvesCommand(CLI::App& app) {
+    auto o = std::make_shared<CurvesOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "curves", "write a perspective's curves over logSNR (MSE and Bayes error, posterior "
+                  "N_eff and entropy, score-matching losses)");
+    cmd->add_option("--perspective", o->perspective,
+                    "autoencoder (logsnr,t,sigma,mse,mse_se,bayes,bayes_se,w_eps,w_v,w_velocity,"
+                    "w_score), expectation (n_eff, entropy, bayes) or score (sm_loss, dsm_loss)")
+        ->required();
+    addModelOptions(*cmd, o->model);
+    cmd->add_option("--n", o->n, "noised data points per level")->capture_default_str();
+    cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")->capture_default_str();
+    addSeedOption(*cmd, "--seed", o->seed, "seed of the data draws and the noise");
+    cmd->add_option("--out", o->out, "F.csv or F.json")->required();
+    return {cmd, [o] { runCurves(*o); }};
+}
+
+} // namespace dfs::cli

@@ -1,0 +1,102 @@
+// diffuscope-cli curves: each perspective's CSV has its columns, and its values meet the closed
+// forms they stand on (gmm8, the exact model): the Bayes error of a well-separated component at
+// low noise, c^2 sigma^2 / (alpha^2 c^2 + sigma^2); the MSE column as its Monte Carlo estimate;
+// N_eff from 8 to 1 and entropy from log 8 to 0; the DSM loss as alpha^2/sigma^4 times the MSE.
+#include "cli_checks.hpp"
+#include "cli_runner.hpp"
+
+#include "core/datasets/gmm_datasets.hpp"
+#include "core/io/csv.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace dfs;
+using namespace dfs::test;
+
+namespace {
+
+CsvTable curves(const Scratch& s, const std::string& perspective, const std::string& file) {
+    const CliResult r = runCli({"curves", "--perspective", perspective, "--dataset", "gmm8",
+                                "--denoiser", "exact", "--n", "1500", "--seed", "3", "--out",
+                                s.path(file)});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    return readCsv(s.path(file));
+}
+
+double at(const CsvTable& t, Index row, const std::string& column) {
+    for (std::size_t c = 0; c < t.header.size(); ++c)
+        if (t.header[c] == column) return t.values(row, Index(c));
+    FAIL("no column " << column);
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("cli curves --perspective autoencoder: MSE and the Bayes error", "[cli]") {
+    Scratch s("cmd_curves_ae");
+    const CsvTable t = curves(s, "autoencoder", "ae.csv");
+    CHECK(t.header == std::vector<std::string>{"logsnr", "t", "sigma", "mse", "mse_se", "bayes",
+                                               "bayes_se", "w_eps", "w_v", "w_velocity", "w_score"});
+    REQUIRE(t.values.rows() == 24);
+    for (Index r = 0; r < t.values.rows(); ++r) {
+        INFO("row " << r);
+        CHECK(std::abs(at(t, r, "mse") - at(t, r, "bayes")) <
+              4 * std::hypot(at(t, r, "mse_se"), at(t, r, "bayes_se")));
+        CHECK(at(t, r, "w_eps") == Approx(std::exp(at(t, r, "logsnr"))));
+    }
+    // At the lowest noise each x_t has one component (means 1.15 apart, sigma ~ 0.01): the
+    // posterior is that component's Gaussian, c^2 sigma^2 / (alpha^2 c^2 + sigma^2) per dimension.
+    const Index last = t.values.rows() - 1;
+    const double c = kGmm8DefaultStd, sigma = at(t, last, "sigma");
+    const double alpha2 = 1 - sigma * sigma; // vp-linear is variance preserving
+    CHECK(at(t, last, "bayes") ==
+          Approx(c * c * sigma * sigma / (alpha2 * c * c + sigma * sigma)).epsilon(1e-6));
+}
+
+TEST_CASE("cli curves --perspective expectation: N_eff and entropy of the posterior", "[cli]") {
+    Scratch s("cmd_curves_ex");
+    const CsvTable t = curves(s, "expectation", "ex.csv");
+    CHECK(t.header == std::vector<std::string>{"logsnr", "t", "sigma", "n_eff", "n_eff_se",
+                                               "entropy", "entropy_se", "bayes", "bayes_se"});
+    // Equal weights at high noise: N_eff = 8 and entropy = log 8; one component at low noise.
+    CHECK(at(t, 0, "n_eff") == Approx(8).epsilon(0.01));
+    CHECK(at(t, 0, "entropy") == Approx(std::log(8.0)).epsilon(1e-3));
+    const Index last = t.values.rows() - 1;
+    CHECK(at(t, last, "n_eff") == Approx(1).epsilon(1e-6));
+    CHECK(at(t, last, "entropy") < 1e-6);
+    for (Index r = 1; r < t.values.rows(); ++r) CHECK(at(t, r, "bayes") < at(t, r - 1, "bayes"));
+}
+
+TEST_CASE("cli curves --perspective score: SM and DSM losses", "[cli]") {
+    Scratch s("cmd_curves_score");
+    const CsvTable t = curves(s, "score", "s.csv");
+    const CsvTable ae = curves(s, "autoencoder", "ae.csv"); // the same seed: the same samples
+    CHECK(t.header == std::vector<std::string>{"logsnr", "t", "sigma", "sm_loss", "sm_loss_se",
+                                               "dsm_loss", "dsm_loss_se", "dsm_floor"});
+    for (Index r = 0; r < t.values.rows(); ++r) {
+        INFO("row " << r);
+        CHECK(at(t, r, "sm_loss") == 0.0); // the exact model is its own reference
+        // DSM loss = alpha^2/sigma^4 E||D - x0||^2 / d (diffusion-math.md 2.3).
+        CHECK(at(t, r, "dsm_loss") == Approx(at(ae, r, "w_score") * at(ae, r, "mse")).epsilon(1e-9));
+        CHECK(at(t, r, "dsm_floor") == Approx(at(ae, r, "w_score") * at(ae, r, "bayes")).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("cli curves refuses bad names in one line", "[cli]") {
+    Scratch s("cmd_curves_bad");
+    checkFailure(runCli({"curves", "--perspective", "flow", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--out", s.path("x.csv")}),
+                 2, {"unknown perspective 'flow'", "autoencoder, expectation, score"});
+    checkFailure(runCli({"curves", "--perspective", "score", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--out", s.path("x.txt")}),
+                 2, {"--out", ".csv or .json"});
+    checkFailure(runCli({"curves", "--perspective", "score", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--n", "1", "--out", s.path("x.csv")}),
+                 2, {"--n must be in [2, 1000000]"});
+    checkFailure(runCli({"curves", "--perspective", "score", "--dataset", "nope", "--denoiser",
+                         "exact", "--out", s.path("x.csv")}),
+                 2, {"unknown dataset 'nope'"});
+}
