@@ -19,6 +19,7 @@
 #include "core/io/csv.hpp"
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/perspectives/perspective.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_fit.hpp"
@@ -304,6 +305,10 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
                                       QString::fromStdString(m_scene.about));
     }
     m_perspectives->setImageData(s->imageData);
+    if (const Perspective* p = perspectiveShowing(m_scene.view, s->imageData)) {
+        const int shown = int(p - perspectives().data()); // the panes show this one
+        if (shown != m_perspectives->current()) m_perspectives->select(shown);
+    }
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);
         p->showFieldOptions(m_scene.view);
