@@ -4,6 +4,7 @@
 
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
+#include "app/gui/mixture_panel.hpp"
 #include "app/gui/model_panel.hpp"
 #include "app/gui/noise_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
@@ -204,12 +205,15 @@ void MainWindow::connectWorker() {
     connect(m_data, &DataPanel::undoRequested, this, &MainWindow::undoEdit);
     connect(m_data, &DataPanel::resetPointsRequested, this, [this] {
         Scene s = m_scene;
-        if (!s.data.points) return;
-        m_editor.remember(*s.data.points);
+        if (!s.data.points && !s.data.mixture) return;
+        if (s.data.points) m_editor.remember(*s.data.points);
+        s.data.mixture.reset();
         s.data.points.reset();
         s.data.labels.clear();
         requestScene(s);
     });
+
+    connect(m_data->mixturePanel(), &MixturePanel::mixtureEdited, this, &MainWindow::sendMixture);
 
     connect(m_model, &ModelPanel::loadRequested, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, "Load model", QString(), "Diffuscope models (*.dsm)");
@@ -301,6 +305,7 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
         m_pointsInFlight.reset();
     if (settingsChanged) {
         showSceneInPanels(m_scene);
+        m_data->mixturePanel()->showMixture(s->mixture);
         m_perspectives->setSceneAbout(QString::fromStdString(m_scene.title),
                                       QString::fromStdString(m_scene.about));
     }
