@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace dfs::gui {
 
@@ -45,7 +46,8 @@ void MixturePanel::showMixture(const std::optional<GmmParams>& mixture) {
         const double values[4] = {mixture->means[c][0], mixture->means[c][1],
                                   componentSpread(mixture->covs[c]), mixture->weights[c]};
         for (int col = 0; col < 4; ++col)
-            m_table->setItem(k, col, new QTableWidgetItem(QString::number(values[col], 'g', 4)));
+            m_table->setItem(k, col, new QTableWidgetItem(QString::number(
+                                         std::abs(values[col]) < 1e-9 ? 0.0 : values[col], 'g', 4)));
     }
     m_loading = false;
 }
