@@ -84,6 +84,7 @@ UnrolledJacobian unrollJacobians(const Schedule& schedule, const SamplerRunConfi
     UnrolledJacobian u;
     u.path.push_back(xStart);
     u.endToEnd = eye;
+    u.fromStart.push_back(eye);
     Vector prevValue = Vector::Zero(d);
     Matrix prevTotal = Matrix::Zero(d, d); // d(previous prediction)/d(x_0)
     for (const StepProgram& p : programs) {
@@ -104,6 +105,7 @@ UnrolledJacobian unrollJacobians(const Schedule& schedule, const SamplerRunConfi
                 Matrix out(1, d);
                 model.denoiseRows(in.transpose(), op.level, out, 0, 1);
                 value[v] = out.row(0).transpose();
+                if (cell.nfe == 0) cell.prediction = value[v];
                 const Matrix jd = jacobianOfD(model, in, op.level, u.exactJacobian);
                 local[v] = jd * local[std::size_t(op.input)];
                 total[v] = jd * total[std::size_t(op.input)];
@@ -135,6 +137,7 @@ UnrolledJacobian unrollJacobians(const Schedule& schedule, const SamplerRunConfi
         u.cells.push_back(std::move(cell));
         u.path.push_back(value[std::size_t(p.xOut)]);
         u.endToEnd = total[std::size_t(p.xOut)];
+        u.fromStart.push_back(u.endToEnd);
         prevValue = value[std::size_t(p.prevOut)];
         prevTotal = total[std::size_t(p.prevOut)];
     }

@@ -30,6 +30,7 @@ struct CellJacobian {
     double a = 0, b = 0, prev = 0, c = 0;
     std::vector<double> bPerCall; ///< the coefficient of each denoiser output, in call order
     int nfe = 0;                  ///< denoiser calls in this step
+    Vector prediction;            ///< the step's first denoiser output (D(x_i, t_i) mostly)
     /// J_i = dx_{i+1}/dx_i with the previous prediction held fixed (the cell's own Jacobian).
     Matrix jacobian;
     Vector singularValues; ///< of J_i, largest first
@@ -39,8 +40,10 @@ struct CellJacobian {
 struct UnrolledJacobian {
     std::vector<Vector> path;        ///< x_0 (the start, x_T) .. x_N, the particle's states
     std::vector<CellJacobian> cells; ///< one per step
-    /// dx_N/dx_0 of the whole run through every path (a multistep sampler's previous
-    /// prediction included): equal to the product J_{N-1} ... J_0 for one-step samplers.
+    /// dx_i/dx_0 for i = 0 .. N through every path (a multistep sampler's previous prediction
+    /// included): equal to the product J_{i-1} ... J_0 for one-step samplers.
+    std::vector<Matrix> fromStart;
+    /// dx_N/dx_0 of the whole run (fromStart.back()).
     Matrix endToEnd;
     bool exactJacobian = true; ///< false: J_D by central differences (no closed form)
 };
