@@ -77,7 +77,7 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
         {"particles at this frame", QPen(kSamples, 4), true},
         {QString("x_T: start (circle of radius %1)").arg(shortNumber(v.radius)), QPen(kStart, 4), true},
         {"J (circle) at x_i, J = dx_i/dx_T", QPen(kEllipse, 2)},
-        {QString("-grad ||x_i - m||^2 on x_T (longest = |g| %1)").arg(shortNumber(gmax)),
+        {QString("-grad_xT ||x_i - m||^2 (max |g| %1)").arg(shortNumber(gmax)),
          QPen(kGrad, 2)},
         {QString("target m: the %1").arg(QString::fromStdString(v.targetLabel)), QPen(kTarget, 3)}};
     if (!v.exactJacobian)
