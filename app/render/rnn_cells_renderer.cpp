@@ -56,7 +56,7 @@ void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp
                        QFontMetricsF(p.font()).elidedText(s, Qt::ElideRight, r.width()));
         };
         text(0, QString("step %1").arg(i));
-        text(1, QString("t %1").arg(fixed(v.t[std::size_t(i)])));
+        text(1, QString("t %1").arg(shortNumber(v.t[std::size_t(i)])));
         // The network: the same box in every cell (tied weights).
         const QRectF net(cell.left() + 4, cell.top() + 2 + 2 * line + 1, cell.width() - 8, line * 1.2);
         p.setPen(QPen(kNet, 1.4));
@@ -122,10 +122,10 @@ PlotFrame renderRnnCells(QPainter& p, const QRectF& area, const RnnCellsView& v,
     }
     p.setPen(QPen(kOne, 1.2, Qt::DashLine));
     p.drawLine(frame.map(-0.5, 0), frame.map(steps - 0.5, 0));
-    if (v.frame < steps) {
-        p.setPen(QPen(kShown, 1.6, Qt::DashDotLine));
-        p.drawLine(frame.map(v.frame, lo), frame.map(v.frame, hi));
-    }
+    // The shown frame's cell; the last frame (no cell after it) at the right edge.
+    const double shownX = std::min(double(v.frame), steps - 0.5);
+    p.setPen(QPen(kShown, 1.6, Qt::DashDotLine));
+    p.drawLine(frame.map(shownX, lo), frame.map(shownX, hi));
     p.setRenderHint(QPainter::Antialiasing, true);
     drawLogCurve(p, frame, xs, v.sigmaMax, QPen(kMax, 2.2));
     drawLogCurve(p, frame, xs, v.sigmaMin, QPen(kMin, 2.0));

@@ -19,6 +19,7 @@ namespace {
 
 const QColor kData(205, 205, 210), kSamples(150, 180, 215), kEllipse(31, 119, 180),
     kStart(60, 60, 60), kGrad(148, 103, 189), kTarget(214, 39, 40);
+constexpr double kMaxMajor = 0.3; ///< longest ellipse drawn, in extents
 
 PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityView& v,
                             const ViewStyle& style) {
@@ -38,6 +39,7 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
     double gmax = 0;
     for (std::size_t i = 0; i < n; ++i)
         gmax = std::max(gmax, std::hypot(v.gradient[2 * i], v.gradient[2 * i + 1]));
+    bool anyShrunk = false;
     const double arrowUnits = gmax > 0 ? 0.3 * e / gmax : 0; // the longest arrow: 0.3 extent
     for (std::size_t i = 0; i < n; ++i) {
         const double* j = &v.jacobian[4 * i];
@@ -46,14 +48,21 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
         // Where the start went: a faint line from x_T to x_i.
         p.setPen(QPen(QColor(170, 170, 180, 110), 0.8));
         p.drawLine(frame.map(sx, sy), frame.map(ex, ey));
-        // J applied to the circle of radius r around x_T, centred at x_i.
+        // J applied to the circle of radius r around x_T, centred at x_i; an image longer than
+        // kMaxMajor extents is shrunk to that length and dashed (a start near a boundary
+        // between modes, where the run is most sensitive).
+        const double fro2 = j[0] * j[0] + j[1] * j[1] + j[2] * j[2] + j[3] * j[3];
+        const double det = j[0] * j[3] - j[1] * j[2];
+        const double major = std::sqrt(0.5 * (fro2 + std::sqrt(std::max(0.0, fro2 * fro2 - 4 * det * det))));
+        const double shrink = std::min(1.0, kMaxMajor * e / std::max(1e-300, major * v.radius));
+        anyShrunk = anyShrunk || shrink < 1;
         QPolygonF ring, circle;
         for (int k = 0; k <= 48; ++k) {
             const double a = 2 * M_PI * k / 48, cx = v.radius * std::cos(a), cy = v.radius * std::sin(a);
-            ring << frame.map(ex + j[0] * cx + j[1] * cy, ey + j[2] * cx + j[3] * cy);
+            ring << frame.map(ex + shrink * (j[0] * cx + j[1] * cy), ey + shrink * (j[2] * cx + j[3] * cy));
             circle << frame.map(sx + cx, sy + cy);
         }
-        p.setPen(QPen(kEllipse, 1.6));
+        p.setPen(QPen(kEllipse, 1.6, shrink < 1 ? Qt::DashLine : Qt::SolidLine));
         p.setBrush(QColor(31, 119, 180, 45));
         p.drawPolygon(ring);
         p.setPen(QPen(kStart, 0.9, Qt::DotLine));
@@ -80,6 +89,9 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
         {QString("-grad_xT ||x_i - m||^2 (max |g| %1)").arg(shortNumber(gmax)),
          QPen(kGrad, 2)},
         {QString("target m: the %1").arg(QString::fromStdString(v.targetLabel)), QPen(kTarget, 3)}};
+    if (anyShrunk)
+        legend.push_back({QString("dashed: longer than %1, shrunk to it").arg(shortNumber(kMaxMajor * e)),
+                          QPen(kEllipse, 1.6, Qt::DashLine)});
     if (!v.exactJacobian)
         legend.push_back({"J_D by central differences (no closed form)", QPen(Qt::NoPen)});
     drawLegend(p, frame, legend, fp * 0.85, Corner::TopLeft);
