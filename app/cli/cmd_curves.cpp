@@ -7,8 +7,11 @@
 //   score        the score-matching loss E||s_theta - s*||^2 / d, which equals alpha^2/sigma^4
 //                times the squared denoiser gap E||D_theta - D*||^2 / d (s = (alpha D - x) /
 //                sigma^2), and the DSM loss E||s_theta + eps/sigma||^2 / d = alpha^2/sigma^4 MSE,
-//                whose floor is alpha^2/sigma^4 times the Bayes error.
+//                whose floor is alpha^2/sigma^4 times the Bayes error;
+//   rnn          per step of one particle's sampler run: the cell's coefficients, NFE and the
+//                singular values and log |det| of its Jacobian (Section 1.6; curves_rnn.hpp).
 #include "app/cli/command.hpp"
+#include "app/cli/curves_rnn.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/denoisers/posterior.hpp"
@@ -31,6 +34,7 @@ struct CurvesOptions {
     long n = 2000;
     int points = 24;
     std::uint64_t seed = 0;
+    RnnCurveOptions rnn;
 };
 
 Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
@@ -57,12 +61,22 @@ Table scoreTable(const std::vector<DenoisingErrorPoint>& curve) {
 }
 
 void runCurves(const CurvesOptions& o) {
-    if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score")
+    if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score" &&
+        o.perspective != "rnn")
         throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
-                                     "expectation, score)",
+                                     "expectation, score, rnn)",
                                      o.perspective));
     if (!isTablePath(o.out))
         throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
+    if (o.perspective == "rnn") {
+        const LoadedModel m = buildModel(o.model);
+        const Table table = rnnCurvesTable(m, o.rnn, o.seed);
+        writeTable(o.out, table);
+        fmt::print("rnn curves of {} on {} ({}): {} cells of {} for particle {}; wrote {}\n",
+                   m.denoiser->name(), m.data.name, m.schedule->name(), table.rows.rows(),
+                   o.rnn.sampler, o.rnn.particle, o.out);
+        return;
+    }
     if (o.n < 2 || o.n > 1'000'000)
         throw UsageError(fmt::format("--n must be in [2, 1000000] (got {})", o.n));
     if (o.points < 2 || o.points > 1000)
@@ -103,12 +117,17 @@ Command addCurvesCommand(CLI::App& app) {
                   "N_eff and entropy, score-matching losses)");
     cmd->add_option("--perspective", o->perspective,
                     "autoencoder (logsnr,t,sigma,mse,mse_se,bayes,bayes_se,w_eps,w_v,w_velocity,"
-                    "w_score), expectation (n_eff, entropy, bayes) or score (sm_loss, dsm_loss)")
+                    "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss) or rnn "
+                    "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run)")
         ->required();
     addModelOptions(*cmd, o->model);
     cmd->add_option("--n", o->n, "noised data points per level")->capture_default_str();
     cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")->capture_default_str();
     addSeedOption(*cmd, "--seed", o->seed, "seed of the data draws and the noise");
+    cmd->add_option("--sampler", o->rnn.sampler, "rnn: the sampler unrolled")->capture_default_str();
+    cmd->add_option("--steps", o->rnn.steps, "rnn: its steps")->capture_default_str();
+    cmd->add_option("--particle", o->rnn.particle, "rnn: the particle whose x_T starts the run")
+        ->capture_default_str();
     cmd->add_option("--out", o->out, "F.csv or F.json")->required();
     return {cmd, [o] { runCurves(*o); }};
 }

@@ -22,7 +22,9 @@ namespace dfs::render {
     X(sdeFan)                                                                                      \
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
-    X(expectation)
+    X(expectation)                                                                                 \
+    X(rnnCells)                                                                                    \
+    X(sensitivity)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

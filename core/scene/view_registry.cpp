@@ -26,7 +26,9 @@ namespace dfs {
     X(sdeFan)                                                                                      \
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
-    X(expectation)
+    X(expectation)                                                                                 \
+    X(rnnCells)                                                                                    \
+    X(sensitivity)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();
