@@ -38,6 +38,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QScreen>
 #include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -54,7 +55,11 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     qRegisterMetaType<Scene>();
     qRegisterMetaType<SceneSampler>();
     setWindowTitle("Diffuscope");
-    resize(1500, 950);
+    // Fits the screen it opens on (1280 x 800 included): at most 1500 x 950, and 95% of the room.
+    QSize size(1500, 950);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+    resize(size);
 
     // Central area: 2x2 panes over the transport bar.
     auto* central = new QWidget(this);
@@ -63,6 +68,10 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     for (int i = 0; i < 4; ++i) {
         m_panes[std::size_t(i)] = new ViewPane(i, central);
         grid->addWidget(m_panes[std::size_t(i)], i / 2, i % 2);
+    }
+    for (int k = 0; k < 2; ++k) { // four equal panes, whatever their headers hold
+        grid->setColumnStretch(k, 1);
+        grid->setRowStretch(k, 1);
     }
     m_transport = new TransportBar(central);
     auto* centralLayout = new QVBoxLayout(central);
@@ -105,7 +114,10 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     tabifyDockWidget(right, persp);
     persp->raise();
     m_perspectivesDock = persp;
-    resizeDocks({left, persp}, {330, 340}, Qt::Horizontal);
+    // The docks take about a fifth of the width each, so that the panes keep room on a small
+    // screen.
+    resizeDocks({left, persp}, {std::min(330, width() / 5), std::min(340, width() / 4)},
+                Qt::Horizontal);
     connect(m_perspectives, &PerspectivesPanel::showMe, this, &MainWindow::showPerspective);
     connect(m_perspectives, &PerspectivesPanel::openPreset, this,
             &MainWindow::openPerspectivePreset);

@@ -74,6 +74,11 @@ ViewPane::ViewPane(int index, QWidget* parent)
                               Qt::ToolTipRole);
     }
     m_choice->setObjectName(QString("paneView%1").arg(index));
+    // Headers shrink with the window (1280 x 800 included), so the four panes stay equal.
+    for (QComboBox* c : {m_choice, m_quantity}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(5);
+    }
     m_choice->setToolTip("What this pane shows");
     header->addWidget(m_choice);
     // Field options: which quantity (x0 is drawn as the displacement D(x) - x) and how.
