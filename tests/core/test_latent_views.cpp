@@ -1,0 +1,76 @@
+// The latent-variable perspective's views built from a scene (core/scene/views/elbo_view.cpp and
+// reverse_kernel_view.cpp): the bound of the scene's chain with T = its steps, and the exact
+// reverse kernel against the model's Gaussian.
+#include "core/backend/cpu_backend.hpp"
+#include "core/datasets/point_set.hpp"
+#include "core/io/table_io.hpp"
+#include "core/metrics/chain_elbo.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
+#include "core/scene/views/elbo_data.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace dfs;
+
+namespace {
+
+Scene latentScene(int steps) {
+    Scene s;
+    s.data.n = 2000;
+    s.model.denoiser = "exact";
+    s.sampler.sampler = "ddpm";
+    s.sampler.steps = steps;
+    s.sampler.particles = 50;
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("elbo view: the bound of the scene's chain with T = its steps", "[views][elbo]") {
+    CpuBackend backend(2);
+    const ViewInfo& info = findView("elbo");
+    CHECK(info.appliesTo == ViewData::Points);
+    CHECK(!info.followsRun());
+    SceneEngine e10(latentScene(10), backend);
+    const auto v = makeSnapshot(e10, "elbo", 0, 0.3).as<ElboView>();
+    CHECK(v.model == "exact");
+    CHECK(v.steps == 10);
+    REQUIRE(v.kl.size() == 10);
+    CHECK(v.time.logSnr == Approx(e10.schedule().logSnr(0.3)));
+    double sum = v.prior + v.reconstruction;
+    for (std::size_t k = 0; k < v.kl.size(); ++k) {
+        sum += v.kl[k];
+        CHECK(v.logSnrS[k] > v.logSnrT[k]);
+        if (k) CHECK(v.logSnrS[k] == Approx(v.logSnrT[k - 1]));
+    }
+    CHECK(v.total == Approx(sum).epsilon(1e-12));
+    CHECK(v.bitsPerDim == Approx(v.total / (2 * std::log(2.0))));
+    REQUIRE(v.hasExact);
+    CHECK(v.total - v.exactNll > 3 * v.gapSe);
+    // The same numbers as the metric on the engine's data (the backend's batches change nothing).
+    ChainElboOptions o;
+    o.steps = 10;
+    o.samples = v.samples;
+    o.seed = e10.scene().data.seed;
+    const ChainElbo direct = chainElbo(e10.denoiser(), e10.schedule(), e10.data().points, o,
+                                       &*e10.data().gmm);
+    CHECK(v.total == Approx(direct.total).epsilon(1e-12));
+    CHECK(v.exactNll == Approx(direct.exactNll).epsilon(1e-12));
+    // Four times the steps on a nested grid: a tighter bound.
+    SceneEngine e40(latentScene(40), backend);
+    const auto w = makeSnapshot(e40, "elbo", 0, 0.3).as<ElboView>();
+    REQUIRE(w.kl.size() == 40);
+    CHECK(v.total - w.total > 3 * std::hypot(v.totalSe, w.totalSe));
+    CHECK(w.total > w.exactNll);
+    // The table: reconstruction, the steps, the prior; the cumulative column ends at -ELBO.
+    const Table t = viewTable(e10, "elbo", 0, 0.3);
+    REQUIRE(t.rows.rows() == 12);
+    REQUIRE(t.columns.size() == 6);
+    CHECK(t.columns[3] == "nats");
+    CHECK(t.rows(0, 5) == Approx(v.total).epsilon(1e-12));
+    CHECK(t.rows(11, 3) == Approx(v.prior));
+}
