@@ -23,7 +23,8 @@ namespace dfs::render {
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
-    X(elbo)
+    X(elbo)                                                                                        \
+    X(reverseKernel)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

@@ -27,7 +27,8 @@ namespace dfs {
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
-    X(elbo)
+    X(elbo)                                                                                        \
+    X(reverseKernel)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();
