@@ -28,7 +28,8 @@ PlotFrame renderReverseKernel(QPainter& p, const QRectF& area, const ReverseKern
                                .arg(shortNumber(v.kl));
     const PaneLayout l = layoutPane(p, area, "Reverse kernel", detail, style.caption, true, fp);
     const ScalarGrid& g = v.density;
-    PlotFrame frame(l.body, g.x0, g.x1, g.y0, g.y1, fp);
+    // An equal-aspect frame leaves no room for axis titles: make it here.
+    PlotFrame frame(l.body.adjusted(1.4 * fp, 0, 0, -1.2 * fp), g.x0, g.x1, g.y0, g.y1, fp);
     frame.setAxisTitles("x_s (data units)", "y_s (data units)");
     const double hi = v.peak > 0 ? v.peak : 1;
     drawGrid(p, frame, g, Colormap::Viridis, 0, hi);
