@@ -1,5 +1,5 @@
 // The chain's negative ELBO per term (diffusion-math.md Section 1.2; Ho et al. 2020, eq. 5;
-// Kingma et al. 2021, eq. 13).
+// Kingma et al. 2021, the discrete-time loss).
 #include "core/metrics/chain_elbo.hpp"
 
 #include "core/datasets/point_set.hpp"
@@ -108,7 +108,7 @@ ChainElbo chainElbo(const Denoiser& model, const Schedule& schedule, const Matri
            errAt(0).array() / (2 * s0 * s0);
     std::tie(out.reconstruction, out.reconstructionSe) = meanAndError(term);
     total += term;
-    // Steps: (SNR(s) - SNR(t)) / 2 ||x0 - D(x_t)||^2.
+    // Steps: (SNR(s) - SNR(t)) / 2 ||x0 - D(x_t)||^2 (VDM's SNR form).
     for (int i = 1; i <= T; ++i) {
         const double w = 0.5 * (snr(level[std::size_t(i - 1)]) - snr(level[std::size_t(i)]));
         term = w * errAt(i);

@@ -1,16 +1,17 @@
 // The negative ELBO of the diffusion chain split into its terms (the latent-variable
 // perspective, diffusion-math.md Section 1.2; Ho et al. 2020, eq. 5; Kingma et al. 2021 (VDM),
-// eqs. 11-13 for the general alpha/sigma form).
+// their discrete-time loss, for the general alpha/sigma form).
 //
-// Discretisation: T steps uniform in logSNR, lambda_i = lambda_max + (lambda_min - lambda_max) i / T
+// Discretisation: T steps uniform in logSNR, lambda_i = lambda_max + (lambda_min - lambda_max) i/T
 // for i = 0..T, over the schedule's sampling span [gridLogSnrMin, gridLogSnrMax] (schedule.hpp;
-// for vp-linear t = 1e-3 .. 1). The discrete bound depends on the grid only through its SNRs
-// (Kingma et al. 2021), and splitting a step s < u < t can only lower it when the denoiser's
-// error E(t) = E||x0 - D(x_t)||^2 falls with SNR, as the Bayes error does:
+// for vp-linear t = 1e-3 .. 0.93, where sigma/alpha = 80). The discrete bound depends on the
+// grid only through its SNRs (Kingma et al. 2021), and splitting a step s < u < t can only lower
+// it when the denoiser's error E(t) = E||x0 - D(x_t)||^2 falls with SNR, as the Bayes error does:
 // (SNR(s) - SNR(u)) E(u) + (SNR(u) - SNR(t)) E(t) <= (SNR(s) - SNR(t)) E(t). So T = 10, 100,
 // 1000 on these nested grids give a falling bound; equal log-SNR steps make the excess of the
-// discrete sum over the continuous one O(1/T) (a grid uniform in t keeps a log-SNR jump of
-// ln 2 at its first step for every T, and its bound does not converge). The latents are x_{t_0} .. x_{t_T} with the schedule's marginals
+// discrete sum over the continuous one O(1/T) (a grid uniform in t keeps a log-SNR jump of ln 2
+// at its first step for every T, and its bound does not converge). The latents are
+// x_{t_0} .. x_{t_T} with the schedule's marginals
 // q(x_t | x0) = N(alpha_t x0, sigma_t^2 I). For one x0:
 //   -log p(x0) <= L_prior + sum_{i=1..T} L_i + L_rec, with
 //   L_prior = KL(q(x_{t_T} | x0) || N(0, sigma_T^2 I)) = alpha_T^2 ||x0||^2 / (2 sigma_T^2)
@@ -19,7 +20,7 @@
 //   L_i     = E KL(q(x_s | x_t, x0) || p_theta(x_s | x_t)), s = t_{i-1}, t = t_i, with
 //             p_theta(x_s | x_t) = q(x_s | x_t, x0 = D(x_t)): Gaussians of one covariance, so
 //             L_i = ||mu~(x0) - mu~(D)||^2 / (2 var~) = (SNR(s) - SNR(t)) / 2 * ||x0 - D(x_t)||^2
-//             (VDM eq. 13; the test checks it against DDPM's form, Ho et al. 2020, eq. 7);
+//             (VDM's SNR form; the test checks it against DDPM's form, Ho et al. 2020, eq. 7);
 //   L_rec   = E -log N(x0; D(x_{t_0}), s_0^2 I), the decoder's standard deviation
 //             s_0 = sigma_{t_0} / alpha_{t_0}: the posterior of x0 given x_{t_0} is close to
 //             N(x_{t_0} / alpha, s_0^2 I) wherever p_0 varies slowly on the scale s_0 (DDPM's

@@ -1,7 +1,7 @@
 // The elbo view (the latent-variable perspective, diffusion-math.md Section 1.2): the scene's
 // denoiser as the decoder chain p_theta of a deep latent-variable model, scored by its
 // variational bound with T = the sampler's steps: the prior term, the KL of every step (Ho et
-// al. 2020, eq. 5; Kingma et al. 2021, eq. 13), the reconstruction term and the total in nats and
+// al. 2020, eq. 5; Kingma et al. 2021, in SNR form), the reconstruction term and the total in nats and
 // bits per dimension, beside the exact -E log p_0 for mixture data. The bound does not depend on
 // the cursor (the curve sweeps nothing), so it is kept per scene and steps.
 #include "core/backend/backend.hpp"
