@@ -75,7 +75,9 @@ PlotFrame renderReverseKernel(QPainter& p, const QRectF& area, const ReverseKern
                      .arg(shortNumber(v.x0[0]))
                      .arg(shortNumber(v.x0[1])),
                  QPen(kBridge, 1.8, Qt::DashLine)},
-                {QString("x_t of particle %1").arg(v.particle), QPen(kXt, 2), true}},
+                {v.particle >= 0 ? QString("x_t of particle %1").arg(v.particle)
+                                 : QString("x_t of the dropped particle"),
+                 QPen(kXt, 2), true}},
                fp * 0.85, Corner::TopLeft);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;

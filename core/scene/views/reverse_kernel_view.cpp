@@ -57,11 +57,9 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     const int i = std::min(frameIndex, steps - 1);
     const auto frame = e.frame(i);
     if (frame->x.cols() != 2) throw UsageError("the reverse-kernel view shows 2-D points");
-    const Scene& sc = e.scene();
     ReverseKernelView v;
     v.frame = i;
     v.steps = steps;
-    v.particle = sc.view.highlight >= 0 && sc.view.highlight < frame->x.rows() ? sc.view.highlight : 0;
     const NoiseLevel lt = e.schedule().at(grid[std::size_t(i)]);
     // The step into t = 0 ends at the schedule's smallest sampling level instead, where the
     // Gaussians still have a width (schedule.hpp, gridLogSnrMax).
@@ -70,7 +68,20 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     v.time = e.timeInfo(lt.t);
     v.s = ls.t;
     v.model = e.denoiser().name();
-    const Vector xt = frame->x.row(v.particle).transpose();
+    // The trajectory view's highlighted particle: a run particle, or one dropped with the mouse
+    // (-2, its path since the drop); particle 0 when the highlight is out of range.
+    const TrajectoryView tv = e.trajectoryView(i);
+    Vector xt(2);
+    if (tv.highlight >= 0) {
+        v.particle = tv.highlight;
+        xt = frame->x.row(v.particle).transpose();
+    } else if (tv.highlightPath.size() >= 2) {
+        v.particle = tv.highlight;
+        xt << tv.highlightPath[tv.highlightPath.size() - 2], tv.highlightPath.back();
+    } else {
+        v.particle = 0;
+        xt = frame->x.row(0).transpose();
+    }
     v.xt[0] = xt[0], v.xt[1] = xt[1];
 
     const ReverseKernel exact = gmmReverseKernel(dataMixture(e, v.exactSource), ls, lt, xt);
