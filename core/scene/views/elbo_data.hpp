@@ -23,6 +23,11 @@ struct ElboView {
     double total = 0, totalSe = 0, bitsPerDim = 0; ///< the negative ELBO per data point
     bool hasExact = false;
     double exactNll = 0, gapSe = 0; ///< -E log p_0 on the same points; s.e. of total - exactNll
+    /// For a learned model, the same bound of its exact or ideal reference on the same points
+    /// and noise (empty name: none): its steps' KL, prior + reconstruction, and total.
+    std::string reference;
+    std::vector<double> referenceKl;
+    double referenceEnds = 0, referenceTotal = 0, referenceBitsPerDim = 0;
 };
 
 } // namespace dfs

@@ -1,9 +1,10 @@
 // The elbo view (the latent-variable perspective, diffusion-math.md Section 1.2): the scene's
 // denoiser as the decoder chain p_theta of a deep latent-variable model, scored by its
 // variational bound with T = the sampler's steps: the prior term, the KL of every step (Ho et
-// al. 2020, eq. 5; Kingma et al. 2021, in SNR form), the reconstruction term and the total in nats and
-// bits per dimension, beside the exact -E log p_0 for mixture data. The bound does not depend on
-// the cursor (the curve sweeps nothing), so it is kept per scene and steps.
+// al. 2020, eq. 5; Kingma et al. 2021, in SNR form), the reconstruction term and the total in
+// nats and bits per dimension, beside the exact -E log p_0 for mixture data and, for a learned
+// model, the bound of its exact or ideal reference. The bound does not depend on the cursor, so
+// it is kept per scene and steps.
 #include "core/backend/backend.hpp"
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser.hpp"
@@ -42,7 +43,7 @@ struct Cached {
     const void* engine = nullptr;
     const void* model = nullptr;
     std::string key;
-    ChainElbo elbo;
+    ChainElbo elbo, reference;
 };
 
 std::string cacheKey(const SceneEngine& e) {
@@ -52,23 +53,36 @@ std::string cacheKey(const SceneEngine& e) {
            std::to_string(e.scene().sampler.steps);
 }
 
-ChainElbo elboOf(const SceneEngine& e) {
+/// The bound of the scene's model and, for a learned one, of its reference (steps = 0: none),
+/// on the same data points and noise.
+std::pair<ChainElbo, ChainElbo> elbosOf(const SceneEngine& e) {
     static std::mutex mutex;
     static Cached cache;
     const std::string key = cacheKey(e);
     {
         const std::lock_guard lock(mutex);
-        if (cache.engine == &e && cache.model == &e.denoiser() && cache.key == key) return cache.elbo;
+        if (cache.engine == &e && cache.model == &e.denoiser() && cache.key == key)
+            return {cache.elbo, cache.reference};
     }
     const GmmParams* truth = e.data().gmm ? &*e.data().gmm : nullptr;
-    ChainElbo elbo = chainElbo(e.denoiser(), e.schedule(), e.data().points, optionsFor(e), truth);
+    const ChainElboOptions o = optionsFor(e);
+    ChainElbo elbo = chainElbo(e.denoiser(), e.schedule(), e.data().points, o, truth), reference;
+    if (const Denoiser* ref = e.reference()) {
+        ChainElboOptions r = o;
+        r.denoise = [&e, ref](const Matrix& x, const NoiseLevel& l, Matrix& out) {
+            e.backend().denoise(*ref, x, l, out);
+        };
+        reference = chainElbo(*ref, e.schedule(), e.data().points, r, truth);
+    }
     const std::lock_guard lock(mutex);
-    cache = {&e, &e.denoiser(), key, elbo};
-    return elbo;
+    cache = {&e, &e.denoiser(), key, elbo, reference};
+    return {elbo, reference};
 }
 
+ChainElbo elboOf(const SceneEngine& e) { return elbosOf(e).first; }
+
 ElboView build(const SceneEngine& e, double t) {
-    const ChainElbo b = elboOf(e);
+    const auto [b, ref] = elbosOf(e);
     const Schedule& s = e.schedule();
     ElboView v;
     v.time = e.timeInfo(t);
@@ -91,6 +105,13 @@ ElboView build(const SceneEngine& e, double t) {
     v.hasExact = b.hasExact;
     v.exactNll = b.exactNll;
     v.gapSe = b.gapSe;
+    if (ref.steps > 0) {
+        v.reference = e.reference()->name();
+        for (const ChainElboStep& k : ref.terms) v.referenceKl.push_back(k.kl);
+        v.referenceEnds = ref.prior + ref.reconstruction;
+        v.referenceTotal = ref.total;
+        v.referenceBitsPerDim = ref.bitsPerDim();
+    }
     return v;
 }
 
