@@ -80,6 +80,9 @@ Matrix ReverseKernel::cov() const {
 
 Vector ReverseKernel::logDensity(const Matrix& x) const {
     const Index d = x.cols();
+    // Components whose weight is below 1e-15 of the largest change no density by more than
+    // that factor; dropping them keeps a kernel over thousands of data points fast.
+    const double wMax = *std::max_element(weights.begin(), weights.end());
     struct Part {
         double logNorm;
         Vector mean;
@@ -87,7 +90,7 @@ Vector ReverseKernel::logDensity(const Matrix& x) const {
     };
     std::vector<Part> parts;
     for (std::size_t k = 0; k < weights.size(); ++k) {
-        if (!(weights[k] > 0)) continue;
+        if (!(weights[k] > 1e-15 * wMax)) continue;
         const Eigen::LLT<Matrix> llt(covs[k]);
         if (llt.info() != Eigen::Success)
             throw UsageError("the reverse kernel has a component without a density");
@@ -100,8 +103,15 @@ Vector ReverseKernel::logDensity(const Matrix& x) const {
     for (Index i = 0; i < x.rows(); ++i) {
         double best = -std::numeric_limits<double>::infinity();
         for (std::size_t k = 0; k < parts.size(); ++k) {
-            const Vector r = x.row(i).transpose() - parts[k].mean;
-            l[k] = parts[k].logNorm - 0.5 * r.dot(parts[k].precision * r);
+            const Part& c = parts[k];
+            if (d == 2) { // the views' case, without temporaries
+                const double r0 = x(i, 0) - c.mean[0], r1 = x(i, 1) - c.mean[1];
+                l[k] = c.logNorm - 0.5 * (c.precision(0, 0) * r0 * r0 + 2 * c.precision(0, 1) * r0 * r1 +
+                                          c.precision(1, 1) * r1 * r1);
+            } else {
+                const Vector r = x.row(i).transpose() - c.mean;
+                l[k] = c.logNorm - 0.5 * r.dot(c.precision * r);
+            }
             best = std::max(best, l[k]);
         }
         double sum = 0;

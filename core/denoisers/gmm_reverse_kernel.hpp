@@ -26,8 +26,8 @@ struct ReverseKernel {
     /// Mixture mean sum_k w_k m'_k and covariance sum_k w_k (C'_k + m'_k m'_k^T) - mean mean^T.
     Vector mean() const;
     Matrix cov() const;
-    /// log q(x_s | x_t) at each row of x (components with w_k = 0 skipped); requires every C'_k
-    /// with a positive weight to be positive definite.
+    /// log q(x_s | x_t) at each row of x (components below 1e-15 of the largest weight skipped);
+    /// requires every other C'_k to be positive definite.
     Vector logDensity(const Matrix& x) const;
 };
 
