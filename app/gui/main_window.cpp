@@ -4,6 +4,7 @@
 
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
+#include "app/gui/mixture_panel.hpp"
 #include "app/gui/model_panel.hpp"
 #include "app/gui/noise_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
@@ -19,6 +20,7 @@
 #include "core/io/csv.hpp"
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/perspectives/perspective.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_fit.hpp"
@@ -203,12 +205,15 @@ void MainWindow::connectWorker() {
     connect(m_data, &DataPanel::undoRequested, this, &MainWindow::undoEdit);
     connect(m_data, &DataPanel::resetPointsRequested, this, [this] {
         Scene s = m_scene;
-        if (!s.data.points) return;
-        m_editor.remember(*s.data.points);
+        if (!s.data.points && !s.data.mixture) return;
+        if (s.data.points) m_editor.remember(*s.data.points);
+        s.data.mixture.reset();
         s.data.points.reset();
         s.data.labels.clear();
         requestScene(s);
     });
+
+    connect(m_data->mixturePanel(), &MixturePanel::mixtureEdited, this, &MainWindow::sendMixture);
 
     connect(m_model, &ModelPanel::loadRequested, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, "Load model", QString(), "Diffuscope models (*.dsm)");
@@ -300,10 +305,15 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
         m_pointsInFlight.reset();
     if (settingsChanged) {
         showSceneInPanels(m_scene);
+        m_data->mixturePanel()->showMixture(s->mixture);
         m_perspectives->setSceneAbout(QString::fromStdString(m_scene.title),
                                       QString::fromStdString(m_scene.about));
     }
     m_perspectives->setImageData(s->imageData);
+    if (const Perspective* p = perspectiveShowing(m_scene.view, s->imageData)) {
+        const int shown = int(p - perspectives().data()); // the panes show this one
+        if (shown != m_perspectives->current()) m_perspectives->select(shown);
+    }
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);
         p->showFieldOptions(m_scene.view);

@@ -4,6 +4,7 @@
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
 #include "app/gui/main_window.hpp"
+#include "app/gui/mixture_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
 #include "app/gui/user_guide.hpp"
 #include "app/gui/view_pane.hpp"
@@ -22,6 +23,7 @@
 #include <QDialog>
 #include <QDockWidget>
 #include <QLabel>
+#include <QTableWidget>
 #include <QTextBrowser>
 #include <QComboBox>
 #include <QFile>
@@ -338,6 +340,46 @@ private slots:
         // And the window still works.
         andWait([&] { m_w->findChild<QToolButton*>("toStart")->click(); });
         QCOMPARE(m_w->snapshot()->frame, 0);
+    }
+
+    void editingTheMixtureKeepsTheExactDenoiser() {
+        fresh();
+        auto* panel = m_w->findChild<MixturePanel*>("mixturePanel");
+        QVERIFY(panel && panel->isVisible()); // gmm8 is a mixture
+        QCOMPARE(panel->table()->rowCount(), 8);
+        m_w->findChild<QCheckBox*>("editComponents")->setChecked(true);
+        // Move: component 0's mean (1.5, 0) follows the mouse to (0.2, -0.3).
+        m_w->findChild<QToolButton*>("toolMove")->click();
+        m_w->editAt(1.45, 0.05, true);
+        m_w->editAt(0.2, -0.3, false);
+        m_w->finishEdit();
+        QVERIFY(waitFor([&] { return m_w->scene().data.mixture.has_value(); }));
+        const GmmParams& g = *m_w->scene().data.mixture;
+        QCOMPARE(g.size(), 8);
+        QCOMPARE(g.means[0][0], 0.2);
+        QCOMPARE(g.means[0][1], -0.3);
+        QCOMPARE(m_w->scene().model.denoiser, std::string("exact"));
+        // Add: a ninth component where the mouse is; the weights still sum to 1.
+        m_w->findChild<QToolButton*>("toolAdd")->click();
+        m_w->editAt(2.0, 2.0, true);
+        m_w->finishEdit();
+        QVERIFY(waitFor([&] { return m_w->scene().data.mixture->size() == 9; }));
+        double total = 0;
+        for (double w : m_w->scene().data.mixture->weights) total += w;
+        QVERIFY(std::abs(total - 1.0) < 1e-12);
+        // Typed in the table: component 8's weight and spread.
+        QVERIFY(waitFor([&] { return panel->table()->rowCount() == 9; }));
+        panel->table()->item(8, 3)->setText("0.5");
+        QVERIFY(waitFor([&] { return std::abs(m_w->scene().data.mixture->weights[8] - 0.5) < 1e-12; }));
+        panel->table()->item(8, 2)->setText("0.3");
+        QVERIFY(waitFor([&] {
+            return std::abs(componentSpread(m_w->scene().data.mixture->covs[8]) - 0.3) < 1e-12;
+        }));
+        panel->table()->item(8, 2)->setText("wide"); // not a number: put back, nothing sent
+        QCOMPARE(panel->table()->item(8, 2)->text(), QString("0.3"));
+        // The worker's data are the edited mixture, exact parameters included.
+        QVERIFY(waitFor([&] { return m_w->snapshot()->mixture && m_w->snapshot()->mixture->size() == 9; }));
+        QVERIFY(m_w->lastError().isEmpty());
     }
 
     void aLearnedModelMeetsOtherDataWithoutAModal() {
