@@ -125,8 +125,7 @@ ViewInfo elbo() {
             ViewClock::SweepsT,
             [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("elbo", build(e, at.t)); },
             [](const SceneEngine& e, ViewAt) { return chainElboTable(elboOf(e)); },
-            "step,s,t,nats,se,cumulative (row 0: reconstruction, rows 1..T: the steps' KL, "
-            "row T+1: prior; cumulative from the prior down, row 0's is -ELBO)"};
+            "step,s,t,nats,se,cumulative: row 0 reconstruction, 1..T the steps, T+1 prior"};
 }
 
 } // namespace dfs::views
