@@ -8,11 +8,14 @@
 //                times the squared denoiser gap E||D_theta - D*||^2 / d (s = (alpha D - x) /
 //                sigma^2), and the DSM loss E||s_theta + eps/sigma||^2 / d = alpha^2/sigma^4 MSE,
 //                whose floor is alpha^2/sigma^4 times the Bayes error;
+//   rnn          per step of one particle's sampler run: the cell's coefficients, NFE and the
+//                singular values and log |det| of its Jacobian (Section 1.6; curves_rnn.hpp);
 //   elbo         the chain's negative ELBO with --steps T (core/metrics/chain_elbo.hpp,
 //                Section 1.2): one row per term (reconstruction, the T steps' KL, the prior) in
 //                nats with its standard error and the bound added up from the prior, and a
 //                summary line with the total in nats and bits/dim and the exact -log p_0.
 #include "app/cli/command.hpp"
+#include "app/cli/curves_rnn.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/denoisers/posterior.hpp"
@@ -35,8 +38,8 @@ struct CurvesOptions {
     std::string perspective, out;
     long n = 2000;
     int points = 24;
-    int steps = 100;
     std::uint64_t seed = 0;
+    RnnCurveOptions rnn;
 };
 
 Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
@@ -63,10 +66,11 @@ Table scoreTable(const std::vector<DenoisingErrorPoint>& curve) {
 }
 
 void runElbo(const CurvesOptions& o, const LoadedModel& m) {
-    if (o.steps < 1 || o.steps > 100'000)
-        throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", o.steps));
+    const int steps = o.rnn.steps; // --steps, shared with rnn
+    if (steps < 1 || steps > 100'000)
+        throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", steps));
     ChainElboOptions opts;
-    opts.steps = o.steps;
+    opts.steps = steps;
     opts.samples = o.n;
     opts.seed = o.seed;
     const ChainElbo e = chainElbo(*m.denoiser, *m.schedule, m.data.points, opts,
@@ -86,12 +90,21 @@ void runElbo(const CurvesOptions& o, const LoadedModel& m) {
 
 void runCurves(const CurvesOptions& o) {
     if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score" &&
-        o.perspective != "elbo")
+        o.perspective != "rnn" && o.perspective != "elbo")
         throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
-                                     "expectation, score, elbo)",
+                                     "expectation, score, rnn, elbo)",
                                      o.perspective));
     if (!isTablePath(o.out))
         throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
+    if (o.perspective == "rnn") {
+        const LoadedModel m = buildModel(o.model);
+        const Table table = rnnCurvesTable(m, o.rnn, o.seed);
+        writeTable(o.out, table);
+        fmt::print("rnn curves of {} on {} ({}): {} cells of {} for particle {}; wrote {}\n",
+                   m.denoiser->name(), m.data.name, m.schedule->name(), table.rows.rows(),
+                   o.rnn.sampler, o.rnn.particle, o.out);
+        return;
+    }
     if (o.n < 2 || o.n > 1'000'000)
         throw UsageError(fmt::format("--n must be in [2, 1000000] (got {})", o.n));
     if (o.points < 2 || o.points > 1000)
@@ -133,7 +146,8 @@ Command addCurvesCommand(CLI::App& app) {
                   "N_eff and entropy, score-matching losses, the chain's ELBO per step)");
     cmd->add_option("--perspective", o->perspective,
                     "autoencoder (logsnr,t,sigma,mse,mse_se,bayes,bayes_se,w_eps,w_v,w_velocity,"
-                    "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss) or elbo "
+                    "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss), rnn "
+                    "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run) or elbo "
                     "(step,s,t,nats,se,cumulative: row 0 the reconstruction, rows 1..T the steps' "
                     "KL, row T+1 the prior)")
         ->required();
@@ -141,9 +155,13 @@ Command addCurvesCommand(CLI::App& app) {
     cmd->add_option("--n", o->n, "noised data points per level (elbo: data points)")
         ->capture_default_str();
     cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")->capture_default_str();
-    cmd->add_option("--steps", o->steps, "elbo: the chain's steps T, evenly spaced in logSNR")
-        ->capture_default_str();
     addSeedOption(*cmd, "--seed", o->seed, "seed of the data draws and the noise");
+    cmd->add_option("--sampler", o->rnn.sampler, "rnn: the sampler unrolled")->capture_default_str();
+    cmd->add_option("--steps", o->rnn.steps,
+                    "rnn: its steps; elbo: the chain's steps T, evenly spaced in logSNR")
+        ->capture_default_str();
+    cmd->add_option("--particle", o->rnn.particle, "rnn: the particle whose x_T starts the run")
+        ->capture_default_str();
     cmd->add_option("--out", o->out, "F.csv or F.json")->required();
     return {cmd, [o] { runCurves(*o); }};
 }

@@ -24,7 +24,9 @@ namespace dfs::render {
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
     X(elbo)                                                                                        \
-    X(reverseKernel)
+    X(reverseKernel)                                                                               \
+    X(rnnCells)                                                                                    \
+    X(sensitivity)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

@@ -133,15 +133,22 @@ std::vector<Perspective> makeCatalogue() {
         "x_{i+1} = a_i x_i + b_i D_θ(x_i, t_i) + c_i z_i\n"
         "DDIM:  a_i = σ_{i+1}/σ_i,   b_i = α_{i+1} − α_i σ_{i+1}/σ_i,   c_i = 0",
         "Song, Meng & Ermon 2021 (DDIM), eq. 12; Karras et al. 2022, Alg. 1; math reference 1.6",
-        {{"trajectories", "field", "chain", "density"}, "x0", false,
-         "The trajectories are the unrolled recurrence: step with ← and → to apply the cell once. "
-         "The field pane is the cell's core, D(x) − x at the time cursor; the few coarse steps "
-         "make each application visible."},
+        {{"rnn-cells", "sensitivity", "trajectories", "field"}, "x0", false,
+         "Top left, the unrolled network: one cell per step with its coefficients a_i, b_i, c_i "
+         "and NFE around the same denoiser D, and below them the singular values of each step's "
+         "Jacobian J_i = a_i I + b_i J_D(x_i) for the highlighted particle: above 1 the step "
+         "expands, below 1 it contracts. Top right, the sensitivity to the start: the image of a "
+         "small circle around x_T under dx_i/dx_T, and backpropagation through time, the arrows "
+         "that move x_T to bring the sample towards the data mean. The trajectories are the "
+         "recurrence itself: step with ← and → to apply the cell once; the field pane is the "
+         "cell's core, D(x) − x at the time cursor."},
         {{"samples", "filmstrip", "spectrum", "posterior"}, "", false,
          "The samples pane is the state (canvas) beside the cell's output x̂₀ at every step."},
         "",
-        "The unrolled-cell view (each step's coefficients a_i, b_i, c_i and its Jacobian) is "
-        "issue 17.",
+        "For images (Jacobian-vector products along probes, the top singular vectors of "
+        "dx_N/dx_T by power iteration) and a tied/untied toggle (two denoisers split at a noise "
+        "level) there is no view yet; a learned model's cell Jacobian is taken by central "
+        "differences until its exact input Jacobian is wired in.",
         "perspective-rnn"});
 
     c.push_back({

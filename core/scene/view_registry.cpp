@@ -28,7 +28,9 @@ namespace dfs {
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
     X(elbo)                                                                                        \
-    X(reverseKernel)
+    X(reverseKernel)                                                                               \
+    X(rnnCells)                                                                                    \
+    X(sensitivity)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

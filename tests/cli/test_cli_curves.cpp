@@ -89,7 +89,7 @@ TEST_CASE("cli curves refuses bad names in one line", "[cli]") {
     Scratch s("cmd_curves_bad");
     checkFailure(runCli({"curves", "--perspective", "flow", "--dataset", "gmm8", "--denoiser",
                          "exact", "--out", s.path("x.csv")}),
-                 2, {"unknown perspective 'flow'", "autoencoder, expectation, score"});
+                 2, {"unknown perspective 'flow'", "autoencoder, expectation, score, rnn"});
     checkFailure(runCli({"curves", "--perspective", "score", "--dataset", "gmm8", "--denoiser",
                          "exact", "--out", s.path("x.txt")}),
                  2, {"--out", ".csv or .json"});
@@ -134,4 +134,43 @@ TEST_CASE("cli curves --perspective elbo: the chain's bound term by term", "[cli
                                   "--denoiser", "exact", "--steps", "0", "--out", s.path("bad.csv")});
     CHECK(bad.exitCode != 0);
     CHECK(bad.err.find("--steps") != std::string::npos);
+}
+
+TEST_CASE("cli curves --perspective rnn: one DDIM cell per step", "[cli]") {
+    // DDIM's cell (diffusion-math.md 1.6): a = sigma'/sigma, b = alpha' - alpha sigma'/sigma,
+    // c = 0; vp-linear has alpha^2 = 1 - sigma^2. log|det| of the run is the sum of the cells'.
+    Scratch s("cmd_curves_rnn");
+    const CliResult r = runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8",
+                                "--denoiser", "exact", "--sampler", "ddim", "--steps", "10",
+                                "--particle", "4", "--seed", "2", "--out", s.path("rnn.csv")});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    const CsvTable t = readCsv(s.path("rnn.csv"));
+    CHECK(t.header == std::vector<std::string>{"step", "t", "t_next", "a", "b", "c", "nfe",
+                                               "sigma_1", "sigma_2", "log_abs_det",
+                                               "log_abs_det_run"});
+    REQUIRE(t.values.rows() == 10);
+    const auto level = [](double tt) { // vp-linear: beta from 0.1 to 20 (Ho et al. 2020)
+        const double logAlpha = -0.25 * tt * tt * (20 - 0.1) - 0.5 * tt * 0.1;
+        const double a = std::exp(logAlpha);
+        return std::pair{a, std::sqrt(1 - a * a)};
+    };
+    double sum = 0;
+    for (Index i = 0; i < 10; ++i) {
+        INFO("step " << i);
+        const auto [a0, s0] = level(at(t, i, "t"));
+        const auto [a1, s1] = level(at(t, i, "t_next"));
+        CHECK(at(t, i, "a") == Approx(s1 / s0).margin(1e-6));
+        CHECK(at(t, i, "b") == Approx(a1 - a0 * s1 / s0).margin(1e-6));
+        CHECK(at(t, i, "c") == 0.0);
+        CHECK(at(t, i, "nfe") == 1.0);
+        CHECK(at(t, i, "sigma_1") >= at(t, i, "sigma_2"));
+        CHECK(at(t, i, "log_abs_det") ==
+              Approx(std::log(at(t, i, "sigma_1") * at(t, i, "sigma_2"))).margin(1e-6));
+        sum += at(t, i, "log_abs_det");
+        CHECK(at(t, i, "log_abs_det_run") == Approx(sum).margin(1e-6));
+    }
+    checkFailure(runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--sampler", "pc", "--out", s.path("x.csv")}),
+                 2, {"affine"});
 }
