@@ -23,6 +23,8 @@ namespace dfs::render {
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
+    X(elbo)                                                                                        \
+    X(reverseKernel)                                                                               \
     X(rnnCells)                                                                                    \
     X(sensitivity)
 

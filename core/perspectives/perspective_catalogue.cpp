@@ -44,17 +44,22 @@ std::vector<Perspective> makeCatalogue() {
         "q(x_t | x₀) = N(α_t x₀, σ_t² I)\n"
         "−log p(x₀) ≤ KL(q(x_T|x₀) ‖ p(x_T)) + Σ_t KL(q(x_{t−1}|x_t,x₀) ‖ p_θ(x_{t−1}|x_t))"
         " − log p_θ(x₀|x₁)",
-        "Sohl-Dickstein et al. 2015; Ho et al. 2020, eq. 5 and 7; math reference 1.2",
-        {{"chain", "trajectories", "density", "denoising-error"}, "", false,
-         "The chain pane is the encoder q: the data pushed to the time cursor over log p_t. The "
-         "trajectories are ancestral DDPM samples, the decoder p_θ run step by step; the density "
-         "pane checks that its samples at the shown time follow p_t."},
+        "Sohl-Dickstein et al. 2015; Ho et al. 2020, eq. 5 and 7; Kingma et al. 2021 (VDM); "
+        "math reference 1.2, 4.4",
+        {{"elbo", "reverse-kernel", "trajectories", "chain"}, "", false,
+         "Top left: the variational bound of the chain with T = the sampler's steps, each "
+         "step's KL as a bar, built up from the prior to the decoder, in nats and bits per "
+         "dimension beside the exact −log p₀; raise the steps and the bound tightens. Top "
+         "right: one reverse step at the highlighted particle, the true q(x_{t−1} | x_t) against "
+         "the model's Gaussian p_θ; step through the run and watch it turn multimodal near the "
+         "data when the steps are few. Below: the ancestral DDPM paths (the decoder p_θ run) "
+         "and the encoder q, the data pushed to the time cursor."},
         {{"filmstrip", "samples", "spectrum", "posterior"}, "", false,
-         "The filmstrip is the forward chain q on images; the samples pane is the reverse chain "
-         "p_θ, the canvas beside its x̂₀ at every step."},
+         "The filmstrip is the forward chain q on images; the samples pane shows the reverse "
+         "chain p_θ, the canvas beside its x̂₀ at every step."},
         "",
-        "The bound itself (the per-step KL terms in nats and bits per dimension) and the true "
-        "reverse kernel against the Gaussian p_θ are issue 17.",
+        "The bound and the reverse kernel are drawn for 2-D data only; the bound on images (in "
+        "bits per dimension) is not built yet.",
         "perspective-latent"});
 
     c.push_back({

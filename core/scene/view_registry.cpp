@@ -27,6 +27,8 @@ namespace dfs {
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
+    X(elbo)                                                                                        \
+    X(reverseKernel)                                                                               \
     X(rnnCells)                                                                                    \
     X(sensitivity)
 

@@ -101,6 +101,41 @@ TEST_CASE("cli curves refuses bad names in one line", "[cli]") {
                  2, {"unknown dataset 'nope'"});
 }
 
+TEST_CASE("cli curves --perspective elbo: the chain's bound term by term", "[cli]") {
+    Scratch s("cmd_curves_elbo");
+    double bound[2] = {0, 0};
+    int k = 0;
+    for (const char* steps : {"20", "100"}) {
+        const std::string file = std::string("elbo") + steps + ".csv";
+        const CliResult r = runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8",
+                                    "--denoiser", "exact", "--steps", steps, "--n", "1500",
+                                    "--seed", "3", "--out", s.path(file)});
+        INFO("stderr: " << r.err);
+        REQUIRE(r.exitCode == 0);
+        CHECK(r.out.find("bits/dim") != std::string::npos);
+        CHECK(r.out.find("exact -log p0") != std::string::npos);
+        const CsvTable t = readCsv(s.path(file));
+        CHECK(t.header == std::vector<std::string>{"step", "s", "t", "nats", "se", "cumulative"});
+        const Index T = std::stol(steps);
+        REQUIRE(t.values.rows() == T + 2);
+        // Rows: reconstruction, the T steps from the data end, the prior; the cumulative column
+        // adds the terms from the prior down, so row 0 holds -ELBO = the sum of the nats column.
+        CHECK(at(t, 0, "cumulative") == Approx(t.values.col(3).sum()).epsilon(1e-9));
+        CHECK(at(t, T + 1, "cumulative") == at(t, T + 1, "nats"));
+        for (Index r = 1; r <= T; ++r) {
+            CHECK(at(t, r, "t") > at(t, r, "s"));
+            CHECK(at(t, r, "nats") >= 0);
+        }
+        CHECK(at(t, 0, "nats") < 0); // a narrow Gaussian decoder's density exceeds 1
+        bound[k++] = at(t, 0, "cumulative");
+    }
+    CHECK(bound[0] > bound[1] + 1); // measured 3.65 -> 0.83 nats
+    const CliResult bad = runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8",
+                                  "--denoiser", "exact", "--steps", "0", "--out", s.path("bad.csv")});
+    CHECK(bad.exitCode != 0);
+    CHECK(bad.err.find("--steps") != std::string::npos);
+}
+
 TEST_CASE("cli curves --perspective rnn: one DDIM cell per step", "[cli]") {
     // DDIM's cell (diffusion-math.md 1.6): a = sigma'/sigma, b = alpha' - alpha sigma'/sigma,
     // c = 0; vp-linear has alpha^2 = 1 - sigma^2. log|det| of the run is the sum of the cells'.
