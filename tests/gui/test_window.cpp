@@ -42,7 +42,7 @@ using namespace dfs::gui;
 namespace {
 
 /// Waits until `done()` holds, processing events; fails the test after `ms`.
-template <typename F> bool waitFor(F done, int ms = 20000) {
+template <typename F> bool waitFor(F done, int ms = 60000) {
     QElapsedTimer t;
     t.start();
     while (!done()) {
@@ -88,7 +88,7 @@ private:
     template <typename F> void andWait(F action) {
         QSignalSpy spy(m_w.get(), &MainWindow::snapshotShown);
         action();
-        QVERIFY(spy.wait(20000));
+        QVERIFY(spy.wait(60000));
     }
 
 private slots:
@@ -162,7 +162,7 @@ private slots:
         // Choosing a 2-D view for image data is refused with a message; the panes stay.
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->findChild<QComboBox*>("paneView0")->setCurrentText("chain");
-        QVERIFY(errors.wait(20000));
+        QVERIFY(errors.wait(60000));
         QVERIFY(m_w->lastError().contains("chain view shows 2-D points"));
         QCOMPARE(m_w->scene().view.panes[0], std::string("filmstrip"));
         QCOMPARE(m_w->pane(0)->kind(), std::string("filmstrip"));
@@ -334,7 +334,7 @@ private slots:
         s.model.denoiser = badModel.toStdString();
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->requestScene(s);
-        QVERIFY(errors.wait(20000));
+        QVERIFY(errors.wait(60000));
         QVERIFY(m_w->lastError().contains("model.dsm"));
         QCOMPARE(sceneToJson(m_w->scene()), before);
         // And the window still works.
@@ -453,7 +453,7 @@ private slots:
         qputenv("DIFFUSCOPE_VULKAN_DEVICE", "no-such-gpu");
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->requestBackend("vulkan");
-        QVERIFY(errors.wait(20000));
+        QVERIFY(errors.wait(60000));
         qunsetenv("DIFFUSCOPE_VULKAN_DEVICE");
         QVERIFY(m_w->lastError().contains("vulkan"));
         QVERIFY(m_w->lastError().contains("staying on cpu"));
