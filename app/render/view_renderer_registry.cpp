@@ -16,6 +16,7 @@ namespace dfs::render {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(samplingSpectrum)                                                                            \
     X(autoencoder)                                                                                 \
     X(denoisingError)                                                                              \
     X(score)                                                                                       \

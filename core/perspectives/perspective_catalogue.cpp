@@ -162,11 +162,12 @@ std::vector<Perspective> makeCatalogue() {
         "Rissanen et al. 2023; Dieleman 2024 (spectral autoregression); math reference 1.7",
         {{"chain", "field", "trajectories", "density"}, "", false,
          "2-D points have no spatial frequencies; open the preset for images."},
-        {{"spectrum", "filmstrip", "samples", "posterior"}, "", false,
+        {{"spectrum", "sampling-spectrum", "samples", "filmstrip"}, "", false,
          "Top left: the spectra of the data, of x_t and of the noise at the time cursor: the "
          "hinge where the noise floor meets the data's power law moves to lower frequencies as t "
-         "grows. The filmstrip shows the same drowning in pixels; the samples pane shows coarse "
-         "shapes settling before detail."},
+         "grows. Top right: while sampling, the spectra of the canvas and of x̂₀ with the band "
+         "already decided; step forward and x̂₀ reaches the data's power at low frequencies "
+         "first. The samples pane shows coarse shapes settling before detail."},
         "The perspective is about images: points in the plane have no frequencies to order. Its "
         "nearest 2-D analogue is the data's principal directions, drowned in order of variance.",
         "", "perspective-spectral"});

@@ -20,6 +20,7 @@ namespace dfs {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(samplingSpectrum)                                                                            \
     X(autoencoder)                                                                                 \
     X(denoisingError)                                                                              \
     X(score)                                                                                       \

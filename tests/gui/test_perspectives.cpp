@@ -7,6 +7,7 @@
 #include "core/scene/views/denoising_error_data.hpp"
 #include "core/scene/views/expectation_data.hpp"
 #include "core/scene/views/rnn_cells_data.hpp"
+#include "core/scene/views/sampling_spectrum_data.hpp"
 #include "core/scene/views/sensitivity_data.hpp"
 
 #include <QTest>
@@ -191,6 +192,42 @@ private slots:
         QVERIFY(near(-1.3, -1, purple));
         QVERIFY(!near(-0.7, -1, purple));
         QVERIFY(near(1.5, -1.5, red));
+    }
+
+    void samplingSpectrumDrawsEachSpectrumWhereItIs() {
+        // Data power f^-2 (blue), x0_hat f^-3 (red), floor 0.05 (orange): the returned frame maps
+        // (log10 f, log10 power) to the pixels of the upper plot.
+        SamplingSpectrumView v;
+        for (int f = 1; f <= 8; ++f) {
+            v.frequency.push_back(f);
+            v.data.push_back(std::pow(f, -2.0));
+            v.x0Hat.push_back(std::pow(f, -3.0));
+            v.canvas.push_back(std::pow(f, -2.0) + 0.05);
+            v.ratio.push_back(1.0 / f);
+        }
+        v.noise = 0.05;
+        v.decided = 4;
+        QImage img(700, 700, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("sampling-spectrum", v), ViewStyle{});
+        p.end();
+        auto near = [&](double lx, double ly, auto isColour) {
+            const QPointF c = f.map(lx, ly);
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx)
+                    if (isColour(img.pixel(int(c.x()) + dx, int(c.y()) + dy))) return true;
+            return false;
+        };
+        auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
+        auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
+        auto green = [](QRgb c) { return qGreen(c) > 130 && qRed(c) < 90 && qBlue(c) < 90; };
+        for (double lf : {0.45, 0.75}) { // away from the legend at the lower left
+            QVERIFY(near(lf, -2 * lf, blue));
+            QVERIFY(near(lf, -3 * lf, red));
+            QVERIFY(!near(lf, -2 * lf + 0.5, blue));
+        }
+        QVERIFY(near(std::log10(4.0), -0.3, green)); // the decided frequency's line
+        QVERIFY(!near(std::log10(6.0), -0.3, green));
     }
 };
 
