@@ -3,6 +3,7 @@
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/export_dialog.hpp"
+#include "app/gui/glossary.hpp"
 #include "app/gui/inspector.hpp"
 #include "app/gui/mixture_panel.hpp"
 #include "app/gui/model_panel.hpp"
@@ -126,6 +127,10 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     m_statusTime = new QLabel(this);
     m_statusNfe = new QLabel(this);
     m_statusFps = new QLabel(this);
+    m_statusTime->setToolTip("<i>t</i>: " + glossaryMeaning("t") + "<br><i>sigma</i>: " +
+                             glossaryMeaning("alpha, sigma") + "<br><i>logSNR</i>: " +
+                             glossaryMeaning("logSNR"));
+    m_statusNfe->setToolTip(glossaryMeaning("NFE"));
     for (QLabel* l : {m_statusBackend, m_statusTime, m_statusNfe, m_statusFps})
         statusBar()->addPermanentWidget(l);
     m_playTimer = new QTimer(this);

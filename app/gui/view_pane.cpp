@@ -1,6 +1,7 @@
 // Painting a pane and mapping the mouse.
 #include "app/gui/view_pane.hpp"
 
+#include "app/gui/glossary.hpp"
 #include "app/render/composite.hpp"
 #include "app/render/view_renderers.hpp"
 #include "core/scene/view_registry.hpp"
@@ -89,6 +90,11 @@ ViewPane::ViewPane(int index, QWidget* parent)
     m_quantity->addItem("v", "v");
     m_quantity->addItem("velocity (PF-ODE)", "velocity");
     m_quantity->setToolTip("The field's quantity (same in every field pane)");
+    for (int i = 0; i < m_quantity->count(); ++i) // each quantity explained on hover
+        m_quantity->setItemData(i, glossaryMeaning(m_quantity->itemData(i).toString() == "x0"
+                                                       ? QString("D(x) - x")
+                                                       : m_quantity->itemData(i).toString()),
+                                Qt::ToolTipRole);
     m_streamlines->setObjectName(QString("paneStreamlines%1").arg(index));
     header->addWidget(m_quantity);
     header->addWidget(m_streamlines);
@@ -133,7 +139,9 @@ void ViewPane::setKind(const std::string& view) {
     for (const ViewInfo& v : viewRegistry())
         if (v.name == view) caption = QString::fromStdString(v.caption);
     m_caption->setText(caption);
-    m_caption->setToolTip(caption);
+    // Hovering the plot explains the terms its view uses.
+    m_caption->setToolTip(viewTooltip(view));
+    m_canvas->setToolTip(viewTooltip(view));
 }
 
 void ViewPane::setImageData(bool image) {

@@ -3,6 +3,7 @@
 // panes paint and what the inspector shows.
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
+#include "app/gui/glossary.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/mixture_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
@@ -547,6 +548,14 @@ private slots:
         QVERIFY(guide && guide->isVisible());
         QVERIFY(guide->findChild<QTextBrowser*>()->toPlainText().contains("Perspectives"));
         guide->close();
+        // Every term the issue names is explained; a pane's tooltip explains its view's terms.
+        for (const char* term : {"eps", "v", "x0_hat", "logSNR", "S_churn", "RAPSD",
+                                 "1 - t (path colour)", "em from the same noise"})
+            QVERIFY2(!glossaryMeaning(term).isEmpty(), term);
+        QVERIFY(m_w->pane(2)->canvas()->toolTip().contains("em from the same noise"));
+        QVERIFY(m_w->pane(2)->canvas()->toolTip().contains(glossaryMeaning("1 - t (path colour)").toHtmlEscaped()));
+        for (const ViewInfo& v : viewRegistry()) // every view's tooltip has its caption and terms
+            QVERIFY2(viewTooltip(v.name).count("<i>") >= 1, v.name.c_str());
     }
 
     void cleanupTestCase() { m_w.reset(); }
