@@ -83,7 +83,7 @@ void Inspector::showSnapshot(SnapshotPtr s) {
         const ParticleInfo& p = *s->particle;
         QString text = QString("particle  %1\nframe     %2\nt         %3\nsigma     %4\n"
                                "x         %5\nx0_hat    %6\neps_hat   %7\nscore     %8")
-                           .arg(p.particle)
+                           .arg(p.particle < 0 ? QString("dropped") : QString::number(p.particle))
                            .arg(p.frame)
                            .arg(p.t, 0, 'f', 4)
                            .arg(p.sigma, 0, 'g', 4)

@@ -62,6 +62,7 @@ void SceneWorker::setScene(const Scene& scene) {
         m_frame = m_engine->recordedFrames() - 1;
         m_t = scene.view.frame >= 0 ? frameTime(m_frame) : scene.view.t;
         m_particle = std::min<long>(scene.view.highlight, scene.sampler.particles - 1);
+        m_followDropped = false;
         publish();
     });
 }
@@ -200,6 +201,7 @@ void SceneWorker::dropParticle(double x, double y) {
     if (!m_engine) return;
     guarded([&] {
         m_engine->dropParticle(m_frame, x, y);
+        m_followDropped = true; // the inspector follows it (issue 15)
         publish();
     });
 }
@@ -211,6 +213,7 @@ void SceneWorker::selectParticle(long particle) {
         v.highlight = std::clamp<long>(particle, 0, m_engine->scene().sampler.particles - 1);
         m_engine->setView(v);
         m_particle = v.highlight;
+        m_followDropped = false;
         publish();
     });
 }
@@ -273,7 +276,9 @@ void SceneWorker::publish() {
     s->backend = QString::fromStdString(m_backend->name() + " (" + m_backend->device() + ")");
     s->grid = e.grid();
     if (!e.isImage())
-        s->particle = e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
+        s->particle = m_followDropped && e.droppedParticleInfo(m_frame)
+                          ? e.droppedParticleInfo(m_frame)
+                          : e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
     if (!e.isImage() && !s->scene.data.points) s->mixture = e.data().gmm;
     const Matrix& pts = e.data().points;
     const Index stride = std::max<Index>(1, pts.rows() / 5000);

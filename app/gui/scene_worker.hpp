@@ -93,6 +93,7 @@ private:
     int m_frame = 0;
     double m_t = 0.5;
     long m_particle = 0;
+    bool m_followDropped = false; ///< the inspector shows the dropped particle, not m_particle
     std::uint64_t m_revision = 0; ///< settings revision (see WorkerSnapshot)
 };
 

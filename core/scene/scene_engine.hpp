@@ -77,6 +77,9 @@ public:
     TrajectoryView trajectoryView(int frame) const;
     DensityView densityView(int frame) const;
     ParticleInfo particleInfo(int frame, long particle) const;
+    /// The particle dropped with dropParticle at a frame of its run (particle = -1), or nullopt
+    /// when none was dropped or the frame is before the drop.
+    std::optional<ParticleInfo> droppedParticleInfo(int frame) const;
     // Image views (scene_image_views.cpp); UsageError for 2-D data. Views built outside the
     // engine, from its public state, are in views/ (view_registry.hpp).
     ImageGridView filmstripView(double t) const;
@@ -91,6 +94,8 @@ public:
     void setView(const SceneView& view);
 
 private:
+    /// The inspector's numbers for one row of a frame (particle and frame left unset).
+    ParticleInfo infoAt(const Frame& frame, Index row) const;
     void startRun(const SceneSampler& settings, Matrix x, double tStart, int firstIndex);
     /// log p_t on the heat-map grid of half-width extent; the chain and field views share it.
     const ScalarGrid& logDensityAt(double t, double extent) const;

@@ -254,20 +254,34 @@ ParticleInfo SceneEngine::particleInfo(int frameIndex, long particle) const {
     if (particle < 0 || particle >= cur->x.rows())
         throw UsageError(fmt::format("particle {} does not exist (0 to {})", particle,
                                      cur->x.rows() - 1));
-    ParticleInfo p;
+    ParticleInfo p = infoAt(*cur, particle);
     p.particle = particle;
     p.frame = frameIndex;
-    p.t = cur->t;
-    p.sigma = cur->sigma;
+    return p;
+}
+
+std::optional<ParticleInfo> SceneEngine::droppedParticleInfo(int frameIndex) const {
+    const int k = frameIndex - m_probeStart;
+    if (m_probeStart < 0 || k < 0 || k >= int(m_probe.size())) return std::nullopt;
+    ParticleInfo p = infoAt(*m_probe[std::size_t(k)], 0);
+    p.particle = -1;
+    p.frame = frameIndex;
+    return p;
+}
+
+ParticleInfo SceneEngine::infoAt(const Frame& cur, Index row) const {
+    ParticleInfo p;
+    p.t = cur.t;
+    p.sigma = cur.sigma;
     for (int c = 0; c < 2; ++c) {
-        p.x[c] = cur->x(particle, c);
-        p.x0Hat[c] = cur->x0Hat(particle, c);
-        p.epsHat[c] = cur->epsHat(particle, c);
-        p.score[c] = cur->sigma > 0 ? -cur->epsHat(particle, c) / cur->sigma : 0.0;
+        p.x[c] = cur.x(row, c);
+        p.x0Hat[c] = cur.x0Hat(row, c);
+        p.epsHat[c] = cur.epsHat(row, c);
+        p.score[c] = cur.sigma > 0 ? -cur.epsHat(row, c) / cur.sigma : 0.0;
     }
     const auto* ideal = dynamic_cast<const IdealDenoiser*>(m_denoiser.get());
-    if (ideal && cur->sigma > 0) {
-        const Vector w = ideal->posteriorWeights(cur->x.row(particle).transpose(), m_schedule->at(cur->t));
+    if (ideal && cur.sigma > 0) {
+        const Vector w = ideal->posteriorWeights(cur.x.row(row).transpose(), m_schedule->at(cur.t));
         p.weights.assign(w.data(), w.data() + w.size());
         p.effectiveCount = effectiveCount(w);
     }

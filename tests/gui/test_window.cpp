@@ -199,6 +199,28 @@ private slots:
         QCOMPARE(m_w->snapshot()->cursorT, grid[std::size_t(mid)] + 1e-4);
     }
 
+    void droppingAParticleShowsItInTheInspector() {
+        fresh();
+        // The default scene opens mid-run (one clock), so there is a run left to follow.
+        QVERIFY(m_w->snapshot()->frame < m_w->snapshot()->totalFrames - 1);
+        ViewCanvas* canvas = m_w->pane(2)->canvas();
+        QCOMPARE(m_w->pane(2)->kind(), std::string("trajectories"));
+        const render::PlotFrame frame = *canvas->plotFrame();
+        const QPointF empty = frame.map(-2.8, 2.8); // a corner no particle is in
+        andWait([&] {
+            send(canvas, QEvent::MouseButtonPress, empty, Qt::LeftButton);
+            send(canvas, QEvent::MouseButtonRelease, empty, Qt::NoButton);
+        });
+        QVERIFY(m_w->inspector()->valuesText().contains("particle  dropped"));
+        const auto info = m_w->snapshot()->particle;
+        QVERIFY(info && info->particle == -1);
+        QVERIFY(std::abs(info->x[0] + 2.8) < 0.05 && std::abs(info->x[1] - 2.8) < 0.05);
+        // Stepping on, the inspector follows the dropped particle's own run.
+        andWait([&] { m_w->findChild<QToolButton*>("stepForward")->click(); });
+        QVERIFY(m_w->inspector()->valuesText().contains("particle  dropped"));
+        QVERIFY(std::abs(m_w->snapshot()->particle->x[0] + 2.8) > 1e-6);
+    }
+
     void draggingAPointMovesIt() {
         fresh();
         m_w->findChild<QToolButton*>("toolMove")->click();
