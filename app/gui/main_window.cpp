@@ -38,6 +38,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QProgressDialog>
 #include <QScreen>
 #include <QShortcut>
@@ -134,6 +135,19 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     for (QLabel* l : {m_statusBackend, m_statusTime, m_statusNfe, m_statusFps})
         statusBar()->addPermanentWidget(l);
     m_playTimer = new QTimer(this);
+    auto* busy = new QProgressBar(this);
+    busy->setObjectName("busy");
+    busy->setRange(0, 0); // an indeterminate bar
+    busy->setMaximumWidth(120);
+    busy->setFormat("working");
+    busy->setToolTip("Computing the new run or view");
+    busy->setVisible(false);
+    statusBar()->addWidget(busy);
+    m_busy = busy;
+    m_busyTimer = new QTimer(this);
+    m_busyTimer->setSingleShot(true);
+    m_busyTimer->setInterval(300);
+    connect(m_busyTimer, &QTimer::timeout, m_busy, &QWidget::show);
 
     m_worker = new SceneWorker;
     m_worker->moveToThread(&m_thread);
@@ -304,6 +318,7 @@ void MainWindow::setTimeCursor(double t) {
 }
 
 void MainWindow::requestScene(const Scene& scene) {
+    m_busyTimer->start();
     postTo(m_worker, [scene](SceneWorker* w) { w->setScene(scene); });
 }
 
@@ -351,12 +366,16 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     m_statusFps->setText(QString("compute %1 ms%2").arg(s->computeMs, 0, 'f', 1)
                              .arg(m_playing && dt > 0 ? QString("  %1 fps").arg(1000.0 / dt, 0, 'f', 1) : QString()));
     m_waiting = false;
+    m_busyTimer->stop();
+    m_busy->hide();
     if (m_playing && s->frame >= s->totalFrames - 1) setPlaying(false);
     emit snapshotShown();
 }
 
 void MainWindow::onFailed(const QString& message) {
     m_waiting = false;
+    m_busyTimer->stop();
+    m_busy->hide();
     setPlaying(false);
     m_pointsInFlight.reset();
     showSceneInPanels(m_scene); // the panels and panes go back to the session the worker kept

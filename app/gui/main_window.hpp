@@ -120,6 +120,9 @@ private:
     QLabel *m_statusBackend = nullptr, *m_statusTime = nullptr, *m_statusNfe = nullptr,
            *m_statusFps = nullptr;
     QTimer* m_playTimer = nullptr;
+    /// A request that takes longer than a moment shows a busy bar in the status bar.
+    QTimer* m_busyTimer = nullptr;
+    QWidget* m_busy = nullptr;
     bool m_playing = false, m_waiting = false, m_interactive = true, m_trainPaused = false;
     QString m_path, m_lastError;
     QString m_backendName = "cpu"; ///< the backend chosen in Preferences

@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -52,6 +53,7 @@ SamplerPanel::SamplerPanel(QWidget* parent)
     form->addRow("Seed", m_seed);
     form->addRow("Particles", m_particles);
     auto* run = new QPushButton("Run from noise", this);
+    m_run = run;
     run->setObjectName("runSampler");
     run->setToolTip("Restart the run from the prior with these settings");
     auto* branch = new QPushButton("Branch here", this);
@@ -63,10 +65,44 @@ SamplerPanel::SamplerPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(buttons);
+    // Honest state: edited settings are not the run on screen until Run or Branch.
+    m_stale = new QLabel("Changed: the panes still show the previous run. Press <b>Run from "
+                         "noise</b> or <b>Branch here</b> to apply.",
+                         this);
+    m_stale->setObjectName("samplerStale");
+    m_stale->setWordWrap(true);
+    m_stale->setStyleSheet("color: #a05a00;");
+    m_stale->setVisible(false);
+    layout->addWidget(m_stale);
     layout->addStretch(1);
     connect(run, &QPushButton::clicked, this, &SamplerPanel::runRequested);
     connect(branch, &QPushButton::clicked, this, &SamplerPanel::branchRequested);
     connect(m_sampler, &QComboBox::currentIndexChanged, this, [this] { updateEnabled(); });
+    connect(m_sampler, &QComboBox::currentIndexChanged, this, &SamplerPanel::updateStale);
+    connect(m_spacing, &QComboBox::currentIndexChanged, this, &SamplerPanel::updateStale);
+    for (QSpinBox* b : {m_steps, m_seed, m_particles})
+        connect(b, &QSpinBox::valueChanged, this, &SamplerPanel::updateStale);
+    for (QDoubleSpinBox* b : {m_eta, m_churn, m_snr})
+        connect(b, &QDoubleSpinBox::valueChanged, this, &SamplerPanel::updateStale);
+}
+
+bool SamplerPanel::stale() const {
+    Scene edited;
+    edited.sampler = m_shown;
+    applyTo(edited);
+    const SceneSampler& a = edited.sampler;
+    const SceneSampler& b = m_shown;
+    return a.sampler != b.sampler || a.steps != b.steps || a.spacing != b.spacing ||
+           a.options.eta != b.options.eta || a.options.churn != b.options.churn ||
+           a.options.snr != b.options.snr || a.seed != b.seed || a.particles != b.particles;
+}
+
+void SamplerPanel::updateStale() {
+    const bool on = stale();
+    m_stale->setVisible(on);
+    QFont f = m_run->font();
+    f.setBold(on);
+    m_run->setFont(f);
 }
 
 void SamplerPanel::updateEnabled() {
@@ -87,6 +123,13 @@ void SamplerPanel::showScene(const Scene& scene) {
     m_seed->setValue(int(std::min<std::uint64_t>(s.seed, 1'000'000'000)));
     m_particles->setValue(int(s.particles));
     updateEnabled();
+    m_shown = s;
+    // What the spin boxes could hold (e.g. a seed clamped for display) is what the run shows.
+    Scene shown;
+    shown.sampler = s;
+    applyTo(shown);
+    m_shown = shown.sampler;
+    updateStale();
 }
 
 void SamplerPanel::applyTo(Scene& scene) const {

@@ -199,6 +199,22 @@ private slots:
         QCOMPARE(m_w->snapshot()->cursorT, grid[std::size_t(mid)] + 1e-4);
     }
 
+    void changedSamplerSettingsAreMarkedUntilRun() {
+        fresh();
+        auto* stale = m_w->findChild<QLabel*>("samplerStale");
+        QVERIFY(stale);
+        QVERIFY(stale->isHidden());
+        auto* steps = m_w->findChild<QSpinBox*>("steps");
+        QVERIFY(steps);
+        steps->setValue(steps->value() + 7);
+        QVERIFY(!stale->isHidden()); // the panes still show the old run
+        QCOMPARE(m_w->scene().sampler.steps, steps->value() - 7);
+        andWait([&] { m_w->findChild<QPushButton*>("runSampler")->click(); });
+        QVERIFY(waitFor([&] { return m_w->scene().sampler.steps == steps->value(); }));
+        QVERIFY(stale->isHidden());
+        QVERIFY(m_w->findChild<QWidget*>("busy")->isHidden()); // nothing in flight any more
+    }
+
     void droppingAParticleShowsItInTheInspector() {
         fresh();
         // The default scene opens mid-run (one clock), so there is a run left to follow.
