@@ -464,6 +464,8 @@ void MainWindow::startTraining() {
     const QString target = m_model->target();
     const long steps = m_model->steps();
     m_model->setTraining(true);
+    m_model->showTraining(0, double(steps), {}, {}, false); // a new run: the old curve goes
+    m_model->setLiveFolder(m_trainer->modelFolder());
     postTo(m_trainer, [s, lr, width, target, steps, backend = m_backendName](TrainWorker* t) {
         t->start(s, lr, width, target, steps, backend);
     });

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace dfs::gui {
 
@@ -140,7 +141,7 @@ void ModelPanel::setImageData(bool images) {
     const char* const names[2][3] = {
         {"fast: 64 wide, 2,000 steps", "standard: 128 wide, 8,000 steps",
          "thorough: 256 wide, 20,000 steps"},
-        {"fast: 2,000 steps", "standard: 4,000 steps (about 4 min)", "thorough: 10,000 steps"}};
+        {"fast: 2,000 steps", "standard: 4,000 steps", "thorough: 10,000 steps"}};
     for (int k = 0; k < 3; ++k) m_preset->setItemText(k, names[images][k]);
     applyPreset(m_preset->currentIndex());
 }
@@ -149,7 +150,13 @@ void ModelPanel::showScene(const Scene& s) {
     setImageData(!s.data.points && isImageDataset(s.data.dataset));
     m_loading = true;
     const QString name = QString::fromStdString(s.model.denoiser);
-    if (m_denoiser->findText(name) < 0) m_denoiser->addItem(name);
+    if (m_denoiser->findText(name) < 0) {
+        // A new live-training snapshot replaces the previous ones in the list.
+        if (!m_liveFolder.isEmpty() && name.startsWith(m_liveFolder))
+            for (int i = m_denoiser->count() - 1; i >= 0; --i)
+                if (m_denoiser->itemText(i).startsWith(m_liveFolder)) m_denoiser->removeItem(i);
+        m_denoiser->addItem(name);
+    }
     m_denoiser->setCurrentText(name);
     m_label->setValue(s.model.label);
     m_guidance->setValue(s.model.guidance);
@@ -166,7 +173,17 @@ void ModelPanel::showTraining(double step, double total, const QVector<double>& 
                               const QVector<double>& perT, bool finished) {
     m_progress->setRange(0, int(std::max(1.0, total)));
     m_progress->setValue(int(step));
-    m_progress->setFormat(QString("step %1 / %2").arg(step).arg(total));
+    // The time left, measured from this run's own speed (no fixed estimate: it depends on the
+    // model, the image size and the machine).
+    QString left;
+    if (m_clockStep < 0 || step < m_clockStep) {
+        m_clock.start();
+        m_clockStep = step;
+    } else if (step > m_clockStep && m_clock.elapsed() > 2000 && !finished) {
+        const double perStep = double(m_clock.elapsed()) / 1000.0 / (step - m_clockStep);
+        left = QString(", about %1 s left").arg(int(std::ceil(perStep * (total - step))));
+    }
+    m_progress->setFormat(QString("step %1 / %2%3").arg(step).arg(total).arg(left));
     m_plot->setData(loss, perT, 100);
     if (finished) setTraining(false);
 }
@@ -178,6 +195,7 @@ long ModelPanel::steps() const { return m_steps->value(); }
 bool ModelPanel::followTraining() const { return m_follow->isChecked(); }
 
 void ModelPanel::setTraining(bool running) {
+    m_clockStep = -1; // a (re)start measures its own speed
     m_start->setText(running ? "Training…" : "Train");
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);

@@ -6,6 +6,7 @@
 
 #include "core/scene/scene.hpp"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -37,6 +38,8 @@ public:
     /// Whether each new model from training replaces the scene's denoiser.
     bool followTraining() const;
     void setTraining(bool running);
+    /// Live training's snapshots live in this folder: the Denoiser list keeps only the newest.
+    void setLiveFolder(const QString& folder) { m_liveFolder = folder; }
 
 signals:
     void edited();
@@ -63,6 +66,9 @@ private:
     QCheckBox* m_follow;
     QProgressBar* m_progress;
     LossPlot* m_plot;
+    QString m_liveFolder;
+    QElapsedTimer m_clock;   ///< since training (re)started, for the time left
+    double m_clockStep = -1; ///< the step at which m_clock started (-1: not yet)
     QGroupBox* m_trainBox = nullptr;
     bool m_loading = false;
     bool m_images = false;

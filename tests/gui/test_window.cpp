@@ -449,7 +449,7 @@ private slots:
         fresh();
         m_w->findChild<QComboBox*>("trainPreset")->setCurrentIndex(0);
         QCOMPARE(m_w->findChild<QSpinBox*>("trainSteps")->value(), 2000);
-        m_w->findChild<QSpinBox*>("trainSteps")->setValue(300);
+        m_w->findChild<QSpinBox*>("trainSteps")->setValue(2100); // three snapshots: 1000, 2000, the end
         m_w->findChild<QPushButton*>("trainStart")->click();
         QVERIFY(waitFor([&] { return isCheckpointPath(m_w->scene().model.denoiser); }, 60000));
         QVERIFY(waitFor([&] {
@@ -459,6 +459,15 @@ private slots:
         }));
         // The learned field is compared with the exact one (gmm8 has mixture parameters).
         QCOMPARE(m_w->snapshot()->panes[1].as<FieldView>().reference, std::string("exact"));
+        // Training to its end: the Denoiser list holds one live model, not one per snapshot.
+        QVERIFY(waitFor([&] {
+            return m_w->findChild<QPushButton*>("trainStart")->isEnabled();
+        }, 120000));
+        auto* denoisers = m_w->findChild<QComboBox*>("denoiser");
+        QVERIFY(denoisers);
+        int live = 0;
+        for (int i = 0; i < denoisers->count(); ++i) live += isCheckpointPath(denoisers->itemText(i).toStdString());
+        QCOMPARE(live, 1);
         // Saving keeps the trained model beside the scene: the temporary one goes at exit.
         const QString path = m_dir.filePath("trained.json");
         QVERIFY(m_w->saveSceneTo(path));
