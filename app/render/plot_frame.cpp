@@ -120,7 +120,8 @@ void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, doub
     p.drawImage(bar, ramp);
     p.setPen(QPen(QColor(90, 90, 90), 1));
     p.drawRect(bar);
-    for (double v : niceTicks(lo, hi, std::max(2, int(bar.height() / (2.5 * fontPx))))) {
+    // A handful of ticks, whatever the height (issue 15: readable colour bars).
+    for (double v : niceTicks(lo, hi, std::clamp(int(bar.height() / (2.5 * fontPx)), 2, 6))) {
         const double y = bar.bottom() - (v - lo) / (hi - lo) * bar.height();
         p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 0.3 * fontPx, y));
         p.drawText(QPointF(bar.right() + 0.4 * fontPx, y + fm.ascent() / 2.5), shortNumber(v));
