@@ -106,6 +106,7 @@ DataPanel::DataPanel(QWidget* parent)
         if (!m_loading) emit edited();
     };
     connect(m_dataset, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_dataset, &QComboBox::currentIndexChanged, this, [this] { updateEnabled(); });
     connect(m_n, &QSpinBox::editingFinished, this, changed);
     connect(m_noise, &QDoubleSpinBox::editingFinished, this, changed);
     connect(m_seed, &QSpinBox::editingFinished, this, changed);
@@ -128,6 +129,7 @@ void DataPanel::showScene(const Scene& s) {
     m_edited->setText(s.data.points ? QString("%1 edited points (saved with the scene)").arg(s.data.points->rows())
                                     : QString());
     m_loading = false;
+    updateEnabled();
 }
 
 void DataPanel::applyTo(Scene& s) const {
@@ -143,6 +145,14 @@ void DataPanel::applyTo(Scene& s) const {
         s.data.labels.clear();
     }
     if (s.data.dataset != before.dataset) s.data.mixture.reset(); // another dataset's own mixture
+}
+
+void DataPanel::updateEnabled() {
+    // Controls that do not apply are off: the image size on 2-D data, point editing on images.
+    const bool images = isImageDataset(m_dataset->currentText().toStdString());
+    m_resolution->setEnabled(images);
+    for (QAbstractButton* b : m_tools->buttons()) b->setEnabled(!images || m_tools->id(b) == 0);
+    if (images) m_tools->button(0)->setChecked(true);
 }
 
 EditTool DataPanel::tool() const { return EditTool(std::max(0, m_tools->checkedId())); }

@@ -41,6 +41,7 @@ signals:
     void resetPointsRequested();
 
 private:
+    void updateEnabled();
     QComboBox* m_dataset;
     QSpinBox* m_n;
     QDoubleSpinBox* m_noise;

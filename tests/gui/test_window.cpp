@@ -122,6 +122,7 @@ private slots:
 
     void pickingADatasetRedrawsTheChain() {
         fresh();
+        QVERIFY(!m_w->findChild<QComboBox*>("resolution")->isEnabled()); // 2-D data
         const QImage before = paneImage(*m_w, 0);
         auto* combo = m_w->findChild<QComboBox*>("dataset");
         QVERIFY(combo);
@@ -148,6 +149,9 @@ private slots:
         QVERIFY(s->panes[2].holds<SpectrumView>());
         QCOMPARE(m_w->pane(1)->kind(), std::string("samples"));
         QVERIFY(!s->particle); // no 2-D inspector for images
+        // Controls that do not apply are off: point editing on images; the image size on 2-D.
+        QVERIFY(!m_w->findChild<QToolButton*>("toolBrush")->isEnabled());
+        QVERIFY(m_w->findChild<QComboBox*>("resolution")->isEnabled());
         // Live training on images is the U-Net's, at its preset's steps; the MLP width is off.
         auto* steps = m_w->findChild<QSpinBox*>("trainSteps");
         QVERIFY(waitFor([&] { return steps->value() == 4000; }));
