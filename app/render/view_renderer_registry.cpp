@@ -22,7 +22,8 @@ namespace dfs::render {
     X(sdeFan)                                                                                      \
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
-    X(expectation)
+    X(expectation)                                                                                 \
+    X(likelihood)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

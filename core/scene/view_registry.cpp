@@ -26,7 +26,8 @@ namespace dfs {
     X(sdeFan)                                                                                      \
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
-    X(expectation)
+    X(expectation)                                                                                 \
+    X(likelihood)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();
