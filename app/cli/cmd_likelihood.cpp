@@ -33,6 +33,8 @@ void runLikelihood(LikelihoodCliOptions o) {
                                      o.ode.atol));
     if (o.ode.steps < 1 || o.ode.steps > 100000)
         throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", o.ode.steps));
+    if (o.ode.block < 1 || o.ode.block > 100000)
+        throw UsageError(fmt::format("--block must be in [1, 100000] (got {})", o.ode.block));
     if (!(o.ode.tMin > 0 && o.ode.tMin < 1))
         throw UsageError(fmt::format("--t-min must be in (0, 1) (got {})", o.ode.tMin));
     LoadedModel m = buildModel(o.model);
@@ -59,7 +61,7 @@ void runLikelihood(LikelihoodCliOptions o) {
     for (const long n : r.nfe) nfe += double(n);
     const std::string how =
         o.ode.solver == OdeSolver::Rk45
-            ? fmt::format("rk45, rtol {:g}, atol {:g}", o.ode.rtol, o.ode.atol)
+            ? fmt::format("rk45, rtol {:g}, atol {:g}, block {}", o.ode.rtol, o.ode.atol, o.ode.block)
             : fmt::format("rk4, {} steps", o.ode.steps);
     fmt::print("mean NLL {:.6f} nats = {:.6f} bits/dim over {} point{} of {} ({}, {}); log p at "
                "t_min = {:g}, {}, mean NFE {:.1f}; prior: {}; {}; wrote {}\n",
@@ -81,6 +83,9 @@ Command addLikelihoodCommand(CLI::App& app) {
     cmd->add_option("--rtol", o->ode.rtol, "rk45 relative tolerance")->capture_default_str();
     cmd->add_option("--atol", o->ode.atol, "rk45 absolute tolerance")->capture_default_str();
     cmd->add_option("--steps", o->ode.steps, "rk4 steps, uniform in t")->capture_default_str();
+    cmd->add_option("--block", o->ode.block,
+                    "rk45: points solved together with one step size (1 = each point alone)")
+        ->capture_default_str();
     cmd->add_option("--t-min", o->ode.tMin, "the time the points are read at (log p_{t_min})")
         ->capture_default_str();
     cmd->add_option("--threads", o->ode.threads, "CPU threads (0 = one per core)")

@@ -18,10 +18,10 @@ constexpr double kSpanNats = 10; ///< log p colour scale: the peak and this far 
 
 /// One heat map with a small title above it; returns its frame.
 PlotFrame panel(QPainter& p, const QRectF& area, const QString& title, const ScalarGrid& g,
-                Colormap map, double lo, double hi, double extent, double fp) {
+                Colormap map, double lo, double hi, double extent, double fp, bool first) {
     const QRectF rest = drawTitle(p, area, title, "", fp * 0.95);
     PlotFrame frame(rest, -extent, extent, -extent, extent, fp);
-    frame.setAxisTitles("x", "y");
+    frame.setAxisTitles("x", first ? "y" : ""); // the panels share y; one title, no stray glyphs
     if (!g.empty()) drawGrid(p, frame, g, map, lo, hi);
     frame.drawAxes(p);
     return frame;
@@ -86,10 +86,10 @@ PlotFrame renderLikelihood(QPainter& p, const QRectF& area, const LikelihoodView
     const double e = v.box.extent;
     const PlotFrame main = panel(p, QRectF(body.left(), body.top(), w, body.height()),
                                  QString("ODE log p_t (%1)").arg(model), v.model,
-                                 Colormap::Viridis, lo, hi, e, fp);
+                                 Colormap::Viridis, lo, hi, e, fp, true);
     if (withExact) {
         panel(p, QRectF(body.left() + w, body.top(), w, body.height()),
-              QString("closed form log p_t (%1)").arg(ref), v.exact, Colormap::Viridis, lo, hi, e, fp);
+              QString("closed form log p_t (%1)").arg(ref), v.exact, Colormap::Viridis, lo, hi, e, fp, false);
         // The difference's scale from the cells where the closed form is within the log p
         // scale (the far tails, tens of nats down, would swamp it).
         double m = 1e-9;
@@ -97,7 +97,7 @@ PlotFrame renderLikelihood(QPainter& p, const QRectF& area, const LikelihoodView
             if (v.exact.values[i] >= lo && std::isfinite(v.difference.values[i]))
                 m = std::max(m, double(std::abs(v.difference.values[i])));
         panel(p, QRectF(body.left() + 2 * w, body.top(), w, body.height()),
-              QString("difference (scale: where log p_t > %1)").arg(shortNumber(lo)), v.difference, Colormap::Magma, -m, m, e, fp);
+              QString("difference (scale: where log p_t > %1)").arg(shortNumber(lo)), v.difference, Colormap::Magma, -m, m, e, fp, false);
         drawColorBar(p, QRectF(body.left() + 3 * w, body.top() + 1.6 * fp, diffBarW,
                                body.height() - 1.6 * fp),
                      Colormap::Magma, -m, m, "ODE \u2212 closed form (nats)", fp);

@@ -127,18 +127,20 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
             for (std::size_t i = b; i < e; ++i) res.nfe[i] = nfe;
         });
     } else {
-        pool.parallelFor(std::size_t(n), 1, [&](std::size_t b, std::size_t e) {
-            for (std::size_t i = b; i < e; ++i) {
-                Matrix xi = x.row(Index(i));
-                double li = 0;
-                try {
-                    res.nfe[i] = dopri5Augmented(f, o.tMin, o.tMax, o.rtol, o.atol, xi, li);
-                } catch (const DataError& err) {
-                    throw DataError(fmt::format("point {}: {}", i + 1, err.what()));
-                }
-                res.latent.row(Index(i)) = xi;
-                integral[Index(i)] = li;
+        const Index block = std::max(1, o.block);
+        pool.parallelFor(std::size_t(n), std::size_t(block), [&](std::size_t b, std::size_t e) {
+            Matrix xb = x.middleRows(Index(b), Index(e - b));
+            Vector lb = Vector::Zero(Index(e - b));
+            long nfe = 0;
+            try {
+                nfe = dopri5Augmented(f, o.tMin, o.tMax, o.rtol, o.atol, xb, lb);
+            } catch (const DataError& err) {
+                throw DataError(e - b == 1 ? fmt::format("point {}: {}", b + 1, err.what())
+                                           : fmt::format("points {}-{}: {}", b + 1, e, err.what()));
             }
+            res.latent.middleRows(Index(b), Index(e - b)) = xb;
+            integral.segment(Index(b), Index(e - b)) = lb;
+            for (std::size_t i = b; i < e; ++i) res.nfe[i] = nfe;
         });
     }
     res.logPrior = priorLogDensity(prior, model, schedule, res.latent, o.tMax);

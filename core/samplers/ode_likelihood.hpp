@@ -7,8 +7,8 @@
 // sigma = 0. The prior p_1 is the exact marginal where the denoiser has one (exact GMM, ideal),
 // else the schedule's Gaussian marginal of data with the model's mean and variance:
 // N(alpha_1 mean, (alpha_1^2 var + sigma_1^2) I) (exact when the data is that Gaussian).
-// Solvers: Dormand-Prince 5(4) with rtol/atol per point (Dormand & Prince 1980; Hairer et al.
-// 1993, II.4-5) or classical RK4 on a uniform grid in t.
+// Solvers: Dormand-Prince 5(4) with rtol/atol per point or per block of points (Dormand &
+// Prince 1980; Hairer et al. 1993, II.4-5), or classical RK4 on a uniform grid in t.
 #pragma once
 
 #include "core/types.hpp"
@@ -29,6 +29,9 @@ struct LikelihoodOptions {
     OdeSolver solver = OdeSolver::Rk45;
     double rtol = 1e-5, atol = 1e-5; ///< rk45 (score_sde's likelihood.py defaults)
     int steps = 100;                 ///< rk4: uniform steps in t
+    /// rk45: points solved together with one step size (the largest error of the block
+    /// decides); 1 is per point, exact per-point NFE; larger blocks batch the network.
+    int block = 1;
     double tMin = 1e-3; ///< score_sde's sampling eps, and the learned models' smallest level
     double tMax = 1.0;
     int threads = 0;    ///< <= 0: all cores

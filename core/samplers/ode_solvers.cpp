@@ -41,46 +41,50 @@ constexpr double a[7][6] = {
 constexpr double e[7] = {71.0 / 57600,      0, -71.0 / 16695, 71.0 / 1920,
                          -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
 
-/// The state as one row (x, L), and the field on it.
-using Row = Eigen::RowVectorXd;
+/// Per row, the RMS over its components of err / (atol + rtol max(|y0|, |y1|)); the largest.
+double errorNorm(const Matrix& err, const Matrix& y0, const Matrix& y1, double rtol, double atol) {
+    const Eigen::ArrayXXd scale = atol + rtol * y0.cwiseAbs().cwiseMax(y1.cwiseAbs()).array();
+    const Eigen::ArrayXXd r = err.array() / scale;
+    return std::sqrt(r.square().rowwise().mean().maxCoeff());
+}
 
-double errorNorm(const Row& err, const Row& y0, const Row& y1, double rtol, double atol) {
-    const Row scale = (atol + rtol * y0.cwiseAbs().cwiseMax(y1.cwiseAbs()).array()).matrix();
-    return std::sqrt((err.array() / scale.array()).square().mean());
+double rmsNorm(const Matrix& v, const Eigen::ArrayXXd& scale) {
+    return std::sqrt((v.array() / scale).square().rowwise().mean().maxCoeff());
 }
 } // namespace
 
 long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol, double atol,
-                     Matrix& x, double& L, long maxSteps) {
+                     Matrix& x, Vector& L, long maxSteps) {
     if (!(rtol > 0) || !(atol > 0))
         throw UsageError(fmt::format("--rtol and --atol must be positive (got {}, {})", rtol, atol));
-    const Index d = x.cols();
+    const Index n = x.rows(), d = x.cols();
+    if (n == 0) return 0;
     long nfe = 0;
     Matrix u;
     Vector g;
-    auto eval = [&](const Row& y, double t) {
-        f(y.head(d), t, u, g);
+    // The state Y = [x, L] (n x (d + 1)) and the field on it.
+    auto eval = [&](const Matrix& y, double t) {
+        f(y.leftCols(d), t, u, g);
         ++nfe;
-        Row k(d + 1);
-        k.head(d) = u.row(0);
-        k[d] = g[0];
+        Matrix k(n, d + 1);
+        k.leftCols(d) = u;
+        k.col(d) = g;
         return k;
     };
-    Row y(d + 1);
-    y.head(d) = x.row(0);
-    y[d] = L;
+    Matrix y(n, d + 1);
+    y.leftCols(d) = x;
+    y.col(d) = L;
     const double span = t1 - t0;
-    Row k[7];
+    Matrix k[7];
     k[0] = eval(y, t0);
     // Initial step (Hairer et al. 1993, II.4): h0 from the sizes of y and f, refined by a
     // second derivative estimate.
-    const Row sc = (atol + rtol * y.cwiseAbs().array()).matrix();
-    const double d0 = std::sqrt((y.array() / sc.array()).square().mean());
-    const double d1 = std::sqrt((k[0].array() / sc.array()).square().mean());
+    const Eigen::ArrayXXd sc = atol + rtol * y.cwiseAbs().array();
+    const double d0 = rmsNorm(y, sc), d1 = rmsNorm(k[0], sc);
     double h = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
     h = std::min(h, span);
-    const Row k1 = eval(y + h * k[0], t0 + h);
-    const double d2 = std::sqrt(((k1 - k[0]).array() / sc.array()).square().mean()) / h;
+    const Matrix k1 = eval(y + h * k[0], t0 + h);
+    const double d2 = rmsNorm(k1 - k[0], sc) / h;
     const double h1 = std::max(d1, d2) <= 1e-15 ? std::max(1e-6, 1e-3 * h)
                                                  : std::pow(0.01 / std::max(d1, d2), 1.0 / 5);
     h = std::min({100 * h, h1, span});
@@ -91,29 +95,30 @@ long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol,
                                         "t = {})",
                                         t1, maxSteps, t));
         h = std::min(h, t1 - t);
+        Matrix ys;
         for (int s = 1; s < 7; ++s) {
-            Row ys = y;
+            ys = y;
             for (int j = 0; j < s; ++j)
                 if (a[s][j] != 0) ys += h * a[s][j] * k[j];
             k[s] = eval(ys, s == 6 ? t + h : t + c[s] * h);
-            if (s == 6) { // ys is the 5th-order solution (a[6] = b): keep it
-                Row err = Row::Zero(d + 1);
-                for (int j = 0; j < 7; ++j) err += h * e[j] * k[j];
-                const double en = errorNorm(err, y, ys, rtol, atol);
-                if (!std::isfinite(en))
-                    throw DataError(fmt::format("the ODE solve produced a non-finite value at t = {}", t));
-                if (en <= 1) {
-                    t = (t1 - (t + h) < 1e-12 * span) ? t1 : t + h;
-                    y = ys;
-                    k[0] = k[6]; // first same as last
-                }
-                const double factor = en == 0 ? 10 : std::clamp(0.9 * std::pow(en, -0.2), 0.2, 10.0);
-                h *= en <= 1 ? factor : std::min(factor, 1.0);
-            }
         }
+        // ys is the 5th-order solution (a[6] = b); the error is its difference from the 4th.
+        Matrix err = Matrix::Zero(n, d + 1);
+        for (int j = 0; j < 7; ++j)
+            if (e[j] != 0) err += h * e[j] * k[j];
+        const double en = errorNorm(err, y, ys, rtol, atol);
+        if (!std::isfinite(en))
+            throw DataError(fmt::format("the ODE solve produced a non-finite value at t = {}", t));
+        if (en <= 1) {
+            t = (t1 - (t + h) < 1e-12 * span) ? t1 : t + h;
+            y = ys;
+            k[0] = k[6]; // first same as last
+        }
+        const double factor = en == 0 ? 10 : std::clamp(0.9 * std::pow(en, -0.2), 0.2, 10.0);
+        h *= en <= 1 ? factor : std::min(factor, 1.0);
     }
-    x.row(0) = y.head(d);
-    L = y[d];
+    x = y.leftCols(d);
+    L = y.col(d);
     return nfe;
 }
 

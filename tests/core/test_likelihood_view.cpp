@@ -43,14 +43,14 @@ TEST_CASE("likelihood view: the exact model's ODE log p_t is the closed form", "
     REQUIRE(v.model.values.size() == 24 * 24);
     REQUIRE(v.exact.values.size() == v.model.values.size());
     CHECK(v.referenceName == "exact");
-    // Over the cells within 10 nats of the peak, the ODE (rk45, rtol = atol = 1e-5) meets the
-    // closed form to 1e-2 nats (measured: 1.5e-3); the far tails (down to -300 nats) to 1e-3
-    // relative.
+    // Over the cells within 10 nats of the peak, the ODE (rk45, rtol = atol = 1e-4) meets the
+    // closed form to 3e-2 nats (measured: 9.5e-3); the far tails (down to -300 nats) to 1e-3
+    // relative. The held-out NLL agrees to 1e-3 (measured: 7e-5).
     const float peak = *std::max_element(v.exact.values.begin(), v.exact.values.end());
     for (std::size_t i = 0; i < v.model.values.size(); ++i) {
         const double ex = v.exact.values[i], d = v.model.values[i] - ex;
         CHECK(v.difference.values[i] == Approx(d).margin(1e-5));
-        if (ex > peak - 10) CHECK(std::abs(d) < 1e-2);
+        if (ex > peak - 10) CHECK(std::abs(d) < 3e-2);
         else CHECK(std::abs(d) < 1e-3 * std::abs(ex) + 1e-2);
     }
     CHECK(v.heldOutFresh);
