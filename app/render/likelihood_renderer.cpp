@@ -27,18 +27,24 @@ PlotFrame panel(QPainter& p, const QRectF& area, const QString& title, const Sca
     return frame;
 }
 
-void textLines(QPainter& p, const QRectF& band, const QStringList& lines, double fp) {
+/// The lines top-down in `area`, each wrapped at word boundaries; what does not fit is left
+/// out (the table has the numbers).
+void textLines(QPainter& p, const QRectF& area, const QStringList& lines, double fp) {
     p.save();
     QFont f = p.font();
-    f.setPixelSize(std::max(1, int(fp)));
+    f.setPixelSize(std::max(1, int(0.92 * fp)));
     p.setFont(f);
     p.setPen(QColor(30, 30, 30));
     const QFontMetricsF fm(f);
-    double y = band.top();
+    const double width = area.width() - fp;
+    double y = area.top();
     for (const QString& s : lines) {
-        p.drawText(QRectF(band.left() + 0.5 * fp, y, band.width() - fp, 1.35 * fp),
-                   Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(s, Qt::ElideRight, band.width() - fp));
-        y += 1.35 * fp;
+        const QRectF need = fm.boundingRect(QRectF(0, 0, width, 1e6),
+                                            Qt::TextWordWrap | Qt::AlignLeft, s);
+        if (y + need.height() > area.bottom() + 0.5) break;
+        p.drawText(QRectF(area.left() + 0.5 * fp, y, width, need.height()),
+                   Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, s);
+        y += need.height() + 0.15 * fp;
     }
     p.restore();
 }
@@ -52,58 +58,81 @@ PlotFrame renderLikelihood(QPainter& p, const QRectF& area, const LikelihoodView
     const QString ref = QString::fromStdString(v.referenceName);
     const PaneLayout l = layoutPane(p, area, QString("Likelihood by the PF-ODE: %1").arg(model),
                                     timeDetail(v.time), style.caption, true, fp);
-    // The text band (legend) under the panels.
+    // The legend: the held-out NLL and how it was computed.
+    const bool withExact = !v.exact.empty();
     QStringList lines;
     const QString held = v.heldOutFresh ? QString("%1 fresh draws of the GMM").arg(v.heldOut)
                                         : QString("%1 data points").arg(v.heldOut);
-    lines << QString("held-out NLL (%1, noised to t): %2 %3 nats = %4 bits/dim")
-                 .arg(held, model, shortNumber(v.nllModel), shortNumber(v.bpdModel));
-    if (!ref.isEmpty())
-        lines.back() += QString(";  closed form (%1) %2 nats = %3 bits/dim")
-                            .arg(ref, shortNumber(v.nllExact), shortNumber(v.bpdExact));
-    lines << QString("%1, mean NFE %2, %3 s; %4")
-                 .arg(QString::fromStdString(v.solver), shortNumber(v.meanNfe),
-                      shortNumber(v.seconds), QString::fromStdString(v.trace));
+    lines << QString("held-out NLL (%1, noised to t):").arg(held);
+    lines << QString("  %1: %2 nats = %3 bits/dim")
+                 .arg(model, shortNumber(v.nllModel), shortNumber(v.bpdModel));
+    if (withExact)
+        lines << QString("  closed form (%1): %2 nats = %3 bits/dim")
+                     .arg(ref, shortNumber(v.nllExact), shortNumber(v.bpdExact));
+    lines << QString("%1, mean NFE %2, %3 s").arg(QString::fromStdString(v.solver),
+                                                 shortNumber(v.meanNfe), shortNumber(v.seconds));
+    lines << QString::fromStdString(v.trace);
     lines << QString("prior: %1").arg(QString::fromStdString(v.prior));
-    const double bandH = 1.35 * fp * lines.size() + 0.3 * fp;
-    QRectF body = l.body;
-    const QRectF band(body.left(), body.bottom() - bandH, body.width() + l.bar.width(), bandH);
-    body.setBottom(band.top());
-    QRectF bar = l.bar;
-    bar.setBottom(band.top());
 
     // Colour scale of log p: the peak of both maps and kSpanNats below it.
     double hi = valueRange(v.model).second;
-    if (!v.exact.empty()) hi = std::max(hi, valueRange(v.exact).second);
+    if (withExact) hi = std::max(hi, valueRange(v.exact).second);
     const double lo = hi - kSpanNats;
-    const bool withExact = !v.exact.empty();
-    const double diffBarW = withExact ? std::min(6.5 * fp, 0.16 * body.width()) : 0.0;
-    const int panels = withExact ? 3 : 1;
-    const double w = (body.width() - diffBarW) / panels;
-    // Panels about square, centred in the height, so that their titles sit on the plots.
-    const double panelH = std::min(body.height(), w + 2.0 * fp);
-    body = QRectF(body.left(), body.top() + 0.5 * (body.height() - panelH), body.width(), panelH);
-    const double e = v.box.extent;
-    const PlotFrame main = panel(p, QRectF(body.left(), body.top(), w, body.height()),
-                                 QString("ODE log p_t (%1)").arg(model), v.model,
-                                 Colormap::Viridis, lo, hi, e, fp, true);
+    // The difference's scale from the cells where the closed form is within that scale (the
+    // far tails, tens of nats down, would swamp it).
+    double m = 1e-9;
     if (withExact) {
-        panel(p, QRectF(body.left() + w, body.top(), w, body.height()),
-              QString("closed form log p_t (%1)").arg(ref), v.exact, Colormap::Viridis, lo, hi, e, fp, false);
-        // The difference's scale from the cells where the closed form is within the log p
-        // scale (the far tails, tens of nats down, would swamp it).
-        double m = 1e-9;
         for (std::size_t i = 0; i < v.difference.values.size(); ++i)
             if (v.exact.values[i] >= lo && std::isfinite(v.difference.values[i]))
                 m = std::max(m, double(std::abs(v.difference.values[i])));
-        panel(p, QRectF(body.left() + 2 * w, body.top(), w, body.height()),
-              QString("difference (scale: where log p_t > %1)").arg(shortNumber(lo)), v.difference, Colormap::Magma, -m, m, e, fp, false);
-        drawColorBar(p, QRectF(body.left() + 3 * w, body.top() + 1.6 * fp, diffBarW,
-                               body.height() - 1.6 * fp),
-                     Colormap::Magma, -m, m, "ODE \u2212 closed form (nats)", fp);
+        lines << QString("difference colours span the cells where log p_t > %1").arg(shortNumber(lo));
     }
-    drawColorBar(p, bar, Colormap::Viridis, lo, hi, "log p_t (nats)", fp);
-    textLines(p, band, lines, fp);
+
+    // Wide panes: the three maps in a row over the legend; else 2 x 2 with the legend in the
+    // fourth cell.
+    const QRectF body = l.body;
+    const double diffBarW = withExact ? std::min(6.5 * fp, 0.16 * body.width()) : 0.0;
+    const double lineH = 1.35 * fp;
+    const bool wide = !withExact || body.width() > 2.2 * body.height();
+    const int cols = wide ? (withExact ? 3 : 1) : 2;
+    const double w = (body.width() - diffBarW) / cols;
+    QRectF cells[3], legend;
+    if (wide) {
+        const double bandH = lineH * double((lines.size() + 1) / 2) + 0.3 * fp;
+        const double h = std::min(body.height() - bandH, w + 2.0 * fp);
+        for (int i = 0; i < cols; ++i) cells[i] = QRectF(body.left() + i * w, body.top(), w, h);
+        legend = QRectF(body.left(), body.top() + h, body.width() + l.bar.width(),
+                        body.bottom() - body.top() - h);
+    } else {
+        const double h = body.height() / 2;
+        cells[0] = QRectF(body.left(), body.top(), w, h - 0.6 * fp);
+        cells[1] = QRectF(body.left() + w, body.top(), w, h - 0.6 * fp);
+        cells[2] = QRectF(body.left(), body.top() + h, w, h);
+        legend = QRectF(body.left() + w + diffBarW + 0.5 * fp, body.top() + h + 1.5 * fp,
+                        w - 0.5 * fp, h - 1.5 * fp);
+    }
+    const double e = v.box.extent;
+    const PlotFrame main = panel(p, cells[0], QString("ODE (%1)").arg(model), v.model,
+                                 Colormap::Viridis, lo, hi, e, fp, true);
+    if (withExact) {
+        panel(p, cells[1], QString("closed form (%1)").arg(ref), v.exact, Colormap::Viridis, lo, hi,
+              e, fp, false);
+        const PlotFrame d = panel(p, cells[2], "ODE \u2212 closed form", v.difference,
+                                  Colormap::Magma, -m, m, e, fp, !wide);
+        const QRectF plot = d.plotRect();
+        drawColorBar(p, QRectF(cells[2].right(), plot.top(), diffBarW, plot.height()),
+                     Colormap::Magma, -m, m, "difference (nats)", fp);
+    }
+    drawColorBar(p, l.bar, Colormap::Viridis, lo, hi, "log p_t (nats)", fp);
+    if (wide) { // two columns of lines
+        const int half = int((lines.size() + 1) / 2);
+        textLines(p, QRectF(legend.left(), legend.top(), legend.width() / 2, legend.height()),
+                  lines.mid(0, half), fp);
+        textLines(p, QRectF(legend.center().x(), legend.top(), legend.width() / 2, legend.height()),
+                  lines.mid(half), fp);
+    } else {
+        textLines(p, legend, lines, fp);
+    }
     drawCaption(p, l.caption, style.caption, fp);
     return main;
 }

@@ -134,11 +134,11 @@ private slots:
         v.heldOutFresh = true;
         v.nllModel = v.nllExact = 1.5;
         v.bpdModel = v.bpdExact = 1.5 / (2 * std::log(2.0));
-        QImage img(900, 420, QImage::Format_ARGB32_Premultiplied);
+        QImage img(1300, 460, QImage::Format_ARGB32_Premultiplied); // wide: three in a row
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 900, 420), ViewSnapshot("likelihood", v), ViewStyle{});
+        const PlotFrame f = renderView(p, QRectF(0, 0, 1300, 460), ViewSnapshot("likelihood", v), ViewStyle{});
         p.end();
-        QVERIFY(f.plotRect().right() < 900 / 3.0 + 1); // the model's panel is the left third
+        QVERIFY(f.plotRect().right() < 1300 / 3.0 + 1); // the model's panel is the left third
         const QRgb peak = img.pixel(f.map(1.375, -1.375).toPoint());
         QVERIFY2(qRed(peak) > 200 && qGreen(peak) > 200 && qBlue(peak) < 100, "yellow at the peak");
         const QRgb far = img.pixel(f.map(-2.5, 2.5).toPoint());
