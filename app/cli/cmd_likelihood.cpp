@@ -88,6 +88,8 @@ Command addLikelihoodCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--t-min", o->ode.tMin, "the time the points are read at (log p_{t_min})")
         ->capture_default_str();
+    cmd->add_flag("--float", o->ode.singlePrecision,
+                  "a learned MLP and its tangents in float (faster) instead of double");
     cmd->add_option("--threads", o->ode.threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
     cmd->add_option("--out", o->out, "output CSV file")->required();

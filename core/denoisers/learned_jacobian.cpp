@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <vector>
 
@@ -19,8 +20,8 @@ const Mlp& mlpOf(const LearnedDenoiser& model) {
 }
 } // namespace
 
-LearnedJacobian::LearnedJacobian(const LearnedDenoiser& model)
-    : m_model(model), m_net(mlpOf(model)), m_dim(model.dim()) {}
+LearnedJacobian::LearnedJacobian(const LearnedDenoiser& model, bool single)
+    : m_model(model), m_net(mlpOf(model)), m_dim(model.dim()), m_single(single) {}
 
 void LearnedJacobian::evaluate(const Matrix& x, const NoiseLevel& level, Matrix& d,
                                Matrix& jac) const {
@@ -42,7 +43,15 @@ void LearnedJacobian::evaluate(const Matrix& x, const NoiseLevel& level, Matrix&
         for (std::size_t j = 0; j < f.features.size(); ++j) col[dim + Index(j)] = f.features[j];
     }
     std::vector<double> out(std::size_t(n) * dim), tangents(std::size_t(n) * dim * dim);
-    m_net.forward(input.data(), int(n), dim, out.data(), tangents.data());
+    if (m_single) {
+        const std::vector<float> inF(input.begin(), input.end());
+        std::vector<float> outF(out.size()), tanF(tangents.size());
+        m_net.forwardFloat(inF.data(), int(n), dim, outF.data(), tanF.data());
+        std::copy(outF.begin(), outF.end(), out.begin());
+        std::copy(tanF.begin(), tanF.end(), tangents.begin());
+    } else {
+        m_net.forward(input.data(), int(n), dim, out.data(), tangents.data());
+    }
     for (Index r = 0; r < n; ++r)
         for (int i = 0; i < dim; ++i) {
             const double xsi = xs[std::size_t(r * dim + i)];

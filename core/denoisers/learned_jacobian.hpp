@@ -15,18 +15,22 @@ namespace dfs {
 class LearnedJacobian {
 public:
     /// Throws UsageError where the model's network is not an MLP (a U-Net has no exact path).
-    explicit LearnedJacobian(const LearnedDenoiser& model);
+    /// single: the network in float on the MLP kernels (faster; about 1e-6 relative error)
+    /// instead of double.
+    explicit LearnedJacobian(const LearnedDenoiser& model, bool single = false);
     int dim() const { return m_dim; }
 
     /// For every row of x at `level` (sigma > 0): D(x) into d (n x dim) and J_D into jac
     /// (n x dim^2, row i holds J(r, c) = dD_r/dx_c at r * dim + c). Computed in double from
-    /// the float parameters, so D agrees with LearnedDenoiser's float pass to about 1e-6.
+    /// the float parameters (or in float, see the constructor), so D agrees with
+    /// LearnedDenoiser's float pass to about 1e-6.
     void evaluate(const Matrix& x, const NoiseLevel& level, Matrix& d, Matrix& jac) const;
 
 private:
     const LearnedDenoiser& m_model;
     MlpTangents m_net;
     int m_dim;
+    bool m_single;
 };
 
 } // namespace dfs

@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 
 namespace dfs {
@@ -11,6 +12,7 @@ namespace dfs {
 namespace {
 using MatD = Eigen::MatrixXd; // column-major, one sample per column
 using ArrD = Eigen::ArrayXXd;
+using Index = Eigen::Index;
 
 /// act(z) and act'(z) elementwise: the same functions as the kernels (mlp_kernels.inc).
 void activation(int act, const ArrD& z, ArrD& h, ArrD& dh) {
@@ -32,6 +34,61 @@ void activation(int act, const ArrD& z, ArrD& h, ArrD& dh) {
 
 MlpTangents::MlpTangents(const Mlp& mlp) : m_shape(mlp.shape()) {
     m_params.assign(mlp.params().begin(), mlp.params().end());
+    m_paramsF.assign(mlp.params().begin(), mlp.params().end());
+}
+
+void MlpTangents::forwardFloat(const float* in, int n, int k, float* out, float* tangents) const {
+    if (k < 0 || k > inDim()) throw UsageError("MlpTangents: k must be in [0, inputs]");
+    if (n <= 0) return;
+    using ArrF = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Index rows = Index(k + 1) * n; // [values; tangent 1; ...; tangent k], one row each
+    int widest = 0;
+    for (int l = 0; l <= m_shape.layers; ++l) widest = std::max(widest, m_shape.dims[l]);
+    std::vector<float> a(std::size_t(rows) * widest), z(std::size_t(rows) * widest);
+    // Layer 0's input: the values; the tangents' input rows are e_j, so their first product
+    // is column j of W_0 (set below), and only the values go through the first matrix product.
+    std::copy(in, in + long(n) * inDim(), a.begin());
+    long off = 0;
+    const MlpKernels& kern = mlpKernels();
+    for (int l = 0; l < m_shape.layers; ++l) {
+        const int nIn = m_shape.dims[l], nOut = m_shape.dims[l + 1];
+        const float* w = m_paramsF.data() + off; // W_l column-major = W_l^T row-major (nIn x nOut)
+        const float* b = w + long(nOut) * nIn;
+        off += long(nOut) * (nIn + 1);
+        // Z (rows x nOut, row-major) = A (rows x nIn) W^T
+        kern.gemm(int(l == 0 ? n : rows), nOut, nIn, a.data(), false, w, false, 0.0f, z.data());
+        Eigen::Map<ArrF> zv(z.data(), n, nOut);
+        zv.rowwise() += Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(b, nOut);
+        if (l == 0)
+            for (int j = 0; j < k; ++j)
+                Eigen::Map<ArrF>(z.data() + long(j + 1) * n * nOut, n, nOut).rowwise() =
+                    Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(w + long(j) * nOut, nOut);
+        if (l + 1 == m_shape.layers) {
+            std::copy(z.begin(), z.begin() + long(n) * nOut, out);
+            std::copy(z.begin() + long(n) * nOut, z.begin() + long(k + 1) * n * nOut, tangents);
+            return;
+        }
+        // act and act' (as in mlp_kernels.inc), then the tangents times act'(Z).
+        const Eigen::Map<const ArrF> zz(z.data(), n, nOut);
+        Eigen::Map<ArrF> h(a.data(), n, nOut);
+        ArrF dact(n, nOut);
+        if (m_shape.activation == int(Activation::SiLU)) {
+            const ArrF sg = 1.0f / (1.0f + (-zz).exp());
+            h = zz * sg;
+            dact = sg * (1.0f + zz * (1.0f - sg));
+        } else if (m_shape.activation == int(Activation::GELU)) {
+            constexpr float c = 0.7978845608f, kk = 0.044715f;
+            const ArrF th = (c * (zz + kk * zz.cube())).tanh();
+            h = 0.5f * zz * (1.0f + th);
+            dact = 0.5f * (1.0f + th) + 0.5f * zz * (1.0f - th.square()) * c * (1.0f + 3 * kk * zz.square());
+        } else {
+            h = zz.max(0.0f);
+            dact = (zz > 0.0f).cast<float>();
+        }
+        for (int j = 0; j < k; ++j)
+            Eigen::Map<ArrF>(a.data() + long(j + 1) * n * nOut, n, nOut) =
+                Eigen::Map<const ArrF>(z.data() + long(j + 1) * n * nOut, n, nOut) * dact;
+    }
 }
 
 void MlpTangents::forward(const double* in, int n, int k, double* out, double* tangents) const {

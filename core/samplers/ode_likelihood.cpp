@@ -105,7 +105,7 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
     for (Index r = 0; r < x.rows(); ++r)
         if (!x.row(r).allFinite())
             throw DataError(fmt::format("point {} is not finite", r + 1));
-    const PfOdeDivergence field(model, schedule);
+    const PfOdeDivergence field(model, schedule, o.singlePrecision);
     const Prior prior = makePrior(model, schedule, o);
     const AugmentedField f = [&field](const Matrix& xs, double t, Matrix& u, Vector& g) {
         field.evaluate(xs, t, u, g);

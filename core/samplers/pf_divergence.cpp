@@ -16,10 +16,11 @@ namespace {
 constexpr int kSmallDim = 16;
 } // namespace
 
-PfOdeDivergence::PfOdeDivergence(const Denoiser& model, const Schedule& schedule)
+PfOdeDivergence::PfOdeDivergence(const Denoiser& model, const Schedule& schedule, bool single)
     : m_model(model), m_schedule(schedule), m_dim(model.dim()) {
     if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model)) {
-        m_learned = std::make_unique<LearnedJacobian>(*learned);
+        m_learned = std::make_unique<LearnedJacobian>(*learned, single);
+        m_single = single;
         return;
     }
     // The exact and ideal denoisers have a closed-form posterior; probe at a mid level.
@@ -33,6 +34,7 @@ PfOdeDivergence::PfOdeDivergence(const Denoiser& model, const Schedule& schedule
 PfOdeDivergence::~PfOdeDivergence() = default;
 
 std::string PfOdeDivergence::method() const {
+    if (m_learned && m_single) return "exact trace by forward mode through the MLP (float)";
     return m_learned ? "exact trace by forward mode through the MLP"
                      : "closed-form trace (alpha/sigma^2) tr Cov[x0|x_t]";
 }

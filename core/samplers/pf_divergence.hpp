@@ -20,8 +20,9 @@ class LearnedJacobian;
 
 class PfOdeDivergence {
 public:
-    /// Throws UsageError naming the denoiser where tr J_D has no exact form here.
-    PfOdeDivergence(const Denoiser& model, const Schedule& schedule);
+    /// Throws UsageError naming the denoiser where tr J_D has no exact form here. single: a
+    /// learned MLP in float on the MLP kernels (LearnedJacobian), else double.
+    PfOdeDivergence(const Denoiser& model, const Schedule& schedule, bool single = false);
     ~PfOdeDivergence();
     int dim() const { return m_dim; }
     /// How tr J_D is computed, for captions and reports.
@@ -38,6 +39,7 @@ private:
     const Schedule& m_schedule;
     std::unique_ptr<LearnedJacobian> m_learned; ///< set for the learned MLP
     int m_dim;
+    bool m_single = false;
 };
 
 } // namespace dfs

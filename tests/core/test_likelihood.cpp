@@ -102,6 +102,23 @@ TEST_CASE("the learned MLP's exact Jacobian and divergence equal central differe
     }
 }
 
+TEST_CASE("the learned MLP's Jacobian in float agrees with the double one") {
+    const auto schedule = makeSchedule("cosine");
+    const Matrix x = normals(13, 300, 2) * 1.5; // more rows than one kernel block
+    for (const Activation act : {Activation::SiLU, Activation::GELU, Activation::ReLU}) {
+        const LearnedDenoiser model(smallMlp(TrainTarget::Edm, act, 9));
+        const LearnedJacobian exact(model), single(model, true);
+        for (const double t : {0.02, 0.5}) {
+            Matrix d, jac, df, jacf;
+            exact.evaluate(x, schedule->at(t), d, jac);
+            single.evaluate(x, schedule->at(t), df, jacf);
+            INFO("activation " << activationName(act) << " t " << t);
+            CHECK(maxAbsDiff(d, df) < 1e-4 * (1 + d.cwiseAbs().maxCoeff()));
+            CHECK(maxAbsDiff(jac, jacf) < 1e-4 * (1 + jac.cwiseAbs().maxCoeff()));
+        }
+    }
+}
+
 TEST_CASE("the closed-form divergence of the exact GMM and ideal denoisers equals central differences") {
     const auto schedule = makeSchedule("cosine");
     GmmParams g;
