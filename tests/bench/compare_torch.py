@@ -25,8 +25,8 @@
   --workload likelihood  exact likelihood through the PF-ODE (issue 17): 10,000 `moons` points
                      through the same MLP (EDM head, cosine), fixed-step RK4 (--steps, default
                      10: 40 NFE) from t = 1e-3 up, with the exact 2-D trace of dD/dx: diffuscope
-                     by forward mode in float64, PyTorch by two backward passes (one per
-                     coordinate) in float32 (torchdiffeq is not installed: the RK4 is written
+                     by forward mode in float32 (--float), PyTorch by two backward passes (one
+                     per coordinate) in float32 (torchdiffeq is not installed: the RK4 is written
                      out). PyTorch stops at t = 0.99 where alpha(1) = 0 would divide by zero;
                      the work is the same. Figure: points/s.
 
@@ -456,7 +456,7 @@ def main():
         return side_by_side(
             a.cli, f"exact likelihood through the PF-ODE, MLP 34-128-128-128-2, 10000 points, "
             f"RK4 {steps} steps ({4 * steps} NFE), exact 2-D trace: points/s", "likelihood",
-            threads, ["--likelihood-points", "10000", "--steps", str(steps), "--repeat", "1"],
+            threads, ["--likelihood-points", "10000", "--steps", str(steps), "--repeat", "1", "--float"],
             lambda torch, t: torch_likelihood(torch, points, t, steps))
     if a.workload == "ddim":
         return side_by_side(
