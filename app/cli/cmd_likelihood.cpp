@@ -29,8 +29,8 @@ void runLikelihood(LikelihoodCliOptions o) {
     requireFinite("--atol", o.ode.atol);
     requireFinite("--t-min", o.ode.tMin);
     if (!(o.ode.rtol > 0) || !(o.ode.atol > 0))
-        throw UsageError(fmt::format("--rtol and --atol must be positive (got {}, {})", o.ode.rtol,
-                                     o.ode.atol));
+        throw UsageError(
+            fmt::format("--rtol and --atol must be positive (got {}, {})", o.ode.rtol, o.ode.atol));
     if (o.ode.steps < 1 || o.ode.steps > 100000)
         throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", o.ode.steps));
     if (o.ode.block < 1 || o.ode.block > 100000)
@@ -59,10 +59,10 @@ void runLikelihood(LikelihoodCliOptions o) {
     out.commit();
     double nfe = 0;
     for (const long n : r.nfe) nfe += double(n);
-    const std::string how =
-        o.ode.solver == OdeSolver::Rk45
-            ? fmt::format("rk45, rtol {:g}, atol {:g}, block {}", o.ode.rtol, o.ode.atol, o.ode.block)
-            : fmt::format("rk4, {} steps", o.ode.steps);
+    const std::string how = o.ode.solver == OdeSolver::Rk45
+                                ? fmt::format("rk45, rtol {:g}, atol {:g}, block {}", o.ode.rtol,
+                                              o.ode.atol, o.ode.block)
+                                : fmt::format("rk4, {} steps", o.ode.steps);
     fmt::print("mean NLL {:.6f} nats = {:.6f} bits/dim over {} point{} of {} ({}, {}); log p at "
                "t_min = {:g}, {}, mean NFE {:.1f}; prior: {}; {}; wrote {}\n",
                r.meanNll(), r.bitsPerDim(), x.rows(), x.rows() == 1 ? "" : "s", m.data.name,

@@ -39,8 +39,8 @@ void textLines(QPainter& p, const QRectF& area, const QStringList& lines, double
     const double width = area.width() - fp;
     double y = area.top();
     for (const QString& s : lines) {
-        const QRectF need = fm.boundingRect(QRectF(0, 0, width, 1e6),
-                                            Qt::TextWordWrap | Qt::AlignLeft, s);
+        const QRectF need =
+            fm.boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap | Qt::AlignLeft, s);
         if (y + need.height() > area.bottom() + 0.5) break;
         p.drawText(QRectF(area.left() + 0.5 * fp, y, width, need.height()),
                    Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, s);
@@ -69,8 +69,9 @@ PlotFrame renderLikelihood(QPainter& p, const QRectF& area, const LikelihoodView
     if (withExact)
         lines << QString("  closed form (%1): %2 nats = %3 bits/dim")
                      .arg(ref, shortNumber(v.nllExact), shortNumber(v.bpdExact));
-    lines << QString("%1, mean NFE %2, %3 s").arg(QString::fromStdString(v.solver),
-                                                 shortNumber(v.meanNfe), shortNumber(v.seconds));
+    lines << QString("%1, mean NFE %2, %3 s")
+                 .arg(QString::fromStdString(v.solver), shortNumber(v.meanNfe),
+                      shortNumber(v.seconds));
     lines << QString::fromStdString(v.trace);
     lines << QString("prior: %1").arg(QString::fromStdString(v.prior));
 
@@ -85,7 +86,8 @@ PlotFrame renderLikelihood(QPainter& p, const QRectF& area, const LikelihoodView
         for (std::size_t i = 0; i < v.difference.values.size(); ++i)
             if (v.exact.values[i] >= lo && std::isfinite(v.difference.values[i]))
                 m = std::max(m, double(std::abs(v.difference.values[i])));
-        lines << QString("difference colours span the cells where log p_t > %1").arg(shortNumber(lo));
+        lines
+            << QString("difference colours span the cells where log p_t > %1").arg(shortNumber(lo));
     }
 
     // Wide panes: the three maps in a row over the legend; else 2 x 2 with the legend in the

@@ -62,7 +62,8 @@ void MlpTangents::forwardFloat(const float* in, int n, int k, float* out, float*
         if (l == 0)
             for (int j = 0; j < k; ++j)
                 Eigen::Map<ArrF>(z.data() + long(j + 1) * n * nOut, n, nOut).rowwise() =
-                    Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(w + long(j) * nOut, nOut);
+                    Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(w + long(j) * nOut,
+                                                                             nOut);
         if (l + 1 == m_shape.layers) {
             std::copy(z.begin(), z.begin() + long(n) * nOut, out);
             std::copy(z.begin() + long(n) * nOut, z.begin() + long(k + 1) * n * nOut, tangents);
@@ -80,7 +81,8 @@ void MlpTangents::forwardFloat(const float* in, int n, int k, float* out, float*
             constexpr float c = 0.7978845608f, kk = 0.044715f;
             const ArrF th = (c * (zz + kk * zz.cube())).tanh();
             h = 0.5f * zz * (1.0f + th);
-            dact = 0.5f * (1.0f + th) + 0.5f * zz * (1.0f - th.square()) * c * (1.0f + 3 * kk * zz.square());
+            dact = 0.5f * (1.0f + th) +
+                   0.5f * zz * (1.0f - th.square()) * c * (1.0f + 3 * kk * zz.square());
         } else {
             h = zz.max(0.0f);
             dact = (zz > 0.0f).cast<float>();
@@ -95,7 +97,8 @@ void MlpTangents::forward(const double* in, int n, int k, double* out, double* t
     if (k < 0 || k > inDim()) throw UsageError("MlpTangents: k must be in [0, inputs]");
     if (n <= 0) return;
     MatD h = Eigen::Map<const MatD>(in, inDim(), n);
-    std::vector<MatD> dh(static_cast<std::size_t>(k)); // tangent of the current layer's input, per direction
+    std::vector<MatD> dh(
+        static_cast<std::size_t>(k)); // tangent of the current layer's input, per direction
     long off = 0;
     for (int l = 0; l < m_shape.layers; ++l) {
         const int nIn = m_shape.dims[l], nOut = m_shape.dims[l + 1];
@@ -105,7 +108,8 @@ void MlpTangents::forward(const double* in, int n, int k, double* out, double* t
         MatD z = w * h;
         z.colwise() += b;
         for (int j = 0; j < k; ++j) // first layer: d in / d in_j = e_j, so dZ = column j of W
-            dh[std::size_t(j)] = l == 0 ? MatD(w.col(j).replicate(1, n)) : MatD(w * dh[std::size_t(j)]);
+            dh[std::size_t(j)] =
+                l == 0 ? MatD(w.col(j).replicate(1, n)) : MatD(w * dh[std::size_t(j)]);
         if (l + 1 == m_shape.layers) { // the output layer has no activation
             Eigen::Map<MatD>(out, nOut, n) = z;
             for (int j = 0; j < k; ++j)

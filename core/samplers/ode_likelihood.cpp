@@ -103,8 +103,7 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
         throw DataError(fmt::format("the points have {} columns and the model takes {}", x.cols(),
                                     model.dim()));
     for (Index r = 0; r < x.rows(); ++r)
-        if (!x.row(r).allFinite())
-            throw DataError(fmt::format("point {} is not finite", r + 1));
+        if (!x.row(r).allFinite()) throw DataError(fmt::format("point {} is not finite", r + 1));
     const PfOdeDivergence field(model, schedule, o.singlePrecision);
     const Prior prior = makePrior(model, schedule, o);
     const AugmentedField f = [&field](const Matrix& xs, double t, Matrix& u, Vector& g) {
@@ -117,7 +116,8 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
     Vector integral = Vector::Zero(n);
     ThreadPool pool(o.threads);
     if (o.solver == OdeSolver::Rk4) {
-        if (o.steps < 1) throw UsageError(fmt::format("--steps must be at least 1 (got {})", o.steps));
+        if (o.steps < 1)
+            throw UsageError(fmt::format("--steps must be at least 1 (got {})", o.steps));
         pool.parallelFor(std::size_t(n), std::size_t(kBlock), [&](std::size_t b, std::size_t e) {
             Matrix xb = x.middleRows(Index(b), Index(e - b));
             Vector lb = Vector::Zero(Index(e - b));

@@ -34,7 +34,7 @@ struct LikelihoodOptions {
     int block = 1;
     double tMin = 1e-3; ///< score_sde's sampling eps, and the learned models' smallest level
     double tMax = 1.0;
-    int threads = 0;    ///< <= 0: all cores
+    int threads = 0; ///< <= 0: all cores
     /// A learned MLP in float on the MLP kernels (several times faster, about 1e-6 relative
     /// error per evaluation) instead of double.
     bool singlePrecision = false;
@@ -47,13 +47,13 @@ struct LikelihoodOptions {
 };
 
 struct LikelihoodResult {
-    Vector logp;             ///< log p_{t_min}(x) per point, nats
-    Vector logPrior;         ///< log p_1(x(1)) per point
-    Matrix latent;           ///< x(1) per point
-    std::vector<long> nfe;   ///< evaluations of (u, div u) per point
-    std::string prior;       ///< which prior, in words
-    std::string trace;       ///< how tr J_D was computed
-    double meanNll() const;  ///< -mean(logp), nats
+    Vector logp;            ///< log p_{t_min}(x) per point, nats
+    Vector logPrior;        ///< log p_1(x(1)) per point
+    Matrix latent;          ///< x(1) per point
+    std::vector<long> nfe;  ///< evaluations of (u, div u) per point
+    std::string prior;      ///< which prior, in words
+    std::string trace;      ///< how tr J_D was computed
+    double meanNll() const; ///< -mean(logp), nats
     /// -mean(logp) / (d ln 2): bits per dimension (no dequantisation offset: 2-D data is
     /// continuous).
     double bitsPerDim() const;
@@ -62,7 +62,7 @@ struct LikelihoodResult {
 /// log p_{t_min}(x) for every row of x. Throws UsageError for bad options or a denoiser with no
 /// exact divergence, DataError for a non-finite point or a solve that does not converge
 /// (naming the row).
-LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedule,
-                                  const Matrix& x, const LikelihoodOptions& options = {});
+LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedule, const Matrix& x,
+                                  const LikelihoodOptions& options = {});
 
 } // namespace dfs

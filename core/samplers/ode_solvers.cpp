@@ -38,7 +38,7 @@ constexpr double a[7][6] = {
     {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656},
     {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}};
 /// b (5th order, = a[6]) minus b^ (4th order).
-constexpr double e[7] = {71.0 / 57600,      0, -71.0 / 16695, 71.0 / 1920,
+constexpr double e[7] = {71.0 / 57600,      0,          -71.0 / 16695, 71.0 / 1920,
                          -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
 
 /// Per row, the RMS over its components of err / (atol + rtol max(|y0|, |y1|)); the largest.
@@ -56,7 +56,8 @@ double rmsNorm(const Matrix& v, const Eigen::ArrayXXd& scale) {
 long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol, double atol,
                      Matrix& x, Vector& L, long maxSteps) {
     if (!(rtol > 0) || !(atol > 0))
-        throw UsageError(fmt::format("--rtol and --atol must be positive (got {}, {})", rtol, atol));
+        throw UsageError(
+            fmt::format("--rtol and --atol must be positive (got {}, {})", rtol, atol));
     const Index n = x.rows(), d = x.cols();
     if (n == 0) return 0;
     long nfe = 0;
@@ -86,7 +87,7 @@ long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol,
     const Matrix k1 = eval(y + h * k[0], t0 + h);
     const double d2 = rmsNorm(k1 - k[0], sc) / h;
     const double h1 = std::max(d1, d2) <= 1e-15 ? std::max(1e-6, 1e-3 * h)
-                                                 : std::pow(0.01 / std::max(d1, d2), 1.0 / 5);
+                                                : std::pow(0.01 / std::max(d1, d2), 1.0 / 5);
     h = std::min({100 * h, h1, span});
     double t = t0;
     for (long step = 0; t < t1; ++step) {

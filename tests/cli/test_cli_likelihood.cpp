@@ -30,7 +30,8 @@ TEST_CASE("cli likelihood: log p of a single Gaussian equals its analytic densit
         const CsvTable t = readCsv(s.path("l.csv"));
         CHECK(t.header == std::vector<std::string>{"x", "y", "logp", "nfe"});
         REQUIRE(t.values.rows() == 3);
-        // cosine at t_min = 1e-3 (iDDPM, s = 0.008): alpha = cos(((t + s)/(1 + s)) pi/2) / cos((s/(1 + s)) pi/2).
+        // cosine at t_min = 1e-3 (iDDPM, s = 0.008): alpha = cos(((t + s)/(1 + s)) pi/2) /
+        // cos((s/(1 + s)) pi/2).
         const double sOff = 0.008, tMin = 1e-3;
         const double f = std::cos((tMin + sOff) / (1 + sOff) * std::numbers::pi / 2);
         const double f0 = std::cos(sOff / (1 + sOff) * std::numbers::pi / 2);
@@ -39,7 +40,8 @@ TEST_CASE("cli likelihood: log p of a single Gaussian equals its analytic densit
         double nll = 0;
         for (Index i = 0; i < 3; ++i) {
             const double dx = t.values(i, 0) - alpha * 1.0, dy = t.values(i, 1) + alpha * 0.5;
-            const double exact = -std::log(2 * std::numbers::pi * v) - 0.5 * (dx * dx + dy * dy) / v;
+            const double exact =
+                -std::log(2 * std::numbers::pi * v) - 0.5 * (dx * dx + dy * dy) / v;
             CHECK(t.values(i, 2) == Approx(exact).margin(1e-5));
             CHECK(t.values(i, 3) > 0);
             nll -= t.values(i, 2) / 3;
@@ -55,19 +57,21 @@ TEST_CASE("cli likelihood: bad input is a one-line error", "[cli]") {
     Scratch s("cmd_likelihood_bad");
     writeText(s.path("pts.csv"), "x,y\n1.0,-0.5\n");
     writeText(s.path("three.csv"), "p0,p1,p2\n1,2,3\n");
-    const std::vector<std::string> base = {"likelihood", "--dataset", "gmm8", "--denoiser", "exact",
-                                           "--out", s.path("l.csv")};
+    const std::vector<std::string> base = {"likelihood", "--dataset", "gmm8",         "--denoiser",
+                                           "exact",      "--out",     s.path("l.csv")};
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> a = base;
         a.insert(a.end(), extra.begin(), extra.end());
         return runCli(a);
     };
-    checkFailure(with({"--points", s.path("pts.csv"), "--solver", "euler"}), 2, {"solver", "euler"});
+    checkFailure(with({"--points", s.path("pts.csv"), "--solver", "euler"}), 2,
+                 {"solver", "euler"});
     checkFailure(with({"--points", s.path("pts.csv"), "--rtol", "0"}), 2, {"--rtol"});
     checkFailure(with({"--points", s.path("pts.csv"), "--t-min", "0"}), 2, {"--t-min"});
     checkFailure(with({"--points", s.path("three.csv")}), 1, {"three.csv", "3 dimensions"});
     checkFailure(with({"--points", s.path("missing.csv")}), 1, {"missing.csv"});
-    checkFailure(runCli({"likelihood", "--dataset", "gmm8", "--denoiser", "exact", "--class", "0",
-                         "--guidance", "2", "--points", s.path("pts.csv"), "--out", s.path("l.csv")}),
-                 2, {"exact+guidance"});
+    checkFailure(
+        runCli({"likelihood", "--dataset", "gmm8", "--denoiser", "exact", "--class", "0",
+                "--guidance", "2", "--points", s.path("pts.csv"), "--out", s.path("l.csv")}),
+        2, {"exact+guidance"});
 }

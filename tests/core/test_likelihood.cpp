@@ -119,7 +119,8 @@ TEST_CASE("the learned MLP's Jacobian in float agrees with the double one") {
     }
 }
 
-TEST_CASE("the closed-form divergence of the exact GMM and ideal denoisers equals central differences") {
+TEST_CASE(
+    "the closed-form divergence of the exact GMM and ideal denoisers equals central differences") {
     const auto schedule = makeSchedule("cosine");
     GmmParams g;
     g.weights = {0.3, 0.7};
@@ -131,7 +132,8 @@ TEST_CASE("the closed-form divergence of the exact GMM and ideal denoisers equal
     const GmmDenoiser gmm(g);
     const IdealDenoiser ideal(normals(3, 30, 2));
     const Matrix x = normals(12, 12, 2);
-    for (const Denoiser* model : {static_cast<const Denoiser*>(&gmm), static_cast<const Denoiser*>(&ideal)}) {
+    for (const Denoiser* model :
+         {static_cast<const Denoiser*>(&gmm), static_cast<const Denoiser*>(&ideal)}) {
         const PfOdeDivergence field(*model, *schedule);
         for (const double t : {0.1, 0.5, 0.95}) {
             Matrix u;
@@ -193,8 +195,7 @@ TEST_CASE("on the exact gmm8 the mean ODE log-likelihood of held-out points equa
     const LikelihoodResult r = odeLogLikelihood(model, *schedule, data.points, o);
     Vector exact(data.size());
     model.logDensityRows(data.points, schedule->at(o.tMin), exact, 0, data.size());
-    INFO("ODE mean log p " << r.logp.mean() << ", exact " << exact.mean() << ", "
-                           << r.prior);
+    INFO("ODE mean log p " << r.logp.mean() << ", exact " << exact.mean() << ", " << r.prior);
     CHECK(std::abs(r.logp.mean() - exact.mean()) < 1e-3);
     CHECK(r.meanNll() == Approx(-r.logp.mean()));
     CHECK(r.bitsPerDim() == Approx(r.meanNll() / (2 * std::numbers::ln2)));
@@ -219,7 +220,8 @@ TEST_CASE("the likelihood refuses bad input with a message that names it") {
                    "3 columns"));
     LikelihoodOptions o;
     o.tMin = 0;
-    CHECK(contains(errorOf<UsageError>([&] { odeLogLikelihood(model, *schedule, Matrix::Zero(2, 2), o); }),
-                   "t_min"));
+    CHECK(contains(
+        errorOf<UsageError>([&] { odeLogLikelihood(model, *schedule, Matrix::Zero(2, 2), o); }),
+        "t_min"));
     CHECK(contains(errorOf<UsageError>([] { parseOdeSolver("euler"); }), "euler"));
 }

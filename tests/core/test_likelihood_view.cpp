@@ -50,8 +50,10 @@ TEST_CASE("likelihood view: the exact model's ODE log p_t is the closed form", "
     for (std::size_t i = 0; i < v.model.values.size(); ++i) {
         const double ex = v.exact.values[i], d = v.model.values[i] - ex;
         CHECK(v.difference.values[i] == Approx(d).margin(1e-5));
-        if (ex > peak - 10) CHECK(std::abs(d) < 3e-2);
-        else CHECK(std::abs(d) < 1e-3 * std::abs(ex) + 1e-2);
+        if (ex > peak - 10)
+            CHECK(std::abs(d) < 3e-2);
+        else
+            CHECK(std::abs(d) < 1e-3 * std::abs(ex) + 1e-2);
     }
     CHECK(v.heldOutFresh);
     CHECK(v.heldOut == 256);
@@ -60,8 +62,8 @@ TEST_CASE("likelihood view: the exact model's ODE log p_t is the closed form", "
     CHECK(v.meanNfe > 6);
     // The table: one row per cell, its columns as the view's.
     const Table table = viewTable(e, "likelihood", 0, t);
-    CHECK(table.columns == std::vector<std::string>{"x", "y", "logp_model", "logp_exact",
-                                                    "difference", "nfe"});
+    CHECK(table.columns ==
+          std::vector<std::string>{"x", "y", "logp_model", "logp_exact", "difference", "nfe"});
     REQUIRE(table.rows.rows() == 24 * 24);
     for (Index r = 0; r < table.rows.rows(); r += 37) {
         CHECK(table.rows(r, 2) == Approx(v.model.values[std::size_t(r)]).epsilon(1e-6));

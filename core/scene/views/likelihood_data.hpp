@@ -12,17 +12,17 @@ namespace dfs {
 
 struct LikelihoodView {
     PlotBox box;
-    TimeInfo time;            ///< log p is at this time (the cursor, at least t_min)
-    ScalarGrid model;         ///< log p_t by the ODE, per cell centre (nats)
-    ScalarGrid exact;         ///< closed-form log p_t of the reference (nats)
-    ScalarGrid difference;    ///< model - exact (nats)
+    TimeInfo time;         ///< log p is at this time (the cursor, at least t_min)
+    ScalarGrid model;      ///< log p_t by the ODE, per cell centre (nats)
+    ScalarGrid exact;      ///< closed-form log p_t of the reference (nats)
+    ScalarGrid difference; ///< model - exact (nats)
     std::string modelName, referenceName;
     std::string solver;       ///< "rk45, rtol 1e-5, atol 1e-5"
     std::string prior, trace; ///< which prior p_1, and how tr dD/dx was computed
     double meanNfe = 0;       ///< evaluations of (u, div u) per point
     // The held-out points: fresh draws of the GMM (else the data's own points).
     long heldOut = 0;
-    bool heldOutFresh = false; ///< true: drawn from the GMM with their own seed
+    bool heldOutFresh = false;         ///< true: drawn from the GMM with their own seed
     double nllModel = 0, nllExact = 0; ///< mean -log p, nats
     double bpdModel = 0, bpdExact = 0; ///< the same in bits per dimension
     double seconds = 0;                ///< how long the ODE solves took

@@ -29,8 +29,8 @@ namespace dfs::views {
 
 namespace {
 
-constexpr int kLikelihoodCells = 24;   ///< grid cells per side
-constexpr Index kHeldOut = 256;        ///< held-out points for the NLL
+constexpr int kLikelihoodCells = 24;                    ///< grid cells per side
+constexpr Index kHeldOut = 256;                         ///< held-out points for the NLL
 constexpr std::uint64_t kHeldOutSeedOffset = 0x4e4c4cu; ///< "NLL": a seed the data never used
 /// Philox step of the held-out points' noise (a substream no sampler uses).
 constexpr std::uint32_t kHeldOutNoiseStep = 0xFFFFFF4Cu;
@@ -41,7 +41,7 @@ constexpr double kTolerance = 1e-4;
 /// The view and the per-cell numbers of its table.
 struct Computed {
     LikelihoodView view;
-    Matrix cells;        ///< cell centres
+    Matrix cells; ///< cell centres
     Vector logpModel, logpExact;
     std::vector<long> nfe;
 };
@@ -100,7 +100,8 @@ std::shared_ptr<const Computed> compute(const SceneEngine& e, double t) {
     const PointSet& d = e.data();
     Matrix held;
     if (d.gmm) {
-        held = sampleGmm(*d.gmm, kHeldOut, e.scene().data.seed + kHeldOutSeedOffset, "held-out").points;
+        held = sampleGmm(*d.gmm, kHeldOut, e.scene().data.seed + kHeldOutSeedOffset, "held-out")
+                   .points;
         v.heldOutFresh = true;
     } else {
         held = d.points.topRows(std::min(kHeldOut, d.size()));
@@ -116,7 +117,8 @@ std::shared_ptr<const Computed> compute(const SceneEngine& e, double t) {
     if (ref) {
         v.referenceName = ref->name();
         c->logpExact = exactLogDensity(*ref, l, c->cells);
-        v.exact = gridOf(shape, c->logpExact, fmt::format("closed-form log p_t ({})", v.referenceName));
+        v.exact =
+            gridOf(shape, c->logpExact, fmt::format("closed-form log p_t ({})", v.referenceName));
         v.difference = gridOf(shape, c->logpModel - c->logpExact, "ODE - closed form (nats)");
         v.nllExact = -exactLogDensity(*ref, l, held).mean();
         v.bpdExact = v.nllExact / ln2d;
@@ -134,9 +136,9 @@ std::shared_ptr<const Computed> cached(const SceneEngine& e, double t) {
     k.data = e.scene().data;
     k.model = e.scene().model;
     k.view.extent = e.scene().view.extent;
-    const std::string key = fmt::format("{}|{}|{}", sceneToJson(k),
-                                        static_cast<const void*>(&e.denoiser()),
-                                        std::max(t, kMinFieldT));
+    const std::string key =
+        fmt::format("{}|{}|{}", sceneToJson(k), static_cast<const void*>(&e.denoiser()),
+                    std::max(t, kMinFieldT));
     {
         std::lock_guard lock(mutex);
         if (last && key == lastKey) return last;
@@ -155,9 +157,9 @@ Table likelihoodTable(const SceneEngine& e, double t) {
     const Index n = c->cells.rows();
     const bool exact = c->logpExact.size() == n;
     Table table;
-    table.columns = exact ? std::vector<std::string>{"x", "y", "logp_model", "logp_exact",
-                                                     "difference", "nfe"}
-                          : std::vector<std::string>{"x", "y", "logp_model", "nfe"};
+    table.columns =
+        exact ? std::vector<std::string>{"x", "y", "logp_model", "logp_exact", "difference", "nfe"}
+              : std::vector<std::string>{"x", "y", "logp_model", "nfe"};
     table.rows.resize(n, Index(table.columns.size()));
     for (Index r = 0; r < n; ++r) {
         const double nfe = double(c->nfe[std::size_t(r)]);
