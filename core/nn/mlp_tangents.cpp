@@ -44,7 +44,8 @@ void MlpTangents::forwardFloat(const float* in, int n, int k, float* out, float*
     const Index rows = Index(k + 1) * n; // [values; tangent 1; ...; tangent k], one row each
     int widest = 0;
     for (int l = 0; l <= m_shape.layers; ++l) widest = std::max(widest, m_shape.dims[l]);
-    std::vector<float> a(std::size_t(rows) * widest), z(std::size_t(rows) * widest);
+    std::vector<float> a(std::size_t(rows) * widest), z(std::size_t(rows) * widest),
+        dact(std::size_t(n) * widest);
     // Layer 0's input: the values; the tangents' input rows are e_j, so their first product
     // is column j of W_0 (set below), and only the values go through the first matrix product.
     std::copy(in, in + long(n) * inDim(), a.begin());
@@ -69,27 +70,13 @@ void MlpTangents::forwardFloat(const float* in, int n, int k, float* out, float*
             std::copy(z.begin() + long(n) * nOut, z.begin() + long(k + 1) * n * nOut, tangents);
             return;
         }
-        // act and act' (as in mlp_kernels.inc), then the tangents times act'(Z).
-        const Eigen::Map<const ArrF> zz(z.data(), n, nOut);
-        Eigen::Map<ArrF> h(a.data(), n, nOut);
-        ArrF dact(n, nOut);
-        if (m_shape.activation == int(Activation::SiLU)) {
-            const ArrF sg = 1.0f / (1.0f + (-zz).exp());
-            h = zz * sg;
-            dact = sg * (1.0f + zz * (1.0f - sg));
-        } else if (m_shape.activation == int(Activation::GELU)) {
-            constexpr float c = 0.7978845608f, kk = 0.044715f;
-            const ArrF th = (c * (zz + kk * zz.cube())).tanh();
-            h = 0.5f * zz * (1.0f + th);
-            dact = 0.5f * (1.0f + th) +
-                   0.5f * zz * (1.0f - th.square()) * c * (1.0f + 3 * kk * zz.square());
-        } else {
-            h = zz.max(0.0f);
-            dact = (zz > 0.0f).cast<float>();
-        }
+        // act and act' (the kernels' own, for this CPU), then the tangents times act'(Z).
+        kern.activateWithDerivative(m_shape.activation, z.data(), a.data(), dact.data(),
+                                    long(n) * nOut);
+        const Eigen::Map<const ArrF> da(dact.data(), n, nOut);
         for (int j = 0; j < k; ++j)
             Eigen::Map<ArrF>(a.data() + long(j + 1) * n * nOut, n, nOut) =
-                Eigen::Map<const ArrF>(z.data() + long(j + 1) * n * nOut, n, nOut) * dact;
+                Eigen::Map<const ArrF>(z.data() + long(j + 1) * n * nOut, n, nOut) * da;
     }
 }
 
@@ -97,8 +84,8 @@ void MlpTangents::forward(const double* in, int n, int k, double* out, double* t
     if (k < 0 || k > inDim()) throw UsageError("MlpTangents: k must be in [0, inputs]");
     if (n <= 0) return;
     MatD h = Eigen::Map<const MatD>(in, inDim(), n);
-    std::vector<MatD> dh(
-        static_cast<std::size_t>(k)); // tangent of the current layer's input, per direction
+    // The tangent of the current layer's input, per direction.
+    std::vector<MatD> dh(static_cast<std::size_t>(k));
     long off = 0;
     for (int l = 0; l < m_shape.layers; ++l) {
         const int nIn = m_shape.dims[l], nOut = m_shape.dims[l + 1];
