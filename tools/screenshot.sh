@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Screenshot of the real window under Xvfb: starts `diffuscope` (optionally on a scene file) on
-# a virtual 1600x1000 screen, waits for it to draw, grabs the screen with ImageMagick's `import`.
+# a virtual 1600x1000 screen (DIFFUSCOPE_SCREEN=1280x800 for another), waits for it to draw, grabs the screen with ImageMagick's `import`.
 #
 #   bash tools/screenshot.sh OUT.png [scene.json] [seconds to wait, default 6]
 set -euo pipefail
@@ -12,7 +12,7 @@ app="$root/build/app/gui/diffuscope"
 [ -x "$app" ] || { echo "build first: $app is missing" >&2; exit 1; }
 command -v import >/dev/null || { echo "needs ImageMagick's import (apt-get install imagemagick)" >&2; exit 1; }
 export DISPLAY_SCRIPT_OUT="$out"
-xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
+xvfb-run -a -s "-screen 0 ${DIFFUSCOPE_SCREEN:-1600x1000}x24" bash -c '
     "$0" ${1:+"$1"} &
     pid=$!
     sleep "$2"

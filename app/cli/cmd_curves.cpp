@@ -7,12 +7,20 @@
 //   score        the score-matching loss E||s_theta - s*||^2 / d, which equals alpha^2/sigma^4
 //                times the squared denoiser gap E||D_theta - D*||^2 / d (s = (alpha D - x) /
 //                sigma^2), and the DSM loss E||s_theta + eps/sigma||^2 / d = alpha^2/sigma^4 MSE,
-//                whose floor is alpha^2/sigma^4 times the Bayes error.
+//                whose floor is alpha^2/sigma^4 times the Bayes error;
+//   rnn          per step of one particle's sampler run: the cell's coefficients, NFE and the
+//                singular values and log |det| of its Jacobian (Section 1.6; curves_rnn.hpp);
+//   elbo         the chain's negative ELBO with --steps T (core/metrics/chain_elbo.hpp,
+//                Section 1.2): one row per term (reconstruction, the T steps' KL, the prior) in
+//                nats with its standard error and the bound added up from the prior, and a
+//                summary line with the total in nats and bits/dim and the exact -log p_0.
 #include "app/cli/command.hpp"
+#include "app/cli/curves_rnn.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/denoisers/posterior.hpp"
 #include "core/errors.hpp"
+#include "core/metrics/chain_elbo.hpp"
 #include "core/io/table_io.hpp"
 #include "core/metrics/denoising_error.hpp"
 
@@ -31,6 +39,7 @@ struct CurvesOptions {
     long n = 2000;
     int points = 24;
     std::uint64_t seed = 0;
+    RnnCurveOptions rnn;
 };
 
 Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
@@ -56,18 +65,52 @@ Table scoreTable(const std::vector<DenoisingErrorPoint>& curve) {
     return t;
 }
 
+void runElbo(const CurvesOptions& o, const LoadedModel& m) {
+    const int steps = o.rnn.steps; // --steps, shared with rnn
+    if (steps < 1 || steps > 100'000)
+        throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", steps));
+    ChainElboOptions opts;
+    opts.steps = steps;
+    opts.samples = o.n;
+    opts.seed = o.seed;
+    const ChainElbo e = chainElbo(*m.denoiser, *m.schedule, m.data.points, opts,
+                                  m.data.gmm ? &*m.data.gmm : nullptr);
+    writeTable(o.out, chainElboTable(e));
+    fmt::print("elbo of {} on {} ({}), T = {} steps uniform in logSNR from t = {:.3g} to {:.3g}, "
+               "{} data points: -ELBO {:.4f} +- {:.4f} nats = {:.4f} bits/dim (prior {:.3g}, "
+               "steps {:.4f}, reconstruction {:.4f} with decoder sd {:.3g})",
+               m.denoiser->name(), m.data.name, m.schedule->name(), e.steps, e.times.front(),
+               e.times.back(), e.samples, e.total, e.totalSe, e.bitsPerDim(), e.prior, e.stepSum(),
+               e.reconstruction, e.decoderStd);
+    if (e.hasExact)
+        fmt::print("; exact -log p0 {:.4f} nats (gap {:.4f} +- {:.4f})", e.exactNll,
+                   e.total - e.exactNll, e.gapSe);
+    fmt::print("; wrote {}\n", o.out);
+}
+
 void runCurves(const CurvesOptions& o) {
-    if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score")
+    if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score" &&
+        o.perspective != "rnn" && o.perspective != "elbo")
         throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
-                                     "expectation, score)",
+                                     "expectation, score, rnn, elbo)",
                                      o.perspective));
     if (!isTablePath(o.out))
         throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
+    if (o.perspective == "rnn") {
+        const LoadedModel m = buildModel(o.model);
+        const Table table = rnnCurvesTable(m, o.rnn, o.seed);
+        writeTable(o.out, table);
+        fmt::print("rnn curves of {} on {} ({}): {} cells of {} for particle {}; wrote {}\n",
+                   m.denoiser->name(), m.data.name, m.schedule->name(), table.rows.rows(),
+                   o.rnn.sampler, o.rnn.particle, o.out);
+        return;
+    }
     if (o.n < 2 || o.n > 1'000'000)
         throw UsageError(fmt::format("--n must be in [2, 1000000] (got {})", o.n));
     if (o.points < 2 || o.points > 1000)
         throw UsageError(fmt::format("--points must be in [2, 1000] (got {})", o.points));
     LoadedModel m = buildModel(o.model);
+    if (o.perspective == "elbo") return runElbo(o, m);
     // The reference: the model itself when it is exact or ideal, else the exact denoiser of GMM
     // data or the ideal denoiser of the training set.
     NoiseLevel probe;
@@ -100,15 +143,25 @@ Command addCurvesCommand(CLI::App& app) {
     auto o = std::make_shared<CurvesOptions>();
     CLI::App* cmd = app.add_subcommand(
         "curves", "write a perspective's curves over logSNR (MSE and Bayes error, posterior "
-                  "N_eff and entropy, score-matching losses)");
+                  "N_eff and entropy, score-matching losses, the chain's ELBO per step)");
     cmd->add_option("--perspective", o->perspective,
                     "autoencoder (logsnr,t,sigma,mse,mse_se,bayes,bayes_se,w_eps,w_v,w_velocity,"
-                    "w_score), expectation (n_eff, entropy, bayes) or score (sm_loss, dsm_loss)")
+                    "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss), rnn "
+                    "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run) or elbo "
+                    "(step,s,t,nats,se,cumulative: row 0 the reconstruction, rows 1..T the steps' "
+                    "KL, row T+1 the prior)")
         ->required();
     addModelOptions(*cmd, o->model);
-    cmd->add_option("--n", o->n, "noised data points per level")->capture_default_str();
+    cmd->add_option("--n", o->n, "noised data points per level (elbo: data points)")
+        ->capture_default_str();
     cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")->capture_default_str();
     addSeedOption(*cmd, "--seed", o->seed, "seed of the data draws and the noise");
+    cmd->add_option("--sampler", o->rnn.sampler, "rnn: the sampler unrolled")->capture_default_str();
+    cmd->add_option("--steps", o->rnn.steps,
+                    "rnn: its steps; elbo: the chain's steps T, evenly spaced in logSNR")
+        ->capture_default_str();
+    cmd->add_option("--particle", o->rnn.particle, "rnn: the particle whose x_T starts the run")
+        ->capture_default_str();
     cmd->add_option("--out", o->out, "F.csv or F.json")->required();
     return {cmd, [o] { runCurves(*o); }};
 }

@@ -19,7 +19,7 @@ namespace dfs::cli {
 namespace {
 
 void row(const std::string& name, const std::string& text) {
-    fmt::print("  {:<14} {}\n", name, text);
+    fmt::print("  {:<16} {}\n", name, text);
 }
 
 std::string joined(const std::array<std::string, 4>& panes) {

@@ -1,6 +1,7 @@
 // Data panel widgets; thumbnails are drawn from 400 points of each built-in dataset.
 #include "app/gui/data_panel.hpp"
 
+#include "app/gui/mixture_panel.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/datasets/image_datasets.hpp"
 
@@ -38,7 +39,8 @@ DataPanel::DataPanel(QWidget* parent)
     : QWidget(parent), m_dataset(new QComboBox(this)), m_n(new QSpinBox(this)),
       m_noise(new QDoubleSpinBox(this)), m_seed(new QSpinBox(this)),
       m_resolution(new QComboBox(this)), m_tools(new QButtonGroup(this)),
-      m_undo(new QPushButton("Undo edit", this)), m_edited(new QLabel(this)) {
+      m_undo(new QPushButton("Undo edit", this)), m_edited(new QLabel(this)),
+      m_mixture(new MixturePanel(this)) {
     m_dataset->setObjectName("dataset");
     m_dataset->setIconSize(QSize(40, 40));
     for (const DatasetInfo& d : builtinDatasets())
@@ -97,6 +99,7 @@ DataPanel::DataPanel(QWidget* parent)
     layout->addLayout(tools);
     layout->addLayout(editRow);
     layout->addWidget(m_edited);
+    layout->addWidget(m_mixture);
     layout->addStretch(1);
 
     auto changed = [this] {
@@ -139,6 +142,7 @@ void DataPanel::applyTo(Scene& s) const {
         s.data.points.reset();
         s.data.labels.clear();
     }
+    if (s.data.dataset != before.dataset) s.data.mixture.reset(); // another dataset's own mixture
 }
 
 EditTool DataPanel::tool() const { return EditTool(std::max(0, m_tools->checkedId())); }

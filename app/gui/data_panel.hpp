@@ -15,6 +15,8 @@ class QLabel;
 
 namespace dfs::gui {
 
+class MixturePanel;
+
 enum class EditTool { None, Add, Brush, Move, Delete };
 
 class DataPanel : public QWidget {
@@ -28,6 +30,8 @@ public:
     void applyTo(Scene& scene) const;
     EditTool tool() const;
     void setUndoAvailable(bool available);
+    /// The mixture table (shown when the data are a Gaussian mixture).
+    MixturePanel* mixturePanel() const { return m_mixture; }
 
 signals:
     void edited();
@@ -45,6 +49,7 @@ private:
     QButtonGroup* m_tools;
     QPushButton* m_undo;
     QLabel* m_edited;
+    MixturePanel* m_mixture;
     bool m_loading = false;
 };
 

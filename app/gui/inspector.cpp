@@ -1,6 +1,7 @@
 // Inspector widgets.
 #include "app/gui/inspector.hpp"
 
+#include "app/gui/glossary.hpp"
 #include "app/render/colormap.hpp"
 
 #include <QLabel>
@@ -60,6 +61,9 @@ void PosteriorPlot::paintEvent(QPaintEvent*) {
 Inspector::Inspector(QWidget* parent)
     : QWidget(parent), m_values(new QLabel(this)), m_posterior(new PosteriorPlot(this)) {
     m_values->setObjectName("inspectorValues");
+    m_values->setToolTip("<i>x0_hat</i>: " + glossaryMeaning("x0_hat") + "<br><i>eps_hat</i>: " +
+                         glossaryMeaning("eps") + "<br><i>score</i>: " + glossaryMeaning("score") +
+                         "<br><i>N_eff</i>: " + glossaryMeaning("N_eff"));
     m_values->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_values->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     QFont mono("Monospace");

@@ -3,7 +3,9 @@
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/export_dialog.hpp"
+#include "app/gui/glossary.hpp"
 #include "app/gui/inspector.hpp"
+#include "app/gui/mixture_panel.hpp"
 #include "app/gui/model_panel.hpp"
 #include "app/gui/noise_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
@@ -19,6 +21,7 @@
 #include "core/io/csv.hpp"
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/perspectives/perspective.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_fit.hpp"
@@ -36,6 +39,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QScreen>
 #include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -52,7 +56,11 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     qRegisterMetaType<Scene>();
     qRegisterMetaType<SceneSampler>();
     setWindowTitle("Diffuscope");
-    resize(1500, 950);
+    // Fits the screen it opens on (1280 x 800 included): at most 1500 x 950, and 95% of the room.
+    QSize size(1500, 950);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() * 0.95);
+    resize(size);
 
     // Central area: 2x2 panes over the transport bar.
     auto* central = new QWidget(this);
@@ -61,6 +69,10 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     for (int i = 0; i < 4; ++i) {
         m_panes[std::size_t(i)] = new ViewPane(i, central);
         grid->addWidget(m_panes[std::size_t(i)], i / 2, i % 2);
+    }
+    for (int k = 0; k < 2; ++k) { // four equal panes, whatever their headers hold
+        grid->setColumnStretch(k, 1);
+        grid->setRowStretch(k, 1);
     }
     m_transport = new TransportBar(central);
     auto* centralLayout = new QVBoxLayout(central);
@@ -103,7 +115,10 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     tabifyDockWidget(right, persp);
     persp->raise();
     m_perspectivesDock = persp;
-    resizeDocks({left, persp}, {330, 340}, Qt::Horizontal);
+    // The docks take about a fifth of the width each, so that the panes keep room on a small
+    // screen.
+    resizeDocks({left, persp}, {std::min(330, width() / 5), std::min(340, width() / 4)},
+                Qt::Horizontal);
     connect(m_perspectives, &PerspectivesPanel::showMe, this, &MainWindow::showPerspective);
     connect(m_perspectives, &PerspectivesPanel::openPreset, this,
             &MainWindow::openPerspectivePreset);
@@ -112,6 +127,10 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     m_statusTime = new QLabel(this);
     m_statusNfe = new QLabel(this);
     m_statusFps = new QLabel(this);
+    m_statusTime->setToolTip("<i>t</i>: " + glossaryMeaning("t") + "<br><i>sigma</i>: " +
+                             glossaryMeaning("alpha, sigma") + "<br><i>logSNR</i>: " +
+                             glossaryMeaning("logSNR"));
+    m_statusNfe->setToolTip(glossaryMeaning("NFE"));
     for (QLabel* l : {m_statusBackend, m_statusTime, m_statusNfe, m_statusFps})
         statusBar()->addPermanentWidget(l);
     m_playTimer = new QTimer(this);
@@ -203,12 +222,15 @@ void MainWindow::connectWorker() {
     connect(m_data, &DataPanel::undoRequested, this, &MainWindow::undoEdit);
     connect(m_data, &DataPanel::resetPointsRequested, this, [this] {
         Scene s = m_scene;
-        if (!s.data.points) return;
-        m_editor.remember(*s.data.points);
+        if (!s.data.points && !s.data.mixture) return;
+        if (s.data.points) m_editor.remember(*s.data.points);
+        s.data.mixture.reset();
         s.data.points.reset();
         s.data.labels.clear();
         requestScene(s);
     });
+
+    connect(m_data->mixturePanel(), &MixturePanel::mixtureEdited, this, &MainWindow::sendMixture);
 
     connect(m_model, &ModelPanel::loadRequested, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, "Load model", QString(), "Diffuscope models (*.dsm)");
@@ -300,10 +322,15 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
         m_pointsInFlight.reset();
     if (settingsChanged) {
         showSceneInPanels(m_scene);
+        m_data->mixturePanel()->showMixture(s->mixture);
         m_perspectives->setSceneAbout(QString::fromStdString(m_scene.title),
                                       QString::fromStdString(m_scene.about));
     }
     m_perspectives->setImageData(s->imageData);
+    if (const Perspective* p = perspectiveShowing(m_scene.view, s->imageData)) {
+        const int shown = int(p - perspectives().data()); // the panes show this one
+        if (shown != m_perspectives->current()) m_perspectives->select(shown);
+    }
     for (ViewPane* p : m_panes) {
         p->setKind(m_scene.view.panes[std::size_t(p->index())]);
         p->showFieldOptions(m_scene.view);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "app/gui/data_panel.hpp"
+#include "app/gui/mixture_editor.hpp"
 #include "app/gui/point_editor.hpp"
 #include "app/gui/worker_snapshot.hpp"
 #include "app/render/scene_export.hpp"
@@ -99,6 +100,8 @@ private:
     void startTraining();
     Matrix currentPoints() const;
     void sendPoints(Matrix points, bool pushUndo);
+    /// Sends the data as this edited mixture (its exact denoiser follows).
+    void sendMixture(const GmmParams& mixture);
 
     QThread m_thread, m_trainThread;
     SceneWorker* m_worker = nullptr;
@@ -121,6 +124,7 @@ private:
     QString m_path, m_lastError;
     QString m_backendName = "cpu"; ///< the backend chosen in Preferences
     PointEditor m_editor;
+    MixtureEditor m_mixtureEditor;
     std::optional<Matrix> m_pointsInFlight; ///< edited points sent, not yet in a snapshot
     std::uint64_t m_settingsRevision = ~0ull; ///< the worker's settings revision shown in panels
     double m_editScale = 100; ///< pixels per data unit of the pane being edited

@@ -1,6 +1,7 @@
 // Main window: point editing in chain panes, and picking or dropping particles in trajectories panes.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/mixture_panel.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/view_pane.hpp"
@@ -51,8 +52,25 @@ void MainWindow::sendPoints(Matrix points, bool pushUndo) {
     m_data->setUndoAvailable(m_editor.canUndo());
 }
 
+void MainWindow::sendMixture(const GmmParams& mixture) {
+    Scene s = m_scene;
+    s.data.mixture = mixture;
+    s.data.points.reset();
+    s.data.labels.clear();
+    requestScene(s);
+}
+
 void MainWindow::editAt(double x, double y, bool press) {
     if (!m_snapshot) return;
+    const MixturePanel* mixture = m_data->mixturePanel();
+    if (press && mixture->editingComponents() && mixture->mixture()) {
+        m_mixtureEditor.press(*mixture->mixture(), m_data->tool(), x, y);
+        return;
+    }
+    if (m_mixtureEditor.active()) {
+        m_mixtureEditor.drag(x, y);
+        return;
+    }
     if (press) {
         // Picking radius: kPickPixels on the plot that was pressed.
         m_editor.press(currentPoints(), m_data->tool(), x, y, kPickPixels / m_editScale);
@@ -62,6 +80,10 @@ void MainWindow::editAt(double x, double y, bool press) {
 }
 
 void MainWindow::finishEdit() {
+    if (m_mixtureEditor.active()) {
+        if (std::optional<GmmParams> g = m_mixtureEditor.release()) sendMixture(*g);
+        return;
+    }
     if (std::optional<Matrix> pts = m_editor.release()) sendPoints(std::move(*pts), true);
 }
 

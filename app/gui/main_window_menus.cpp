@@ -1,6 +1,7 @@
 // Main window: menus, toolbar, keyboard shortcuts and the backend preference.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/glossary.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/user_guide.hpp"
@@ -61,6 +62,7 @@ void MainWindow::buildMenus() {
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&User guide", this, [this] { showUserGuide(this); })
         ->setShortcut(QKeySequence::HelpContents);
+    help->addAction("&Glossary", this, [this] { showGlossary(this); });
     help->addAction("&Keys", this, [this] {
         QMessageBox::information(this, "Keys",
                                  "Space: play / pause\nLeft / Right: step back / forward\n"

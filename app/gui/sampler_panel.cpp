@@ -1,6 +1,7 @@
 // Sampler panel; each setting's tooltip names its paper's default.
 #include "app/gui/sampler_panel.hpp"
 
+#include "app/gui/glossary.hpp"
 #include "core/samplers/sampler.hpp"
 
 #include <QComboBox>
@@ -29,9 +30,9 @@ SamplerPanel::SamplerPanel(QWidget* parent)
     m_spacing->addItems({"(sampler default)", "uniform", "logsnr", "karras"});
     m_eta->setRange(0, 1);
     m_eta->setSingleStep(0.1);
-    m_eta->setToolTip("DDIM eta (Song et al. 2021): 0 deterministic, 1 DDPM-like");
+    m_eta->setToolTip(glossaryMeaning("eta"));
     m_churn->setRange(0, 200);
-    m_churn->setToolTip("EDM S_churn (Karras et al. 2022, Table 5 default 40)");
+    m_churn->setToolTip(glossaryMeaning("S_churn") + " Karras et al. 2022, Table 5: 40.");
     m_snr->setRange(0.001, 2);
     m_snr->setDecimals(3);
     m_snr->setSingleStep(0.01);

@@ -274,6 +274,7 @@ void SceneWorker::publish() {
     s->grid = e.grid();
     if (!e.isImage())
         s->particle = e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
+    if (!e.isImage() && !s->scene.data.points) s->mixture = e.data().gmm;
     const Matrix& pts = e.data().points;
     const Index stride = std::max<Index>(1, pts.rows() / 5000);
     for (Index r = 0; r < pts.rows() && !e.isImage(); r += stride) {

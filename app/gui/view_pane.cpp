@@ -1,6 +1,7 @@
 // Painting a pane and mapping the mouse.
 #include "app/gui/view_pane.hpp"
 
+#include "app/gui/glossary.hpp"
 #include "app/render/composite.hpp"
 #include "app/render/view_renderers.hpp"
 #include "core/scene/view_registry.hpp"
@@ -74,6 +75,11 @@ ViewPane::ViewPane(int index, QWidget* parent)
                               Qt::ToolTipRole);
     }
     m_choice->setObjectName(QString("paneView%1").arg(index));
+    // Headers shrink with the window (1280 x 800 included), so the four panes stay equal.
+    for (QComboBox* c : {m_choice, m_quantity}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(5);
+    }
     m_choice->setToolTip("What this pane shows");
     header->addWidget(m_choice);
     // Field options: which quantity (x0 is drawn as the displacement D(x) - x) and how.
@@ -84,6 +90,11 @@ ViewPane::ViewPane(int index, QWidget* parent)
     m_quantity->addItem("v", "v");
     m_quantity->addItem("velocity (PF-ODE)", "velocity");
     m_quantity->setToolTip("The field's quantity (same in every field pane)");
+    for (int i = 0; i < m_quantity->count(); ++i) // each quantity explained on hover
+        m_quantity->setItemData(i, glossaryMeaning(m_quantity->itemData(i).toString() == "x0"
+                                                       ? QString("D(x) - x")
+                                                       : m_quantity->itemData(i).toString()),
+                                Qt::ToolTipRole);
     m_streamlines->setObjectName(QString("paneStreamlines%1").arg(index));
     header->addWidget(m_quantity);
     header->addWidget(m_streamlines);
@@ -128,7 +139,9 @@ void ViewPane::setKind(const std::string& view) {
     for (const ViewInfo& v : viewRegistry())
         if (v.name == view) caption = QString::fromStdString(v.caption);
     m_caption->setText(caption);
-    m_caption->setToolTip(caption);
+    // Hovering the plot explains the terms its view uses.
+    m_caption->setToolTip(viewTooltip(view));
+    m_canvas->setToolTip(viewTooltip(view));
 }
 
 void ViewPane::setImageData(bool image) {

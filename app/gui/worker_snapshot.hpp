@@ -33,6 +33,7 @@ struct WorkerSnapshot {
     std::vector<double> grid;          ///< the sampler's time grid
     std::optional<ParticleInfo> particle; ///< the selected particle (inspector)
     std::vector<float> data;           ///< data points (x, y pairs) for the posterior plot
+    std::optional<GmmParams> mixture;  ///< the data's mixture, when they are one (2-D, not edited points)
     double computeMs = 0;              ///< worker time spent on this snapshot
 };
 

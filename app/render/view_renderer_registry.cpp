@@ -16,6 +16,7 @@ namespace dfs::render {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(samplingSpectrum)                                                                            \
     X(autoencoder)                                                                                 \
     X(denoisingError)                                                                              \
     X(score)                                                                                       \
@@ -23,6 +24,10 @@ namespace dfs::render {
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
+    X(elbo)                                                                                        \
+    X(reverseKernel)                                                                               \
+    X(rnnCells)                                                                                    \
+    X(sensitivity)                                                                                 \
     X(likelihood)
 
 namespace renderers {

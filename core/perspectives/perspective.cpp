@@ -21,6 +21,17 @@ std::vector<std::string> perspectiveNames() {
     return names;
 }
 
+const Perspective* perspectiveShowing(const SceneView& view, bool imageData) {
+    const Perspective* found = nullptr;
+    for (const Perspective& p : perspectives()) {
+        if (!imageData && !p.pointsNote.empty()) continue;
+        if ((imageData ? p.images : p.points).panes != view.panes) continue;
+        if (found) return nullptr; // several: say none
+        found = &p;
+    }
+    return found;
+}
+
 void applyPerspective(Scene& scene, const Perspective& p, bool imageData) {
     const PerspectiveLayout& layout = imageData ? p.images : p.points;
     scene.view.panes = layout.panes;

@@ -41,6 +41,11 @@ const Perspective& findPerspective(const std::string& name);
 /// The names of the eight, in order.
 std::vector<std::string> perspectiveNames();
 
+/// The perspective whose layout for this kind of data is exactly these panes, when one is
+/// (nullptr when none or several are: image layouts are shared; a perspective that does not
+/// apply to 2-D data never matches there).
+const Perspective* perspectiveShowing(const SceneView& view, bool imageData);
+
 /// Lays out the perspective's panes (and field settings) in `scene` for its data, keeping its
 /// model, data, sampler and time cursor: "show me this perspective on the current model".
 void applyPerspective(Scene& scene, const Perspective& p, bool imageData);

@@ -44,17 +44,22 @@ std::vector<Perspective> makeCatalogue() {
         "q(x_t | x₀) = N(α_t x₀, σ_t² I)\n"
         "−log p(x₀) ≤ KL(q(x_T|x₀) ‖ p(x_T)) + Σ_t KL(q(x_{t−1}|x_t,x₀) ‖ p_θ(x_{t−1}|x_t))"
         " − log p_θ(x₀|x₁)",
-        "Sohl-Dickstein et al. 2015; Ho et al. 2020, eq. 5 and 7; math reference 1.2",
-        {{"chain", "trajectories", "density", "denoising-error"}, "", false,
-         "The chain pane is the encoder q: the data pushed to the time cursor over log p_t. The "
-         "trajectories are ancestral DDPM samples, the decoder p_θ run step by step; the density "
-         "pane checks that its samples at the shown time follow p_t."},
+        "Sohl-Dickstein et al. 2015; Ho et al. 2020, eq. 5 and 7; Kingma et al. 2021 (VDM); "
+        "math reference 1.2, 4.4",
+        {{"elbo", "reverse-kernel", "trajectories", "chain"}, "", false,
+         "Top left: the variational bound of the chain with T = the sampler's steps, each "
+         "step's KL as a bar, built up from the prior to the decoder, in nats and bits per "
+         "dimension beside the exact −log p₀; raise the steps and the bound tightens. Top "
+         "right: one reverse step at the highlighted particle, the true q(x_{t−1} | x_t) against "
+         "the model's Gaussian p_θ; step through the run and watch it turn multimodal near the "
+         "data when the steps are few. Below: the ancestral DDPM paths (the decoder p_θ run) "
+         "and the encoder q, the data pushed to the time cursor."},
         {{"filmstrip", "samples", "spectrum", "posterior"}, "", false,
-         "The filmstrip is the forward chain q on images; the samples pane is the reverse chain "
-         "p_θ, the canvas beside its x̂₀ at every step."},
+         "The filmstrip is the forward chain q on images; the samples pane shows the reverse "
+         "chain p_θ, the canvas beside its x̂₀ at every step."},
         "",
-        "The bound itself (the per-step KL terms in nats and bits per dimension) and the true "
-        "reverse kernel against the Gaussian p_θ are issue 17.",
+        "The bound and the reverse kernel are drawn for 2-D data only; the bound on images (in "
+        "bits per dimension) is not built yet.",
         "perspective-latent"});
 
     c.push_back({
@@ -131,15 +136,22 @@ std::vector<Perspective> makeCatalogue() {
         "x_{i+1} = a_i x_i + b_i D_θ(x_i, t_i) + c_i z_i\n"
         "DDIM:  a_i = σ_{i+1}/σ_i,   b_i = α_{i+1} − α_i σ_{i+1}/σ_i,   c_i = 0",
         "Song, Meng & Ermon 2021 (DDIM), eq. 12; Karras et al. 2022, Alg. 1; math reference 1.6",
-        {{"trajectories", "field", "chain", "density"}, "x0", false,
-         "The trajectories are the unrolled recurrence: step with ← and → to apply the cell once. "
-         "The field pane is the cell's core, D(x) − x at the time cursor; the few coarse steps "
-         "make each application visible."},
+        {{"rnn-cells", "sensitivity", "trajectories", "field"}, "x0", false,
+         "Top left, the unrolled network: one cell per step with its coefficients a_i, b_i, c_i "
+         "and NFE around the same denoiser D, and below them the singular values of each step's "
+         "Jacobian J_i = a_i I + b_i J_D(x_i) for the highlighted particle: above 1 the step "
+         "expands, below 1 it contracts. Top right, the sensitivity to the start: the image of a "
+         "small circle around x_T under dx_i/dx_T, and backpropagation through time, the arrows "
+         "that move x_T to bring the sample towards the data mean. The trajectories are the "
+         "recurrence itself: step with ← and → to apply the cell once; the field pane is the "
+         "cell's core, D(x) − x at the time cursor."},
         {{"samples", "filmstrip", "spectrum", "posterior"}, "", false,
          "The samples pane is the state (canvas) beside the cell's output x̂₀ at every step."},
         "",
-        "The unrolled-cell view (each step's coefficients a_i, b_i, c_i and its Jacobian) is "
-        "issue 17.",
+        "For images (Jacobian-vector products along probes, the top singular vectors of "
+        "dx_N/dx_T by power iteration) and a tied/untied toggle (two denoisers split at a noise "
+        "level) there is no view yet; a learned model's cell Jacobian is taken by central "
+        "differences until its exact input Jacobian is wired in.",
         "perspective-rnn"});
 
     c.push_back({
@@ -153,11 +165,12 @@ std::vector<Perspective> makeCatalogue() {
         "Rissanen et al. 2023; Dieleman 2024 (spectral autoregression); math reference 1.7",
         {{"chain", "field", "trajectories", "density"}, "", false,
          "2-D points have no spatial frequencies; open the preset for images."},
-        {{"spectrum", "filmstrip", "samples", "posterior"}, "", false,
+        {{"spectrum", "sampling-spectrum", "samples", "filmstrip"}, "", false,
          "Top left: the spectra of the data, of x_t and of the noise at the time cursor: the "
          "hinge where the noise floor meets the data's power law moves to lower frequencies as t "
-         "grows. The filmstrip shows the same drowning in pixels; the samples pane shows coarse "
-         "shapes settling before detail."},
+         "grows. Top right: while sampling, the spectra of the canvas and of x̂₀ with the band "
+         "already decided; step forward and x̂₀ reaches the data's power at low frequencies "
+         "first. The samples pane shows coarse shapes settling before detail."},
         "The perspective is about images: points in the plane have no frequencies to order. Its "
         "nearest 2-D analogue is the data's principal directions, drowned in order of variance.",
         "", "perspective-spectral"});

@@ -2,6 +2,7 @@
 // `diffuscope-cli render --scene` renders the same file. Stored as versioned JSON (scene_io.hpp).
 #pragma once
 
+#include "core/datasets/point_set.hpp"
 #include "core/samplers/sampler.hpp"
 #include "core/types.hpp"
 
@@ -27,6 +28,10 @@ struct SceneData {
     /// Points edited by hand replace the generated dataset when present (kept with the scene).
     std::optional<Matrix> points;
     std::vector<int> labels; ///< labels of the edited points (empty: none)
+    /// A Gaussian mixture edited in the window (components added, moved, resized, reweighted):
+    /// sampled instead of the dataset, with its exact denoiser; kept with the scene. Edited
+    /// points, when present, win over it.
+    std::optional<GmmParams> mixture;
 };
 
 struct SceneModel {

@@ -4,6 +4,7 @@
 
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
+#include "core/datasets/gmm_datasets.hpp"
 #include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/errors.hpp"
@@ -21,6 +22,8 @@ PointSet buildSceneData(const SceneData& d) {
         data.name = "edited points";
         data.points = *d.points;
         data.labels = d.labels;
+    } else if (d.mixture) {
+        data = sampleGmm(*d.mixture, d.n, d.seed, "edited mixture");
     } else {
         data = loadDataset(d.dataset, {d.n, d.noise, d.seed, d.resolution});
     }

@@ -16,7 +16,7 @@ namespace dfs {
 
 bool hasExactDenoiser(const SceneData& data) {
     if (data.points) return false;
-    if (isGmmFile(data.dataset)) return true; // a mixture of the user's own
+    if (data.mixture || isGmmFile(data.dataset)) return true; // a mixture of the user's own
     const auto& sets = builtinDatasets();
     const auto info = std::find_if(sets.begin(), sets.end(),
                                    [&](const DatasetInfo& d) { return d.name == data.dataset; });

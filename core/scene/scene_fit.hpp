@@ -13,8 +13,8 @@ namespace dfs {
 inline constexpr long kImageSceneParticles = 16;
 inline constexpr int kImageSceneSteps = 30;
 
-/// Whether the `exact` denoiser works on this data: a built-in mixture dataset (one whose
-/// parameters are known) whose points were not edited by hand.
+/// Whether the `exact` denoiser works on this data: a built-in mixture dataset, a mixture file
+/// (gmm:FILE.json) or a mixture edited in the window, whose points were not edited by hand.
 bool hasExactDenoiser(const SceneData& data);
 
 /// The denoiser for data when none is chosen: `exact` where hasExactDenoiser, else `ideal`.

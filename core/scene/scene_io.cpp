@@ -3,6 +3,7 @@
 // wrong type or out of range is an error naming it.
 #include "core/scene/scene_io.hpp"
 
+#include "core/datasets/gmm_file.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/parameterisation.hpp"
@@ -110,6 +111,7 @@ std::string sceneToJson(const Scene& s) {
                  {"resolution", s.data.resolution}};
     if (s.data.points) data["points"] = pointsToJson(*s.data.points);
     if (!s.data.labels.empty()) data["labels"] = s.data.labels;
+    if (s.data.mixture) data["mixture"] = json::parse(gmmToJson(*s.data.mixture));
     const SamplerOptions& o = s.sampler.options;
     json panes = json::array();
     for (const std::string& pane : s.view.panes) panes.push_back(pane);
@@ -190,6 +192,9 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
             if (!v.is_number_integer()) data.fail("labels", "must be an array of whole numbers");
             s.data.labels.push_back(v.get<int>());
         }
+    }
+    if (const json* m = data.raw("mixture")) {
+        s.data.mixture = gmmFromJson(m->dump(), source + ": data.mixture"); // names the key
     }
     Section model(j, "model", source);
     model.get("denoiser", s.model.denoiser);

@@ -20,6 +20,7 @@ namespace dfs {
     X(samples)                                                                                     \
     X(spectrum)                                                                                    \
     X(posterior)                                                                                   \
+    X(samplingSpectrum)                                                                            \
     X(autoencoder)                                                                                 \
     X(denoisingError)                                                                              \
     X(score)                                                                                       \
@@ -27,6 +28,10 @@ namespace dfs {
     X(sdeMarginal)                                                                                 \
     X(flowMesh)                                                                                    \
     X(expectation)                                                                                 \
+    X(elbo)                                                                                        \
+    X(reverseKernel)                                                                               \
+    X(rnnCells)                                                                                    \
+    X(sensitivity)                                                                                 \
     X(likelihood)
 
 namespace views {

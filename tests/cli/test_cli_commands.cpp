@@ -34,7 +34,7 @@ TEST_CASE("cli list names every dataset, schedule, sampler and denoiser", "[cli]
     for (const char* name : {"vp-linear", "cosine", "ve", "edm", "rf", "exact", "ideal", "cpu"})
         CHECK(r.out.find(name) != std::string::npos);
     // The eight perspectives with their panes, and the built-in scenes with their titles.
-    for (const char* line : {"autoencoder    Autoencoder:", "expectation    Estimator of expectations:",
+    for (const char* line : {"autoencoder      Autoencoder:", "expectation      Estimator of expectations:",
                              "2-D: not applicable", "images: spectrum, filmstrip, samples, posterior",
                              "perspective-flow", "moons-ideal"})
         CHECK(r.out.find(line) != std::string::npos);

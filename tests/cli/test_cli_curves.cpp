@@ -89,7 +89,7 @@ TEST_CASE("cli curves refuses bad names in one line", "[cli]") {
     Scratch s("cmd_curves_bad");
     checkFailure(runCli({"curves", "--perspective", "flow", "--dataset", "gmm8", "--denoiser",
                          "exact", "--out", s.path("x.csv")}),
-                 2, {"unknown perspective 'flow'", "autoencoder, expectation, score"});
+                 2, {"unknown perspective 'flow'", "autoencoder, expectation, score, rnn"});
     checkFailure(runCli({"curves", "--perspective", "score", "--dataset", "gmm8", "--denoiser",
                          "exact", "--out", s.path("x.txt")}),
                  2, {"--out", ".csv or .json"});
@@ -99,4 +99,78 @@ TEST_CASE("cli curves refuses bad names in one line", "[cli]") {
     checkFailure(runCli({"curves", "--perspective", "score", "--dataset", "nope", "--denoiser",
                          "exact", "--out", s.path("x.csv")}),
                  2, {"unknown dataset 'nope'"});
+}
+
+TEST_CASE("cli curves --perspective elbo: the chain's bound term by term", "[cli]") {
+    Scratch s("cmd_curves_elbo");
+    double bound[2] = {0, 0};
+    int k = 0;
+    for (const char* steps : {"20", "100"}) {
+        const std::string file = std::string("elbo") + steps + ".csv";
+        const CliResult r = runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8",
+                                    "--denoiser", "exact", "--steps", steps, "--n", "1500",
+                                    "--seed", "3", "--out", s.path(file)});
+        INFO("stderr: " << r.err);
+        REQUIRE(r.exitCode == 0);
+        CHECK(r.out.find("bits/dim") != std::string::npos);
+        CHECK(r.out.find("exact -log p0") != std::string::npos);
+        const CsvTable t = readCsv(s.path(file));
+        CHECK(t.header == std::vector<std::string>{"step", "s", "t", "nats", "se", "cumulative"});
+        const Index T = std::stol(steps);
+        REQUIRE(t.values.rows() == T + 2);
+        // Rows: reconstruction, the T steps from the data end, the prior; the cumulative column
+        // adds the terms from the prior down, so row 0 holds -ELBO = the sum of the nats column.
+        CHECK(at(t, 0, "cumulative") == Approx(t.values.col(3).sum()).epsilon(1e-9));
+        CHECK(at(t, T + 1, "cumulative") == at(t, T + 1, "nats"));
+        for (Index r = 1; r <= T; ++r) {
+            CHECK(at(t, r, "t") > at(t, r, "s"));
+            CHECK(at(t, r, "nats") >= 0);
+        }
+        CHECK(at(t, 0, "nats") < 0); // a narrow Gaussian decoder's density exceeds 1
+        bound[k++] = at(t, 0, "cumulative");
+    }
+    CHECK(bound[0] > bound[1] + 1); // measured 3.65 -> 0.83 nats
+    const CliResult bad = runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8",
+                                  "--denoiser", "exact", "--steps", "0", "--out", s.path("bad.csv")});
+    CHECK(bad.exitCode != 0);
+    CHECK(bad.err.find("--steps") != std::string::npos);
+}
+
+TEST_CASE("cli curves --perspective rnn: one DDIM cell per step", "[cli]") {
+    // DDIM's cell (diffusion-math.md 1.6): a = sigma'/sigma, b = alpha' - alpha sigma'/sigma,
+    // c = 0; vp-linear has alpha^2 = 1 - sigma^2. log|det| of the run is the sum of the cells'.
+    Scratch s("cmd_curves_rnn");
+    const CliResult r = runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8",
+                                "--denoiser", "exact", "--sampler", "ddim", "--steps", "10",
+                                "--particle", "4", "--seed", "2", "--out", s.path("rnn.csv")});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    const CsvTable t = readCsv(s.path("rnn.csv"));
+    CHECK(t.header == std::vector<std::string>{"step", "t", "t_next", "a", "b", "c", "nfe",
+                                               "sigma_1", "sigma_2", "log_abs_det",
+                                               "log_abs_det_run"});
+    REQUIRE(t.values.rows() == 10);
+    const auto level = [](double tt) { // vp-linear: beta from 0.1 to 20 (Ho et al. 2020)
+        const double logAlpha = -0.25 * tt * tt * (20 - 0.1) - 0.5 * tt * 0.1;
+        const double a = std::exp(logAlpha);
+        return std::pair{a, std::sqrt(1 - a * a)};
+    };
+    double sum = 0;
+    for (Index i = 0; i < 10; ++i) {
+        INFO("step " << i);
+        const auto [a0, s0] = level(at(t, i, "t"));
+        const auto [a1, s1] = level(at(t, i, "t_next"));
+        CHECK(at(t, i, "a") == Approx(s1 / s0).margin(1e-6));
+        CHECK(at(t, i, "b") == Approx(a1 - a0 * s1 / s0).margin(1e-6));
+        CHECK(at(t, i, "c") == 0.0);
+        CHECK(at(t, i, "nfe") == 1.0);
+        CHECK(at(t, i, "sigma_1") >= at(t, i, "sigma_2"));
+        CHECK(at(t, i, "log_abs_det") ==
+              Approx(std::log(at(t, i, "sigma_1") * at(t, i, "sigma_2"))).margin(1e-6));
+        sum += at(t, i, "log_abs_det");
+        CHECK(at(t, i, "log_abs_det_run") == Approx(sum).margin(1e-6));
+    }
+    checkFailure(runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--sampler", "pc", "--out", s.path("x.csv")}),
+                 2, {"affine"});
 }

@@ -86,6 +86,22 @@ TEST_CASE("'show me' lays out the panes and keeps the model, data, sampler and t
     CHECK(images.view.fieldQuantity == "eps");
 }
 
+TEST_CASE("the perspective a layout shows is found when it is the only one") {
+    for (const Perspective& p : perspectives()) {
+        if (!p.pointsNote.empty()) continue;
+        SceneView v;
+        v.panes = p.points.panes;
+        INFO(p.name);
+        CHECK(perspectiveShowing(v, false) == &p);
+    }
+    CHECK(perspectiveShowing(SceneView{}, false) == nullptr); // the default four panes
+    SceneView images;
+    images.panes = findPerspective("flow").images.panes; // shared by several
+    CHECK(perspectiveShowing(images, true) == nullptr);
+    images.panes = findPerspective("spectral").images.panes;
+    CHECK(perspectiveShowing(images, true) == &findPerspective("spectral"));
+}
+
 TEST_CASE("the built-in scenes parse, have titles, and unknown names are refused") {
     const std::vector<std::string> names = builtinSceneNames();
     CHECK(std::is_sorted(names.begin(), names.end()));

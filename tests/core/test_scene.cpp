@@ -5,6 +5,7 @@
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/field.hpp"
 #include "core/scene/scene_engine.hpp"
+#include "core/scene/scene_fit.hpp"
 #include "core/scene/scene_io.hpp"
 #include "core/scene/view_registry.hpp"
 #include "test_support.hpp"
@@ -336,4 +337,30 @@ TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[i
     s.data.resolution = 16;
     SceneEngine e16(s, backend);
     CHECK(makeSnapshot(e16, "spectrum", 0, 0.2).as<SpectrumView>().dctLogSnr.empty());
+}
+
+TEST_CASE("a mixture edited in the window is kept with the scene and sampled with its exact denoiser") {
+    Scene s = smallScene();
+    GmmParams g;
+    g.weights = {0.25, 0.75};
+    g.means = {Vector{{-1.0, 0.5}}, Vector{{1.5, -0.25}}};
+    g.covs = {Matrix::Identity(2, 2) * 0.04, Matrix{{0.09, 0.02}, {0.02, 0.01}}};
+    s.data.mixture = g;
+    const Scene back = sceneFromJson(sceneToJson(s), "mem");
+    REQUIRE(back.data.mixture);
+    CHECK(back.data.mixture->weights == g.weights);
+    CHECK(back.data.mixture->covs[1] == g.covs[1]);
+    CHECK(sceneToJson(back) == sceneToJson(s));
+    // The engine samples the edited mixture (not gmm8) and its exact denoiser is the mixture's.
+    CpuBackend backend(1);
+    SceneEngine e(back, backend);
+    REQUIRE(e.data().gmm);
+    CHECK(e.data().gmm->means[1] == g.means[1]);
+    CHECK(e.data().points.rows() == s.data.n);
+    CHECK(hasExactDenoiser(back.data));
+    // A broken mixture in a scene file is refused naming the key.
+    std::string text = sceneToJson(s);
+    text.replace(text.find("0.75"), 4, "-0.75");
+    CHECK(contains(errorOf<DataError>([&] { sceneFromJson(text, "m.json"); }),
+                   "m.json: data.mixture: weights[1] must be >= 0"));
 }

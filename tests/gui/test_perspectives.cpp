@@ -1,4 +1,5 @@
-// The perspective views' renderers (autoencoder, denoising-error, expectation): each draws its
+// The perspective views' renderers (autoencoder, denoising-error, expectation, rnn-cells,
+// sensitivity): each draws its
 // marks where its data says, read back from the pixels through the frame the renderer returns.
 #include "app/render/plot_frame.hpp"
 #include "app/render/view_renderers.hpp"
@@ -6,6 +7,9 @@
 #include "core/scene/views/denoising_error_data.hpp"
 #include "core/scene/views/expectation_data.hpp"
 #include "core/scene/views/likelihood_data.hpp"
+#include "core/scene/views/rnn_cells_data.hpp"
+#include "core/scene/views/sampling_spectrum_data.hpp"
+#include "core/scene/views/sensitivity_data.hpp"
 
 #include <QTest>
 #include <cmath>
@@ -112,6 +116,121 @@ private slots:
         QCOMPARE(qRed(at(-1.5, -1.5)), 127);
         QCOMPARE(qRed(at(1.5, 0.5)), 252); // the plot's background: nothing there
     }
+    void rnnCellsPlotsSingularValuesWhereTheyAre() {
+        // Ten cells: sigma_max = 2 (blue), sigma_min = 10^(-0.1 i) (orange) on a log axis against
+        // the step; the shown frame 3 as a red vertical line.
+        RnnCellsView v;
+        v.sampler = "ddim";
+        v.network = "exact";
+        v.frame = 3;
+        for (int i = 0; i < 10; ++i) {
+            v.t.push_back(1 - 0.1 * i), v.tNext.push_back(0.9 - 0.1 * i);
+            v.a.push_back(0.9), v.b.push_back(0.1), v.prev.push_back(0), v.c.push_back(0);
+            v.nfe.push_back(1);
+            v.sigmaMax.push_back(2.0);
+            v.sigmaMin.push_back(std::pow(10.0, -0.1 * i));
+            v.logDet.push_back(std::log(2.0) - 0.1 * i * std::log(10.0));
+            v.x.insert(v.x.end(), {0.1 * i, -0.1 * i});
+            v.denoised.insert(v.denoised.end(), {0.0, 0.0});
+        }
+        v.firstCell = 0, v.cellCount = 8;
+        QImage img(800, 700, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 800, 700), ViewSnapshot("rnn-cells", v), ViewStyle{});
+        p.end();
+        auto near = [&](double x, double y, auto isColour) {
+            const QPointF c = f.map(x, y);
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx)
+                    if (isColour(img.pixel(int(c.x()) + dx, int(c.y()) + dy))) return true;
+            return false;
+        };
+        auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
+        auto orange = [](QRgb c) { return qRed(c) > 200 && qGreen(c) > 90 && qGreen(c) < 160 && qBlue(c) < 80; };
+        auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
+        for (int i : {5, 7, 9}) { // right of the legend (lower left)
+            QVERIFY(near(i, std::log10(2.0), blue));
+            QVERIFY(!near(i, std::log10(2.0) - 0.15, blue));
+            QVERIFY(near(i, -0.1 * i, orange));
+            QVERIFY(!near(i, -0.1 * i + 0.15, orange));
+        }
+        QVERIFY(near(3, 0.15, red) || near(3, 0.12, red)); // dash-dotted
+        QVERIFY(!near(4.5, 0.15, red));
+    }
+
+    void sensitivityDrawsTheImageOfTheCircleAndTheGradient() {
+        // One particle from x_T = (-1, -1) to x = (1, 1) with J = diag(2, 0.5) and radius 0.25:
+        // the blue ellipse's edge 0.5 right of x and 0.125 above it, not 0.25 above (a circle
+        // would be there). g = (1, 0): the arrow on x_T points to -x, 0.3 extent long.
+        SensitivityView v;
+        v.box.extent = 2;
+        v.particles = {0};
+        v.start = {-1, -1};
+        v.end = {1, 1};
+        v.jacobian = {2, 0, 0, 0.5};
+        v.gradient = {1, 0};
+        v.radius = 0.25;
+        v.target[0] = 1.5, v.target[1] = -1.5;
+        QImage img(700, 700, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("sensitivity", v), ViewStyle{});
+        p.end();
+        auto near = [&](double x, double y, auto isColour) {
+            const QPointF c = f.map(x, y);
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx)
+                    if (isColour(img.pixel(int(c.x()) + dx, int(c.y()) + dy))) return true;
+            return false;
+        };
+        auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
+        auto purple = [](QRgb c) { return qRed(c) > 110 && qRed(c) < 180 && qBlue(c) > 150 && qGreen(c) < 130; };
+        auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
+        QVERIFY(near(1.5, 1, blue));
+        QVERIFY(near(0.5, 1, blue));
+        QVERIFY(near(1, 1.125, blue));
+        QVERIFY(!near(1, 1.25, blue));
+        QVERIFY(!near(1.7, 1, blue));
+        QVERIFY(near(-1.3, -1, purple));
+        QVERIFY(!near(-0.7, -1, purple));
+        QVERIFY(near(1.5, -1.5, red));
+    }
+
+    void samplingSpectrumDrawsEachSpectrumWhereItIs() {
+        // Data power f^-2 (blue), x0_hat f^-3 (red), floor 0.05 (orange): the returned frame maps
+        // (log10 f, log10 power) to the pixels of the upper plot.
+        SamplingSpectrumView v;
+        for (int f = 1; f <= 8; ++f) {
+            v.frequency.push_back(f);
+            v.data.push_back(std::pow(f, -2.0));
+            v.x0Hat.push_back(std::pow(f, -3.0));
+            v.canvas.push_back(std::pow(f, -2.0) + 0.05);
+            v.ratio.push_back(1.0 / f);
+        }
+        v.noise = 0.05;
+        v.decided = 4;
+        QImage img(700, 700, QImage::Format_ARGB32_Premultiplied);
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("sampling-spectrum", v), ViewStyle{});
+        p.end();
+        auto near = [&](double lx, double ly, auto isColour) {
+            const QPointF c = f.map(lx, ly);
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx)
+                    if (isColour(img.pixel(int(c.x()) + dx, int(c.y()) + dy))) return true;
+            return false;
+        };
+        auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
+        auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
+        auto green = [](QRgb c) { return qGreen(c) > 130 && qRed(c) < 90 && qBlue(c) < 90; };
+        for (double lf : {0.45, 0.75}) { // away from the legend at the lower left
+            QVERIFY(near(lf, -2 * lf, blue));
+            QVERIFY(near(lf, -3 * lf, red));
+            QVERIFY(!near(lf, -2 * lf + 0.5, blue));
+        }
+        QVERIFY(near(std::log10(4.0), -0.3, green)); // the decided frequency's line
+        QVERIFY(!near(std::log10(6.0), -0.3, green));
+    }
+
     void likelihoodPaintsTheModelsPeakWhereItsCellIs() {
         // A 24 x 24 model grid over [-3, 3]^2 at -10 nats with one cell at 0 (its top): the
         // returned frame (the model's panel) maps that cell's centre to a bright yellow pixel,

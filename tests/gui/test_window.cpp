@@ -3,7 +3,9 @@
 // panes paint and what the inspector shows.
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/inspector.hpp"
+#include "app/gui/glossary.hpp"
 #include "app/gui/main_window.hpp"
+#include "app/gui/mixture_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
 #include "app/gui/user_guide.hpp"
 #include "app/gui/view_pane.hpp"
@@ -22,6 +24,7 @@
 #include <QDialog>
 #include <QDockWidget>
 #include <QLabel>
+#include <QTableWidget>
 #include <QTextBrowser>
 #include <QComboBox>
 #include <QFile>
@@ -40,7 +43,7 @@ using namespace dfs::gui;
 namespace {
 
 /// Waits until `done()` holds, processing events; fails the test after `ms`.
-template <typename F> bool waitFor(F done, int ms = 20000) {
+template <typename F> bool waitFor(F done, int ms = 60000) {
     QElapsedTimer t;
     t.start();
     while (!done()) {
@@ -86,7 +89,7 @@ private:
     template <typename F> void andWait(F action) {
         QSignalSpy spy(m_w.get(), &MainWindow::snapshotShown);
         action();
-        QVERIFY(spy.wait(20000));
+        QVERIFY(spy.wait(60000));
     }
 
 private slots:
@@ -160,7 +163,7 @@ private slots:
         // Choosing a 2-D view for image data is refused with a message; the panes stay.
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->findChild<QComboBox*>("paneView0")->setCurrentText("chain");
-        QVERIFY(errors.wait(20000));
+        QVERIFY(errors.wait(60000));
         QVERIFY(m_w->lastError().contains("chain view shows 2-D points"));
         QCOMPARE(m_w->scene().view.panes[0], std::string("filmstrip"));
         QCOMPARE(m_w->pane(0)->kind(), std::string("filmstrip"));
@@ -332,12 +335,52 @@ private slots:
         s.model.denoiser = badModel.toStdString();
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->requestScene(s);
-        QVERIFY(errors.wait(20000));
+        QVERIFY(errors.wait(60000));
         QVERIFY(m_w->lastError().contains("model.dsm"));
         QCOMPARE(sceneToJson(m_w->scene()), before);
         // And the window still works.
         andWait([&] { m_w->findChild<QToolButton*>("toStart")->click(); });
         QCOMPARE(m_w->snapshot()->frame, 0);
+    }
+
+    void editingTheMixtureKeepsTheExactDenoiser() {
+        fresh();
+        auto* panel = m_w->findChild<MixturePanel*>("mixturePanel");
+        QVERIFY(panel && panel->isVisible()); // gmm8 is a mixture
+        QCOMPARE(panel->table()->rowCount(), 8);
+        m_w->findChild<QCheckBox*>("editComponents")->setChecked(true);
+        // Move: component 0's mean (1.5, 0) follows the mouse to (0.2, -0.3).
+        m_w->findChild<QToolButton*>("toolMove")->click();
+        m_w->editAt(1.45, 0.05, true);
+        m_w->editAt(0.2, -0.3, false);
+        m_w->finishEdit();
+        QVERIFY(waitFor([&] { return m_w->scene().data.mixture.has_value(); }));
+        const GmmParams& g = *m_w->scene().data.mixture;
+        QCOMPARE(g.size(), 8);
+        QCOMPARE(g.means[0][0], 0.2);
+        QCOMPARE(g.means[0][1], -0.3);
+        QCOMPARE(m_w->scene().model.denoiser, std::string("exact"));
+        // Add: a ninth component where the mouse is; the weights still sum to 1.
+        m_w->findChild<QToolButton*>("toolAdd")->click();
+        m_w->editAt(2.0, 2.0, true);
+        m_w->finishEdit();
+        QVERIFY(waitFor([&] { return m_w->scene().data.mixture->size() == 9; }));
+        double total = 0;
+        for (double w : m_w->scene().data.mixture->weights) total += w;
+        QVERIFY(std::abs(total - 1.0) < 1e-12);
+        // Typed in the table: component 8's weight and spread.
+        QVERIFY(waitFor([&] { return panel->table()->rowCount() == 9; }));
+        panel->table()->item(8, 3)->setText("0.5");
+        QVERIFY(waitFor([&] { return std::abs(m_w->scene().data.mixture->weights[8] - 0.5) < 1e-12; }));
+        panel->table()->item(8, 2)->setText("0.3");
+        QVERIFY(waitFor([&] {
+            return std::abs(componentSpread(m_w->scene().data.mixture->covs[8]) - 0.3) < 1e-12;
+        }));
+        panel->table()->item(8, 2)->setText("wide"); // not a number: put back, nothing sent
+        QCOMPARE(panel->table()->item(8, 2)->text(), QString("0.3"));
+        // The worker's data are the edited mixture, exact parameters included.
+        QVERIFY(waitFor([&] { return m_w->snapshot()->mixture && m_w->snapshot()->mixture->size() == 9; }));
+        QVERIFY(m_w->lastError().isEmpty());
     }
 
     void aLearnedModelMeetsOtherDataWithoutAModal() {
@@ -411,7 +454,7 @@ private slots:
         qputenv("DIFFUSCOPE_VULKAN_DEVICE", "no-such-gpu");
         QSignalSpy errors(m_w.get(), &MainWindow::errorShown);
         m_w->requestBackend("vulkan");
-        QVERIFY(errors.wait(20000));
+        QVERIFY(errors.wait(60000));
         qunsetenv("DIFFUSCOPE_VULKAN_DEVICE");
         QVERIFY(m_w->lastError().contains("vulkan"));
         QVERIFY(m_w->lastError().contains("staying on cpu"));
@@ -505,6 +548,14 @@ private slots:
         QVERIFY(guide && guide->isVisible());
         QVERIFY(guide->findChild<QTextBrowser*>()->toPlainText().contains("Perspectives"));
         guide->close();
+        // Every term the issue names is explained; a pane's tooltip explains its view's terms.
+        for (const char* term : {"eps", "v", "x0_hat", "logSNR", "S_churn", "RAPSD",
+                                 "1 - t (path colour)", "em from the same noise"})
+            QVERIFY2(!glossaryMeaning(term).isEmpty(), term);
+        QVERIFY(m_w->pane(2)->canvas()->toolTip().contains("em from the same noise"));
+        QVERIFY(m_w->pane(2)->canvas()->toolTip().contains(glossaryMeaning("1 - t (path colour)").toHtmlEscaped()));
+        for (const ViewInfo& v : viewRegistry()) // every view's tooltip has its caption and terms
+            QVERIFY2(viewTooltip(v.name).count("<i>") >= 1, v.name.c_str());
     }
 
     void cleanupTestCase() { m_w.reset(); }
