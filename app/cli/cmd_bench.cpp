@@ -9,6 +9,7 @@
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/field.hpp"
+#include "core/samplers/ode_likelihood.hpp"
 #include "core/samplers/sampler_run.hpp"
 #include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"
@@ -39,6 +40,8 @@ struct BenchOptions {
     int batch = 256;         ///< train
     long points = 8000;      ///< field: data points
     int grid = 128;          ///< field: grid side
+    long likelihoodPoints = 10000; ///< likelihood: points
+    bool single = false;           ///< likelihood: the MLP in float
 };
 
 double medianSeconds(int repeat, const std::function<void()>& work) {
@@ -183,11 +186,37 @@ void benchDdim(const BenchOptions& o, Backend& backend) {
                backend.device(), s, double(o.particles) * o.steps / s * 1e-6);
 }
 
+/// Exact likelihood through the PF-ODE (issue 17): --likelihood-points moons points through the
+/// standard MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU, EDM head, cosine; untrained, as the weights
+/// do not change the work), fixed-step RK4 with --steps steps from t = 1e-3 to 1, the exact 2-D
+/// trace by forward mode (core/samplers/ode_likelihood.hpp).
+void benchLikelihood(const BenchOptions& o) {
+    if (o.likelihoodPoints < 1 || o.likelihoodPoints > 10'000'000 || o.steps < 1 || o.steps > 10000)
+        throw UsageError("--likelihood-points must be in [1, 1e7] and --steps in [1, 10000]");
+    const PointSet data = makeDataset("moons", {o.likelihoodPoints, -1, 0});
+    TrainConfig c = trainPreset("moons");
+    const LearnedDenoiser model(Trainer(makeDataset("moons", {1000, -1, 0}), c).snapshot());
+    const auto schedule = makeSchedule("cosine");
+    LikelihoodOptions lo;
+    lo.solver = OdeSolver::Rk4;
+    lo.steps = o.steps;
+    lo.threads = o.threads;
+    lo.singlePrecision = o.single;
+    double nll = 0;
+    const double s = medianSeconds(o.repeat, [&] {
+        nll = odeLogLikelihood(model, *schedule, data.points, lo).meanNll();
+    });
+    fmt::print("bench likelihood: MLP 34-128-128-128-2 silu, {} points, rk4 {} steps ({} NFE), "
+               "exact 2-D trace in {} | mean_nll={:.4f} median_s={:.4f} points_per_s={:.1f}\n",
+               o.likelihoodPoints, o.steps, 4 * o.steps, o.single ? "float" : "double", nll, s, double(o.likelihoodPoints) / s);
+}
+
 void runBench(const BenchOptions& o) {
     if (o.repeat < 1 || o.repeat > 1000)
         throw UsageError(fmt::format("--repeat must be in [1, 1000] (got {})", o.repeat));
     if (o.workload == "train") return benchTrain(o);
     if (o.workload == "unet") return benchUnet(o);
+    if (o.workload == "likelihood") return benchLikelihood(o);
     if (o.workload == "render") {
 #ifdef DIFFUSCOPE_HAS_RENDER
         return benchRender(o.threads, o.repeat);
@@ -198,7 +227,8 @@ void runBench(const BenchOptions& o) {
     }
     if (o.workload != "field" && o.workload != "sample" && o.workload != "ddim")
         throw UsageError(fmt::format(
-            "unknown --workload '{}' (choose from field, sample, ddim, train, unet, render)",
+            "unknown --workload '{}' (choose from field, sample, ddim, train, unet, likelihood, "
+            "render)",
             o.workload));
     // --coopmat: the Vulkan backend's fp16 cooperative-matrix MLP kernel where the device has
     // it (vulkan_backend.hpp, VulkanOptions::cooperativeMatrix), read when the backend is made.
@@ -222,7 +252,8 @@ void runBench(const BenchOptions& o) {
 Command addBenchCommand(CLI::App& app) {
     auto o = std::make_shared<BenchOptions>();
     CLI::App* cmd = app.add_subcommand("bench", "time a fixed workload and print its throughput");
-    cmd->add_option("--workload", o->workload, "field, sample, ddim, train, unet or render")
+    cmd->add_option("--workload", o->workload,
+                    "field, sample, ddim, train, unet, likelihood or render")
         ->required();
     cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
@@ -230,7 +261,11 @@ Command addBenchCommand(CLI::App& app) {
     cmd->add_option("--repeat", o->repeat, "timed repeats (the median is printed)")
         ->capture_default_str();
     cmd->add_option("--particles", o->particles, "ddim: particles")->capture_default_str();
-    cmd->add_option("--steps", o->steps, "ddim: DDIM steps")->capture_default_str();
+    cmd->add_option("--steps", o->steps, "ddim: DDIM steps; likelihood: RK4 steps")
+        ->capture_default_str();
+    cmd->add_option("--likelihood-points", o->likelihoodPoints, "likelihood: points")
+        ->capture_default_str();
+    cmd->add_flag("--float", o->single, "likelihood: the MLP and its tangents in float");
     cmd->add_option("--points", o->points, "field: moons points (issue 4's GPU workload: 60000)")
         ->capture_default_str();
     cmd->add_option("--grid", o->grid, "field: grid side (issue 4's GPU workload: 512)")

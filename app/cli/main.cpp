@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     std::vector<Command> commands = {
         addListCommand(app),  addDataCommand(app), addFieldCommand(app), addSampleCommand(app),
         addTrainCommand(app), addDemoCommand(app), addBenchCommand(app), addScheduleCommand(app),
-        addCurvesCommand(app)};
+        addCurvesCommand(app), addLikelihoodCommand(app)};
 #ifdef DIFFUSCOPE_HAS_RENDER
     commands.push_back(addRenderCommand(app));
 #endif

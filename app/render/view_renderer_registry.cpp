@@ -27,7 +27,8 @@ namespace dfs::render {
     X(elbo)                                                                                        \
     X(reverseKernel)                                                                               \
     X(rnnCells)                                                                                    \
-    X(sensitivity)
+    X(sensitivity)                                                                                 \
+    X(likelihood)
 
 namespace renderers {
 #define DFS_DECLARE_RENDERER(name) ViewRenderer name();

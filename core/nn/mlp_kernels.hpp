@@ -34,6 +34,9 @@ struct MlpKernels {
     /// k x m when transA), op(B) k x n (B stored n x k when transB); beta is 0 or 1.
     void (*gemm)(int m, int n, int k, const float* a, bool transA, const float* b, bool transB,
                  float beta, float* c);
+    /// h = act(z) and d = act'(z) over n floats (the activation an Activation value): the
+    /// forward-mode tangent pass of mlp_tangents.hpp.
+    void (*activateWithDerivative)(int act, const float* z, float* h, float* d, long n);
 };
 
 /// The output block inside a forward pass's activations.

@@ -112,15 +112,18 @@ std::vector<Perspective> makeCatalogue() {
         "d log p_t(x_t)/dt = −∇·u(x_t, t)   (instantaneous change of variables)",
         "Song et al. 2021, eq. 13 and App. D.2; Chen et al. 2018; Lipman et al. 2023; "
         "math reference 1.5",
-        {{"flow-mesh", "trajectories", "field", "density"}, "velocity", true,
+        {{"flow-mesh", "trajectories", "field", "likelihood"}, "velocity", true,
          "Top left: a regular grid of noise pushed through the flow, a mesh that deforms into the "
          "data, and the encode-decode round trip's error. Top right: the ODE's paths. Bottom "
-         "left: streamlines of the ODE's velocity at the time cursor."},
+         "left: streamlines of the ODE's velocity at the time cursor. Bottom right: the flow as a "
+         "density model, log p_t from the divergence integral beside the closed form, their "
+         "difference, and the held-out NLL in nats and bits per dimension."},
         {{"samples", "filmstrip", "spectrum", "posterior"}, "", false,
          "With a deterministic sampler every sample is a fixed function of its noise: the "
          "samples pane shows the canvas and x̂₀ along that map."},
         "",
-        "The flow's exact likelihood (log p₀ by the divergence integral) is issue 17.",
+        "Hutchinson's estimator for the likelihood of images, and each sample's log-likelihood "
+        "while sampling, are issue 17.",
         "perspective-flow"});
 
     c.push_back({

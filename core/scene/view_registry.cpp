@@ -31,7 +31,8 @@ namespace dfs {
     X(elbo)                                                                                        \
     X(reverseKernel)                                                                               \
     X(rnnCells)                                                                                    \
-    X(sensitivity)
+    X(sensitivity)                                                                                 \
+    X(likelihood)
 
 namespace views {
 #define DFS_DECLARE_VIEW(name) ViewInfo name();

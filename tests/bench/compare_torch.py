@@ -22,6 +22,13 @@
                      cosine schedule). With --backend vulkan --device cuda on the GPU machine
                      (issue 4's 10^6 x 100 workload) diffuscope runs it whole on the device and
                      PyTorch on CUDA. Figure: M particle-steps/s.
+  --workload likelihood  exact likelihood through the PF-ODE (issue 17): 10,000 `moons` points
+                     through the same MLP (EDM head, cosine), fixed-step RK4 (--steps, default
+                     10: 40 NFE) from t = 1e-3 up, with the exact 2-D trace of dD/dx: diffuscope
+                     by forward mode in float32 (--float), PyTorch by two backward passes (one
+                     per coordinate) in float32 (torchdiffeq is not installed: the RK4 is written
+                     out). PyTorch stops at t = 0.99 where alpha(1) = 0 would divide by zero;
+                     the work is the same. Figure: points/s.
 
 Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
 With --device cuda (the GPU machine) PyTorch runs each workload in fp32, TF32, bf16 autocast and
@@ -63,7 +70,7 @@ def diffuscope(cli, workload, threads, extra=()):
     out = subprocess.run([cli, "bench", "--workload", workload, "--threads", str(threads),
                           *extra], check=True, capture_output=True, text=True).stdout
     key = {"field": "gpairs_per_s", "train": "steps_per_s", "unet": "images_per_s",
-           "ddim": "mparticle_steps_per_s"}[workload]
+           "ddim": "mparticle_steps_per_s", "likelihood": "points_per_s"}[workload]
     return float(re.search(key + r"=([0-9.]+)", out).group(1))
 
 
@@ -286,6 +293,69 @@ def torch_ddim(torch, threads, particles, steps, device, setting="fp32"):
     return particles * steps / sorted(times)[1] * 1e-6
 
 
+def torch_likelihood(torch, points, threads, steps, repeat=1):
+    nn = torch.nn
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(34, 128), nn.SiLU(), nn.Linear(128, 128), nn.SiLU(),
+                        nn.Linear(128, 128), nn.SiLU(), nn.Linear(128, 2))
+    for p in net.parameters():
+        p.requires_grad_(False)
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(16) / 16)
+    x0 = torch.tensor(points, dtype=torch.float32)
+    n = x0.shape[0]
+    s0 = 0.008
+    c0 = math.cos(s0 / (1 + s0) * math.pi / 2)
+
+    def level(t):  # cosine schedule (Nichol & Dhariwal 2021, eq. 17) and its derivatives
+        th = (t + s0) / (1 + s0) * math.pi / 2
+        a = math.cos(th) / c0
+        da = -math.sin(th) * math.pi / 2 / (1 + s0) / c0
+        sg = math.sqrt(max(1 - a * a, 1e-20))
+        return a, sg, da, -a * da / sg
+
+    def field(x, t):
+        """PF-ODE velocity u = (s'/s) x + (a' - s' a / s) D(x) and its exact divergence."""
+        a, sg, da, ds = level(t)
+        sig = sg / a  # EDM preconditioning at sigma~ (Karras et al. 2022, Table 1)
+        norm = math.sqrt(sig * sig + 1)
+        cin, cskip, cout = 1 / norm, 1 / (norm * norm), sig / norm
+        c = 250 * 0.25 * math.log(sig)
+        emb = torch.cat([torch.sin(c * freqs), torch.cos(c * freqs)]).expand(n, 32)
+        with torch.enable_grad():
+            x = x.detach().requires_grad_(True)
+            xs = x / a
+            d = cskip * xs + cout * net(torch.cat([cin * xs, emb], dim=1))
+            g0 = torch.autograd.grad(d[:, 0].sum(), x, retain_graph=True)[0]
+            g1 = torch.autograd.grad(d[:, 1].sum(), x)[0]
+        tr = g0[:, 0] + g1[:, 1]
+        k = da - ds * a / sg
+        return (ds / sg) * x.detach() + k * d.detach(), 2 * ds / sg + k * tr
+
+    def run():
+        t0, t1 = 1e-3, 0.99
+        h = (t1 - t0) / steps
+        x, logdet = x0.clone(), torch.zeros(n)
+        for i in range(steps):  # classical RK4 on (x, integral of div u)
+            t = t0 + i * h
+            k1, g1 = field(x, t)
+            k2, g2 = field(x + 0.5 * h * k1, t + 0.5 * h)
+            k3, g3 = field(x + 0.5 * h * k2, t + 0.5 * h)
+            k4, g4 = field(x + h * k3, t + h)
+            x = x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            logdet = logdet + h / 6 * (g1 + 2 * g2 + 2 * g3 + g4)
+        prior = -0.5 * (x * x).sum(1) - math.log(2 * math.pi)
+        return (prior + logdet).mean().item()
+
+    run()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return n / sorted(times)[len(times) // 2]
+
+
 def side_by_side(cli, title, workload, thread_counts, extra, theirs):
     """Runs diffuscope's bench and `theirs(torch, threads)` at each thread count; prints a table."""
     try:
@@ -360,9 +430,10 @@ def against_best(a, title, workload, runs, theirs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", required=True, help="path to diffuscope-cli")
-    ap.add_argument("--workload", choices=["field", "train", "unet", "ddim"], required=True)
+    ap.add_argument("--workload", choices=["field", "train", "unet", "ddim", "likelihood"],
+                    required=True)
     ap.add_argument("--particles", type=int, default=20000, help="ddim")
-    ap.add_argument("--steps", type=int, default=100, help="ddim")
+    ap.add_argument("--steps", type=int, default=None, help="ddim (100), likelihood (10: RK4)")
     ap.add_argument("--batch", type=int, default=256, help="train")
     ap.add_argument("--backend", default="cpu",
                     help="field, ddim, train: diffuscope's backend (cpu, vulkan)")
@@ -372,11 +443,21 @@ def main():
                     help="cuda: seconds torch.compile's measurement may take before it is skipped")
     ap.add_argument("--torch-only", help=argparse.SUPPRESS)  # one PyTorch setting (subprocess)
     a = ap.parse_args()
+    if a.steps is None and a.workload != "likelihood":
+        a.steps = 100
     if a.device != "cpu":
         return gpu_main(a)
     # On the GPU machine only the 2-thread row: the device does the work.
     threads = (1, 2) if a.device == "cpu" else (2,)
     where = f"(diffuscope {a.backend}, PyTorch {a.device})"
+    if a.workload == "likelihood":
+        steps = a.steps or 10
+        points = moons(a.cli, 10000)
+        return side_by_side(
+            a.cli, f"exact likelihood through the PF-ODE, MLP 34-128-128-128-2, 10000 points, "
+            f"RK4 {steps} steps ({4 * steps} NFE), exact 2-D trace: points/s", "likelihood",
+            threads, ["--likelihood-points", "10000", "--steps", str(steps), "--repeat", "1", "--float"],
+            lambda torch, t: torch_likelihood(torch, points, t, steps))
     if a.workload == "ddim":
         return side_by_side(
             a.cli, f"DDIM sampling, MLP 34-128-128-128-2, {a.particles} particles x {a.steps} "

@@ -145,7 +145,7 @@ TEST_CASE("render --perspective lays out a perspective on a model or on its pres
                                        s.path("flow.png")}));
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
-    CHECK(r.out.find("flow-mesh,trajectories,field,density") != std::string::npos);
+    CHECK(r.out.find("flow-mesh,trajectories,field,likelihood") != std::string::npos);
     CHECK(startsWith(readText(s.path("flow.png")), "\x89PNG\r\n"));
     // Without a model: the perspective's guided preset (the spectral one is images).
     const CliResult preset = runCli({"render", "--perspective", "spectral", "--size", "400x400",

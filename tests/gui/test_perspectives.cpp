@@ -6,6 +6,7 @@
 #include "core/scene/views/autoencoder_data.hpp"
 #include "core/scene/views/denoising_error_data.hpp"
 #include "core/scene/views/expectation_data.hpp"
+#include "core/scene/views/likelihood_data.hpp"
 #include "core/scene/views/rnn_cells_data.hpp"
 #include "core/scene/views/sampling_spectrum_data.hpp"
 #include "core/scene/views/sensitivity_data.hpp"
@@ -228,6 +229,47 @@ private slots:
         }
         QVERIFY(near(std::log10(4.0), -0.3, green)); // the decided frequency's line
         QVERIFY(!near(std::log10(6.0), -0.3, green));
+    }
+
+    void likelihoodPaintsTheModelsPeakWhereItsCellIs() {
+        // A 24 x 24 model grid over [-3, 3]^2 at -10 nats with one cell at 0 (its top): the
+        // returned frame (the model's panel) maps that cell's centre to a bright yellow pixel,
+        // and a far cell to dark viridis purple; the difference panel is painted too.
+        LikelihoodView v;
+        v.box.extent = 3;
+        ScalarGrid g;
+        g.nx = g.ny = 24;
+        g.x0 = g.y0 = -3;
+        g.x1 = g.y1 = 3;
+        g.values.assign(24 * 24, -10.0f);
+        const int ix = 17, iy = 6; // centre (1.375, -1.375)
+        g.values[std::size_t(iy * 24 + ix)] = 0.0f;
+        v.model = g;
+        v.exact = g;
+        v.difference = g;
+        std::fill(v.difference.values.begin(), v.difference.values.end(), 0.0f);
+        v.modelName = v.referenceName = "exact";
+        v.heldOut = 256;
+        v.heldOutFresh = true;
+        v.nllModel = v.nllExact = 1.5;
+        v.bpdModel = v.bpdExact = 1.5 / (2 * std::log(2.0));
+        QImage img(1300, 460, QImage::Format_ARGB32_Premultiplied); // wide: three in a row
+        QPainter p(&img);
+        const PlotFrame f = renderView(p, QRectF(0, 0, 1300, 460), ViewSnapshot("likelihood", v), ViewStyle{});
+        p.end();
+        QVERIFY(f.plotRect().right() < 1300 / 3.0 + 1); // the model's panel is the left third
+        const QRgb peak = img.pixel(f.map(1.375, -1.375).toPoint());
+        QVERIFY2(qRed(peak) > 200 && qGreen(peak) > 200 && qBlue(peak) < 100, "yellow at the peak");
+        const QRgb far = img.pixel(f.map(-2.5, 2.5).toPoint());
+        QVERIFY2(qRed(far) < 90 && qGreen(far) < 40 && qBlue(far) > 60, "purple away from it");
+        // The same cell in the closed-form panel, one panel width to the right.
+        const double w = f.plotRect().width();
+        int bright = 0;
+        for (int dx = -int(w / 4); dx <= int(w / 4); ++dx) {
+            const QPoint q = f.map(1.375, -1.375).toPoint() + QPoint(int(f.plotRect().width()) + dx, 0);
+            if (q.x() < img.width()) bright += qGreen(img.pixel(q)) > 200 ? 1 : 0;
+        }
+        QVERIFY(bright > 0);
     }
 };
 
