@@ -35,7 +35,7 @@ TEST_CASE("cli list names every dataset, schedule, sampler and denoiser", "[cli]
         CHECK(r.out.find(name) != std::string::npos);
     // The eight perspectives with their panes, and the built-in scenes with their titles.
     for (const char* line : {"autoencoder      Autoencoder:", "expectation      Estimator of expectations:",
-                             "2-D: not applicable", "images: spectrum, filmstrip, samples, posterior",
+                             "2-D: not applicable", "images: spectrum, sampling-spectrum, samples, filmstrip",
                              "perspective-flow", "moons-ideal"})
         CHECK(r.out.find(line) != std::string::npos);
 }

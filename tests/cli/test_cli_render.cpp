@@ -152,7 +152,7 @@ TEST_CASE("render --perspective lays out a perspective on a model or on its pres
                                      "--out", s.path("spectral.png")});
     INFO(preset.err);
     REQUIRE(preset.exitCode == 0);
-    CHECK(preset.out.find("spectrum,filmstrip,samples,posterior") != std::string::npos);
+    CHECK(preset.out.find("spectrum,sampling-spectrum,samples,filmstrip") != std::string::npos);
     // On 2-D data the spectral perspective says why it does not apply.
     const CliResult note = runCli(render({"--perspective", "spectral", "--size", "200x200",
                                           "--out", s.path("note.png")}));
