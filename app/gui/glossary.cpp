@@ -49,6 +49,9 @@ const std::vector<GlossaryEntry>& glossary() {
                  "of the chain."},
         {"RAPSD", "radially averaged power spectral density: an image's power at each spatial "
                   "frequency, averaged over directions."},
+        {"log-likelihood", "log p(x), how likely the model finds a point; through the "
+                           "probability-flow ODE it is exact: the prior's log density at the "
+                           "end plus the integral of the velocity's divergence along the way."},
         {"Jacobian", "the matrix of derivatives of a map: how a small circle of inputs is "
                      "stretched into an ellipse of outputs."},
     };
@@ -83,6 +86,7 @@ QString viewTooltip(const std::string& view) {
         {"reverse-kernel", {"p_t", "x_t"}},
         {"rnn-cells", {"Jacobian", "NFE", "x0_hat"}},
         {"sensitivity", {"Jacobian", "x_t"}},
+        {"likelihood", {"log-likelihood", "velocity", "p_t", "NFE"}},
     };
     QString html;
     for (const ViewInfo& v : viewRegistry())
