@@ -68,7 +68,7 @@ void SceneWorker::setScene(const Scene& scene) {
 }
 
 int SceneWorker::frameNearest(const SceneEngine& engine, double t) {
-    const std::vector<double> grid = engine.grid();
+    const std::vector<double>& grid = engine.grid();
     int best = 0;
     for (int i = 1; i < int(grid.size()); ++i)
         if (std::abs(grid[std::size_t(i)] - t) < std::abs(grid[std::size_t(best)] - t)) best = i;
@@ -76,7 +76,7 @@ int SceneWorker::frameNearest(const SceneEngine& engine, double t) {
 }
 
 double SceneWorker::frameTime(int frame) const {
-    const std::vector<double> grid = m_engine->grid();
+    const std::vector<double>& grid = m_engine->grid();
     return std::clamp(grid[std::size_t(frame)], 0.0, 1.0);
 }
 

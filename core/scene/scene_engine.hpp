@@ -56,7 +56,7 @@ public:
     void recordFrames(int n);
     std::shared_ptr<const Frame> frame(int i) const;
     /// The time grid of the current branch, from frame 0's time to 0.
-    std::vector<double> grid() const { return m_grid; }
+    const std::vector<double>& grid() const { return m_grid; }
     /// Keeps frames 0..i and continues from frame i with new sampler settings (sampler, steps,
     /// options, seed; the particles stay). Throws UsageError for bad settings or i out of range;
     /// on error the run is unchanged.

@@ -60,7 +60,7 @@ RoundTrip roundTrip(const SceneEngine& e, int lastFrame) {
 
 FlowMeshView buildFlowMesh(const SceneEngine& e, int frameIndex) {
     const double t = e.frame(frameIndex)->t; // a recorded frame, else UsageError
-    const std::vector<double> grid = e.grid();
+    const std::vector<double>& grid = e.grid();
     const int steps = int(grid.size()) - 1;
     FlowMeshView v;
     v.time = e.timeInfo(t);

@@ -50,7 +50,7 @@ GmmParams dataMixture(const SceneEngine& e, std::string& source) {
 }
 
 ReverseKernelView build(const SceneEngine& e, int frameIndex) {
-    const auto grid = e.grid();
+    const auto& grid = e.grid();
     const int steps = int(grid.size()) - 1;
     e.frame(frameIndex); // UsageError for a frame not recorded
     // The step from this frame to the next; at the last frame, the step into it.
