@@ -10,7 +10,7 @@
 #include "core/errors.hpp"
 #include "core/field.hpp"
 #include "core/samplers/ode_likelihood.hpp"
-#include "core/samplers/sampler_run.hpp"
+#include "core/samplers/sample_to_end.hpp"
 #include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
@@ -80,22 +80,15 @@ void benchSample(const BenchOptions& o, Backend& backend) {
     const PointSet data = makeDataset("gmm8", {2000, -1, 0});
     const auto model = makeDenoiser("exact", data);
     const auto schedule = makeSchedule("vp-linear");
-    SamplerRunConfig config;
-    config.sampler = &findSampler("heun");
-    config.grid = makeTimeGrid(*schedule, GridSpacing::Karras, 50);
+    const SamplerRunConfig config = makeRunConfig(*schedule, "heun", 50, "karras");
     const Index n = 100000;
     const Matrix x0 = SamplerRun::priorSample(*schedule, config.grid.front(), n, 2, 0);
     long nfe = 0;
     bool whole = false;
     const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
-        Matrix x = x0;
-        if ((whole = backend.runSampler(*model, *schedule, config, x))) {
-            nfe = 2L * 50 - 1; // Heun: Karras et al. 2022, Alg. 1
-            return;
-        }
-        SamplerRun run(*schedule, *model, backend, config, x0);
-        while (!run.done()) run.step();
-        nfe = run.current().nfe;
+        const SampleResult r = sampleToEnd(*schedule, *model, backend, config, x0);
+        nfe = r.nfe;
+        whole = r.onDevice;
     });
     fmt::print("bench sample: heun 50 steps, exact gmm8, 100000 particles{} | backend={} "
                "device=\"{}\" nfe={} median_s={:.4f} mevals_per_s={:.3f}\n",
@@ -111,7 +104,7 @@ void benchTrain(const BenchOptions& o) {
     c.model.width = 128;
     c.model.depth = 3;
     c.model.embedDim = 32;
-    c.model.target = TrainTarget::Eps;
+    c.model.target = Prediction::Eps;
     c.model.schedule = "cosine";
     if (o.batch < 1 || o.batch > 65536)
         throw UsageError(fmt::format("--batch must be in [1, 65536] (got {})", o.batch));
@@ -168,17 +161,11 @@ void benchDdim(const BenchOptions& o, Backend& backend) {
     TrainConfig c = trainPreset("moons");
     const LearnedDenoiser model(Trainer(data, c).snapshot());
     const auto schedule = makeSchedule("cosine");
-    SamplerRunConfig config;
-    config.sampler = &findSampler("ddim");
-    config.grid = makeTimeGrid(*schedule, GridSpacing::UniformT, o.steps);
+    const SamplerRunConfig config = makeRunConfig(*schedule, "ddim", o.steps, "uniform");
     const Matrix x0 = SamplerRun::priorSample(*schedule, config.grid.front(), o.particles, 2, 0);
     bool whole = false;
     const double s = medianSeconds(std::max(1, o.repeat / 2), [&] {
-        Matrix x = x0;
-        whole = backend.runSampler(model, *schedule, config, x);
-        if (whole) return;
-        SamplerRun run(*schedule, model, backend, config, x0);
-        while (!run.done()) run.step();
+        whole = sampleToEnd(*schedule, model, backend, config, x0).onDevice;
     });
     fmt::print("bench ddim: MLP 34-128-128-128-2 silu, {} particles x {} steps{} | backend={} "
                "device=\"{}\" median_s={:.4f} mparticle_steps_per_s={:.2f}\n",

@@ -8,7 +8,7 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
 #include "core/metrics/energy_distance.hpp"
-#include "core/samplers/sampler_run.hpp"
+#include "core/samplers/sample_to_end.hpp"
 #include "core/scene/scene_fit.hpp"
 
 #include <CLI/App.hpp>
@@ -43,15 +43,13 @@ void runDemo(DemoOptions o) {
     }
     LoadedModel m = buildModel(o.model);
     if (m.denoiser->dim() != 2) throw UsageError("the demo draws 2D data only");
-    SamplerRunConfig config;
-    config.sampler = &info;
-    config.grid = makeTimeGrid(*m.schedule, info.defaultGrid, o.steps);
-    config.seed = o.seed;
+    const SamplerRunConfig config =
+        makeRunConfig(*m.schedule, info.name, o.steps, "", 7.0, {}, o.seed);
     auto backend = makeBackend("cpu");
     const auto start = std::chrono::steady_clock::now();
-    SamplerRun run(*m.schedule, *m.denoiser, *backend, config,
-                   SamplerRun::priorSample(*m.schedule, config.grid.front(), o.n, 2, o.seed));
-    while (!run.done()) run.step();
+    const SampleResult run =
+        sampleToEnd(*m.schedule, *m.denoiser, *backend, config,
+                    SamplerRun::priorSample(*m.schedule, config.grid.front(), o.n, 2, o.seed));
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -61,16 +59,16 @@ void runDemo(DemoOptions o) {
     DatasetOptions fresh2{o.n, datasetNoise(o.model.dataNoise), o.model.dataSeed + 2000};
     const bool builtin = m.data.name == o.model.dataset;
     const Matrix ref = builtin ? loadDataset(o.model.dataset, fresh).points : m.data.points;
-    const double ed = energyDistance(run.current().x, ref);
+    const double ed = energyDistance(run.x, ref);
 
     const auto left = asciiScatter(m.data.points, o.extent, 36, 18,
                                    fmt::format("data: {} ({} points)", m.data.name, m.data.size()));
-    const auto right = asciiScatter(run.current().x, o.extent, 36, 18,
+    const auto right = asciiScatter(run.x, o.extent, 36, 18,
                                     fmt::format("{} samples, {} steps", info.name, o.steps));
     fmt::print("Diffuscope demo: {} denoiser, {} schedule, {} sampler\n\n", m.denoiser->name(),
                m.schedule->name(), info.name);
     for (std::size_t i = 0; i < left.size(); ++i) fmt::print("{}   {}\n", left[i], right[i]);
-    fmt::print("\n{} particles, {} NFE, {:.2f} s on {}\n", o.n, run.current().nfe, seconds,
+    fmt::print("\n{} particles, {} NFE, {:.2f} s on {}\n", o.n, run.nfe, seconds,
                backend->device());
     if (builtin) {
         const double base = energyDistance(ref, loadDataset(o.model.dataset, fresh2).points);

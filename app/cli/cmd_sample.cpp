@@ -6,8 +6,7 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
-#include "core/samplers/sampler_run.hpp"
-#include "core/samplers/step_program.hpp"
+#include "core/samplers/sample_to_end.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -33,13 +32,13 @@ struct SampleOptions {
     SamplerOptions opts;
 };
 
-void appendFrame(CsvWriter& w, const Frame& f) {
-    std::vector<double> row(std::size_t(3 + f.x.cols()));
-    row[0] = f.i;
-    row[1] = f.t;
-    for (Index p = 0; p < f.x.rows(); ++p) {
+void appendFrame(CsvWriter& w, int step, double t, const Matrix& x) {
+    std::vector<double> row(std::size_t(3 + x.cols()));
+    row[0] = step;
+    row[1] = t;
+    for (Index p = 0; p < x.rows(); ++p) {
         row[2] = double(p);
-        for (Index c = 0; c < f.x.cols(); ++c) row[std::size_t(3 + c)] = f.x(p, c);
+        for (Index c = 0; c < x.cols(); ++c) row[std::size_t(3 + c)] = x(p, c);
         w.row(row);
     }
 }
@@ -57,12 +56,8 @@ void runSample(const SampleOptions& o) {
     validateOptions(o.opts);
     LoadedModel m = buildModel(o.model);
 
-    SamplerRunConfig config;
-    config.sampler = &info;
-    const GridSpacing spacing = o.spacing.empty() ? info.defaultGrid : parseGridSpacing(o.spacing);
-    config.grid = makeTimeGrid(*m.schedule, spacing, o.steps, o.rho);
-    config.options = o.opts;
-    config.seed = o.seed;
+    const SamplerRunConfig config =
+        makeRunConfig(*m.schedule, info.name, o.steps, o.spacing, o.rho, o.opts, o.seed);
     Matrix x0 = o.init.empty() ? SamplerRun::priorSample(*m.schedule, config.grid.front(), *o.n,
                                                          m.denoiser->dim(), o.seed)
                                : readPoints(o.init);
@@ -84,32 +79,18 @@ void runSample(const SampleOptions& o) {
         traj.emplace(o.trajectory, header);
     }
     const auto start = std::chrono::steady_clock::now();
-    Matrix x;
-    long nfe = 0;
-    const char* where = "";
-    // Without a trajectory the backend may run the whole sampler on its device (it leaves x
-    // untouched when it cannot).
-    if (!traj) x = x0;
-    if (!traj && backend->runSampler(*m.denoiser, *m.schedule, config, x)) {
-        for (const StepProgram& p : tracePrograms(*m.schedule, config)) nfe += p.denoiserCalls();
-        where = ", the whole run on the device";
-    } else {
-        SamplerRun run(*m.schedule, *m.denoiser, *backend, config, std::move(x0));
-        if (traj) appendFrame(*traj, run.current());
-        while (!run.done()) {
-            const Frame& f = run.step();
-            if (traj) appendFrame(*traj, f);
-        }
-        x = run.current().x;
-        nfe = run.current().nfe;
-    }
+    StepSink sink;
+    if (traj) sink = [&](int step, double t, const Matrix& x) { appendFrame(*traj, step, t, x); };
+    const SampleResult r = sampleToEnd(*m.schedule, *m.denoiser, *backend, config, std::move(x0), sink);
+    const char* where = r.onDevice ? ", the whole run on the device" : "";
+    const long nfe = r.nfe;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    writeCsv(o.out, pointColumns(m.denoiser->dim()), x);
+    writeCsv(o.out, pointColumns(m.denoiser->dim()), r.x);
     if (traj) traj->commit();
     fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}{}; "
                "wrote {}{}{}\n",
-               info.name, particles, o.steps, gridSpacingName(spacing), config.grid.front(), nfe,
+               info.name, particles, o.steps, gridSpacingName(config.spacing), config.grid.front(), nfe,
                seconds, backend->device(), where, o.out, traj ? " and " : "", o.trajectory);
 }
 

@@ -99,7 +99,7 @@ void runTrain(const TrainOptions& o) {
     fmt::print("training a denoiser on {} ({} {}): target {}, schedule {}, {}, batch {}, lr {:g}, "
                "{} steps, on {}\n",
                data.name, data.size(), data.dim() == 2 ? "points" : "images",
-               trainTargetName(config.model.target), config.model.schedule, net, config.batch,
+               predictionName(config.model.target), config.model.schedule, net, config.batch,
                config.adam.lr, total, onDevice ? backend->device() : "the CPU");
     const auto start = std::chrono::steady_clock::now();
     const long chunk = std::max(1L, total / 10);

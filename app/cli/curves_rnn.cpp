@@ -18,10 +18,8 @@ Table rnnCurvesTable(const LoadedModel& m, const RnnCurveOptions& o, std::uint64
         throw UsageError(fmt::format("--steps must be in [1, 10000] (got {})", o.steps));
     if (o.particle < 0 || o.particle > 0xFFFFFFFFL)
         throw UsageError(fmt::format("--particle must be in [0, 2^32) (got {})", o.particle));
-    SamplerRunConfig config;
-    config.sampler = &findSampler(o.sampler); // UsageError naming the samplers
-    config.grid = makeTimeGrid(*m.schedule, config.sampler->defaultGrid, o.steps);
-    config.seed = seed;
+    // UsageError naming the samplers for an unknown one.
+    const SamplerRunConfig config = makeRunConfig(*m.schedule, o.sampler, o.steps, "", 7.0, {}, seed);
     const int d = m.denoiser->dim();
     const Matrix xT = SamplerRun::priorSample(*m.schedule, config.grid.front(), 1, d, seed,
                                               std::uint32_t(o.particle));

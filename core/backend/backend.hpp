@@ -17,6 +17,13 @@ class Mlp;
 class TrainDevice;
 struct SamplerRunConfig;
 
+/// Frames of a whole run on a device: x after every `every`-th step and after the last, handed
+/// to `sink` in step order with the step's index (1 ... steps; the start is the caller's).
+struct RunFrames {
+    int every = 1;
+    std::function<void(int step, const Matrix& x)> sink;
+};
+
 /// nx x ny cells over [x0, x1) x [y0, y1): row 0 at the bottom, x varying fastest.
 struct SplatGrid {
     int nx = 0, ny = 0;
@@ -49,13 +56,16 @@ public:
     virtual std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net, int batch);
     /// A whole sampler run from x over config.grid, with x kept on the device from the first
     /// step to the last: the programs of step_program.hpp replayed, the same arithmetic and the
-    /// same Philox noise as a SamplerRun with `config`. Returns false, x untouched, where the
-    /// backend has no such path for the model or the sampler: the caller then steps a
-    /// SamplerRun. Throws UsageError for a bad config.
-    virtual bool runSampler(const Denoiser& model, const Schedule& schedule,
-                            const SamplerRunConfig& config, Matrix& x) {
-        (void)model, (void)schedule, (void)config, (void)x;
-        return false;
+    /// same Philox noise as a SamplerRun with `config`; `frames`, where given, receives x every
+    /// few steps. Returns the run's NFE (the programs' denoiser calls), or 0, x untouched and
+    /// no frame sent, where the backend has no such path for the model or the sampler: the
+    /// caller then steps a SamplerRun (sampleToEnd in core/samplers/sample_to_end.hpp does both).
+    /// Throws UsageError for a bad config.
+    virtual long runSampler(const Denoiser& model, const Schedule& schedule,
+                            const SamplerRunConfig& config, Matrix& x,
+                            const RunFrames* frames = nullptr) {
+        (void)model, (void)schedule, (void)config, (void)x, (void)frames;
+        return 0;
     }
 };
 

@@ -44,8 +44,8 @@ LearnedDenoiser::Affine LearnedDenoiser::affine(const NoiseLevel& level) const {
     Affine f;
     f.ratio = p.ratio;
     f.cin = inputScale(p.train, spec.sigmaData);
-    f.a = x0FromTarget(spec.target, 0.0, 1.0, p.train, spec.sigmaData);
-    f.b = x0FromTarget(spec.target, 1.0, 0.0, p.train, spec.sigmaData);
+    f.a = toX0(spec.target, 1.0, 0.0, p.train, spec.sigmaData);
+    f.b = toX0(spec.target, 0.0, 1.0, p.train, spec.sigmaData);
     const std::vector<double> zero(std::size_t(spec.dim), 0.0);
     std::vector<float> column(std::size_t(spec.inputDim()));
     networkInput(spec, zero.data(), p.train, m_label, column.data());
@@ -70,8 +70,8 @@ void LearnedDenoiser::outputs(const Plan& plan, const double* xs, const float* n
     const int d = spec.dim;
     for (Index r = 0; r < n; ++r)
         for (int c = 0; c < d; ++c) {
-            const double x0n = x0FromTarget(spec.target, net[r * d + c], xs[r * d + c], plan.train,
-                                            spec.sigmaData);
+            const double x0n = toX0(spec.target, xs[r * d + c], double(net[r * d + c]), plan.train,
+                                    spec.sigmaData);
             out(begin + r, c) = spec.mean[std::size_t(c)] + spec.scale * x0n;
         }
 }

@@ -1,12 +1,13 @@
 // Implied loss weightings relative to x0-MSE (diffusion-math.md Section 2.3).
 #include "core/metrics/implied_weighting.hpp"
 
+#include "core/parameterisation.hpp"
+
 namespace dfs {
 
 ImpliedWeights impliedWeights(const NoiseLevel& l) {
-    const double a2 = l.alpha * l.alpha, s2 = l.sigma * l.sigma;
-    const double u = l.alphaDot - l.sigmaDot * l.alpha / l.sigma;
-    return {a2 / s2, (a2 + s2) * (a2 + s2) / s2, u * u, a2 / (s2 * s2)};
+    const auto k = [&](Prediction p) { return predictionErrorFactor(p, l, 1.0); };
+    return {k(Prediction::Eps), k(Prediction::V), k(Prediction::Velocity), k(Prediction::Score)};
 }
 
 } // namespace dfs

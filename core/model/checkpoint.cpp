@@ -79,7 +79,7 @@ void saveCheckpoint(const std::string& path, const Model& model, const Checkpoin
     const ModelSpec& s = model.spec;
     nlohmann::json j = {{"format", "diffuscope-model"},
                         {"architecture", architectureJson(s)},
-                        {"target", trainTargetName(s.target)},
+                        {"target", predictionName(s.target)},
                         {"schedule", s.schedule},
                         {"sigma_data", s.sigmaData},
                         {"normalisation", {{"mean", s.mean}, {"scale", s.scale}}},

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "core/model/network.hpp"
-#include "core/model/target.hpp"
+#include "core/model/conditioning.hpp"
 
 #include <string>
 #include <utility>
@@ -25,7 +25,7 @@ struct ModelSpec {
     int groups = 8;    ///< U-Net GroupNorm groups
     bool attention = true; ///< U-Net self-attention at the bottleneck
     Activation activation = Activation::SiLU;
-    TrainTarget target = TrainTarget::Edm;
+    Prediction target = Prediction::Edm;
     std::string schedule = "cosine"; ///< the schedule the target is defined on
     double sigmaData = 1.0;          ///< std of the normalised data (EDM sigma_data)
     std::vector<double> mean;        ///< normalisation: x_n = (x - mean) / scale

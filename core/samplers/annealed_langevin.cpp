@@ -13,7 +13,7 @@ void annealedLangevinStep(const StepContext& ctx, SamplerState& st) {
     const double step = ctx.options.langevinStep * l.sigma * l.sigma;
     for (int k = 0; k < ctx.options.langevinSteps; ++k) {
         const Matrix x0 = k == 0 ? ctx.startPrediction() : ctx.denoise(st.x, l);
-        const Matrix score = (l.alpha * x0 - st.x) / (l.sigma * l.sigma);
+        const Matrix score = fromX0(Prediction::Score, st.x, x0, l);
         st.x += (0.5 * step) * score + std::sqrt(step) * ctx.noise(std::uint32_t(k));
     }
     if (ctx.isLast()) st.x = ctx.denoise(st.x, l);

@@ -11,7 +11,7 @@ namespace dfs {
 void ddimStep(const StepContext& ctx, SamplerState& st) {
     const NoiseLevel &t = ctx.cur, &s = ctx.next;
     const Matrix& x0 = ctx.startPrediction();
-    const Matrix eps = epsFromX0(st.x, x0, t);
+    const Matrix eps = fromX0(Prediction::Eps, st.x, x0, t);
     const double aTs = t.alpha / s.alpha;
     const double s2t = t.sigma * t.sigma, s2s = s.sigma * s.sigma;
     const double s2Ts = std::max(s2t - aTs * aTs * s2s, 0.0);

@@ -18,7 +18,7 @@ void eulerMaruyamaStep(const StepContext& ctx, SamplerState& st) {
         c = ctx.schedule.at(ctx.schedule.tFromLogSnr(ctx.schedule.gridLogSnrMin()));
     const double f = c.alphaDot / c.alpha;
     const double g2 = 2 * c.sigma * c.sigmaDot - 2 * f * c.sigma * c.sigma;
-    const Matrix score = (l.alpha * ctx.startPrediction() - st.x) / (l.sigma * l.sigma);
+    const Matrix score = fromX0(Prediction::Score, st.x, ctx.startPrediction(), l);
     const double dt = ctx.next.t - l.t; // negative: time runs backwards
     Matrix x = st.x + (f * st.x - g2 * score) * dt;
     if (!ctx.isLast()) x += std::sqrt(g2 * -dt) * ctx.noise(0);

@@ -67,9 +67,9 @@ Matrix odeEncode(const Schedule& schedule, const Denoiser& model, Backend& backe
         } else {
             // Past sigma~ = 80 (to alpha = 0 on cosine and rf): Heun in t, as odeStep steps there.
             const double h = next.t - cur.t;
-            const Matrix u0 = odeVelocity(x, d0, cur);
+            const Matrix u0 = fromX0(Prediction::Velocity, x, d0, cur);
             const Matrix y = x + h * u0;
-            x += (0.5 * h) * (u0 + odeVelocity(y, denoise(y, next), next));
+            x += (0.5 * h) * (u0 + fromX0(Prediction::Velocity, y, denoise(y, next), next));
         }
         if (!x.allFinite())
             throw DataError(fmt::format("encoding along the ODE gave non-finite values at t = {}",

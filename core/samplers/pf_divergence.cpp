@@ -5,6 +5,7 @@
 #include "core/denoisers/learned_jacobian.hpp"
 #include "core/denoisers/posterior.hpp"
 #include "core/errors.hpp"
+#include "core/parameterisation.hpp"
 
 #include <fmt/format.h>
 
@@ -75,9 +76,9 @@ void PfOdeDivergence::evaluate(const Matrix& x, double t, Matrix& u, Vector& div
     Matrix d;
     Vector trace;
     denoiseWithTrace(x, l, d, trace);
-    const double cx = l.sigmaDot / l.sigma, cd = l.alphaDot - l.sigmaDot * l.alpha / l.sigma;
-    u = cx * x + cd * d;
-    div = (double(m_dim) * cx + cd * trace.array()).matrix();
+    const PredictionCoefficients c = fromX0Coefficients(Prediction::Velocity, l);
+    u = c.x * x + c.x0 * d;
+    div = (double(m_dim) * c.x + c.x0 * trace.array()).matrix();
 }
 
 } // namespace dfs

@@ -17,10 +17,6 @@ double meanRowNorm(const Matrix& m) {
     return m.rowwise().norm().mean();
 }
 
-Matrix scoreOf(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
-    return (l.alpha * x0 - x) / (l.sigma * l.sigma);
-}
-
 } // namespace
 
 void predictorCorrectorStep(const StepContext& ctx, SamplerState& st) {
@@ -28,7 +24,7 @@ void predictorCorrectorStep(const StepContext& ctx, SamplerState& st) {
     const double a = t.alpha / s.alpha;
     for (int j = 0; j < ctx.options.correctorSteps; ++j) {
         const Matrix x0 = j == 0 ? ctx.startPrediction() : ctx.denoise(st.x, t);
-        const Matrix score = scoreOf(st.x, x0, t);
+        const Matrix score = fromX0(Prediction::Score, st.x, x0, t);
         const Matrix z = ctx.noise(std::uint32_t(1 + j));
         const double sn = meanRowNorm(score);
         if (!(sn > 0)) continue;
@@ -38,7 +34,7 @@ void predictorCorrectorStep(const StepContext& ctx, SamplerState& st) {
     }
     const Matrix x0 = ctx.options.correctorSteps > 0 ? ctx.denoise(st.x, t) : ctx.startPrediction();
     const double b2 = std::max(t.sigma * t.sigma - a * a * s.sigma * s.sigma, 0.0);
-    Matrix x = (2 - a) * st.x + b2 * scoreOf(st.x, x0, t);
+    Matrix x = (2 - a) * st.x + b2 * fromX0(Prediction::Score, st.x, x0, t);
     if (!ctx.isLast()) x += std::sqrt(b2) * ctx.noise(0);
     st.x = std::move(x);
 }

@@ -2,6 +2,7 @@
 // moves the particles from grid time t_i to t_{i+1}; SamplerRun (sampler_run.hpp) owns the loop.
 #pragma once
 
+#include "core/parameterisation.hpp"
 #include "core/schedules/schedule.hpp"
 #include "core/schedules/time_grid.hpp"
 #include "core/types.hpp"
@@ -76,10 +77,6 @@ const std::vector<SamplerInfo>& samplerRegistry();
 const SamplerInfo& findSampler(const std::string& name);
 
 // Helpers shared by the step functions.
-/// eps_hat = (x - alpha D)/sigma.
-Matrix epsFromX0(const Matrix& x, const Matrix& x0, const NoiseLevel& level);
-/// PF-ODE velocity dx/dt = alpha' D + sigma' (x - alpha D)/sigma (diffusion-math.md 4.1).
-Matrix odeVelocity(const Matrix& x, const Matrix& x0, const NoiseLevel& level);
 /// One Euler (heun = false) or Heun step of the PF-ODE from x at `cur` (where D(x) = x0) to
 /// ctx.next. Integrated as Karras et al. 2022 do (eq. 4 with s = alpha, Alg. 1): in x~ = x/alpha
 /// over sigma~ = sigma/alpha, where dx~/dsigma~ = (x~ - D)/sigma~ = eps_hat, which is far more

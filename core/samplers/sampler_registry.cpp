@@ -47,14 +47,6 @@ const SamplerInfo& findSampler(const std::string& name) {
     throw UsageError(fmt::format("unknown sampler '{}' (choose from {})", name, names));
 }
 
-Matrix epsFromX0(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
-    return (x - l.alpha * x0) / l.sigma;
-}
-
-Matrix odeVelocity(const Matrix& x, const Matrix& x0, const NoiseLevel& l) {
-    return l.alphaDot * x0 + l.sigmaDot * epsFromX0(x, x0, l);
-}
-
 Matrix odeStep(const StepContext& ctx, const Matrix& x, const Matrix& x0, const NoiseLevel& cur,
                bool heun) {
     const NoiseLevel& next = ctx.next;
@@ -62,18 +54,18 @@ Matrix odeStep(const StepContext& ctx, const Matrix& x, const Matrix& x0, const 
     // enormous: step in t there, where dx/dt stays finite.
     if (!(cur.alpha > 0) || 2.0 * cur.halfLogSnr() < ctx.schedule.gridLogSnrMin() - 1e-9) {
         const double h = next.t - cur.t;
-        const Matrix d = odeVelocity(x, x0, cur);
+        const Matrix d = fromX0(Prediction::Velocity, x, x0, cur);
         Matrix y = x + h * d;
         if (heun && !ctx.isLast())
-            y = x + (0.5 * h) * (d + odeVelocity(y, ctx.denoise(y, next), next));
+            y = x + (0.5 * h) * (d + fromX0(Prediction::Velocity, y, ctx.denoise(y, next), next));
         return y;
     }
     // x~' = x~ + (sigma~' - sigma~) eps = D + sigma~' eps, so x' = alpha' D + sigma' eps (which
     // lands exactly on D at sigma' = 0).
-    const Matrix eps = epsFromX0(x, x0, cur);
+    const Matrix eps = fromX0(Prediction::Eps, x, x0, cur);
     Matrix y = next.alpha * x0 + next.sigma * eps;
     if (heun && !ctx.isLast()) {
-        const Matrix eps2 = epsFromX0(y, ctx.denoise(y, next), next);
+        const Matrix eps2 = fromX0(Prediction::Eps, y, ctx.denoise(y, next), next);
         y += (0.5 * next.alpha * (next.sigmaTilde() - cur.sigmaTilde())) * (eps2 - eps);
     }
     return y;

@@ -32,6 +32,32 @@ void validateRunConfig(const SamplerRunConfig& config) {
         if (!(g[i] < g[i - 1])) throw UsageError("a sampler grid must be strictly decreasing");
 }
 
+SamplerRunConfig makeRunConfig(const Schedule& schedule, const std::string& sampler, int steps,
+                               const std::string& spacing, double rho,
+                               const SamplerOptions& options, std::uint64_t seed) {
+    SamplerRunConfig config;
+    config.sampler = &findSampler(sampler);
+    config.spacing = spacing.empty() ? config.sampler->defaultGrid : parseGridSpacing(spacing);
+    validateOptions(options);
+    config.grid = makeTimeGrid(schedule, config.spacing, steps, rho);
+    config.options = options;
+    config.seed = seed;
+    return config;
+}
+
+StepContext stepContext(const Schedule& schedule, const SamplerRunConfig& config, int i) {
+    const auto& g = config.grid;
+    return StepContext{schedule,
+                       config.options,
+                       i,
+                       int(g.size()) - 1,
+                       schedule.at(g[std::size_t(i)]),
+                       schedule.at(g[std::size_t(i) + 1]),
+                       {},
+                       {},
+                       {}};
+}
+
 Matrix SamplerRun::priorSample(const Schedule& schedule, double t0, Index n, int dim,
                                std::uint64_t seed, std::uint32_t firstParticle) {
     const NoiseLevel l = schedule.at(t0);
@@ -50,7 +76,7 @@ void SamplerRun::record(int i, Matrix x) {
         m_frame.epsHat = Matrix::Zero(x.rows(), x.cols());
     } else {
         m_backend.denoise(m_model, x, l, m_frame.x0Hat);
-        m_frame.epsHat = (x - l.alpha * m_frame.x0Hat) / l.sigma;
+        m_frame.epsHat = fromX0(Prediction::Eps, x, m_frame.x0Hat, l);
     }
     m_frame.x = std::move(x);
     m_startUsed = false;
@@ -59,15 +85,7 @@ void SamplerRun::record(int i, Matrix x) {
 const Frame& SamplerRun::step() {
     if (done()) throw std::logic_error("SamplerRun::step() called after the last step");
     const int i = m_frame.i;
-    StepContext ctx{m_schedule,
-                    m_config.options,
-                    i,
-                    steps(),
-                    m_schedule.at(m_config.grid[std::size_t(i)]),
-                    m_schedule.at(m_config.grid[std::size_t(i) + 1]),
-                    {},
-                    {},
-                    {}};
+    StepContext ctx = stepContext(m_schedule, m_config, i);
     long nfe = m_frame.nfe;
     ctx.denoise = [&](const Matrix& x, const NoiseLevel& level) {
         Matrix out;

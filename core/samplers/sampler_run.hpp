@@ -27,6 +27,7 @@ struct Frame {
 
 struct SamplerRunConfig {
     const SamplerInfo* sampler = nullptr;
+    GridSpacing spacing = GridSpacing::UniformT; ///< how `grid` was made
     std::vector<double> grid; ///< from makeTimeGrid: strictly decreasing, ends at 0
     SamplerOptions options;
     std::uint64_t seed = 0;
@@ -36,6 +37,17 @@ struct SamplerRunConfig {
 /// Throws UsageError unless the config names a sampler with valid options and a grid that runs
 /// strictly down from t <= 1 to t = 0.
 void validateRunConfig(const SamplerRunConfig& config);
+
+/// The one place a run's configuration is made from the user's settings: the sampler by name
+/// (UsageError naming the choices), its default grid spacing unless `spacing` names one, `steps`
+/// grid steps with Karras' rho (time_grid.hpp), the options (validated) and the noise seed.
+SamplerRunConfig makeRunConfig(const Schedule& schedule, const std::string& sampler, int steps,
+                               const std::string& spacing = "", double rho = 7.0,
+                               const SamplerOptions& options = {}, std::uint64_t seed = 0);
+
+/// Step i's context from grid[i] to grid[i + 1] (its callbacks left for the caller to set): the
+/// one place SamplerRun and the tracer of step_program.hpp build it.
+StepContext stepContext(const Schedule& schedule, const SamplerRunConfig& config, int i);
 
 class SamplerRun {
 public:

@@ -145,15 +145,7 @@ std::vector<StepProgram> tracePrograms(const Schedule& schedule, const SamplerRu
     SamplerState st; // the scalars (hasPrev, prevHalfLogSnr) carry over from step to step
     for (int i = 0; i < steps; ++i) {
         Tracer tracer(basis, std::uint32_t(i));
-        StepContext ctx{schedule,
-                        config.options,
-                        i,
-                        steps,
-                        schedule.at(grid[std::size_t(i)]),
-                        schedule.at(grid[std::size_t(i) + 1]),
-                        {},
-                        {},
-                        {}};
+        StepContext ctx = stepContext(schedule, config, i);
         Matrix start;
         ctx.denoise = [&](const Matrix& x, const NoiseLevel& l) { return tracer.denoise(x, l); };
         ctx.startPrediction = [&]() -> const Matrix& {

@@ -36,19 +36,20 @@ PointSet buildSceneData(const SceneData& d) {
 
 namespace {
 
-/// The run's grid when it starts at tStart: the settings' full grid, cut to the times below it.
-std::vector<double> branchGrid(const Schedule& schedule, const SceneSampler& s, double tStart,
-                               bool fromPrior) {
-    const SamplerInfo& info = findSampler(s.sampler);
-    const GridSpacing spacing = s.spacing.empty() ? info.defaultGrid : parseGridSpacing(s.spacing);
-    std::vector<double> full = makeTimeGrid(schedule, spacing, s.steps, s.rho);
-    if (fromPrior) return full;
+/// The run's configuration when it starts at tStart: the settings' full grid, cut to the times
+/// below it.
+SamplerRunConfig branchConfig(const Schedule& schedule, const SceneSampler& s, double tStart,
+                              bool fromPrior) {
+    SamplerRunConfig config =
+        makeRunConfig(schedule, s.sampler, s.steps, s.spacing, s.rho, s.options, s.seed);
+    if (fromPrior) return config;
     std::vector<double> grid{tStart};
-    for (double t : full)
+    for (double t : config.grid)
         if (t < tStart) grid.push_back(t);
     if (grid.size() < 2)
         throw UsageError(fmt::format("nothing left to sample from t = {:.4g}", tStart));
-    return grid;
+    config.grid = std::move(grid);
+    return config;
 }
 
 } // namespace
@@ -74,10 +75,10 @@ SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
             m_scene.view.panes[k] = fitting[k % fitting.size()];
     if (isCheckpointPath(scene.model.denoiser))
         m_reference = makeDenoiser(m_data->gmm ? "exact" : "ideal", *m_data, opts);
-    const std::vector<double> grid = branchGrid(*m_schedule, scene.sampler, 1.0, true);
-    Matrix x = SamplerRun::priorSample(*m_schedule, grid.front(), scene.sampler.particles,
-                                       m_data->dim(), scene.sampler.seed);
-    startRun(scene.sampler, std::move(x), grid.front(), 0);
+    const double t0 = branchConfig(*m_schedule, scene.sampler, 1.0, true).grid.front();
+    Matrix x = SamplerRun::priorSample(*m_schedule, t0, scene.sampler.particles, m_data->dim(),
+                                       scene.sampler.seed);
+    startRun(scene.sampler, std::move(x), t0, 0);
 }
 
 SceneEngine::~SceneEngine() = default;
@@ -98,12 +99,7 @@ std::unique_ptr<SceneEngine> SceneEngine::replayOn(Backend& backend, int frames)
 }
 
 void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int firstIndex) {
-    validateOptions(s.options);
-    SamplerRunConfig config;
-    config.sampler = &findSampler(s.sampler);
-    config.grid = branchGrid(*m_schedule, s, tStart, firstIndex == 0);
-    config.options = s.options;
-    config.seed = s.seed;
+    const SamplerRunConfig config = branchConfig(*m_schedule, s, tStart, firstIndex == 0);
     auto run = std::make_unique<SamplerRun>(*m_schedule, *m_denoiser, m_backend, config,
                                             std::move(x));
     // Commit only after everything above succeeded: a failed branch leaves the run as it was.
@@ -119,6 +115,12 @@ void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int f
     m_runOffset = firstIndex;
     m_companion.reset(); // it follows the run's sampler settings
     m_scene.sampler = s;
+}
+
+SamplerRunConfig SceneEngine::runConfig() const {
+    SamplerRunConfig config = branchConfig(*m_schedule, m_scene.sampler, 1.0, true);
+    config.grid = m_grid;
+    return config;
 }
 
 int SceneEngine::totalFrames() const { return m_runOffset + m_run->steps() + 1; }
@@ -165,11 +167,8 @@ void SceneEngine::dropParticle(int i, double x, double y) {
     requireViewFits("trajectories");
     const std::shared_ptr<const Frame> from = frame(i);
     if (from->t == 0.0) throw UsageError("the run is at t = 0: nothing left to follow");
-    SamplerRunConfig config;
-    config.sampler = &findSampler(m_scene.sampler.sampler);
-    config.grid.assign(m_grid.begin() + i, m_grid.end());
-    config.options = m_scene.sampler.options;
-    config.seed = m_scene.sampler.seed;
+    SamplerRunConfig config = runConfig();
+    config.grid.erase(config.grid.begin(), config.grid.begin() + i);
     config.firstParticle = 0xFFFF0000u; // a Philox stream of its own
     Matrix start(1, 2);
     start << x, y;

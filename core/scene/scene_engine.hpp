@@ -20,6 +20,7 @@ class Denoiser;
 class Schedule;
 class SamplerRun;
 struct Frame;
+struct SamplerRunConfig;
 
 /// The points of a scene's data: the edited points, else the built-in, image or CSV dataset.
 /// Throws UsageError or DataError; the explorer shows 2-D points and square images.
@@ -57,6 +58,9 @@ public:
     std::shared_ptr<const Frame> frame(int i) const;
     /// The time grid of the current branch, from frame 0's time to 0.
     const std::vector<double>& grid() const { return m_grid; }
+    /// The scene's sampler settings over the run's own grid (with its branches): what a path
+    /// that follows the run (a dropped particle, a companion, an unrolled cell) runs with.
+    SamplerRunConfig runConfig() const;
     /// Keeps frames 0..i and continues from frame i with new sampler settings (sampler, steps,
     /// options, seed; the particles stay). Throws UsageError for bad settings or i out of range;
     /// on error the run is unchanged.

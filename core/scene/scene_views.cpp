@@ -138,11 +138,8 @@ const SceneEngine::CompanionPath& SceneEngine::companionPath(long particle) cons
     CompanionPath c;
     c.particle = particle;
     c.sampler = findSampler(m_scene.sampler.sampler).stochastic ? "heun" : "em";
-    SamplerRunConfig config;
+    SamplerRunConfig config = runConfig(); // shown only before a branch
     config.sampler = &findSampler(c.sampler);
-    config.grid = m_grid; // the run's own grid (the companion is shown only before a branch)
-    config.options = m_scene.sampler.options;
-    config.seed = m_scene.sampler.seed;
     config.firstParticle = std::uint32_t(particle); // the noise this particle would get
     SamplerRun run(*m_schedule, *m_denoiser, m_backend, config, m_frames.front()->x.row(particle));
     appendXY(c.xy, run.current().x(0, 0), run.current().x(0, 1));

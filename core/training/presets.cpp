@@ -17,7 +17,7 @@ TrainConfig trainPreset(const std::string& dataset) {
         c.model.architecture = "unet";
         c.model.channels = 32;
         c.model.groups = 8;
-        c.model.target = TrainTarget::Edm;
+        c.model.target = Prediction::Edm;
         c.model.schedule = "cosine";
         c.batch = 32;
         c.adam.lr = 1e-3;
@@ -32,7 +32,7 @@ TrainConfig trainPreset(const std::string& dataset) {
     c.model.width = 128;
     c.model.depth = 3;
     c.model.activation = Activation::SiLU;
-    c.model.target = TrainTarget::Edm;
+    c.model.target = Prediction::Edm;
     c.model.schedule = "cosine";
     c.batch = 512;
     c.adam.lr = 1e-3;

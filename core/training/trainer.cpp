@@ -160,9 +160,9 @@ void Trainer::makeBatch(Batch& b, Index first, Index count) const {
         networkInput(spec, x.data(), l, label, b.input.data() + j * in);
         for (int c = 0; c < d; ++c)
             b.target[std::size_t(j * d + c)] =
-                float(targetValue(spec.target, m_data(row, c), eps[std::size_t(c)],
-                                  x[std::size_t(c)], l, spec.sigmaData));
-        const double factor = targetErrorFactor(spec.target, l, spec.sigmaData);
+                float(predictionOf(spec.target, x[std::size_t(c)], m_data(row, c),
+                                   eps[std::size_t(c)], l, spec.sigmaData));
+        const double factor = predictionErrorFactor(spec.target, l, spec.sigmaData);
         const double snr = l.alpha * l.alpha / (l.sigma * l.sigma);
         const double st = l.sigma / l.alpha, sd = spec.sigmaData;
         double wx0 = 0; // the weight in x0-MSE units

@@ -66,8 +66,8 @@ public:
     }
     void splat(const Matrix& x, const SplatGrid& grid, float weight,
                std::vector<float>& cells) override;
-    bool runSampler(const Denoiser& model, const Schedule& schedule, const SamplerRunConfig& config,
-                    Matrix& x) override;
+    long runSampler(const Denoiser& model, const Schedule& schedule, const SamplerRunConfig& config,
+                    Matrix& x, const RunFrames* frames = nullptr) override;
     std::unique_ptr<TrainDevice> mlpTrainDevice(const Mlp& net, int batch) override;
 
     // For the kernels' recorders (device_sampler.cpp).

@@ -25,15 +25,22 @@ constexpr int kMaxSlots = 64;
 
 } // namespace
 
-bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
-                               const SamplerRunConfig& config, Matrix& x) {
-    if (!m_onDevice || x.rows() == 0) return false;
+long VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
+                               const SamplerRunConfig& config, Matrix& x, const RunFrames* frames) {
+    if (!m_onDevice || x.rows() == 0) return 0;
     if (x.cols() != model.dim())
         throw UsageError(
             fmt::format("points have {} dimensions but the model has {}", x.cols(), model.dim()));
     const std::vector<StepProgram> programs = tracePrograms(schedule, config);
     const SlotPlan plan = planSlots(programs);
-    if (programs.empty() || plan.slots > kMaxSlots) return false;
+    if (programs.empty() || plan.slots > kMaxSlots) return 0;
+    long nfe = 0;
+    for (const StepProgram& p : programs) nfe += p.denoiserCalls();
+    // Steps after which x goes to the host for `frames` (the last always does).
+    const std::size_t every = frames ? std::size_t(std::max(1, frames->every)) : programs.size();
+    const auto frameAfter = [&](std::size_t step) {
+        return step % every == 0 || step == programs.size();
+    };
     std::vector<NoiseLevel> levels; // every evaluation of the run, in order
     std::vector<Term> terms;        // every Combine's terms, in order
     std::vector<double> stepWork;   // per particle
@@ -41,7 +48,7 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
         stepWork.push_back(0);
         for (const ProgramOp& op : programs[i].ops) {
             if (op.kind == ProgramOp::Kind::Denoise) {
-                if (!(op.level.sigma > 0)) return false;
+                if (!(op.level.sigma > 0)) return 0;
                 levels.push_back(op.level);
                 continue;
             }
@@ -55,7 +62,7 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     m_ctx->throwIfLost(); // before any buffer is rewritten: a given-up submission may use it
     discardUploads();
     if (const auto* learned = dynamic_cast<const LearnedDenoiser*>(&model);
-        learned && m_options.wholeRunKernel) {
+        learned && m_options.wholeRunKernel && !frames) {
         Matrix whole = x;
         if (runMlpWhole(*this, *learned, programs, plan, config.seed,
                         std::uint32_t(config.firstParticle), whole)) {
@@ -63,11 +70,11 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                 throw DataError(fmt::format("sampler '{}' produced non-finite values on the device",
                                             config.sampler->name));
             x = std::move(whole);
-            return true;
+            return nfe;
         }
     }
     const std::unique_ptr<RunDenoiser> denoiser = runDenoiserFor(*this, model);
-    if (!denoiser) return false;
+    if (!denoiser) return 0;
     for (std::size_t i = 0; i < programs.size(); ++i)
         stepWork[i] += denoiser->workPerRow() * programs[i].denoiserCalls();
     denoiser->prepare(levels);
@@ -85,6 +92,9 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
     const double heaviest = *std::max_element(stepWork.begin(), stepWork.end());
     const Index chunk = chunkRows(heaviest, 4.0 * plan.slots * dim,
                                   std::min(denoiser->maxRows(), Index(65535) * kGroup / dim));
+    std::vector<Matrix> frameX; // x after each frame's step, all chunks
+    for (std::size_t s = 1; s <= programs.size(); ++s)
+        if (frames && frameAfter(s)) frameX.emplace_back(x.rows(), x.cols());
     Matrix result(x.rows(), x.cols());
     for (Index first = 0; first < x.rows(); first += chunk) {
         const auto n = std::uint32_t(std::min(chunk, x.rows() - first));
@@ -95,7 +105,7 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
         put(slots, sizeof(float) * stride, zeros.data(), sizeof(float) * stride);
         denoiser->bind(slots, n);
         const VkDescriptorSet combineSet = combine.allocateSets({{&slots, &termBuffer}})[0];
-        std::size_t eval = 0, term = 0, i = 0;
+        std::size_t eval = 0, term = 0, i = 0, frame = 0;
         while (i < programs.size()) {
             m_ctx->submit([&](VkCommandBuffer cmd) {
                 recordUploads(cmd); // the first submission of the run's first chunk has some
@@ -126,13 +136,19 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
                         combine.record(cmd, combineSet, &push, groupsFor(Index(stride)));
                     }
                     work += stepWork[i++] * n;
-                } while (i < programs.size() && work + stepWork[i] * n <= budget);
-                if (i == programs.size()) { // x after the last step, to the host
-                    const int last = plan.slot.back()[std::size_t(programs.back().xOut)];
-                    recordDownload(cmd, slots, sizeof(float) * std::size_t(last) * stride,
+                } while (i < programs.size() && work + stepWork[i] * n <= budget &&
+                         !(frames && frameAfter(i)));
+                if (i == programs.size() || (frames && frameAfter(i))) { // x to the host
+                    const int at = plan.slot[i - 1][std::size_t(programs[i - 1].xOut)];
+                    recordDownload(cmd, slots, sizeof(float) * std::size_t(at) * stride,
                                    sizeof(float) * stride);
                 }
             });
+            if (frames && frameAfter(i)) {
+                Matrix part;
+                downloadedRows(part, n, dim);
+                frameX[frame++].middleRows(first, n) = part;
+            }
         }
         Matrix part;
         downloadedRows(part, n, dim);
@@ -142,7 +158,12 @@ bool VulkanBackend::runSampler(const Denoiser& model, const Schedule& schedule,
         throw DataError(fmt::format("sampler '{}' produced non-finite values on the device",
                                     config.sampler->name));
     x = std::move(result);
-    return true;
+    if (frames && frames->sink) {
+        std::size_t k = 0;
+        for (std::size_t s = 1; s <= programs.size(); ++s)
+            if (frameAfter(s)) frames->sink(int(s), frameX[k++]);
+    }
+    return nfe;
 }
 
 } // namespace dfs::vk

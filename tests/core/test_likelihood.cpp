@@ -22,7 +22,7 @@ using namespace dfs::test;
 
 namespace {
 
-std::shared_ptr<Model> smallMlp(TrainTarget target, Activation act, std::uint64_t seed,
+std::shared_ptr<Model> smallMlp(Prediction target, Activation act, std::uint64_t seed,
                                 float gain = 3.0f) {
     ModelSpec spec;
     spec.dim = 2;
@@ -64,7 +64,7 @@ Vector traceOf(const Matrix& jac, Index d) {
 TEST_CASE("the learned MLP's exact Jacobian and divergence equal central differences") {
     const auto schedule = makeSchedule("vp-linear");
     const Matrix x = normals(11, 16, 2) * 1.3;
-    for (const TrainTarget target : {TrainTarget::Edm, TrainTarget::Eps, TrainTarget::V}) {
+    for (const Prediction target : {Prediction::Edm, Prediction::Eps, Prediction::V}) {
         for (const Activation act : {Activation::SiLU, Activation::GELU}) {
             const LearnedDenoiser model(smallMlp(target, act, 5));
             const LearnedJacobian jacobian(model);
@@ -82,7 +82,7 @@ TEST_CASE("the learned MLP's exact Jacobian and divergence equal central differe
                     return dd;
                 };
                 const Matrix fd = centralJacobian(f, x, 1e-5);
-                INFO("target " << trainTargetName(target) << " t " << t);
+                INFO("target " << predictionName(target) << " t " << t);
                 CHECK(maxAbsDiff(jac, fd) < 1e-6 * (1 + fd.cwiseAbs().maxCoeff()));
                 // The PF-ODE divergence through PfOdeDivergence, against differences of u.
                 const PfOdeDivergence field(model, *schedule);
@@ -107,7 +107,7 @@ TEST_CASE("the learned MLP's Jacobian in float agrees with the double one") {
     const auto schedule = makeSchedule("cosine");
     const Matrix x = normals(13, 300, 2) * 1.5; // more rows than one kernel block
     for (const Activation act : {Activation::SiLU, Activation::GELU, Activation::ReLU}) {
-        const LearnedDenoiser model(smallMlp(TrainTarget::Edm, act, 9));
+        const LearnedDenoiser model(smallMlp(Prediction::Edm, act, 9));
         const LearnedJacobian exact(model), single(model, true);
         for (const double t : {0.02, 0.5}) {
             Matrix d, jac, df, jacf;
@@ -235,7 +235,7 @@ TEST_CASE("on a learned MLP the adaptive and fixed-step solves converge to one l
     // f_k), with c_noise = ln(sigma~)/4 changing fast near both ends (period ~1e-3 in t at
     // t = 0.01 on cosine), where 400 RK4 steps cannot follow it (measured: 2e-4 off over
     // [0.01, 1], first-order convergence).
-    const LearnedDenoiser model(smallMlp(TrainTarget::Edm, Activation::SiLU, 21, 1.0f));
+    const LearnedDenoiser model(smallMlp(Prediction::Edm, Activation::SiLU, 21, 1.0f));
     const auto schedule = makeSchedule("cosine");
     const Matrix x = normals(31, 24, 2);
     LikelihoodOptions o;

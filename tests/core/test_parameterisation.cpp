@@ -14,16 +14,22 @@ using dfs::test::maxAbsDiff;
 
 namespace {
 
-const Prediction kAll[] = {Prediction::X0, Prediction::Eps, Prediction::V, Prediction::Score,
-                           Prediction::Velocity};
+const Prediction kAll[] = {Prediction::X0,    Prediction::Eps,      Prediction::V,
+                           Prediction::Score, Prediction::Velocity, Prediction::Edm};
 const double kTimes[] = {0.02, 0.1, 0.35, 0.5, 0.75, 0.95};
 
 } // namespace
 
 TEST_CASE("parameterisation: names round-trip and unknown names throw", "[param]") {
-    for (Prediction p : kAll) CHECK(parsePrediction(predictionName(p)) == p);
+    for (Prediction p : kAll) {
+        CHECK(parseTrainTarget(predictionName(p)) == p);
+        if (p != Prediction::Edm) CHECK(parsePrediction(predictionName(p)) == p);
+    }
     CHECK(predictionName(Prediction::Velocity) == "velocity");
     CHECK_THROWS_AS(parsePrediction("noise"), UsageError);
+    // edm is a training target, not a quantity a view shows.
+    CHECK(parseTrainTarget("edm") == Prediction::Edm);
+    CHECK_THROWS_AS(parsePrediction("edm"), UsageError);
 }
 
 TEST_CASE("parameterisation: each kind matches its definition", "[param]") {
@@ -104,6 +110,59 @@ TEST_CASE("parameterisation: fromX0 then toX0 round-trips for every kind and sch
                 // Rounding is amplified by 1/alpha (eps, score) and by the conditioning of the
                 // 2x2 systems; 1e-10 relative to the data's scale is well above both here.
                 CHECK(maxAbsDiff(back, x0) < 1e-10 * (1 + 1 / l.alpha));
+            }
+        }
+    }
+}
+
+TEST_CASE("parameterisation: training targets convert back to x0 and imply their weights",
+          "[param]") {
+    // The scalar path (training targets, the learned denoiser's output) on every kind with
+    // sigma_data = 0.8, against the definitions and x0-space error factors of Section 2.3.
+    for (const auto& [name, text] : listSchedules()) {
+        const auto s = makeSchedule(name);
+        for (double t : {0.05, 0.3, 0.7, 0.95}) {
+            const NoiseLevel l = s->at(t);
+            const double x0 = 0.7, eps = -1.3, x = l.alpha * x0 + l.sigma * eps, sd = 0.8;
+            for (Prediction tt : kAll) {
+                INFO(name << " t=" << t << " target " << predictionName(tt));
+                const double y = predictionOf(tt, x, x0, eps, l, sd);
+                CHECK(toX0(tt, x, y, l, sd) == Approx(x0).epsilon(1e-9));
+                CHECK(fromX0(tt, x, x0, l, sd) == Approx(y).epsilon(1e-9));
+                // A prediction off by dy in target space is off by dy / sqrt(factor) in x0.
+                const double dy = 1e-3 * std::max(1.0, std::abs(y));
+                const double dx0 = toX0(tt, x, y + dy, l, sd) - x0;
+                CHECK(dy * dy / (dx0 * dx0) ==
+                      Approx(predictionErrorFactor(tt, l, sd)).epsilon(1e-5));
+            }
+            // Written out: v = alpha eps - sigma x0; F = (x0 - c_skip x)/c_out (Karras eq. 8).
+            CHECK(predictionOf(Prediction::V, x, x0, eps, l, sd) ==
+                  Approx(l.alpha * eps - l.sigma * x0));
+            CHECK(predictionOf(Prediction::Edm, x, x0, eps, l, sd) ==
+                  Approx((x0 - edmSkip(l, sd) * x) / edmOut(l, sd)));
+        }
+    }
+}
+
+TEST_CASE("parameterisation: scalars, batches and affine coefficients agree", "[param]") {
+    const Matrix x = 1.5 * test::normals(7, 12, 2);
+    const Matrix x0 = test::normals(8, 12, 2);
+    for (const auto& [name, _] : listSchedules()) {
+        const auto s = makeSchedule(name);
+        for (double t : kTimes) {
+            const NoiseLevel l = s->at(t);
+            for (Prediction p : kAll) {
+                INFO(name << " t = " << t << " " << predictionName(p));
+                const Matrix pred = fromX0(p, x, x0, l, 0.7);
+                const PredictionCoefficients c = fromX0Coefficients(p, l, 0.7);
+                const Matrix affine = c.x * x + c.x0 * x0;
+                const double scale = 1 + pred.cwiseAbs().maxCoeff();
+                CHECK(maxAbsDiff(pred, affine) < 1e-12 * scale);
+                for (Index i = 0; i < x.rows(); ++i) {
+                    CHECK(fromX0(p, x(i, 1), x0(i, 1), l, 0.7) == pred(i, 1));
+                    CHECK(toX0(p, x(i, 1), pred(i, 1), l, 0.7) ==
+                          toX0(p, x, pred, l, 0.7)(i, 1));
+                }
             }
         }
     }

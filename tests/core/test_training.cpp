@@ -19,8 +19,8 @@ using namespace dfs;
 
 namespace {
 
-const TrainTarget kTargets[] = {TrainTarget::Eps,   TrainTarget::X0,       TrainTarget::V,
-                                TrainTarget::Score, TrainTarget::Velocity, TrainTarget::Edm};
+const Prediction kTargets[] = {Prediction::Eps,   Prediction::X0,       Prediction::V,
+                                Prediction::Score, Prediction::Velocity, Prediction::Edm};
 
 TrainConfig smallConfig(long steps) {
     TrainConfig c;
@@ -32,28 +32,6 @@ TrainConfig smallConfig(long steps) {
 }
 
 } // namespace
-
-TEST_CASE("training targets convert back to x0 and imply the documented weights", "[training]") {
-    for (const auto& [name, text] : listSchedules()) {
-        const auto s = makeSchedule(name);
-        for (double t : {0.05, 0.3, 0.7, 0.95}) {
-            const NoiseLevel l = s->at(t);
-            const double x0 = 0.7, eps = -1.3, x = l.alpha * x0 + l.sigma * eps, sd = 0.8;
-            for (TrainTarget tt : kTargets) {
-                INFO(name << " t=" << t << " target " << trainTargetName(tt));
-                const double y = targetValue(tt, x0, eps, x, l, sd);
-                CHECK(x0FromTarget(tt, y, x, l, sd) == Approx(x0).epsilon(1e-9));
-                // A prediction off by dy in target space is off by dy / sqrt(factor) in x0.
-                const double dy = 1e-3 * std::max(1.0, std::abs(y));
-                const double dx0 = x0FromTarget(tt, y + dy, x, l, sd) - x0;
-                CHECK(dy * dy / (dx0 * dx0) == Approx(targetErrorFactor(tt, l, sd)).epsilon(1e-5));
-            }
-            // Written out: eps = (x - alpha x0)/sigma, v = alpha eps - sigma x0.
-            CHECK(targetValue(TrainTarget::V, x0, eps, x, l, sd) ==
-                  Approx(l.alpha * eps - l.sigma * x0));
-        }
-    }
-}
 
 TEST_CASE("EDM preconditioning matches Karras et al. Table 1 in sigma~ units", "[training]") {
     const auto s = makeSchedule("vp-linear");
@@ -106,7 +84,7 @@ TEST_CASE("training is deterministic and independent of the thread count", "[tra
 TEST_CASE("a diverging run stops, says so and keeps the last good weights", "[training]") {
     const PointSet data = makeDataset("gmm8", {500, -1, 0});
     TrainConfig c = smallConfig(400);
-    c.model.target = TrainTarget::Score; // targets up to 1/sigma: easy to blow up
+    c.model.target = Prediction::Score; // targets up to 1/sigma: easy to blow up
     c.adam.lr = 1000.0;                  // absurd on purpose
     c.adam.warmup = 0;
     c.gradClip = 0;
@@ -205,18 +183,18 @@ TEST_CASE("classifier-free guidance interpolates and extrapolates the exact GMM 
 TEST_CASE("every target head drives every sampler on every schedule", "[training]") {
     const PointSet data = makeDataset("gmm8", {400, -1, 0});
     auto backend = makeBackend("cpu", 1);
-    for (TrainTarget tt : kTargets) {
+    for (Prediction tt : kTargets) {
         TrainConfig c = smallConfig(15);
         c.model.target = tt;
-        c.weighting = tt == TrainTarget::Score ? LossWeighting::MinSnr : LossWeighting::Target;
-        c.timeSampling = tt == TrainTarget::V ? TimeSampling::LogitNormal : TimeSampling::LogNormal;
+        c.weighting = tt == Prediction::Score ? LossWeighting::MinSnr : LossWeighting::Target;
+        c.timeSampling = tt == Prediction::V ? TimeSampling::LogitNormal : TimeSampling::LogNormal;
         Trainer t(data, c);
         REQUIRE_FALSE(t.train(15).diverged);
         const LearnedDenoiser d(t.snapshot());
         for (const auto& [name, text] : listSchedules()) {
             const auto s = makeSchedule(name);
             for (const SamplerInfo& info : samplerRegistry()) {
-                INFO(trainTargetName(tt) << " / " << name << " / " << info.name);
+                INFO(predictionName(tt) << " / " << name << " / " << info.name);
                 SamplerRunConfig rc;
                 rc.sampler = &info;
                 rc.grid = makeTimeGrid(*s, info.defaultGrid, 4);
@@ -234,7 +212,7 @@ TEST_CASE("a learned denoiser's affine form gives its denoiser exactly", "[train
     // The form a device backend evaluates (learned_denoiser.hpp, affine()): the network on the
     // column [cin x*, features], then D = mean + scale (a x* + b F), for every target.
     const PointSet data = makeDataset("gmm8", {300, -1, 0});
-    for (TrainTarget tt : kTargets) {
+    for (Prediction tt : kTargets) {
         TrainConfig c = smallConfig(5);
         c.model.target = tt;
         c.conditional = true;
@@ -248,7 +226,7 @@ TEST_CASE("a learned denoiser's affine form gives its denoiser exactly", "[train
         for (const char* schedule : {"vp-linear", "ve", "rf"}) {
             const auto s = makeSchedule(schedule);
             for (double time : {0.05, 0.5, 0.95}) {
-                INFO(trainTargetName(tt) << " / " << schedule << " / t " << time);
+                INFO(predictionName(tt) << " / " << schedule << " / t " << time);
                 const NoiseLevel l = s->at(time);
                 Matrix expected(4, 2);
                 d.denoiseRows(x, l, expected, 0, 4);

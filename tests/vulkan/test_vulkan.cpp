@@ -11,7 +11,7 @@
 #include "core/nn/activation.hpp"
 #include "core/rng/noise.hpp"
 #include "core/rng/philox.hpp"
-#include "core/samplers/sampler_run.hpp"
+#include "core/samplers/sample_to_end.hpp"
 #include "core/training/presets.hpp"
 #include "core/training/trainer.hpp"
 #include "core/vulkan/vulkan_backend.hpp"
@@ -465,4 +465,43 @@ TEST_CASE("vulkan: a submission past its timeout is an error, then a clean shutd
     }
     requireClean(*gpu); // nothing the abandoned work used was touched
     gpu.reset();
+}
+
+TEST_CASE("vulkan: a whole device run hands back frames every k steps, as the CPU steps them",
+          "[vulkan]") {
+    // sampleToEnd with frames every 3 of 11 steps: the device sends x after steps 3, 6, 9 and
+    // 11, each within float rounding of the CPU's SamplerRun frames (1e-3 of the scale), with
+    // the CPU's NFE.
+    {
+        auto gpu = vk::makeVulkanBackend("", 0, kOnDevice);
+        CpuBackend cpu(2);
+        const auto gmm = makeDenoiser("exact", loadDataset("gmm8", {100, -1, 0, 0}));
+        const auto s = makeSchedule("cosine");
+        for (const char* sampler : {"ddim", "heun", "dpmpp-2m", "em"}) {
+            INFO(sampler);
+            const SamplerRunConfig c = makeRunConfig(*s, sampler, 11, "", 7.0, {}, 21);
+            const Matrix x0 = SamplerRun::priorSample(*s, c.grid.front(), 2000, 2, 8);
+            SamplerRun run(*s, *gmm, cpu, c, x0);
+            std::vector<Matrix> expected{x0};
+            while (!run.done()) expected.push_back(run.step().x);
+            std::vector<int> steps;
+            double worst = 0;
+            const SampleResult r =
+                sampleToEnd(*s, *gmm, *gpu, c, x0,
+                            [&](int step, double t, const Matrix& x) {
+                                steps.push_back(step);
+                                CHECK(t == c.grid[std::size_t(step)]);
+                                const Matrix& e = expected[std::size_t(step)];
+                                worst = std::max(worst, (x - e).cwiseAbs().maxCoeff() /
+                                                            std::max(1.0, e.cwiseAbs().maxCoeff()));
+                            },
+                            3);
+            CHECK(r.onDevice);
+            CHECK(r.nfe == run.current().nfe);
+            CHECK(steps == std::vector<int>{0, 3, 6, 9, 11});
+            INFO("max error " << worst);
+            CHECK(worst <= 1e-3);
+        }
+        requireClean(*gpu);
+    }
 }

@@ -8,6 +8,7 @@
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser.hpp"
 #include "core/errors.hpp"
+#include "core/parameterisation.hpp"
 #include "core/io/table_io.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
@@ -71,7 +72,7 @@ AutoencoderView buildImages(const SceneEngine& e, double t) {
         Matrix out;
         e.backend().denoise(e.denoiser(), xt, l, out);
         const Vector dx = out.row(0).transpose();
-        const Vector epsHat = (xt.row(0).transpose() - l.alpha * dx) / l.sigma;
+        const Vector epsHat = fromX0(Prediction::Eps, xt, out, l).row(0).transpose();
         const double mse = (dx - x0).squaredNorm() / double(d.dim());
         g.rowLabels.push_back(fmt::format("t {:.2g}{}", tr, tr == t ? " *" : ""));
         g.tiles.push_back(tile(x0, 1, 0));

@@ -16,13 +16,7 @@ UnrolledJacobian unrollParticle(const SceneEngine& e, long particle) {
     if (particle < 0 || particle >= start->x.rows())
         throw UsageError(fmt::format("particle {} is out of range (the run has {})", particle,
                                      start->x.rows()));
-    const SceneSampler& s = e.scene().sampler;
-    SamplerRunConfig config;
-    config.sampler = &findSampler(s.sampler);
-    config.grid = e.grid();
-    config.options = s.options;
-    config.seed = s.seed;
-    return unrollJacobians(e.schedule(), config, e.denoiser(), start->x.row(particle).transpose(),
+    return unrollJacobians(e.schedule(), e.runConfig(), e.denoiser(), start->x.row(particle).transpose(),
                            std::uint32_t(particle));
 }
 
