@@ -6,6 +6,7 @@
 #include "core/datasets/gmm_file.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
+#include "core/io/json_errors.hpp"
 #include "core/parameterisation.hpp"
 #include "core/scene/view_registry.hpp"
 
@@ -158,8 +159,8 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw DataError(fmt::format("{}: not valid JSON (byte {}: {})", source, e.byte,
-                                    std::string(e.what()).substr(0, 160)));
+        throw DataError(
+            fmt::format("{}: not valid JSON ({})", source, jsonSyntaxProblem(text, e.byte)));
     }
     if (!j.is_object() || !j.contains("format") || j["format"] != "diffuscope-scene")
         throw DataError(fmt::format("{}: not a Diffuscope scene (no \"format\": "
