@@ -148,7 +148,9 @@ std::string sceneToJson(const Scene& s) {
                 {"fieldStyle", s.view.streamlines ? "streamlines" : "arrows"},
                 {"extent", s.view.extent},
                 {"fieldGrid", s.view.fieldGrid},
-                {"highlight", s.view.highlight}}}};
+                {"highlight", s.view.highlight},
+                {"paths", s.view.paths},
+                {"pathOpacity", s.view.pathOpacity}}}};
     if (!s.title.empty()) j["title"] = s.title;
     if (!s.about.empty()) j["about"] = s.about;
     return j.dump(2) + "\n";
@@ -243,6 +245,8 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     view.get("extent", s.view.extent);
     view.get("fieldGrid", s.view.fieldGrid);
     view.get("highlight", s.view.highlight);
+    view.get("paths", s.view.paths);
+    view.get("pathOpacity", s.view.pathOpacity);
     try {
         parsePrediction(s.view.fieldQuantity);
         validateScene(s);
