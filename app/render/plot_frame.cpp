@@ -113,8 +113,7 @@ void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, doub
     f.setPixelSize(std::max(1, int(fontPx)));
     p.setFont(f);
     const QFontMetricsF fm(f);
-    const QRectF bar(area.left(), area.top() + fontPx, std::min(area.width() * 0.3, fontPx),
-                     area.height() - 3 * fontPx);
+    const QRectF bar(area.left(), area.top(), std::min(area.width() * 0.3, fontPx), area.height());
     QImage ramp(1, 256, QImage::Format_RGB32);
     for (int k = 0; k < 256; ++k) ramp.setPixel(0, 255 - k, colormapColor(map, k / 255.0));
     p.drawImage(bar, ramp);
@@ -134,6 +133,16 @@ void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, doub
     p.restore();
 }
 
+QRectF barBeside(const QRectF& plot, const QRectF& column, double fontPx) {
+    const double left = std::min(column.left(), plot.right() + 0.8 * fontPx);
+    return {left, plot.top(), column.width(), plot.height()};
+}
+
+QString countOf(double v, const QString& singular, const QString& plural) {
+    const QString n = shortNumber(v);
+    return n + " " + (n == "1" ? singular : plural);
+}
+
 QRectF drawTitle(QPainter& p, const QRectF& area, const QString& title, const QString& detail,
                  double fontPx) {
     p.save();
@@ -144,17 +153,19 @@ QRectF drawTitle(QPainter& p, const QRectF& area, const QString& title, const QS
     p.setPen(QColor(30, 30, 30));
     const QFontMetricsF fm(f);
     const double h = fm.height() * 1.3;
-    p.drawText(QRectF(area.left() + 0.5 * fontPx, area.top(), area.width(), h),
-               Qt::AlignVCenter | Qt::AlignLeft, title);
-    const double used = fm.horizontalAdvance(title) + 1.5 * fontPx;
+    const QString shown = fm.elidedText(title, Qt::ElideRight, area.width() - fontPx);
+    p.drawText(QRectF(area.left() + 0.5 * fontPx, area.top(), area.width() - fontPx, h),
+               Qt::AlignVCenter | Qt::AlignLeft, shown);
+    const double used = fm.horizontalAdvance(shown) + 1.5 * fontPx;
     f.setBold(false);
     f.setPixelSize(std::max(1, int(fontPx)));
     p.setFont(f);
     p.setPen(QColor(80, 80, 80));
     const QFontMetricsF fd(f);
     const QRectF detailRect(area.left() + used, area.top(), area.width() - used - 0.5 * fontPx, h);
-    p.drawText(detailRect, Qt::AlignVCenter | Qt::AlignRight,
-               fd.elidedText(detail, Qt::ElideLeft, detailRect.width()));
+    if (detailRect.width() > fontPx)
+        p.drawText(detailRect, Qt::AlignVCenter | Qt::AlignRight,
+                   fd.elidedText(detail, Qt::ElideLeft, detailRect.width()));
     p.restore();
     return area.adjusted(0, h, 0, 0);
 }
