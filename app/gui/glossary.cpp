@@ -44,9 +44,10 @@ const std::vector<GlossaryEntry>& glossary() {
                            "paths go (saved with the scene as view.paths and view.pathOpacity)."},
         {"error map", "a learned model's |learned - reference| per cell (the field pane's right "
                       "half, the score pane's heat map). Its colours "
-                      "run from 0 to the 99th percentile of that error over 12 times evenly "
-                      "spaced in logSNR, the same at every t, so that colours compare as t moves "
-                      "(cells above it saturate)."},
+                      "run from 0 to a typical time's error (the median over 12 times evenly "
+                      "spaced in logSNR of each time's 99th percentile), the same at every t, so "
+                      "that colours compare as t moves; near t = 0, where errors grow, cells "
+                      "saturate."},
         {"small multiples",
          "the chain's row of small plots: the data noised to times evenly spaced "
          "in logSNR from the schedule's cleanest level to its noisiest, so that "

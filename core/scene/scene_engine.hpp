@@ -91,10 +91,10 @@ public:
     TimeInfo timeInfo(double t) const;
 
     /// The colour range of a learned model's error map |model - reference| of `quantity` (x0,
-    /// eps, v, score, velocity, as in the field view): the 99th percentile of that error over
-    /// kErrorSweepTimes times evenly spaced in logSNR, each on its own field-view grid. One
-    /// value for every t, so that an error map's colours compare as t moves; cached. 0 without
-    /// a reference.
+    /// eps, v, score, velocity, as in the field view): at kErrorSweepTimes times evenly spaced
+    /// in logSNR, each on its own field-view grid, the 99th percentile of that error; the median
+    /// of those. One value for every t, so that an error map's colours compare as t moves
+    /// (cells above it saturate); cached. 0 without a reference.
     double errorColourMax(const std::string& quantity) const;
     static constexpr int kErrorSweepTimes = 12;
 

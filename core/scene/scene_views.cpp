@@ -138,8 +138,9 @@ FieldView SceneEngine::fieldView(double t) const {
         for (Index r = 0; r < d.rows(); ++r)
             v.error.values[std::size_t(r)] = float(d.row(r).norm());
         v.errorMax = errorColourMax(sv.fieldQuantity);
-        v.errorRange = fmt::format("colours 0 to {:.3g}: the 99th percentile of the error over {} "
-                                   "times evenly spaced in logSNR, the same at every t",
+        v.errorRange = fmt::format("colours 0 to {:.3g}: the median over {} times evenly spaced "
+                                   "in logSNR of each time's 99th-percentile error, the same at "
+                                   "every t",
                                    v.errorMax, kErrorSweepTimes);
     }
     return v;
@@ -150,23 +151,27 @@ double SceneEngine::errorColourMax(const std::string& quantity) const {
     const SceneView& sv = m_scene.view;
     for (const ErrorRange& r : m_errorRanges)
         if (r.quantity == quantity && r.extent == sv.extent) return r.max;
-    // The model's error against its reference on each time's own grid (the field view's),
-    // pooled over the sweep; the 99th percentile keeps a few cells near t = 0, where the
-    // score grows like 1 / sigma, from washing out every other time.
-    std::vector<float> all;
+    // The model's error against its reference on each time's own grid (the field view's): each
+    // time's 99th percentile, and their median over the sweep. A pooled maximum would follow
+    // the few times near t = 0, where the score's error grows like 1 / sigma^2, and leave every
+    // other time black; the median is a typical time's scale (cells above it saturate).
+    auto percentile = [](std::vector<double>& v, double q) {
+        const auto at = v.begin() + std::ptrdiff_t(q * double(v.size() - 1));
+        std::nth_element(v.begin(), at, v.end());
+        return *at;
+    };
+    std::vector<double> perTime;
     for (const double lambda : logSnrSweep(*m_schedule, kErrorSweepTimes)) {
         const NoiseLevel l = m_schedule->at(std::max(m_schedule->tFromLogSnr(lambda), kMinFieldT));
         const Matrix c = cellCentres(emptyGrid(kHeatCells, extentAt(sv, l), ""));
         const Matrix d = quantityOf(m_backend, *m_denoiser, l, quantity, c) -
                          quantityOf(m_backend, *m_reference, l, quantity, c);
-        for (Index r = 0; r < d.rows(); ++r) all.push_back(float(d.row(r).norm()));
+        std::vector<double> err;
+        for (Index r = 0; r < d.rows(); ++r)
+            if (std::isfinite(d.row(r).norm())) err.push_back(d.row(r).norm());
+        if (!err.empty()) perTime.push_back(percentile(err, 0.99));
     }
-    double max = 0;
-    if (!all.empty()) {
-        const auto at = all.begin() + std::ptrdiff_t(0.99 * double(all.size() - 1));
-        std::nth_element(all.begin(), at, all.end());
-        max = std::isfinite(*at) ? double(*at) : 0;
-    }
+    const double max = perTime.empty() ? 0 : percentile(perTime, 0.5);
     m_errorRanges.push_back({quantity, sv.extent, std::max(max, 1e-12)});
     return m_errorRanges.back().max;
 }
