@@ -4,6 +4,7 @@
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
+#include <QFontMetricsF>
 #include <algorithm>
 #include <cmath>
 
@@ -111,12 +112,16 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
         const double ehi = v.errorMax > 0 ? v.errorMax : valueRange(v.error).second;
         drawGrid(p, ef, v.error, Colormap::Magma, 0.0, ehi);
         ef.drawAxes(p);
-        p.setPen(QColor(255, 255, 255));
         QFont f = p.font();
         f.setPixelSize(std::max(1, int(fp)));
         p.setFont(f);
-        p.drawText(ef.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                   QString("error vs %1").arg(QString::fromStdString(v.reference)));
+        const QString name = QString("error vs %1").arg(QString::fromStdString(v.reference));
+        // On a dark box: the map saturates to its brightest colour where the error is large.
+        const QRectF box(ef.plotRect().left() + 0.2 * fp, ef.plotRect().top() + 0.2 * fp,
+                         QFontMetricsF(f).horizontalAdvance(name) + 0.4 * fp, 1.4 * fp);
+        p.fillRect(box, QColor(0, 0, 0, 150));
+        p.setPen(QColor(255, 255, 255));
+        p.drawText(box, Qt::AlignCenter, name);
         drawColorBar(p, barBeside(ef.plotRect(), l.bar, fp), Colormap::Magma, 0.0, ehi,
                      QString("|error|, fixed over t"), fp);
     }

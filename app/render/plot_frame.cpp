@@ -120,14 +120,17 @@ void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, doub
     p.setPen(QPen(QColor(90, 90, 90), 1));
     p.drawRect(bar);
     // A handful of ticks, whatever the height (issue 15: readable colour bars).
+    double widest = 0;
     for (double v : niceTicks(lo, hi, std::clamp(int(bar.height() / (2.5 * fontPx)), 2, 6))) {
         const double y = bar.bottom() - (v - lo) / (hi - lo) * bar.height();
         p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 0.3 * fontPx, y));
         p.drawText(QPointF(bar.right() + 0.4 * fontPx, y + fm.ascent() / 2.5), shortNumber(v));
+        widest = std::max(widest, fm.horizontalAdvance(shortNumber(v)));
     }
-    // The label runs upwards along the right edge of the column, beside the tick labels.
+    // The label runs upwards just right of the tick labels (within the column).
     const QString shown = fm.elidedText(label, Qt::ElideRight, bar.height());
-    p.translate(area.right() - 0.3 * fontPx, bar.bottom());
+    const double labelX = bar.right() + 0.8 * fontPx + widest + fm.ascent();
+    p.translate(std::min(labelX, area.right() - 0.3 * fontPx), bar.bottom());
     p.rotate(-90);
     p.drawText(QPointF(0, 0), shown);
     p.restore();

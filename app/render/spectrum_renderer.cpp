@@ -5,6 +5,7 @@
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
+#include <QFontMetricsF>
 #include <QPainterPath>
 #include <algorithm>
 #include <cmath>
@@ -119,7 +120,12 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
     } items[] = {{"data x0", QColor(31, 119, 180)},
                  {"x_t / alpha", QColor(44, 160, 44)},
                  {"noise (sigma/alpha)^2", QColor(255, 127, 14)}};
-    double y = r.top();
+    double y = r.top(), legendW = 0;
+    const QFontMetricsF lm(f);
+    for (const auto& it : items) legendW = std::max(legendW, lm.horizontalAdvance(it.text));
+    // On a light box: the noise floor rises through the legend's corner at large t.
+    p.fillRect(QRectF(r.right() - legendW - 0.3 * fp, y, legendW + 0.6 * fp, 3.7 * fp),
+               QColor(255, 255, 255, 210));
     for (const auto& it : items) {
         p.setPen(it.color);
         p.drawText(QRectF(r.left(), y, r.width(), 1.3 * fp), Qt::AlignRight | Qt::AlignTop,
