@@ -31,9 +31,11 @@ std::string jsonSyntaxProblem(std::string_view text, std::size_t byte) {
 
 std::string jsonProblem(const char* what) {
     std::string s = what ? what : "";
-    if (s.rfind("[json.exception.", 0) == 0) {
-        const std::size_t close = s.find("] ");
-        if (close != std::string::npos) s.erase(0, close + 2);
+    const std::string code = "[json.exception.";
+    for (std::size_t at = s.find(code); at != std::string::npos; at = s.find(code, at)) {
+        const std::size_t close = s.find(']', at);
+        if (close == std::string::npos) break;
+        s.erase(at, close + 1 - at + (close + 1 < s.size() && s[close + 1] == ' ' ? 1 : 0));
     }
     return s;
 }

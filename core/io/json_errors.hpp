@@ -14,8 +14,9 @@ namespace dfs {
 /// the text ends early (an unclosed bracket, brace or string?)" when it lies at the end.
 std::string jsonSyntaxProblem(std::string_view text, std::size_t byte);
 
-/// A JSON library exception's message without its "[json.exception.NAME.ID] " prefix, e.g.
-/// "key 'dim' not found" or "type must be number, but is string".
+/// A message without the JSON library's "[json.exception.NAME.ID] " codes, wherever they are:
+/// "[json.exception.out_of_range.403] key 'dim' not found" gives "key 'dim' not found". The
+/// window and the CLI pass every message they show through it, as a last guard.
 std::string jsonProblem(const char* what);
 
 } // namespace dfs

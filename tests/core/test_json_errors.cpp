@@ -17,6 +17,9 @@ TEST_CASE("json errors: line, column and what was found", "[io][json]") {
     CHECK(jsonProblem("[json.exception.out_of_range.403] key 'dim' not found") ==
           "key 'dim' not found");
     CHECK(jsonProblem("plain") == "plain");
+    CHECK(jsonProblem("m.dsm: bad ([json.exception.type_error.302] type must be number)") ==
+          "m.dsm: bad (type must be number)");
+    CHECK(jsonProblem("[json.exception.parse_error.101] a; [json.exception.x.1] b") == "a; b");
 }
 
 TEST_CASE("json errors: scene and mixture files say where, not the library's code", "[io][json]") {

@@ -399,6 +399,13 @@ private slots:
         QVERIFY(!m_w->openScene(badScene));
         QVERIFY(m_w->lastError().contains("sampler.steps"));
         QVERIFY(m_w->lastError().contains("bad.json"));
+        // JSON that does not parse: where and what, not the library's exception text.
+        const QString unparsable = m_dir.filePath("unparsable.json");
+        std::ofstream(unparsable.toStdString()) << "{\"format\": \"diffuscope-scene\",\n  tru }";
+        QVERIFY(!m_w->openScene(unparsable));
+        QVERIFY2(m_w->lastError().contains("unparsable.json: not valid JSON (line 2, column"),
+                 qPrintable(m_w->lastError()));
+        QVERIFY(!m_w->lastError().contains("json.exception"));
         const QString badCsv = m_dir.filePath("bad.csv");
         std::ofstream(badCsv.toStdString()) << "x,y\n1,2\n3,oops\n";
         QVERIFY(!m_w->importCsv(badCsv));
