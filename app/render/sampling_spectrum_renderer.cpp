@@ -45,8 +45,11 @@ PlotFrame renderSamplingSpectrum(QPainter& p, const QRectF& area, const Sampling
     // Top: the spectra.
     const QRectF top(l.body.left(), l.body.top(), l.body.width(), l.body.height() * 0.6);
     const std::vector<double> floor(v.frequency.size(), v.noise);
-    auto [y0, y1] = logRange({&v.data, &v.x0Hat, &v.canvas}, 0.2);
-    y0 = std::max(y0, y1 - 6.0);
+    // One power range on every frame, from the data's spectrum alone: two decades below it
+    // (x0_hat's high frequencies start far below) and four above (room for the canvas and the
+    // noise floor at sigma~ up to ~100), so the curves move through a still frame.
+    auto [y0, y1] = logRange({&v.data}, 0.0);
+    y0 -= 2.0, y1 += 4.0;
     PlotFrame spectra(top, x0, x1, y0, y1, fp, false);
     spectra.setLogAxes(true, true);
     spectra.setAxisTitles("frequency (cycles per image)", "power");

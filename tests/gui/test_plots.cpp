@@ -9,6 +9,7 @@
 #include "core/scene/view_registry.hpp"
 
 #include <QTest>
+#include <optional>
 
 using namespace dfs;
 using namespace dfs::render;
@@ -179,6 +180,17 @@ private slots:
             QCOMPARE(r, plot);
             QCOMPARE(a.y(), top.y());    // the top of the y axis, log10 power
             QCOMPARE(b.y(), bottom.y()); // and its bottom
+        }
+        // The spectra while sampling likewise keep one power axis from frame to frame.
+        e.runToEnd();
+        std::optional<QPointF> first;
+        for (int frame : {0, 1, e.recordedFrames() - 1}) {
+            const Painted pt =
+                paint(makeSnapshot(e, "sampling-spectrum", frame, 0), QSize(600, 500));
+            const QPointF a = pt.frame.unmap(pt.frame.plotRect().topLeft()),
+                          b = pt.frame.unmap(pt.frame.plotRect().bottomLeft());
+            if (!first) first = QPointF(a.y(), b.y());
+            QCOMPARE(QPointF(a.y(), b.y()), *first);
         }
     }
 };
