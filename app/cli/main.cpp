@@ -3,6 +3,7 @@
 // failure prints one line to stderr; nothing ends by a signal.
 #include "app/cli/command.hpp"
 #include "core/errors.hpp"
+#include "core/io/json_errors.hpp"
 
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
@@ -20,7 +21,8 @@
 namespace {
 
 int fail(int code, const std::string& message) {
-    fmt::print(stderr, "diffuscope-cli: {}\n", message);
+    // Never the JSON library's exception codes (the readers translate their errors; a guard).
+    fmt::print(stderr, "diffuscope-cli: {}\n", dfs::jsonProblem(message.c_str()));
     return code;
 }
 

@@ -39,6 +39,19 @@ const std::vector<GlossaryEntry>& glossary() {
         {"em from the same noise", "the companion path: the same starting point and noise run by "
                                    "the other kind of sampler (Euler-Maruyama on the SDE beside an "
                                    "ODE sampler, Heun on the ODE beside a stochastic one)."},
+        {"paths, opacity", "how many particles the trajectories pane draws as whole paths, and how "
+                           "opaque: fewer, fainter paths show where thousands of stochastic "
+                           "paths go (saved with the scene as view.paths and view.pathOpacity)."},
+        {"error map", "a learned model's |learned - reference| per cell (the field pane's right "
+                      "half, the score pane's heat map). Its colours "
+                      "run from 0 to a typical time's error (the median over 12 times evenly "
+                      "spaced in logSNR of each time's 99th percentile), the same at every t, so "
+                      "that colours compare as t moves; near t = 0, where errors grow, cells "
+                      "saturate."},
+        {"small multiples",
+         "the chain's row of small plots: the data noised to times evenly spaced "
+         "in logSNR from the schedule's cleanest level to its noisiest, so that "
+         "each differs visibly from the next."},
         {"energy distance", "a distance between two point clouds: 0 exactly when they come from "
                             "the same distribution."},
         {"Bayes error", "the error of the best possible denoiser, E tr Cov[x0 | x_t]: the noise "
@@ -66,9 +79,10 @@ QString glossaryMeaning(const QString& term) {
 
 QString viewTooltip(const std::string& view) {
     static const std::map<std::string, std::vector<QString>> terms{
-        {"chain", {"x_t", "p_t", "t"}},
-        {"field", {"score", "eps", "v", "velocity", "D(x) - x", "p_t"}},
-        {"trajectories", {"1 - t (path colour)", "x0_hat", "em from the same noise"}},
+        {"chain", {"x_t", "p_t", "t", "small multiples"}},
+        {"field", {"score", "eps", "v", "velocity", "D(x) - x", "p_t", "error map"}},
+        {"trajectories",
+         {"1 - t (path colour)", "paths, opacity", "x0_hat", "em from the same noise"}},
         {"density", {"p_t", "energy distance"}},
         {"filmstrip", {"x_t", "t"}},
         {"samples", {"x_t", "x0_hat"}},
@@ -77,7 +91,7 @@ QString viewTooltip(const std::string& view) {
         {"posterior", {"x0_hat", "N_eff"}},
         {"autoencoder", {"x_t", "x0_hat", "eps"}},
         {"denoising-error", {"Bayes error", "logSNR", "eps", "v", "velocity", "score"}},
-        {"score", {"score", "alpha, sigma"}},
+        {"score", {"score", "alpha, sigma", "error map"}},
         {"sde-fan", {"eta", "S_churn", "t"}},
         {"sde-marginal", {"p_t", "energy distance"}},
         {"flow-mesh", {"velocity", "t"}},

@@ -19,6 +19,7 @@
 #include "core/backend/backend.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/json_errors.hpp"
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/perspectives/perspective.hpp"
@@ -184,6 +185,10 @@ void MainWindow::connectWorker() {
             postTo(m_worker, [quantity, streamlines](SceneWorker* w) {
                 w->setFieldOptions(quantity, streamlines);
             });
+        });
+        connect(p, &ViewPane::pathOptionsChosen, this, [this](int paths, double opacity) {
+            postTo(m_worker,
+                   [paths, opacity](SceneWorker* w) { w->setPathOptions(paths, opacity); });
         });
         const int index = p->index();
         connect(p->canvas(), &ViewCanvas::pressed, this,
@@ -383,7 +388,9 @@ void MainWindow::onFailed(const QString& message) {
     showError("Could not apply the change", message);
 }
 
-void MainWindow::showError(const QString& title, const QString& message) {
+void MainWindow::showError(const QString& title, const QString& text) {
+    // Never the JSON library's exception codes (the readers translate their errors; a guard).
+    const QString message = QString::fromStdString(jsonProblem(text.toStdString().c_str()));
     m_lastError = message;
     statusBar()->showMessage(message, 10000);
     emit errorShown(message);

@@ -188,6 +188,17 @@ void SceneWorker::setFieldOptions(const std::string& quantity, bool streamlines)
     });
 }
 
+void SceneWorker::setPathOptions(int paths, double opacity) {
+    if (!m_engine) return;
+    guarded([&] {
+        SceneView v = m_engine->scene().view;
+        v.paths = paths;
+        v.pathOpacity = opacity;
+        m_engine->setView(v);
+        publish();
+    });
+}
+
 void SceneWorker::branch(const SceneSampler& settings) {
     if (!m_engine) return;
     guarded([&] {

@@ -54,6 +54,8 @@ public slots:
     void showPerspective(const std::string& name);
     /// The field quantity and style of every field pane.
     void setFieldOptions(const std::string& quantity, bool streamlines);
+    /// How many particles every trajectories pane draws as paths, and their opacity.
+    void setPathOptions(int paths, double opacity);
     /// Continues from the shown frame with new sampler settings.
     void branch(const dfs::SceneSampler& settings);
     /// Follows an extra particle dropped at (x, y) from the shown frame.

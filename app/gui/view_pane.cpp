@@ -8,10 +8,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
 
@@ -50,7 +52,8 @@ std::optional<QPointF> ViewCanvas::toData(const QPointF& pixel) const {
 }
 
 void ViewCanvas::mousePressEvent(QMouseEvent* e) {
-    if (const auto d = toData(e->position())) emit pressed(d->x(), d->y(), e->button(), e->modifiers());
+    if (const auto d = toData(e->position()))
+        emit pressed(d->x(), d->y(), e->button(), e->modifiers());
 }
 
 void ViewCanvas::mouseMoveEvent(QMouseEvent* e) {
@@ -65,7 +68,8 @@ void ViewCanvas::mouseReleaseEvent(QMouseEvent*) {
 ViewPane::ViewPane(int index, QWidget* parent)
     : QWidget(parent), m_index(index), m_choice(new QComboBox(this)),
       m_quantity(new QComboBox(this)), m_streamlines(new QCheckBox("streamlines", this)),
-      m_caption(new QLabel(this)), m_canvas(new ViewCanvas(this)) {
+      m_paths(new QSpinBox(this)), m_opacity(new QDoubleSpinBox(this)), m_caption(new QLabel(this)),
+      m_canvas(new ViewCanvas(this)) {
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 2, 4, 0);
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
@@ -91,13 +95,33 @@ ViewPane::ViewPane(int index, QWidget* parent)
     m_quantity->addItem("velocity (PF-ODE)", "velocity");
     m_quantity->setToolTip("The field's quantity (same in every field pane)");
     for (int i = 0; i < m_quantity->count(); ++i) // each quantity explained on hover
-        m_quantity->setItemData(i, glossaryMeaning(m_quantity->itemData(i).toString() == "x0"
-                                                       ? QString("D(x) - x")
-                                                       : m_quantity->itemData(i).toString()),
+        m_quantity->setItemData(i,
+                                glossaryMeaning(m_quantity->itemData(i).toString() == "x0"
+                                                    ? QString("D(x) - x")
+                                                    : m_quantity->itemData(i).toString()),
                                 Qt::ToolTipRole);
     m_streamlines->setObjectName(QString("paneStreamlines%1").arg(index));
     header->addWidget(m_quantity);
     header->addWidget(m_streamlines);
+    // Trajectory options: thousands of stochastic paths read better as fewer, fainter ones.
+    m_paths->setObjectName(QString("panePaths%1").arg(index));
+    m_paths->setRange(0, kMaxScenePaths);
+    m_paths->setSingleStep(50);
+    m_paths->setPrefix("paths ");
+    m_paths->setAccelerated(true);
+    m_paths->setToolTip("How many particles are drawn as whole paths (evenly spaced through the "
+                        "run's particles; 0: none). Every particle is still drawn at the frame.");
+    m_opacity->setObjectName(QString("paneOpacity%1").arg(index));
+    m_opacity->setRange(0.01, 1.0);
+    m_opacity->setSingleStep(0.05);
+    m_opacity->setDecimals(2);
+    m_opacity->setPrefix("opacity ");
+    m_opacity->setToolTip("The paths' opacity: lower it to see where many paths overlap");
+    for (QAbstractSpinBox* b :
+         {static_cast<QAbstractSpinBox*>(m_paths), static_cast<QAbstractSpinBox*>(m_opacity)})
+        b->setKeyboardTracking(false); // one change per typed number, not per digit
+    header->addWidget(m_paths);
+    header->addWidget(m_opacity);
     // What am I looking at: the view's one-line caption beside its name (cut to the room left).
     m_caption->setObjectName(QString("paneCaption%1").arg(index));
     m_caption->setStyleSheet("color: palette(dark); font-style: italic;");
@@ -117,13 +141,19 @@ ViewPane::ViewPane(int index, QWidget* parent)
     };
     connect(m_quantity, &QComboBox::currentIndexChanged, this, fieldChanged);
     connect(m_streamlines, &QCheckBox::toggled, this, fieldChanged);
+    auto pathsChanged = [this] { emit pathOptionsChosen(m_paths->value(), m_opacity->value()); };
+    connect(m_paths, &QSpinBox::valueChanged, this, pathsChanged);
+    connect(m_opacity, &QDoubleSpinBox::valueChanged, this, pathsChanged);
     setKind(kind());
 }
 
 void ViewPane::showFieldOptions(const SceneView& view) {
-    const QSignalBlocker a(m_quantity), b(m_streamlines);
-    m_quantity->setCurrentIndex(std::max(0, m_quantity->findData(QString::fromStdString(view.fieldQuantity))));
+    const QSignalBlocker a(m_quantity), b(m_streamlines), c(m_paths), d(m_opacity);
+    m_quantity->setCurrentIndex(
+        std::max(0, m_quantity->findData(QString::fromStdString(view.fieldQuantity))));
     m_streamlines->setChecked(view.streamlines);
+    m_paths->setValue(view.paths);
+    m_opacity->setValue(view.pathOpacity);
 }
 
 std::string ViewPane::kind() const {
@@ -135,6 +165,8 @@ void ViewPane::setKind(const std::string& view) {
     m_choice->setCurrentText(QString::fromStdString(view));
     m_quantity->setVisible(view == "field");
     m_streamlines->setVisible(view == "field");
+    m_paths->setVisible(view == "trajectories");
+    m_opacity->setVisible(view == "trajectories");
     QString caption;
     for (const ViewInfo& v : viewRegistry())
         if (v.name == view) caption = QString::fromStdString(v.caption);
@@ -153,6 +185,8 @@ void ViewPane::setImageData(bool image) {
     }
 }
 
-void ViewPane::setSnapshot(SnapshotPtr snapshot) { m_canvas->setSnapshot(std::move(snapshot), m_index); }
+void ViewPane::setSnapshot(SnapshotPtr snapshot) {
+    m_canvas->setSnapshot(std::move(snapshot), m_index);
+}
 
 } // namespace dfs::gui

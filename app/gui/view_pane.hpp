@@ -10,7 +10,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
+class QSpinBox;
 
 namespace dfs::gui {
 
@@ -51,7 +53,8 @@ public:
     /// The registered view this pane shows (view_registry.hpp).
     std::string kind() const;
     void setKind(const std::string& view);
-    /// Shows the scene's field settings (quantity, arrows or streamlines) without signals.
+    /// Shows the scene's field settings (quantity, arrows or streamlines) and trajectory
+    /// settings (paths drawn, their opacity) without signals.
     void showFieldOptions(const SceneView& view);
     void setSnapshot(SnapshotPtr snapshot);
     /// Enables the views that fit the data (each view's appliesTo: images, 2-D points or both).
@@ -62,13 +65,17 @@ signals:
     void kindChosen(int pane, const std::string& view);
     /// The field quantity or style was changed in this pane's header.
     void fieldOptionsChosen(const QString& quantity, bool streamlines);
+    /// The trajectories' path count or opacity was changed in this pane's header.
+    void pathOptionsChosen(int paths, double opacity);
 
 private:
     int m_index;
     QComboBox* m_choice;
     QComboBox* m_quantity;
     QCheckBox* m_streamlines;
-    QLabel* m_caption; ///< the view's one-line caption
+    QSpinBox* m_paths;         ///< trajectories: particles drawn as paths
+    QDoubleSpinBox* m_opacity; ///< trajectories: the paths' opacity
+    QLabel* m_caption;         ///< the view's one-line caption
     ViewCanvas* m_canvas;
 };
 

@@ -19,9 +19,11 @@ PlotFrame renderChain(QPainter& p, const QRectF& area, const ChainView& v, const
     drawGrid(p, frame, v.density, Colormap::Viridis, lo, hi);
     drawScatter(p, frame, v.xy, QColor(255, 255, 255, 170), 1.6);
     frame.drawAxes(p);
-    drawColorBar(p, l.bar, Colormap::Viridis, lo, hi, QString::fromStdString(v.density.label), fp);
+    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Viridis, lo, hi,
+                 QString::fromStdString(v.density.label), fp);
 
-    // Small multiples: the same points at t = 0, 0.2, ..., 1, each in its own square.
+    // Small multiples: the same points at times evenly spaced in logSNR from data to noise, each
+    // in its own square.
     const int n = int(v.strip.size());
     if (n > 0) {
         const double w = l.body.width() / n;
@@ -50,7 +52,8 @@ PlotFrame renderChain(QPainter& p, const QRectF& area, const ChainView& v, const
             p.setFont(f);
             p.setPen(QColor(60, 60, 60));
             p.drawText(QRectF(cell.left(), cell.top() - fp * 1.25, cell.width(), fp * 1.2),
-                       Qt::AlignCenter, QString("t = %1").arg(shortNumber(c.t)));
+                       Qt::AlignCenter,
+                       c.t < 1e-4 ? QString("t ≈ 0") : QString("t = %1").arg(shortNumber(c.t)));
         }
     }
     drawCaption(p, l.caption, style.caption, fp);

@@ -29,8 +29,10 @@ PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, c
     QFont f = p.font();
     f.setPixelSize(std::max(1, int(fp)));
     const PlotFrame first(halves[0], -e, e, -e, e, fp);
+    QRectF plots; // both plots: the colour bar spans them
     for (int k = 0; k < 2; ++k) {
         const PlotFrame frame = k == 0 ? first : PlotFrame(halves[k], -e, e, -e, e, fp);
+        plots = plots.isNull() ? frame.plotRect() : plots.united(frame.plotRect());
         drawGrid(p, frame, *grids[k], Colormap::Magma, 0.0, hi);
         frame.drawAxes(p);
         p.setFont(f);
@@ -38,7 +40,7 @@ PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, c
         p.drawText(frame.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
                    names[k]);
     }
-    drawColorBar(p, l.bar, Colormap::Magma, 0.0, hi, "density", fp);
+    drawColorBar(p, barBeside(plots, l.bar, fp), Colormap::Magma, 0.0, hi, "density", fp);
     drawCaption(p, l.caption, style.caption, fp);
     return first;
 }

@@ -152,7 +152,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
                      .arg(shortNumber(v.effectiveCount), shortNumber(v.entropy)),
                  QPen(Qt::NoPen)}},
                fp * 0.9, Corner::BottomRight);
-    drawColorBar(p, l.bar, Colormap::Viridis, 0, 1, "weight / largest weight", fp);
+    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Viridis, 0, 1,
+                 "weight / largest weight", fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

@@ -4,6 +4,7 @@
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
+#include <QFontMetricsF>
 #include <algorithm>
 #include <cmath>
 
@@ -28,7 +29,9 @@ bool directionAt(const FieldView& v, double x, double y, double& dx, double& dy)
     if (!(fx >= 0 && fy >= 0 && fx <= n - 1 && fy <= n - 1)) return false;
     const int c = std::min(int(fx), n - 2), r = std::min(int(fy), n - 2);
     const double u = fx - c, w = fy - r;
-    auto at = [&](int rr, int cc, int k) { return double(v.vec[std::size_t(2 * (rr * n + cc) + k)]); };
+    auto at = [&](int rr, int cc, int k) {
+        return double(v.vec[std::size_t(2 * (rr * n + cc) + k)]);
+    };
     double d[2];
     for (int k = 0; k < 2; ++k)
         d[k] = (1 - w) * ((1 - u) * at(r, c, k) + u * at(r, c + 1, k)) +
@@ -63,8 +66,10 @@ void drawStreamlines(QPainter& p, const PlotFrame& frame, const FieldView& v) {
             if (line.size() < 3) continue;
             const QPointF b = line.back();
             const double s = 0.3 * cell * frame.scale(), ux = dx, uy = -dy;
-            heads.emplace_back(b, QPointF(b.x() - s * (ux * 0.87 - uy * 0.5), b.y() - s * (uy * 0.87 + ux * 0.5)));
-            heads.emplace_back(b, QPointF(b.x() - s * (ux * 0.87 + uy * 0.5), b.y() - s * (uy * 0.87 - ux * 0.5)));
+            heads.emplace_back(
+                b, QPointF(b.x() - s * (ux * 0.87 - uy * 0.5), b.y() - s * (uy * 0.87 + ux * 0.5)));
+            heads.emplace_back(
+                b, QPointF(b.x() - s * (ux * 0.87 + uy * 0.5), b.y() - s * (uy * 0.87 - ux * 0.5)));
             lines.push_back(std::move(line));
         }
     p.save();
@@ -84,29 +89,41 @@ PlotFrame renderField(QPainter& p, const QRectF& area, const FieldView& v, const
     const PaneLayout l = layoutPane(p, area, title, timeDetail(v.time), style.caption, true, fp);
     const double e = v.box.extent;
     const bool withError = !v.error.empty();
-    const QRectF left = withError ? QRectF(l.body.left(), l.body.top(), l.body.width() / 2,
-                                           l.body.height())
-                                  : l.body;
+    // With a learned model: [field over log p_t][its bar][error map][its bar], each bar beside
+    // its plot; the error's colours span a range fixed over t (FieldView::errorMax).
+    const double half = (l.body.width() + l.bar.width()) / 2;
+    const QRectF left =
+        withError ? QRectF(l.body.left(), l.body.top(), half - l.bar.width(), l.body.height())
+                  : l.body;
     const PlotFrame frame(left, -e, e, -e, e, fp);
     const auto [lo, hi] = valueRange(v.heat);
     drawGrid(p, frame, v.heat, Colormap::Viridis, lo, hi);
-    if (v.streamlines) drawStreamlines(p, frame, v);
-    else drawArrows(p, frame, v);
+    if (v.streamlines)
+        drawStreamlines(p, frame, v);
+    else
+        drawArrows(p, frame, v);
     frame.drawAxes(p);
-    drawColorBar(p, l.bar, Colormap::Viridis, lo, hi, QString::fromStdString(v.heat.label), fp);
+    const QRectF heatColumn(left.right(), l.body.top(), l.bar.width(), l.body.height());
+    drawColorBar(p, barBeside(frame.plotRect(), withError ? heatColumn : l.bar, fp),
+                 Colormap::Viridis, lo, hi, QString::fromStdString(v.heat.label), fp);
     if (withError) {
-        const QRectF right(left.right(), l.body.top(), l.body.width() / 2, l.body.height());
+        const QRectF right(heatColumn.right(), l.body.top(), half - l.bar.width(), l.body.height());
         const PlotFrame ef(right, -e, e, -e, e, fp);
-        const double ehi = valueRange(v.error).second; // the error map starts at 0
+        const double ehi = v.errorMax > 0 ? v.errorMax : valueRange(v.error).second;
         drawGrid(p, ef, v.error, Colormap::Magma, 0.0, ehi);
         ef.drawAxes(p);
-        p.setPen(QColor(255, 255, 255));
         QFont f = p.font();
         f.setPixelSize(std::max(1, int(fp)));
         p.setFont(f);
-        p.drawText(ef.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                   QString("error vs %1 (magma, 0 to %2)")
-                       .arg(QString::fromStdString(v.reference), shortNumber(ehi)));
+        const QString name = QString("error vs %1").arg(QString::fromStdString(v.reference));
+        // On a dark box: the map saturates to its brightest colour where the error is large.
+        const QRectF box(ef.plotRect().left() + 0.2 * fp, ef.plotRect().top() + 0.2 * fp,
+                         QFontMetricsF(f).horizontalAdvance(name) + 0.4 * fp, 1.4 * fp);
+        p.fillRect(box, QColor(0, 0, 0, 150));
+        p.setPen(QColor(255, 255, 255));
+        p.drawText(box, Qt::AlignCenter, name);
+        drawColorBar(p, barBeside(ef.plotRect(), l.bar, fp), Colormap::Magma, 0.0, ehi,
+                     QString("|error|, fixed over t"), fp);
     }
     drawCaption(p, l.caption, style.caption, fp);
     return frame;

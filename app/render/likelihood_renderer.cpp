@@ -116,16 +116,23 @@ PlotFrame renderLikelihood(QPainter& p, const QRectF& area, const LikelihoodView
     const double e = v.box.extent;
     const PlotFrame main = panel(p, cells[0], QString("ODE (%1)").arg(model), v.model,
                                  Colormap::Viridis, lo, hi, e, fp, true);
+    QRectF besideOf = main.plotRect(); // the log p_t bar's plot
     if (withExact) {
-        panel(p, cells[1], QString("closed form (%1)").arg(ref), v.exact, Colormap::Viridis, lo, hi,
-              e, fp, false);
+        besideOf = panel(p, cells[1], QString("closed form (%1)").arg(ref), v.exact,
+                         Colormap::Viridis, lo, hi, e, fp, false)
+                       .plotRect();
         const PlotFrame d = panel(p, cells[2], "ODE \u2212 closed form", v.difference,
                                   Colormap::Magma, -m, m, e, fp, !wide);
         const QRectF plot = d.plotRect();
-        drawColorBar(p, QRectF(cells[2].right(), plot.top(), diffBarW, plot.height()),
+        drawColorBar(p, barBeside(plot, QRectF(cells[2].right(), plot.top(), diffBarW, 1), fp),
                      Colormap::Magma, -m, m, "difference (nats)", fp);
     }
-    drawColorBar(p, l.bar, Colormap::Viridis, lo, hi, "log p_t (nats)", fp);
+    // Beside the closed form's plot (or the ODE's); in one row of three, at the pane's right
+    // edge (beside the difference's own bar), the plots' height.
+    const QRectF bar = wide && withExact
+                           ? QRectF(l.bar.left(), besideOf.top(), l.bar.width(), besideOf.height())
+                           : barBeside(besideOf, l.bar, fp);
+    drawColorBar(p, bar, Colormap::Viridis, lo, hi, "log p_t (nats)", fp);
     if (wide) { // two columns of lines
         const int half = int((lines.size() + 1) / 2);
         textLines(p, QRectF(legend.left(), legend.top(), legend.width() / 2, legend.height()),

@@ -113,25 +113,37 @@ void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, doub
     f.setPixelSize(std::max(1, int(fontPx)));
     p.setFont(f);
     const QFontMetricsF fm(f);
-    const QRectF bar(area.left(), area.top() + fontPx, std::min(area.width() * 0.3, fontPx),
-                     area.height() - 3 * fontPx);
+    const QRectF bar(area.left(), area.top(), std::min(area.width() * 0.3, fontPx), area.height());
     QImage ramp(1, 256, QImage::Format_RGB32);
     for (int k = 0; k < 256; ++k) ramp.setPixel(0, 255 - k, colormapColor(map, k / 255.0));
     p.drawImage(bar, ramp);
     p.setPen(QPen(QColor(90, 90, 90), 1));
     p.drawRect(bar);
     // A handful of ticks, whatever the height (issue 15: readable colour bars).
+    double widest = 0;
     for (double v : niceTicks(lo, hi, std::clamp(int(bar.height() / (2.5 * fontPx)), 2, 6))) {
         const double y = bar.bottom() - (v - lo) / (hi - lo) * bar.height();
         p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 0.3 * fontPx, y));
         p.drawText(QPointF(bar.right() + 0.4 * fontPx, y + fm.ascent() / 2.5), shortNumber(v));
+        widest = std::max(widest, fm.horizontalAdvance(shortNumber(v)));
     }
-    // The label runs upwards along the right edge of the column, beside the tick labels.
+    // The label runs upwards just right of the tick labels (within the column).
     const QString shown = fm.elidedText(label, Qt::ElideRight, bar.height());
-    p.translate(area.right() - 0.3 * fontPx, bar.bottom());
+    const double labelX = bar.right() + 0.8 * fontPx + widest + fm.ascent();
+    p.translate(std::min(labelX, area.right() - 0.3 * fontPx), bar.bottom());
     p.rotate(-90);
     p.drawText(QPointF(0, 0), shown);
     p.restore();
+}
+
+QRectF barBeside(const QRectF& plot, const QRectF& column, double fontPx) {
+    const double left = std::min(column.left(), plot.right() + 0.8 * fontPx);
+    return {left, plot.top(), column.width(), plot.height()};
+}
+
+QString countOf(double v, const QString& singular, const QString& plural) {
+    const QString n = shortNumber(v);
+    return n + " " + (n == "1" ? singular : plural);
 }
 
 QRectF drawTitle(QPainter& p, const QRectF& area, const QString& title, const QString& detail,
@@ -144,17 +156,19 @@ QRectF drawTitle(QPainter& p, const QRectF& area, const QString& title, const QS
     p.setPen(QColor(30, 30, 30));
     const QFontMetricsF fm(f);
     const double h = fm.height() * 1.3;
-    p.drawText(QRectF(area.left() + 0.5 * fontPx, area.top(), area.width(), h),
-               Qt::AlignVCenter | Qt::AlignLeft, title);
-    const double used = fm.horizontalAdvance(title) + 1.5 * fontPx;
+    const QString shown = fm.elidedText(title, Qt::ElideRight, area.width() - fontPx);
+    p.drawText(QRectF(area.left() + 0.5 * fontPx, area.top(), area.width() - fontPx, h),
+               Qt::AlignVCenter | Qt::AlignLeft, shown);
+    const double used = fm.horizontalAdvance(shown) + 1.5 * fontPx;
     f.setBold(false);
     f.setPixelSize(std::max(1, int(fontPx)));
     p.setFont(f);
     p.setPen(QColor(80, 80, 80));
     const QFontMetricsF fd(f);
     const QRectF detailRect(area.left() + used, area.top(), area.width() - used - 0.5 * fontPx, h);
-    p.drawText(detailRect, Qt::AlignVCenter | Qt::AlignRight,
-               fd.elidedText(detail, Qt::ElideLeft, detailRect.width()));
+    if (detailRect.width() > fontPx)
+        p.drawText(detailRect, Qt::AlignVCenter | Qt::AlignRight,
+                   fd.elidedText(detail, Qt::ElideLeft, detailRect.width()));
     p.restore();
     return area.adjusted(0, h, 0, 0);
 }

@@ -47,14 +47,22 @@ private:
     QString m_titleX, m_titleY;
 };
 
-/// A vertical colour bar in `area` with its range's ticks and a label.
+/// A vertical colour bar at the left of `area`, as tall as `area`, with a handful of ticks and
+/// its label along the right edge. Place it with barBeside so that it is the plot's height.
 void drawColorBar(QPainter& p, const QRectF& area, Colormap map, double lo, double hi,
                   const QString& label, double fontPx);
 
+/// Where a colour bar for `plot` goes: right beside the plot (a small gap, never right of
+/// `column`'s left edge), as tall as the plot, `column`'s width (a PaneLayout's bar column).
+QRectF barBeside(const QRectF& plot, const QRectF& column, double fontPx);
+
 /// Pane title (left) and a right-aligned detail line, in a band at the top of `area`; returns
-/// the area left below.
+/// the area left below. A title wider than the pane is elided; the detail gets the room left.
 QRectF drawTitle(QPainter& p, const QRectF& area, const QString& title, const QString& detail,
                  double fontPx);
+
+/// "1 cycle", "2.5 cycles": a count with its noun, singular only for exactly 1 as shown.
+QString countOf(double v, const QString& singular, const QString& plural);
 
 /// Number formatting shared by ticks and captions: 3 significant digits, no trailing zeros.
 QString shortNumber(double v);

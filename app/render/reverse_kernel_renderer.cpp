@@ -62,7 +62,8 @@ PlotFrame renderReverseKernel(QPainter& p, const QRectF& area, const ReverseKern
     }
     p.restore();
     frame.drawAxes(p);
-    drawColorBar(p, l.bar, Colormap::Viridis, 0, hi, "exact q(x_s | x_t) per unit area", fp);
+    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Viridis, 0, hi,
+                 "exact q(x_s | x_t) per unit area", fp);
     drawLegend(p, frame,
                {{QString("exact q(x_s|x_t) of %1: contours at peak e^-1/2, e^-2")
                      .arg(QString::fromStdString(v.exactSource)),

@@ -38,14 +38,18 @@ PlotFrame renderSamplingSpectrum(QPainter& p, const QRectF& area, const Sampling
                                .arg(v.frames - 1)
                                .arg(timeDetail(v.time))
                                .arg(v.particles);
-    const PaneLayout l = layoutPane(p, area, "Spectra while sampling", detail, style.caption, false, fp);
+    const PaneLayout l =
+        layoutPane(p, area, "Spectra while sampling", detail, style.caption, false, fp);
     const std::vector<double> lf = logOf(v.frequency);
     const double x0 = lf.empty() ? 0 : lf.front() - 0.05, x1 = lf.empty() ? 1 : lf.back() + 0.05;
     // Top: the spectra.
     const QRectF top(l.body.left(), l.body.top(), l.body.width(), l.body.height() * 0.6);
     const std::vector<double> floor(v.frequency.size(), v.noise);
-    auto [y0, y1] = logRange({&v.data, &v.x0Hat, &v.canvas}, 0.2);
-    y0 = std::max(y0, y1 - 6.0);
+    // One power range on every frame, from the data's spectrum alone: two decades below it
+    // (x0_hat's high frequencies start far below) and four above (room for the canvas and the
+    // noise floor at sigma~ up to ~100), so the curves move through a still frame.
+    auto [y0, y1] = logRange({&v.data}, 0.0);
+    y0 -= 2.0, y1 += 4.0;
     PlotFrame spectra(top, x0, x1, y0, y1, fp, false);
     spectra.setLogAxes(true, true);
     spectra.setAxisTitles("frequency (cycles per image)", "power");
@@ -60,12 +64,13 @@ PlotFrame renderSamplingSpectrum(QPainter& p, const QRectF& area, const Sampling
     decidedLine(p, spectra, v.decided, y0, y1);
     p.restore();
     spectra.drawAxes(p);
-    std::vector<LegendEntry> legend{{"data x0", QPen(kData, 2.4)},
-                                    {"canvas x_i / alpha", QPen(kCanvas, 1.8)},
-                                    {"x0_hat at this step", QPen(kX0, 2.2)},
-                                    {"noise floor (sigma/alpha)^2", QPen(kNoise, 1.6, Qt::DashLine)}};
-    legend.push_back({v.decided > 0 ? QString("decided up to %1 cycles (data above the floor)")
-                                          .arg(shortNumber(v.decided))
+    std::vector<LegendEntry> legend{
+        {"data x0", QPen(kData, 2.4)},
+        {"canvas x_i / alpha", QPen(kCanvas, 1.8)},
+        {"x0_hat at this step", QPen(kX0, 2.2)},
+        {"noise floor (sigma/alpha)^2", QPen(kNoise, 1.6, Qt::DashLine)}};
+    legend.push_back({v.decided > 0 ? QString("decided up to %1 (data above the floor)")
+                                          .arg(countOf(v.decided, "cycle", "cycles"))
                                     : QString("nothing decided yet: the floor covers the data"),
                       QPen(kDecided, 1.6, Qt::DashDotLine)});
     drawLegend(p, spectra, legend, fp * 0.85, Corner::BottomLeft);

@@ -27,7 +27,9 @@ PlotFrame renderScore(QPainter& p, const QRectF& area, const ScoreView& v, const
     const double e = v.box.extent;
     const PlotFrame frame(l.body, -e, e, -e, e, fp);
     const Colormap map = learned ? Colormap::Magma : Colormap::Viridis;
-    const double lo = learned ? 0.0 : valueRange(v.heat).first, hi = valueRange(v.heat).second;
+    // A learned model's error on one range at every t (ScoreView::heatMax).
+    const double lo = learned ? 0.0 : valueRange(v.heat).first;
+    const double hi = learned && v.heatMax > 0 ? v.heatMax : valueRange(v.heat).second;
     drawGrid(p, frame, v.heat, map, lo, hi);
     // One scale for both sets, so that their lengths compare.
     const double cellPx = frame.plotRect().width() / std::max(1, v.n);
@@ -51,7 +53,8 @@ PlotFrame renderScore(QPainter& p, const QRectF& area, const ScoreView& v, const
     legend.push_back({"s = (\u03b1 D(x) \u2212 x) / \u03c3\u00b2  (Tweedie)", QColor(0, 0, 0, 0)});
     legend.push_back({"arrows \u00d7 \u03c3\u00b2 to stay readable at every t", QColor(0, 0, 0, 0)});
     drawLegend(p, frame.plotRect(), legend, fp);
-    drawColorBar(p, l.bar, map, lo, hi, QString::fromStdString(v.heat.label), fp);
+    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), map, lo, hi,
+                 QString::fromStdString(v.heat.label), fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

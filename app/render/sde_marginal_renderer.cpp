@@ -45,7 +45,8 @@ PlotFrame renderSdeMarginal(QPainter& p, const QRectF& area, const SdeMarginalVi
     }
     frame.drawAxes(p);
     std::vector<LegendItem> legend{
-        {QString("histogram of the %1 particles").arg(v.particles), QColor(250, 140, 90), Qt::SolidLine, 6},
+        {QString("histogram of the %1 particles").arg(v.particles), QColor(250, 140, 90),
+         Qt::SolidLine, 6},
         {QString::fromStdString(v.exactLabel), kContour, Qt::SolidLine, 1.6},
         {"contours at 10, 30, 50, 70 and 90% of its peak", QColor(0, 0, 0, 0)}};
     if (v.energy >= 0)
@@ -53,7 +54,8 @@ PlotFrame renderSdeMarginal(QPainter& p, const QRectF& area, const SdeMarginalVi
                               .arg(shortNumber(v.energy), shortNumber(v.energyFloor)),
                           QColor(0, 0, 0, 0)});
     drawLegend(p, frame.plotRect(), legend, fp);
-    drawColorBar(p, l.bar, Colormap::Magma, 0.0, hi, "density of the particles (per unit area)", fp);
+    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Magma, 0.0, hi,
+                 "density of the particles (per unit area)", fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

@@ -5,6 +5,7 @@
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
+#include <QFontMetricsF>
 #include <QPainterPath>
 #include <algorithm>
 #include <cmath>
@@ -15,7 +16,8 @@ namespace {
 
 /// The 8x8 DCT coefficients' log10 SNR at t as a heat map (u down, v across), each cell labelled
 /// with its reveal time; the colour bar is centred on SNR 1.
-void drawDctSnr(QPainter& p, const QRectF& area, const QRectF& bar, const SpectrumView& v, double fp) {
+void drawDctSnr(QPainter& p, const QRectF& area, const QRectF& bar, const SpectrumView& v,
+                double fp) {
     ScalarGrid g;
     g.nx = g.ny = 8;
     g.x0 = g.y0 = 0;
@@ -36,13 +38,15 @@ void drawDctSnr(QPainter& p, const QRectF& area, const QRectF& bar, const Spectr
             const double snr = v.dctLogSnr[std::size_t(u * 8 + c)];
             p.setPen(snr > 0.5 ? QColor(20, 20, 20) : QColor(235, 235, 235));
             const QRectF cell(frame.map(c, 8 - u), frame.map(c + 1, 7 - u));
-            p.drawText(cell, Qt::AlignCenter, QString::number(v.dctReveal[std::size_t(u * 8 + c)], 'f', 2));
+            p.drawText(cell, Qt::AlignCenter,
+                       QString::number(v.dctReveal[std::size_t(u * 8 + c)], 'f', 2));
         }
     p.setPen(QColor(60, 60, 60));
     p.drawText(QRectF(frame.plotRect().left(), area.top(), frame.plotRect().width(), 1.4 * fp),
                Qt::AlignHCenter | Qt::AlignTop, "DCT: log10 SNR at t; numbers: reveal time t*");
     p.restore();
-    drawColorBar(p, bar, Colormap::Viridis, -lim, lim, "log10 SNR of each DCT coefficient", fp);
+    drawColorBar(p, barBeside(frame.plotRect(), bar, fp), Colormap::Viridis, -lim, lim,
+                 "log10 SNR of each DCT coefficient", fp);
 }
 
 } // namespace
@@ -51,20 +55,24 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
                          const ViewStyle& style) {
     const double fp = style.fontPx;
     QString detail = timeDetail(v.time);
-    if (v.takeover > 0) detail = QString("noise takes over at %1 cycles   ").arg(shortNumber(v.takeover)) + detail;
+    if (v.takeover > 0)
+        detail = QString("noise takes over at %1   ").arg(countOf(v.takeover, "cycle", "cycles")) +
+                 detail;
     const bool dct = v.dctLogSnr.size() == 64;
     const PaneLayout l = layoutPane(p, area, "Spectrum (RAPSD)", detail, style.caption, dct, fp);
+    // One y-range at every t, from the data's spectrum alone (x_t's changes with t): from its
+    // faintest frequency to two decades above its strongest, so the rising noise floor moves
+    // through a still frame instead of rescaling it.
     double lo = INFINITY, hi = -INFINITY;
-    for (const auto* curve : {&v.data, &v.xt})
-        for (double y : *curve)
-            if (y > 0) lo = std::min(lo, y), hi = std::max(hi, y);
+    for (double y : v.data)
+        if (y > 0) lo = std::min(lo, y), hi = std::max(hi, y);
     if (!(lo < hi)) lo = 1e-4, hi = 1;
-    const double y0 = std::floor(std::log10(lo)) - 0.1, y1 = std::ceil(std::log10(hi)) + 0.1;
+    const double y0 = std::floor(std::log10(lo)) - 0.1, y1 = std::ceil(std::log10(hi)) + 2.1;
     const double fmax = v.frequency.empty() ? 2 : v.frequency.back();
     const double x0 = -0.05, x1 = std::log10(fmax) + 0.05;
     // With 8x8 images the right part shows the DCT coefficients' SNR at t.
-    const QRectF curveArea = dct ? QRectF(l.body.left(), l.body.top(), l.body.width() * 0.55, l.body.height())
-                                 : l.body;
+    const QRectF curveArea =
+        dct ? QRectF(l.body.left(), l.body.top(), l.body.width() * 0.55, l.body.height()) : l.body;
     PlotFrame frame(curveArea, x0, x1, y0, y1, fp, false);
     frame.setLogAxes(true, true);
     frame.setAxisTitles("frequency (cycles per image)", "power");
@@ -112,14 +120,23 @@ PlotFrame renderSpectrum(QPainter& p, const QRectF& area, const SpectrumView& v,
     } items[] = {{"data x0", QColor(31, 119, 180)},
                  {"x_t / alpha", QColor(44, 160, 44)},
                  {"noise (sigma/alpha)^2", QColor(255, 127, 14)}};
-    double y = r.top();
+    double y = r.top(), legendW = 0;
+    const QFontMetricsF lm(f);
+    for (const auto& it : items) legendW = std::max(legendW, lm.horizontalAdvance(it.text));
+    // On a light box: the noise floor rises through the legend's corner at large t.
+    p.fillRect(QRectF(r.right() - legendW - 0.3 * fp, y, legendW + 0.6 * fp, 3.7 * fp),
+               QColor(255, 255, 255, 210));
     for (const auto& it : items) {
         p.setPen(it.color);
-        p.drawText(QRectF(r.left(), y, r.width(), 1.3 * fp), Qt::AlignRight | Qt::AlignTop, it.text);
+        p.drawText(QRectF(r.left(), y, r.width(), 1.3 * fp), Qt::AlignRight | Qt::AlignTop,
+                   it.text);
         y += 1.2 * fp;
     }
-    if (dct) drawDctSnr(p, QRectF(curveArea.right(), l.body.top(), l.body.width() - curveArea.width(), l.body.height()),
-                        l.bar, v, fp);
+    if (dct)
+        drawDctSnr(p,
+                   QRectF(curveArea.right(), l.body.top(), l.body.width() - curveArea.width(),
+                          l.body.height()),
+                   l.bar, v, fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

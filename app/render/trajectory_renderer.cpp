@@ -4,6 +4,8 @@
 #include "app/render/view_renderers.hpp"
 
 #include <QFontMetricsF>
+#include <algorithm>
+#include <cmath>
 
 namespace dfs::render {
 
@@ -22,6 +24,7 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
     p.setClipRect(frame.plotRect());
     p.setRenderHint(QPainter::Antialiasing, true);
     const int paths = v.pathCount;
+    const int alpha = std::clamp(int(std::lround(255.0 * v.pathOpacity)), 1, 255);
     std::vector<QLineF> seg(std::size_t(std::max(0, paths)));
     for (int f = 0; f + 1 < int(v.times.size()); ++f) {
         const float* a = &v.paths[std::size_t(2 * f * paths)];
@@ -29,7 +32,7 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         for (int k = 0; k < paths; ++k)
             seg[std::size_t(k)] = QLineF(frame.map(a[2 * k], a[2 * k + 1]), frame.map(b[2 * k], b[2 * k + 1]));
         QColor c = QColor::fromRgb(colormapColor(Colormap::Viridis, 1.0 - v.times[std::size_t(f)]));
-        c.setAlpha(110);
+        c.setAlpha(alpha);
         p.setPen(QPen(c, 0.9));
         p.drawLines(seg.data(), paths);
     }
@@ -85,7 +88,8 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         }
     }
     frame.drawAxes(p);
-    drawColorBar(p, l.bar, Colormap::Viridis, 0.0, 1.0, "1 - t (path colour)", fp);
+    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Viridis, 0.0, 1.0,
+                 "1 - t (path colour)", fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

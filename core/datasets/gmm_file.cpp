@@ -2,6 +2,7 @@
 #include "core/datasets/gmm_file.hpp"
 
 #include "core/errors.hpp"
+#include "core/io/json_errors.hpp"
 
 #include <Eigen/Eigenvalues>
 #include <fmt/format.h>
@@ -57,7 +58,8 @@ GmmParams gmmFromJson(const std::string& text, const std::string& source) {
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw DataError(fmt::format("{}: not valid JSON (at byte {})", source, e.byte));
+        throw DataError(
+            fmt::format("{}: not valid JSON ({})", source, jsonSyntaxProblem(text, e.byte)));
     }
     const Reader r{source};
     if (!j.is_object()) r.fail("the file", "must hold a JSON object with \"means\"");

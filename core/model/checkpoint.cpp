@@ -3,6 +3,7 @@
 
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
+#include "core/io/json_errors.hpp"
 
 #include <bit>
 #include <cmath>
@@ -165,8 +166,11 @@ std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* i
         facts.seed = j.value("seed", std::uint64_t(0));
         facts.loss = j.value("loss", 0.0);
         s.validate();
+    } catch (const nlohmann::json::parse_error& e) {
+        throw DataError(fmt::format("{}: malformed metadata (not valid JSON, {})", path,
+                                    jsonSyntaxProblem(meta, e.byte)));
     } catch (const nlohmann::json::exception& e) {
-        throw DataError(fmt::format("{}: malformed metadata ({})", path, e.what()));
+        throw DataError(fmt::format("{}: malformed metadata ({})", path, jsonProblem(e.what())));
     } catch (const UsageError& e) {
         throw DataError(fmt::format("{}: invalid metadata: {}", path, e.what()));
     }

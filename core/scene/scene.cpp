@@ -53,6 +53,11 @@ void validateScene(const Scene& s) {
     require(s.view.fieldGrid >= 2 && s.view.fieldGrid <= 256, "view.fieldGrid",
             "must be in [2, 256]");
     require(s.view.highlight >= 0, "view.highlight", "must be >= 0");
+    require(s.view.paths >= 0 && s.view.paths <= kMaxScenePaths, "view.paths",
+            fmt::format("must be in [0, {}]", kMaxScenePaths));
+    finite(s.view.pathOpacity, "view.pathOpacity");
+    require(s.view.pathOpacity > 0 && s.view.pathOpacity <= 1, "view.pathOpacity",
+            "must be in (0, 1]");
     for (const std::string& pane : s.view.panes) {
         try {
             findView(pane);

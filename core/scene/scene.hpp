@@ -18,6 +18,8 @@ namespace dfs {
 inline constexpr int kSceneVersion = 1;
 /// Most particles a scene may ask for (the GUI stays interactive up to 10^5).
 inline constexpr long kMaxSceneParticles = 1'000'000;
+/// Most particles the trajectories view draws as whole paths.
+inline constexpr int kMaxScenePaths = 20000;
 
 struct SceneData {
     std::string dataset = "gmm8"; ///< built-in name or CSV path
@@ -62,6 +64,11 @@ struct SceneView {
     double extent = 3.0;                 ///< half-width of the plotted square
     int fieldGrid = 32;                  ///< arrows per side
     long highlight = 0;                  ///< highlighted particle
+    /// Trajectories: how many particles are drawn as whole paths (evenly spaced through the
+    /// run's particles) and the paths' opacity in (0, 1]. Thousands of stochastic paths read
+    /// better as a few hundred faint ones.
+    int paths = 400;
+    double pathOpacity = 0.43;
 };
 
 struct Scene {

@@ -94,6 +94,14 @@ public:
     Matrix fieldValues(double t, const Matrix& x) const;
     TimeInfo timeInfo(double t) const;
 
+    /// The colour range of a learned model's error map |model - reference| of `quantity` (x0,
+    /// eps, v, score, velocity, as in the field view): at kErrorSweepTimes times evenly spaced
+    /// in logSNR, each on its own field-view grid, the 99th percentile of that error; the median
+    /// of those. One value for every t, so that an error map's colours compare as t moves
+    /// (cells above it saturate); cached. 0 without a reference.
+    double errorColourMax(const std::string& quantity) const;
+    static constexpr int kErrorSweepTimes = 12;
+
     /// Changes the view settings (panes, quantity, extent, grid, highlight); validated.
     void setView(const SceneView& view);
 
@@ -125,6 +133,13 @@ private:
         ScalarGrid grid;
     };
     mutable std::optional<DensityCache> m_densityCache; ///< the engine has one owning thread
+    /// Error colour ranges by quantity, for the view extent they were computed at (the
+    /// denoisers are fixed for the engine's life).
+    struct ErrorRange {
+        std::string quantity;
+        double extent = 0, max = 0;
+    };
+    mutable std::vector<ErrorRange> m_errorRanges;
     struct CompanionPath {
         long particle = -1;
         std::string sampler;

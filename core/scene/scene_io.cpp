@@ -6,6 +6,7 @@
 #include "core/datasets/gmm_file.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
+#include "core/io/json_errors.hpp"
 #include "core/parameterisation.hpp"
 #include "core/scene/view_registry.hpp"
 
@@ -147,7 +148,9 @@ std::string sceneToJson(const Scene& s) {
                 {"fieldStyle", s.view.streamlines ? "streamlines" : "arrows"},
                 {"extent", s.view.extent},
                 {"fieldGrid", s.view.fieldGrid},
-                {"highlight", s.view.highlight}}}};
+                {"highlight", s.view.highlight},
+                {"paths", s.view.paths},
+                {"pathOpacity", s.view.pathOpacity}}}};
     if (!s.title.empty()) j["title"] = s.title;
     if (!s.about.empty()) j["about"] = s.about;
     return j.dump(2) + "\n";
@@ -158,8 +161,8 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     try {
         j = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw DataError(fmt::format("{}: not valid JSON (byte {}: {})", source, e.byte,
-                                    std::string(e.what()).substr(0, 160)));
+        throw DataError(
+            fmt::format("{}: not valid JSON ({})", source, jsonSyntaxProblem(text, e.byte)));
     }
     if (!j.is_object() || !j.contains("format") || j["format"] != "diffuscope-scene")
         throw DataError(fmt::format("{}: not a Diffuscope scene (no \"format\": "
@@ -242,6 +245,8 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     view.get("extent", s.view.extent);
     view.get("fieldGrid", s.view.fieldGrid);
     view.get("highlight", s.view.highlight);
+    view.get("paths", s.view.paths);
+    view.get("pathOpacity", s.view.pathOpacity);
     try {
         parsePrediction(s.view.fieldQuantity);
         validateScene(s);

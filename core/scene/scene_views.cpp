@@ -9,9 +9,10 @@
 #include "core/parameterisation.hpp"
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler_run.hpp"
-#include "core/schedules/time_grid.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_grid.hpp"
+#include "core/schedules/log_snr_sweep.hpp"
+#include "core/schedules/time_grid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -22,11 +23,10 @@ namespace dfs {
 namespace {
 
 constexpr Index kMaxChainPoints = 20000; ///< data points pushed through the chain view
-constexpr int kStripCells = 6;           ///< small multiples at t = 0, 0.2, ..., 1
+constexpr int kStripCells = 6;           ///< small multiples, evenly spaced in logSNR
 constexpr Index kStripPoints = 1500;
-constexpr int kMaxPaths = 400;           ///< particles drawn as whole paths
-constexpr Index kEnergyPoints = 1000;    ///< points per side of the energy distance
-constexpr std::uint32_t kChainNoiseStep = 0xFFFFFFF0u; ///< Philox step of the chain's eps
+constexpr Index kEnergyPoints = 1000;                    ///< points per side of the energy distance
+constexpr std::uint32_t kChainNoiseStep = 0xFFFFFFF0u;   ///< Philox step of the chain's eps
 constexpr std::uint32_t kDensityNoiseStep = 0xFFFFFFF1u; ///< the density view's noised data
 
 Matrix quantityOf(Backend& backend, const Denoiser& model, const NoiseLevel& level,
@@ -38,7 +38,9 @@ Matrix quantityOf(Backend& backend, const Denoiser& model, const NoiseLevel& lev
     return fromX0(p, x, x0, level);
 }
 
-std::string quantityLabel(const std::string& q) { return q == "x0" ? "D(x) - x" : q; }
+std::string quantityLabel(const std::string& q) {
+    return q == "x0" ? "D(x) - x" : q;
+}
 
 } // namespace
 
@@ -67,7 +69,8 @@ ChainView SceneEngine::chainView(double t) const {
     const Index n = (m_data->size() + stride - 1) / stride;
     const Matrix eps = gaussianNoise(m_scene.data.seed, 0, n, 2, kChainNoiseStep, 0);
     Matrix xt(n, 2);
-    for (Index r = 0; r < n; ++r) xt.row(r) = l.alpha * m_data->points.row(r * stride) + l.sigma * eps.row(r);
+    for (Index r = 0; r < n; ++r)
+        xt.row(r) = l.alpha * m_data->points.row(r * stride) + l.sigma * eps.row(r);
     v.xy = thinnedXY(xt, kMaxChainPoints);
     if (l.sigma > 0 && m_denoiser->hasLogDensity()) {
         v.density = logDensityAt(t, v.box.extent);
@@ -76,11 +79,15 @@ ChainView SceneEngine::chainView(double t) const {
         v.density.label = "density of x_t (histogram)";
         histogram(m_backend, xt, v.density);
     }
-    for (int k = 0; k < kStripCells; ++k) {
-        const double tk = double(k) / (kStripCells - 1);
+    // Evenly spaced in logSNR between the schedule's ends (its sampler grids' span), not in t:
+    // uniform t crowds most cells into pure noise on schedules such as vp-linear.
+    for (const double lambda : logSnrSweep(*m_schedule, kStripCells)) {
+        // (edm and ve reach their cleanest level only as t -> 0+: the smallest positive t.)
+        const double tk = std::max(m_schedule->tFromLogSnr(lambda), kSmallestPositiveT);
         const NoiseLevel lk = m_schedule->at(tk);
         ChainView::Cell cell;
         cell.t = tk;
+        cell.logSnr = m_schedule->logSnr(tk);
         cell.extent = extentAt(m_scene.view, lk);
         const Index m = std::min(n, kStripPoints);
         Matrix xk(m, 2);
@@ -116,9 +123,10 @@ FieldView SceneEngine::fieldView(double t) const {
     } else {
         v.heat = emptyGrid(kHeatCells, v.box.extent, "");
         v.heat.label = fmt::format("|{}|", v.quantity);
-        const Matrix qh = quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity,
-                                     cellCentres(v.heat));
-        for (Index r = 0; r < qh.rows(); ++r) v.heat.values[std::size_t(r)] = float(qh.row(r).norm());
+        const Matrix qh =
+            quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity, cellCentres(v.heat));
+        for (Index r = 0; r < qh.rows(); ++r)
+            v.heat.values[std::size_t(r)] = float(qh.row(r).norm());
     }
     if (m_reference) {
         v.reference = m_reference->name();
@@ -127,9 +135,45 @@ FieldView SceneEngine::fieldView(double t) const {
         const Matrix c = cellCentres(v.error);
         const Matrix d = quantityOf(m_backend, *m_denoiser, l, sv.fieldQuantity, c) -
                          quantityOf(m_backend, *m_reference, l, sv.fieldQuantity, c);
-        for (Index r = 0; r < d.rows(); ++r) v.error.values[std::size_t(r)] = float(d.row(r).norm());
+        for (Index r = 0; r < d.rows(); ++r)
+            v.error.values[std::size_t(r)] = float(d.row(r).norm());
+        v.errorMax = errorColourMax(sv.fieldQuantity);
+        v.errorRange = fmt::format("colours 0 to {:.3g}: the median over {} times evenly spaced "
+                                   "in logSNR of each time's 99th-percentile error, the same at "
+                                   "every t",
+                                   v.errorMax, kErrorSweepTimes);
     }
     return v;
+}
+
+double SceneEngine::errorColourMax(const std::string& quantity) const {
+    if (!m_reference) return 0;
+    const SceneView& sv = m_scene.view;
+    for (const ErrorRange& r : m_errorRanges)
+        if (r.quantity == quantity && r.extent == sv.extent) return r.max;
+    // The model's error against its reference on each time's own grid (the field view's): each
+    // time's 99th percentile, and their median over the sweep. A pooled maximum would follow
+    // the few times near t = 0, where the score's error grows like 1 / sigma^2, and leave every
+    // other time black; the median is a typical time's scale (cells above it saturate).
+    auto percentile = [](std::vector<double>& v, double q) {
+        const auto at = v.begin() + std::ptrdiff_t(q * double(v.size() - 1));
+        std::nth_element(v.begin(), at, v.end());
+        return *at;
+    };
+    std::vector<double> perTime;
+    for (const double lambda : logSnrSweep(*m_schedule, kErrorSweepTimes)) {
+        const NoiseLevel l = m_schedule->at(std::max(m_schedule->tFromLogSnr(lambda), kMinFieldT));
+        const Matrix c = cellCentres(emptyGrid(kHeatCells, extentAt(sv, l), ""));
+        const Matrix d = quantityOf(m_backend, *m_denoiser, l, quantity, c) -
+                         quantityOf(m_backend, *m_reference, l, quantity, c);
+        std::vector<double> err;
+        for (Index r = 0; r < d.rows(); ++r)
+            if (std::isfinite(d.row(r).norm())) err.push_back(d.row(r).norm());
+        if (!err.empty()) perTime.push_back(percentile(err, 0.99));
+    }
+    const double max = perTime.empty() ? 0 : percentile(perTime, 0.5);
+    m_errorRanges.push_back({quantity, sv.extent, std::max(max, 1e-12)});
+    return m_errorRanges.back().max;
 }
 
 const SceneEngine::CompanionPath& SceneEngine::companionPath(long particle) const {
@@ -167,12 +211,15 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
     v.steps = totalFrames() - 1;
     v.sampler = m_scene.sampler.sampler;
     const Index particles = cur->x.rows();
-    const Index stride = strideFor(particles, kMaxPaths);
-    v.pathCount = int((particles + stride - 1) / stride);
+    const int wanted = m_scene.view.paths;
+    const Index stride = wanted > 0 ? strideFor(particles, wanted) : particles + 1;
+    v.pathCount = wanted > 0 ? int((particles + stride - 1) / stride) : 0;
+    v.pathOpacity = float(m_scene.view.pathOpacity);
     for (int f = 0; f <= frameIndex; ++f) {
         const Frame& fr = *m_frames[std::size_t(f)];
         v.times.push_back(float(fr.t));
-        for (Index p = 0; p < particles; p += stride) appendXY(v.paths, fr.x(p, 0), fr.x(p, 1));
+        for (Index p = 0; p < particles && wanted > 0; p += stride)
+            appendXY(v.paths, fr.x(p, 0), fr.x(p, 1));
     }
     v.current = thinnedXY(cur->x, particles);
     if (m_probeStart >= 0 && frameIndex >= m_probeStart) {
@@ -195,7 +242,8 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
         const CompanionPath& c = companionPath(v.highlight);
         v.companion = c.sampler;
         v.companionPath.assign(c.xy.begin(),
-                               c.xy.begin() + std::ptrdiff_t(std::min(c.xy.size(), std::size_t(2 * (frameIndex + 1)))));
+                               c.xy.begin() + std::ptrdiff_t(std::min(
+                                                  c.xy.size(), std::size_t(2 * (frameIndex + 1)))));
     }
     v.data = thinnedXY(m_data->points, 2000);
     return v;
@@ -218,25 +266,28 @@ DensityView SceneEngine::densityView(int frameIndex) const {
     const bool atData = !(level.sigma > 0.01 * level.alpha);
     Matrix reference = m_data->points;
     if (!atData) {
-        const Matrix eps = gaussianNoise(m_scene.data.seed, 0, reference.rows(), 2,
-                                         kDensityNoiseStep, 0);
+        const Matrix eps =
+            gaussianNoise(m_scene.data.seed, 0, reference.rows(), 2, kDensityNoiseStep, 0);
         reference = level.alpha * reference + level.sigma * eps;
     }
     if (m_data->gmm) {
         const auto exact = makeDenoiser("exact", *m_data);
-        const NoiseLevel drawn = atData ? m_schedule->at(m_schedule->tFromLogSnr(-2 * std::log(0.01)))
-                                        : level;
+        const NoiseLevel drawn =
+            atData ? m_schedule->at(m_schedule->tFromLogSnr(-2 * std::log(0.01))) : level;
         Vector lp;
         m_backend.logDensity(*exact, cellCentres(v.reference), drawn, lp);
-        for (Index i = 0; i < lp.size(); ++i) v.reference.values[std::size_t(i)] = float(std::exp(lp[i]));
-        v.referenceLabel = atData ? "exact density p_0" : fmt::format("exact p_t at t = {:.3g}", cur->t);
+        for (Index i = 0; i < lp.size(); ++i)
+            v.reference.values[std::size_t(i)] = float(std::exp(lp[i]));
+        v.referenceLabel =
+            atData ? "exact density p_0" : fmt::format("exact p_t at t = {:.3g}", cur->t);
     } else {
         histogram(m_backend, reference, v.reference);
-        v.referenceLabel = atData ? "histogram of the data"
-                                  : fmt::format("data noised to t = {:.3g}", cur->t);
+        v.referenceLabel =
+            atData ? "histogram of the data" : fmt::format("data noised to t = {:.3g}", cur->t);
     }
     v.reference.label = v.referenceLabel;
-    const Index ns = std::min(kEnergyPoints, cur->x.rows()), nd = std::min(kEnergyPoints, reference.rows());
+    const Index ns = std::min(kEnergyPoints, cur->x.rows()),
+                nd = std::min(kEnergyPoints, reference.rows());
     const Index ss = strideFor(cur->x.rows(), ns), sd = strideFor(reference.rows(), nd);
     Matrix a((cur->x.rows() + ss - 1) / ss, 2), b((reference.rows() + sd - 1) / sd, 2);
     for (Index r = 0; r < a.rows(); ++r) a.row(r) = cur->x.row(r * ss);
@@ -249,8 +300,8 @@ ParticleInfo SceneEngine::particleInfo(int frameIndex, long particle) const {
     requireViewFits("trajectories");
     const std::shared_ptr<const Frame> cur = frame(frameIndex);
     if (particle < 0 || particle >= cur->x.rows())
-        throw UsageError(fmt::format("particle {} does not exist (0 to {})", particle,
-                                     cur->x.rows() - 1));
+        throw UsageError(
+            fmt::format("particle {} does not exist (0 to {})", particle, cur->x.rows() - 1));
     ParticleInfo p = infoAt(*cur, particle);
     p.particle = particle;
     p.frame = frameIndex;

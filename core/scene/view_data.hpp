@@ -35,44 +35,50 @@ struct ChainView {
     ScalarGrid density;    ///< log p_t on a grid (or a histogram of x_t)
     struct Cell {
         double t = 0;
+        double logSnr = 0; ///< the cells are evenly spaced in logSNR between the schedule's ends
         double extent = 3;
         std::vector<float> xy;
     };
-    std::vector<Cell> strip; ///< the chain at a few times from 0 to 1
+    std::vector<Cell> strip; ///< the chain at a few times from data to noise
 };
 
 /// A vector field at time t as arrows over a heat map.
 struct FieldView {
     PlotBox box;
     TimeInfo time;
-    std::string quantity;    ///< e.g. "score", "D(x) - x"
+    std::string quantity;     ///< e.g. "score", "D(x) - x"
     bool streamlines = false; ///< draw streamlines through the field instead of arrows
-    int n = 0;               ///< arrows per side: pos is an n x n grid of cell centres, x fastest
-    std::vector<float> pos;  ///< arrow tails (x, y pairs)
-    std::vector<float> vec;  ///< arrow vectors (x, y pairs), in data units
-    ScalarGrid heat;         ///< log p_t or the field's magnitude
-    ScalarGrid error;        ///< |learned - reference| when the model is learned; else empty
-    std::string reference;   ///< the reference model's name when error is set
+    int n = 0;                ///< arrows per side: pos is an n x n grid of cell centres, x fastest
+    std::vector<float> pos;   ///< arrow tails (x, y pairs)
+    std::vector<float> vec;   ///< arrow vectors (x, y pairs), in data units
+    ScalarGrid heat;          ///< log p_t or the field's magnitude
+    ScalarGrid error;         ///< |learned - reference| when the model is learned; else empty
+    std::string reference;    ///< the reference model's name when error is set
+    /// The error map's colour range [0, errorMax], the same at every t (so that colours compare
+    /// across the sweep), and how it was chosen.
+    double errorMax = 0;
+    std::string errorRange;
 };
 
 /// Particles of a sampler run, coloured by time, with one highlighted path.
 struct TrajectoryView {
     PlotBox box;
     TimeInfo time;
-    int frame = 0, frames = 1;    ///< current frame and recorded frames
-    int steps = 1;                ///< the run's total steps
+    int frame = 0, frames = 1; ///< current frame and recorded frames
+    int steps = 1;             ///< the run's total steps
     std::string sampler;
-    std::vector<float> times;     ///< t of each frame up to the current one
-    int pathCount = 0;            ///< particles drawn as paths
-    std::vector<float> paths;     ///< [frame][path] (x, y): (frame + 1) x pathCount pairs
-    std::vector<float> current;   ///< every particle at the current frame (x, y pairs)
-    long highlight = -1;          ///< highlighted particle (-1: none)
+    std::vector<float> times;   ///< t of each frame up to the current one
+    int pathCount = 0;          ///< particles drawn as paths
+    float pathOpacity = 0.43f;  ///< the paths' alpha in (0, 1] (SceneView::pathOpacity)
+    std::vector<float> paths;   ///< [frame][path] (x, y): (frame + 1) x pathCount pairs
+    std::vector<float> current; ///< every particle at the current frame (x, y pairs)
+    long highlight = -1;        ///< highlighted particle (-1: none)
     std::vector<float> highlightPath, highlightX0; ///< its x and x0_hat per frame (x, y pairs)
     /// The highlighted particle's path from the same initial noise under the other family: the
     /// probability-flow ODE (heun) for a stochastic sampler, the reverse SDE (em) for an ODE one.
     std::string companion;
     std::vector<float> companionPath; ///< all its frames (x, y pairs)
-    std::vector<float> data;      ///< a thinned copy of the data, drawn faintly
+    std::vector<float> data;          ///< a thinned copy of the data, drawn faintly
 };
 
 /// Histogram of the current samples beside the reference density.
@@ -94,7 +100,7 @@ namespace dfs {
 struct ImageGridView {
     TimeInfo time;
     std::string title, detail;
-    int side = 0;                  ///< pixels per image side
+    int side = 0; ///< pixels per image side
     int columns = 1;
     std::vector<std::string> columnLabels; ///< one per column ("" for none)
     std::vector<std::string> rowLabels;    ///< one per row ("" for none)
@@ -110,10 +116,10 @@ struct ImageGridView {
 struct SpectrumView {
     TimeInfo time;
     int side = 0;
-    std::vector<double> frequency;  ///< cycles per image, 1 .. side/2
-    std::vector<double> data, xt;   ///< alpha^2-free data power, and the power of x_t / alpha^2
-    double noise = 0;               ///< (sigma / alpha)^2: flat
-    double takeover = -1;           ///< first frequency where noise exceeds data (-1: none)
+    std::vector<double> frequency; ///< cycles per image, 1 .. side/2
+    std::vector<double> data, xt;  ///< alpha^2-free data power, and the power of x_t / alpha^2
+    double noise = 0;              ///< (sigma / alpha)^2: flat
+    double takeover = -1;          ///< first frequency where noise exceeds data (-1: none)
     /// 8x8 images only (else empty): per-DCT-coefficient log10 SNR at t and reveal time, at
     /// column u * 8 + v for vertical frequency u and horizontal v.
     std::vector<double> dctLogSnr, dctReveal;

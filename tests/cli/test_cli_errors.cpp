@@ -163,3 +163,21 @@ TEST_CASE("cli: a failed write keeps the existing file and leaves no temporaries
     checkDataError(r, {"no/such"});
     CHECK(listFolder(s.dir).size() == 2);
 }
+
+TEST_CASE("cli: JSON that does not parse is named by file, line and column, in plain words",
+          "[cli]") {
+    // Before: "s.json: not valid JSON (byte 13: [json.exception.parse_error.101] parse error at
+    // line 2, ...)": the library's exception text in the message.
+    Scratch s("errors_json");
+    writeText(s.path("broken.json"), "{\"format\":\n  \"diffuscope-scene\",,\n}");
+    const CliResult scene = runCli({"render", "--scene", s.path("broken.json"), "--view", "chain",
+                                    "--out", s.path("out.png")});
+    checkDataError(scene, {"broken.json", "not valid JSON (line 2, column 22: unexpected ','"});
+    CHECK(scene.err.find("json.exception") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(s.path("out.png")));
+    writeText(s.path("mixture.json"), "{\"means\": [[0, 0]");
+    const CliResult gmm = runCli({"data", "--dataset", "gmm:" + s.path("mixture.json"), "--n", "10",
+                                  "--out", s.path("out.csv")});
+    checkDataError(gmm, {"mixture.json", "not valid JSON (line 1, column 18: the text ends early"});
+    CHECK(gmm.err.find("json.exception") == std::string::npos);
+}

@@ -137,6 +137,11 @@ TEST_CASE("checkpoint: metadata that disagrees with the weights is refused", "[c
     CHECK(loadError(bad).find("invalid metadata") != std::string::npos);
     writeFileAtomic(bad, withMetadata(bytes, "\"target\":", "\"targ_t\":"));
     CHECK(loadError(bad).find("malformed metadata") != std::string::npos);
+    CHECK(loadError(bad).find("key 'target' not found") != std::string::npos);
+    CHECK(loadError(bad).find("json.exception") == std::string::npos); // the library's code
+    writeFileAtomic(bad, withMetadata(bytes, "\"target\":", "\"target\"}"));
+    CHECK(loadError(bad).find("not valid JSON, line 1") != std::string::npos);
+    CHECK(loadError(bad).find("json.exception") == std::string::npos);
 }
 
 TEST_CASE("checkpoint: a save that does not complete keeps the previous file", "[checkpoint]") {

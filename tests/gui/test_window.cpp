@@ -2,8 +2,8 @@
 // drag a point, save and reload a scene, and feed it broken files. Assertions are on what the
 // panes paint and what the inspector shows.
 #include "app/gui/export_dialog.hpp"
-#include "app/gui/inspector.hpp"
 #include "app/gui/glossary.hpp"
+#include "app/gui/inspector.hpp"
 #include "app/gui/main_window.hpp"
 #include "app/gui/mixture_panel.hpp"
 #include "app/gui/perspectives_panel.hpp"
@@ -19,21 +19,22 @@
 #include "core/vulkan/vulkan_backend.hpp"
 #endif
 
-#include <QStatusBar>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialog>
 #include <QDockWidget>
-#include <QLabel>
-#include <QTableWidget>
-#include <QTextBrowser>
-#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QToolButton>
 #include <fstream>
 
@@ -53,7 +54,9 @@ template <typename F> bool waitFor(F done, int ms = 60000) {
     return true;
 }
 
-QImage paneImage(MainWindow& w, int pane) { return w.pane(pane)->canvas()->grab().toImage(); }
+QImage paneImage(MainWindow& w, int pane) {
+    return w.pane(pane)->canvas()->grab().toImage();
+}
 
 /// Fraction of pixels that differ between two images of the same size inside `rect`.
 double changed(const QImage& a, const QImage& b, QRect rect) {
@@ -107,7 +110,9 @@ private slots:
         // One clock: the run opens at its frame nearest the scene's time cursor, mid-run.
         QCOMPARE(s->cursorT, Scene{}.view.t);
         QVERIFY(s->frame > 0 && s->frame < s->totalFrames - 1);
-        for (double t : s->grid) QVERIFY(std::abs(s->grid[std::size_t(s->frame)] - s->cursorT) <= std::abs(t - s->cursorT));
+        for (double t : s->grid)
+            QVERIFY(std::abs(s->grid[std::size_t(s->frame)] - s->cursorT) <=
+                    std::abs(t - s->cursorT));
         for (int i = 0; i < 4; ++i) {
             const QImage img = paneImage(*m_w, i);
             QVERIFY(!img.isNull());
@@ -159,8 +164,10 @@ private slots:
         // A click on the third row of the sample grid selects particle 2 for the posterior.
         ViewCanvas* samples = m_w->pane(1)->canvas();
         const QRectF grid = samples->plotFrame()->plotRect();
-        send(samples, QEvent::MouseButtonPress, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::LeftButton);
-        send(samples, QEvent::MouseButtonRelease, QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::NoButton);
+        send(samples, QEvent::MouseButtonPress,
+             QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::LeftButton);
+        send(samples, QEvent::MouseButtonRelease,
+             QPointF(grid.center().x(), grid.top() + grid.height() * 2.5 / 4), Qt::NoButton);
         QVERIFY(waitFor([&] { return m_w->scene().view.highlight == 2; }));
         QVERIFY(m_w->snapshot()->panes[3].as<ImageGridView>().title.find("particle 2") !=
                 std::string::npos);
@@ -253,7 +260,8 @@ private slots:
         const double x1 = -2.5, y1 = 2.6; // an empty corner of gmm8
         const QImage before = canvas->grab().toImage();
         send(canvas, QEvent::MouseButtonPress, frame.map(x0, y0), Qt::LeftButton);
-        send(canvas, QEvent::MouseMove, frame.map(0.5 * (x0 + x1), 0.5 * (y0 + y1)), Qt::LeftButton);
+        send(canvas, QEvent::MouseMove, frame.map(0.5 * (x0 + x1), 0.5 * (y0 + y1)),
+             Qt::LeftButton);
         send(canvas, QEvent::MouseMove, frame.map(x1, y1), Qt::LeftButton);
         send(canvas, QEvent::MouseButtonRelease, frame.map(x1, y1), Qt::NoButton);
         QVERIFY(waitFor([&] { return m_w->scene().data.points.has_value(); }));
@@ -288,6 +296,30 @@ private slots:
         QTest::qWait(50);
         const QRectF plot = m_w->pane(1)->canvas()->plotFrame()->plotRect();
         QVERIFY(changed(before, paneImage(*m_w, 1), plot.toRect()) > 0.02);
+    }
+
+    void pathOptionsChangeTheTrajectoriesPane() {
+        fresh();
+        auto* paths = m_w->findChild<QSpinBox*>("panePaths2");
+        auto* opacity = m_w->findChild<QDoubleSpinBox*>("paneOpacity2");
+        QVERIFY(paths && paths->isVisible() && opacity && opacity->isVisible());
+        QVERIFY(!m_w->findChild<QSpinBox*>("panePaths1")->isVisible()); // a field pane
+        QCOMPARE(paths->value(), m_w->scene().view.paths);
+        paths->setValue(120);
+        QVERIFY(waitFor([&] { return m_w->scene().view.paths == 120; }));
+        opacity->setValue(0.1);
+        QVERIFY(waitFor([&] { return std::abs(m_w->scene().view.pathOpacity - 0.1) < 1e-9; }));
+        QVERIFY(waitFor([&] {
+            const auto s = m_w->snapshot();
+            const auto& v = s->panes[2].as<TrajectoryView>();
+            return v.pathCount <= 120 && std::abs(v.pathOpacity - 0.1f) < 1e-6f;
+        }));
+        // Saved with the scene, so that `render --scene` draws the same paths.
+        const QString path = m_dir.filePath("paths.json");
+        QVERIFY(m_w->saveSceneTo(path));
+        const Scene saved = loadScene(path.toStdString());
+        QCOMPARE(saved.view.paths, 120);
+        QCOMPARE(saved.view.pathOpacity, 0.1);
     }
 
     void exportingFromTheWindow() {
@@ -361,11 +393,19 @@ private slots:
         fresh();
         const std::string before = sceneToJson(m_w->scene());
         const QString badScene = m_dir.filePath("bad.json");
-        std::ofstream(badScene.toStdString()) << "{\"format\": \"diffuscope-scene\", \"version\": 1, "
-                                                 "\"sampler\": {\"steps\": -4}}";
+        std::ofstream(badScene.toStdString())
+            << "{\"format\": \"diffuscope-scene\", \"version\": 1, "
+               "\"sampler\": {\"steps\": -4}}";
         QVERIFY(!m_w->openScene(badScene));
         QVERIFY(m_w->lastError().contains("sampler.steps"));
         QVERIFY(m_w->lastError().contains("bad.json"));
+        // JSON that does not parse: where and what, not the library's exception text.
+        const QString unparsable = m_dir.filePath("unparsable.json");
+        std::ofstream(unparsable.toStdString()) << "{\"format\": \"diffuscope-scene\",\n  tru }";
+        QVERIFY(!m_w->openScene(unparsable));
+        QVERIFY2(m_w->lastError().contains("unparsable.json: not valid JSON (line 2, column"),
+                 qPrintable(m_w->lastError()));
+        QVERIFY(!m_w->lastError().contains("json.exception"));
         const QString badCsv = m_dir.filePath("bad.csv");
         std::ofstream(badCsv.toStdString()) << "x,y\n1,2\n3,oops\n";
         QVERIFY(!m_w->importCsv(badCsv));
@@ -413,7 +453,8 @@ private slots:
         // Typed in the table: component 8's weight and spread.
         QVERIFY(waitFor([&] { return panel->table()->rowCount() == 9; }));
         panel->table()->item(8, 3)->setText("0.5");
-        QVERIFY(waitFor([&] { return std::abs(m_w->scene().data.mixture->weights[8] - 0.5) < 1e-12; }));
+        QVERIFY(
+            waitFor([&] { return std::abs(m_w->scene().data.mixture->weights[8] - 0.5) < 1e-12; }));
         panel->table()->item(8, 2)->setText("0.3");
         QVERIFY(waitFor([&] {
             return std::abs(componentSpread(m_w->scene().data.mixture->covs[8]) - 0.3) < 1e-12;
@@ -421,7 +462,8 @@ private slots:
         panel->table()->item(8, 2)->setText("wide"); // not a number: put back, nothing sent
         QCOMPARE(panel->table()->item(8, 2)->text(), QString("0.3"));
         // The worker's data are the edited mixture, exact parameters included.
-        QVERIFY(waitFor([&] { return m_w->snapshot()->mixture && m_w->snapshot()->mixture->size() == 9; }));
+        QVERIFY(waitFor(
+            [&] { return m_w->snapshot()->mixture && m_w->snapshot()->mixture->size() == 9; }));
         QVERIFY(m_w->lastError().isEmpty());
     }
 
@@ -453,7 +495,8 @@ private slots:
         fresh();
         m_w->findChild<QComboBox*>("trainPreset")->setCurrentIndex(0);
         QCOMPARE(m_w->findChild<QSpinBox*>("trainSteps")->value(), 2000);
-        m_w->findChild<QSpinBox*>("trainSteps")->setValue(2100); // three snapshots: 1000, 2000, the end
+        m_w->findChild<QSpinBox*>("trainSteps")
+            ->setValue(2100); // three snapshots: 1000, 2000, the end
         m_w->findChild<QPushButton*>("trainStart")->click();
         QVERIFY(waitFor([&] { return isCheckpointPath(m_w->scene().model.denoiser); }, 60000));
         QVERIFY(waitFor([&] {
@@ -464,13 +507,13 @@ private slots:
         // The learned field is compared with the exact one (gmm8 has mixture parameters).
         QCOMPARE(m_w->snapshot()->panes[1].as<FieldView>().reference, std::string("exact"));
         // Training to its end: the Denoiser list holds one live model, not one per snapshot.
-        QVERIFY(waitFor([&] {
-            return m_w->findChild<QPushButton*>("trainStart")->isEnabled();
-        }, 120000));
+        QVERIFY(waitFor([&] { return m_w->findChild<QPushButton*>("trainStart")->isEnabled(); },
+                        120000));
         auto* denoisers = m_w->findChild<QComboBox*>("denoiser");
         QVERIFY(denoisers);
         int live = 0;
-        for (int i = 0; i < denoisers->count(); ++i) live += isCheckpointPath(denoisers->itemText(i).toStdString());
+        for (int i = 0; i < denoisers->count(); ++i)
+            live += isCheckpointPath(denoisers->itemText(i).toStdString());
         QCOMPARE(live, 1);
         // Saving keeps the trained model beside the scene: the temporary one goes at exit.
         const QString path = m_dir.filePath("trained.json");
@@ -489,8 +532,8 @@ private slots:
         m_w->findChild<QComboBox*>("trainPreset")->setCurrentIndex(0);
         m_w->findChild<QSpinBox*>("trainSteps")->setValue(200);
         m_w->findChild<QPushButton*>("trainStart")->click();
-        QVERIFY(waitFor([&] { return m_w->statusBar()->currentMessage().startsWith("training on"); },
-                        20000));
+        QVERIFY(waitFor(
+            [&] { return m_w->statusBar()->currentMessage().startsWith("training on"); }, 20000));
         const QString where = m_w->statusBar()->currentMessage();
         QVERIFY2(where.contains("llvmpipe") && !where.startsWith("training on the CPU"),
                  qPrintable(where));
@@ -515,7 +558,8 @@ private slots:
 #ifdef DIFFUSCOPE_HAS_VULKAN
         // With a device there (lavapipe everywhere), the same request switches.
         andWait([&] { m_w->requestBackend("vulkan"); });
-        QVERIFY2(m_w->snapshot()->backend.startsWith("vulkan"), qPrintable(m_w->snapshot()->backend));
+        QVERIFY2(m_w->snapshot()->backend.startsWith("vulkan"),
+                 qPrintable(m_w->snapshot()->backend));
 #endif
     }
 
@@ -548,10 +592,9 @@ private slots:
                 QSet<QRgb> colours;
                 for (int y = 0; y < img.height(); y += 3)
                     for (int x = 0; x < img.width(); x += 3) colours.insert(img.pixel(x, y));
-                QVERIFY2(colours.size() > 20,
-                         qPrintable(QString("%1: pane %2 looks blank")
-                                        .arg(QString::fromStdString(p.name))
-                                        .arg(i)));
+                QVERIFY2(colours.size() > 20, qPrintable(QString("%1: pane %2 looks blank")
+                                                             .arg(QString::fromStdString(p.name))
+                                                             .arg(i)));
             }
             // The model, data, sampler and time stay as they were.
             QCOMPARE(m_w->scene().data.dataset, before.data.dataset);
@@ -604,12 +647,15 @@ private slots:
                                  "1 - t (path colour)", "em from the same noise"})
             QVERIFY2(!glossaryMeaning(term).isEmpty(), term);
         QVERIFY(m_w->pane(2)->canvas()->toolTip().contains("em from the same noise"));
-        QVERIFY(m_w->pane(2)->canvas()->toolTip().contains(glossaryMeaning("1 - t (path colour)").toHtmlEscaped()));
+        QVERIFY(m_w->pane(2)->canvas()->toolTip().contains(
+            glossaryMeaning("1 - t (path colour)").toHtmlEscaped()));
         for (const ViewInfo& v : viewRegistry()) // every view's tooltip has its caption and terms
             QVERIFY2(viewTooltip(v.name).count("<i>") >= 1, v.name.c_str());
     }
 
-    void cleanupTestCase() { m_w.reset(); }
+    void cleanupTestCase() {
+        m_w.reset();
+    }
 };
 
 QTEST_MAIN(WindowTest)

@@ -23,6 +23,9 @@ struct ScoreView {
     std::string modelName, referenceName;
     /// ||s_theta - s*|| for a learned model, else ||s*|| (unscaled, per unit of x).
     ScalarGrid heat;
+    /// A learned model's error colours span [0, heatMax], the same at every t
+    /// (SceneEngine::errorColourMax); 0 for ||s*||, drawn on its own range at each t.
+    double heatMax = 0;
 };
 
 } // namespace dfs

@@ -51,7 +51,9 @@ ScoreView buildScore(const SceneEngine& e, double t) {
         v.referenceName = ref->name();
         appendRows(v.reference, tweedieScore(e.backend(), *ref, l, at), s2);
         heat -= tweedieScore(e.backend(), *ref, l, cells);
-        v.heat.label = fmt::format("||s_theta - s*|| ({} reference)", v.referenceName);
+        v.heat.label =
+            fmt::format("||s_theta - s*|| ({} reference), fixed over t", v.referenceName);
+        v.heatMax = e.errorColourMax("score");
     } else {
         v.heat.label = fmt::format("||s*|| ({})", v.modelName);
     }
