@@ -1,0 +1,83 @@
+// Hostile inputs to the core's loaders (issue 20): numbers that overflow, special files, huge
+// declared sizes and symbolic-link loops must each end in a DataError naming the file, before
+// any large allocation and without hanging.
+#include "core/scene/scene_io.hpp"
+#include "test_support.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace dfs;
+using dfs::test::contains;
+using dfs::test::errorOf;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+    const fs::path d = fs::temp_directory_path() / "dfs_hostile_tests" / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+void writeBytes(const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary) << bytes;
+}
+
+const std::string kSceneHead = R"({"format": "diffuscope-scene", "version": 1, )";
+
+} // namespace
+
+TEST_CASE("scene files: overflowing numbers name the file and line, never echo the token",
+          "[hostile][scene]") {
+    const fs::path d = scratch("scene_numbers");
+    const std::string big(400, '9');
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"exp.json", kSceneHead + "\n\"data\": {\"noise\": 1e999}}"},
+        {"digits.json", kSceneHead + "\n\"data\": {\"n\": " + big + "}}"},
+        {"long.json", kSceneHead + "\n\"data\": {\"noise\": 1" + std::string(100000, '0') + "}}"},
+    };
+    for (const auto& [name, text] : cases) {
+        SECTION(name) {
+            writeBytes(d / name, text);
+            const std::string msg = errorOf<DataError>([&] { loadScene((d / name).string()); });
+            CHECK(contains(msg, name + ":2:"));
+            CHECK(contains(msg, "too large"));
+            CHECK(msg.size() < 400);
+        }
+    }
+}
+
+TEST_CASE("scene files: values of the wrong type name the file and the key", "[hostile][scene]") {
+    const fs::path d = scratch("scene_types");
+    writeBytes(d / "t.json", kSceneHead + R"("sampler": {"steps": "many"}})");
+    const std::string msg = errorOf<DataError>([&] { loadScene((d / "t.json").string()); });
+    CHECK(contains(msg, "t.json"));
+    CHECK(contains(msg, "sampler.steps"));
+}
+
+TEST_CASE("scene files: folders, FIFOs and devices are refused by name without reading",
+          "[hostile][scene]") {
+    const fs::path d = scratch("scene_special");
+    CHECK(contains(errorOf<DataError>([&] { loadScene(d.string()); }), "is a folder"));
+    REQUIRE(::mkfifo((d / "pipe.json").c_str(), 0600) == 0);
+    CHECK(
+        contains(errorOf<DataError>([&] { loadScene((d / "pipe.json").string()); }), "named pipe"));
+    CHECK(contains(errorOf<DataError>([&] { loadScene("/dev/zero"); }), "/dev/zero: is a device"));
+    fs::create_symlink("loop.json", d / "loop.json");
+    CHECK(contains(errorOf<DataError>([&] { loadScene((d / "loop.json").string()); }),
+                   "loop.json: cannot open"));
+    CHECK(contains(errorOf<DataError>([&] { loadScene((d / "none.json").string()); }),
+                   "none.json: cannot open"));
+}
+
+TEST_CASE("scene files: an over-large file is refused by its size before reading",
+          "[hostile][scene]") {
+    const fs::path d = scratch("scene_sparse");
+    writeBytes(d / "big.json", kSceneHead);
+    fs::resize_file(d / "big.json", std::uintmax_t(3) << 30); // sparse: costs no disk
+    CHECK(contains(errorOf<DataError>([&] { loadScene((d / "big.json").string()); }),
+                   "big.json: file is 3 GiB, larger than the 256 MiB limit"));
+}
