@@ -1,6 +1,7 @@
 // Hostile inputs to the core's loaders (issue 20): numbers that overflow, special files, huge
 // declared sizes and symbolic-link loops must each end in a DataError naming the file, before
 // any large allocation and without hanging.
+#include "core/datasets/png_folder.hpp"
 #include "core/scene/scene_io.hpp"
 #include "test_support.hpp"
 
@@ -80,4 +81,14 @@ TEST_CASE("scene files: an over-large file is refused by its size before reading
     fs::resize_file(d / "big.json", std::uintmax_t(3) << 30); // sparse: costs no disk
     CHECK(contains(errorOf<DataError>([&] { loadScene((d / "big.json").string()); }),
                    "big.json: file is 3 GiB, larger than the 256 MiB limit"));
+}
+
+TEST_CASE("PNG folders: a symbolic-link loop named x.png is named, not a filesystem error",
+          "[hostile][images]") {
+    const fs::path d = scratch("png_loop");
+    fs::create_symlink("x.png", d / "x.png");
+    const std::string msg = errorOf<DataError>([&] { loadPngFolder(d.string(), 8); });
+    CHECK(contains(msg, "x.png: cannot read it"));
+    CHECK(contains(msg, "symbolic links"));
+    CHECK_FALSE(contains(msg, "filesystem error"));
 }
