@@ -3,13 +3,13 @@
 
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
+#include "core/io/input_file.hpp"
+#include "core/nn/mlp_kernels.hpp"
 
 #include <bit>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace dfs {
@@ -48,6 +48,25 @@ struct Reader {
     }
 };
 
+/// The weights the architecture of `s` needs, computed without building it: exact for an MLP, a
+/// lower bound for a U-Net (the 3x3 convolution kernels alone: 144 C^2), so that a file whose
+/// metadata claims a huge network is refused before the network is allocated.
+std::uint64_t weightsAtLeast(const ModelSpec& s) {
+    if (s.architecture == "unet")
+        return 144 * std::uint64_t(s.channels) * std::uint64_t(s.channels);
+    MlpShape shape;
+    shape.layers = s.depth + 1;
+    shape.dims[0] = s.inputDim();
+    for (int l = 1; l <= s.depth; ++l) shape.dims[l] = s.width;
+    shape.dims[s.depth + 1] = s.dim;
+    return std::uint64_t(mlpParamCount(shape));
+}
+
+std::string architectureText(const ModelSpec& s) {
+    return s.architecture == "unet" ? fmt::format("unet with {} channels", s.channels)
+                                    : fmt::format("mlp {} wide x {} deep", s.width, s.depth);
+}
+
 } // namespace
 
 bool isCheckpointPath(const std::string& name) {
@@ -57,10 +76,8 @@ bool isCheckpointPath(const std::string& name) {
 namespace {
 
 nlohmann::json architectureJson(const ModelSpec& s) {
-    nlohmann::json a = {{"type", s.architecture},
-                        {"dim", s.dim},
-                        {"embed", s.embedDim},
-                        {"classes", s.classes}};
+    nlohmann::json a = {
+        {"type", s.architecture}, {"dim", s.dim}, {"embed", s.embedDim}, {"classes", s.classes}};
     if (s.architecture == "unet") {
         a["channels"] = s.channels;
         a["groups"] = s.groups;
@@ -100,14 +117,7 @@ void saveCheckpoint(const std::string& path, const Model& model, const Checkpoin
 }
 
 std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* info) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw DataError(fmt::format("{}: cannot open ({})", path, ec.message()));
-    if (size > kMaxFile) throw DataError(fmt::format("{}: file is too large for a model", path));
-    std::ifstream f(path, std::ios::binary);
-    std::string bytes(std::size_t(size), '\0');
-    if (!f.read(bytes.data(), std::streamsize(size)))
-        throw DataError(fmt::format("{}: cannot read the file", path));
+    const std::string bytes = readRegularFile(path, kMaxFile, "model file");
 
     Reader r{bytes, path};
     if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
@@ -170,6 +180,13 @@ std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* i
     } catch (const UsageError& e) {
         throw DataError(fmt::format("{}: invalid metadata: {}", path, e.what()));
     }
+    // Before anything is allocated: the stored weights must be as many as the metadata's
+    // architecture needs (the stored count is already bounded by the file's size).
+    const std::uint64_t needs = weightsAtLeast(s);
+    if (count < needs || (s.architecture == "mlp" && count != needs))
+        throw DataError(fmt::format("{}: {} weights stored, the architecture needs {}{} ({})", path,
+                                    count, s.architecture == "mlp" ? "" : "at least ", needs,
+                                    architectureText(s)));
     auto model = std::make_shared<Model>(s);
     if (std::uint64_t(model->net.paramCount()) != count)
         throw DataError(fmt::format("{}: {} weights stored, the architecture needs {}", path, count,

@@ -2,11 +2,14 @@
 // declared sizes and symbolic-link loops must each end in a DataError naming the file, before
 // any large allocation and without hanging.
 #include "core/datasets/png_folder.hpp"
+#include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
 #include "test_support.hpp"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 using namespace dfs;
@@ -25,6 +28,32 @@ fs::path scratch(const std::string& name) {
 
 void writeBytes(const fs::path& p, const std::string& bytes) {
     std::ofstream(p, std::ios::binary) << bytes;
+}
+
+/// This process's peak resident memory so far, in MiB.
+long peakRssMiB() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024;
+}
+
+/// A checkpoint with the given metadata and `weights` zero weights, with a valid checksum.
+std::string checkpointBytes(const std::string& meta, std::uint64_t weights) {
+    std::string b("DSMODEL\n", 8);
+    const auto put = [&b](auto v) {
+        char raw[sizeof v];
+        std::memcpy(raw, &v, sizeof v);
+        b.append(raw, sizeof v);
+    };
+    put(std::uint32_t(1));
+    put(std::uint32_t(meta.size()));
+    b += meta;
+    put(weights);
+    b.append(weights * 4, '\0');
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : b) h = (h ^ c) * 0x100000001b3ull;
+    put(h);
+    return b;
 }
 
 const std::string kSceneHead = R"({"format": "diffuscope-scene", "version": 1, )";
@@ -91,4 +120,20 @@ TEST_CASE("PNG folders: a symbolic-link loop named x.png is named, not a filesys
     CHECK(contains(msg, "x.png: cannot read it"));
     CHECK(contains(msg, "symbolic links"));
     CHECK_FALSE(contains(msg, "filesystem error"));
+}
+
+TEST_CASE("checkpoints: metadata claiming a huge network is refused before it is built",
+          "[hostile][checkpoint]") {
+    const fs::path d = scratch("dsm_huge");
+    const std::string meta =
+        R"({"format":"diffuscope-model","architecture":{"type":"mlp","dim":2,"embed":64,)"
+        R"("classes":0,"width":4096,"depth":15,"activation":"silu"},"target":"eps",)"
+        R"("schedule":"vp-linear","sigma_data":0.5,"normalisation":{"mean":[0,0],"scale":1},)"
+        R"("dataset":"x","step":0,"seed":0,"loss":0})";
+    writeBytes(d / "big.dsm", checkpointBytes(meta, 16));
+    const long before = peakRssMiB();
+    const std::string msg = errorOf<DataError>([&] { loadCheckpoint((d / "big.dsm").string()); });
+    CHECK(contains(msg, "big.dsm: 16 weights stored, the architecture needs 235220994"));
+    CHECK(contains(msg, "4096 wide x 15 deep"));
+    CHECK(peakRssMiB() - before < 100); // building it would take 940 MB
 }
