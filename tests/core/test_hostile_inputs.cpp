@@ -1,6 +1,7 @@
 // Hostile inputs to the core's loaders (issue 20): numbers that overflow, special files, huge
 // declared sizes and symbolic-link loops must each end in a DataError naming the file, before
 // any large allocation and without hanging.
+#include "core/datasets/idx_file.hpp"
 #include "core/datasets/png_folder.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 using namespace dfs;
 using dfs::test::contains;
@@ -54,6 +56,23 @@ std::string checkpointBytes(const std::string& meta, std::uint64_t weights) {
     for (unsigned char c : b) h = (h ^ c) * 0x100000001b3ull;
     put(h);
     return b;
+}
+
+/// An IDX header of unsigned bytes with the given dimensions.
+std::string idxHeader(const std::vector<std::uint32_t>& dims) {
+    std::string h{'\0', '\0', '\x08', char(dims.size())};
+    for (std::uint32_t d : dims)
+        for (int s = 24; s >= 0; s -= 8) h.push_back(char((d >> s) & 0xff));
+    return h;
+}
+
+void writeGzip(const fs::path& p, const std::string& bytes, std::size_t zeros = 0) {
+    gzFile f = gzopen(p.c_str(), "wb9");
+    gzwrite(f, bytes.data(), unsigned(bytes.size()));
+    const std::string block(1 << 20, '\0');
+    for (std::size_t done = 0; done < zeros; done += block.size())
+        gzwrite(f, block.data(), unsigned(std::min(block.size(), zeros - done)));
+    gzclose(f);
 }
 
 const std::string kSceneHead = R"({"format": "diffuscope-scene", "version": 1, )";
@@ -136,4 +155,30 @@ TEST_CASE("checkpoints: metadata claiming a huge network is refused before it is
     CHECK(contains(msg, "big.dsm: 16 weights stored, the architecture needs 235220994"));
     CHECK(contains(msg, "4096 wide x 15 deep"));
     CHECK(peakRssMiB() - before < 100); // building it would take 940 MB
+}
+
+TEST_CASE("IDX: declared sizes are checked against limits and the file before allocating",
+          "[hostile][images]") {
+    const fs::path d = scratch("idx_sizes");
+    const long before = peakRssMiB();
+    // A 20-byte header declaring 1000 images of 1000 x 1000: one GB that is not there.
+    writeBytes(d / "header.idx", idxHeader({1000, 1000, 1000}));
+    CHECK(contains(
+        errorOf<DataError>([&] { readIdx((d / "header.idx").string()); }),
+        "header.idx: truncated (the header declares 1000000000 values, the file holds 0)"));
+    // One 32768 x 32768 image: over the image side limit, plain or gzip.
+    writeBytes(d / "side.idx", idxHeader({1, 32768, 32768}));
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "side.idx").string()); }),
+                   "side.idx: dimension 1 is 32768; an image side is at most 1024"));
+    writeGzip(d / "side.idx.gz", idxHeader({1, 32768, 32768}), 1 << 20);
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "side.idx.gz").string()); }),
+                   "an image side is at most 1024"));
+    // A small gzip file cannot hold a gigabyte: refused from its compressed size.
+    writeGzip(d / "bomb.idx.gz", idxHeader({1000, 1000, 1000}), 1 << 20);
+    CHECK(
+        contains(errorOf<DataError>([&] { readIdx((d / "bomb.idx.gz").string()); }), "more than"));
+    CHECK(peakRssMiB() - before < 100);
+    // A FIFO is refused by name, not waited on.
+    REQUIRE(::mkfifo((d / "pipe.idx").c_str(), 0600) == 0);
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "pipe.idx").string()); }), "named pipe"));
 }
