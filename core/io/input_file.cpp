@@ -63,12 +63,12 @@ std::uintmax_t regularFileSize(const std::string& path, const char* what) {
         kind = "a socket";
         break;
     default:
-        kind = "not a regular file";
+        kind = "something else";
         break;
     }
     if (kind)
         throw DataError(
-            fmt::format("{}: is {}, not a regular file; cannot read it as a {}", path, kind, what));
+            fmt::format("{}: cannot open the {} (it is {}, not a regular file)", path, what, kind));
     const std::uintmax_t size = fs::file_size(path, ec);
     if (ec) throw DataError(fmt::format("{}: cannot open the {} ({})", path, what, ec.message()));
     return size;
@@ -90,10 +90,9 @@ std::string readRegularFile(const std::string& path, std::uintmax_t maxBytes, co
                                     std::error_code(errno, std::system_category()).message()));
     std::string text;
     text.reserve(std::size_t(size));
-    constexpr std::size_t kChunk = std::size_t(1) << 20;
     char buf[1 << 16];
     for (;;) {
-        const std::size_t got = std::fread(buf, 1, std::min(sizeof buf, kChunk), f.get());
+        const std::size_t got = std::fread(buf, 1, sizeof buf, f.get());
         if (got == 0) break;
         if (text.size() + got > maxBytes) throw tooLarge(text.size() + got);
         text.append(buf, got);

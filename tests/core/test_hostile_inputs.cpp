@@ -3,6 +3,7 @@
 // any large allocation and without hanging.
 #include "core/datasets/idx_file.hpp"
 #include "core/datasets/png_folder.hpp"
+#include "core/io/csv.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/scene/scene_io.hpp"
 #include "test_support.hpp"
@@ -114,7 +115,8 @@ TEST_CASE("scene files: folders, FIFOs and devices are refused by name without r
     REQUIRE(::mkfifo((d / "pipe.json").c_str(), 0600) == 0);
     CHECK(
         contains(errorOf<DataError>([&] { loadScene((d / "pipe.json").string()); }), "named pipe"));
-    CHECK(contains(errorOf<DataError>([&] { loadScene("/dev/zero"); }), "/dev/zero: is a device"));
+    CHECK(contains(errorOf<DataError>([&] { loadScene("/dev/zero"); }),
+                   "/dev/zero: cannot open the scene file (it is a device"));
     fs::create_symlink("loop.json", d / "loop.json");
     CHECK(contains(errorOf<DataError>([&] { loadScene((d / "loop.json").string()); }),
                    "loop.json: cannot open"));
@@ -181,4 +183,26 @@ TEST_CASE("IDX: declared sizes are checked against limits and the file before al
     // A FIFO is refused by name, not waited on.
     REQUIRE(::mkfifo((d / "pipe.idx").c_str(), 0600) == 0);
     CHECK(contains(errorOf<DataError>([&] { readIdx((d / "pipe.idx").string()); }), "named pipe"));
+}
+
+TEST_CASE("CSV: values beyond what the maths holds are refused with file and line",
+          "[hostile][csv]") {
+    const fs::path d = scratch("csv_magnitude");
+    writeBytes(d / "huge.csv", "x,y\n1,2\n-1e160,2\n");
+    const std::string msg = errorOf<DataError>([&] { readCsv((d / "huge.csv").string()); });
+    CHECK(contains(msg, "huge.csv:3: field 1 '-1e160' is too large (|x| > 1e+150"));
+    writeBytes(d / "fine.csv", "x,y\n1e149,-1e149\n");
+    CHECK(readCsv((d / "fine.csv").string()).values(0, 0) == 1e149);
+}
+
+TEST_CASE("CSV: a huge all-NUL file is refused after its first chunk", "[hostile][csv]") {
+    const fs::path d = scratch("csv_nul");
+    writeBytes(d / "nul.csv", "");
+    fs::resize_file(d / "nul.csv", std::uintmax_t(1) << 30); // sparse: 1 GiB of NUL bytes
+    const long before = peakRssMiB();
+    CHECK(contains(errorOf<DataError>([&] { readCsv((d / "nul.csv").string()); }),
+                   "nul.csv: a NUL byte at offset 0; a binary file"));
+    CHECK(peakRssMiB() - before < 100);
+    REQUIRE(::mkfifo((d / "pipe.csv").c_str(), 0600) == 0);
+    CHECK(contains(errorOf<DataError>([&] { readCsv((d / "pipe.csv").string()); }), "named pipe"));
 }
