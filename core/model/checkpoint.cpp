@@ -4,7 +4,7 @@
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/input_file.hpp"
-#include "core/nn/mlp_kernels.hpp"
+#include "core/model/model_size.hpp"
 
 #include <bit>
 #include <cmath>
@@ -47,25 +47,6 @@ struct Reader {
         return v;
     }
 };
-
-/// The weights the architecture of `s` needs, computed without building it: exact for an MLP, a
-/// lower bound for a U-Net (the 3x3 convolution kernels alone: 144 C^2), so that a file whose
-/// metadata claims a huge network is refused before the network is allocated.
-std::uint64_t weightsAtLeast(const ModelSpec& s) {
-    if (s.architecture == "unet")
-        return 144 * std::uint64_t(s.channels) * std::uint64_t(s.channels);
-    MlpShape shape;
-    shape.layers = s.depth + 1;
-    shape.dims[0] = s.inputDim();
-    for (int l = 1; l <= s.depth; ++l) shape.dims[l] = s.width;
-    shape.dims[s.depth + 1] = s.dim;
-    return std::uint64_t(mlpParamCount(shape));
-}
-
-std::string architectureText(const ModelSpec& s) {
-    return s.architecture == "unet" ? fmt::format("unet with {} channels", s.channels)
-                                    : fmt::format("mlp {} wide x {} deep", s.width, s.depth);
-}
 
 } // namespace
 
@@ -182,7 +163,7 @@ std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* i
     }
     // Before anything is allocated: the stored weights must be as many as the metadata's
     // architecture needs (the stored count is already bounded by the file's size).
-    const std::uint64_t needs = weightsAtLeast(s);
+    const std::uint64_t needs = paramsAtLeast(s);
     if (count < needs || (s.architecture == "mlp" && count != needs))
         throw DataError(fmt::format("{}: {} weights stored, the architecture needs {}{} ({})", path,
                                     count, s.architecture == "mlp" ? "" : "at least ", needs,

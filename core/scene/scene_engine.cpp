@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_budget.hpp"
 #include "core/scene/view_registry.hpp"
 
 #include <fmt/format.h>
@@ -56,6 +57,7 @@ std::vector<double> branchGrid(const Schedule& schedule, const SceneSampler& s, 
 SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
     : m_scene(scene), m_initial(scene), m_backend(backend) {
     validateScene(m_scene);
+    requireSceneWithinBudget(m_scene); // before the data and the run are built
     m_schedule = makeSchedule(scene.model.schedule);
     m_data = std::make_unique<PointSet>(buildSceneData(scene.data));
     const DenoiserOptions opts{scene.model.label, scene.model.guidance};
@@ -104,8 +106,8 @@ void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int f
     config.grid = branchGrid(*m_schedule, s, tStart, firstIndex == 0);
     config.options = s.options;
     config.seed = s.seed;
-    auto run = std::make_unique<SamplerRun>(*m_schedule, *m_denoiser, m_backend, config,
-                                            std::move(x));
+    auto run =
+        std::make_unique<SamplerRun>(*m_schedule, *m_denoiser, m_backend, config, std::move(x));
     // Commit only after everything above succeeded: a failed branch leaves the run as it was.
     const long nfeBefore = firstIndex > 0 ? m_frames[std::size_t(firstIndex)]->nfe : 0;
     m_frames.resize(std::size_t(firstIndex));
@@ -121,8 +123,12 @@ void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int f
     m_scene.sampler = s;
 }
 
-int SceneEngine::totalFrames() const { return m_runOffset + m_run->steps() + 1; }
-bool SceneEngine::done() const { return recordedFrames() >= totalFrames(); }
+int SceneEngine::totalFrames() const {
+    return m_runOffset + m_run->steps() + 1;
+}
+bool SceneEngine::done() const {
+    return recordedFrames() >= totalFrames();
+}
 
 bool SceneEngine::stepForward() {
     if (done()) return false;
@@ -146,7 +152,8 @@ void SceneEngine::runToEnd() {
 
 std::shared_ptr<const Frame> SceneEngine::frame(int i) const {
     if (i < 0 || i >= recordedFrames())
-        throw UsageError(fmt::format("frame {} is not recorded (0 to {})", i, recordedFrames() - 1));
+        throw UsageError(
+            fmt::format("frame {} is not recorded (0 to {})", i, recordedFrames() - 1));
     return m_frames[std::size_t(i)];
 }
 

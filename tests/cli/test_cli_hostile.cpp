@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -102,4 +103,24 @@ TEST_CASE("cli: values beyond what the maths holds are refused at load", "[cli][
     checkFailure(runCli({"train", "--dataset", s.path("huge.csv"), "--steps", "2", "--out",
                          s.path("m.dsm")}),
                  1, {"huge.csv:2:", "too large"});
+}
+
+TEST_CASE("cli: training beyond the memory budget is refused before it starts", "[cli][hostile]") {
+    Scratch s("hostile_budget");
+    const std::string out = s.path("m.dsm");
+    checkFailure(runCli({"train", "--dataset", "moons", "--width", "4096", "--depth", "15",
+                         "--steps", "2", "--out", out}),
+                 2, {"mlp 4096 wide x 15 deep", "needs about", "budget", "--width"});
+    checkFailure(runCli({"train", "--dataset", "shapes", "--resolution", "8", "--architecture",
+                         "unet", "--channels", "1024", "--steps", "2", "--out", out}),
+                 2, {"unet with 1024 channels", "budget", "--channels"});
+    // The budget is the environment's when set: a small one refuses a small model.
+    ::setenv("DIFFUSCOPE_MEMORY_BUDGET", "1M", 1);
+    checkFailure(runCli({"train", "--dataset", "moons", "--steps", "2", "--out", out}), 2,
+                 {"budget of 1 MiB (DIFFUSCOPE_MEMORY_BUDGET)"});
+    ::setenv("DIFFUSCOPE_MEMORY_BUDGET", "lots", 1);
+    checkFailure(runCli({"train", "--dataset", "moons", "--steps", "2", "--out", out}), 2,
+                 {"DIFFUSCOPE_MEMORY_BUDGET must be a size"});
+    ::unsetenv("DIFFUSCOPE_MEMORY_BUDGET");
+    CHECK(listFolder(s.dir).empty());
 }

@@ -5,6 +5,7 @@
 #include "core/datasets/png_folder.hpp"
 #include "core/io/csv.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/model/model_size.hpp"
 #include "core/scene/scene_io.hpp"
 #include "test_support.hpp"
 
@@ -205,4 +206,26 @@ TEST_CASE("CSV: a huge all-NUL file is refused after its first chunk", "[hostile
     CHECK(peakRssMiB() - before < 100);
     REQUIRE(::mkfifo((d / "pipe.csv").c_str(), 0600) == 0);
     CHECK(contains(errorOf<DataError>([&] { readCsv((d / "pipe.csv").string()); }), "named pipe"));
+}
+
+TEST_CASE("model sizes: the estimate from the specification matches the built network",
+          "[hostile][budget]") {
+    for (const int channels : {16, 32, 64}) {
+        for (const int side : {8, 28}) {
+            ModelSpec s;
+            s.architecture = "unet";
+            s.dim = side * side;
+            s.mean.assign(std::size_t(s.dim), 0.0);
+            s.channels = channels;
+            const Model m(s);
+            INFO("channels " << channels << ", side " << side << ": " << m.net.paramCount());
+            CHECK(double(paramsAtLeast(s)) <= double(m.net.paramCount()));
+            CHECK(paramsAbout(s) == Approx(double(m.net.paramCount())).epsilon(0.1));
+        }
+    }
+    ModelSpec mlp;
+    mlp.mean = {0, 0};
+    mlp.width = 64;
+    mlp.depth = 4;
+    CHECK(paramsAtLeast(mlp) == std::uint64_t(Model(mlp).net.paramCount()));
 }
