@@ -69,22 +69,6 @@ bool isStale(std::string_view rest, const fs::path& file) {
     return pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
-/// Removes the stale temporary files of `target` in its folder (best effort, never throws).
-void removeStaleTemporaries(const fs::path& target) {
-    const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    const std::string prefix = target.filename().string() + ".tmp-";
-    std::error_code ec;
-    fs::directory_iterator it(folder, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-        std::error_code ignored;
-        if (it->is_regular_file(ignored) &&
-            isStale(std::string_view(name).substr(prefix.size()), it->path()))
-            fs::remove(it->path(), ignored);
-    }
-}
-
 } // namespace
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
@@ -156,6 +140,22 @@ void AtomicFile::commit() {
     if (dir >= 0) {
         ::fsync(dir);
         ::close(dir);
+    }
+}
+
+void removeStaleTemporaries(const std::string& path) {
+    const fs::path target(path);
+    const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    const std::string prefix = target.filename().string() + ".tmp-";
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        std::error_code ignored;
+        if (it->is_regular_file(ignored) &&
+            isStale(std::string_view(name).substr(prefix.size()), it->path()))
+            fs::remove(it->path(), ignored);
     }
 }
 

@@ -38,6 +38,11 @@ private:
     bool m_committed = false;
 };
 
+/// Removes the temporary files `<path>.tmp-<pid>-<hex>` beside `path` whose process no longer
+/// runs (and pid-less `<path>.tmp-<hex>` ones an hour old). Best effort; never throws. Writers
+/// with their own temporary files (the MP4 writer) call it too.
+void removeStaleTemporaries(const std::string& path);
+
 /// Writes text to a file atomically. Throws DataError on failure.
 void writeFileAtomic(const std::string& path, std::string_view contents);
 
