@@ -48,7 +48,7 @@ std::size_t IdxArray::count() const {
     return n;
 }
 
-IdxArray readIdx(const std::string& path) {
+IdxArray readIdx(const std::string& path, std::size_t maxItems) {
     const std::uintmax_t fileBytes = regularFileSize(path, "IDX file"); // FIFOs, devices: refused
     std::unique_ptr<gzFile_s, GzClose> f(gzopen(path.c_str(), "rb"));
     if (!f) throw DataError(fmt::format("{}: cannot open the IDX file", path));
@@ -92,16 +92,20 @@ IdxArray readIdx(const std::string& path) {
                                     "can hold (deflate expands at most {}:1)",
                                     path, total, formatBytes(fileBytes), kMaxGzipRatio));
     }
-    requireDataWithinMemoryBudget(double(total), fmt::format("{}: {} values", path, total),
-                                  "use a smaller IDX file");
+    // Only the first `maxItems` entries along the first dimension are kept.
+    const std::size_t perItem = total / a.dims[0];
+    const std::size_t wanted = std::min<std::size_t>(a.dims[0], maxItems) * perItem;
+    requireDataWithinMemoryBudget(double(wanted), fmt::format("{}: {} values", path, wanted),
+                                  "use a smaller IDX file or load fewer items");
     // Decompressed in bounded chunks: memory grows with the data that is really there.
     constexpr std::size_t kChunk = std::size_t(16) << 20;
-    for (std::size_t got = 0; got < total;) {
-        const std::size_t n = std::min(kChunk, total - got);
+    for (std::size_t got = 0; got < wanted;) {
+        const std::size_t n = std::min(kChunk, wanted - got);
         a.values.resize(got + n);
         readExactly(f.get(), a.values.data() + got, n, path, "values");
         got += n;
     }
+    if (wanted < total) return a; // the rest is not read (a plain file's length was checked)
     unsigned char extra;
     if (gzread(f.get(), &extra, 1) > 0)
         throw DataError(

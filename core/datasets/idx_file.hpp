@@ -3,6 +3,7 @@
 // gzip-compressed, as Debian's dataset packages ship them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,9 +11,9 @@
 namespace dfs {
 
 struct IdxArray {
-    std::vector<std::uint32_t> dims; ///< e.g. {60000, 28, 28} for images, {60000} for labels
-    std::vector<std::uint8_t> values;
-    std::size_t count() const; ///< product of dims
+    std::vector<std::uint32_t> dims;  ///< e.g. {60000, 28, 28} for images, {60000} for labels
+    std::vector<std::uint8_t> values; ///< the first items read (all unless readIdx was told)
+    std::size_t count() const;        ///< product of dims (as declared)
 };
 
 /// Largest IDX payload read (bytes): the datasets here are tens of megabytes.
@@ -28,6 +29,8 @@ inline constexpr int kMaxGzipRatio = 1032;
 /// the file: missing or a special file, not IDX (magic), another value type, zero or over-large
 /// dimensions (an image side over kMaxIdxSide), a declared size the file cannot hold (checked
 /// before allocating), truncated, or trailing bytes. Decompresses in bounded chunks.
-IdxArray readIdx(const std::string& path);
+/// With `maxItems`, only the first maxItems entries along the first dimension are read into
+/// `values` (dims stay as declared) and the rest of the file is not decompressed.
+IdxArray readIdx(const std::string& path, std::size_t maxItems = SIZE_MAX);
 
 } // namespace dfs

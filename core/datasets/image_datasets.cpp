@@ -48,8 +48,10 @@ std::string findFile(const std::string& name, const std::string& stem) {
 PointSet loadIdxPair(const std::string& name, Index n) {
     const std::string imagesPath = findFile(name, "train-images-idx3-ubyte");
     const std::string labelsPath = findFile(name, "train-labels-idx1-ubyte");
-    const IdxArray images = readIdx(imagesPath);
-    const IdxArray labels = readIdx(labelsPath);
+    // Only the images asked for are read and decompressed.
+    const std::size_t wanted = n > 0 ? std::size_t(n) : 0;
+    const IdxArray images = readIdx(imagesPath, wanted);
+    const IdxArray labels = readIdx(labelsPath, wanted);
     if (images.dims.size() != 3 || images.dims[1] != images.dims[2])
         throw DataError(fmt::format("{}: expected images of N x side x side, got {} dimensions",
                                     imagesPath, images.dims.size()));

@@ -229,3 +229,12 @@ TEST_CASE("model sizes: the estimate from the specification matches the built ne
     mlp.depth = 4;
     CHECK(paramsAtLeast(mlp) == std::uint64_t(Model(mlp).net.paramCount()));
 }
+
+TEST_CASE("IDX: only the items asked for are decompressed", "[hostile][images]") {
+    const fs::path d = scratch("idx_items");
+    writeGzip(d / "many.idx.gz", idxHeader({1000, 100, 100}), 1000 * 100 * 100);
+    const IdxArray one = readIdx((d / "many.idx.gz").string(), 1);
+    CHECK(one.dims == std::vector<std::uint32_t>{1000, 100, 100});
+    CHECK(one.values.size() == 100 * 100);
+    CHECK(readIdx((d / "many.idx.gz").string()).values.size() == 1000 * 100 * 100);
+}
