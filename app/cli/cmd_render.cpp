@@ -142,7 +142,18 @@ void runRender(const RenderOptions& o) {
     }
     if (o.frame) r.stillFrame = *o.frame;
     auto backend = makeBackend(o.backend, o.threads);
-    SceneEngine engine(scene, *backend);
+    // A bad name inside a scene file (dataset, denoiser, schedule, sampler) is bad data in that
+    // file, not a bad flag: exit 1, naming the file.
+    const auto makeEngine = [&]() -> std::unique_ptr<SceneEngine> {
+        if (o.scene.empty()) return std::make_unique<SceneEngine>(scene, *backend);
+        try {
+            return std::make_unique<SceneEngine>(scene, *backend);
+        } catch (const UsageError& e) {
+            throw DataError(fmt::format("{}: {}", o.scene, e.what()));
+        }
+    };
+    const std::unique_ptr<SceneEngine> enginePtr = makeEngine();
+    SceneEngine& engine = *enginePtr;
     if (data) {
         // The data behind one view instead of its picture.
         if (r.views.size() != 1) throw UsageError("--view: a .csv or .json holds one view's data");

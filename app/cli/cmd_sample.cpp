@@ -2,6 +2,7 @@
 // writes the final points, and optionally every frame as a trajectory (step,t,particle,x,y).
 #include "app/cli/command.hpp"
 #include "app/cli/model_options.hpp"
+#include "app/cli/output_paths.hpp"
 #include "core/backend/backend.hpp"
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
@@ -48,6 +49,7 @@ void runSample(const SampleOptions& o) {
     if (o.steps < 1 || o.steps > 100000)
         throw UsageError(fmt::format("--steps must be in [1, 100000] (got {})", o.steps));
     if (o.n.has_value() == !o.init.empty()) throw UsageError("give exactly one of --n and --init");
+    requireDistinctOutputs({{"--out", o.out}, {"--trajectory", o.trajectory}});
     if (o.n && (*o.n < 1 || *o.n > long(kMaxDatasetPoints)))
         throw UsageError(
             fmt::format("--n must be in [1, {}] (got {})", long(kMaxDatasetPoints), *o.n));

@@ -1,6 +1,7 @@
 // `diffuscope-cli schedule`: a schedule's curves t, alpha, sigma, logSNR as CSV or JSON, and
 // optionally a sampler's time grid on it.
 #include "app/cli/command.hpp"
+#include "app/cli/output_paths.hpp"
 #include "core/errors.hpp"
 #include "core/io/table_io.hpp"
 #include "core/samplers/sampler.hpp"
@@ -25,6 +26,7 @@ void runSchedule(const ScheduleOptions& o) {
     const auto schedule = makeSchedule(o.schedule);
     if (!isTablePath(o.out))
         throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
+    requireDistinctOutputs({{"--out", o.out}, {"--grid", o.grid}});
     if (!o.grid.empty()) {
         if (!isTablePath(o.grid))
             throw UsageError(fmt::format("--grid {}: use a .csv or .json file", o.grid));
@@ -50,12 +52,15 @@ void runSchedule(const ScheduleOptions& o) {
 
 Command addScheduleCommand(CLI::App& app) {
     auto o = std::make_shared<ScheduleOptions>();
-    CLI::App* cmd = app.add_subcommand("schedule", "write a schedule's alpha, sigma and logSNR curves");
-    cmd->add_option("--schedule", o->schedule, "noise schedule (see 'list')")->capture_default_str();
+    CLI::App* cmd =
+        app.add_subcommand("schedule", "write a schedule's alpha, sigma and logSNR curves");
+    cmd->add_option("--schedule", o->schedule, "noise schedule (see 'list')")
+        ->capture_default_str();
     cmd->add_option("--n", o->n, "points t = k/n, k = 1..n")->capture_default_str();
     cmd->add_option("--out", o->out, "F.csv or F.json: t,alpha,sigma,logSNR")->required();
     cmd->add_option("--grid", o->grid, "also write a sampler's time grid (F.csv or F.json)");
-    cmd->add_option("--sampler", o->sampler, "sampler whose default grid --grid writes (default heun)");
+    cmd->add_option("--sampler", o->sampler,
+                    "sampler whose default grid --grid writes (default heun)");
     cmd->add_option("--steps", o->steps, "steps of that grid");
     return {cmd, [o] { runSchedule(*o); }};
 }

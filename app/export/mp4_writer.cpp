@@ -4,6 +4,8 @@
 
 #include "app/export/av_handles.hpp"
 #include "core/errors.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/io/temp_file_registry.hpp"
 
 #include <fmt/format.h>
 
@@ -60,11 +62,12 @@ std::string createTemporaryFile(const std::string& path) {
     if (!parent.empty() && !fs::is_directory(parent, ec))
         writeFailed(path, fmt::format("folder '{}' does not exist", parent.string()));
     if (fs::is_directory(path, ec)) writeFailed(path, "it is a folder");
+    removeStaleTemporaries(path);
     static std::atomic<std::uint32_t> counter{0};
     std::random_device device;
     for (int attempt = 0; attempt < 16; ++attempt) {
         const std::uint32_t suffix = device() ^ (counter.fetch_add(1) * 0x9e3779b9u);
-        std::string name = fmt::format("{}.tmp-{:08x}", path, suffix);
+        std::string name = fmt::format("{}.tmp-{}-{:08x}", path, ::getpid(), suffix);
         const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd < 0) {
             if (errno == EEXIST) continue;
@@ -107,6 +110,7 @@ struct Mp4Writer::Impl {
             std::error_code ignored;
             fs::remove(temporary, ignored);
         }
+        unregisterTempFile(slot);
     }
 
     /// Throws DataError naming the file, the step and libav's reason; the writer is spent.
@@ -121,6 +125,9 @@ struct Mp4Writer::Impl {
     void open(double fps, int crf) {
         quietenLibav();
         temporary = createTemporaryFile(path);
+        std::error_code ec;
+        const fs::path absolute = fs::absolute(temporary, ec);
+        slot = registerTempFile(ec ? temporary : absolute.string()); // removed on SIGINT/SIGTERM
         // "file:" keeps a ':' in the name from being read as a protocol.
         const std::string url = "file:" + temporary;
 
@@ -239,6 +246,7 @@ struct Mp4Writer::Impl {
     }
 
     std::string path, temporary, encoderName;
+    int slot = -1; ///< in the temp-file registry
     int width, height;
     int frames = 0;
     State state = State::Open;

@@ -3,6 +3,7 @@
 // gzip-compressed, as Debian's dataset packages ship them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,17 +11,26 @@
 namespace dfs {
 
 struct IdxArray {
-    std::vector<std::uint32_t> dims; ///< e.g. {60000, 28, 28} for images, {60000} for labels
-    std::vector<std::uint8_t> values;
-    std::size_t count() const; ///< product of dims
+    std::vector<std::uint32_t> dims;  ///< e.g. {60000, 28, 28} for images, {60000} for labels
+    std::vector<std::uint8_t> values; ///< the first items read (all unless readIdx was told)
+    std::size_t count() const;        ///< product of dims (as declared)
 };
 
 /// Largest IDX payload read (bytes): the datasets here are tens of megabytes.
 inline constexpr std::size_t kMaxIdxBytes = std::size_t(1) << 30;
 
+/// Largest image side (every dimension after the first): the datasets here are 28 pixels a side.
+inline constexpr std::uint32_t kMaxIdxSide = 1024;
+
+/// Most bytes deflate can produce from one compressed byte (its limit is 1032:1).
+inline constexpr int kMaxGzipRatio = 1032;
+
 /// Reads an unsigned-byte IDX file (type 0x08), gzip-compressed or not. Throws DataError naming
-/// the file: missing, not IDX (magic), another value type, zero or over-large dimensions,
-/// truncated, or trailing bytes.
-IdxArray readIdx(const std::string& path);
+/// the file: missing or a special file, not IDX (magic), another value type, zero or over-large
+/// dimensions (an image side over kMaxIdxSide), a declared size the file cannot hold (checked
+/// before allocating), truncated, or trailing bytes. Decompresses in bounded chunks.
+/// With `maxItems`, only the first maxItems entries along the first dimension are read into
+/// `values` (dims stay as declared) and the rest of the file is not decompressed.
+IdxArray readIdx(const std::string& path, std::size_t maxItems = SIZE_MAX);
 
 } // namespace dfs

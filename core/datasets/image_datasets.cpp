@@ -7,6 +7,7 @@
 #include "core/datasets/png_folder.hpp"
 #include "core/datasets/shapes_dataset.hpp"
 #include "core/errors.hpp"
+#include "core/memory_budget.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -47,16 +48,23 @@ std::string findFile(const std::string& name, const std::string& stem) {
 PointSet loadIdxPair(const std::string& name, Index n) {
     const std::string imagesPath = findFile(name, "train-images-idx3-ubyte");
     const std::string labelsPath = findFile(name, "train-labels-idx1-ubyte");
-    const IdxArray images = readIdx(imagesPath);
-    const IdxArray labels = readIdx(labelsPath);
+    // Only the images asked for are read and decompressed.
+    const std::size_t wanted = n > 0 ? std::size_t(n) : 0;
+    const IdxArray images = readIdx(imagesPath, wanted);
+    const IdxArray labels = readIdx(labelsPath, wanted);
     if (images.dims.size() != 3 || images.dims[1] != images.dims[2])
         throw DataError(fmt::format("{}: expected images of N x side x side, got {} dimensions",
                                     imagesPath, images.dims.size()));
     if (labels.dims.size() != 1 || labels.dims[0] != images.dims[0])
         throw DataError(fmt::format("{}: {} labels for {} images in {}", labelsPath,
-                                    labels.dims.empty() ? 0 : labels.dims[0], images.dims[0], imagesPath));
+                                    labels.dims.empty() ? 0 : labels.dims[0], images.dims[0],
+                                    imagesPath));
     const Index count = std::min<Index>(n, images.dims[0]);
     const Index pixels = Index(images.dims[1]) * images.dims[2];
+    requireDataWithinMemoryBudget(
+        8.0 * double(count) * double(pixels),
+        fmt::format("{}: {} images of {}x{}", imagesPath, count, images.dims[1], images.dims[2]),
+        "load fewer images (--n, --data-n or the scene's data.n)");
     PointSet set;
     set.name = name;
     set.points.resize(count, pixels);
@@ -66,7 +74,8 @@ PointSet loadIdxPair(const std::string& name, Index n) {
             set.points(i, k) = images.values[std::size_t(i * pixels + k)] / 127.5 - 1.0;
         const int label = labels.values[std::size_t(i)];
         if (label > 9)
-            throw DataError(fmt::format("{}: label {} of image {} is not a class 0..9", labelsPath, label, i));
+            throw DataError(
+                fmt::format("{}: label {} of image {} is not a class 0..9", labelsPath, label, i));
         set.labels[std::size_t(i)] = label;
     }
     return set;
@@ -104,9 +113,12 @@ PointSet loadImageDataset(const std::string& nameOrPath, int resolution, Index n
         throw UsageError(fmt::format("--resolution must be 8, 16 or 28 (got {})", resolution));
     if (n < 1) throw UsageError(fmt::format("--n must be >= 1 (got {})", n));
     PointSet set;
-    if (nameOrPath == "shapes") set = makeShapes(n, seed);
-    else if (nameOrPath == "fashion-mnist" || nameOrPath == "mnist") set = loadIdxPair(nameOrPath, n);
-    else set = loadPngFolder(nameOrPath, resolution);
+    if (nameOrPath == "shapes")
+        set = makeShapes(n, seed);
+    else if (nameOrPath == "fashion-mnist" || nameOrPath == "mnist")
+        set = loadIdxPair(nameOrPath, n);
+    else
+        set = loadPngFolder(nameOrPath, resolution);
     const int side = imageSide(set.points.cols());
     if (side != resolution) set.points = areaResize(set.points, side, resolution);
     if (set.size() > n) {

@@ -45,11 +45,37 @@ Vector readPng(const std::string& path, int side) {
     return areaResize(one, n, side).row(0).transpose();
 }
 
+/// The entries of a folder, sorted, through the non-throwing overloads: an entry that cannot be
+/// examined (a symbolic-link loop, no permission) is a DataError naming it.
+std::vector<fs::directory_entry> entriesOf(const fs::path& dir) {
+    std::error_code ec;
+    std::vector<fs::directory_entry> out;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) out.push_back(*it);
+    if (ec)
+        throw DataError(fmt::format("{}: cannot list the folder ({})", dir.string(), ec.message()));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// The type of an entry, following links; a DataError naming an entry that has none.
+fs::file_type typeOf(const fs::directory_entry& e) {
+    std::error_code ec;
+    const fs::file_status st = e.status(ec);
+    if (ec)
+        throw DataError(fmt::format("{}: cannot read it ({})", e.path().string(), ec.message()));
+    return st.type();
+}
+
 std::vector<fs::path> pngsIn(const fs::path& dir) {
     std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file() && isPng(e.path())) out.push_back(e.path());
-    std::sort(out.begin(), out.end());
+    for (const auto& e : entriesOf(dir)) {
+        if (!isPng(e.path())) continue;
+        if (typeOf(e) != fs::file_type::regular)
+            throw DataError(fmt::format("{}: not a regular file; a PNG folder holds PNG files",
+                                        e.path().string()));
+        out.push_back(e.path());
+    }
     return out;
 }
 
@@ -61,9 +87,9 @@ PointSet loadPngFolder(const std::string& dir, int side) {
     std::vector<std::pair<fs::path, int>> files;
     for (const fs::path& p : pngsIn(dir)) files.emplace_back(p, -1);
     std::vector<fs::path> classes;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_directory()) classes.push_back(e.path());
-    std::sort(classes.begin(), classes.end());
+    for (const auto& e : entriesOf(dir))
+        if (std::error_code ec; !isPng(e.path()) && e.is_directory(ec)) // others: not ours
+            classes.push_back(e.path());
     int label = 0;
     for (const fs::path& c : classes) {
         const auto inClass = pngsIn(c);
@@ -71,11 +97,13 @@ PointSet loadPngFolder(const std::string& dir, int side) {
         for (const fs::path& p : inClass) files.emplace_back(p, label);
         ++label;
     }
-    if (files.empty()) throw DataError(fmt::format("{}: no PNG images in the folder or its subfolders", dir));
+    if (files.empty())
+        throw DataError(fmt::format("{}: no PNG images in the folder or its subfolders", dir));
     if (Index(files.size()) > kMaxFolderImages)
         throw DataError(fmt::format("{}: more than {} images", dir, kMaxFolderImages));
-    const bool mixed = std::any_of(files.begin(), files.end(), [](const auto& f) { return f.second < 0; }) &&
-                       label > 0;
+    const bool mixed =
+        std::any_of(files.begin(), files.end(), [](const auto& f) { return f.second < 0; }) &&
+        label > 0;
     if (mixed)
         throw DataError(fmt::format("{}: PNGs both in the folder and in class subfolders; put them "
                                     "all in subfolders (one per class) or all in the folder",

@@ -3,6 +3,7 @@
 #include "core/io/csv.hpp"
 
 #include "core/errors.hpp"
+#include "core/io/input_file.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string_view>
 #include <system_error>
@@ -39,25 +41,13 @@ std::string printable(std::string_view s) {
     return out;
 }
 
-std::string formatBytes(std::uintmax_t bytes) {
-    static constexpr const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    if (bytes < 1024) return fmt::format("{} bytes", bytes);
-    double v = double(bytes);
-    int u = 0;
-    while (v >= 1024.0 && u < 4) {
-        v /= 1024.0;
-        ++u;
-    }
-    if (v == std::floor(v)) return fmt::format("{:.0f} {}", v, units[u]);
-    return fmt::format("{:.1f} {}", v, units[u]);
-}
-
 std::string systemReason(int err) {
     return std::error_code(err, std::system_category()).message();
 }
 
 /// Parses one trimmed field as a finite double; throws DataError naming file, line and field.
-double parseField(std::string_view field, const std::string& path, std::size_t line, Index col) {
+double parseField(std::string_view field, const std::string& path, std::size_t line, Index col,
+                  double maxMagnitude) {
     if (field.empty())
         throw DataError(fmt::format("{}:{}: field {} is empty", path, line, col + 1));
     std::string_view digits = field;
@@ -73,13 +63,20 @@ double parseField(std::string_view field, const std::string& path, std::size_t l
                                     printable(field)));
     if (!std::isfinite(value))
         throw DataError(fmt::format("{}:{}: field {} is NaN or infinite", path, line, col + 1));
+    if (std::abs(value) > maxMagnitude)
+        throw DataError(fmt::format("{}:{}: field {} '{}' is too large (|x| > {:g}, beyond what "
+                                    "the maths holds)",
+                                    path, line, col + 1, printable(field), maxMagnitude));
     return value;
 }
 
 std::string readWholeFile(const std::string& path, const CsvLimits& limits) {
     std::error_code ec;
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec) throw DataError(fmt::format("{}: cannot open ({})", path, ec.message()));
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st))
+        throw DataError(
+            fmt::format("{}: cannot open ({})", path, ec ? ec.message() : systemReason(ENOENT)));
+    const std::uintmax_t size = regularFileSize(path, "CSV file"); // special files: refused
     if (size > limits.maxBytes) {
         std::string have = formatBytes(size), limit = formatBytes(limits.maxBytes);
         if (have == limit) {
@@ -90,12 +87,34 @@ std::string readWholeFile(const std::string& path, const CsvLimits& limits) {
     }
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) throw DataError(fmt::format("{}: cannot open ({})", path, systemReason(errno)));
-    std::string text(std::size_t(size), '\0');
-    std::size_t got = std::fread(text.data(), 1, text.size(), f);
-    const bool failed = std::ferror(f) != 0;
+    // Read in chunks, each checked for NUL bytes, so a binary file is refused after its first
+    // chunk, not after the whole file is in memory.
+    std::string text;
+    std::string chunk(std::size_t(1) << 16, '\0');
+    bool failed = false;
+    for (;;) {
+        const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), f);
+        if (got == 0) {
+            failed = std::ferror(f) != 0;
+            break;
+        }
+        if (const void* nul = std::memchr(chunk.data(), 0, got)) {
+            const std::size_t at =
+                text.size() + std::size_t(static_cast<const char*>(nul) - chunk.data());
+            std::fclose(f);
+            throw DataError(
+                fmt::format("{}: a NUL byte at offset {}; a binary file, not CSV text", path, at));
+        }
+        if (text.size() + got > limits.maxBytes) {
+            std::fclose(f);
+            throw DataError(fmt::format("{}: grew past the {} limit while read", path,
+                                        formatBytes(limits.maxBytes)));
+        }
+        if (text.empty()) text.reserve(std::size_t(size));
+        text.append(chunk.data(), got);
+    }
     std::fclose(f);
     if (failed) throw DataError(fmt::format("{}: cannot read the file", path));
-    text.resize(got);
     return text;
 }
 
@@ -167,8 +186,8 @@ CsvTable readCsv(const std::string& path, const CsvLimits& limits) {
         std::size_t start = 0;
         for (Index c = 0; c < cols; ++c) {
             const std::size_t comma = std::min(line.find(',', start), line.size());
-            table.values(r, c) =
-                parseField(trim(line.substr(start, comma - start)), path, lineNo, c);
+            table.values(r, c) = parseField(trim(line.substr(start, comma - start)), path, lineNo,
+                                            c, limits.maxMagnitude);
             start = comma + 1;
         }
     }

@@ -19,15 +19,23 @@ struct CsvTable {
     int column(const std::string& name) const;
 };
 
+/// The largest magnitude of a data value the maths holds (see CsvLimits::maxMagnitude).
+inline constexpr double kMaxDataMagnitude = 1e150;
+
 struct CsvLimits {
     std::uintmax_t maxBytes = std::uintmax_t(1) << 30; ///< refuse files larger than this
     Index maxRows = 20'000'000;
     Index maxColumns = 4096;
+    /// Largest |value| accepted: squares and sums of squares of data (distances, variances)
+    /// must stay finite in double precision (sqrt of the largest double is about 1.3e154).
+    double maxMagnitude = kMaxDataMagnitude;
 };
 
 /// Reads a CSV with a header row and finite numeric fields. Throws DataError naming the file
 /// and line for: a missing or unreadable file, an empty file, a header without columns, a row
-/// with the wrong number of fields, a non-numeric, NaN or infinite field, or a file over limits.
+/// with the wrong number of fields, a non-numeric, NaN or infinite field, a value beyond
+/// maxMagnitude, a file over limits, a binary file (a NUL byte; found in the first chunk read),
+/// or a special file (FIFO, device, folder; refused by name without reading).
 CsvTable readCsv(const std::string& path, const CsvLimits& limits = {});
 
 /// Writes a header and rows atomically (temporary file in the same folder, then rename), with

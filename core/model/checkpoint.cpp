@@ -4,13 +4,13 @@
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_errors.hpp"
+#include "core/io/input_file.hpp"
+#include "core/model/model_size.hpp"
 
 #include <bit>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace dfs {
@@ -58,10 +58,8 @@ bool isCheckpointPath(const std::string& name) {
 namespace {
 
 nlohmann::json architectureJson(const ModelSpec& s) {
-    nlohmann::json a = {{"type", s.architecture},
-                        {"dim", s.dim},
-                        {"embed", s.embedDim},
-                        {"classes", s.classes}};
+    nlohmann::json a = {
+        {"type", s.architecture}, {"dim", s.dim}, {"embed", s.embedDim}, {"classes", s.classes}};
     if (s.architecture == "unet") {
         a["channels"] = s.channels;
         a["groups"] = s.groups;
@@ -101,14 +99,7 @@ void saveCheckpoint(const std::string& path, const Model& model, const Checkpoin
 }
 
 std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* info) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw DataError(fmt::format("{}: cannot open ({})", path, ec.message()));
-    if (size > kMaxFile) throw DataError(fmt::format("{}: file is too large for a model", path));
-    std::ifstream f(path, std::ios::binary);
-    std::string bytes(std::size_t(size), '\0');
-    if (!f.read(bytes.data(), std::streamsize(size)))
-        throw DataError(fmt::format("{}: cannot read the file", path));
+    const std::string bytes = readRegularFile(path, kMaxFile, "model file");
 
     Reader r{bytes, path};
     if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
@@ -174,6 +165,13 @@ std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* i
     } catch (const UsageError& e) {
         throw DataError(fmt::format("{}: invalid metadata: {}", path, e.what()));
     }
+    // Before anything is allocated: the stored weights must be as many as the metadata's
+    // architecture needs (the stored count is already bounded by the file's size).
+    const std::uint64_t needs = paramsAtLeast(s);
+    if (count < needs || (s.architecture == "mlp" && count != needs))
+        throw DataError(fmt::format("{}: {} weights stored, the architecture needs {}{} ({})", path,
+                                    count, s.architecture == "mlp" ? "" : "at least ", needs,
+                                    architectureText(s)));
     auto model = std::make_shared<Model>(s);
     if (std::uint64_t(model->net.paramCount()) != count)
         throw DataError(fmt::format("{}: {} weights stored, the architecture needs {}", path, count,

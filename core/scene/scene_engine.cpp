@@ -10,6 +10,7 @@
 #include "core/errors.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_budget.hpp"
 #include "core/scene/view_registry.hpp"
 
 #include <fmt/format.h>
@@ -57,6 +58,7 @@ SamplerRunConfig branchConfig(const Schedule& schedule, const SceneSampler& s, d
 SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
     : m_scene(scene), m_initial(scene), m_backend(backend) {
     validateScene(m_scene);
+    requireSceneWithinBudget(m_scene); // before the data and the run are built
     m_schedule = makeSchedule(scene.model.schedule);
     m_data = std::make_unique<PointSet>(buildSceneData(scene.data));
     const DenoiserOptions opts{scene.model.label, scene.model.guidance};
@@ -148,7 +150,8 @@ void SceneEngine::runToEnd() {
 
 std::shared_ptr<const Frame> SceneEngine::frame(int i) const {
     if (i < 0 || i >= recordedFrames())
-        throw UsageError(fmt::format("frame {} is not recorded (0 to {})", i, recordedFrames() - 1));
+        throw UsageError(
+            fmt::format("frame {} is not recorded (0 to {})", i, recordedFrames() - 1));
     return m_frames[std::size_t(i)];
 }
 

@@ -7,14 +7,14 @@
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_errors.hpp"
+#include "core/io/input_file.hpp"
 #include "core/parameterisation.hpp"
 #include "core/scene/view_registry.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace dfs {
 
@@ -64,10 +64,14 @@ public:
 
 private:
     template <typename T> static const char* kindOf() {
-        if constexpr (std::is_same_v<T, std::string>) return "a string";
-        else if constexpr (std::is_unsigned_v<T>) return "a whole number >= 0";
-        else if constexpr (std::is_integral_v<T>) return "a whole number";
-        else return "a number";
+        if constexpr (std::is_same_v<T, std::string>)
+            return "a string";
+        else if constexpr (std::is_unsigned_v<T>)
+            return "a whole number >= 0";
+        else if constexpr (std::is_integral_v<T>)
+            return "a whole number";
+        else
+            return "a number";
     }
     const char* m_name;
     const std::string& m_source;
@@ -100,6 +104,27 @@ Matrix pointsFromJson(const json& j, const Section& sec) {
         }
     }
     return m;
+}
+
+/// One line for a JSON error: the library's text without its "[json.exception...]" prefix, any
+/// quoted token cut to 40 characters, and the line of the first occurrence of that token.
+std::string describeJsonError(const json::exception& e, const std::string& text,
+                              const std::string& source) {
+    std::string what = jsonProblem(e.what());
+    std::string where = source;
+    const std::size_t open = what.find('\'');
+    const std::size_t close = open == std::string::npos ? open : what.find('\'', open + 1);
+    if (close != std::string::npos) {
+        const std::string token = what.substr(open + 1, close - open - 1);
+        if (const std::size_t at = token.empty() ? text.npos : text.find(token); at != text.npos)
+            where += fmt::format(":{}", 1 + std::count(text.begin(), text.begin() + at, '\n'));
+        const std::string shown =
+            printableToken(token) +
+            (token.size() > 40 ? fmt::format(" ({} characters)", token.size()) : std::string());
+        what = what.substr(0, open + 1) + shown + what.substr(close);
+    }
+    if (e.id == 406) what += ": a number too large for a double";
+    return fmt::format("{}: not a valid scene ({})", where, printableToken(what, 240));
 }
 
 } // namespace
@@ -156,6 +181,12 @@ std::string sceneToJson(const Scene& s) {
     return j.dump(2) + "\n";
 }
 
+namespace {
+
+Scene sceneFromParsed(const json& j, const std::string& source);
+
+} // namespace
+
 Scene sceneFromJson(const std::string& text, const std::string& source) {
     json j;
     try {
@@ -163,7 +194,19 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     } catch (const json::parse_error& e) {
         throw DataError(
             fmt::format("{}: not valid JSON ({})", source, jsonSyntaxProblem(text, e.byte)));
+    } catch (const json::exception& e) { // a number that overflows, ...
+        throw DataError(describeJsonError(e, text, source));
     }
+    try {
+        return sceneFromParsed(j, source);
+    } catch (const json::exception& e) { // any type error the checks below missed
+        throw DataError(describeJsonError(e, text, source));
+    }
+}
+
+namespace {
+
+Scene sceneFromParsed(const json& j, const std::string& source) {
     if (!j.is_object() || !j.contains("format") || j["format"] != "diffuscope-scene")
         throw DataError(fmt::format("{}: not a Diffuscope scene (no \"format\": "
                                     "\"diffuscope-scene\")",
@@ -256,15 +299,10 @@ Scene sceneFromJson(const std::string& text, const std::string& source) {
     return s;
 }
 
+} // namespace
+
 Scene loadScene(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(fmt::format("{}: cannot open the scene file", path));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    std::string text = buf.str();
-    if (text.size() > kMaxSceneBytes)
-        throw DataError(fmt::format("{}: larger than {} MiB; not a scene", path, kMaxSceneBytes >> 20));
-    return sceneFromJson(text, path);
+    return sceneFromJson(readRegularFile(path, kMaxSceneBytes, "scene file"), path);
 }
 
 void saveScene(const std::string& path, const Scene& scene) {

@@ -4,14 +4,16 @@
 #include "core/backend/backend.hpp"
 #include "core/backend/train_device.hpp"
 #include "core/errors.hpp"
+#include "core/memory_budget.hpp"
+#include "core/model/model_size.hpp"
 #include "core/name_table.hpp"
 #include "core/nn/vector_ops.hpp"
 #include "core/rng/philox.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <tuple>
 #include <fmt/format.h>
+#include <tuple>
 
 namespace dfs {
 
@@ -107,10 +109,30 @@ ModelSpec specFor(const PointSet& data, const TrainConfig& c) {
     s.scale = std::sqrt(var);
     s.sigmaData = 1.0;
     s.validate();
+    requireWithinMemoryBudget(trainingMemoryBytes(s, c.batch),
+                              fmt::format("training an {}", architectureText(s)),
+                              s.architecture == "unet" ? "lower --channels or --batch"
+                                                       : "lower --width, --depth or --batch");
     return s;
 }
 
 } // namespace
+
+double trainingMemoryBytes(const ModelSpec& s, int batch) {
+    const bool unet = s.architecture == "unet";
+    const int micro =
+        (batch + (unet ? kMicroUNet : kMicroMlp) - 1) / (unet ? kMicroUNet : kMicroMlp);
+    // Per weight: itself, its EMA, Adam's two moments, the step's gradient, and per micro-batch
+    // a gradient (a U-Net's workspace also keeps a copy of its kernels: calibrated on a run
+    // with --channels 1024, which peaked near 8 GB).
+    const double perParam = 5.0 + (unet ? 2.0 : 1.0) * micro;
+    // Per sample: the activations the backward pass keeps (MLP: two per unit; U-Net: about 40
+    // maps of C x S^2 and the bottleneck's attention matrix).
+    const double side = unet ? double(s.unetConfig().side) : 0.0;
+    const double perSample = unet ? 40.0 * s.channels * side * side + 2.0 * std::pow(side / 2, 4)
+                                  : 2.0 * (double(s.width) * s.depth + s.inputDim() + s.dim);
+    return 4.0 * (paramsAbout(s) * perParam + double(batch) * perSample);
+}
 
 Trainer::Trainer(const PointSet& data, TrainConfig config)
     : m_config(validated(std::move(config))), m_schedule(makeSchedule(m_config.model.schedule)),

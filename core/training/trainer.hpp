@@ -61,6 +61,10 @@ struct TrainProgress {
     std::string message;
 };
 
+/// About how many bytes training `s` with batches of `batch` takes (weights, EMA, Adam, gradients
+/// per micro-batch, activations). Training refuses to start beyond the memory budget.
+double trainingMemoryBytes(const ModelSpec& s, int batch);
+
 class Trainer {
 public:
     /// Normalises the data (mean 0, average per-coordinate variance 1). Throws DataError for

@@ -18,8 +18,8 @@ bool startsWith(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-const std::vector<std::string> kFlags = {"--dataset", "gmm8", "--denoiser", "exact", "--steps",
-                                         "6",         "--n",  "400"};
+const std::vector<std::string> kFlags = {"--dataset", "gmm8", "--denoiser", "exact",
+                                         "--steps",   "6",    "--n",        "400"};
 
 std::vector<std::string> render(std::vector<std::string> extra) {
     std::vector<std::string> args = {"render"};
@@ -32,10 +32,12 @@ std::vector<std::string> render(std::vector<std::string> extra) {
 
 TEST_CASE("render writes every format; the same scene gives the same bytes", "[render]") {
     Scratch s("render_formats");
-    const CliResult png1 = runCli(render({"--view", "chain,field", "--size", "400x200", "--out", s.path("a.png")}));
+    const CliResult png1 =
+        runCli(render({"--view", "chain,field", "--size", "400x200", "--out", s.path("a.png")}));
     REQUIRE(png1.exitCode == 0);
     CHECK(png1.err.empty()); // no stray Qt chatter
-    const CliResult png2 = runCli(render({"--view", "chain,field", "--size", "400x200", "--out", s.path("b.png")}));
+    const CliResult png2 =
+        runCli(render({"--view", "chain,field", "--size", "400x200", "--out", s.path("b.png")}));
     REQUIRE(png2.exitCode == 0);
     const std::string a = readText(s.path("a.png")), b = readText(s.path("b.png"));
     CHECK(startsWith(a, "\x89PNG\r\n"));
@@ -47,12 +49,13 @@ TEST_CASE("render writes every format; the same scene gives the same bytes", "[r
     CHECK(startsWith(readText(s.path("t.gif")), "GIF89a"));
     REQUIRE(runCli(render({"--size", "128x128", "--out", s.path("t.mp4")})).exitCode == 0);
     CHECK(readText(s.path("t.mp4")).substr(4, 4) == "ftyp");
-    const CliResult seq = runCli(render({"--view", "chain", "--frames", "4", "--size", "64x64", "--out", s.path("seq/")}));
+    const CliResult seq = runCli(
+        render({"--view", "chain", "--frames", "4", "--size", "64x64", "--out", s.path("seq/")}));
     REQUIRE(seq.exitCode == 0);
     std::vector<std::string> frames = listFolder(s.path("seq"));
     std::sort(frames.begin(), frames.end());
-    CHECK(frames ==
-          std::vector<std::string>{"frame_00000.png", "frame_00001.png", "frame_00002.png", "frame_00003.png"});
+    CHECK(frames == std::vector<std::string>{"frame_00000.png", "frame_00001.png",
+                                             "frame_00002.png", "frame_00003.png"});
 }
 
 TEST_CASE("render writes a view's data as CSV or JSON", "[render]") {
@@ -86,7 +89,8 @@ TEST_CASE("render reads a saved scene", "[render]") {
 
 TEST_CASE("render refuses bad requests with one line and no file", "[render]") {
     Scratch s("render_errors");
-    writeText(s.path("bad.json"), R"({"format": "diffuscope-scene", "version": 1, "view": {"t": 7}})");
+    writeText(s.path("bad.json"),
+              R"({"format": "diffuscope-scene", "version": 1, "view": {"t": 7}})");
     checkFailure(runCli({"render", "--scene", s.path("bad.json"), "--out", s.path("x.png")}), 1,
                  {"bad.json", "view.t"});
     writeText(s.path("junk.json"), "{\"format\": ");
@@ -97,7 +101,8 @@ TEST_CASE("render refuses bad requests with one line and no file", "[render]") {
     checkFailure(runCli(render({"--out", s.path("x.png"), "--size", "100000x10"})), 2, {"--size"});
     checkFailure(runCli(render({"--out", s.path("x.png"), "--size", "big"})), 2, {"--size"});
     checkFailure(runCli(render({"--out", s.path("x.mp4"), "--size", "101x100"})), 2, {"even"});
-    checkFailure(runCli(render({"--out", s.path("x.png"), "--view", "nope"})), 2, {"--view", "nope"});
+    checkFailure(runCli(render({"--out", s.path("x.png"), "--view", "nope"})), 2,
+                 {"--view", "nope"});
     checkFailure(runCli(render({"--out", s.path("no/such/dir/x.png")})), 1, {"no/such/dir"});
     checkFailure(runCli({"render", "--out", s.path("x.png")}), 2, {"--scene", "--dataset"});
     const std::vector<std::string> left = listFolder(s.dir);
@@ -116,9 +121,9 @@ TEST_CASE("bench render prints its figures", "[render]") {
 
 TEST_CASE("render draws image scenes: film strip, samples, spectrum, posterior", "[render]") {
     Scratch s("render_images");
-    const std::vector<std::string> flags = {"render", "--dataset", "shapes", "--resolution", "8",
-                                            "--data-n", "300", "--denoiser", "ideal", "--n", "4",
-                                            "--steps", "5", "--size", "800x300"};
+    const std::vector<std::string> flags = {
+        "render", "--dataset", "shapes", "--resolution", "8", "--data-n", "300",    "--denoiser",
+        "ideal",  "--n",       "4",      "--steps",      "5", "--size",   "800x300"};
     auto with = [&](std::vector<std::string> extra) {
         std::vector<std::string> a = flags;
         a.insert(a.end(), extra.begin(), extra.end());
@@ -141,8 +146,8 @@ TEST_CASE("render draws image scenes: film strip, samples, spectrum, posterior",
 TEST_CASE("render --perspective lays out a perspective on a model or on its preset", "[render]") {
     Scratch s("render_perspective");
     // On the sample flags' model: the four panes of the flow perspective, named in the output.
-    const CliResult r = runCli(render({"--perspective", "flow", "--size", "400x400", "--out",
-                                       s.path("flow.png")}));
+    const CliResult r =
+        runCli(render({"--perspective", "flow", "--size", "400x400", "--out", s.path("flow.png")}));
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
     CHECK(r.out.find("flow-mesh,trajectories,field,likelihood") != std::string::npos);
@@ -154,15 +159,42 @@ TEST_CASE("render --perspective lays out a perspective on a model or on its pres
     REQUIRE(preset.exitCode == 0);
     CHECK(preset.out.find("spectrum,sampling-spectrum,samples,filmstrip") != std::string::npos);
     // On 2-D data the spectral perspective says why it does not apply.
-    const CliResult note = runCli(render({"--perspective", "spectral", "--size", "200x200",
-                                          "--out", s.path("note.png")}));
+    const CliResult note = runCli(
+        render({"--perspective", "spectral", "--size", "200x200", "--out", s.path("note.png")}));
     REQUIRE(note.exitCode == 0);
     CHECK(note.err.find("no frequencies") != std::string::npos);
     checkFailure(runCli(render({"--perspective", "vae", "--out", s.path("x.png")})), 2,
                  {"unknown perspective 'vae'", "autoencoder"});
-    checkFailure(runCli(render({"--perspective", "flow", "--view", "chain", "--out",
-                                s.path("x.png")})),
-                 2, {"--perspective", "--view"});
+    checkFailure(
+        runCli(render({"--perspective", "flow", "--view", "chain", "--out", s.path("x.png")})), 2,
+        {"--perspective", "--view"});
     checkFailure(runCli(render({"--perspective", "flow", "--out", s.path("x.csv")})), 2,
                  {"one view's data"});
+}
+
+TEST_CASE("render: hostile scene files and runs beyond the budget are refused", "[render]") {
+    Scratch s("render_hostile");
+    const std::string head = R"({"format": "diffuscope-scene", "version": 1, )";
+    const auto render = [&](const std::vector<std::string>& more) {
+        std::vector<std::string> args = {"render", "--view", "chain",        "--size",
+                                         "64x64",  "--out",  s.path("o.png")};
+        args.insert(args.end(), more.begin(), more.end());
+        return runCli(args);
+    };
+    writeText(s.path("big.json"), head + "\n\"data\": {\"n\": " + std::string(400, '9') + "}}");
+    const CliResult big = render({"--scene", s.path("big.json")});
+    checkFailure(big, 1, {"big.json:2:", "too large", "(400 characters)"});
+    CHECK(big.err.size() < 300);
+    checkFailure(render({"--scene", "/dev/zero"}), 1, {"/dev/zero", "device"});
+    writeText(s.path("name.json"), head + R"("model": {"schedule": "bogus"}})");
+    checkFailure(render({"--scene", s.path("name.json")}), 1, {"name.json", "bogus"});
+    writeText(
+        s.path("ideal.json"),
+        head + R"("data": {"dataset": "moons", "n": 10000000}, "model": {"denoiser": "ideal"}})");
+    checkFailure(render({"--scene", s.path("ideal.json")}), 1,
+                 {"ideal.json", "point pairs", "data.n"});
+    checkFailure(render({"--dataset", "moons", "--denoiser", "ideal", "--steps", "100000", "--n",
+                         "1000000"}),
+                 2, {"budget", "--steps", "--n", "DIFFUSCOPE_MEMORY_BUDGET"});
+    CHECK(listFolder(s.dir).size() == 3); // the scene files only
 }

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 using namespace dfs;
 using namespace dfs::test;
 
@@ -68,4 +70,17 @@ TEST_CASE("MP4: odd sizes and bad crf are refused", "[export][mp4]") {
     requireThrows<UsageError>([&] { Mp4Writer(path, 64, 64, 10.0, AnimationOptions{.crf = 60}); },
                               {"crf", "60"});
     CHECK(entriesOf(folder).empty());
+}
+
+TEST_CASE("MP4: temporaries of killed runs are removed by the next write", "[export][mp4]") {
+    const auto folder = scratchFolder("mp4_stale");
+    const std::string path = (folder / "anim.mp4").string();
+    const std::string dead = path + ".tmp-999999999-0badf00d"; // above any pid_max
+    std::ofstream(dead) << "half a video";
+    {
+        Mp4Writer writer(path, 64, 64, 10.0);
+        writer.addFrame(heatMap(64, 64, 0.0));
+        writer.finish();
+    }
+    CHECK(entriesOf(folder) == std::vector<std::string>{"anim.mp4"});
 }
