@@ -84,6 +84,7 @@ ViewPane::ViewPane(int index, QWidget* parent)
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         c->setMinimumContentsLength(5);
     }
+    m_choice->setMinimumContentsLength(12); // "trajectories" whole beside its path controls
     m_choice->setToolTip("What this pane shows");
     header->addWidget(m_choice);
     // Field options: which quantity (x0 is drawn as the displacement D(x) - x) and how.
