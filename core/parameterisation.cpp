@@ -82,8 +82,7 @@ T fromX0(Prediction kind, const T& x, const T& x0, const NoiseLevel& l, double s
     }
 }
 
-template <class T>
-T toX0(Prediction kind, const T& x, const T& p, const NoiseLevel& l, double sd) {
+template <class T> T toX0(Prediction kind, const T& x, const T& p, const NoiseLevel& l, double sd) {
     const double a = l.alpha, s = l.sigma;
     switch (kind) {
     case Prediction::X0:

@@ -24,7 +24,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(cmake g++ ninja-build ccache pkg-config libeigen3-dev catch2 libcli11-dev
     nlohmann-json3-dev libfmt-dev libvulkan-dev glslc spirv-tools mesa-vulkan-drivers
     vulkan-validationlayers qt6-base-dev qt6-svg-dev libgif-dev libavcodec-dev libavformat-dev
-    libswscale-dev xvfb xauth zlib1g-dev libpng-dev dataset-fashion-mnist)
+    libswscale-dev xvfb xauth zlib1g-dev libpng-dev dataset-fashion-mnist clang-format)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

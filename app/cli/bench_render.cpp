@@ -28,7 +28,9 @@ template <typename F> double medianMs(int repeat, F&& work) {
     for (int r = 0; r < repeat; ++r) {
         const auto start = std::chrono::steady_clock::now();
         work();
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     return ms[ms.size() / 2];
@@ -40,7 +42,9 @@ void paint(const std::vector<ViewSnapshot>& panes, QImage& img) {
     render::ViewStyle style;
     style.fontPx = render::fontForHeight(pane.height());
     for (std::size_t k = 0; k < panes.size(); ++k)
-        render::renderView(p, QRectF(QPointF((k % 2) * pane.width(), (k / 2) * pane.height()), pane), panes[k], style);
+        render::renderView(p,
+                           QRectF(QPointF((k % 2) * pane.width(), (k / 2) * pane.height()), pane),
+                           panes[k], style);
 }
 
 } // namespace

@@ -34,12 +34,12 @@ namespace {
 struct BenchOptions {
     std::string workload, backend = "cpu";
     int threads = 0, repeat = 5;
-    bool coopmat = false;    ///< vulkan: the cooperative-matrix MLP kernel
-    long particles = 100000; ///< ddim
-    int steps = 100;         ///< ddim
-    int batch = 256;         ///< train
-    long points = 8000;      ///< field: data points
-    int grid = 128;          ///< field: grid side
+    bool coopmat = false;          ///< vulkan: the cooperative-matrix MLP kernel
+    long particles = 100000;       ///< ddim
+    int steps = 100;               ///< ddim
+    int batch = 256;               ///< train
+    long points = 8000;            ///< field: data points
+    int grid = 128;                ///< field: grid side
     long likelihoodPoints = 10000; ///< likelihood: points
     bool single = false;           ///< likelihood: the MLP in float
 };
@@ -190,12 +190,12 @@ void benchLikelihood(const BenchOptions& o) {
     lo.threads = o.threads;
     lo.singlePrecision = o.single;
     double nll = 0;
-    const double s = medianSeconds(o.repeat, [&] {
-        nll = odeLogLikelihood(model, *schedule, data.points, lo).meanNll();
-    });
+    const double s = medianSeconds(
+        o.repeat, [&] { nll = odeLogLikelihood(model, *schedule, data.points, lo).meanNll(); });
     fmt::print("bench likelihood: MLP 34-128-128-128-2 silu, {} points, rk4 {} steps ({} NFE), "
                "exact 2-D trace in {} | mean_nll={:.4f} median_s={:.4f} points_per_s={:.1f}\n",
-               o.likelihoodPoints, o.steps, 4 * o.steps, o.single ? "float" : "double", nll, s, double(o.likelihoodPoints) / s);
+               o.likelihoodPoints, o.steps, 4 * o.steps, o.single ? "float" : "double", nll, s,
+               double(o.likelihoodPoints) / s);
 }
 
 void runBench(const BenchOptions& o) {

@@ -20,8 +20,8 @@
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/denoisers/posterior.hpp"
 #include "core/errors.hpp"
-#include "core/metrics/chain_elbo.hpp"
 #include "core/io/table_io.hpp"
+#include "core/metrics/chain_elbo.hpp"
 #include "core/metrics/denoising_error.hpp"
 
 #include <CLI/App.hpp>
@@ -43,8 +43,9 @@ struct CurvesOptions {
 };
 
 Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
-    Table t{{"logsnr", "t", "sigma", "n_eff", "n_eff_se", "entropy", "entropy_se", "bayes", "bayes_se"},
-            Matrix(Index(curve.size()), 9)};
+    Table t{
+        {"logsnr", "t", "sigma", "n_eff", "n_eff_se", "entropy", "entropy_se", "bayes", "bayes_se"},
+        Matrix(Index(curve.size()), 9)};
     for (std::size_t i = 0; i < curve.size(); ++i) {
         const DenoisingErrorPoint& p = curve[i];
         t.rows.row(Index(i)) << p.logSnr, p.t, p.sigma, p.nEff, p.nEffSe, p.entropy, p.entropySe,
@@ -54,8 +55,9 @@ Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
 }
 
 Table scoreTable(const std::vector<DenoisingErrorPoint>& curve) {
-    Table t{{"logsnr", "t", "sigma", "sm_loss", "sm_loss_se", "dsm_loss", "dsm_loss_se", "dsm_floor"},
-            Matrix(Index(curve.size()), 8)};
+    Table t{
+        {"logsnr", "t", "sigma", "sm_loss", "sm_loss_se", "dsm_loss", "dsm_loss_se", "dsm_floor"},
+        Matrix(Index(curve.size()), 8)};
     for (std::size_t i = 0; i < curve.size(); ++i) {
         const DenoisingErrorPoint& p = curve[i];
         const double w = p.weights.score; // alpha^2 / sigma^4
@@ -89,8 +91,8 @@ void runElbo(const CurvesOptions& o, const LoadedModel& m) {
 }
 
 void runCurves(const CurvesOptions& o) {
-    if (o.perspective != "autoencoder" && o.perspective != "expectation" && o.perspective != "score" &&
-        o.perspective != "rnn" && o.perspective != "elbo")
+    if (o.perspective != "autoencoder" && o.perspective != "expectation" &&
+        o.perspective != "score" && o.perspective != "rnn" && o.perspective != "elbo")
         throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
                                      "expectation, score, rnn, elbo)",
                                      o.perspective));
@@ -126,15 +128,17 @@ void runCurves(const CurvesOptions& o) {
     opts.points = o.points;
     opts.seed = o.seed;
     opts.posteriorStats = o.perspective == "expectation";
-    const auto curve = denoisingErrorCurve(*m.denoiser, reference, *m.schedule, m.data.points, opts);
-    const Table table = o.perspective == "autoencoder" ? denoisingErrorTable(curve)
+    const auto curve =
+        denoisingErrorCurve(*m.denoiser, reference, *m.schedule, m.data.points, opts);
+    const Table table = o.perspective == "autoencoder"   ? denoisingErrorTable(curve)
                         : o.perspective == "expectation" ? expectationTable(curve)
                                                          : scoreTable(curve);
     writeTable(o.out, table);
     fmt::print("{} curves of {} on {} ({}, reference {}): {} levels of logSNR in [{:.3g}, {:.3g}], "
                "{} noised points each; wrote {}\n",
-               o.perspective, m.denoiser->name(), m.data.name, m.schedule->name(), reference->name(),
-               curve.size(), curve.front().logSnr, curve.back().logSnr, o.n, o.out);
+               o.perspective, m.denoiser->name(), m.data.name, m.schedule->name(),
+               reference->name(), curve.size(), curve.front().logSnr, curve.back().logSnr, o.n,
+               o.out);
 }
 
 } // namespace
@@ -144,19 +148,22 @@ Command addCurvesCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "curves", "write a perspective's curves over logSNR (MSE and Bayes error, posterior "
                   "N_eff and entropy, score-matching losses, the chain's ELBO per step)");
-    cmd->add_option("--perspective", o->perspective,
-                    "autoencoder (logsnr,t,sigma,mse,mse_se,bayes,bayes_se,w_eps,w_v,w_velocity,"
-                    "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss), rnn "
-                    "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run) or elbo "
-                    "(step,s,t,nats,se,cumulative: row 0 the reconstruction, rows 1..T the steps' "
-                    "KL, row T+1 the prior)")
+    cmd->add_option(
+           "--perspective", o->perspective,
+           "autoencoder (logsnr,t,sigma,mse,mse_se,bayes,bayes_se,w_eps,w_v,w_velocity,"
+           "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss), rnn "
+           "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run) or elbo "
+           "(step,s,t,nats,se,cumulative: row 0 the reconstruction, rows 1..T the steps' "
+           "KL, row T+1 the prior)")
         ->required();
     addModelOptions(*cmd, o->model);
     cmd->add_option("--n", o->n, "noised data points per level (elbo: data points)")
         ->capture_default_str();
-    cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")->capture_default_str();
+    cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")
+        ->capture_default_str();
     addSeedOption(*cmd, "--seed", o->seed, "seed of the data draws and the noise");
-    cmd->add_option("--sampler", o->rnn.sampler, "rnn: the sampler unrolled")->capture_default_str();
+    cmd->add_option("--sampler", o->rnn.sampler, "rnn: the sampler unrolled")
+        ->capture_default_str();
     cmd->add_option("--steps", o->rnn.steps,
                     "rnn: its steps; elbo: the chain's steps T, evenly spaced in logSNR")
         ->capture_default_str();

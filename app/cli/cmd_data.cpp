@@ -27,7 +27,8 @@ void runData(const DataOptions& o) {
     if (o.n < 1 || o.n > long(kMaxDatasetPoints))
         throw UsageError(
             fmt::format("--n must be in [1, {}] (got {})", long(kMaxDatasetPoints), o.n));
-    const PointSet data = loadDataset(o.dataset, {o.n, datasetNoise(o.noise), o.seed, o.resolution});
+    const PointSet data =
+        loadDataset(o.dataset, {o.n, datasetNoise(o.noise), o.seed, o.resolution});
     std::vector<std::string> header = pointColumns(data.dim());
     const bool labelled = !data.labels.empty();
     if (labelled) header.push_back("label");

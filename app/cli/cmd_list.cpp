@@ -38,9 +38,10 @@ void printPerspectives() {
 }
 
 void printList() {
-    fmt::print("datasets (--dataset; or a CSV file with header x,y; or gmm:FILE.json, a Gaussian "
-               "mixture of your own:\n{{\"means\": [[x, y], ...], \"covariances\": [[[a, b], [b, c]], "
-               "...] or \"stds\": [s, ...], \"weights\": [w, ...]}}, with the exact denoiser):\n");
+    fmt::print(
+        "datasets (--dataset; or a CSV file with header x,y; or gmm:FILE.json, a Gaussian "
+        "mixture of your own:\n{{\"means\": [[x, y], ...], \"covariances\": [[[a, b], [b, c]], "
+        "...] or \"stds\": [s, ...], \"weights\": [w, ...]}}, with the exact denoiser):\n");
     for (const auto& d : builtinDatasets())
         row(d.name, fmt::format("{} (noise {:g}{})", d.description, d.defaultNoise,
                                 d.isGmm ? "; exact denoiser available" : ""));

@@ -65,7 +65,8 @@ std::vector<std::string> parseViews(const std::string& list) {
 }
 
 Scene sceneFromFlags(const RenderOptions& o) {
-    if (o.model.dataset.empty()) throw UsageError("give --scene, or --dataset and the sample flags");
+    if (o.model.dataset.empty())
+        throw UsageError("give --scene, or --dataset and the sample flags");
     Scene s;
     s.data.dataset = o.model.dataset;
     s.data.n = o.model.dataN;
@@ -124,8 +125,10 @@ void runRender(const RenderOptions& o) {
     if (!o.perspective.empty()) {
         // The perspective's layout on the given model, or on its own guided preset.
         const Perspective& p = findPerspective(o.perspective);
-        if (o.scene.empty() && o.model.dataset.empty()) scene = builtinScene(p.preset);
-        else scene = o.scene.empty() ? sceneFromFlags(o) : loadScene(o.scene);
+        if (o.scene.empty() && o.model.dataset.empty())
+            scene = builtinScene(p.preset);
+        else
+            scene = o.scene.empty() ? sceneFromFlags(o) : loadScene(o.scene);
         const bool images = !scene.data.points && isImageDataset(scene.data.dataset);
         if (!images && !p.pointsNote.empty())
             fmt::print(stderr, "note: {}: {}\n", p.title, p.pointsNote);
@@ -174,8 +177,8 @@ void runRender(const RenderOptions& o) {
         return true;
     });
     fmt::print("rendered {} frame{} of {} at {}x{} in {:.2f} s; wrote {}\n", res.frames,
-               res.frames == 1 ? "" : "s", fmt::join(r.views, ","), r.size.width(), r.size.height(), res.seconds,
-               o.out);
+               res.frames == 1 ? "" : "s", fmt::join(r.views, ","), r.size.width(), r.size.height(),
+               res.seconds, o.out);
 }
 
 } // namespace
@@ -204,15 +207,18 @@ Command addRenderCommand(CLI::App& app) {
     cmd->add_option("--steps", o->steps, "steps (without --scene)")->capture_default_str();
     cmd->add_option("--n", o->n, "particles (without --scene)")->capture_default_str();
     addSeedOption(*cmd, "--seed", o->seed, "sampler seed (without --scene)");
-    CLI::Option* perspective = cmd->add_option("--perspective", o->perspective,
-                    "lay out the four views of a perspective (see 'list'): on the --scene or "
-                    "sample flags' model, or else on the perspective's guided preset");
-    CLI::Option* view = cmd->add_option("--view", o->views,
-                    "view, or up to 4 comma-separated views in one image (four on a landscape "
-                    "size are 2 x 2): e.g. chain, field, trajectories, density, score, sde-fan, "
-                    "flow-mesh (2-D data); filmstrip, samples, spectrum, posterior (images); "
-                    "'list' names every view")
-        ->capture_default_str();
+    CLI::Option* perspective =
+        cmd->add_option("--perspective", o->perspective,
+                        "lay out the four views of a perspective (see 'list'): on the --scene or "
+                        "sample flags' model, or else on the perspective's guided preset");
+    CLI::Option* view =
+        cmd->add_option(
+               "--view", o->views,
+               "view, or up to 4 comma-separated views in one image (four on a landscape "
+               "size are 2 x 2): e.g. chain, field, trajectories, density, score, sde-fan, "
+               "flow-mesh (2-D data); filmstrip, samples, spectrum, posterior (images); "
+               "'list' names every view")
+            ->capture_default_str();
     perspective->excludes(view);
     cmd->add_option("--frames", o->frames,
                     "animation frames (default: every sampler frame, or 60 for a t sweep)");
@@ -224,7 +230,8 @@ Command addRenderCommand(CLI::App& app) {
     cmd->add_option("--size", o->size, "image size WxH")->capture_default_str();
     cmd->add_option("--fps", o->fps, "animation frame rate")->capture_default_str();
     cmd->add_option("--backend", o->backend, "compute backend (see 'list')")->capture_default_str();
-    cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")->capture_default_str();
+    cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
+        ->capture_default_str();
     cmd->add_option("--out", o->out,
                     "F.png, F.svg, F.gif, F.mp4, DIR/ (PNG frames), or F.csv / F.json (the view's "
                     "data: chain x,y; field x,y,fx,fy; trajectories step,t,particle,x,y; "

@@ -83,7 +83,8 @@ void runSample(const SampleOptions& o) {
     const auto start = std::chrono::steady_clock::now();
     StepSink sink;
     if (traj) sink = [&](int step, double t, const Matrix& x) { appendFrame(*traj, step, t, x); };
-    const SampleResult r = sampleToEnd(*m.schedule, *m.denoiser, *backend, config, std::move(x0), sink);
+    const SampleResult r =
+        sampleToEnd(*m.schedule, *m.denoiser, *backend, config, std::move(x0), sink);
     const char* where = r.onDevice ? ", the whole run on the device" : "";
     const long nfe = r.nfe;
     const double seconds =
@@ -92,8 +93,8 @@ void runSample(const SampleOptions& o) {
     if (traj) traj->commit();
     fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}{}; "
                "wrote {}{}{}\n",
-               info.name, particles, o.steps, gridSpacingName(config.spacing), config.grid.front(), nfe,
-               seconds, backend->device(), where, o.out, traj ? " and " : "", o.trajectory);
+               info.name, particles, o.steps, gridSpacingName(config.spacing), config.grid.front(),
+               nfe, seconds, backend->device(), where, o.out, traj ? " and " : "", o.trajectory);
 }
 
 } // namespace

@@ -93,7 +93,8 @@ void runTrain(const TrainOptions& o) {
     const long total = config.adam.totalSteps;
     const std::string net =
         config.model.architecture == "unet"
-            ? fmt::format("U-Net {} channels, {} groups", config.model.channels, config.model.groups)
+            ? fmt::format("U-Net {} channels, {} groups", config.model.channels,
+                          config.model.groups)
             : fmt::format("MLP {}x{} {}, kernels {}", config.model.depth, config.model.width,
                           activationName(config.model.activation), mlpKernels().isa);
     fmt::print("training a denoiser on {} ({} {}): target {}, schedule {}, {}, batch {}, lr {:g}, "
@@ -151,7 +152,8 @@ void runTrain(const TrainOptions& o) {
 
 Command addTrainCommand(CLI::App& app) {
     auto o = std::make_shared<TrainOptions>();
-    CLI::App* cmd = app.add_subcommand("train", "train a denoiser (MLP, or U-Net for images); write a .dsm model");
+    CLI::App* cmd = app.add_subcommand(
+        "train", "train a denoiser (MLP, or U-Net for images); write a .dsm model");
     cmd->add_option("--dataset", o->dataset, "built-in dataset or CSV of points")->required();
     cmd->add_option("--data-n", o->dataN, "dataset points (built-in)")->capture_default_str();
     cmd->add_option("--noise", o->noise, "dataset noise (default: the dataset's own)");

@@ -19,7 +19,8 @@ Table rnnCurvesTable(const LoadedModel& m, const RnnCurveOptions& o, std::uint64
     if (o.particle < 0 || o.particle > 0xFFFFFFFFL)
         throw UsageError(fmt::format("--particle must be in [0, 2^32) (got {})", o.particle));
     // UsageError naming the samplers for an unknown one.
-    const SamplerRunConfig config = makeRunConfig(*m.schedule, o.sampler, o.steps, "", 7.0, {}, seed);
+    const SamplerRunConfig config =
+        makeRunConfig(*m.schedule, o.sampler, o.steps, "", 7.0, {}, seed);
     const int d = m.denoiser->dim();
     const Matrix xT = SamplerRun::priorSample(*m.schedule, config.grid.front(), 1, d, seed,
                                               std::uint32_t(o.particle));

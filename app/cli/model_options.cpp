@@ -36,7 +36,8 @@ void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required) {
         ->capture_default_str();
     cmd.add_option("--noise", opts.dataNoise, "dataset noise scale (default: the dataset's own)");
     addSeedOption(cmd, "--data-seed", opts.dataSeed, "dataset seed");
-    cmd.add_option("--resolution", opts.resolution, "image datasets: side 8, 16 or 28 (default 28)");
+    cmd.add_option("--resolution", opts.resolution,
+                   "image datasets: side 8, 16 or 28 (default 28)");
     cmd.add_option("--denoiser", opts.denoiser,
                    "exact (closed form, Gaussian-mixture datasets) or ideal (finite training set)")
         ->required(required);

@@ -47,7 +47,8 @@ DataPanel::DataPanel(QWidget* parent)
         m_dataset->addItem(thumbnail(d.name), QString::fromStdString(d.name));
     for (const ImageDatasetInfo& d : imageDatasets()) {
         m_dataset->addItem(QString::fromStdString(d.name));
-        m_dataset->setItemData(m_dataset->count() - 1, QString::fromStdString(d.description), Qt::ToolTipRole);
+        m_dataset->setItemData(m_dataset->count() - 1, QString::fromStdString(d.description),
+                               Qt::ToolTipRole);
     }
     m_resolution->setObjectName("resolution");
     for (int r : kImageResolutions) m_resolution->addItem(QString("%1 x %1").arg(r), r);
@@ -78,7 +79,8 @@ DataPanel::DataPanel(QWidget* parent)
         b->setText(names[k]);
         b->setCheckable(true);
         b->setObjectName(QString("tool%1").arg(names[k]));
-        b->setToolTip(k == 0 ? "No editing" : QString("%1 points in a chain pane (shown at t = 0)").arg(names[k]));
+        b->setToolTip(k == 0 ? "No editing"
+                             : QString("%1 points in a chain pane (shown at t = 0)").arg(names[k]));
         m_tools->addButton(b, k);
         tools->addWidget(b);
     }
@@ -112,7 +114,8 @@ DataPanel::DataPanel(QWidget* parent)
     connect(m_seed, &QSpinBox::editingFinished, this, changed);
     connect(m_resolution, &QComboBox::currentIndexChanged, this, changed);
     connect(import, &QPushButton::clicked, this, &DataPanel::importRequested);
-    connect(m_tools, &QButtonGroup::idClicked, this, [this](int id) { emit toolChanged(EditTool(id)); });
+    connect(m_tools, &QButtonGroup::idClicked, this,
+            [this](int id) { emit toolChanged(EditTool(id)); });
     connect(m_undo, &QPushButton::clicked, this, &DataPanel::undoRequested);
     connect(reset, &QPushButton::clicked, this, &DataPanel::resetPointsRequested);
 }
@@ -125,9 +128,12 @@ void DataPanel::showScene(const Scene& s) {
     m_n->setValue(int(std::min<long>(s.data.n, m_n->maximum())));
     m_noise->setValue(s.data.noise < 0 ? -1 : s.data.noise);
     m_seed->setValue(int(std::min<std::uint64_t>(s.data.seed, 1'000'000'000)));
-    m_resolution->setCurrentIndex(std::max(0, m_resolution->findData(s.data.resolution == 0 ? 28 : s.data.resolution)));
-    m_edited->setText(s.data.points ? QString("%1 edited points (saved with the scene)").arg(s.data.points->rows())
-                                    : QString());
+    m_resolution->setCurrentIndex(
+        std::max(0, m_resolution->findData(s.data.resolution == 0 ? 28 : s.data.resolution)));
+    m_edited->setText(
+        s.data.points
+            ? QString("%1 edited points (saved with the scene)").arg(s.data.points->rows())
+            : QString());
     m_loading = false;
     updateEnabled();
 }
@@ -155,7 +161,11 @@ void DataPanel::updateEnabled() {
     if (images) m_tools->button(0)->setChecked(true);
 }
 
-EditTool DataPanel::tool() const { return EditTool(std::max(0, m_tools->checkedId())); }
-void DataPanel::setUndoAvailable(bool available) { m_undo->setEnabled(available); }
+EditTool DataPanel::tool() const {
+    return EditTool(std::max(0, m_tools->checkedId()));
+}
+void DataPanel::setUndoAvailable(bool available) {
+    m_undo->setEnabled(available);
+}
 
 } // namespace dfs::gui

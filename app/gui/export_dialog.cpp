@@ -35,7 +35,8 @@ ExportDialog::ExportDialog(const std::array<std::string, 4>& panes, int frames, 
     }
     m_path->setObjectName("exportPath");
     m_frames->setObjectName("exportFrames");
-    for (int i = 0; i < 4; ++i) m_panes[std::size_t(i)]->setObjectName(QString("exportPane%1").arg(i));
+    for (int i = 0; i < 4; ++i)
+        m_panes[std::size_t(i)]->setObjectName(QString("exportPane%1").arg(i));
     auto* browse = new QPushButton("Browse…", this);
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
@@ -66,7 +67,8 @@ ExportDialog::ExportDialog(const std::array<std::string, 4>& panes, int frames, 
     form->addRow("Frame rate", m_fps);
     form->addRow("Range", rangeRow);
     auto* note = new QLabel(
-        "The extension picks the format: .gif, .mp4, .png or .svg (a still of the shown frame), or a "
+        "The extension picks the format: .gif, .mp4, .png or .svg (a still of the shown frame), or "
+        "a "
         "folder ending in / for PNG frames. With a trajectories or density pane the animation "
         "follows the sampler's frames (range in frames); chain and field alone sweep the time "
         "cursor (range in t, 1 to 0 runs from noise to data).",
@@ -126,8 +128,8 @@ render::ExportRequest ExportDialog::request() const {
     r.fps = m_fps->value();
     r.range = {{m_from->value(), m_to->value()}};
     // errors name this dialog's fields, not the command line's flags
-    r.names = {"Size (pane width x panes, height)", "Frames", "Range", "Frame rate", "Panes",
-               "Time"};
+    r.names = {
+        "Size (pane width x panes, height)", "Frames", "Range", "Frame rate", "Panes", "Time"};
     return r;
 }
 

@@ -104,11 +104,13 @@ QString viewTooltip(const std::string& view) {
     };
     QString html;
     for (const ViewInfo& v : viewRegistry())
-        if (v.name == view) html = "<b>" + QString::fromStdString(v.caption).toHtmlEscaped() + "</b>";
+        if (v.name == view)
+            html = "<b>" + QString::fromStdString(v.caption).toHtmlEscaped() + "</b>";
     const auto it = terms.find(view);
     if (it != terms.end())
         for (const QString& term : it->second)
-            html += "<br><i>" + term.toHtmlEscaped() + "</i>: " + glossaryMeaning(term).toHtmlEscaped();
+            html +=
+                "<br><i>" + term.toHtmlEscaped() + "</i>: " + glossaryMeaning(term).toHtmlEscaped();
     return html;
 }
 
@@ -120,7 +122,8 @@ void showGlossary(QWidget* parent) {
     auto* text = new QTextBrowser(dialog);
     QString html = "<dl>";
     for (const GlossaryEntry& e : glossary())
-        html += "<dt><b>" + e.term.toHtmlEscaped() + "</b></dt><dd>" + e.meaning.toHtmlEscaped() + "</dd>";
+        html += "<dt><b>" + e.term.toHtmlEscaped() + "</b></dt><dd>" + e.meaning.toHtmlEscaped() +
+                "</dd>";
     text->setHtml(html + "</dl>");
     auto* layout = new QVBoxLayout(dialog);
     layout->addWidget(text);

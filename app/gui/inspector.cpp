@@ -18,7 +18,9 @@ QString pair(const double v[2]) {
 }
 } // namespace
 
-PosteriorPlot::PosteriorPlot(QWidget* parent) : QWidget(parent) { setMinimumSize(160, 160); }
+PosteriorPlot::PosteriorPlot(QWidget* parent) : QWidget(parent) {
+    setMinimumSize(160, 160);
+}
 
 void PosteriorPlot::setData(SnapshotPtr snapshot) {
     m_snapshot = std::move(snapshot);
@@ -36,14 +38,17 @@ void PosteriorPlot::paintEvent(QPaintEvent*) {
     const ParticleInfo& info = *m_snapshot->particle;
     const double e = m_snapshot->scene.view.extent;
     auto map = [&](double x, double y) {
-        return QPointF(box.left() + (x + e) / (2 * e) * side, box.bottom() - (y + e) / (2 * e) * side);
+        return QPointF(box.left() + (x + e) / (2 * e) * side,
+                       box.bottom() - (y + e) / (2 * e) * side);
     };
     const auto& d = m_snapshot->data;
     const bool weighted = info.weights.size() * 2 == d.size();
-    const float wmax = weighted ? *std::max_element(info.weights.begin(), info.weights.end()) : 1.0f;
+    const float wmax =
+        weighted ? *std::max_element(info.weights.begin(), info.weights.end()) : 1.0f;
     for (std::size_t i = 0; i + 1 < d.size(); i += 2) {
         const double w = weighted && wmax > 0 ? info.weights[i / 2] / wmax : 0.0;
-        p.setPen(QPen(weighted ? QColor::fromRgb(render::colormapColor(render::Colormap::Magma, 0.15 + 0.85 * w))
+        p.setPen(QPen(weighted ? QColor::fromRgb(render::colormapColor(render::Colormap::Magma,
+                                                                       0.15 + 0.85 * w))
                                : QColor(160, 160, 170),
                       weighted ? 1.5 + 3 * w : 1.5));
         p.drawPoint(map(d[i], d[i + 1]));
@@ -55,7 +60,8 @@ void PosteriorPlot::paintEvent(QPaintEvent*) {
     p.drawLine(map(info.x[0], info.x[1]), map(info.x0Hat[0], info.x0Hat[1]));
     p.setPen(QColor(60, 60, 60));
     p.drawText(box.adjusted(4, 2, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-               weighted ? "posterior weights over the data" : "data (weights: ideal denoiser only)");
+               weighted ? "posterior weights over the data"
+                        : "data (weights: ideal denoiser only)");
 }
 
 Inspector::Inspector(QWidget* parent)
@@ -70,8 +76,10 @@ Inspector::Inspector(QWidget* parent)
     mono.setStyleHint(QFont::TypeWriter);
     m_values->setFont(mono);
     auto* layout = new QVBoxLayout(this);
-    auto* heading = new QLabel("<b>Selected particle</b> (click a particle in a trajectories pane, or a "
-                               "row of the samples pane for images)", this);
+    auto* heading =
+        new QLabel("<b>Selected particle</b> (click a particle in a trajectories pane, or a "
+                   "row of the samples pane for images)",
+                   this);
     heading->setWordWrap(true);
     layout->addWidget(heading);
     layout->addWidget(m_values);
@@ -88,7 +96,8 @@ void Inspector::showSnapshot(SnapshotPtr s) {
                            .arg(p.t, 0, 'f', 4)
                            .arg(p.sigma, 0, 'g', 4)
                            .arg(pair(p.x), pair(p.x0Hat), pair(p.epsHat), pair(p.score));
-        if (!p.weights.empty()) text += QString("\neff. count %1 points").arg(p.effectiveCount, 0, 'f', 1);
+        if (!p.weights.empty())
+            text += QString("\neff. count %1 points").arg(p.effectiveCount, 0, 'f', 1);
         m_values->setText(text);
     } else {
         m_values->setText("no particle");
@@ -96,6 +105,8 @@ void Inspector::showSnapshot(SnapshotPtr s) {
     m_posterior->setData(std::move(s));
 }
 
-QString Inspector::valuesText() const { return m_values->text(); }
+QString Inspector::valuesText() const {
+    return m_values->text();
+}
 
 } // namespace dfs::gui

@@ -11,8 +11,8 @@
 #include "app/gui/perspectives_panel.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/sampler_panel.hpp"
-#include "app/gui/schedule_plot.hpp"
 #include "app/gui/scene_worker.hpp"
+#include "app/gui/schedule_plot.hpp"
 #include "app/gui/train_worker.hpp"
 #include "app/gui/transport_bar.hpp"
 #include "app/gui/view_pane.hpp"
@@ -51,7 +51,6 @@
 #include <cmath>
 
 namespace dfs::gui {
-
 
 MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(parent) {
     qRegisterMetaType<SnapshotPtr>();
@@ -129,9 +128,9 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     m_statusTime = new QLabel(this);
     m_statusNfe = new QLabel(this);
     m_statusFps = new QLabel(this);
-    m_statusTime->setToolTip("<i>t</i>: " + glossaryMeaning("t") + "<br><i>sigma</i>: " +
-                             glossaryMeaning("alpha, sigma") + "<br><i>logSNR</i>: " +
-                             glossaryMeaning("logSNR"));
+    m_statusTime->setToolTip("<i>t</i>: " + glossaryMeaning("t") +
+                             "<br><i>sigma</i>: " + glossaryMeaning("alpha, sigma") +
+                             "<br><i>logSNR</i>: " + glossaryMeaning("logSNR"));
     m_statusNfe->setToolTip(glossaryMeaning("NFE"));
     for (QLabel* l : {m_statusBackend, m_statusTime, m_statusNfe, m_statusFps})
         statusBar()->addPermanentWidget(l);
@@ -219,7 +218,8 @@ void MainWindow::connectWorker() {
     auto setTime = [this](double t) { setTimeCursor(t); };
     connect(m_transport, &TransportBar::timeChosen, this, setTime);
     connect(m_noise->plot(), &SchedulePlot::timePicked, this, setTime);
-    connect(m_transport, &TransportBar::speedChanged, this, [this](int fps) { m_playTimer->setInterval(1000 / fps); });
+    connect(m_transport, &TransportBar::speedChanged, this,
+            [this](int fps) { m_playTimer->setInterval(1000 / fps); });
     m_playTimer->setInterval(1000 / m_transport->speed());
     connect(m_playTimer, &QTimer::timeout, this, &MainWindow::playTick);
 
@@ -232,7 +232,8 @@ void MainWindow::connectWorker() {
         postTo(m_worker, [s](SceneWorker* w) { w->branch(s); });
     });
     connect(m_data, &DataPanel::importRequested, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
+        const QString path =
+            QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
         if (!path.isEmpty()) importCsv(path);
     });
     connect(m_data, &DataPanel::toolChanged, this, [setTime](EditTool tool) {
@@ -252,7 +253,8 @@ void MainWindow::connectWorker() {
     connect(m_data->mixturePanel(), &MixturePanel::mixtureEdited, this, &MainWindow::sendMixture);
 
     connect(m_model, &ModelPanel::loadRequested, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Load model", QString(), "Diffuscope models (*.dsm)");
+        const QString path = QFileDialog::getOpenFileName(this, "Load model", QString(),
+                                                          "Diffuscope models (*.dsm)");
         if (path.isEmpty()) return;
         Scene s = m_scene;
         s.model.denoiser = path.toStdString();
@@ -260,10 +262,12 @@ void MainWindow::connectWorker() {
     });
     connect(m_model, &ModelPanel::saveRequested, this, [this] {
         if (!isCheckpointPath(m_scene.model.denoiser)) {
-            showError("Save model", "The scene's denoiser is not a learned model: train or load one first.");
+            showError("Save model",
+                      "The scene's denoiser is not a learned model: train or load one first.");
             return;
         }
-        const QString path = QFileDialog::getSaveFileName(this, "Save model", "model.dsm", "Diffuscope models (*.dsm)");
+        const QString path = QFileDialog::getSaveFileName(this, "Save model", "model.dsm",
+                                                          "Diffuscope models (*.dsm)");
         if (path.isEmpty()) return;
         try {
             CheckpointInfo info;
@@ -288,8 +292,8 @@ void MainWindow::connectWorker() {
         postTo(m_trainer, &TrainWorker::reset);
     });
     connect(m_trainer, &TrainWorker::progress, this,
-            [this](double step, double total, const QVector<double>& loss, const QVector<double>& perT,
-                   const QString& checkpoint, bool finished) {
+            [this](double step, double total, const QVector<double>& loss,
+                   const QVector<double>& perT, const QString& checkpoint, bool finished) {
                 m_model->showTraining(step, total, loss, perT, finished);
                 m_loss = loss;
                 if (!checkpoint.isEmpty() && m_model->followTraining()) {
@@ -311,8 +315,10 @@ void MainWindow::connectWorker() {
     });
     connect(m_worker, &SceneWorker::exportFinished, this, [this](bool ok, const QString& message) {
         if (m_exportProgress) m_exportProgress->deleteLater(), m_exportProgress = nullptr;
-        if (ok) statusBar()->showMessage(message, 8000);
-        else showError("Export", message);
+        if (ok)
+            statusBar()->showMessage(message, 8000);
+        else
+            showError("Export", message);
         emit exportDone(ok, message);
     });
 }
@@ -364,12 +370,17 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     m_statusTime->setText(QString("t %1  sigma %2  logSNR %3")
                               .arg(s->frameTime.t, 0, 'f', 3)
                               .arg(s->frameTime.sigma, 0, 'g', 3)
-                              .arg(std::isfinite(s->frameTime.logSnr) ? QString::number(s->frameTime.logSnr, 'f', 2) : "inf"));
+                              .arg(std::isfinite(s->frameTime.logSnr)
+                                       ? QString::number(s->frameTime.logSnr, 'f', 2)
+                                       : "inf"));
     m_statusNfe->setText(QString("NFE %1").arg(s->nfe));
     const double dt = m_lastSnapshotNs ? double(now - m_lastSnapshotNs) : 0.0;
     m_lastSnapshotNs = now;
-    m_statusFps->setText(QString("compute %1 ms%2").arg(s->computeMs, 0, 'f', 1)
-                             .arg(m_playing && dt > 0 ? QString("  %1 fps").arg(1000.0 / dt, 0, 'f', 1) : QString()));
+    m_statusFps->setText(QString("compute %1 ms%2")
+                             .arg(s->computeMs, 0, 'f', 1)
+                             .arg(m_playing && dt > 0
+                                      ? QString("  %1 fps").arg(1000.0 / dt, 0, 'f', 1)
+                                      : QString()));
     m_waiting = false;
     m_busyTimer->stop();
     m_busy->hide();

@@ -128,9 +128,9 @@ private:
     QString m_backendName = "cpu"; ///< the backend chosen in Preferences
     PointEditor m_editor;
     MixtureEditor m_mixtureEditor;
-    std::optional<Matrix> m_pointsInFlight; ///< edited points sent, not yet in a snapshot
+    std::optional<Matrix> m_pointsInFlight;   ///< edited points sent, not yet in a snapshot
     std::uint64_t m_settingsRevision = ~0ull; ///< the worker's settings revision shown in panels
-    double m_editScale = 100; ///< pixels per data unit of the pane being edited
+    double m_editScale = 100;                 ///< pixels per data unit of the pane being edited
     QProgressDialog* m_exportProgress = nullptr;
     qint64 m_lastSnapshotNs = 0;
     QVector<double> m_loss; ///< the training loss per chunk of 100 steps (for export)

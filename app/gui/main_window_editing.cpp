@@ -1,4 +1,5 @@
-// Main window: point editing in chain panes, and picking or dropping particles in trajectories panes.
+// Main window: point editing in chain panes, and picking or dropping particles in trajectories
+// panes.
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/mixture_panel.hpp"
@@ -108,7 +109,8 @@ void MainWindow::onCanvasPressed(int pane, double x, double y) {
         const auto* grid = m_snapshot->panes[std::size_t(pane)].get<ImageGridView>();
         if (!grid || grid->columns < 1 || grid->tiles.empty()) return;
         const int rows = int(grid->tiles.size()) / grid->columns;
-        const int row = std::clamp(int((1.0 - y) * rows), 0, rows - 1); // the frame is [0, 1]^2, y up
+        const int row =
+            std::clamp(int((1.0 - y) * rows), 0, rows - 1); // the frame is [0, 1]^2, y up
         postTo(m_worker, [row](SceneWorker* w) { w->selectParticle(row); });
         return;
     }

@@ -45,7 +45,8 @@ bool MainWindow::saveSceneTo(const QString& path) {
         const std::string temp = m_trainer->modelFolder().toStdString();
         if (!temp.empty() && scene.model.denoiser.rfind(temp, 0) == 0) {
             const QFileInfo info(path);
-            const std::string kept = (info.absolutePath() + "/" + info.completeBaseName() + ".dsm").toStdString();
+            const std::string kept =
+                (info.absolutePath() + "/" + info.completeBaseName() + ".dsm").toStdString();
             CheckpointInfo ci;
             const auto model = loadCheckpoint(scene.model.denoiser, &ci);
             saveCheckpoint(kept, *model, ci);
@@ -78,7 +79,6 @@ bool MainWindow::importCsv(const QString& path) {
         return false;
     }
 }
-
 
 void MainWindow::exportDataDialog() {
     if (!m_snapshot) return;
@@ -131,7 +131,8 @@ void MainWindow::requestExport(const render::ExportRequest& request) {
         m_exportProgress = new QProgressDialog("Exporting…", "Cancel", 0, 1, this);
         m_exportProgress->setWindowModality(Qt::WindowModal);
         m_exportProgress->setMinimumDuration(0);
-        connect(m_exportProgress, &QProgressDialog::canceled, this, [this] { m_worker->cancelExport(); });
+        connect(m_exportProgress, &QProgressDialog::canceled, this,
+                [this] { m_worker->cancelExport(); });
     }
     postTo(m_worker, [request](SceneWorker* w) { w->exportViews(request); });
 }

@@ -20,24 +20,30 @@ namespace dfs::gui {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu("&File");
     QAction* open = file->addAction("&Open scene…", this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Open scene", QString(), "Diffuscope scenes (*.json)");
+        const QString path = QFileDialog::getOpenFileName(this, "Open scene", QString(),
+                                                          "Diffuscope scenes (*.json)");
         if (!path.isEmpty()) openScene(path);
     });
     open->setShortcut(QKeySequence::Open);
     QAction* save = file->addAction("&Save scene", this, [this] {
         QString path = m_path;
         if (path.isEmpty())
-            path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
+            path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json",
+                                                "Diffuscope scenes (*.json)");
         if (!path.isEmpty()) saveSceneTo(path);
     });
     save->setShortcut(QKeySequence::Save);
-    file->addAction("Save scene &as…", this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
-        if (!path.isEmpty()) saveSceneTo(path);
-    })->setShortcut(QKeySequence::SaveAs);
+    file->addAction("Save scene &as…", this,
+                    [this] {
+                        const QString path = QFileDialog::getSaveFileName(
+                            this, "Save scene", "scene.json", "Diffuscope scenes (*.json)");
+                        if (!path.isEmpty()) saveSceneTo(path);
+                    })
+        ->setShortcut(QKeySequence::SaveAs);
     buildExamplesMenu(file);
     file->addAction("&Import points (CSV)…", this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
+        const QString path =
+            QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
         if (!path.isEmpty()) importCsv(path);
     });
     QAction* exp = file->addAction("&Export…", this, &MainWindow::exportDialog);
@@ -64,17 +70,19 @@ void MainWindow::buildMenus() {
         ->setShortcut(QKeySequence::HelpContents);
     help->addAction("&Glossary", this, [this] { showGlossary(this); });
     help->addAction("&Keys", this, [this] {
-        QMessageBox::information(this, "Keys",
-                                 "Space: play / pause\nLeft / Right: step back / forward\n"
-                                 "Home / End: first / last frame\nCtrl+O, Ctrl+S: open, save scene\n"
-                                 "Ctrl+E: export\nCtrl+Z: undo a point edit\n\n"
-                                 "Click a particle in a trajectories pane to inspect it; click empty space to "
-                                 "drop a new particle and follow it.");
+        QMessageBox::information(
+            this, "Keys",
+            "Space: play / pause\nLeft / Right: step back / forward\n"
+            "Home / End: first / last frame\nCtrl+O, Ctrl+S: open, save scene\n"
+            "Ctrl+E: export\nCtrl+Z: undo a point edit\n\n"
+            "Click a particle in a trajectories pane to inspect it; click empty space to "
+            "drop a new particle and follow it.");
     });
     help->addAction("&About", this, [this] {
-        QMessageBox::about(this, "Diffuscope",
-                           "Diffuscope 0.1: see how diffusion models work.\nExact ground truth beside "
-                           "learned models, every common sampler, linked views.");
+        QMessageBox::about(
+            this, "Diffuscope",
+            "Diffuscope 0.1: see how diffusion models work.\nExact ground truth beside "
+            "learned models, every common sampler, linked views.");
     });
 
     QToolBar* tb = addToolBar("Main");

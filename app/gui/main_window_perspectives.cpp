@@ -22,9 +22,8 @@ void MainWindow::showPerspective(const QString& name) {
         const Perspective& p = findPerspective(n);
         const bool images = m_snapshot && m_snapshot->imageData;
         if (!images && !p.pointsNote.empty())
-            statusBar()->showMessage(QString::fromStdString(p.title + " on 2-D data: " +
-                                                             p.pointsNote),
-                                     12000);
+            statusBar()->showMessage(
+                QString::fromStdString(p.title + " on 2-D data: " + p.pointsNote), 12000);
         else
             statusBar()->showMessage(QString::fromStdString(p.title + ": " + p.claim), 8000);
     } catch (const std::exception& e) {
@@ -69,8 +68,8 @@ void MainWindow::buildExamplesMenu(QMenu* file) {
         } catch (const std::exception&) {
             // Listed anyway: opening it reports what is wrong (tests keep every one valid).
         }
-        QAction* a = examples->addAction(title, this,
-                                         [this, name] { openBuiltinScene(QString::fromStdString(name)); });
+        QAction* a = examples->addAction(
+            title, this, [this, name] { openBuiltinScene(QString::fromStdString(name)); });
         a->setToolTip(about);
         a->setStatusTip(about);
     }
@@ -83,14 +82,14 @@ void MainWindow::buildPerspectivesMenu() {
     for (const Perspective& p : perspectives()) {
         const QString name = QString::fromStdString(p.name);
         const int index = i++;
-        QAction* a = menu->addAction(
-            QString("&%1  %2").arg(index + 1).arg(QString::fromStdString(p.title)), this,
-            [this, name, index] {
-                m_perspectives->select(index);
-                m_perspectivesDock->show();
-                m_perspectivesDock->raise();
-                showPerspective(name);
-            });
+        QAction* a =
+            menu->addAction(QString("&%1  %2").arg(index + 1).arg(QString::fromStdString(p.title)),
+                            this, [this, name, index] {
+                                m_perspectives->select(index);
+                                m_perspectivesDock->show();
+                                m_perspectivesDock->raise();
+                                showPerspective(name);
+                            });
         a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(index + 1)));
         a->setToolTip(QString::fromStdString(p.claim) + " Lays out its views on this model.");
     }

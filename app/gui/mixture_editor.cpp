@@ -10,7 +10,9 @@ namespace {
 constexpr double kMinSpread = 0.01; ///< smallest spread a drag can set
 } // namespace
 
-double componentSpread(const Matrix& cov) { return std::sqrt(std::max(0.0, cov.trace() / double(cov.rows()))); }
+double componentSpread(const Matrix& cov) {
+    return std::sqrt(std::max(0.0, cov.trace() / double(cov.rows())));
+}
 
 Matrix withSpread(const Matrix& cov, double spread) {
     const double now = componentSpread(cov);
@@ -38,7 +40,8 @@ void MixtureEditor::press(GmmParams mixture, EditTool tool, double x, double y) 
         // A new component like the others: their median spread, their mean weight.
         std::vector<double> spreads;
         for (const Matrix& c : g.covs) spreads.push_back(componentSpread(c));
-        std::nth_element(spreads.begin(), spreads.begin() + long(spreads.size() / 2), spreads.end());
+        std::nth_element(spreads.begin(), spreads.begin() + long(spreads.size() / 2),
+                         spreads.end());
         const double spread = std::max(kMinSpread, spreads[spreads.size() / 2]);
         g.means.push_back(Vector{{x, y}});
         g.covs.push_back(Matrix::Identity(2, 2) * (spread * spread));

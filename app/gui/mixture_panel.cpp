@@ -16,12 +16,14 @@ MixturePanel::MixturePanel(QWidget* parent)
       m_components(new QCheckBox("Tools edit the components", this)),
       m_table(new QTableWidget(0, 4, this)) {
     setObjectName("mixturePanel");
-    setToolTip("The data are a Gaussian mixture with its exact denoiser: change a component's mean, "
-               "spread or weight here, or with the tools in a chain pane (Add a component, Move "
-               "its mean, Brush to resize, Delete); the exact denoiser follows every edit");
+    setToolTip(
+        "The data are a Gaussian mixture with its exact denoiser: change a component's mean, "
+        "spread or weight here, or with the tools in a chain pane (Add a component, Move "
+        "its mean, Brush to resize, Delete); the exact denoiser follows every edit");
     m_components->setObjectName("editComponents");
-    m_components->setToolTip("Checked: Add, Brush (resize), Move and Delete act on the mixture's "
-                             "components and keep the exact denoiser. Unchecked: they edit points.");
+    m_components->setToolTip(
+        "Checked: Add, Brush (resize), Move and Delete act on the mixture's "
+        "components and keep the exact denoiser. Unchecked: they edit points.");
     m_table->setObjectName("mixtureTable");
     m_table->setHorizontalHeaderLabels({"mean x", "mean y", "spread", "weight"});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -46,13 +48,16 @@ void MixturePanel::showMixture(const std::optional<GmmParams>& mixture) {
         const double values[4] = {mixture->means[c][0], mixture->means[c][1],
                                   componentSpread(mixture->covs[c]), mixture->weights[c]};
         for (int col = 0; col < 4; ++col)
-            m_table->setItem(k, col, new QTableWidgetItem(QString::number(
-                                         std::abs(values[col]) < 1e-9 ? 0.0 : values[col], 'g', 4)));
+            m_table->setItem(k, col,
+                             new QTableWidgetItem(QString::number(
+                                 std::abs(values[col]) < 1e-9 ? 0.0 : values[col], 'g', 4)));
     }
     m_loading = false;
 }
 
-bool MixturePanel::editingComponents() const { return isVisible() && m_components->isChecked(); }
+bool MixturePanel::editingComponents() const {
+    return isVisible() && m_components->isChecked();
+}
 
 void MixturePanel::cellEdited(int row, int column) {
     if (m_loading || !m_mixture || row >= m_mixture->size()) return;
@@ -71,8 +76,9 @@ void MixturePanel::cellEdited(int row, int column) {
         // The typed weight is the component's share; the others share the rest as before.
         const double share = std::min(v, 1.0), rest = 1.0 - g.weights[k];
         for (std::size_t j = 0; j < g.weights.size(); ++j)
-            g.weights[j] = j == k ? share : (rest > 0 ? g.weights[j] * (1.0 - share) / rest
-                                                      : (1.0 - share) / double(g.size() - 1));
+            g.weights[j] = j == k ? share
+                                  : (rest > 0 ? g.weights[j] * (1.0 - share) / rest
+                                              : (1.0 - share) / double(g.size() - 1));
         if (g.size() == 1) g.weights[0] = 1.0;
     }
     emit mixtureEdited(g);

@@ -22,16 +22,18 @@ namespace dfs::gui {
 ModelPanel::ModelPanel(QWidget* parent)
     : QWidget(parent), m_denoiser(new QComboBox(this)), m_label(new QSpinBox(this)),
       m_guidance(new QDoubleSpinBox(this)), m_preset(new QComboBox(this)),
-      m_lr(new QDoubleSpinBox(this)),
-      m_width(new QComboBox(this)), m_target(new QComboBox(this)), m_steps(new QSpinBox(this)),
-      m_start(new QPushButton("Train", this)), m_pause(new QPushButton("Pause", this)),
+      m_lr(new QDoubleSpinBox(this)), m_width(new QComboBox(this)), m_target(new QComboBox(this)),
+      m_steps(new QSpinBox(this)), m_start(new QPushButton("Train", this)),
+      m_pause(new QPushButton("Pause", this)),
       m_follow(new QCheckBox("Views follow the training", this)),
       m_progress(new QProgressBar(this)), m_plot(new LossPlot(this)) {
     m_denoiser->setObjectName("denoiser");
     m_denoiser->addItem("exact");
-    m_denoiser->setItemData(0, "Closed-form posterior of the Gaussian mixture (gmm8, gmm25)", Qt::ToolTipRole);
+    m_denoiser->setItemData(0, "Closed-form posterior of the Gaussian mixture (gmm8, gmm25)",
+                            Qt::ToolTipRole);
     m_denoiser->addItem("ideal");
-    m_denoiser->setItemData(1, "Exact denoiser of the finite training set: it memorises", Qt::ToolTipRole);
+    m_denoiser->setItemData(1, "Exact denoiser of the finite training set: it memorises",
+                            Qt::ToolTipRole);
     m_label->setRange(-1, 255);
     m_label->setSpecialValueText("none");
     m_guidance->setRange(0, 20);
@@ -188,11 +190,21 @@ void ModelPanel::showTraining(double step, double total, const QVector<double>& 
     if (finished) setTraining(false);
 }
 
-double ModelPanel::learningRate() const { return m_lr->value(); }
-int ModelPanel::width() const { return m_width->currentText().toInt(); }
-QString ModelPanel::target() const { return m_target->currentText(); }
-long ModelPanel::steps() const { return m_steps->value(); }
-bool ModelPanel::followTraining() const { return m_follow->isChecked(); }
+double ModelPanel::learningRate() const {
+    return m_lr->value();
+}
+int ModelPanel::width() const {
+    return m_width->currentText().toInt();
+}
+QString ModelPanel::target() const {
+    return m_target->currentText();
+}
+long ModelPanel::steps() const {
+    return m_steps->value();
+}
+bool ModelPanel::followTraining() const {
+    return m_follow->isChecked();
+}
 
 void ModelPanel::setTraining(bool running) {
     m_clockStep = -1; // a (re)start measures its own speed

@@ -19,7 +19,8 @@ NoisePanel::NoisePanel(QWidget* parent)
     m_schedule->setObjectName("schedule");
     for (const auto& [name, about] : listSchedules()) {
         m_schedule->addItem(QString::fromStdString(name));
-        m_schedule->setItemData(m_schedule->count() - 1, QString::fromStdString(about), Qt::ToolTipRole);
+        m_schedule->setItemData(m_schedule->count() - 1, QString::fromStdString(about),
+                                Qt::ToolTipRole);
     }
     m_about->setWordWrap(true);
     m_about->setStyleSheet("color: #555");
@@ -59,7 +60,8 @@ void NoisePanel::buildParameters(const std::string& specText) {
         box->setDecimals(p.min < 0.01 ? 4 : 3);
         box->setRange(p.min, p.max);
         box->setValue(spec.values[i].second);
-        box->setToolTip(QString("%1; default %2").arg(QString::fromStdString(p.about)).arg(p.defaultValue));
+        box->setToolTip(
+            QString("%1; default %2").arg(QString::fromStdString(p.about)).arg(p.defaultValue));
         form->addRow(QString::fromStdString(p.key), box);
         m_values.emplace_back(p.key, box);
         connect(box, &QDoubleSpinBox::editingFinished, this, [this] {
@@ -76,7 +78,8 @@ void NoisePanel::buildParameters(const std::string& specText) {
 void NoisePanel::showScene(const Scene& s) {
     m_loading = true;
     try {
-        m_schedule->setCurrentText(QString::fromStdString(parseScheduleSpec(s.model.schedule).name));
+        m_schedule->setCurrentText(
+            QString::fromStdString(parseScheduleSpec(s.model.schedule).name));
     } catch (const std::exception&) {
     }
     buildParameters(s.model.schedule);

@@ -23,7 +23,9 @@ QLabel* wrapped(QWidget* parent, const QString& style = QString()) {
     return l;
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
 
 /// The catalogue's plain-text math as rich text: "x_t" and "x_{t−1}" become subscripts, lines
 /// become line breaks.
@@ -125,8 +127,8 @@ void PerspectivesPanel::setImageData(bool images) {
 
 void PerspectivesPanel::setSceneAbout(const QString& title, const QString& about) {
     m_scene->setVisible(!title.isEmpty() || !about.isEmpty());
-    m_scene->setText(QString("<b>This scene:</b> %1<br>%2")
-                         .arg(title.toHtmlEscaped(), about.toHtmlEscaped()));
+    m_scene->setText(
+        QString("<b>This scene:</b> %1<br>%2").arg(title.toHtmlEscaped(), about.toHtmlEscaped()));
 }
 
 void PerspectivesPanel::select(int index) {
@@ -135,7 +137,9 @@ void PerspectivesPanel::select(int index) {
     refresh();
 }
 
-int PerspectivesPanel::current() const { return std::max(0, m_list->currentRow()); }
+int PerspectivesPanel::current() const {
+    return std::max(0, m_list->currentRow());
+}
 
 void PerspectivesPanel::startTour() {
     m_tour = -1;
@@ -152,7 +156,7 @@ void PerspectivesPanel::moveTour(int delta) {
 }
 
 QString PerspectivesPanel::shownText() const {
-    return QStringList{m_title->text(), m_claim->text(), m_explanation->text(),
+    return QStringList{m_title->text(),    m_claim->text(), m_explanation->text(),
                        m_equation->text(), m_guide->text(), m_note->text()}
         .join("\n");
 }
@@ -167,8 +171,7 @@ void PerspectivesPanel::refresh() {
     QStringList panes;
     for (const std::string& v : layout.panes) panes << q(v);
     m_guide->setText(QString("<b>What to look at</b> (%1 panes: %2). %3")
-                         .arg(m_images ? "image" : "2-D", panes.join(", "),
-                              math(layout.guide)));
+                         .arg(m_images ? "image" : "2-D", panes.join(", "), math(layout.guide)));
     QStringList notes;
     if (!m_images && !p.pointsNote.empty()) notes << "<b>On 2-D data:</b> " + math(p.pointsNote);
     if (!p.pending.empty()) notes << "<b>Not yet shown:</b> " + math(p.pending);

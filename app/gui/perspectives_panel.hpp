@@ -43,8 +43,8 @@ private:
     void refresh();
 
     QListWidget* m_list;
-    QLabel *m_intro, *m_title, *m_claim, *m_explanation, *m_equation, *m_guide, *m_note,
-        *m_source, *m_scene, *m_tourLabel;
+    QLabel *m_intro, *m_title, *m_claim, *m_explanation, *m_equation, *m_guide, *m_note, *m_source,
+        *m_scene, *m_tourLabel;
     QPushButton *m_showMe, *m_preset, *m_tourStart, *m_back, *m_next;
     bool m_images = false;
     int m_tour = -1;

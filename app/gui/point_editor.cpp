@@ -9,7 +9,7 @@ namespace dfs::gui {
 
 namespace {
 constexpr std::size_t kMaxUndo = 50;
-constexpr Index kBrushPoints = 8;    ///< points per brush stroke event
+constexpr Index kBrushPoints = 8;     ///< points per brush stroke event
 constexpr double kBrushSpread = 0.06; ///< their standard deviation, in data units
 } // namespace
 
@@ -67,7 +67,8 @@ void PointEditor::apply(double x, double y, bool first) {
         break;
     case EditTool::Brush: {
         // Philox-seeded by the point count, so a stroke is reproducible.
-        const Matrix jitter = gaussianNoise(0xB7u, std::uint32_t(pts.rows()), kBrushPoints, 2, 0, 0);
+        const Matrix jitter =
+            gaussianNoise(0xB7u, std::uint32_t(pts.rows()), kBrushPoints, 2, 0, 0);
         for (Index k = 0; k < kBrushPoints; ++k)
             append(x + kBrushSpread * jitter(k, 0), y + kBrushSpread * jitter(k, 1));
         break;
@@ -84,7 +85,8 @@ void PointEditor::apply(double x, double y, bool first) {
         }
         break;
     }
-    case EditTool::None: break;
+    case EditTool::None:
+        break;
     }
 }
 

@@ -58,7 +58,8 @@ SamplerPanel::SamplerPanel(QWidget* parent)
     run->setToolTip("Restart the run from the prior with these settings");
     auto* branch = new QPushButton("Branch here", this);
     branch->setObjectName("branchSampler");
-    branch->setToolTip("Keep the frames so far and continue from the shown frame with these settings");
+    branch->setToolTip(
+        "Keep the frames so far and continue from the shown frame with these settings");
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(run);
     buttons->addWidget(branch);
@@ -116,7 +117,8 @@ void SamplerPanel::showScene(const Scene& scene) {
     const SceneSampler& s = scene.sampler;
     m_sampler->setCurrentText(QString::fromStdString(s.sampler));
     m_steps->setValue(s.steps);
-    m_spacing->setCurrentIndex(s.spacing.empty() ? 0 : m_spacing->findText(QString::fromStdString(s.spacing)));
+    m_spacing->setCurrentIndex(
+        s.spacing.empty() ? 0 : m_spacing->findText(QString::fromStdString(s.spacing)));
     m_eta->setValue(s.options.eta);
     m_churn->setValue(s.options.churn);
     m_snr->setValue(s.options.snr);

@@ -41,7 +41,8 @@ void SceneWorker::fallBackToCpu(const QString& why) {
         m_engine = std::move(engine);
         m_backend = std::move(cpu);
         if (m_engine) m_frame = std::min(m_frame, m_engine->recordedFrames() - 1);
-        emit failed(QString("the %1 backend failed (%2); switched to the CPU backend").arg(was, why));
+        emit failed(
+            QString("the %1 backend failed (%2); switched to the CPU backend").arg(was, why));
         if (m_engine) publish();
     } catch (const std::exception& e) {
         emit failed(QString("the %1 backend failed (%2), and so did the CPU backend: %3")
@@ -54,8 +55,9 @@ void SceneWorker::setScene(const Scene& scene) {
         auto engine = std::make_unique<SceneEngine>(scene, *m_backend);
         // One clock: a scene's frame sets the time cursor to that frame's time; without one
         // (-1) the run opens at the frame nearest its time cursor.
-        const int wanted = scene.view.frame >= 0 ? std::min(scene.view.frame, engine->totalFrames() - 1)
-                                                 : frameNearest(*engine, scene.view.t);
+        const int wanted = scene.view.frame >= 0
+                               ? std::min(scene.view.frame, engine->totalFrames() - 1)
+                               : frameNearest(*engine, scene.view.t);
         engine->recordFrames(wanted + 1);
         m_engine = std::move(engine); // only now: a failure above keeps the old scene
         ++m_revision;
@@ -234,10 +236,11 @@ void SceneWorker::exportViews(render::ExportRequest r) {
     try {
         r.stillT = m_t;
         r.stillFrame = m_frame;
-        const render::ExportResult res = render::exportScene(*m_engine, r, [this](int done, int total) {
-            emit exportProgress(done, total);
-            return !m_cancel.load();
-        });
+        const render::ExportResult res =
+            render::exportScene(*m_engine, r, [this](int done, int total) {
+                emit exportProgress(done, total);
+                return !m_cancel.load();
+            });
         emit exportFinished(true, QString("wrote %1 (%2 frames in %3 s)")
                                       .arg(QString::fromStdString(r.out))
                                       .arg(res.frames)
@@ -259,7 +262,8 @@ void SceneWorker::exportData(const QString& what, const QString& path) {
         else
             t = viewTable(*m_engine, what.toStdString(), m_frame, m_t); // a view's table
         writeTable(p, t);
-        emit exportFinished(true, QString("wrote %1 rows of %2 to %3").arg(t.rows.rows()).arg(what, path));
+        emit exportFinished(
+            true, QString("wrote %1 rows of %2 to %3").arg(t.rows.rows()).arg(what, path));
     } catch (const std::exception& e) {
         emit exportFinished(false, QString::fromStdString(e.what()));
     }
@@ -287,9 +291,10 @@ void SceneWorker::publish() {
     s->backend = QString::fromStdString(m_backend->name() + " (" + m_backend->device() + ")");
     s->grid = e.grid();
     if (!e.isImage())
-        s->particle = m_followDropped && e.droppedParticleInfo(m_frame)
-                          ? e.droppedParticleInfo(m_frame)
-                          : e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
+        s->particle =
+            m_followDropped && e.droppedParticleInfo(m_frame)
+                ? e.droppedParticleInfo(m_frame)
+                : e.particleInfo(m_frame, std::min<long>(m_particle, long(f->x.rows()) - 1));
     if (!e.isImage() && !s->scene.data.points) s->mixture = e.data().gmm;
     const Matrix& pts = e.data().points;
     const Index stride = std::max<Index>(1, pts.rows() / 5000);

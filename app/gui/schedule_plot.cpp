@@ -18,7 +18,9 @@ constexpr double kSnrClip = 12;
 constexpr int kSamples = 200;
 } // namespace
 
-SchedulePlot::SchedulePlot(QWidget* parent) : QWidget(parent) { setMinimumHeight(170); }
+SchedulePlot::SchedulePlot(QWidget* parent) : QWidget(parent) {
+    setMinimumHeight(170);
+}
 SchedulePlot::~SchedulePlot() = default;
 
 void SchedulePlot::setSchedule(const std::string& name) {
@@ -34,7 +36,9 @@ void SchedulePlot::setCursor(double t) {
     update();
 }
 
-QRectF SchedulePlot::plotRect() const { return QRectF(rect()).adjusted(38, 22, -38, -30); }
+QRectF SchedulePlot::plotRect() const {
+    return QRectF(rect()).adjusted(38, 22, -38, -30);
+}
 
 void SchedulePlot::paintEvent(QPaintEvent*) {
     QPainter p(this);
@@ -51,7 +55,8 @@ void SchedulePlot::paintEvent(QPaintEvent*) {
     auto X = [&](double t) { return r.left() + t * r.width(); };
     auto Yl = [&](double v) { return r.bottom() - std::clamp(v / amax, 0.0, 1.0) * r.height(); };
     auto Yr = [&](double s) {
-        return r.bottom() - (std::clamp(s, -kSnrClip, kSnrClip) + kSnrClip) / (2 * kSnrClip) * r.height();
+        return r.bottom() -
+               (std::clamp(s, -kSnrClip, kSnrClip) + kSnrClip) / (2 * kSnrClip) * r.height();
     };
     QPainterPath alpha, sigma, snr;
     for (int k = 0; k <= kSamples; ++k) {
@@ -83,7 +88,8 @@ void SchedulePlot::paintEvent(QPaintEvent*) {
     p.setFont(f);
     for (double t : render::niceTicks(0, 1, 5)) {
         p.drawLine(QPointF(X(t), r.bottom()), QPointF(X(t), r.bottom() + 3));
-        p.drawText(QRectF(X(t) - 15, r.bottom() + 3, 30, 12), Qt::AlignCenter, render::shortNumber(t));
+        p.drawText(QRectF(X(t) - 15, r.bottom() + 3, 30, 12), Qt::AlignCenter,
+                   render::shortNumber(t));
     }
     for (double v : render::niceTicks(0, amax, 4))
         p.drawText(QRectF(0, Yl(v) - 6, r.left() - 3, 12), Qt::AlignRight | Qt::AlignVCenter,
@@ -96,7 +102,8 @@ void SchedulePlot::paintEvent(QPaintEvent*) {
     const struct {
         const char* name;
         QColor color;
-    } legend[] = {{"alpha", QColor(31, 119, 180)}, {"sigma", QColor(255, 127, 14)},
+    } legend[] = {{"alpha", QColor(31, 119, 180)},
+                  {"sigma", QColor(255, 127, 14)},
                   {"logSNR (right axis)", QColor(44, 160, 44)}};
     double x = r.left();
     for (const auto& item : legend) {

@@ -60,7 +60,9 @@ void TrainWorker::start(const Scene& scene, double lr, int width, const QString&
     }
 }
 
-void TrainWorker::pause() { m_running = false; }
+void TrainWorker::pause() {
+    m_running = false;
+}
 
 void TrainWorker::resume() {
     if (!m_trainer || m_running || m_trainer->step() >= m_total) return;
@@ -97,8 +99,10 @@ void TrainWorker::chunk() {
         const std::vector<double> perT = m_trainer->bucketError();
         emit progress(double(m_trainer->step()), double(m_total), m_loss,
                       QVector<double>(perT.begin(), perT.end()), path, finished);
-        if (finished) m_running = false;
-        else QTimer::singleShot(0, this, &TrainWorker::chunk);
+        if (finished)
+            m_running = false;
+        else
+            QTimer::singleShot(0, this, &TrainWorker::chunk);
     } catch (const std::exception& e) {
         m_running = false;
         emit failed(QString::fromStdString(e.what()));

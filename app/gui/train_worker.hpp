@@ -8,13 +8,13 @@
 #include <QObject>
 #include <QString>
 #include <QTemporaryDir>
-#include <memory>
 #include <QVector>
+#include <memory>
 
 namespace dfs {
 class Backend;
 class Trainer;
-}
+} // namespace dfs
 
 namespace dfs::gui {
 
@@ -38,8 +38,8 @@ public slots:
     void reset();
 
 signals:
-    void progress(double step, double total, const QVector<double>& loss, const QVector<double>& perT,
-                  const QString& checkpoint, bool finished);
+    void progress(double step, double total, const QVector<double>& loss,
+                  const QVector<double>& perT, const QString& checkpoint, bool finished);
     void failed(const QString& message);
     /// Where a run trains, once it starts ("the CPU", or the device and why not).
     void where(const QString& message);

@@ -28,7 +28,8 @@ TransportBar::TransportBar(QWidget* parent)
     : QWidget(parent), m_frame(new QSlider(Qt::Horizontal, this)), m_frameLabel(new QLabel(this)),
       m_time(new QSlider(Qt::Horizontal, this)), m_timeLabel(new QLabel(this)),
       m_speed(new QComboBox(this)) {
-    auto* start = button(this, QStyle::SP_MediaSkipBackward, "Jump to the first frame (Home)", "toStart");
+    auto* start =
+        button(this, QStyle::SP_MediaSkipBackward, "Jump to the first frame (Home)", "toStart");
     auto* back = button(this, QStyle::SP_MediaSeekBackward, "Step back (Left)", "stepBack");
     m_play = button(this, QStyle::SP_MediaPlay, "Play / pause (Space)", "play");
     auto* fwd = button(this, QStyle::SP_MediaSeekForward, "Step forward (Right)", "stepForward");
@@ -43,9 +44,9 @@ TransportBar::TransportBar(QWidget* parent)
     m_speed->setCurrentIndex(3);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
-    for (QWidget* w : {static_cast<QWidget*>(start), static_cast<QWidget*>(back),
-                       static_cast<QWidget*>(m_play), static_cast<QWidget*>(fwd),
-                       static_cast<QWidget*>(end)})
+    for (QWidget* w :
+         {static_cast<QWidget*>(start), static_cast<QWidget*>(back), static_cast<QWidget*>(m_play),
+          static_cast<QWidget*>(fwd), static_cast<QWidget*>(end)})
         layout->addWidget(w);
     layout->addWidget(new QLabel("Frame", this));
     layout->addWidget(m_frame, 2);
@@ -62,15 +63,15 @@ TransportBar::TransportBar(QWidget* parent)
     connect(m_frame, &QSlider::valueChanged, this, &TransportBar::frameChosen);
     connect(m_time, &QSlider::valueChanged, this,
             [this](int v) { emit timeChosen(double(v) / kTimeTicks); });
-    connect(m_speed, &QComboBox::currentIndexChanged, this,
-            [this] { emit speedChanged(speed()); });
+    connect(m_speed, &QComboBox::currentIndexChanged, this, [this] { emit speedChanged(speed()); });
 }
 
 void TransportBar::showState(int frame, int totalFrames, double cursorT, double frameT) {
     const QSignalBlocker a(m_frame), b(m_time);
     m_frame->setRange(0, std::max(0, totalFrames - 1));
     m_frame->setValue(frame);
-    m_frameLabel->setText(QString("%1 / %2  (t %3)").arg(frame).arg(totalFrames - 1).arg(frameT, 0, 'f', 3));
+    m_frameLabel->setText(
+        QString("%1 / %2  (t %3)").arg(frame).arg(totalFrames - 1).arg(frameT, 0, 'f', 3));
     m_time->setValue(int(std::lround(cursorT * kTimeTicks)));
     m_timeLabel->setText(QString::number(cursorT, 'f', 3));
 }
@@ -79,6 +80,8 @@ void TransportBar::setPlaying(bool playing) {
     m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
 }
 
-int TransportBar::speed() const { return m_speed->currentData().toInt(); }
+int TransportBar::speed() const {
+    return m_speed->currentData().toInt();
+}
 
 } // namespace dfs::gui

@@ -32,8 +32,10 @@ void drawArrowGrid(QPainter& p, const PlotFrame& frame, const std::vector<float>
         const QPointF b(a.x() + ux * lp, a.y() + uy * lp);
         lines.emplace_back(a, b);
         const double h = std::min(0.35 * lp, 0.3 * cellPx);
-        lines.emplace_back(b, QPointF(b.x() - h * (ux * 0.87 - uy * 0.5), b.y() - h * (uy * 0.87 + ux * 0.5)));
-        lines.emplace_back(b, QPointF(b.x() - h * (ux * 0.87 + uy * 0.5), b.y() - h * (uy * 0.87 - ux * 0.5)));
+        lines.emplace_back(
+            b, QPointF(b.x() - h * (ux * 0.87 - uy * 0.5), b.y() - h * (uy * 0.87 + ux * 0.5)));
+        lines.emplace_back(
+            b, QPointF(b.x() - h * (ux * 0.87 + uy * 0.5), b.y() - h * (uy * 0.87 - ux * 0.5)));
     }
     p.save();
     p.setClipRect(frame.plotRect());
@@ -80,7 +82,8 @@ void drawLegend(QPainter& p, const QRectF& plot, const std::vector<LegendItem>& 
         if (it.color.alpha() > 0 && it.color.lightness() > 200) // a light sample on a dark swatch
             p.fillRect(QRectF(a.x() - 0.2 * pad, y + 0.1 * row, sample + 0.4 * pad, 0.8 * row),
                        QColor(60, 60, 70));
-        if (it.arrow) drawArrow(p, a, b, pen, 0.45 * fontPx);
+        if (it.arrow)
+            drawArrow(p, a, b, pen, 0.45 * fontPx);
         else {
             p.setPen(pen);
             p.drawLine(a, b);

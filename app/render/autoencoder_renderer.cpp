@@ -28,8 +28,9 @@ PlotFrame renderAutoencoder(QPainter& p, const QRectF& area, const AutoencoderVi
                             const ViewStyle& style) {
     if (v.images) return renderImageGrid(p, area, v.grid, style);
     const double fp = style.fontPx;
-    const QString detail = timeDetail(v.time) + QString("   MSE %1 \u00b1 %2")
-                                                    .arg(shortNumber(v.mse), shortNumber(v.mseSe));
+    const QString detail =
+        timeDetail(v.time) +
+        QString("   MSE %1 \u00b1 %2").arg(shortNumber(v.mse), shortNumber(v.mseSe));
     const PaneLayout l = layoutPane(p, area, "Autoencoder", detail, style.caption, false, fp);
     const double e = v.box.extent;
     PlotFrame frame(l.body, -e, e, -e, e, fp);

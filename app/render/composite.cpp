@@ -12,7 +12,9 @@
 
 namespace dfs::render {
 
-double fontForHeight(double height) { return std::clamp(height / 42.0, 9.0, 28.0); }
+double fontForHeight(double height) {
+    return std::clamp(height / 42.0, 9.0, 28.0);
+}
 
 void paintPanes(QPainter& p, const QSize& size, const std::vector<ViewSnapshot>& panes,
                 const QString& caption) {

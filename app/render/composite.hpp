@@ -1,4 +1,5 @@
-// Several views in one image (a grid of near-square panes), and stills written atomically as PNG or SVG.
+// Several views in one image (a grid of near-square panes), and stills written atomically as PNG or
+// SVG.
 #pragma once
 
 #include "app/render/view_renderers.hpp"

@@ -8,10 +8,15 @@ namespace dfs::render {
 
 std::vector<QLineF> contourSegments(const ScalarGrid& g, double level, const PlotFrame& frame) {
     std::vector<QLineF> out;
-    if (g.nx < 2 || g.ny < 2 || g.values.size() != std::size_t(g.nx) * std::size_t(g.ny)) return out;
+    if (g.nx < 2 || g.ny < 2 || g.values.size() != std::size_t(g.nx) * std::size_t(g.ny))
+        return out;
     const double cw = (g.x1 - g.x0) / g.nx, ch = (g.y1 - g.y0) / g.ny;
-    auto value = [&](int r, int c) { return double(g.values[std::size_t(r) * std::size_t(g.nx) + std::size_t(c)]); };
-    auto centre = [&](int r, int c) { return QPointF(g.x0 + (c + 0.5) * cw, g.y0 + (r + 0.5) * ch); };
+    auto value = [&](int r, int c) {
+        return double(g.values[std::size_t(r) * std::size_t(g.nx) + std::size_t(c)]);
+    };
+    auto centre = [&](int r, int c) {
+        return QPointF(g.x0 + (c + 0.5) * cw, g.y0 + (r + 0.5) * ch);
+    };
     for (int r = 0; r + 1 < g.ny; ++r)
         for (int c = 0; c + 1 < g.nx; ++c) {
             // Corners counter-clockwise from the bottom left; edges k joins corners k and k + 1.
@@ -26,7 +31,8 @@ std::vector<QLineF> contourSegments(const ScalarGrid& g, double level, const Plo
                 const double a = v[k], b = v[(k + 1) % 4];
                 if ((a < level) == (b < level)) continue;
                 const double u = (level - a) / (b - a);
-                const QPointF pa = centre(rr[k], cc[k]), pb = centre(rr[(k + 1) % 4], cc[(k + 1) % 4]);
+                const QPointF pa = centre(rr[k], cc[k]),
+                              pb = centre(rr[(k + 1) % 4], cc[(k + 1) % 4]);
                 const QPointF q = pa + u * (pb - pa);
                 cuts[n++] = frame.map(q.x(), q.y());
             }

@@ -91,7 +91,8 @@ void drawLegend(QPainter& p, const PlotFrame& frame, const std::vector<LegendEnt
     p.restore();
 }
 
-std::pair<double, double> logRange(const std::vector<const std::vector<double>*>& lists, double pad) {
+std::pair<double, double> logRange(const std::vector<const std::vector<double>*>& lists,
+                                   double pad) {
     double lo = INFINITY, hi = -INFINITY;
     for (const auto* list : lists)
         for (double v : *list)

@@ -21,8 +21,8 @@ void drawLogBand(QPainter& p, const PlotFrame& frame, const std::vector<double>&
 
 struct LegendEntry {
     QString text;
-    QPen pen;          ///< a line sample in this pen
-    bool dot = false;  ///< a dot instead of a line
+    QPen pen;         ///< a line sample in this pen
+    bool dot = false; ///< a dot instead of a line
 };
 enum class Corner { TopRight, TopLeft, BottomLeft, BottomRight };
 /// A legend box in a corner of the frame's plot.
@@ -31,6 +31,7 @@ void drawLegend(QPainter& p, const PlotFrame& frame, const std::vector<LegendEnt
 
 /// log10 of the smallest and largest positive values of the lists, padded by `pad` decades;
 /// {-1, 1} when none is positive.
-std::pair<double, double> logRange(const std::vector<const std::vector<double>*>& lists, double pad);
+std::pair<double, double> logRange(const std::vector<const std::vector<double>*>& lists,
+                                   double pad);
 
 } // namespace dfs::render

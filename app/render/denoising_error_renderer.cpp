@@ -25,8 +25,8 @@ void drawCursor(QPainter& p, const PlotFrame& frame, double x, double y0, double
     p.restore();
 }
 
-void drawWeights(QPainter& p, const QRectF& area, const DenoisingErrorView& v, double x0,
-                 double x1, double fp) {
+void drawWeights(QPainter& p, const QRectF& area, const DenoisingErrorView& v, double x0, double x1,
+                 double fp) {
     const std::vector<double> one(v.logSnr.size(), 1.0);
     auto [lo, hi] = logRange({&one, &v.wEps, &v.wV, &v.wVelocity, &v.wScore}, 0.2);
     lo = std::max(lo, hi - 12); // the score's weight alpha^2/sigma^4 spans many decades
@@ -62,7 +62,8 @@ PlotFrame renderDenoisingError(QPainter& p, const QRectF& area, const DenoisingE
     const double x0 = v.logSnr.empty() ? -1 : v.logSnr.front();
     const double x1 = v.logSnr.size() < 2 ? 1 : v.logSnr.back();
     const QRectF top(l.body.left(), l.body.top(), l.body.width(), l.body.height() * 0.62);
-    const QRectF bottom(l.body.left(), top.bottom(), l.body.width(), l.body.height() - top.height());
+    const QRectF bottom(l.body.left(), top.bottom(), l.body.width(),
+                        l.body.height() - top.height());
     std::vector<double> upper(v.mse.size());
     for (std::size_t i = 0; i < v.mse.size(); ++i) upper[i] = v.mse[i] + v.mseSe[i];
     auto [lo, hi] = logRange({&v.mse, &upper, &v.bayes}, 0.15);

@@ -7,7 +7,8 @@
 
 namespace dfs::render {
 
-PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, const ViewStyle& style) {
+PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v,
+                        const ViewStyle& style) {
     const double fp = style.fontPx;
     QString detail = timeDetail(v.time);
     if (v.energyDistance >= 0)
@@ -22,8 +23,9 @@ PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, c
     const QRectF halves[2] = {
         sideBySide >= stacked ? QRectF(b.left(), b.top(), b.width() / 2, b.height())
                               : QRectF(b.left(), b.top(), b.width(), b.height() / 2),
-        sideBySide >= stacked ? QRectF(b.left() + b.width() / 2, b.top(), b.width() / 2, b.height())
-                              : QRectF(b.left(), b.top() + b.height() / 2, b.width(), b.height() / 2)};
+        sideBySide >= stacked
+            ? QRectF(b.left() + b.width() / 2, b.top(), b.width() / 2, b.height())
+            : QRectF(b.left(), b.top() + b.height() / 2, b.width(), b.height() / 2)};
     const ScalarGrid* grids[2] = {&v.samples, &v.reference};
     const QString names[2] = {"samples", QString::fromStdString(v.referenceLabel)};
     QFont f = p.font();
@@ -37,8 +39,8 @@ PlotFrame renderDensity(QPainter& p, const QRectF& area, const DensityView& v, c
         frame.drawAxes(p);
         p.setFont(f);
         p.setPen(Qt::white);
-        p.drawText(frame.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                   names[k]);
+        p.drawText(frame.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0),
+                   Qt::AlignLeft | Qt::AlignTop, names[k]);
     }
     drawColorBar(p, barBeside(plots, l.bar, fp), Colormap::Magma, 0.0, hi, "density", fp);
     drawCaption(p, l.caption, style.caption, fp);

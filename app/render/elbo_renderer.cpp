@@ -39,14 +39,16 @@ void drawCursor(QPainter& p, const PlotFrame& frame, double x, double y0, double
 }
 
 /// The running bound: the prior at the left edge, each step's KL added across its span.
-void drawBound(QPainter& p, const QRectF& area, const ElboView& v, double x0, double x1, double fp) {
+void drawBound(QPainter& p, const QRectF& area, const ElboView& v, double x0, double x1,
+               double fp) {
     const std::vector<QPointF> pts = boundPath(v, v.kl, v.prior);
     const double cum = pts.back().y();
     double lo = std::min({0.0, v.total, v.prior}), hi = std::max({cum, v.total, v.prior});
     if (v.hasExact) lo = std::min(lo, v.exactNll), hi = std::max(hi, v.exactNll);
     // The reference's path: the prior is the same (it does not depend on the model).
     const bool ref = !v.reference.empty() && v.referenceKl.size() == v.kl.size();
-    const std::vector<QPointF> refPts = ref ? boundPath(v, v.referenceKl, v.prior) : std::vector<QPointF>{};
+    const std::vector<QPointF> refPts =
+        ref ? boundPath(v, v.referenceKl, v.prior) : std::vector<QPointF>{};
     if (ref) {
         lo = std::min(lo, v.referenceTotal);
         hi = std::max(hi, refPts.back().y());
@@ -131,7 +133,8 @@ PlotFrame renderElbo(QPainter& p, const QRectF& area, const ElboView& v, const V
     const double margin = 0.03 * (x1 - x0); // the decoder's end (its drop and dot) inside the frame
     x0 -= margin, x1 += margin;
     const QRectF top(l.body.left(), l.body.top(), l.body.width(), l.body.height() * 0.55);
-    const QRectF bottom(l.body.left(), top.bottom(), l.body.width(), l.body.height() - top.height());
+    const QRectF bottom(l.body.left(), top.bottom(), l.body.width(),
+                        l.body.height() - top.height());
     auto [lo, hi] = logRange({&v.kl, &v.referenceKl}, 0.15);
     lo = std::max(lo, hi - 6);
     hi += 0.22 * (hi - lo); // room for the legend above the bars
@@ -147,7 +150,8 @@ PlotFrame renderElbo(QPainter& p, const QRectF& area, const ElboView& v, const V
     p.setBrush(fill);
     for (std::size_t k = 0; k < v.kl.size(); ++k) {
         if (!(v.kl[k] > 0)) continue;
-        p.drawRect(QRectF(frame.map(v.logSnrT[k], std::log10(v.kl[k])), frame.map(v.logSnrS[k], lo)));
+        p.drawRect(
+            QRectF(frame.map(v.logSnrT[k], std::log10(v.kl[k])), frame.map(v.logSnrS[k], lo)));
     }
     const bool ref = !v.reference.empty() && v.referenceKl.size() == v.kl.size();
     if (ref) { // the reference's KL per step as the bars' outline
@@ -179,8 +183,9 @@ PlotFrame renderElbo(QPainter& p, const QRectF& area, const ElboView& v, const V
              .arg(v.samples),
          QPen(fill, 0.8 * fp)}};
     if (ref)
-        legend.push_back({QString("the same for the %1 reference").arg(QString::fromStdString(v.reference)),
-                          QPen(kRef, 1.8)});
+        legend.push_back(
+            {QString("the same for the %1 reference").arg(QString::fromStdString(v.reference)),
+             QPen(kRef, 1.8)});
     legend.push_back({"time cursor", QPen(kCursor, 1.4, Qt::DashDotLine)});
     drawLegend(p, frame, legend, fp * 0.85, Corner::TopRight);
     drawBound(p, bottom, v, x0, x1, fp);

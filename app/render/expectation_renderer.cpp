@@ -26,7 +26,8 @@ void drawCovEllipse(QPainter& p, const PlotFrame& f, double cx, double cy, doubl
     const double tr = xx + yy, det = xx * yy - xy * xy;
     const double disc = std::sqrt(std::max(0.0, tr * tr / 4 - det));
     const double l1 = std::max(0.0, tr / 2 + disc), l2 = std::max(0.0, tr / 2 - disc);
-    const double angle = std::abs(xy) > 1e-15 ? std::atan2(l1 - xx, xy) : (xx >= yy ? 0.0 : M_PI / 2);
+    const double angle =
+        std::abs(xy) > 1e-15 ? std::atan2(l1 - xx, xy) : (xx >= yy ? 0.0 : M_PI / 2);
     p.save();
     p.translate(f.map(cx, cy));
     p.rotate(-angle * 180 / M_PI); // y grows upwards in data, downwards in pixels
@@ -58,7 +59,8 @@ void drawMarker(QPainter& p, const QPointF& q, const QColor& c, double s, int sh
         break;
     default: // diamond
         p.setBrush(c);
-        p.drawPolygon(QPolygonF({q + QPointF(0, -s), q + QPointF(s, 0), q + QPointF(0, s), q + QPointF(-s, 0)}));
+        p.drawPolygon(QPolygonF(
+            {q + QPointF(0, -s), q + QPointF(s, 0), q + QPointF(0, s), q + QPointF(-s, 0)}));
     }
     p.restore();
 }
@@ -67,7 +69,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
                             const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString detail = timeDetail(v.time);
-    const PaneLayout l = layoutPane(p, area, "Posterior p(x0 | x_t)", detail, style.caption, true, fp);
+    const PaneLayout l =
+        layoutPane(p, area, "Posterior p(x0 | x_t)", detail, style.caption, true, fp);
     const double e = v.box.extent;
     PlotFrame frame(l.body, -e, e, -e, e, fp);
     p.fillRect(frame.plotRect(), QColor(252, 252, 253));
@@ -92,7 +95,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
     // Training points: low weights first, so the heavy ones are on top.
     std::vector<std::size_t> order(v.pointWeight.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return v.pointWeight[a] < v.pointWeight[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](auto a, auto b) { return v.pointWeight[a] < v.pointWeight[b]; });
     p.setPen(Qt::NoPen);
     for (std::size_t i : order) {
         const double w = v.pointWeight[i] / wmax;
@@ -102,7 +106,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
         p.drawEllipse(frame.map(v.points[2 * i], v.points[2 * i + 1]), r, r);
     }
     // Cov[x0 | x_t]: 1- and 2-sigma around D*.
-    drawCovEllipse(p, frame, v.mean[0], v.mean[1], v.cov[0], v.cov[1], v.cov[2], 1.0, QPen(kMean, 2));
+    drawCovEllipse(p, frame, v.mean[0], v.mean[1], v.cov[0], v.cov[1], v.cov[2], 1.0,
+                   QPen(kMean, 2));
     drawCovEllipse(p, frame, v.mean[0], v.mean[1], v.cov[0], v.cov[1], v.cov[2], 2.0,
                    QPen(kMean, 1.5, Qt::DashLine));
     // The Monte Carlo means, joined in order of K and labelled.
@@ -117,7 +122,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
         }
         drawMarker(p, q, kMc, 3 + double(i), 0);
         p.setPen(QColor(150, 70, 0));
-        p.drawText(q + QPointF(6.0 + double(i), -4.0 - double(i)), QString("K=%1").arg(v.mcDraws[i]));
+        p.drawText(q + QPointF(6.0 + double(i), -4.0 - double(i)),
+                   QString("K=%1").arg(v.mcDraws[i]));
     }
     const QPointF mean = frame.map(v.mean[0], v.mean[1]);
     if (v.hasModel) {
@@ -132,7 +138,8 @@ PlotFrame renderExpectation(QPainter& p, const QRectF& area, const ExpectationVi
     p.restore();
     frame.drawAxes(p);
     std::vector<LegendEntry> legend{
-        {v.particle >= 0 ? QString("x_t (particle %1)").arg(v.particle) : QString("x_t (dropped particle)"),
+        {v.particle >= 0 ? QString("x_t (particle %1)").arg(v.particle)
+                         : QString("x_t (dropped particle)"),
          QPen(kQuery, 2), true},
         {"x_t / alpha (hollow square)", QPen(kQuery, 1)},
         {"D*(x) = E[x0|x_t] (cross), 1 and 2 sd of Cov[x0|x_t]", QPen(kMean, 2)},

@@ -16,12 +16,17 @@ namespace dfs::render {
 namespace {
 
 /// Row r of n (bottom to top): blue to green; column c (left to right): red to yellow.
-QColor rowColor(int r, int n) { return QColor::fromHsvF(0.66 - 0.33 * r / std::max(1, n - 1), 0.85, 0.75, 0.85); }
-QColor columnColor(int c, int n) { return QColor::fromHsvF(0.0 + 0.14 * c / std::max(1, n - 1), 0.9, 0.9, 0.85); }
+QColor rowColor(int r, int n) {
+    return QColor::fromHsvF(0.66 - 0.33 * r / std::max(1, n - 1), 0.85, 0.75, 0.85);
+}
+QColor columnColor(int c, int n) {
+    return QColor::fromHsvF(0.0 + 0.14 * c / std::max(1, n - 1), 0.9, 0.9, 0.85);
+}
 
 } // namespace
 
-PlotFrame renderFlowMesh(QPainter& p, const QRectF& area, const FlowMeshView& v, const ViewStyle& style) {
+PlotFrame renderFlowMesh(QPainter& p, const QRectF& area, const FlowMeshView& v,
+                         const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
     const PaneLayout l = layoutPane(p, area, "PF-ODE flow: heun", detail, style.caption, false, fp);
@@ -45,14 +50,17 @@ PlotFrame renderFlowMesh(QPainter& p, const QRectF& area, const FlowMeshView& v,
     p.restore();
     drawScatter(p, frame, v.carried, QColor(20, 20, 20, 220), 3.0);
     frame.drawAxes(p);
-    drawLegend(p, frame.plotRect(),
-               {{"grid rows at t = 1: blue (bottom) \u2192 green (top)", rowColor(0, 2), Qt::SolidLine, 2},
-                {"grid columns at t = 1: red (left) \u2192 yellow (right)", columnColor(0, 2), Qt::SolidLine, 2},
-                {QString("%1 data points encoded, decoded to here").arg(v.roundTripPoints), QColor(20, 20, 20), Qt::DotLine, 3},
-                {QString("round trip |dec(enc(x0)) - x0|: mean %1, max %2")
-                     .arg(shortNumber(v.roundTripMean), shortNumber(v.roundTripMax)),
-                 QColor(0, 0, 0, 0)}},
-               fp);
+    drawLegend(
+        p, frame.plotRect(),
+        {{"grid rows at t = 1: blue (bottom) \u2192 green (top)", rowColor(0, 2), Qt::SolidLine, 2},
+         {"grid columns at t = 1: red (left) \u2192 yellow (right)", columnColor(0, 2),
+          Qt::SolidLine, 2},
+         {QString("%1 data points encoded, decoded to here").arg(v.roundTripPoints),
+          QColor(20, 20, 20), Qt::DotLine, 3},
+         {QString("round trip |dec(enc(x0)) - x0|: mean %1, max %2")
+              .arg(shortNumber(v.roundTripMean), shortNumber(v.roundTripMax)),
+          QColor(0, 0, 0, 0)}},
+        fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

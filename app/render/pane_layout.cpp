@@ -7,8 +7,8 @@
 
 namespace dfs::render {
 
-PaneLayout layoutPane(QPainter& p, const QRectF& area, const QString& title,
-                      const QString& detail, const QString& caption, bool withBar, double fontPx) {
+PaneLayout layoutPane(QPainter& p, const QRectF& area, const QString& title, const QString& detail,
+                      const QString& caption, bool withBar, double fontPx) {
     PaneLayout l;
     QRectF rest = drawTitle(p, area, title, detail, fontPx);
     if (!caption.isEmpty()) {
@@ -56,8 +56,8 @@ void drawScatter(QPainter& p, const PlotFrame& frame, const std::vector<float>& 
     p.restore();
 }
 
-void drawGrid(QPainter& p, const PlotFrame& frame, const ScalarGrid& grid, Colormap map,
-              double lo, double hi) {
+void drawGrid(QPainter& p, const PlotFrame& frame, const ScalarGrid& grid, Colormap map, double lo,
+              double hi) {
     if (grid.empty()) return;
     frame.drawImage(p, gridImage(grid, map, lo, hi), grid.x0, grid.x1, grid.y0, grid.y1);
 }

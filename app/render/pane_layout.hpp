@@ -20,8 +20,8 @@ struct PaneLayout {
 
 /// Title band at the top, an optional caption line at the bottom, a colour bar column at the
 /// right when `withBar`.
-PaneLayout layoutPane(QPainter& p, const QRectF& area, const QString& title,
-                      const QString& detail, const QString& caption, bool withBar, double fontPx);
+PaneLayout layoutPane(QPainter& p, const QRectF& area, const QString& title, const QString& detail,
+                      const QString& caption, bool withBar, double fontPx);
 
 /// The caption in its band (no-op when the band is empty).
 void drawCaption(QPainter& p, const QRectF& band, const QString& caption, double fontPx);
@@ -31,8 +31,8 @@ void drawScatter(QPainter& p, const PlotFrame& frame, const std::vector<float>& 
                  const QColor& color, double sizePx);
 
 /// A heat map on the frame with the grid's own bounds.
-void drawGrid(QPainter& p, const PlotFrame& frame, const ScalarGrid& grid, Colormap map,
-              double lo, double hi);
+void drawGrid(QPainter& p, const PlotFrame& frame, const ScalarGrid& grid, Colormap map, double lo,
+              double hi);
 
 /// "t 0.5   σ 0.71   logSNR 0" for titles.
 QString timeDetail(const TimeInfo& t);

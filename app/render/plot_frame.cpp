@@ -24,8 +24,8 @@ QString shortNumber(double v) {
     return QString::number(v, 'g', 3);
 }
 
-PlotFrame::PlotFrame(const QRectF& area, double x0, double x1, double y0, double y1,
-                     double fontPx, bool equalAspect)
+PlotFrame::PlotFrame(const QRectF& area, double x0, double x1, double y0, double y1, double fontPx,
+                     bool equalAspect)
     : m_x0(x0), m_x1(x1), m_y0(y0), m_y1(y1), m_font(fontPx) {
     const double left = 3.2 * fontPx, bottom = 1.8 * fontPx, pad = 0.5 * fontPx;
     const QRectF room = area.adjusted(left, pad, -pad, -bottom);
@@ -33,9 +33,12 @@ PlotFrame::PlotFrame(const QRectF& area, double x0, double x1, double y0, double
         const double side = std::max(1.0, std::min(room.width(), room.height()));
         const double aspect = (y1 - y0) / (x1 - x0);
         double w = side, h = side;
-        if (aspect > 1) w = side / aspect;
-        else h = side * aspect;
-        m_plot = QRectF(room.left() + (room.width() - w) / 2, room.top() + (room.height() - h) / 2, w, h);
+        if (aspect > 1)
+            w = side / aspect;
+        else
+            h = side * aspect;
+        m_plot = QRectF(room.left() + (room.width() - w) / 2, room.top() + (room.height() - h) / 2,
+                        w, h);
     } else {
         m_plot = room.adjusted(1.4 * fontPx, 0, 0, -1.2 * fontPx); // room for the axis titles
     }
@@ -76,16 +79,19 @@ void PlotFrame::drawAxes(QPainter& p) const {
         const double x = map(v, m_y0).x();
         p.drawLine(QPointF(x, m_plot.bottom()), QPointF(x, m_plot.bottom() + tick));
         const QString s = label(v, m_logX);
-        p.drawText(QPointF(x - fm.horizontalAdvance(s) / 2, m_plot.bottom() + tick + fm.ascent()), s);
+        p.drawText(QPointF(x - fm.horizontalAdvance(s) / 2, m_plot.bottom() + tick + fm.ascent()),
+                   s);
     }
     for (double v : ticks(m_y0, m_y1, std::max(2, int(m_plot.height() / (3 * m_font))), m_logY)) {
         const double y = map(m_x0, v).y();
         p.drawLine(QPointF(m_plot.left() - tick, y), QPointF(m_plot.left(), y));
         const QString s = label(v, m_logY);
-        p.drawText(QPointF(m_plot.left() - tick - 2 - fm.horizontalAdvance(s), y + fm.ascent() / 2.5), s);
+        p.drawText(
+            QPointF(m_plot.left() - tick - 2 - fm.horizontalAdvance(s), y + fm.ascent() / 2.5), s);
     }
     if (!m_titleX.isEmpty())
-        p.drawText(QRectF(m_plot.left(), m_plot.bottom() + tick + fm.height(), m_plot.width(), fm.height()),
+        p.drawText(QRectF(m_plot.left(), m_plot.bottom() + tick + fm.height(), m_plot.width(),
+                          fm.height()),
                    Qt::AlignHCenter | Qt::AlignTop, m_titleX);
     if (!m_titleY.isEmpty()) {
         p.translate(m_plot.left() - 4.4 * m_font, m_plot.center().y());

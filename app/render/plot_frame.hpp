@@ -37,8 +37,8 @@ public:
     void drawAxes(QPainter& p) const;
     /// A heat-map image stretched over the data window [gx0, gx1] x [gy0, gy1]; smoothed, or
     /// with crisp cells.
-    void drawImage(QPainter& p, const QImage& img, double gx0, double gx1, double gy0,
-                   double gy1, bool smooth = true) const;
+    void drawImage(QPainter& p, const QImage& img, double gx0, double gx1, double gy0, double gy1,
+                   bool smooth = true) const;
 
 private:
     QRectF m_plot;

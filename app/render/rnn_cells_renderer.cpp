@@ -21,7 +21,9 @@ namespace {
 const QColor kMax(31, 119, 180), kMin(255, 127, 14), kShown(214, 39, 40), kNet(44, 160, 44),
     kOne(120, 120, 120);
 
-QString fixed(double v) { return QString::number(v, 'f', 2); }
+QString fixed(double v) {
+    return QString::number(v, 'f', 2);
+}
 
 void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp) {
     const int n = v.cellCount;
@@ -38,8 +40,7 @@ void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp
     const int steps = int(v.t.size());
     // Ellipses where cells are left out before or after.
     p.setPen(QColor(90, 90, 90));
-    if (v.firstCell > 0)
-        p.drawText(QRectF(area.left(), top, gap, h), Qt::AlignCenter, "\u2026");
+    if (v.firstCell > 0) p.drawText(QRectF(area.left(), top, gap, h), Qt::AlignCenter, "\u2026");
     if (v.firstCell + n < steps)
         p.drawText(QRectF(area.right() - gap, top, gap, h), Qt::AlignCenter, "\u2026");
     for (int k = 0; k < n; ++k) {
@@ -58,7 +59,8 @@ void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp
         text(0, QString("step %1").arg(i));
         text(1, QString("t %1").arg(shortNumber(v.t[std::size_t(i)])));
         // The network: the same box in every cell (tied weights).
-        const QRectF net(cell.left() + 4, cell.top() + 2 + 2 * line + 1, cell.width() - 8, line * 1.2);
+        const QRectF net(cell.left() + 4, cell.top() + 2 + 2 * line + 1, cell.width() - 8,
+                         line * 1.2);
         p.setPen(QPen(kNet, 1.4));
         p.setBrush(QColor(232, 245, 233));
         p.drawRect(net);
@@ -83,7 +85,9 @@ void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp
         for (int c = 0; c < 2; ++c)
             p.drawText(QRectF(cell.left(), cell.bottom() + 2 + c * line, w, line),
                        Qt::AlignHCenter | Qt::AlignTop,
-                       QString("%1 %2").arg(c ? "y" : "x").arg(fixed(v.x[2 * std::size_t(i) + std::size_t(c)])));
+                       QString("%1 %2")
+                           .arg(c ? "y" : "x")
+                           .arg(fixed(v.x[2 * std::size_t(i) + std::size_t(c)])));
     }
     p.setFont(QFont(p.font().family()));
 }
@@ -92,14 +96,15 @@ PlotFrame renderRnnCells(QPainter& p, const QRectF& area, const RnnCellsView& v,
                          const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString detail = QString("%1   particle %2").arg(timeDetail(v.time)).arg(v.particle);
-    const PaneLayout l = layoutPane(p, area,
-                                    QString("Sampler as an RNN: %1").arg(QString::fromStdString(v.sampler)),
-                                    detail, style.caption, false, fp);
+    const PaneLayout l =
+        layoutPane(p, area, QString("Sampler as an RNN: %1").arg(QString::fromStdString(v.sampler)),
+                   detail, style.caption, false, fp);
     // The cells: 8.6 lines, the state's two lines under them and a margin.
     const double cellsHeight = std::max(7.0, fp * 0.8) * 1.25 * 13;
     const QRectF top(l.body.left(), l.body.top(), l.body.width(),
                      std::min(l.body.height() * 0.45, cellsHeight));
-    const QRectF bottom(l.body.left(), top.bottom(), l.body.width(), l.body.height() - top.height());
+    const QRectF bottom(l.body.left(), top.bottom(), l.body.width(),
+                        l.body.height() - top.height());
     QFont saved = p.font();
     drawCells(p, top, v, fp);
     p.setFont(saved);
@@ -117,7 +122,8 @@ PlotFrame renderRnnCells(QPainter& p, const QRectF& area, const RnnCellsView& v,
     p.setClipRect(frame.plotRect());
     // The cells drawn above, shaded; the shown frame's cell as a line.
     if (v.cellCount > 0) {
-        const QPointF a = frame.map(v.firstCell - 0.5, hi), b = frame.map(v.firstCell + v.cellCount - 0.5, lo);
+        const QPointF a = frame.map(v.firstCell - 0.5, hi),
+                      b = frame.map(v.firstCell + v.cellCount - 0.5, lo);
         p.fillRect(QRectF(a, b), QColor(240, 240, 246));
     }
     p.setPen(QPen(kOne, 1.2, Qt::DashLine));

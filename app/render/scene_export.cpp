@@ -40,8 +40,8 @@ Plan planFrames(const SceneEngine& engine, const ExportRequest& r, bool still) {
         plan.times = {followsRun ? -1.0 : r.stillT};
         return plan;
     }
-    const auto [first, last] = r.range.value_or(followsRun ? std::pair{0.0, double(total - 1)}
-                                                           : std::pair{0.0, 1.0});
+    const auto [first, last] =
+        r.range.value_or(followsRun ? std::pair{0.0, double(total - 1)} : std::pair{0.0, 1.0});
     const double top = followsRun ? total - 1 : 1.0;
     if (!(first >= 0 && first <= top && last >= 0 && last <= top) ||
         (followsRun && (first != std::floor(first) || last != std::floor(last) || last < first)))
@@ -79,7 +79,8 @@ RgbaImage toRgba(const QImage& img) {
     r.height = c.height();
     r.pixels.resize(std::size_t(4) * r.width * r.height);
     for (int y = 0; y < r.height; ++y)
-        std::copy_n(c.constScanLine(y), 4 * r.width, r.pixels.data() + std::size_t(4) * r.width * y);
+        std::copy_n(c.constScanLine(y), 4 * r.width,
+                    r.pixels.data() + std::size_t(4) * r.width * y);
     return r;
 }
 
@@ -90,13 +91,13 @@ void validate(const ExportRequest& r, ExportFormat format) {
         throw UsageError(fmt::format("{} {}x{} is outside {}..{} pixels per side", r.names.size, w,
                                      h, kMinAnimationSide, kMaxAnimationSide));
     if (!(r.fps > 0 && r.fps <= kMaxAnimationFps))
-        throw UsageError(fmt::format("{} must be in (0, {}] (got {})", r.names.fps,
-                                     kMaxAnimationFps, r.fps));
+        throw UsageError(
+            fmt::format("{} must be in (0, {}] (got {})", r.names.fps, kMaxAnimationFps, r.fps));
     if (r.views.empty() || r.views.size() > 4)
         throw UsageError(fmt::format("{}: give 1 to 4 views", r.names.views));
     if (format == ExportFormat::Mp4 && (w % 2 || h % 2))
-        throw UsageError(fmt::format("{} {}x{}: MP4 needs an even width and height",
-                                     r.names.size, w, h));
+        throw UsageError(
+            fmt::format("{} {}x{}: MP4 needs an even width and height", r.names.size, w, h));
     if (!(r.stillT >= 0 && r.stillT <= 1))
         throw UsageError(fmt::format("{} must be in [0, 1] (got {})", r.names.t, r.stillT));
 }
@@ -131,16 +132,20 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
     const auto start = std::chrono::steady_clock::now();
     const int n = int(plan.frames.size());
     if (format == ExportFormat::Svg) {
-        saveSvg(r.out, r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]), caption(0));
+        saveSvg(r.out, r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]),
+                caption(0));
     } else if (format == ExportFormat::Png) {
-        savePng(r.out, renderPanes(r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]),
-                                   caption(0)));
+        savePng(r.out,
+                renderPanes(r.size, snapshots(engine, r.views, plan.frames[0], plan.times[0]),
+                            caption(0)));
     } else {
         std::unique_ptr<AnimationWriter> writer;
         if (format == ExportFormat::PngSequence) {
             std::error_code ec;
             std::filesystem::create_directories(r.out, ec);
-            if (ec) throw DataError(fmt::format("{}: cannot create the folder ({})", r.out, ec.message()));
+            if (ec)
+                throw DataError(
+                    fmt::format("{}: cannot create the folder ({})", r.out, ec.message()));
         } else {
             writer = makeAnimationWriter(r.out, r.size.width(), r.size.height(), r.fps);
         }
@@ -148,9 +153,11 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
         int written = 0;
         try {
             for (int k = 0; k < n; ++k) {
-                const QImage img = renderPanes(
-                    r.size, snapshots(engine, r.views, plan.frames[std::size_t(k)], plan.times[std::size_t(k)]),
-                    caption(std::size_t(k)));
+                const QImage img =
+                    renderPanes(r.size,
+                                snapshots(engine, r.views, plan.frames[std::size_t(k)],
+                                          plan.times[std::size_t(k)]),
+                                caption(std::size_t(k)));
                 if (writer) {
                     writer->addFrame(toRgba(img));
                 } else {
@@ -167,7 +174,8 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
         }
         // The folder holds exactly this sequence: frames left from a longer earlier one go.
         if (!writer)
-            for (int k = n; std::filesystem::exists(frameName(k)); ++k) std::filesystem::remove(frameName(k));
+            for (int k = n; std::filesystem::exists(frameName(k)); ++k)
+                std::filesystem::remove(frameName(k));
     }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

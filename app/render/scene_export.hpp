@@ -9,9 +9,9 @@
 #include <QSize>
 #include <functional>
 #include <optional>
-#include <utility>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dfs {

@@ -21,8 +21,9 @@ PlotFrame renderScore(QPainter& p, const QRectF& area, const ScoreView& v, const
     const double fp = style.fontPx;
     const bool learned = !v.reference.empty();
     const QString model = QString::fromStdString(v.modelName);
-    const QString title = learned ? QString("Score: learned vs %1").arg(QString::fromStdString(v.referenceName))
-                                  : QString("Score: %1").arg(model);
+    const QString title =
+        learned ? QString("Score: learned vs %1").arg(QString::fromStdString(v.referenceName))
+                : QString("Score: %1").arg(model);
     const PaneLayout l = layoutPane(p, area, title, timeDetail(v.time), style.caption, true, fp);
     const double e = v.box.extent;
     const PlotFrame frame(l.body, -e, e, -e, e, fp);
@@ -45,13 +46,18 @@ PlotFrame renderScore(QPainter& p, const QRectF& area, const ScoreView& v, const
     frame.drawAxes(p);
     std::vector<LegendItem> legend;
     if (learned) {
-        legend.push_back({QString("\u03c3\u00b2 s_\u03b8 (%1)").arg(model), kModel, Qt::SolidLine, 1.6, true});
-        legend.push_back({QString("\u03c3\u00b2 s* (%1)").arg(QString::fromStdString(v.referenceName)), kReference.darker(110), Qt::SolidLine, 1.8, true});
+        legend.push_back(
+            {QString("\u03c3\u00b2 s_\u03b8 (%1)").arg(model), kModel, Qt::SolidLine, 1.6, true});
+        legend.push_back(
+            {QString("\u03c3\u00b2 s* (%1)").arg(QString::fromStdString(v.referenceName)),
+             kReference.darker(110), Qt::SolidLine, 1.8, true});
     } else {
-        legend.push_back({QString("\u03c3\u00b2 s* (%1)").arg(model), kModel, Qt::SolidLine, 1.6, true});
+        legend.push_back(
+            {QString("\u03c3\u00b2 s* (%1)").arg(model), kModel, Qt::SolidLine, 1.6, true});
     }
     legend.push_back({"s = (\u03b1 D(x) \u2212 x) / \u03c3\u00b2  (Tweedie)", QColor(0, 0, 0, 0)});
-    legend.push_back({"arrows \u00d7 \u03c3\u00b2 to stay readable at every t", QColor(0, 0, 0, 0)});
+    legend.push_back(
+        {"arrows \u00d7 \u03c3\u00b2 to stay readable at every t", QColor(0, 0, 0, 0)});
     drawLegend(p, frame.plotRect(), legend, fp);
     drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), map, lo, hi,
                  QString::fromStdString(v.heat.label), fp);

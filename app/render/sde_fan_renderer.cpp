@@ -31,7 +31,8 @@ double magnification(double longestPx, double minPx) {
 
 } // namespace
 
-PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, const ViewStyle& style) {
+PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v,
+                       const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString title = QString("SDE fan: %1").arg(QString::fromStdString(v.sampler));
     const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
@@ -51,7 +52,8 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
         const float* a = &v.fan[std::size_t(2 * f * paths)];
         const float* b = a + 2 * paths;
         for (int q = 0; q < paths; ++q)
-            seg[std::size_t(q)] = QLineF(frame.map(a[2 * q], a[2 * q + 1]), frame.map(b[2 * q], b[2 * q + 1]));
+            seg[std::size_t(q)] =
+                QLineF(frame.map(a[2 * q], a[2 * q + 1]), frame.map(b[2 * q], b[2 * q + 1]));
         QColor c = kFan;
         c.setAlpha(25 + 125 * (f + 1) / std::max(1, frames - 1));
         p.setPen(QPen(c, 1.0));
@@ -69,7 +71,8 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
         p.setRenderHint(QPainter::Antialiasing, true);
         p.setPen(QPen(Qt::white, 0.8));
         p.setBrush(kFanNow);
-        for (std::size_t i = 0; i + 1 < now.size(); i += 2) p.drawEllipse(frame.map(now[i], now[i + 1]), 2.8, 2.8);
+        for (std::size_t i = 0; i + 1 < now.size(); i += 2)
+            p.drawEllipse(frame.map(now[i], now[i + 1]), 2.8, 2.8);
         p.restore();
     }
     p.save();
@@ -87,10 +90,11 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
     double magnify = 1;
     if (v.mean.size() == 2 && v.drift.size() == 2 && v.noise.size() == 2) {
         const double longest = frame.scale() * std::max(std::hypot(v.drift[0], v.drift[1]),
-                                                         std::hypot(v.noise[0], v.noise[1]));
+                                                        std::hypot(v.noise[0], v.noise[1]));
         magnify = magnification(longest, 3.0 * fp);
         const QPointF a = frame.map(v.mean[0], v.mean[1]);
-        const QPointF b = frame.map(v.mean[0] + magnify * v.drift[0], v.mean[1] + magnify * v.drift[1]);
+        const QPointF b =
+            frame.map(v.mean[0] + magnify * v.drift[0], v.mean[1] + magnify * v.drift[1]);
         const QPointF c = frame.map(v.mean[0] + magnify * (v.drift[0] + v.noise[0]),
                                     v.mean[1] + magnify * (v.drift[1] + v.noise[1]));
         p.save();
@@ -106,14 +110,18 @@ PlotFrame renderSdeFan(QPainter& p, const QRectF& area, const SdeFanView& v, con
     frame.drawAxes(p);
     const QString times = magnify > 1 ? QString(" (\u00d7%1)").arg(magnify) : QString();
     std::vector<LegendItem> legend{
-        {QString("%1 paths with fixed noise (%2), fainter when older").arg(paths).arg(QString::fromStdString(v.knob)), kFanNow, Qt::SolidLine, 1.2},
+        {QString("%1 paths with fixed noise (%2), fainter when older")
+             .arg(paths)
+             .arg(QString::fromStdString(v.knob)),
+         kFanNow, Qt::SolidLine, 1.2},
         {"ODE path from the same x_T (no noise)", kOde, Qt::SolidLine, 2.6},
         {"next step's drift at the fan's mean" + times, kDrift, Qt::SolidLine, 2.4, true},
         {"next step's noise" + times, kNoise, Qt::SolidLine, 2.4, true}};
     if (v.drift.empty()) legend.resize(2);
     if (v.frame > 0 && v.spread <= 1e-9 * e) // no stochasticity: the fan is the ODE path
-        legend.push_back({QString("%1: every path is the ODE path").arg(QString::fromStdString(v.knob)),
-                          QColor(0, 0, 0, 0)});
+        legend.push_back(
+            {QString("%1: every path is the ODE path").arg(QString::fromStdString(v.knob)),
+             QColor(0, 0, 0, 0)});
     if (v.sampler != v.sceneSampler)
         legend.push_back({QString("ddim with eta = 1 stands in for %1 (no noise knob)")
                               .arg(QString::fromStdString(v.sceneSampler)),

@@ -25,8 +25,8 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
                             const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString detail = QString("%1   frame %2").arg(timeDetail(v.time)).arg(v.frame);
-    const PaneLayout l = layoutPane(p, area, "Sensitivity to the start x_T", detail, style.caption,
-                                    false, fp);
+    const PaneLayout l =
+        layoutPane(p, area, "Sensitivity to the start x_T", detail, style.caption, false, fp);
     const double e = v.box.extent;
     PlotFrame frame(l.body, -e, e, -e, e, fp);
     p.fillRect(frame.plotRect(), QColor(252, 252, 253));
@@ -53,13 +53,16 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
         // between modes, where the run is most sensitive).
         const double fro2 = j[0] * j[0] + j[1] * j[1] + j[2] * j[2] + j[3] * j[3];
         const double det = j[0] * j[3] - j[1] * j[2];
-        const double major = std::sqrt(0.5 * (fro2 + std::sqrt(std::max(0.0, fro2 * fro2 - 4 * det * det))));
+        const double major =
+            std::sqrt(0.5 * (fro2 + std::sqrt(std::max(0.0, fro2 * fro2 - 4 * det * det))));
         const double shrink = std::min(1.0, kMaxMajor * e / std::max(1e-300, major * v.radius));
         anyShrunk = anyShrunk || shrink < 1;
         QPolygonF ring, circle;
         for (int k = 0; k <= 48; ++k) {
-            const double a = 2 * M_PI * k / 48, cx = v.radius * std::cos(a), cy = v.radius * std::sin(a);
-            ring << frame.map(ex + shrink * (j[0] * cx + j[1] * cy), ey + shrink * (j[2] * cx + j[3] * cy));
+            const double a = 2 * M_PI * k / 48, cx = v.radius * std::cos(a),
+                         cy = v.radius * std::sin(a);
+            ring << frame.map(ex + shrink * (j[0] * cx + j[1] * cy),
+                              ey + shrink * (j[2] * cx + j[3] * cy));
             circle << frame.map(sx + cx, sy + cy);
         }
         p.setPen(QPen(kEllipse, 1.6, shrink < 1 ? Qt::DashLine : Qt::SolidLine));
@@ -73,8 +76,8 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
         p.drawEllipse(frame.map(sx, sy), 2.4, 2.4);
         const double gx = v.gradient[2 * i], gy = v.gradient[2 * i + 1];
         if (arrowUnits > 0 && std::hypot(gx, gy) > 0)
-            drawArrow(p, frame.map(sx, sy),
-                      frame.map(sx - arrowUnits * gx, sy - arrowUnits * gy), QPen(kGrad, 1.6), 5);
+            drawArrow(p, frame.map(sx, sy), frame.map(sx - arrowUnits * gx, sy - arrowUnits * gy),
+                      QPen(kGrad, 1.6), 5);
     }
     const QPointF t = frame.map(v.target[0], v.target[1]);
     p.setPen(QPen(kTarget, 3));
@@ -84,14 +87,15 @@ PlotFrame renderSensitivity(QPainter& p, const QRectF& area, const SensitivityVi
     frame.drawAxes(p);
     std::vector<LegendEntry> legend{
         {"particles at this frame", QPen(kSamples, 4), true},
-        {QString("x_T: start (circle of radius %1)").arg(shortNumber(v.radius)), QPen(kStart, 4), true},
+        {QString("x_T: start (circle of radius %1)").arg(shortNumber(v.radius)), QPen(kStart, 4),
+         true},
         {"J (circle) at x_i, J = dx_i/dx_T", QPen(kEllipse, 2)},
-        {QString("-grad_xT ||x_i - m||^2 (max |g| %1)").arg(shortNumber(gmax)),
-         QPen(kGrad, 2)},
+        {QString("-grad_xT ||x_i - m||^2 (max |g| %1)").arg(shortNumber(gmax)), QPen(kGrad, 2)},
         {QString("target m: the %1").arg(QString::fromStdString(v.targetLabel)), QPen(kTarget, 3)}};
     if (anyShrunk)
-        legend.push_back({QString("dashed: longer than %1, shrunk to it").arg(shortNumber(kMaxMajor * e)),
-                          QPen(kEllipse, 1.6, Qt::DashLine)});
+        legend.push_back(
+            {QString("dashed: longer than %1, shrunk to it").arg(shortNumber(kMaxMajor * e)),
+             QPen(kEllipse, 1.6, Qt::DashLine)});
     if (!v.exactJacobian)
         legend.push_back({"J_D by central differences (no closed form)", QPen(Qt::NoPen)});
     drawLegend(p, frame, legend, fp * 0.85, Corner::TopLeft);

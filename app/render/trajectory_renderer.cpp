@@ -10,7 +10,7 @@
 namespace dfs::render {
 
 PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryView& v,
-                        const ViewStyle& style) {
+                             const ViewStyle& style) {
     const double fp = style.fontPx;
     const QString title = QString("Trajectories: %1").arg(QString::fromStdString(v.sampler));
     const QString detail = QString("%1/%2   ").arg(v.frame).arg(v.steps) + timeDetail(v.time);
@@ -30,7 +30,8 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         const float* a = &v.paths[std::size_t(2 * f * paths)];
         const float* b = a + 2 * paths;
         for (int k = 0; k < paths; ++k)
-            seg[std::size_t(k)] = QLineF(frame.map(a[2 * k], a[2 * k + 1]), frame.map(b[2 * k], b[2 * k + 1]));
+            seg[std::size_t(k)] =
+                QLineF(frame.map(a[2 * k], a[2 * k + 1]), frame.map(b[2 * k], b[2 * k + 1]));
         QColor c = QColor::fromRgb(colormapColor(Colormap::Viridis, 1.0 - v.times[std::size_t(f)]));
         c.setAlpha(alpha);
         p.setPen(QPen(c, 0.9));
@@ -74,10 +75,14 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
         p.setFont(f);
         const QRectF r = frame.plotRect().adjusted(0.4 * fp, 0.2 * fp, 0, 0);
         const QFontMetricsF fm(f);
-        const QString companion = QString("%1 from the same noise").arg(QString::fromStdString(v.companion));
-        const double boxW = fm.horizontalAdvance(v.companion.empty() ? QString("its x0_hat") : companion) + 0.6 * fp;
-        p.fillRect(QRectF(r.left() - 0.2 * fp, r.top(), boxW, (v.companion.empty() ? 2.3 : 3.4) * fp),
-                   QColor(255, 255, 255, 215));
+        const QString companion =
+            QString("%1 from the same noise").arg(QString::fromStdString(v.companion));
+        const double boxW =
+            fm.horizontalAdvance(v.companion.empty() ? QString("its x0_hat") : companion) +
+            0.6 * fp;
+        p.fillRect(
+            QRectF(r.left() - 0.2 * fp, r.top(), boxW, (v.companion.empty() ? 2.3 : 3.4) * fp),
+            QColor(255, 255, 255, 215));
         p.setPen(QColor(220, 20, 60));
         p.drawText(r, Qt::AlignLeft | Qt::AlignTop, "particle");
         p.setPen(QColor(215, 110, 0));

@@ -11,8 +11,9 @@ namespace dfs {
 
 void checkSplat(const Matrix& x, const SplatGrid& g, const std::vector<float>& cells) {
     if (g.nx < 1 || g.ny < 1 || !(g.x1 > g.x0) || !(g.y1 > g.y0))
-        throw UsageError(fmt::format("a histogram grid needs cells: {} x {} over [{}, {}) x [{}, {})",
-                                     g.nx, g.ny, g.x0, g.x1, g.y0, g.y1));
+        throw UsageError(
+            fmt::format("a histogram grid needs cells: {} x {} over [{}, {}) x [{}, {})", g.nx,
+                        g.ny, g.x0, g.x1, g.y0, g.y1));
     if (cells.size() != std::size_t(g.nx) * std::size_t(g.ny))
         throw UsageError(fmt::format("a {} x {} histogram has {} cells, not {}", g.nx, g.ny,
                                      std::size_t(g.nx) * std::size_t(g.ny), cells.size()));

@@ -35,11 +35,12 @@ const std::vector<DatasetInfo>& builtinDatasets();
 PointSet makeDataset(const std::string& name, const DatasetOptions& opts);
 
 /// A built-in name, a mixture file "gmm:FILE.json" (gmm_file.hpp: its samples with the exact
-/// parameters; opts.noise ignored), an image dataset (image_datasets.hpp: `shapes`, `fashion-mnist`, `mnist` or a
-/// folder of PNGs), or else a path to a CSV of points (header `x,y`, optional `label` column).
-/// A built-in name wins over a file of that name in the working folder; opts.n and opts.noise are
-/// ignored for files; labels must be integers >= 0. Throws UsageError for a name that is neither,
-/// DataError (naming the file) for a malformed file or other columns than x, y, label.
+/// parameters; opts.noise ignored), an image dataset (image_datasets.hpp: `shapes`,
+/// `fashion-mnist`, `mnist` or a folder of PNGs), or else a path to a CSV of points (header `x,y`,
+/// optional `label` column). A built-in name wins over a file of that name in the working folder;
+/// opts.n and opts.noise are ignored for files; labels must be integers >= 0. Throws UsageError for
+/// a name that is neither, DataError (naming the file) for a malformed file or other columns than
+/// x, y, label.
 PointSet loadDataset(const std::string& nameOrPath, const DatasetOptions& opts);
 
 } // namespace dfs

@@ -44,14 +44,17 @@ struct Reader {
         if (!j.contains(key)) fail(fmt::format("\"{}\"", key), "is missing");
         const json& a = j[key];
         if (!a.is_array() || a.size() != count)
-            fail(fmt::format("\"{}\"", key), fmt::format("must be an array of {} entries, one per mean", count));
+            fail(fmt::format("\"{}\"", key),
+                 fmt::format("must be an array of {} entries, one per mean", count));
         return a;
     }
 };
 
 } // namespace
 
-bool isGmmFile(const std::string& dataset) { return dataset.rfind(kGmmFilePrefix, 0) == 0; }
+bool isGmmFile(const std::string& dataset) {
+    return dataset.rfind(kGmmFilePrefix, 0) == 0;
+}
 
 GmmParams gmmFromJson(const std::string& text, const std::string& source) {
     json j;
@@ -82,15 +85,17 @@ GmmParams gmmFromJson(const std::string& text, const std::string& source) {
                 r.fail(where, "must be a 2x2 matrix [[a, b], [b, c]]");
             Matrix m(d, d);
             for (Index row = 0; row < d; ++row)
-                m.row(row) = r.vector(covs[c][std::size_t(row)], fmt::format("{}[{}]", where, row), d)
-                                 .transpose();
+                m.row(row) =
+                    r.vector(covs[c][std::size_t(row)], fmt::format("{}[{}]", where, row), d)
+                        .transpose();
             const double scale = m.cwiseAbs().maxCoeff();
             if ((m - m.transpose()).cwiseAbs().maxCoeff() > 1e-12 * std::max(scale, 1.0))
                 r.fail(where, "is not symmetric");
             const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(m);
             const double least = eig.eigenvalues().minCoeff();
             if (least < -1e-12 * std::max(scale, 1.0))
-                r.fail(where, fmt::format("is not positive semi-definite (eigenvalue {:g})", least));
+                r.fail(where,
+                       fmt::format("is not positive semi-definite (eigenvalue {:g})", least));
             g.covs.push_back(m);
         }
     } else {

@@ -25,14 +25,17 @@ Eigen::MatrixXd overlap(int side, int to) {
 } // namespace
 
 Matrix areaResize(const Matrix& images, int side, int to) {
-    if (side < 1 || to < 1) throw UsageError(fmt::format("image sides must be >= 1 (got {} -> {})", side, to));
+    if (side < 1 || to < 1)
+        throw UsageError(fmt::format("image sides must be >= 1 (got {} -> {})", side, to));
     if (images.cols() != Index(side) * side)
-        throw UsageError(fmt::format("images of {} pixels are not {}x{}", images.cols(), side, side));
+        throw UsageError(
+            fmt::format("images of {} pixels are not {}x{}", images.cols(), side, side));
     if (side == to) return images;
     const Eigen::MatrixXd w = overlap(side, to);
     Matrix out(images.rows(), Index(to) * to);
     for (Index r = 0; r < images.rows(); ++r) {
-        const Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>> x(images.row(r).data(), side, side);
+        const Eigen::Map<const Eigen::Matrix<double, -1, -1, Eigen::RowMajor>> x(
+            images.row(r).data(), side, side);
         Eigen::Map<Eigen::Matrix<double, -1, -1, Eigen::RowMajor>> y(out.row(r).data(), to, to);
         y = w * x * w.transpose();
     }

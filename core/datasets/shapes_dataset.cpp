@@ -15,12 +15,18 @@ namespace {
 bool inside(int shape, double u, double v) {
     const double au = std::abs(u), av = std::abs(v), r = std::hypot(u, v);
     switch (shape) {
-    case 0: return r <= 1.0;                                  // disc
-    case 1: return au <= 0.8 && av <= 0.8;                    // square
-    case 2: return v >= -0.7 && v <= 0.9 - 1.7 * au;          // triangle
-    case 3: return r <= 1.0 && r >= 0.55;                     // ring
-    case 4: return (au <= 0.32 && av <= 1.0) || (av <= 0.32 && au <= 1.0); // cross
-    default: return au <= 1.0 && av <= 0.32;                  // bar
+    case 0:
+        return r <= 1.0; // disc
+    case 1:
+        return au <= 0.8 && av <= 0.8; // square
+    case 2:
+        return v >= -0.7 && v <= 0.9 - 1.7 * au; // triangle
+    case 3:
+        return r <= 1.0 && r >= 0.55; // ring
+    case 4:
+        return (au <= 0.32 && av <= 1.0) || (av <= 0.32 && au <= 1.0); // cross
+    default:
+        return au <= 1.0 && av <= 0.32; // bar
     }
 }
 
@@ -37,12 +43,12 @@ PointSet makeShapes(Index n, std::uint64_t seed) {
         const auto a = datasets::uniforms(seed, i);
         const auto b = datasets::normals(seed, i);
         const int shape = datasets::pick(a[0], kShapesClasses);
-        const double scale = 0.45 + 0.25 * a[1];             // half-size, in image units
+        const double scale = 0.45 + 0.25 * a[1]; // half-size, in image units
         // Upright, tilted by at most 15 degrees; bars lie or stand. Free rotation would make
         // each class a continuum that the default U-Net cannot learn in its few minutes.
         const double turn = shape == 5 && b[2] > 0 ? std::numbers::pi / 2 : 0.0;
         const double angle = turn + (a[2] - 0.5) * std::numbers::pi / 6;
-        const double bright = 0.55 + 0.45 * a[3];            // peak intensity in (0, 1]
+        const double bright = 0.55 + 0.45 * a[3]; // peak intensity in (0, 1]
         const double cx = std::clamp(0.1 * b[0], -0.2, 0.2), cy = std::clamp(0.1 * b[1], -0.2, 0.2);
         const double c = std::cos(angle), s = std::sin(angle);
         set.labels[std::size_t(i)] = shape;

@@ -1,6 +1,7 @@
 // "shapes": a built-in image dataset that needs no download: 28x28 grayscale discs, squares,
 // triangles, rings, crosses and bars at random positions, sizes and brightness, tilted a little
-// (bars lying or standing), one class per shape. A pure function of (n, seed), like the 2-D datasets.
+// (bars lying or standing), one class per shape. A pure function of (n, seed), like the 2-D
+// datasets.
 #pragma once
 
 #include "core/datasets/point_set.hpp"

@@ -28,8 +28,7 @@ GmmPosterior::GmmPosterior(const GmmParams& gmm, const NoiseLevel& l) : m_dim(gm
         comp.cov = 0.5 * (comp.cov + comp.cov.transpose()).eval();
         // A symmetric square root (eigenvalues clamped at 0: a point mass has Cov_k = 0).
         const Eigen::SelfAdjointEigenSolver<Matrix> eig(comp.cov);
-        comp.root = eig.eigenvectors() *
-                    eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
+        comp.root = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
                     eig.eigenvectors().transpose();
         const double logDet = 2.0 * llt.matrixLLT().diagonal().array().log().sum();
         comp.logNorm = std::log(gmm.weights[std::size_t(k)]) -
@@ -86,7 +85,8 @@ double GmmPosterior::traceCov(const Vector& x) const {
     return tr;
 }
 
-Matrix GmmPosterior::draw(const Vector& x, Index k, std::uint64_t seed, std::uint32_t stream) const {
+Matrix GmmPosterior::draw(const Vector& x, Index k, std::uint64_t seed,
+                          std::uint32_t stream) const {
     const Vector w = responsibilities(x);
     std::vector<double> cumulative(std::size_t(w.size()));
     double acc = 0;

@@ -22,8 +22,8 @@ std::pair<double, double> transition(const NoiseLevel& s, const NoiseLevel& t) {
     const double a = t.alpha / s.alpha;
     const double b = t.sigma * t.sigma - a * a * s.sigma * s.sigma;
     if (!(b > 0))
-        throw UsageError(fmt::format("the reverse kernel: the SNR does not fall from t = {} to {}",
-                                     s.t, t.t));
+        throw UsageError(
+            fmt::format("the reverse kernel: the SNR does not fall from t = {} to {}", s.t, t.t));
     return {a, b};
 }
 
@@ -40,8 +40,8 @@ ReverseKernel gmmReverseKernel(const GmmParams& g, const NoiseLevel& s, const No
     const auto [a, b] = transition(s, t);
     const Index d = xt.size();
     if (g.dim() != d || g.size() == 0)
-        throw UsageError(fmt::format("the reverse kernel: the mixture has {} dimensions, x_t {}",
-                                     g.dim(), d));
+        throw UsageError(
+            fmt::format("the reverse kernel: the mixture has {} dimensions, x_t {}", g.dim(), d));
     ReverseKernel k;
     std::vector<double> logit;
     const Matrix eye = Matrix::Identity(d, d);
@@ -95,8 +95,9 @@ Vector ReverseKernel::logDensity(const Matrix& x) const {
         if (llt.info() != Eigen::Success)
             throw UsageError("the reverse kernel has a component without a density");
         const double logDet = 2 * Matrix(llt.matrixL()).diagonal().array().log().sum();
-        parts.push_back({std::log(weights[k]) - 0.5 * (logDet + double(d) * std::log(2 * std::numbers::pi)),
-                         means[k], llt.solve(Matrix::Identity(d, d))});
+        parts.push_back(
+            {std::log(weights[k]) - 0.5 * (logDet + double(d) * std::log(2 * std::numbers::pi)),
+             means[k], llt.solve(Matrix::Identity(d, d))});
     }
     Vector out(x.rows());
     std::vector<double> l(parts.size());
@@ -106,8 +107,9 @@ Vector ReverseKernel::logDensity(const Matrix& x) const {
             const Part& c = parts[k];
             if (d == 2) { // the views' case, without temporaries
                 const double r0 = x(i, 0) - c.mean[0], r1 = x(i, 1) - c.mean[1];
-                l[k] = c.logNorm - 0.5 * (c.precision(0, 0) * r0 * r0 + 2 * c.precision(0, 1) * r0 * r1 +
-                                          c.precision(1, 1) * r1 * r1);
+                l[k] = c.logNorm -
+                       0.5 * (c.precision(0, 0) * r0 * r0 + 2 * c.precision(0, 1) * r0 * r1 +
+                              c.precision(1, 1) * r1 * r1);
             } else {
                 const Vector r = x.row(i).transpose() - c.mean;
                 l[k] = c.logNorm - 0.5 * r.dot(c.precision * r);

@@ -5,7 +5,8 @@
 // For s < t: q(x_t | x_s) = N(a x_s, b I), a = alpha_t / alpha_s, b = sigma_t^2 - a^2 sigma_s^2,
 // and p_s = sum_k pi_k N(m_k, C_k), m_k = alpha_s mu_k, C_k = alpha_s^2 Sigma_k + sigma_s^2 I:
 //   q(x_s | x_t) = sum_k w_k N(m'_k, C'_k),  w_k ∝ pi_k N(x_t; a m_k, a^2 C_k + b I),
-//   m'_k = m_k + a C_k G_k (x_t - a m_k),  C'_k = C_k - a^2 C_k G_k C_k,  G_k = (a^2 C_k + b I)^{-1}
+//   m'_k = m_k + a C_k G_k (x_t - a m_k),  C'_k = C_k - a^2 C_k G_k C_k,  G_k = (a^2 C_k + b
+//   I)^{-1}
 // (Section 4.4's (C_k^{-1} + (a^2/b) I)^{-1} written so that a point mass, C_k = 0, is allowed).
 #pragma once
 

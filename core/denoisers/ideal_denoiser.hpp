@@ -32,7 +32,7 @@ public:
 private:
     Matrix m_train;
     Eigen::MatrixXd m_trainColumns; // column-major double copy for log p and the weights
-    std::vector<float> m_columns; // dimension-major float copy for the kernel
+    std::vector<float> m_columns;   // dimension-major float copy for the kernel
 };
 
 /// Effective number of training points behind a posterior: 1 / sum w_i^2.

@@ -63,7 +63,8 @@ double IdealPosterior::traceCov(const Vector& x) const {
     return tr / total;
 }
 
-Matrix IdealPosterior::draw(const Vector& x, Index k, std::uint64_t seed, std::uint32_t stream) const {
+Matrix IdealPosterior::draw(const Vector& x, Index k, std::uint64_t seed,
+                            std::uint32_t stream) const {
     const Vector w = weights(x);
     std::vector<double> cumulative(std::size_t(w.size()));
     double acc = 0;

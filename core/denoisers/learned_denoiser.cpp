@@ -59,7 +59,8 @@ void LearnedDenoiser::inputs(const Matrix& x, const NoiseLevel& level, const Pla
     const int d = spec.dim;
     for (Index r = 0; r < n; ++r)
         for (int c = 0; c < d; ++c)
-            xs[r * d + c] = plan.ratio * (x(begin + r, c) - level.alpha * spec.mean[std::size_t(c)]) /
+            xs[r * d + c] = plan.ratio *
+                            (x(begin + r, c) - level.alpha * spec.mean[std::size_t(c)]) /
                             spec.scale;
     networkInputs(spec, xs, int(n), plan.train, m_label, input);
 }

@@ -36,8 +36,8 @@ private:
     // The three stages of denoiseRows.
     /// Where a noise level lands on the training schedule (see denoiseRows).
     struct Plan {
-        NoiseLevel train;  ///< the training level t* with the same sigma~ (clamped to the range)
-        double ratio = 1;  ///< x* = ratio * x_n
+        NoiseLevel train; ///< the training level t* with the same sigma~ (clamped to the range)
+        double ratio = 1; ///< x* = ratio * x_n
     };
     /// Requires level.sigma > 0 (at sigma = 0, D(x) = x / alpha needs no network).
     Plan plan(const NoiseLevel& level) const;

@@ -8,8 +8,8 @@
 
 namespace dfs {
 
-Vector monteCarloMean(const ExactPosterior& posterior, const Vector& x, Index k,
-                      std::uint64_t seed, std::uint32_t stream) {
+Vector monteCarloMean(const ExactPosterior& posterior, const Vector& x, Index k, std::uint64_t seed,
+                      std::uint32_t stream) {
     return posterior.draw(x, k, seed, stream).colwise().mean().transpose();
 }
 
@@ -31,8 +31,7 @@ void MonteCarloDenoiser::denoiseRows(const Matrix& x, const NoiseLevel& level, M
     if (!posterior)
         throw UsageError("the Monte Carlo denoiser's model has no closed-form posterior");
     for (Index i = begin; i < end; ++i)
-        out.row(i) = monteCarloMean(*posterior, x.row(i).transpose(), m_k, m_seed,
-                                    std::uint32_t(i))
+        out.row(i) = monteCarloMean(*posterior, x.row(i).transpose(), m_k, m_seed, std::uint32_t(i))
                          .transpose();
 }
 

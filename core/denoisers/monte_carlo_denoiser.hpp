@@ -13,8 +13,8 @@ namespace dfs {
 class ExactPosterior;
 
 /// The mean of K posterior draws at x; draws from (seed, stream) as ExactPosterior::draw.
-Vector monteCarloMean(const ExactPosterior& posterior, const Vector& x, Index k,
-                      std::uint64_t seed, std::uint32_t stream);
+Vector monteCarloMean(const ExactPosterior& posterior, const Vector& x, Index k, std::uint64_t seed,
+                      std::uint32_t stream);
 
 class MonteCarloDenoiser final : public Denoiser {
 public:

@@ -25,7 +25,8 @@ double weightsEntropy(const Vector& weights) {
 
 std::unique_ptr<ExactPosterior> exactPosterior(const Denoiser& model, const NoiseLevel& level) {
     if (!(level.sigma > 0))
-        throw UsageError(fmt::format("the posterior p(x0 | x_t) needs sigma > 0 (t = {})", level.t));
+        throw UsageError(
+            fmt::format("the posterior p(x0 | x_t) needs sigma > 0 (t = {})", level.t));
     if (const auto* gmm = dynamic_cast<const GmmDenoiser*>(&model))
         return std::make_unique<GmmPosterior>(gmm->params(), level);
     if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model))

@@ -48,7 +48,8 @@ public:
     virtual double traceCov(const Vector& x) const = 0;
     /// K draws of x0 ~ p(x0 | x_t = x), one per row; deterministic in (seed, stream): draw j
     /// uses the Philox counter of particle j on substream `stream`.
-    virtual Matrix draw(const Vector& x, Index k, std::uint64_t seed, std::uint32_t stream) const = 0;
+    virtual Matrix draw(const Vector& x, Index k, std::uint64_t seed,
+                        std::uint32_t stream) const = 0;
 };
 
 /// The posterior of `model` at `level` when it is the exact GMM or the ideal denoiser; null for

@@ -15,7 +15,6 @@ namespace dfs {
 
 namespace {
 
-
 std::string quoted(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
@@ -39,9 +38,11 @@ void writeTable(const std::string& path, const Table& t) {
     const std::string ext = lowercaseExtension(path);
     if (ext == ".csv") return writeCsv(path, t.columns, t.rows);
     if (ext != ".json")
-        throw UsageError(fmt::format("{}: unknown data extension '{}' (use .csv or .json)", path, ext));
+        throw UsageError(
+            fmt::format("{}: unknown data extension '{}' (use .csv or .json)", path, ext));
     std::string out = "{\"columns\": [";
-    for (std::size_t c = 0; c < t.columns.size(); ++c) out += (c ? ", " : "") + quoted(t.columns[c]);
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+        out += (c ? ", " : "") + quoted(t.columns[c]);
     out += "],\n \"rows\": [";
     for (Index r = 0; r < t.rows.rows(); ++r) {
         out += r ? ",\n  [" : "\n  [";

@@ -30,11 +30,15 @@ std::pair<double, double> meanAndError(const Vector& v) {
     return {mean, std::sqrt(var / double(v.size()))};
 }
 
-double snr(const NoiseLevel& l) { return (l.alpha * l.alpha) / (l.sigma * l.sigma); }
+double snr(const NoiseLevel& l) {
+    return (l.alpha * l.alpha) / (l.sigma * l.sigma);
+}
 
 } // namespace
 
-double ChainElbo::bitsPerDim() const { return total / (double(dim) * std::numbers::ln2); }
+double ChainElbo::bitsPerDim() const {
+    return total / (double(dim) * std::numbers::ln2);
+}
 
 double ChainElbo::stepSum() const {
     double s = 0;
@@ -49,7 +53,8 @@ std::vector<double> chainElboGrid(const Schedule& schedule, int steps) {
     const double lo = std::max(schedule.gridLogSnrMin(), schedule.logSnr(1.0));
     std::vector<double> t(std::size_t(steps) + 1);
     for (int i = 0; i <= steps; ++i)
-        t[std::size_t(i)] = std::max(schedule.tFromLogSnr(hi + (lo - hi) * i / steps), kSmallestPositiveT);
+        t[std::size_t(i)] =
+            std::max(schedule.tFromLogSnr(hi + (lo - hi) * i / steps), kSmallestPositiveT);
     return t;
 }
 
@@ -76,9 +81,10 @@ ChainElbo chainElbo(const Denoiser& model, const Schedule& schedule, const Matri
                                          out.times[std::size_t(i)]));
     const NoiseLevel& first = level.front();
     const DenoiseFn denoise =
-        o.denoise ? o.denoise : DenoiseFn([&model](const Matrix& x, const NoiseLevel& l, Matrix& out) {
-            model.denoiseRows(x, l, out, 0, x.rows());
-        });
+        o.denoise ? o.denoise
+                  : DenoiseFn([&model](const Matrix& x, const NoiseLevel& l, Matrix& out) {
+                        model.denoiseRows(x, l, out, 0, x.rows());
+                    });
 
     Matrix x0(n, d);
     for (Index i = 0; i < n; ++i) {
@@ -92,11 +98,13 @@ ChainElbo chainElbo(const Denoiser& model, const Schedule& schedule, const Matri
     Matrix x(n, d), denoised(n, d);
     auto errAt = [&](int i) { // ||x0 - D(x_{t_i})||^2 per sample
         const NoiseLevel& l = level[std::size_t(i)];
-        x = l.alpha * x0 + l.sigma * gaussianNoise(o.seed, 0, n, d, std::uint32_t(i), kNoiseSubstream);
+        x = l.alpha * x0 +
+            l.sigma * gaussianNoise(o.seed, 0, n, d, std::uint32_t(i), kNoiseSubstream);
         denoise(x, l, denoised);
         return Vector((denoised - x0).rowwise().squaredNorm());
     };
-    // Prior: KL(N(alpha_T x0, sigma_T^2 I) || N(0, sigma_T^2 I)) = alpha_T^2 ||x0||^2 / (2 sigma_T^2).
+    // Prior: KL(N(alpha_T x0, sigma_T^2 I) || N(0, sigma_T^2 I)) = alpha_T^2 ||x0||^2 / (2
+    // sigma_T^2).
     const NoiseLevel& last = level[std::size_t(T)];
     term = x0.rowwise().squaredNorm() * (0.5 * snr(last));
     std::tie(out.prior, out.priorSe) = meanAndError(term);
@@ -153,7 +161,8 @@ Table chainElboTable(const ChainElbo& e) {
         table.rows.row(k + 1) << double(k + 1), s.s, s.t, s.kl, s.klSe, cumulative;
     }
     cumulative += e.reconstruction;
-    table.rows.row(0) << 0.0, 0.0, e.times.front(), e.reconstruction, e.reconstructionSe, cumulative;
+    table.rows.row(0) << 0.0, 0.0, e.times.front(), e.reconstruction, e.reconstructionSe,
+        cumulative;
     return table;
 }
 

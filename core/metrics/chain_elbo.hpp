@@ -55,14 +55,14 @@ struct ChainElboStep {
 };
 
 struct ChainElbo {
-    int steps = 0;      ///< T
-    int dim = 0;        ///< d
-    Index samples = 0;  ///< data points averaged over
+    int steps = 0;     ///< T
+    int dim = 0;       ///< d
+    Index samples = 0; ///< data points averaged over
     double prior = 0, priorSe = 0;
     std::vector<ChainElboStep> terms; ///< i = 1..T, from t small to large
     double reconstruction = 0, reconstructionSe = 0;
-    std::vector<double> times;  ///< t_0 .. t_T
-    double decoderStd = 0;      ///< s_0 = sigma_{t_0} / alpha_{t_0}
+    std::vector<double> times;     ///< t_0 .. t_T
+    double decoderStd = 0;         ///< s_0 = sigma_{t_0} / alpha_{t_0}
     double total = 0, totalSe = 0; ///< the negative ELBO in nats per data point
     /// With the true density (a Gaussian mixture): -E log p_0(x0) over the same x0, and the
     /// standard error of the paired difference total - exactNll.
@@ -78,10 +78,10 @@ struct ChainElbo {
 using DenoiseFn = std::function<void(const Matrix& x, const NoiseLevel& level, Matrix& out)>;
 
 struct ChainElboOptions {
-    int steps = 100;       ///< T >= 1
-    Index samples = 2000;  ///< data points x0 (drawn with replacement)
+    int steps = 100;      ///< T >= 1
+    Index samples = 2000; ///< data points x0 (drawn with replacement)
     std::uint64_t seed = 0;
-    DenoiseFn denoise;     ///< empty: model.denoiseRows on one thread
+    DenoiseFn denoise; ///< empty: model.denoiseRows on one thread
 };
 
 /// The negative ELBO of `model` on `data` (see the header comment). `truth` (may be null): the

@@ -29,13 +29,15 @@ std::pair<double, double> meanAndError(const Vector& v) {
 
 } // namespace
 
-std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model, const Denoiser* reference,
+std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model,
+                                                     const Denoiser* reference,
                                                      const Schedule& schedule, const Matrix& data,
                                                      const DenoisingErrorOptions& o) {
     if (data.rows() == 0) throw UsageError("the denoising error needs data points");
     if (data.cols() != model.dim())
-        throw UsageError(fmt::format("the denoising error: the data have {} dimensions, the model {}",
-                                     data.cols(), model.dim()));
+        throw UsageError(
+            fmt::format("the denoising error: the data have {} dimensions, the model {}",
+                        data.cols(), model.dim()));
     if (o.points < 2 || o.samples < 2)
         throw UsageError(fmt::format("the denoising error needs at least 2 levels and 2 samples "
                                      "(got {} and {})",

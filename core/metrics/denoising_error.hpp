@@ -21,15 +21,15 @@ class Schedule;
 
 struct DenoisingErrorPoint {
     double logSnr = 0, t = 0, alpha = 1, sigma = 0;
-    double mse = 0, mseSe = 0; ///< E||D(x_t) - x0||^2 / d and its Monte Carlo standard error
-    bool hasBayes = false;     ///< whether the reference has a closed-form posterior
+    double mse = 0, mseSe = 0;     ///< E||D(x_t) - x0||^2 / d and its Monte Carlo standard error
+    bool hasBayes = false;         ///< whether the reference has a closed-form posterior
     double bayes = 0, bayesSe = 0; ///< E tr Cov[x0 | x_t] / d and its standard error
     bool hasGap = false;           ///< whether a reference was given
     double gap = 0, gapSe = 0;     ///< E||D(x_t) - D_ref(x_t)||^2 / d (the excess error)
     /// With posteriorStats: the mean N_eff and entropy (nats) of the reference's posterior
     /// weights over the noised points, with standard errors.
     double nEff = 0, nEffSe = 0, entropy = 0, entropySe = 0;
-    ImpliedWeights weights;    ///< relative to x0-MSE at this level
+    ImpliedWeights weights; ///< relative to x0-MSE at this level
 };
 
 struct DenoisingErrorOptions {
@@ -46,7 +46,8 @@ struct DenoisingErrorOptions {
 /// `data` and eps from Philox (seed, level index); `reference` (may be null, else the exact or
 /// ideal denoiser) gives the Bayes error at the same x_t. UsageError for empty data, a dimension
 /// mismatch, fewer than 2 points or 2 samples.
-std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model, const Denoiser* reference,
+std::vector<DenoisingErrorPoint> denoisingErrorCurve(const Denoiser& model,
+                                                     const Denoiser* reference,
                                                      const Schedule& schedule, const Matrix& data,
                                                      const DenoisingErrorOptions& options);
 

@@ -3,8 +3,8 @@
 
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
-#include "core/io/json_errors.hpp"
 #include "core/io/input_file.hpp"
+#include "core/io/json_errors.hpp"
 #include "core/model/model_size.hpp"
 
 #include <bit>

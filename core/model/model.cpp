@@ -23,7 +23,8 @@ UNetConfig ModelSpec::unetConfig() const {
 
 void ModelSpec::validate() const {
     if (architecture != "mlp" && architecture != "unet")
-        throw UsageError(fmt::format("--architecture must be mlp or unet (got '{}')", architecture));
+        throw UsageError(
+            fmt::format("--architecture must be mlp or unet (got '{}')", architecture));
 
     if (dim < 1 || dim > 4096)
         throw UsageError(fmt::format("model dimension {} out of range", dim));

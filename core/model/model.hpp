@@ -2,8 +2,8 @@
 // target, the schedule it was trained on, the data normalisation, classes).
 #pragma once
 
-#include "core/model/network.hpp"
 #include "core/model/conditioning.hpp"
+#include "core/model/network.hpp"
 
 #include <string>
 #include <utility>
@@ -16,13 +16,13 @@ inline constexpr int kMaxClasses = 1000;
 
 struct ModelSpec {
     std::string architecture = "mlp"; ///< "mlp", or "unet" for square images
-    int dim = 2;       ///< data dimension
-    int embedDim = 32; ///< sinusoidal features of c_noise (even)
-    int classes = 0;   ///< 0: unconditional; else one-hot of classes + 1 (the last is "none")
-    int width = 128;   ///< MLP
-    int depth = 3;     ///< MLP
-    int channels = 32; ///< U-Net base channels
-    int groups = 8;    ///< U-Net GroupNorm groups
+    int dim = 2;                      ///< data dimension
+    int embedDim = 32;                ///< sinusoidal features of c_noise (even)
+    int classes = 0;       ///< 0: unconditional; else one-hot of classes + 1 (the last is "none")
+    int width = 128;       ///< MLP
+    int depth = 3;         ///< MLP
+    int channels = 32;     ///< U-Net base channels
+    int groups = 8;        ///< U-Net GroupNorm groups
     bool attention = true; ///< U-Net self-attention at the bottleneck
     Activation activation = Activation::SiLU;
     Prediction target = Prediction::Edm;
@@ -61,7 +61,7 @@ void networkInput(const ModelSpec& spec, const double* xNormalised, const NoiseL
                   int label, float* column);
 /// The same for n samples at one noise level and label (rows of xNormalised, n x dim), with
 /// the embedding computed once.
-void networkInputs(const ModelSpec& spec, const double* xNormalised, int n,
-                   const NoiseLevel& level, int label, float* columns);
+void networkInputs(const ModelSpec& spec, const double* xNormalised, int n, const NoiseLevel& level,
+                   int label, float* columns);
 
 } // namespace dfs

@@ -16,9 +16,9 @@ struct ModelSpec;
 
 /// Per-thread buffers of a forward (and backward) pass; reusable across calls.
 struct NetworkWorkspace {
-    FloatBuffer acts, scratch;   ///< MLP
-    FloatBuffer image, embed;    ///< U-Net: the inputs split into images and embeddings
-    UNetCache cache;             ///< U-Net
+    FloatBuffer acts, scratch; ///< MLP
+    FloatBuffer image, embed;  ///< U-Net: the inputs split into images and embeddings
+    UNetCache cache;           ///< U-Net
 };
 
 class Network {

@@ -42,7 +42,9 @@ AttentionBlock::AttentionBlock(int channels, int pixels, int groups)
     m_outBiasAt = m_outAt + c * c;
 }
 
-long AttentionBlock::paramCount() const { return m_outBiasAt + m_channels; }
+long AttentionBlock::paramCount() const {
+    return m_outBiasAt + m_channels;
+}
 
 void AttentionBlock::initialise(float* params, std::uint64_t seed, std::uint32_t stream) const {
     const long c = m_channels;

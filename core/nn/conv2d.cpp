@@ -24,8 +24,8 @@ using ConstVecF = Eigen::Map<const Eigen::VectorXf, Eigen::Unaligned>;
 using VecF = Eigen::Map<Eigen::VectorXf, Eigen::Unaligned>;
 
 /// The matrix products run in the ISA-specific kernels (AVX2 / AVX-512 where the CPU has them).
-void gemm(int m, int n, int k, const float* a, bool transA, const float* b, bool transB,
-          float beta, float* c) {
+void gemm(int m, int n, int k, const float* a, bool transA, const float* b, bool transB, float beta,
+          float* c) {
     mlpKernels().gemm(m, n, k, a, transA, b, transB, beta, c);
 }
 } // namespace
@@ -144,14 +144,16 @@ void Conv2d::backward(const float* params, const float* in, const float* dout, i
         const float* colData = unrolled(in + std::size_t(b) * inFloats(), col.data());
         const float* dyData = dout + std::size_t(b) * outFloats();
         const ConstMapF dy(dyData, m_out, pixels);
-        gemm(m_out, int(kDim), int(pixels), dyData, false, colData, true, 1.0f, dparams); // dW += dY col^T
+        gemm(m_out, int(kDim), int(pixels), dyData, false, colData, true, 1.0f,
+             dparams); // dW += dY col^T
         db += dy.rowwise().sum();
         if (!din) continue;
         float* dimage = din + std::size_t(b) * inFloats();
         if (isPointwise()) {
             gemm(int(kDim), int(pixels), m_out, params, true, dyData, false, 1.0f, dimage);
         } else {
-            gemm(int(kDim), int(pixels), m_out, params, true, dyData, false, 0.0f, dcol.data()); // W^T dY
+            gemm(int(kDim), int(pixels), m_out, params, true, dyData, false, 0.0f,
+                 dcol.data()); // W^T dY
             col2imAdd(dcol.data(), dimage);
         }
     }

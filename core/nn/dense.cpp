@@ -31,7 +31,7 @@ void Dense::initialise(float* params, std::uint64_t seed, std::uint32_t stream) 
 
 void Dense::forward(const float* params, const float* in, int batch, float* out) const {
     const ConstRowVecF bias(params + long(m_out) * m_in, m_out);
-    const MlpKernels& k = mlpKernels(); // ISA-specific products
+    const MlpKernels& k = mlpKernels();                             // ISA-specific products
     k.gemm(batch, m_out, m_in, in, false, params, true, 0.0f, out); // y = x W^T
     MapF(out, batch, m_out).rowwise() += bias;
 }

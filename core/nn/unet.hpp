@@ -27,12 +27,12 @@
 namespace dfs {
 
 struct UNetConfig {
-    int side = 16;      ///< image side S (even: the bottleneck runs at S / 2)
-    int channels = 32;  ///< base channels C (the bottleneck has 2C)
-    int groups = 8;     ///< GroupNorm groups; must divide C
-    int embedDim = 32;  ///< noise-level embedding floats per sample
-    int inChannels = 1; ///< image channels in and out
-    int labelDim = 0;   ///< one-hot label floats appended to the embedding (0: unconditional)
+    int side = 16;         ///< image side S (even: the bottleneck runs at S / 2)
+    int channels = 32;     ///< base channels C (the bottleneck has 2C)
+    int groups = 8;        ///< GroupNorm groups; must divide C
+    int embedDim = 32;     ///< noise-level embedding floats per sample
+    int inChannels = 1;    ///< image channels in and out
+    int labelDim = 0;      ///< one-hot label floats appended to the embedding (0: unconditional)
     bool attention = true; ///< self-attention after the bottleneck's ResBlock (DDPM)
 
     int embedInputDim() const { return embedDim + labelDim; }
@@ -107,8 +107,8 @@ private:
     ResBlock m_block2;
     GroupNorm m_normOut;
     Conv2d m_convOut;
-    long m_embed1At, m_embed2At, m_convInAt, m_block1At, m_downAt, m_midAt, m_attentionAt = 0, m_block2At, m_normOutAt,
-        m_convOutAt;
+    long m_embed1At, m_embed2At, m_convInAt, m_block1At, m_downAt, m_midAt,
+        m_attentionAt = 0, m_block2At, m_normOutAt, m_convOutAt;
     std::vector<ParamSegment> m_segments;
     FloatBuffer m_params;
 };

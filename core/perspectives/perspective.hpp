@@ -21,17 +21,17 @@ struct PerspectiveLayout {
 };
 
 struct Perspective {
-    std::string name;        ///< "autoencoder", used on the command line and in menus
-    std::string title;       ///< "Autoencoder"
-    std::string claim;       ///< one line: "A diffusion model is a denoising autoencoder."
-    std::string explanation; ///< two to four sentences for a student
-    std::string equation;    ///< the key equation(s), one per line, in Unicode
-    std::string source;      ///< the papers and the math reference's section
+    std::string name;         ///< "autoencoder", used on the command line and in menus
+    std::string title;        ///< "Autoencoder"
+    std::string claim;        ///< one line: "A diffusion model is a denoising autoencoder."
+    std::string explanation;  ///< two to four sentences for a student
+    std::string equation;     ///< the key equation(s), one per line, in Unicode
+    std::string source;       ///< the papers and the math reference's section
     PerspectiveLayout points; ///< on 2-D data
     PerspectiveLayout images; ///< on images
-    std::string pointsNote;  ///< where 2-D data cannot show it, why (empty: it can)
-    std::string pending;     ///< what of it is not built yet and where it is planned (or empty)
-    std::string preset;      ///< the built-in scene that makes its point (builtin_scenes.hpp)
+    std::string pointsNote;   ///< where 2-D data cannot show it, why (empty: it can)
+    std::string pending;      ///< what of it is not built yet and where it is planned (or empty)
+    std::string preset;       ///< the built-in scene that makes its point (builtin_scenes.hpp)
 };
 
 /// The eight, in the tour's order.

@@ -42,7 +42,8 @@ Matrix odeEncode(const Schedule& schedule, const Denoiser& model, Backend& backe
     config.grid = grid;
     validateRunConfig(config);
     if (x0.cols() != model.dim())
-        throw UsageError(fmt::format("points have {} dimensions, the model {}", x0.cols(), model.dim()));
+        throw UsageError(
+            fmt::format("points have {} dimensions, the model {}", x0.cols(), model.dim()));
     const int steps = int(grid.size()) - 1;
     auto denoise = [&](const Matrix& y, const NoiseLevel& level) {
         Matrix out;
@@ -59,8 +60,8 @@ Matrix odeEncode(const Schedule& schedule, const Denoiser& model, Backend& backe
         const NoiseLevel cur = schedule.at(grid[std::size_t(i) + 1]);
         const NoiseLevel next = schedule.at(grid[std::size_t(i)]);
         const Matrix d0 = denoise(x, cur);
-        const bool beyond = !(next.alpha > 0) ||
-                            2.0 * next.halfLogSnr() < schedule.gridLogSnrMin() - 1e-9;
+        const bool beyond =
+            !(next.alpha > 0) || 2.0 * next.halfLogSnr() < schedule.gridLogSnrMin() - 1e-9;
         if (!beyond) {
             StepContext ctx{schedule, options, i, steps, cur, next, denoise, {}, {}};
             x = odeStep(ctx, x, d0, cur, true);
@@ -72,8 +73,8 @@ Matrix odeEncode(const Schedule& schedule, const Denoiser& model, Backend& backe
             x += (0.5 * h) * (u0 + fromX0(Prediction::Velocity, y, denoise(y, next), next));
         }
         if (!x.allFinite())
-            throw DataError(fmt::format("encoding along the ODE gave non-finite values at t = {}",
-                                        next.t));
+            throw DataError(
+                fmt::format("encoding along the ODE gave non-finite values at t = {}", next.t));
     }
     return x;
 }

@@ -81,8 +81,8 @@ const SamplerInfo& findSampler(const std::string& name);
 /// ctx.next. Integrated as Karras et al. 2022 do (eq. 4 with s = alpha, Alg. 1): in x~ = x/alpha
 /// over sigma~ = sigma/alpha, where dx~/dsigma~ = (x~ - D)/sigma~ = eps_hat, which is far more
 /// accurate on ve and edm than stepping in t. A step from beyond sigma~ = 80 (EDM's sigma_max; up
-/// to alpha = 0 for cosine and rf at t = 1) is taken in t instead, where the ODE stays finite. Heun's correction is skipped on
-/// the last step (to sigma = 0), as in Alg. 1.
+/// to alpha = 0 for cosine and rf at t = 1) is taken in t instead, where the ODE stays finite.
+/// Heun's correction is skipped on the last step (to sigma = 0), as in Alg. 1.
 Matrix odeStep(const StepContext& ctx, const Matrix& x, const Matrix& x0, const NoiseLevel& cur,
                bool heun);
 

@@ -56,7 +56,8 @@ std::vector<Matrix> fanFrames(const Schedule& schedule, const Denoiser& model, B
     const int steps = int(config.grid.size()) - 1;
     if (config.paths < 1) throw UsageError(fmt::format("a fan needs paths (got {})", config.paths));
     if (lastFrame < 0 || lastFrame > steps)
-        throw UsageError(fmt::format("frame {} is not on the fan's grid (0 to {})", lastFrame, steps));
+        throw UsageError(
+            fmt::format("frame {} is not on the fan's grid (0 to {})", lastFrame, steps));
     if (xT.rows() != 1) throw UsageError("a fan starts from one point");
     // Every path starts at x_T; row p draws particle firstPath + p's noise.
     SamplerRun run(schedule, model, backend, runConfig(config), xT.replicate(config.paths, 1));
@@ -71,14 +72,16 @@ StepParts stepParts(const Schedule& schedule, const Denoiser& model, Backend& ba
     validateRunConfig(rc);
     const int steps = int(rc.grid.size()) - 1;
     if (step < 0 || step >= steps)
-        throw UsageError(fmt::format("step {} is not on the fan's grid (0 to {})", step, steps - 1));
+        throw UsageError(
+            fmt::format("step {} is not on the fan's grid (0 to {})", step, steps - 1));
     const NoiseLevel cur = schedule.at(rc.grid[std::size_t(step)]);
     Matrix x0;
     backend.denoise(model, x, cur, x0);
     // The step function as SamplerRun calls it, once with zero noise and once with the draw.
     auto take = [&](bool withNoise) {
-        StepContext ctx{schedule, rc.options, step, steps, cur,
-                        schedule.at(rc.grid[std::size_t(step) + 1]), {}, {}, {}};
+        StepContext ctx{schedule, rc.options, step,
+                        steps,    cur,        schedule.at(rc.grid[std::size_t(step) + 1]),
+                        {},       {},         {}};
         ctx.denoise = [&](const Matrix& y, const NoiseLevel& level) {
             Matrix out;
             backend.denoise(model, y, level, out);

@@ -21,8 +21,8 @@ class Denoiser;
 struct FanSampler {
     const SamplerInfo* sampler = nullptr;
     SamplerOptions options;
-    std::string knob;         ///< its stochasticity for captions: "eta = 1", "S_churn = 40"
-    bool substitute = false;  ///< the scene's sampler had no such knob: ddim with eta = 1 stands in
+    std::string knob;        ///< its stochasticity for captions: "eta = 1", "S_churn = 40"
+    bool substitute = false; ///< the scene's sampler had no such knob: ddim with eta = 1 stands in
 };
 
 /// `ddim` (eta) and `edm-sde` (S_churn) keep the scene's settings; any other sampler is
@@ -34,9 +34,9 @@ FanSampler withoutNoise(const FanSampler& s);
 
 struct FanConfig {
     FanSampler sampler;
-    std::vector<double> grid;     ///< strictly decreasing to 0, as a SamplerRun's
+    std::vector<double> grid; ///< strictly decreasing to 0, as a SamplerRun's
     std::uint64_t seed = 0;
-    std::uint32_t firstPath = 0;  ///< Philox particle index of path 0
+    std::uint32_t firstPath = 0; ///< Philox particle index of path 0
     int paths = 64;
 };
 

@@ -112,7 +112,8 @@ UnrolledJacobian unrollJacobians(const Schedule& schedule, const SamplerRunConfi
                 ++cell.nfe;
                 continue;
             }
-            value[v] = Vector::Zero(d), local[v] = Matrix::Zero(d, d), total[v] = Matrix::Zero(d, d);
+            value[v] = Vector::Zero(d), local[v] = Matrix::Zero(d, d),
+            total[v] = Matrix::Zero(d, d);
             for (const ProgramTerm& t : op.terms) {
                 value[v] += t.coef * value[std::size_t(t.var)];
                 local[v] += t.coef * local[std::size_t(t.var)];

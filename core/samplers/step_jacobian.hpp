@@ -21,7 +21,7 @@ struct SamplerRunConfig;
 
 /// One cell of the unrolled sampler, for one particle.
 struct CellJacobian {
-    int step = 0;          ///< i: from grid[i] to grid[i+1]
+    int step = 0; ///< i: from grid[i] to grid[i+1]
     double t = 0, tNext = 0;
     /// The cell's coefficients with x_{i+1} written over the step's leaves (x_i, each denoiser
     /// output, the previous prediction, the noise): a on x_i, b the sum of those on the

@@ -210,7 +210,9 @@ Matrix runPrograms(const std::vector<StepProgram>& programs, const Denoiser& mod
     bank[0] = std::move(x);
     for (std::size_t i = 0; i < programs.size(); ++i) {
         const StepProgram& p = programs[i];
-        const auto at = [&](int var) -> Matrix& { return bank[std::size_t(plan.slot[i][std::size_t(var)])]; };
+        const auto at = [&](int var) -> Matrix& {
+            return bank[std::size_t(plan.slot[i][std::size_t(var)])];
+        };
         for (std::size_t k = 0; k < p.ops.size(); ++k) {
             const ProgramOp& op = p.ops[k];
             Matrix& out = at(int(2 + k));

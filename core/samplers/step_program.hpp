@@ -34,8 +34,8 @@ struct NoiseTerm {
 struct ProgramOp {
     enum class Kind { Denoise, Combine };
     Kind kind = Kind::Combine;
-    int input = 0;      ///< Denoise: D is evaluated at this variable ...
-    NoiseLevel level;   ///< ... at this noise level (sigma > 0)
+    int input = 0;                  ///< Denoise: D is evaluated at this variable ...
+    NoiseLevel level;               ///< ... at this noise level (sigma > 0)
     std::vector<ProgramTerm> terms; ///< Combine: sum of coef x var ...
     std::vector<NoiseTerm> noise;   ///< ... plus sum of coef x z
 };

@@ -15,7 +15,9 @@ void require(bool ok, const char* key, const std::string& what) {
     if (!ok) throw UsageError(fmt::format("{} {}", key, what));
 }
 
-void finite(double v, const char* key) { require(std::isfinite(v), key, "must be finite"); }
+void finite(double v, const char* key) {
+    require(std::isfinite(v), key, "must be finite");
+}
 
 } // namespace
 

@@ -102,8 +102,8 @@ std::unique_ptr<SceneEngine> SceneEngine::replayOn(Backend& backend, int frames)
 
 void SceneEngine::startRun(const SceneSampler& s, Matrix x, double tStart, int firstIndex) {
     const SamplerRunConfig config = branchConfig(*m_schedule, s, tStart, firstIndex == 0);
-    auto run = std::make_unique<SamplerRun>(*m_schedule, *m_denoiser, m_backend, config,
-                                            std::move(x));
+    auto run =
+        std::make_unique<SamplerRun>(*m_schedule, *m_denoiser, m_backend, config, std::move(x));
     // Commit only after everything above succeeded: a failed branch leaves the run as it was.
     const long nfeBefore = firstIndex > 0 ? m_frames[std::size_t(firstIndex)]->nfe : 0;
     m_frames.resize(std::size_t(firstIndex));
@@ -125,8 +125,12 @@ SamplerRunConfig SceneEngine::runConfig() const {
     return config;
 }
 
-int SceneEngine::totalFrames() const { return m_runOffset + m_run->steps() + 1; }
-bool SceneEngine::done() const { return recordedFrames() >= totalFrames(); }
+int SceneEngine::totalFrames() const {
+    return m_runOffset + m_run->steps() + 1;
+}
+bool SceneEngine::done() const {
+    return recordedFrames() >= totalFrames();
+}
 
 bool SceneEngine::stepForward() {
     if (done()) return false;

@@ -4,8 +4,8 @@
 // immutable values that may be handed to other threads.
 #pragma once
 
-#include "core/scene/scene.hpp"
 #include "core/datasets/point_set.hpp"
+#include "core/scene/scene.hpp"
 #include "core/scene/view_data.hpp"
 
 #include <memory>

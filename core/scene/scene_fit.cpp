@@ -39,8 +39,8 @@ SceneFit fitSceneToData(const Scene& next, const Scene& previous) {
         s.model.denoiser = "ideal";
         fit.exactToIdeal = true;
     }
-    const bool dataChanged = s.data.dataset != previous.data.dataset ||
-                             s.data.resolution != previous.data.resolution;
+    const bool dataChanged =
+        s.data.dataset != previous.data.dataset || s.data.resolution != previous.data.resolution;
     if (isCheckpointPath(s.model.denoiser) && dataChanged && !s.data.points) {
         CheckpointInfo info;
         const auto model = loadCheckpoint(s.model.denoiser, &info);
@@ -51,10 +51,10 @@ SceneFit fitSceneToData(const Scene& next, const Scene& previous) {
         const std::string file = std::filesystem::path(s.model.denoiser).filename().string();
         if (model->spec.dim != dim) {
             s.model.denoiser = defaultDenoiser(s.data);
-            fit.modelNote = fmt::format("{} takes {}-dimensional data and {} has {}: using the {} "
-                                        "denoiser",
-                                        file, model->spec.dim, s.data.dataset, dim,
-                                        s.model.denoiser);
+            fit.modelNote =
+                fmt::format("{} takes {}-dimensional data and {} has {}: using the {} "
+                            "denoiser",
+                            file, model->spec.dim, s.data.dataset, dim, s.model.denoiser);
         } else if (!info.dataset.empty() && info.dataset != s.data.dataset) {
             fit.modelNote = fmt::format("{} was trained on {}, not {}: it shows what it learned "
                                         "there",

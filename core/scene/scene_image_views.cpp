@@ -17,14 +17,15 @@ namespace dfs {
 
 namespace {
 
-constexpr int kStripTimes = 9;     ///< film strip columns: t = 0, 1/8, ..., 1
-constexpr int kStripImages = 4;    ///< film strip rows
-constexpr int kGridFrames = 5;     ///< frames in the sample grid
-constexpr int kGridParticles = 4;  ///< particles in the sample grid
-constexpr int kTopImages = 8;      ///< training images in the posterior view
+constexpr int kStripTimes = 9;    ///< film strip columns: t = 0, 1/8, ..., 1
+constexpr int kStripImages = 4;   ///< film strip rows
+constexpr int kGridFrames = 5;    ///< frames in the sample grid
+constexpr int kGridParticles = 4; ///< particles in the sample grid
+constexpr int kTopImages = 8;     ///< training images in the posterior view
 constexpr std::uint32_t kStripNoiseStep = 0xFFFFFFF1u;
 
-ImageGridView::Tile tile(const Eigen::Ref<const Eigen::RowVectorXd>& pixels, std::string caption = {}) {
+ImageGridView::Tile tile(const Eigen::Ref<const Eigen::RowVectorXd>& pixels,
+                         std::string caption = {}) {
     ImageGridView::Tile t;
     t.pixels.assign(pixels.data(), pixels.data() + pixels.size());
     for (float& v : t.pixels) v = std::clamp(v, -1.0f, 1.0f);
@@ -32,15 +33,18 @@ ImageGridView::Tile tile(const Eigen::Ref<const Eigen::RowVectorXd>& pixels, std
     return t;
 }
 
-std::string shortT(double t) { return fmt::format("t {:.2g}", t); }
+std::string shortT(double t) {
+    return fmt::format("t {:.2g}", t);
+}
 
 /// Indices of the k rows with the smallest key (ties: the lower index), in order.
 std::vector<Index> smallest(const Vector& key, std::size_t k) {
     std::vector<Index> order(std::size_t(key.size()));
     std::iota(order.begin(), order.end(), Index(0));
     k = std::min(k, order.size());
-    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
-                      [&](Index a, Index b) { return key[a] < key[b] || (key[a] == key[b] && a < b); });
+    std::partial_sort(
+        order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
+        [&](Index a, Index b) { return key[a] < key[b] || (key[a] == key[b] && a < b); });
     order.resize(k);
     return order;
 }
@@ -66,7 +70,8 @@ ImageGridView SceneEngine::filmstripView(double t) const {
     *nearest = t;
     for (double tc : times) v.columnLabels.push_back(shortT(tc) + (tc == t ? " *" : ""));
     for (Index r = 0; r < rows; ++r) {
-        v.rowLabels.push_back(m_data->labels.empty() ? "" : fmt::format("class {}", m_data->labels[std::size_t(r)]));
+        v.rowLabels.push_back(
+            m_data->labels.empty() ? "" : fmt::format("class {}", m_data->labels[std::size_t(r)]));
         for (double tc : times) {
             const NoiseLevel l = m_schedule->at(tc);
             v.tiles.push_back(tile(l.alpha * m_data->points.row(r) + l.sigma * eps.row(r)));
@@ -126,11 +131,13 @@ ImageGridView SceneEngine::posteriorView(int frameIndex) const {
         const std::vector<Index> order = smallest(d2, kTopImages);
         v.tiles[1].caption = ""; // at t = 0, x0_hat is x itself
         for (Index i : order)
-            v.tiles.push_back(tile(m_data->points.row(i), fmt::format("d {:.3g}", std::sqrt(d2[i]))));
+            v.tiles.push_back(
+                tile(m_data->points.row(i), fmt::format("d {:.3g}", std::sqrt(d2[i]))));
         v.title = fmt::format("Nearest training images to particle {}", p);
-        v.detail = d2[order[0]] < 1e-12 ? "distance 0: the sample is a copy of a training image"
-                                         : fmt::format("nearest distance {:.3g} (pixel values in [-1, 1])",
-                                                       std::sqrt(d2[order[0]]));
+        v.detail = d2[order[0]] < 1e-12
+                       ? "distance 0: the sample is a copy of a training image"
+                       : fmt::format("nearest distance {:.3g} (pixel values in [-1, 1])",
+                                     std::sqrt(d2[order[0]]));
         return v;
     }
     if (!ideal) {

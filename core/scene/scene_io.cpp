@@ -6,8 +6,8 @@
 #include "core/datasets/gmm_file.hpp"
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
-#include "core/io/json_errors.hpp"
 #include "core/io/input_file.hpp"
+#include "core/io/json_errors.hpp"
 #include "core/parameterisation.hpp"
 #include "core/scene/view_registry.hpp"
 

@@ -31,11 +31,13 @@ Table samplesTable(const SceneEngine& engine, int frame) {
 
 Table spectrumTable(const SceneEngine& engine, double t) {
     const SpectrumView v = makeSnapshot(engine, "spectrum", 0, t).as<SpectrumView>();
-    Table table{{"frequency", "data", "x_t_over_alpha", "noise"}, Matrix(Index(v.frequency.size()), 4)};
+    Table table{{"frequency", "data", "x_t_over_alpha", "noise"},
+                Matrix(Index(v.frequency.size()), 4)};
     for (std::size_t i = 0; i < v.frequency.size(); ++i)
         table.rows.row(Index(i)) << v.frequency[i], v.data[i], v.xt.empty() ? 0.0 : v.xt[i],
             std::isfinite(v.noise) ? v.noise : 0.0;
-    if (v.xt.empty()) throw UsageError("at alpha = 0 (t = 1 here) x_t carries no signal to compare");
+    if (v.xt.empty())
+        throw UsageError("at alpha = 0 (t = 1 here) x_t carries no signal to compare");
     return table;
 }
 
@@ -61,7 +63,8 @@ Table fieldTable(const SceneEngine& engine, double t) {
     Table table{{"x", "y", "fx", "fy"}, Matrix(n, 4)};
     // Recomputed in double at the arrows' positions (the view keeps floats).
     Matrix at(n, 2);
-    for (Index r = 0; r < n; ++r) at.row(r) << v.pos[std::size_t(2 * r)], v.pos[std::size_t(2 * r + 1)];
+    for (Index r = 0; r < n; ++r)
+        at.row(r) << v.pos[std::size_t(2 * r)], v.pos[std::size_t(2 * r + 1)];
     const Matrix q = engine.fieldValues(v.time.t, at);
     table.rows << at, q;
     return table;
@@ -77,7 +80,8 @@ Table chainTable(const SceneEngine& engine, double t) {
 }
 
 Table scheduleTable(const Schedule& schedule, int n) {
-    if (n < 1 || n > 1'000'000) throw UsageError(fmt::format("--n must be in [1, 1000000] (got {})", n));
+    if (n < 1 || n > 1'000'000)
+        throw UsageError(fmt::format("--n must be in [1, 1000000] (got {})", n));
     Table table{{"t", "alpha", "sigma", "logSNR"}, Matrix(n, 4)};
     Index rows = 0;
     for (int k = 1; k <= n; ++k) {

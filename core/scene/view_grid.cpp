@@ -8,7 +8,9 @@
 
 namespace dfs {
 
-Index strideFor(Index rows, Index limit) { return std::max<Index>(1, (rows + limit - 1) / limit); }
+Index strideFor(Index rows, Index limit) {
+    return std::max<Index>(1, (rows + limit - 1) / limit);
+}
 
 void appendXY(std::vector<float>& out, double x, double y) {
     out.push_back(float(x));

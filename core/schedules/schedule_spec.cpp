@@ -28,7 +28,8 @@ const std::vector<ScheduleParameter>& scheduleParameters(const std::string& name
         // Nichol & Dhariwal 2021, eq. 17.
         {"cosine", {{"s", 0.008, 0.0, 0.5, "offset s"}}},
         // Song et al. 2021, eq. 30 (toy-data range; sigma_max about the data's diameter).
-        {"ve", {{"sigma_min", 0.01, 1e-4, 10, "sigma(0+)"}, {"sigma_max", 10.0, 0.1, 1000, "sigma(1)"}}},
+        {"ve",
+         {{"sigma_min", 0.01, 1e-4, 10, "sigma(0+)"}, {"sigma_max", 10.0, 0.1, 1000, "sigma(1)"}}},
         // Karras et al. 2022, eq. 5 and Table 1.
         {"edm",
          {{"sigma_min", 0.002, 1e-4, 10, "sigma_min"},
@@ -38,8 +39,8 @@ const std::vector<ScheduleParameter>& scheduleParameters(const std::string& name
     };
     const auto it = table.find(name);
     if (it == table.end())
-        throw UsageError(
-            fmt::format("unknown schedule '{}' (choose from vp-linear, cosine, ve, edm, rf)", name));
+        throw UsageError(fmt::format(
+            "unknown schedule '{}' (choose from vp-linear, cosine, ve, edm, rf)", name));
     return it->second;
 }
 
@@ -72,23 +73,26 @@ ScheduleSpec parseScheduleSpec(const std::string& text) {
         if (eq == std::string::npos || slot == spec.values.end()) {
             std::string keys;
             for (const auto& p : params) keys += (keys.empty() ? "" : ", ") + p.key;
-            throw UsageError(fmt::format("schedule '{}': unknown parameter '{}' ({} takes {})", text,
-                                         item, spec.name, keys.empty() ? "none" : keys));
+            throw UsageError(fmt::format("schedule '{}': unknown parameter '{}' ({} takes {})",
+                                         text, item, spec.name, keys.empty() ? "none" : keys));
         }
         const std::string num = trim(item.substr(eq + 1));
         double v = 0;
         const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
         if (ec != std::errc() || end != num.data() + num.size() || !std::isfinite(v))
-            throw UsageError(fmt::format("schedule '{}': {} = '{}' is not a number", text, key, num));
-        const auto& p = *std::find_if(params.begin(), params.end(), [&](const auto& q) { return q.key == key; });
+            throw UsageError(
+                fmt::format("schedule '{}': {} = '{}' is not a number", text, key, num));
+        const auto& p = *std::find_if(params.begin(), params.end(),
+                                      [&](const auto& q) { return q.key == key; });
         if (v < p.min || v > p.max)
-            throw UsageError(fmt::format("schedule '{}': {} must be in [{}, {}] (got {})", text, key,
-                                         p.min, p.max, v));
+            throw UsageError(fmt::format("schedule '{}': {} must be in [{}, {}] (got {})", text,
+                                         key, p.min, p.max, v));
         slot->second = v;
     }
     for (const char* lo : {"beta", "sigma"}) {
         const std::string a = std::string(lo) + "_min", b = std::string(lo) + "_max";
-        const bool has = std::any_of(spec.values.begin(), spec.values.end(), [&](const auto& kv) { return kv.first == a; });
+        const bool has = std::any_of(spec.values.begin(), spec.values.end(),
+                                     [&](const auto& kv) { return kv.first == a; });
         if (has && !(spec.value(a) < spec.value(b)))
             throw UsageError(fmt::format("schedule '{}': {} must be below {}", text, a, b));
     }

@@ -23,14 +23,13 @@ constexpr std::uint32_t kSumGroup = 256; ///< local_size_x of sum_squares.comp
 class VulkanTrainDevice final : public TrainDevice {
 public:
     VulkanTrainDevice(VulkanBackend& b, const MlpShape& shape, std::size_t params)
-        : m_b(b), m_shape(shape), m_n(params),
-          m_params(b.context(), 4 * params, Memory::Device),
+        : m_b(b), m_shape(shape), m_n(params), m_params(b.context(), 4 * params, Memory::Device),
           m_grads(b.context(), 4 * params, Memory::Device),
           m_state(b.context(), 3 * 4 * params, Memory::Device),
           m_partials(b.context(), 4 * partials(), Memory::Device) {}
 
-    void load(const FloatBuffer& params, const FloatBuffer& m, const FloatBuffer& v,
-              long adamSteps, const FloatBuffer& ema) override {
+    void load(const FloatBuffer& params, const FloatBuffer& m, const FloatBuffer& v, long adamSteps,
+              const FloatBuffer& ema) override {
         m_b.context().throwIfLost();
         m_b.discardUploads();
         m_t = adamSteps;
@@ -126,9 +125,9 @@ public:
             const SumSquaresPush sp{std::uint32_t(m_n)};
             barrierBetweenDispatches(cmd);
             sum.record(cmd, sumSet, &sp, std::uint32_t(partials()));
-            m_b.recordDownloads(cmd, {{&acts, 4 * std::size_t(z(m_shape.layers)),
-                                       4 * std::size_t(d) * batch},
-                                      {&m_partials, 0, 4 * partials()}});
+            m_b.recordDownloads(
+                cmd, {{&acts, 4 * std::size_t(z(m_shape.layers)), 4 * std::size_t(d) * batch},
+                      {&m_partials, 0, 4 * partials()}});
         });
         const auto* f = static_cast<const float*>(m_b.downloaded());
         std::memcpy(out, f, 4 * std::size_t(d) * batch);
@@ -141,10 +140,14 @@ public:
         ++m_t; // as AdamW::step (core/nn/adam.cpp)
         const double bc1 = 1.0 - std::pow(c.beta1, double(m_t));
         const double bc2 = 1.0 - std::pow(c.beta2, double(m_t));
-        m_update = AdamPush{std::uint32_t(m_n),     float(c.beta1),
-                            float(c.beta2),         float(lr / bc1),
-                            float(1.0 - lr * c.weightDecay), float(c.eps),
-                            float(1.0 / std::sqrt(bc2)),     float(clip),
+        m_update = AdamPush{std::uint32_t(m_n),
+                            float(c.beta1),
+                            float(c.beta2),
+                            float(lr / bc1),
+                            float(1.0 - lr * c.weightDecay),
+                            float(c.eps),
+                            float(1.0 / std::sqrt(bc2)),
+                            float(clip),
                             float(emaDecay)};
     }
 
@@ -171,7 +174,8 @@ private:
         return off;
     }
     Buffer& grow(std::unique_ptr<Buffer>& b, std::size_t bytes) {
-        if (!b || b->size() < bytes) b = std::make_unique<Buffer>(m_b.context(), bytes, Memory::Device);
+        if (!b || b->size() < bytes)
+            b = std::make_unique<Buffer>(m_b.context(), bytes, Memory::Device);
         return *b;
     }
     /// The pending AdamW update, first in a submission (after the uploads).

@@ -19,8 +19,10 @@ namespace {
 std::string shellQuote(const std::string& s) {
     std::string q = "'";
     for (char c : s) {
-        if (c == '\'') q.append("'\\''");
-        else q.push_back(c);
+        if (c == '\'')
+            q.append("'\\''");
+        else
+            q.push_back(c);
     }
     q.push_back('\'');
     return q;

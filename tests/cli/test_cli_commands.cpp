@@ -34,9 +34,10 @@ TEST_CASE("cli list names every dataset, schedule, sampler and denoiser", "[cli]
     for (const char* name : {"vp-linear", "cosine", "ve", "edm", "rf", "exact", "ideal", "cpu"})
         CHECK(r.out.find(name) != std::string::npos);
     // The eight perspectives with their panes, and the built-in scenes with their titles.
-    for (const char* line : {"autoencoder      Autoencoder:", "expectation      Estimator of expectations:",
-                             "2-D: not applicable", "images: spectrum, sampling-spectrum, samples, filmstrip",
-                             "perspective-flow", "moons-ideal"})
+    for (const char* line :
+         {"autoencoder      Autoencoder:", "expectation      Estimator of expectations:",
+          "2-D: not applicable", "images: spectrum, sampling-spectrum, samples, filmstrip",
+          "perspective-flow", "moons-ideal"})
         CHECK(r.out.find(line) != std::string::npos);
 }
 
@@ -151,20 +152,18 @@ TEST_CASE("cli field takes each schedule's own sigma_min and sigma_max as --sigm
     // Issue 15: ve's sigma(1) computes as 9.999999999999998 and edm's 0.002 is reached only as
     // t -> 0+; both ends must be accepted as typed, and a level beyond them refused by name.
     Scratch s("cmd_field_sigma");
-    for (const auto& [schedule, sigma] :
-         std::vector<std::pair<std::string, std::string>>{
+    for (const auto& [schedule, sigma] : std::vector<std::pair<std::string, std::string>>{
              {"ve", "10"}, {"ve", "0.01"}, {"edm", "0.002"}, {"edm", "80"}}) {
         INFO(schedule << " --sigma " << sigma);
-        checkOk(runCli({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule",
-                        schedule, "--sigma", sigma, "--quantity", "x0", "--grid", "4", "--out",
+        checkOk(runCli({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule", schedule,
+                        "--sigma", sigma, "--quantity", "x0", "--grid", "4", "--out",
                         s.path("f.csv")}));
     }
-    for (const auto& [schedule, sigma] : std::vector<std::pair<std::string, std::string>>{
-             {"ve", "10.01"}, {"edm", "0.0019"}}) {
+    for (const auto& [schedule, sigma] :
+         std::vector<std::pair<std::string, std::string>>{{"ve", "10.01"}, {"edm", "0.0019"}}) {
         const CliResult r =
             runCli({"field", "--dataset", "gmm8", "--denoiser", "exact", "--schedule", schedule,
-                    "--sigma", sigma, "--quantity", "x0", "--grid", "4", "--out",
-                    s.path("g.csv")});
+                    "--sigma", sigma, "--quantity", "x0", "--grid", "4", "--out", s.path("g.csv")});
         CHECK(r.exitCode == 2);
         CHECK(r.err.find("--sigma") != std::string::npos);
         CHECK(r.err.find("reached 0") == std::string::npos);
@@ -186,10 +185,12 @@ TEST_CASE("cli takes a Gaussian mixture of the user's own as gmm:FILE.json", "[c
     const NoiseLevel l = makeSchedule("vp-linear")->at(0.5);
     const double gain = l.alpha * 0.09 / (l.alpha * l.alpha * 0.09 + l.sigma * l.sigma);
     for (Index r = 0; r < 9; ++r) {
-        CHECK(f.values(r, 2) == Approx(0.5 + gain * (f.values(r, 0) - l.alpha * 0.5)).epsilon(1e-9));
+        CHECK(f.values(r, 2) ==
+              Approx(0.5 + gain * (f.values(r, 0) - l.alpha * 0.5)).epsilon(1e-9));
         CHECK(f.values(r, 3) == Approx(-1 + gain * (f.values(r, 1) + l.alpha)).epsilon(1e-9));
     }
     writeText(s.path("bad.json"), R"({"means": [[0, 0]], "covariances": [[[1, 2], [2, 1]]]})");
-    checkFailure(runCli({"data", "--dataset", "gmm:" + s.path("bad.json"), "--out", s.path("x.csv")}),
-                 1, {"bad.json", "covariances[0] is not positive semi-definite"});
+    checkFailure(
+        runCli({"data", "--dataset", "gmm:" + s.path("bad.json"), "--out", s.path("x.csv")}), 1,
+        {"bad.json", "covariances[0] is not positive semi-definite"});
 }

@@ -18,9 +18,9 @@ using namespace dfs::test;
 namespace {
 
 CsvTable curves(const Scratch& s, const std::string& perspective, const std::string& file) {
-    const CliResult r = runCli({"curves", "--perspective", perspective, "--dataset", "gmm8",
-                                "--denoiser", "exact", "--n", "1500", "--seed", "3", "--out",
-                                s.path(file)});
+    const CliResult r =
+        runCli({"curves", "--perspective", perspective, "--dataset", "gmm8", "--denoiser", "exact",
+                "--n", "1500", "--seed", "3", "--out", s.path(file)});
     INFO("stderr: " << r.err);
     REQUIRE(r.exitCode == 0);
     return readCsv(s.path(file));
@@ -39,7 +39,8 @@ TEST_CASE("cli curves --perspective autoencoder: MSE and the Bayes error", "[cli
     Scratch s("cmd_curves_ae");
     const CsvTable t = curves(s, "autoencoder", "ae.csv");
     CHECK(t.header == std::vector<std::string>{"logsnr", "t", "sigma", "mse", "mse_se", "bayes",
-                                               "bayes_se", "w_eps", "w_v", "w_velocity", "w_score"});
+                                               "bayes_se", "w_eps", "w_v", "w_velocity",
+                                               "w_score"});
     REQUIRE(t.values.rows() == 24);
     for (Index r = 0; r < t.values.rows(); ++r) {
         INFO("row " << r);
@@ -80,8 +81,10 @@ TEST_CASE("cli curves --perspective score: SM and DSM losses", "[cli]") {
         INFO("row " << r);
         CHECK(at(t, r, "sm_loss") == 0.0); // the exact model is its own reference
         // DSM loss = alpha^2/sigma^4 E||D - x0||^2 / d (diffusion-math.md 2.3).
-        CHECK(at(t, r, "dsm_loss") == Approx(at(ae, r, "w_score") * at(ae, r, "mse")).epsilon(1e-9));
-        CHECK(at(t, r, "dsm_floor") == Approx(at(ae, r, "w_score") * at(ae, r, "bayes")).epsilon(1e-9));
+        CHECK(at(t, r, "dsm_loss") ==
+              Approx(at(ae, r, "w_score") * at(ae, r, "mse")).epsilon(1e-9));
+        CHECK(at(t, r, "dsm_floor") ==
+              Approx(at(ae, r, "w_score") * at(ae, r, "bayes")).epsilon(1e-9));
     }
 }
 
@@ -107,9 +110,9 @@ TEST_CASE("cli curves --perspective elbo: the chain's bound term by term", "[cli
     int k = 0;
     for (const char* steps : {"20", "100"}) {
         const std::string file = std::string("elbo") + steps + ".csv";
-        const CliResult r = runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8",
-                                    "--denoiser", "exact", "--steps", steps, "--n", "1500",
-                                    "--seed", "3", "--out", s.path(file)});
+        const CliResult r =
+            runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8", "--denoiser", "exact",
+                    "--steps", steps, "--n", "1500", "--seed", "3", "--out", s.path(file)});
         INFO("stderr: " << r.err);
         REQUIRE(r.exitCode == 0);
         CHECK(r.out.find("bits/dim") != std::string::npos);
@@ -130,8 +133,9 @@ TEST_CASE("cli curves --perspective elbo: the chain's bound term by term", "[cli
         bound[k++] = at(t, 0, "cumulative");
     }
     CHECK(bound[0] > bound[1] + 1); // measured 3.65 -> 0.83 nats
-    const CliResult bad = runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8",
-                                  "--denoiser", "exact", "--steps", "0", "--out", s.path("bad.csv")});
+    const CliResult bad =
+        runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8", "--denoiser", "exact",
+                "--steps", "0", "--out", s.path("bad.csv")});
     CHECK(bad.exitCode != 0);
     CHECK(bad.err.find("--steps") != std::string::npos);
 }
@@ -140,9 +144,9 @@ TEST_CASE("cli curves --perspective rnn: one DDIM cell per step", "[cli]") {
     // DDIM's cell (diffusion-math.md 1.6): a = sigma'/sigma, b = alpha' - alpha sigma'/sigma,
     // c = 0; vp-linear has alpha^2 = 1 - sigma^2. log|det| of the run is the sum of the cells'.
     Scratch s("cmd_curves_rnn");
-    const CliResult r = runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8",
-                                "--denoiser", "exact", "--sampler", "ddim", "--steps", "10",
-                                "--particle", "4", "--seed", "2", "--out", s.path("rnn.csv")});
+    const CliResult r = runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8", "--denoiser",
+                                "exact", "--sampler", "ddim", "--steps", "10", "--particle", "4",
+                                "--seed", "2", "--out", s.path("rnn.csv")});
     INFO("stderr: " << r.err);
     REQUIRE(r.exitCode == 0);
     const CsvTable t = readCsv(s.path("rnn.csv"));

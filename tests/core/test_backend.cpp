@@ -116,13 +116,13 @@ TEST_CASE("backend: splat counts each point in its cell, half-open, and skips th
     CpuBackend cpu(1);
     const SplatGrid g{4, 2, -2.0, 2.0, 0.0, 1.0}; // cells 1 x 0.5
     Matrix x(8, 2);
-    x << -2.0, 0.0,                          // the lower-left corner: cell (0, 0)
-        1.99, 0.99,                          // cell (3, 1)
-        0.5, 0.25,                           // cell (2, 0)
-        0.5, 0.75,                           // cell (2, 1)
-        2.0, 0.5,                            // x = x1: outside (half-open)
-        -2.5, 0.5,                           // left of the grid
-        std::nan(""), 0.5,                   // not finite
+    x << -2.0, 0.0,        // the lower-left corner: cell (0, 0)
+        1.99, 0.99,        // cell (3, 1)
+        0.5, 0.25,         // cell (2, 0)
+        0.5, 0.75,         // cell (2, 1)
+        2.0, 0.5,          // x = x1: outside (half-open)
+        -2.5, 0.5,         // left of the grid
+        std::nan(""), 0.5, // not finite
         0.5, std::numeric_limits<double>::infinity();
     std::vector<float> cells(8, 1.0f); // splat adds to what is there
     cpu.splat(x, g, 0.5f, cells);

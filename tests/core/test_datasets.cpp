@@ -310,5 +310,6 @@ TEST_CASE("datasets: loadDataset reads names and CSV files", "[datasets][csv]") 
                  "or a folder of PNGs)");
     CHECK_THROWS_AS(loadDataset((dir.path / "missing.csv").string(), opts), UsageError);
     // A folder is a folder of PNG images; this one has none.
-    CHECK(contains(errorOf<DataError>([&] { loadDataset(dir.path.string(), opts); }), "no PNG images"));
+    CHECK(contains(errorOf<DataError>([&] { loadDataset(dir.path.string(), opts); }),
+                   "no PNG images"));
 }

@@ -51,14 +51,15 @@ TEST_CASE("denoising error: one Gaussian's Bayes error is c^2 sigma^2 / (alpha^2
             CHECK(step > 0);
             for (const DenoisingErrorPoint& p : curve) {
                 INFO(name << " d " << mu.size() << " logSNR " << p.logSnr);
-                const double v = c * c * p.sigma * p.sigma /
-                                 (p.alpha * p.alpha * c * c + p.sigma * p.sigma);
+                const double v =
+                    c * c * p.sigma * p.sigma / (p.alpha * p.alpha * c * c + p.sigma * p.sigma);
                 REQUIRE(p.hasBayes);
                 CHECK(p.bayes == Approx(v).epsilon(1e-10));
                 CHECK(p.bayesSe <= 1e-12 * v + 1e-300); // the same at every x_t
                 // The exact model's MSE estimates the same number.
                 CHECK(std::abs(p.mse - v) < 4 * p.mseSe);
-                CHECK(p.logSnr == Approx(curve[0].logSnr + step * (&p - curve.data())).margin(1e-6));
+                CHECK(p.logSnr ==
+                      Approx(curve[0].logSnr + step * (&p - curve.data())).margin(1e-6));
             }
             CHECK(curve.front().logSnr == Approx(s->gridLogSnrMin()).margin(1e-6));
             CHECK(curve.back().logSnr == Approx(s->gridLogSnrMax()).margin(1e-6));
@@ -103,8 +104,8 @@ TEST_CASE("denoising error: another model's MSE is at or above the Bayes error",
     const auto s = makeSchedule("cosine");
     DenoisingErrorOptions o;
     o.samples = 3000;
-    for (const Denoiser* model : {static_cast<const Denoiser*>(&shifted),
-                                  static_cast<const Denoiser*>(&memorising)}) {
+    for (const Denoiser* model :
+         {static_cast<const Denoiser*>(&shifted), static_cast<const Denoiser*>(&memorising)}) {
         double excess = 0;
         for (const DenoisingErrorPoint& p : denoisingErrorCurve(*model, &exact, *s, data, o)) {
             INFO(model->name() << " logSNR " << p.logSnr);
@@ -138,10 +139,12 @@ TEST_CASE("denoising error: bad input is named", "[denoising-error]") {
     const auto s = makeSchedule("vp-linear");
     CHECK(contains(errorOf<UsageError>([&] { denoisingErrorCurve(m, &m, *s, Matrix(0, 2), {}); }),
                    "needs data points"));
-    CHECK(contains(errorOf<UsageError>([&] { denoisingErrorCurve(m, &m, *s, Matrix::Zero(5, 3), {}); }),
-                   "the data have 3 dimensions, the model 2"));
+    CHECK(contains(
+        errorOf<UsageError>([&] { denoisingErrorCurve(m, &m, *s, Matrix::Zero(5, 3), {}); }),
+        "the data have 3 dimensions, the model 2"));
     DenoisingErrorOptions o;
     o.points = 1;
-    CHECK(contains(errorOf<UsageError>([&] { denoisingErrorCurve(m, &m, *s, Matrix::Zero(5, 2), o); }),
-                   "at least 2 levels"));
+    CHECK(contains(
+        errorOf<UsageError>([&] { denoisingErrorCurve(m, &m, *s, Matrix::Zero(5, 2), o); }),
+        "at least 2 levels"));
 }

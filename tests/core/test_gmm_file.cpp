@@ -31,7 +31,8 @@ std::string errorFor(const std::string& text) {
 
 TEST_CASE("mixture files: covariances or stds, weights normalised, and back to JSON") {
     const GmmParams g = gmmFromJson(R"({"means": [[1, 2], [-1, 0.5]],
-        "covariances": [[[0.5, 0.1], [0.1, 0.2]], [[1, 0], [0, 0]]], "weights": [1, 3]})", "g");
+        "covariances": [[[0.5, 0.1], [0.1, 0.2]], [[1, 0], [0, 0]]], "weights": [1, 3]})",
+                                    "g");
     REQUIRE(g.size() == 2);
     CHECK(g.means[1][1] == 0.5);
     CHECK(g.covs[0](0, 1) == 0.1);
@@ -61,7 +62,8 @@ TEST_CASE("mixture files: bad content is refused naming the key and component") 
                    "covariances[0] is not positive semi-definite (eigenvalue -1)"));
     CHECK(contains(errorFor(R"({"means": [[0, 0]], "stds": [1], "weights": [0]})"),
                    "\"weights\" must not all be 0"));
-    CHECK(contains(errorFor(R"({"means": [[0, "a"]], "stds": [1]})"), "means[0][1] must be a number"));
+    CHECK(contains(errorFor(R"({"means": [[0, "a"]], "stds": [1]})"),
+                   "means[0][1] must be a number"));
     CHECK(contains(errorOf<DataError>([] { readGmmFile("/nonexistent/g.json"); }),
                    "/nonexistent/g.json: cannot open the mixture file"));
 }
@@ -74,7 +76,8 @@ TEST_CASE("gmm:FILE samples follow the mixture and carry its exact parameters") 
     CHECK(set.name == "gmm:" + path);
     // The mixture's mean: 0.75 (2, 0) + 0.25 (-1, 1) = (1.25, 0.25); sample means within 4 SE.
     const Vector mean = set.points.colwise().mean();
-    const Vector sd = ((set.points.rowwise() - mean.transpose()).array().square().colwise().mean()).sqrt();
+    const Vector sd =
+        ((set.points.rowwise() - mean.transpose()).array().square().colwise().mean()).sqrt();
     CHECK(std::abs(mean[0] - 1.25) < 4 * sd[0] / std::sqrt(40000.0));
     CHECK(std::abs(mean[1] - 0.25) < 4 * sd[1] / std::sqrt(40000.0));
     // The first component's share: 3/4 within 4 SE of a binomial proportion.
@@ -105,6 +108,8 @@ TEST_CASE("the exact denoiser of a single Gaussian from a file is the closed for
             CHECK(d.row(r).transpose().isApprox(want, 1e-12));
         }
     }
-    CHECK(contains(errorOf<UsageError>([] { makeDenoiser("exact", loadDataset("moons", {10, -1, 0})); }),
+    CHECK(contains(errorOf<UsageError>([] {
+                       makeDenoiser("exact", loadDataset("moons", {10, -1, 0}));
+                   }),
                    "gmm:FILE.json"));
 }

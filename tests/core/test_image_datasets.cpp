@@ -79,7 +79,8 @@ TEST_CASE("IDX: Fashion-MNIST's header and first label, gzip-compressed", "[imag
 
 TEST_CASE("IDX: plain and gzip read alike; broken files are named", "[images]") {
     const fs::path d = scratch("idx");
-    const std::string good = idxHeader({2, 2, 2}) + std::string("\x00\x10\x20\xff\x01\x02\x03\x04", 8);
+    const std::string good =
+        idxHeader({2, 2, 2}) + std::string("\x00\x10\x20\xff\x01\x02\x03\x04", 8);
     writeBytes(d / "a.idx", good);
     writeBytes(d / "a.idx.gz", good, true);
     const IdxArray a = readIdx((d / "a.idx").string()), b = readIdx((d / "a.idx.gz").string());
@@ -87,27 +88,35 @@ TEST_CASE("IDX: plain and gzip read alike; broken files are named", "[images]") 
     CHECK(a.values == b.values);
     CHECK(a.values[3] == 0xff);
     writeBytes(d / "short.idx", good.substr(0, good.size() - 3));
-    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "short.idx").string()); }), "short.idx: truncated"));
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "short.idx").string()); }),
+                   "short.idx: truncated"));
     writeBytes(d / "magic.idx", "\x01\x02" + good.substr(2));
-    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "magic.idx").string()); }), "not an IDX file"));
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "magic.idx").string()); }),
+                   "not an IDX file"));
     writeBytes(d / "float.idx", std::string("\0\0\x0d\x01\0\0\0\x01", 8) + "abcd");
-    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "float.idx").string()); }), "value type 0x0d"));
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "float.idx").string()); }),
+                   "value type 0x0d"));
     writeBytes(d / "long.idx", good + "x");
-    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "long.idx").string()); }), "trailing bytes"));
-    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "missing.idx").string()); }), "cannot open"));
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "long.idx").string()); }),
+                   "trailing bytes"));
+    CHECK(contains(errorOf<DataError>([&] { readIdx((d / "missing.idx").string()); }),
+                   "cannot open"));
 }
 
 TEST_CASE("IDX datasets: mislabelled pairs are refused", "[images]") {
     const fs::path d = scratch("datasets");
     fs::create_directories(d / "mnist");
     writeBytes(d / "mnist/train-images-idx3-ubyte", idxHeader({3, 2, 2}) + std::string(12, '\x7f'));
-    writeBytes(d / "mnist/train-labels-idx1-ubyte.gz", idxHeader({2}) + std::string("\x01\x02", 2), true);
+    writeBytes(d / "mnist/train-labels-idx1-ubyte.gz", idxHeader({2}) + std::string("\x01\x02", 2),
+               true);
     setenv("DIFFUSCOPE_DATASETS", d.c_str(), 1);
     const std::string err = errorOf<DataError>([] { loadDataset("mnist", {10, -1, 0, 8}); });
     CHECK(contains(err, "2 labels for 3 images"));
-    writeBytes(d / "mnist/train-labels-idx1-ubyte.gz", idxHeader({3}) + std::string("\x01\x02\x0b", 3), true);
+    writeBytes(d / "mnist/train-labels-idx1-ubyte.gz",
+               idxHeader({3}) + std::string("\x01\x02\x0b", 3), true);
     CHECK(contains(errorOf<DataError>([] { loadDataset("mnist", {10, -1, 0, 8}); }), "label 11"));
-    writeBytes(d / "mnist/train-labels-idx1-ubyte.gz", idxHeader({3}) + std::string("\x01\x02\x03", 3), true);
+    writeBytes(d / "mnist/train-labels-idx1-ubyte.gz",
+               idxHeader({3}) + std::string("\x01\x02\x03", 3), true);
     const PointSet ok = loadDataset("mnist", {10, -1, 0, 8});
     CHECK(ok.size() == 3);
     CHECK(ok.points.cols() == 64);
@@ -129,13 +138,22 @@ TEST_CASE("PNG folders: class subfolders, resampling and clear errors", "[images
     CHECK(set.points(1, 7) == Approx(-1.0));
     CHECK(set.points(2, 7) == Approx(51 / 127.5 - 1));
     writePng(d / "b/wide.png", 20, 10, 0);
-    CHECK(contains(errorOf<DataError>([&] { loadDataset(d.string(), {100, -1, 0, 16}); }), "wide.png: the image is 20x10"));
+    CHECK(contains(errorOf<DataError>([&] {
+                       loadDataset(d.string(), {100, -1, 0, 16});
+                   }),
+                   "wide.png: the image is 20x10"));
     fs::remove(d / "b/wide.png");
     writeBytes(d / "b/broken.png", "\x89PNG\r\n\x1a\nnot really");
-    CHECK(contains(errorOf<DataError>([&] { loadDataset(d.string(), {100, -1, 0, 16}); }), "broken.png"));
+    CHECK(contains(errorOf<DataError>([&] {
+                       loadDataset(d.string(), {100, -1, 0, 16});
+                   }),
+                   "broken.png"));
     const fs::path empty = scratch("png_empty");
     CHECK(contains(errorOf<DataError>([&] { loadDataset(empty.string(), {}); }), "no PNG images"));
-    CHECK(contains(errorOf<UsageError>([&] { loadDataset("shapes", {10, -1, 0, 12}); }), "--resolution"));
+    CHECK(contains(errorOf<UsageError>([&] {
+                       loadDataset("shapes", {10, -1, 0, 12});
+                   }),
+                   "--resolution"));
 }
 
 TEST_CASE("area resampling averages exactly", "[images]") {
@@ -151,7 +169,8 @@ TEST_CASE("area resampling averages exactly", "[images]") {
 }
 
 TEST_CASE("shapes: deterministic, labelled, in range", "[images]") {
-    const PointSet a = loadDataset("shapes", {300, -1, 7, 16}), b = loadDataset("shapes", {300, -1, 7, 16});
+    const PointSet a = loadDataset("shapes", {300, -1, 7, 16}),
+                   b = loadDataset("shapes", {300, -1, 7, 16});
     CHECK(a.points == b.points);
     CHECK(a.points.cols() == 256);
     std::vector<int> counts(6, 0);

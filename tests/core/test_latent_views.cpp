@@ -60,8 +60,8 @@ TEST_CASE("elbo view: the bound of the scene's chain with T = its steps", "[view
     o.steps = 10;
     o.samples = v.samples;
     o.seed = e10.scene().data.seed;
-    const ChainElbo direct = chainElbo(e10.denoiser(), e10.schedule(), e10.data().points, o,
-                                       &*e10.data().gmm);
+    const ChainElbo direct =
+        chainElbo(e10.denoiser(), e10.schedule(), e10.data().points, o, &*e10.data().gmm);
     CHECK(v.total == Approx(direct.total).epsilon(1e-12));
     CHECK(v.exactNll == Approx(direct.exactNll).epsilon(1e-12));
     // Four times the steps on a nested grid: a tighter bound.
@@ -82,7 +82,8 @@ TEST_CASE("elbo view: the bound of the scene's chain with T = its steps", "[view
 TEST_CASE("elbo view: a learned model's bound beside its exact reference's", "[views][elbo]") {
     // An untrained MLP: its bound lies far above the exact denoiser's, which the view computes on
     // the same points and noise.
-    const auto path = (std::filesystem::temp_directory_path() / "dfs_latent_views_model.dsm").string();
+    const auto path =
+        (std::filesystem::temp_directory_path() / "dfs_latent_views_model.dsm").string();
     ModelSpec spec;
     spec.mean = {0.0, 0.0};
     saveCheckpoint(path, Model(spec), {"gmm8", 1, 0, 0.0});
@@ -132,7 +133,8 @@ TEST_CASE("reverse-kernel view: the exact step against the model's Gaussian, nea
             CHECK(v.exactSource == "the mixture");
             // The exact denoiser: the model's mean is the exact kernel's (the tower property), and
             // the exact covariance is var I plus a positive part.
-            CHECK(std::hypot(v.modelMean[0] - v.exactMean[0], v.modelMean[1] - v.exactMean[1]) < 1e-9);
+            CHECK(std::hypot(v.modelMean[0] - v.exactMean[0], v.modelMean[1] - v.exactMean[1]) <
+                  1e-9);
             CHECK(v.exactCov[0] >= v.modelStd * v.modelStd * (1 - 1e-9));
             CHECK(v.exactCov[2] >= v.modelStd * v.modelStd * (1 - 1e-9));
             CHECK(v.kl >= 0);

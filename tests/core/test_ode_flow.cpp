@@ -92,7 +92,8 @@ TEST_CASE("the mesh pushed through the ODE of a single Gaussian follows the clos
     // last step (to sigma = 0) is an Euler step x0 = D(x), off by about c z sigma_min^2 / (2 c^2)
     // (sigma_min = 0.002 on the Karras grid: ~1e-5), far below the bounds here.
     const double e16 = meshError(s, 16), e32 = meshError(s, 32), e64 = meshError(s, 64);
-    INFO("max error over all frames: " << e16 << " (16 steps), " << e32 << " (32), " << e64 << " (64)");
+    INFO("max error over all frames: " << e16 << " (16 steps), " << e32 << " (32), " << e64
+                                       << " (64)");
     CHECK(e32 < e16 / 3);
     CHECK(e64 < e32 / 3);
     // 64 steps: within 0.01 of the exact flow at every frame and everywhere on [-3, 3]^2, under 3%
@@ -102,7 +103,8 @@ TEST_CASE("the mesh pushed through the ODE of a single Gaussian follows the clos
     CHECK(e64 < 0.01);
 }
 
-TEST_CASE("encoding a single Gaussian's data lands on the closed-form latent, and decoding returns") {
+TEST_CASE(
+    "encoding a single Gaussian's data lands on the closed-form latent, and decoding returns") {
     const std::string name = GENERATE(as<std::string>(), "vp-linear", "cosine", "rf");
     INFO(name);
     Setup s(name);
@@ -126,8 +128,11 @@ TEST_CASE("the ODE map refuses frames off the grid and points of the wrong size"
     Setup s;
     const std::vector<double> grid = s.grid(4);
     const Matrix x = Matrix::Zero(3, 2);
-    CHECK(contains(errorOf<UsageError>([&] { odeDecodeFrames(*s.schedule, s.model, s.backend, grid, x, 5); }),
-                   "frame 5 is not on the grid (0 to 4)"));
-    CHECK(contains(errorOf<UsageError>([&] { odeEncode(*s.schedule, s.model, s.backend, grid, Matrix::Zero(3, 3)); }),
+    CHECK(contains(
+        errorOf<UsageError>([&] { odeDecodeFrames(*s.schedule, s.model, s.backend, grid, x, 5); }),
+        "frame 5 is not on the grid (0 to 4)"));
+    CHECK(contains(errorOf<UsageError>([&] {
+                       odeEncode(*s.schedule, s.model, s.backend, grid, Matrix::Zero(3, 3));
+                   }),
                    "points have 3 dimensions, the model 2"));
 }

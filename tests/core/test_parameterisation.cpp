@@ -145,8 +145,7 @@ TEST_CASE("parameterisation: round trips; scalars, batches and affine coefficien
                 CHECK(maxAbsDiff(pred, affine) < 1e-12 * scale);
                 for (Index i = 0; i < x.rows(); ++i) {
                     CHECK(fromX0(p, x(i, 1), x0(i, 1), l, 0.7) == pred(i, 1));
-                    CHECK(toX0(p, x(i, 1), pred(i, 1), l, 0.7) ==
-                          toX0(p, x, pred, l, 0.7)(i, 1));
+                    CHECK(toX0(p, x(i, 1), pred(i, 1), l, 0.7) == toX0(p, x, pred, l, 0.7)(i, 1));
                 }
             }
         }

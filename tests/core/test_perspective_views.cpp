@@ -2,11 +2,11 @@
 // autoencoder,
 // with their curves and tables against the closed forms they stand on.
 #include "core/backend/cpu_backend.hpp"
-#include "core/scene/scene_engine.hpp"
-#include "core/scene/view_registry.hpp"
 #include "core/denoisers/gmm_denoiser.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/scene_engine.hpp"
+#include "core/scene/view_registry.hpp"
 #include "core/scene/views/autoencoder_data.hpp"
 #include "core/scene/views/denoising_error_data.hpp"
 #include "core/scene/views/expectation_data.hpp"
@@ -60,7 +60,8 @@ TEST_CASE("denoising-error view: the exact model's MSE is its own Bayes error", 
     CHECK(v.mseAtCursor > 0);
     const Table t = viewTable(e, "denoising-error", 0, 0.3);
     CHECK(t.columns == std::vector<std::string>{"logsnr", "t", "sigma", "mse", "mse_se", "bayes",
-                                                "bayes_se", "w_eps", "w_v", "w_velocity", "w_score"});
+                                                "bayes_se", "w_eps", "w_v", "w_velocity",
+                                                "w_score"});
     CHECK(t.rows.rows() == 24);
     CHECK(t.rows(5, 3) == v.mse[5]);
     CHECK(t.rows(5, 7) == Approx(std::exp(v.logSnr[5]))); // eps weight = SNR
@@ -147,7 +148,7 @@ TEST_CASE("autoencoder view: x_t is the forward process of x0 and D(x_t) the den
         CHECK(std::abs(eps2 - 1) < 4 * std::sqrt(1.0 / double(n)) + 1e-3);
         Matrix ref(n, 2);
         e.denoiser().denoiseRows(xt.cast<double>(), l, ref, 0, n);
-        CHECK(test::maxAbsDiff(d, ref) < 1e-4); // stored as float
+        CHECK(test::maxAbsDiff(d, ref) < 1e-4);  // stored as float
         if (t == 0.0) CHECK(v.mse < 1e-4 * var); // D is the identity on x_t / alpha
         if (t == 1.0) { // D is the data mean; the error the data's variance per dimension
             CHECK((d.rowwise() - mean.transpose()).cwiseAbs().maxCoeff() < 0.05);
@@ -192,10 +193,12 @@ TEST_CASE("autoencoder view on images: rows x0 | x_t | D(x_t) | eps_hat | |D - x
         // The error tile is |D - x0| (shifted by -1 into the tiles' [-1, 1]).
         const Vector d = pixels(2);
         const Vector err = pixels(4);
-        for (Index i = 0; i < d.size(); ++i) CHECK(err[i] == Approx(std::abs(d[i] - x0[i]) - 1).margin(1e-5));
+        for (Index i = 0; i < d.size(); ++i)
+            CHECK(err[i] == Approx(std::abs(d[i] - x0[i]) - 1).margin(1e-5));
         const std::string& caption = g.tiles[std::size_t(5 * r + 4)].caption;
         CHECK(caption.rfind("MSE ", 0) == 0);
-        CHECK(std::stod(caption.substr(4)) == Approx((d - x0).squaredNorm() / 64).epsilon(0.05).margin(1e-6)); // 2 digits
+        CHECK(std::stod(caption.substr(4)) ==
+              Approx((d - x0).squaredNorm() / 64).epsilon(0.05).margin(1e-6)); // 2 digits
         // The ideal denoiser memorises: at t = 0.1 it returns the image itself.
         if (r == 0) CHECK((d - x0).squaredNorm() / 64 < 1e-4);
         CHECK(g.rowLabels[std::size_t(r)].rfind(fmt::format("t {:.2g}", t), 0) == 0);

@@ -18,7 +18,7 @@ using dfs::test::contains;
 using dfs::test::errorOf;
 
 TEST_CASE("the catalogue holds the eight perspectives in the tour's order") {
-    const std::vector<std::string> want{"autoencoder", "latent", "score", "reverse-sde",
+    const std::vector<std::string> want{"autoencoder", "latent", "score",    "reverse-sde",
                                         "flow",        "rnn",    "spectral", "expectation"};
     CHECK(perspectiveNames() == want);
     for (const Perspective& p : perspectives()) {
@@ -58,7 +58,8 @@ TEST_CASE("every perspective's panes are registered views that fit its data") {
         }
     }
     // Only the spectral perspective says 2-D data cannot show it.
-    for (const Perspective& p : perspectives()) CHECK(p.pointsNote.empty() == (p.name != "spectral"));
+    for (const Perspective& p : perspectives())
+        CHECK(p.pointsNote.empty() == (p.name != "spectral"));
 }
 
 TEST_CASE("'show me' lays out the panes and keeps the model, data, sampler and time") {

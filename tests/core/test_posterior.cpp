@@ -93,7 +93,8 @@ TEST_CASE("posterior: the exact GMM posterior mean is the denoiser, its weights 
                 Matrix second = Matrix::Zero(g.dim(), g.dim());
                 for (std::size_t k = 0; k < p.componentMeans.size(); ++k)
                     second += p.weights[Index(k)] *
-                              (p.componentCovs[k] + p.componentMeans[k] * p.componentMeans[k].transpose());
+                              (p.componentCovs[k] +
+                               p.componentMeans[k] * p.componentMeans[k].transpose());
                 CHECK(maxAbsDiff(p.cov, second - p.mean * p.mean.transpose()) < 1e-12);
             }
         }
@@ -135,7 +136,8 @@ TEST_CASE("posterior: one Gaussian N(mu, c^2 I) has Cov = c^2 sigma^2/(alpha^2 c
     const auto s = makeSchedule("cosine");
     for (double t : {0.02, 0.25, 0.5, 0.9}) {
         const NoiseLevel l = s->at(t);
-        const double v = c * c * l.sigma * l.sigma / (l.alpha * l.alpha * c * c + l.sigma * l.sigma);
+        const double v =
+            c * c * l.sigma * l.sigma / (l.alpha * l.alpha * c * c + l.sigma * l.sigma);
         const Posterior p = exactPosterior(model, l)->at(Vector{{1.0, 2.0, -3.0}});
         CHECK(maxAbsDiff(p.cov, v * Matrix::Identity(3, 3)) < 1e-13);
         CHECK(p.weights.size() == 1);
@@ -229,7 +231,8 @@ TEST_CASE("posterior: the Monte Carlo denoiser's error falls as 1/sqrt(K)", "[po
             mc.denoiseRows(xs, l, est, 0, xs.rows());
             double sum = 0;
             for (Index i = 0; i < xs.rows(); ++i)
-                sum += (est.row(i).transpose() - post->at(xs.row(i).transpose()).mean).squaredNorm();
+                sum +=
+                    (est.row(i).transpose() - post->at(xs.row(i).transpose()).mean).squaredNorm();
             logK.push_back(std::log(double(k)));
             logRms.push_back(0.5 * std::log(sum / double(xs.rows())));
         }
@@ -249,7 +252,8 @@ TEST_CASE("posterior: the Monte Carlo denoiser's error falls as 1/sqrt(K)", "[po
                    "at least 1 draw"));
 }
 
-TEST_CASE("posterior: sigma = 0 and models without a posterior are answered plainly", "[posterior]") {
+TEST_CASE("posterior: sigma = 0 and models without a posterior are answered plainly",
+          "[posterior]") {
     const GmmDenoiser m(test::isotropicGaussian(Vector{{0.0, 0.0}}, 1.0));
     CHECK(contains(errorOf<UsageError>([&] { exactPosterior(m, NoiseLevel{}); }), "sigma > 0"));
     const MonteCarloDenoiser mc(m, 4, 1);

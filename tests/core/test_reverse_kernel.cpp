@@ -1,7 +1,8 @@
-// The exact reverse kernel q(x_s | x_t) of a Gaussian mixture (core/denoisers/gmm_reverse_kernel.hpp)
-// against identities it must satisfy: its weights are the mixture's responsibilities at t, its
-// mean is the forward posterior's mean at x0 = D*(x_t) (the tower property), its covariance is
-// var I + c0^2 Cov[x0 | x_t] (total covariance), and it is a normalised density.
+// The exact reverse kernel q(x_s | x_t) of a Gaussian mixture
+// (core/denoisers/gmm_reverse_kernel.hpp) against identities it must satisfy: its weights are the
+// mixture's responsibilities at t, its mean is the forward posterior's mean at x0 = D*(x_t) (the
+// tower property), its covariance is var I + c0^2 Cov[x0 | x_t] (total covariance), and it is a
+// normalised density.
 #include "core/datasets/gmm_datasets.hpp"
 #include "core/denoisers/gmm_denoiser.hpp"
 #include "core/denoisers/gmm_reverse_kernel.hpp"
@@ -36,7 +37,8 @@ TEST_CASE("reverse kernel: responsibilities, tower-property mean and total covar
         const GmmDenoiser exact(g);
         for (const char* name : {"vp-linear", "cosine", "ve"}) {
             const auto sch = makeSchedule(name);
-            for (const auto& [s, t] : {std::pair{0.3, 0.35}, std::pair{0.05, 0.5}, std::pair{0.6, 0.9}}) {
+            for (const auto& [s, t] :
+                 {std::pair{0.3, 0.35}, std::pair{0.05, 0.5}, std::pair{0.6, 0.9}}) {
                 const NoiseLevel ls = sch->at(s), lt = sch->at(t);
                 const auto post = exactPosterior(exact, lt);
                 const ForwardPosterior f = forwardPosterior(ls, lt);
@@ -44,7 +46,8 @@ TEST_CASE("reverse kernel: responsibilities, tower-property mean and total covar
                     INFO(name << " s " << s << " t " << t << " x_t " << xt.transpose());
                     const ReverseKernel k = gmmReverseKernel(g, ls, lt, xt);
                     const Vector w = exact.responsibilities(xt, lt);
-                    for (int c = 0; c < g.size(); ++c) CHECK(k.weights[std::size_t(c)] == Approx(w[c]).margin(1e-12));
+                    for (int c = 0; c < g.size(); ++c)
+                        CHECK(k.weights[std::size_t(c)] == Approx(w[c]).margin(1e-12));
                     const Posterior p = post->at(xt);
                     const Vector mean = f.c0 * p.mean + f.ct * xt;
                     CHECK((k.mean() - mean).norm() < 1e-10);

@@ -32,7 +32,8 @@ Scene rnnScene(const std::string& sampler, int steps) {
 
 } // namespace
 
-TEST_CASE("rnn-cells view: one DDIM cell per step along the highlighted particle's run", "[views]") {
+TEST_CASE("rnn-cells view: one DDIM cell per step along the highlighted particle's run",
+          "[views]") {
     CpuBackend backend(1);
     SceneEngine e(rnnScene("ddim", 12), backend);
     e.runToEnd();
@@ -109,7 +110,8 @@ TEST_CASE("sensitivity view: BPTT's gradient is the run's directional derivative
         CHECK(std::abs(v.end[2 * p] - e.frame(last)->x(long(p), 0)) < 1e-9);
         const Vector u = dirs.row(k).transpose().normalized();
         const double h = 1e-6;
-        const double fd = (loss(xT + h * u, std::uint32_t(p)) - loss(xT - h * u, std::uint32_t(p))) / (2 * h);
+        const double fd =
+            (loss(xT + h * u, std::uint32_t(p)) - loss(xT - h * u, std::uint32_t(p))) / (2 * h);
         const double g = v.gradient[2 * p] * u[0] + v.gradient[2 * p + 1] * u[1];
         CHECK(std::abs(g - fd) < 1e-5 * std::max(1.0, std::abs(fd)));
     }

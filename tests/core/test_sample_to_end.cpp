@@ -54,13 +54,14 @@ TEST_CASE("sampleToEnd on the CPU equals stepping a SamplerRun, frames and NFE i
 
         std::map<int, Matrix> got;
         std::map<int, double> times;
-        const SampleResult r = sampleToEnd(*s, model, backend, c, x0,
-                                           [&](int step, double t, const Matrix& x) {
-                                               CHECK(got.count(step) == 0);
-                                               got[step] = x;
-                                               times[step] = t;
-                                           },
-                                           4);
+        const SampleResult r = sampleToEnd(
+            *s, model, backend, c, x0,
+            [&](int step, double t, const Matrix& x) {
+                CHECK(got.count(step) == 0);
+                got[step] = x;
+                times[step] = t;
+            },
+            4);
         CHECK_FALSE(r.onDevice);
         CHECK(r.nfe == run.current().nfe);
         CHECK(r.x == run.current().x);

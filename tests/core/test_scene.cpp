@@ -31,7 +31,9 @@ Scene smallScene() {
     return s;
 }
 
-double sum(const std::vector<float>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+double sum(const std::vector<float>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0);
+}
 
 } // namespace
 
@@ -62,7 +64,8 @@ TEST_CASE("bad scene files are refused with the key named") {
         text.replace(at, from.size(), to);
         return errorOf<DataError>([&] { sceneFromJson(text, "s.json"); });
     };
-    CHECK(contains(broken("\"steps\": 10", "\"steps\": \"ten\""), "sampler.steps must be a whole number"));
+    CHECK(contains(broken("\"steps\": 10", "\"steps\": \"ten\""),
+                   "sampler.steps must be a whole number"));
     CHECK(contains(broken("\"steps\": 10", "\"steps\": 0"), "sampler.steps"));
     CHECK(contains(broken("\"steps\": 10", "\"steps\": 99999999999"), "sampler.steps"));
     CHECK(contains(broken("\"t\": 0.15", "\"t\": 2"), "view.t must be in [0, 1]"));
@@ -126,7 +129,8 @@ TEST_CASE("chain view: x_t = alpha x0 + sigma eps, and at t = 0 the data itself"
     CHECK(contains(at1.density.label, "log p_t"));
 }
 
-TEST_CASE("field view matches the core field evaluation, and the density histogram integrates to 1") {
+TEST_CASE(
+    "field view matches the core field evaluation, and the density histogram integrates to 1") {
     CpuBackend backend(1);
     Scene s = smallScene();
     s.view.fieldGrid = 8;
@@ -134,8 +138,10 @@ TEST_CASE("field view matches the core field evaluation, and the density histogr
     const FieldView f = e.fieldView(0.4);
     REQUIRE(f.pos.size() == 2 * 64);
     Matrix at(64, 2);
-    for (Index r = 0; r < 64; ++r) at(r, 0) = f.pos[std::size_t(2 * r)], at(r, 1) = f.pos[std::size_t(2 * r + 1)];
-    const Matrix want = evaluateField(backend, e.denoiser(), e.schedule().at(0.4), Prediction::Score, at);
+    for (Index r = 0; r < 64; ++r)
+        at(r, 0) = f.pos[std::size_t(2 * r)], at(r, 1) = f.pos[std::size_t(2 * r + 1)];
+    const Matrix want =
+        evaluateField(backend, e.denoiser(), e.schedule().at(0.4), Prediction::Score, at);
     for (Index r = 0; r < 64; ++r) {
         CHECK(f.vec[std::size_t(2 * r)] == Approx(want(r, 0)).epsilon(1e-5).margin(1e-5));
         CHECK(f.vec[std::size_t(2 * r + 1)] == Approx(want(r, 1)).epsilon(1e-5).margin(1e-5));
@@ -144,7 +150,7 @@ TEST_CASE("field view matches the core field evaluation, and the density histogr
     const DensityView d = e.densityView(e.recordedFrames() - 1);
     const double cell = (d.samples.x1 - d.samples.x0) * (d.samples.y1 - d.samples.y0) /
                         (d.samples.nx * d.samples.ny);
-    CHECK(sum(d.samples.values) * cell == Approx(1.0).margin(0.01)); // all samples inside +-3
+    CHECK(sum(d.samples.values) * cell == Approx(1.0).margin(0.01));   // all samples inside +-3
     CHECK(sum(d.reference.values) * cell == Approx(1.0).margin(0.02)); // exact p_0 mass inside
     CHECK(d.energyDistance >= 0);
     CHECK(d.energyDistance < 0.05); // heun on the exact gmm8 denoiser samples the data
@@ -196,7 +202,8 @@ TEST_CASE("particle info: score = -eps_hat / sigma; ideal posterior weights sum 
     CHECK(p.effectiveCount >= 1.0);
     // x0_hat is the weighted mean of the data.
     double mx = 0;
-    for (std::size_t i = 0; i < p.weights.size(); ++i) mx += p.weights[i] * e.data().points(Index(i), 0);
+    for (std::size_t i = 0; i < p.weights.size(); ++i)
+        mx += p.weights[i] * e.data().points(Index(i), 0);
     CHECK(p.x0Hat[0] == Approx(mx).margin(1e-4));
     CHECK_THROWS_AS(e.particleInfo(1, 300), UsageError);
 }
@@ -233,7 +240,8 @@ TEST_CASE("a dropped particle is followed to t = 0 and highlighted") {
     REQUIRE(v.highlightPath.size() == std::size_t(2 * (e.recordedFrames() - 1)));
     CHECK(v.highlightPath[0] == Approx(0.3));
     // It ends on (near) one of the eight gmm8 modes at radius 2... of the normalised data.
-    const double rEnd = std::hypot(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
+    const double rEnd =
+        std::hypot(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
     const double rMode = e.data().gmm->means[0].norm();
     CHECK(rEnd == Approx(rMode).margin(0.35));
 }
@@ -284,7 +292,8 @@ TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
     SceneEngine e(s, backend);
     REQUIRE(e.isImage());
     CHECK(e.scene().view.panes[0] == "filmstrip"); // panes follow the data
-    CHECK(contains(errorOf<UsageError>([&] { e.chainView(0.3); }), "the chain view shows 2-D points"));
+    CHECK(contains(errorOf<UsageError>([&] { e.chainView(0.3); }),
+                   "the chain view shows 2-D points"));
     // Film strip: the t = 0 column is the data itself.
     const ImageGridView strip = e.filmstripView(0.5);
     REQUIRE(strip.tiles.size() == 4u * 9u);
@@ -294,8 +303,10 @@ TEST_CASE("image scenes: views of images, and 2-D views refused", "[images]") {
     e.runToEnd();
     const ImageGridView grid = e.samplesView(6);
     REQUIRE(grid.tiles.size() == 4u * 10u);
-    CHECK(grid.tiles[8].pixels[3] == Approx(std::clamp(e.frame(6)->x(0, 3), -1.0, 1.0)).margin(1e-6));
-    CHECK(grid.tiles[9].pixels[3] == Approx(std::clamp(e.frame(6)->x0Hat(0, 3), -1.0, 1.0)).margin(1e-6));
+    CHECK(grid.tiles[8].pixels[3] ==
+          Approx(std::clamp(e.frame(6)->x(0, 3), -1.0, 1.0)).margin(1e-6));
+    CHECK(grid.tiles[9].pixels[3] ==
+          Approx(std::clamp(e.frame(6)->x0Hat(0, 3), -1.0, 1.0)).margin(1e-6));
     // Posterior: at frame 3 the weights are sorted and the mean is x0_hat.
     const ImageGridView post = e.posteriorView(3);
     REQUIRE(post.tiles.size() == 10u);
@@ -332,14 +343,16 @@ TEST_CASE("8x8 image scenes add the DCT coefficients' SNR and reveal times", "[i
     for (std::size_t k = 0; k < 64; ++k) {
         CHECK(a.dctLogSnr[k] > b.dctLogSnr[k]); // SNR falls with t
         // SNR > 1 exactly before the coefficient's reveal time.
-        if (std::abs(a.dctReveal[k] - 0.2) > 1e-3) CHECK((a.dctLogSnr[k] > 0) == (a.dctReveal[k] > 0.2));
+        if (std::abs(a.dctReveal[k] - 0.2) > 1e-3)
+            CHECK((a.dctLogSnr[k] > 0) == (a.dctReveal[k] > 0.2));
     }
     s.data.resolution = 16;
     SceneEngine e16(s, backend);
     CHECK(makeSnapshot(e16, "spectrum", 0, 0.2).as<SpectrumView>().dctLogSnr.empty());
 }
 
-TEST_CASE("a mixture edited in the window is kept with the scene and sampled with its exact denoiser") {
+TEST_CASE(
+    "a mixture edited in the window is kept with the scene and sampled with its exact denoiser") {
     Scene s = smallScene();
     GmmParams g;
     g.weights = {0.25, 0.75};

@@ -12,8 +12,8 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <optional>
 #include <numbers>
+#include <optional>
 
 using namespace dfs;
 
@@ -247,10 +247,13 @@ TEST_CASE("schedule specs set parameters and refuse bad ones by name") {
     CHECK(makeSchedule("ve(sigma_max=3)")->sigma(1.0) == Approx(3));
     CHECK(formatScheduleSpec(parseScheduleSpec("edm(rho=7, sigma_max=20)")) == "edm(sigma_max=20)");
     CHECK(formatScheduleSpec(parseScheduleSpec("cosine")) == "cosine");
-    auto err = [](const std::string& s) { return dfs::test::errorOf<UsageError>([&] { makeSchedule(s); }); };
+    auto err = [](const std::string& s) {
+        return dfs::test::errorOf<UsageError>([&] { makeSchedule(s); });
+    };
     CHECK(dfs::test::contains(err("vp-linear(beta_max=1e9)"), "beta_max must be in"));
     CHECK(dfs::test::contains(err("vp-linear(gamma=1)"), "unknown parameter 'gamma=1'"));
-    CHECK(dfs::test::contains(err("ve(sigma_min=5, sigma_max=2)"), "sigma_min must be below sigma_max"));
+    CHECK(dfs::test::contains(err("ve(sigma_min=5, sigma_max=2)"),
+                              "sigma_min must be below sigma_max"));
     CHECK(dfs::test::contains(err("edm(rho=abc)"), "not a number"));
     CHECK(dfs::test::contains(err("edm(rho=3"), "must end with ')'"));
     CHECK(dfs::test::contains(err("nope(a=1)"), "unknown schedule 'nope'"));
@@ -276,8 +279,7 @@ TEST_CASE("time grids: the Karras grid ends at each paper's sigma_min (edm 0.002
             const double a = std::pow(c.sigmaMax, 1 / 7.0), b = std::pow(c.sigmaMin, 1 / 7.0);
             for (int i = 0; i < steps; ++i) {
                 const double expected = std::pow(a + double(i) / (steps - 1) * (b - a), 7.0);
-                CHECK(s->at(t[std::size_t(i)]).sigmaTilde() ==
-                      Approx(expected).epsilon(1e-10));
+                CHECK(s->at(t[std::size_t(i)]).sigmaTilde() == Approx(expected).epsilon(1e-10));
             }
         }
     }

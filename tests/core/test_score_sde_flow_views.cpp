@@ -37,7 +37,8 @@ Matrix fanPath(const Table& t, int path) {
     for (Index r = 0; r < t.rows.rows(); ++r)
         if (t.rows(r, 2) == path) rows.push_back(r);
     Matrix out(Index(rows.size()), 2);
-    for (std::size_t k = 0; k < rows.size(); ++k) out.row(Index(k)) = t.rows.block(rows[k], 3, 1, 2);
+    for (std::size_t k = 0; k < rows.size(); ++k)
+        out.row(Index(k)) = t.rows.block(rows[k], 3, 1, 2);
     return out;
 }
 
@@ -45,7 +46,8 @@ Matrix fanPath(const Table& t, int path) {
 double fanDistanceFromOde(const Table& t, int paths) {
     const Matrix ode = fanPath(t, -1);
     double worst = 0;
-    for (int p = 0; p < paths; ++p) worst = std::max(worst, (fanPath(t, p) - ode).rowwise().norm().maxCoeff());
+    for (int p = 0; p < paths; ++p)
+        worst = std::max(worst, (fanPath(t, p) - ode).rowwise().norm().maxCoeff());
     return worst;
 }
 
@@ -73,7 +75,8 @@ TEST_CASE("score view: Tweedie's (alpha D - x)/sigma^2 equals the mixture's dire
         REQUIRE(table.columns == std::vector<std::string>{"x", "y", "sx", "sy"});
         const Matrix at = table.rows.leftCols(2), s = table.rows.rightCols(2);
         const Matrix exact = direct.score(at, l);
-        CHECK((s - exact).cwiseAbs().maxCoeff() < 1e-9 * std::max(1.0, exact.cwiseAbs().maxCoeff()));
+        CHECK((s - exact).cwiseAbs().maxCoeff() <
+              1e-9 * std::max(1.0, exact.cwiseAbs().maxCoeff()));
         // The drawn arrows are sigma^2 s (float), the heat map ||s*|| at its own cells.
         const ScoreView v = makeSnapshot(e, "score", 0, t).as<ScoreView>();
         REQUIRE(v.model.size() == std::size_t(2 * at.rows()));
@@ -120,8 +123,7 @@ TEST_CASE("sde fan: path 0 draws the highlighted particle's noise and retraces i
     SceneEngine e(gmmScene("ddim", 1.0), backend);
     e.runToEnd();
     const Matrix path = fanPath(viewTable(e, "sde-fan", 12, 0), 0);
-    for (int k = 0; k <= 12; ++k)
-        CHECK((path.row(k) - e.frame(k)->x.row(7)).norm() < 1e-9);
+    for (int k = 0; k <= 12; ++k) CHECK((path.row(k) - e.frame(k)->x.row(7)).norm() < 1e-9);
 }
 
 TEST_CASE("sde fan: a step is drift + noise, the noise DDIM's c z (Song et al. 2021a, eq. 12)") {
@@ -137,11 +139,13 @@ TEST_CASE("sde fan: a step is drift + noise, the noise DDIM's c z (Song et al. 2
     const std::vector<Matrix> frames = fanFrames(e.schedule(), e.denoiser(), backend, c, xT, 12);
     for (int k : {0, 5, 10}) {
         INFO("step " << k);
-        const NoiseLevel t = e.schedule().at(c.grid[std::size_t(k)]), s = e.schedule().at(c.grid[std::size_t(k) + 1]);
+        const NoiseLevel t = e.schedule().at(c.grid[std::size_t(k)]),
+                         s = e.schedule().at(c.grid[std::size_t(k) + 1]);
         for (int p = 0; p < 3; ++p) {
             const Matrix x = frames[std::size_t(k)].row(p);
             const StepParts parts = stepParts(e.schedule(), e.denoiser(), backend, c, k, x, 7 + p);
-            CHECK((x + parts.drift + parts.noise - frames[std::size_t(k) + 1].row(p)).norm() < 1e-12);
+            CHECK((x + parts.drift + parts.noise - frames[std::size_t(k) + 1].row(p)).norm() <
+                  1e-12);
             const double aTs = t.alpha / s.alpha;
             const double s2Ts = t.sigma * t.sigma - aTs * aTs * s.sigma * s.sigma;
             const double cz = std::sqrt(s2Ts * s.sigma * s.sigma / (t.sigma * t.sigma));
@@ -167,7 +171,8 @@ TEST_CASE("sde fan: a sampler without a noise knob is stood in for by ddim with 
     SceneEngine f(edm, backend);
     f.runToEnd();
     CHECK(fanDistanceFromOde(viewTable(f, "sde-fan", 12, 0), 64) < 1e-12);
-    CHECK(test::contains(test::errorOf<UsageError>([&] { makeSnapshot(f, "sde-fan", 40, 0); }), "frame"));
+    CHECK(test::contains(test::errorOf<UsageError>([&] { makeSnapshot(f, "sde-fan", 40, 0); }),
+                         "frame"));
 }
 
 TEST_CASE("sde marginal: the run's particles match p_t at every frame (Fokker-Planck)") {
@@ -180,8 +185,10 @@ TEST_CASE("sde marginal: the run's particles match p_t at every frame (Fokker-Pl
         INFO("frame " << frame);
         const SdeMarginalView v = makeSnapshot(e, "sde-marginal", frame, 0).as<SdeMarginalView>();
         CHECK(test::contains(v.exactLabel, "exact p_t"));
-        CHECK(test::contains(v.exactLabel, "smoothed to sigma~ = 0.062") == (frame == 20)); // t = 0: smoothed
-        const double cell = (v.exact.x1 - v.exact.x0) * (v.exact.y1 - v.exact.y0) / (v.exact.nx * v.exact.ny);
+        CHECK(test::contains(v.exactLabel, "smoothed to sigma~ = 0.062") ==
+              (frame == 20)); // t = 0: smoothed
+        const double cell =
+            (v.exact.x1 - v.exact.x0) * (v.exact.y1 - v.exact.y0) / (v.exact.nx * v.exact.ny);
         double massExact = 0, massSamples = 0, l1 = 0;
         for (std::size_t i = 0; i < v.exact.values.size(); ++i) {
             massExact += v.exact.values[i] * cell;

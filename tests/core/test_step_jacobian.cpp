@@ -106,13 +106,11 @@ TEST_CASE("denoiser Jacobian: (alpha/sigma^2) Cov[x0|x_t] equals central differe
     // Models without a closed form here; bad input named.
     const MonteCarloDenoiser mc(gmm, 10, 1);
     CHECK_FALSE(denoiserJacobian(mc, Vector::Zero(2), s->at(0.5)));
-    CHECK(test::contains(test::errorOf<UsageError>([&] {
-                             (void)denoiserJacobian(gmm, Vector::Zero(3), s->at(0.5));
-                         }),
+    CHECK(test::contains(test::errorOf<UsageError>(
+                             [&] { (void)denoiserJacobian(gmm, Vector::Zero(3), s->at(0.5)); }),
                          "x has 3 coordinates"));
-    CHECK(test::contains(test::errorOf<UsageError>([&] {
-                             (void)denoiserJacobian(gmm, Vector::Zero(2), s->at(0.0));
-                         }),
+    CHECK(test::contains(test::errorOf<UsageError>(
+                             [&] { (void)denoiserJacobian(gmm, Vector::Zero(2), s->at(0.0)); }),
                          "sigma > 0"));
 }
 
@@ -174,9 +172,8 @@ TEST_CASE("step Jacobian: the cells' product is the run's Jacobian dx_N/dx_T", "
     CHECK(heun.cells.back().nfe == 1);
     CHECK(unrollJacobians(*s, runConfig("ddpm", *s, 10, 1), model, xT, 0).cells.front().c > 0);
     // The predictor-corrector is not an affine cell; a wrong dimension is named.
-    CHECK(test::contains(test::errorOf<UsageError>([&] {
-                             unrollJacobians(*s, runConfig("pc", *s, 5, 1), model, xT, 0);
-                         }),
+    CHECK(test::contains(test::errorOf<UsageError>(
+                             [&] { unrollJacobians(*s, runConfig("pc", *s, 5, 1), model, xT, 0); }),
                          "affine"));
     CHECK(test::contains(test::errorOf<UsageError>([&] {
                              unrollJacobians(*s, runConfig("ddim", *s, 5, 1), model,

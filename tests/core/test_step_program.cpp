@@ -1,7 +1,7 @@
 // Tests of traced sampler steps (core/samplers/step_program.hpp): run on the CPU, the programs
 // of every linear sampler give what SamplerRun gives, on every schedule, with stochastic
-// options on, for a particle offset, in the slots planSlots() assigns; their shape (denoiser calls, noise substreams) is the
-// papers' algorithm; the predictor-corrector is refused.
+// options on, for a particle offset, in the slots planSlots() assigns; their shape (denoiser calls,
+// noise substreams) is the papers' algorithm; the predictor-corrector is refused.
 #include "core/backend/cpu_backend.hpp"
 #include "core/datasets/gmm_datasets.hpp"
 #include "core/denoisers/gmm_denoiser.hpp"
@@ -50,7 +50,8 @@ TEST_CASE("step programs: every linear sampler's programs give SamplerRun's part
                 while (!run.done()) run.step();
                 const auto programs = tracePrograms(*s, c);
                 REQUIRE(programs.size() == c.grid.size() - 1);
-                const Matrix x = runPrograms(programs, gmm8(), backend, c.seed, c.firstParticle, x0);
+                const Matrix x =
+                    runPrograms(programs, gmm8(), backend, c.seed, c.firstParticle, x0);
                 const Matrix& expected = run.current().x;
                 REQUIRE(x.allFinite());
                 // The same arithmetic, but sums taken in another order: rounding only.
@@ -64,7 +65,8 @@ TEST_CASE("step programs: every linear sampler's programs give SamplerRun's part
     }
 }
 
-TEST_CASE("step programs: the shape of each step is its paper's algorithm", "[samplers][programs]") {
+TEST_CASE("step programs: the shape of each step is its paper's algorithm",
+          "[samplers][programs]") {
     const auto s = makeSchedule("vp-linear");
     const auto substreams = [](const StepProgram& p) {
         std::set<std::uint32_t> out;

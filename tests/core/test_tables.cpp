@@ -44,16 +44,16 @@ TEST_CASE("trajectory, samples and field tables hold the core's values") {
     const Table traj = trajectoryTable(e, 4);
     REQUIRE(traj.rows.rows() == 5 * 30);
     CHECK(traj.columns == std::vector<std::string>{"step", "t", "particle", "x", "y"});
-    CHECK(traj.rows(31, 0) == 1.0);          // step 1, particle 1
+    CHECK(traj.rows(31, 0) == 1.0); // step 1, particle 1
     CHECK(traj.rows(31, 2) == 1.0);
     CHECK(traj.rows(31, 3) == e.frame(1)->x(1, 0));
-    CHECK(traj.rows(4 * 30, 1) == 0.0);      // the last frame is at t = 0
+    CHECK(traj.rows(4 * 30, 1) == 0.0); // the last frame is at t = 0
     CHECK(samplesTable(e, 4).rows == e.frame(4)->x);
 
     const Table f = fieldTable(e, 0.3);
     REQUIRE(f.rows.rows() == 25);
-    const Matrix want = evaluateField(backend, e.denoiser(), e.schedule().at(0.3), Prediction::Score,
-                                      f.rows.leftCols(2));
+    const Matrix want = evaluateField(backend, e.denoiser(), e.schedule().at(0.3),
+                                      Prediction::Score, f.rows.leftCols(2));
     CHECK(f.rows.rightCols(2).isApprox(want, 1e-12));
     CHECK_THROWS_AS(trajectoryTable(e, 9), UsageError);
 }
@@ -87,8 +87,10 @@ TEST_CASE("tables read back from CSV and JSON") {
     CHECK(j["columns"] == nlohmann::json({"a", "b"}));
     CHECK(j["rows"][1][1].get<double>() == 1.0 / 3.0);
     CHECK(j["rows"][0][1].get<double>() == -2e-300);
-    CHECK(contains(errorOf<UsageError>([&] { writeTable(tmpPath("t.txt"), t); }), "unknown data extension"));
+    CHECK(contains(errorOf<UsageError>([&] { writeTable(tmpPath("t.txt"), t); }),
+                   "unknown data extension"));
     t.rows(0, 0) = NAN;
-    CHECK(contains(errorOf<DataError>([&] { writeTable(tmpPath("bad.json"), t); }), "row 1 column a"));
+    CHECK(contains(errorOf<DataError>([&] { writeTable(tmpPath("bad.json"), t); }),
+                   "row 1 column a"));
     CHECK_FALSE(std::filesystem::exists(tmpPath("bad.json")));
 }

@@ -20,7 +20,7 @@ using namespace dfs;
 namespace {
 
 const Prediction kTargets[] = {Prediction::Eps,   Prediction::X0,       Prediction::V,
-                                Prediction::Score, Prediction::Velocity, Prediction::Edm};
+                               Prediction::Score, Prediction::Velocity, Prediction::Edm};
 
 TrainConfig smallConfig(long steps) {
     TrainConfig c;
@@ -85,7 +85,7 @@ TEST_CASE("a diverging run stops, says so and keeps the last good weights", "[tr
     const PointSet data = makeDataset("gmm8", {500, -1, 0});
     TrainConfig c = smallConfig(400);
     c.model.target = Prediction::Score; // targets up to 1/sigma: easy to blow up
-    c.adam.lr = 1000.0;                  // absurd on purpose
+    c.adam.lr = 1000.0;                 // absurd on purpose
     c.adam.warmup = 0;
     c.gradClip = 0;
     c.emaDecay = 0;
@@ -235,7 +235,8 @@ TEST_CASE("a learned denoiser's affine form gives its denoiser exactly", "[train
                     std::vector<float> column(std::size_t(spec.inputDim())), out(2);
                     double xs[2];
                     for (int k = 0; k < 2; ++k) {
-                        xs[k] = f.ratio * (x(r, k) - l.alpha * spec.mean[std::size_t(k)]) / spec.scale;
+                        xs[k] =
+                            f.ratio * (x(r, k) - l.alpha * spec.mean[std::size_t(k)]) / spec.scale;
                         column[std::size_t(k)] = float(f.cin * xs[k]);
                     }
                     std::copy(f.features.begin(), f.features.end(), column.begin() + 2);

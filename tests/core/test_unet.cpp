@@ -214,7 +214,8 @@ TEST_CASE("unet: self-attention matches its definition and its backward", "[unet
         const float* hb = h.data() + b * channels * pixels;
         auto proj = [&](int row, int p) { // row of W_qkv h + b at pixel p
             double s = bqkv[row];
-            for (int c = 0; c < channels; ++c) s += double(w[row * channels + c]) * hb[c * pixels + p];
+            for (int c = 0; c < channels; ++c)
+                s += double(w[row * channels + c]) * hb[c * pixels + p];
             return s;
         };
         for (int i = 0; i < pixels; ++i) {

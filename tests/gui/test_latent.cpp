@@ -22,7 +22,9 @@ bool anyNear(const QImage& img, const QPointF& c, int r, bool (*is)(QRgb)) {
     return false;
 }
 
-bool blue(QRgb c) { return qBlue(c) > 150 && qRed(c) < 150 && qBlue(c) - qRed(c) > 60; }
+bool blue(QRgb c) {
+    return qBlue(c) > 150 && qRed(c) < 150 && qBlue(c) - qRed(c) > 60;
+}
 
 } // namespace
 
@@ -52,12 +54,15 @@ private slots:
         v.time.logSnr = 100; // the cursor off the plot
         QImage img(700, 700, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("elbo", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("elbo", v), ViewStyle{});
         p.end();
         for (int k = 2; k < 10; ++k) { // clear of the legend at the top right
             const double x = 4.5 - k, top = -k / 3.0;
-            QVERIFY2(anyNear(img, f.map(x, top - 0.15), 1, blue), qPrintable(QString("bar %1").arg(k)));
-            QVERIFY2(!anyNear(img, f.map(x, top + 0.15), 1, blue), qPrintable(QString("above bar %1").arg(k)));
+            QVERIFY2(anyNear(img, f.map(x, top - 0.15), 1, blue),
+                     qPrintable(QString("bar %1").arg(k)));
+            QVERIFY2(!anyNear(img, f.map(x, top + 0.15), 1, blue),
+                     qPrintable(QString("above bar %1").arg(k)));
         }
     }
 
@@ -83,7 +88,8 @@ private slots:
         v.xt[0] = -1.5, v.xt[1] = -1.5;
         QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("reverse-kernel", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("reverse-kernel", v), ViewStyle{});
         p.end();
         auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
         QVERIFY(anyNear(img, f.map(1.5, -1), 2, red));

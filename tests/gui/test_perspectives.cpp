@@ -42,7 +42,8 @@ private slots:
         v.time.logSnr = 2.25;
         QImage img(700, 600, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 600), ViewSnapshot("denoising-error", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 700, 600), ViewSnapshot("denoising-error", v), ViewStyle{});
         p.end();
         auto near = [&](double x, double y, auto isColour) {
             const QPointF c = f.map(x, y);
@@ -80,7 +81,8 @@ private slots:
         v.componentWeight = {1.0f};
         QImage img(600, 600, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("expectation", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("expectation", v), ViewStyle{});
         p.end();
         auto redNear = [&](double x, double y) {
             const QPointF c = f.map(x, y);
@@ -108,9 +110,13 @@ private slots:
         v.denoised = {0.5f, -0.5f};
         QImage img(500, 500, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 500, 500), ViewSnapshot("autoencoder", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 500, 500), ViewSnapshot("autoencoder", v), ViewStyle{});
         p.end();
-        auto at = [&](double x, double y) { const QPointF c = f.map(x, y); return img.pixel(int(c.x()), int(c.y())); };
+        auto at = [&](double x, double y) {
+            const QPointF c = f.map(x, y);
+            return img.pixel(int(c.x()), int(c.y()));
+        };
         QVERIFY(qBlue(at(1, -1)) > 150 && qRed(at(1, -1)) < 80);
         QVERIFY(qRed(at(0.5, -0.5)) > 180 && qGreen(at(0.5, -0.5)) < 80);
         QCOMPARE(qRed(at(-1.5, -1.5)), 127);
@@ -136,7 +142,8 @@ private slots:
         v.firstCell = 0, v.cellCount = 8;
         QImage img(800, 700, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 800, 700), ViewSnapshot("rnn-cells", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 800, 700), ViewSnapshot("rnn-cells", v), ViewStyle{});
         p.end();
         auto near = [&](double x, double y, auto isColour) {
             const QPointF c = f.map(x, y);
@@ -146,7 +153,9 @@ private slots:
             return false;
         };
         auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
-        auto orange = [](QRgb c) { return qRed(c) > 200 && qGreen(c) > 90 && qGreen(c) < 160 && qBlue(c) < 80; };
+        auto orange = [](QRgb c) {
+            return qRed(c) > 200 && qGreen(c) > 90 && qGreen(c) < 160 && qBlue(c) < 80;
+        };
         auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
         for (int i : {5, 7, 9}) { // right of the legend (lower left)
             QVERIFY(near(i, std::log10(2.0), blue));
@@ -173,7 +182,8 @@ private slots:
         v.target[0] = 1.5, v.target[1] = -1.5;
         QImage img(700, 700, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("sensitivity", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("sensitivity", v), ViewStyle{});
         p.end();
         auto near = [&](double x, double y, auto isColour) {
             const QPointF c = f.map(x, y);
@@ -183,7 +193,9 @@ private slots:
             return false;
         };
         auto blue = [](QRgb c) { return qBlue(c) > 150 && qRed(c) < 90; };
-        auto purple = [](QRgb c) { return qRed(c) > 110 && qRed(c) < 180 && qBlue(c) > 150 && qGreen(c) < 130; };
+        auto purple = [](QRgb c) {
+            return qRed(c) > 110 && qRed(c) < 180 && qBlue(c) > 150 && qGreen(c) < 130;
+        };
         auto red = [](QRgb c) { return qRed(c) > 180 && qGreen(c) < 90 && qBlue(c) < 90; };
         QVERIFY(near(1.5, 1, blue));
         QVERIFY(near(0.5, 1, blue));
@@ -210,7 +222,8 @@ private slots:
         v.decided = 4;
         QImage img(700, 700, QImage::Format_ARGB32_Premultiplied);
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700), ViewSnapshot("sampling-spectrum", v), ViewStyle{});
+        const PlotFrame f = renderView(p, QRectF(0, 0, 700, 700),
+                                       ViewSnapshot("sampling-spectrum", v), ViewStyle{});
         p.end();
         auto near = [&](double lx, double ly, auto isColour) {
             const QPointF c = f.map(lx, ly);
@@ -255,7 +268,8 @@ private slots:
         v.bpdModel = v.bpdExact = 1.5 / (2 * std::log(2.0));
         QImage img(1300, 460, QImage::Format_ARGB32_Premultiplied); // wide: three in a row
         QPainter p(&img);
-        const PlotFrame f = renderView(p, QRectF(0, 0, 1300, 460), ViewSnapshot("likelihood", v), ViewStyle{});
+        const PlotFrame f =
+            renderView(p, QRectF(0, 0, 1300, 460), ViewSnapshot("likelihood", v), ViewStyle{});
         p.end();
         QVERIFY(f.plotRect().right() < 1300 / 3.0 + 1); // the model's panel is the left third
         const QRgb peak = img.pixel(f.map(1.375, -1.375).toPoint());
@@ -266,7 +280,8 @@ private slots:
         const double w = f.plotRect().width();
         int bright = 0;
         for (int dx = -int(w / 4); dx <= int(w / 4); ++dx) {
-            const QPoint q = f.map(1.375, -1.375).toPoint() + QPoint(int(f.plotRect().width()) + dx, 0);
+            const QPoint q =
+                f.map(1.375, -1.375).toPoint() + QPoint(int(f.plotRect().width()) + dx, 0);
             if (q.x() < img.width()) bright += qGreen(img.pixel(q)) > 200 ? 1 : 0;
         }
         QVERIFY(bright > 0);

@@ -34,13 +34,16 @@ Scene smallScene() {
     return s;
 }
 
-double luminance(QRgb c) { return 0.2126 * qRed(c) + 0.7152 * qGreen(c) + 0.0722 * qBlue(c); }
+double luminance(QRgb c) {
+    return 0.2126 * qRed(c) + 0.7152 * qGreen(c) + 0.0722 * qBlue(c);
+}
 
 /// Pixels of the plot (a step of 2) for which `pick` holds.
 template <typename F> int countPixels(const QImage& img, const QRectF& plot, F pick) {
     int n = 0;
     for (int y = int(plot.top()) + 1; y < int(plot.bottom()); y += 2)
-        for (int x = int(plot.left()) + 1; x < int(plot.right()); x += 2) n += pick(img.pixel(x, y));
+        for (int x = int(plot.left()) + 1; x < int(plot.right()); x += 2)
+            n += pick(img.pixel(x, y));
     return n;
 }
 
@@ -73,7 +76,8 @@ class RenderTest : public QObject {
 private slots:
     void ticksAreNice() {
         QCOMPARE(niceTicks(-3, 3, 6), (std::vector<double>{-3, -2, -1, 0, 1, 2, 3}));
-        QCOMPARE(niceTicks(0, 1, 5), (std::vector<double>{0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}));
+        QCOMPARE(niceTicks(0, 1, 5),
+                 (std::vector<double>{0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}));
         QVERIFY(niceTicks(1, 1).empty());
         const auto t = niceTicks(-10.5, 2.5, 4);
         QCOMPARE(t.front(), -10.0);
@@ -86,7 +90,8 @@ private slots:
         QCOMPARE(colormapColor(Colormap::Magma, 2.0), colormapColor(Colormap::Magma, 1.0));
         for (Colormap m : {Colormap::Viridis, Colormap::Magma})
             for (int k = 1; k <= 64; ++k)
-                QVERIFY(luminance(colormapColor(m, k / 64.0)) > luminance(colormapColor(m, (k - 1) / 64.0)));
+                QVERIFY(luminance(colormapColor(m, k / 64.0)) >
+                        luminance(colormapColor(m, (k - 1) / 64.0)));
     }
 
     void plotFrameMapsBothWays() {
@@ -120,7 +125,8 @@ private slots:
         const PlotFrame f =
             renderView(p, QRectF(0, 0, 600, 600), ViewSnapshot("trajectories", v), {});
         p.end();
-        const QPointF end = f.map(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
+        const QPointF end =
+            f.map(v.highlightPath[v.highlightPath.size() - 2], v.highlightPath.back());
         // A crimson disc of radius 4 around the particle's last position.
         int crimson = 0;
         for (int dy = -2; dy <= 2; ++dy)
@@ -174,7 +180,8 @@ private slots:
             caption);
         const QImage file(dir.path() + "/seq/frame_00001.png");
         QCOMPARE(file.size(), r.size);
-        QCOMPARE(file.convertToFormat(QImage::Format_ARGB32), screen.convertToFormat(QImage::Format_ARGB32));
+        QCOMPARE(file.convertToFormat(QImage::Format_ARGB32),
+                 screen.convertToFormat(QImage::Format_ARGB32));
     }
 
     void rangesPickFramesAndTimes() {
@@ -190,7 +197,8 @@ private slots:
         const QImage want = renderPanes(r.size, {makeSnapshot(e, "trajectories", 4, 0)},
                                         QString::fromStdString(sceneCaption(e.scene())) +
                                             QString(", t = %1").arg(e.frame(4)->t, 0, 'g', 4));
-        QCOMPARE(third.convertToFormat(QImage::Format_ARGB32), want.convertToFormat(QImage::Format_ARGB32));
+        QCOMPARE(third.convertToFormat(QImage::Format_ARGB32),
+                 want.convertToFormat(QImage::Format_ARGB32));
         r.range = {{5, 2}};
         QVERIFY_THROWS_EXCEPTION(UsageError, exportScene(e, r));
         r.range = {{0, 9}}; // the run has frames 0..8
@@ -205,7 +213,8 @@ private slots:
         const QImage atZero =
             renderPanes(r.size, {makeSnapshot(e, "chain", 8, 0.0)},
                         QString::fromStdString(sceneCaption(e.scene())) + ", t = 0");
-        QCOMPARE(last.convertToFormat(QImage::Format_ARGB32), atZero.convertToFormat(QImage::Format_ARGB32));
+        QCOMPARE(last.convertToFormat(QImage::Format_ARGB32),
+                 atZero.convertToFormat(QImage::Format_ARGB32));
     }
 
     void sameSceneSameBytes() {
@@ -263,7 +272,8 @@ private slots:
         QCOMPARE(QDir(dir.path() + "/seq").entryList(QDir::Files).size(), 3);
         r.out = (dir.path() + "/cancelled/").toStdString();
         r.frames = 6;
-        QVERIFY_THROWS_EXCEPTION(ExportCancelled, exportScene(e, r, [](int done, int) { return done < 4; }));
+        QVERIFY_THROWS_EXCEPTION(ExportCancelled,
+                                 exportScene(e, r, [](int done, int) { return done < 4; }));
         QCOMPARE(QDir(dir.path() + "/cancelled").entryList(QDir::Files).size(), 0);
         // A t sweep does not run the sampler.
         QCOMPARE(e.recordedFrames(), 1);
@@ -286,7 +296,9 @@ private slots:
         SceneEngine e(smallScene(), backend);
         ScoreView v = makeSnapshot(e, "score", 0, 0.3).as<ScoreView>();
         QVERIFY(v.reference.empty()); // the exact model is its own reference
-        auto orange = [](QRgb c) { return qRed(c) > 200 && qGreen(c) > 100 && qGreen(c) < 190 && qBlue(c) < 90; };
+        auto orange = [](QRgb c) {
+            return qRed(c) > 200 && qGreen(c) > 100 && qGreen(c) < 190 && qBlue(c) < 90;
+        };
         PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
         const QImage exact = paintView(ViewSnapshot("score", v), &f);
         QCOMPARE(countPixels(exact, f.plotRect(), orange), 0);
@@ -331,7 +343,8 @@ private slots:
         std::fill(v.exact.values.begin(), v.exact.values.end(), 0.0f);
         const QImage without = paintView(ViewSnapshot("sde-marginal", v), &f);
         // Cyan only in the legend's sample without p_t; the five contours with it.
-        QVERIFY2(lines > countPixels(without, f.plotRect(), cyan) + 200, qPrintable(QString::number(lines)));
+        QVERIFY2(lines > countPixels(without, f.plotRect(), cyan) + 200,
+                 qPrintable(QString::number(lines)));
     }
 
     void theMeshLinesKeepTheirRowAndColumnColours() {
@@ -343,11 +356,14 @@ private slots:
             PlotFrame f(QRectF(), -1, 1, -1, 1, 10);
             const QImage img = paintView(ViewSnapshot("flow-mesh", v), &f);
             // The middle point of the bottom row (line 0) is blue; of the right column, yellow.
-            const std::size_t bottom = std::size_t(2 * 16), right = std::size_t(2 * ((2 * v.lines - 1) * v.points + 16));
+            const std::size_t bottom = std::size_t(2 * 16),
+                              right = std::size_t(2 * ((2 * v.lines - 1) * v.points + 16));
             auto blue = [](QRgb c) { return qBlue(c) > qRed(c) + 60 && qBlue(c) > qGreen(c); };
             auto yellow = [](QRgb c) { return qRed(c) > 150 && qGreen(c) > 120 && qBlue(c) < 90; };
-            QVERIFY2(near(img, f.map(v.mesh[bottom], v.mesh[bottom + 1]), blue), qPrintable(QString::number(frame)));
-            QVERIFY2(near(img, f.map(v.mesh[right], v.mesh[right + 1]), yellow), qPrintable(QString::number(frame)));
+            QVERIFY2(near(img, f.map(v.mesh[bottom], v.mesh[bottom + 1]), blue),
+                     qPrintable(QString::number(frame)));
+            QVERIFY2(near(img, f.map(v.mesh[right], v.mesh[right + 1]), yellow),
+                     qPrintable(QString::number(frame)));
         }
     }
 

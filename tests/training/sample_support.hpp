@@ -11,8 +11,8 @@
 namespace dfs::test {
 
 /// n samples of dimension dim: `sampler` over `steps` steps of its grid.
-inline Matrix sampleWith(const char* sampler, GridSpacing spacing, int steps,
-                         const Denoiser& model, Index n, int dim, std::uint64_t seed) {
+inline Matrix sampleWith(const char* sampler, GridSpacing spacing, int steps, const Denoiser& model,
+                         Index n, int dim, std::uint64_t seed) {
     const auto schedule = makeSchedule("cosine");
     auto backend = makeBackend("cpu");
     SamplerRunConfig c;

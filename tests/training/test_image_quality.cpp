@@ -174,7 +174,7 @@ TEST_CASE("a class-conditional U-Net with guidance samples the class asked for",
         const double hits = classShares(n.label, 6)[std::size_t(k)];
         WARN("guidance " << gamma << ": " << hits << " of the samples are class " << k);
         CHECK(hits >= (gamma > 1 ? 0.9 : 0.5)); // measured: 0.71 and 0.997
-        CHECK(hits >= previous);                  // guidance sharpens the condition
+        CHECK(hits >= previous);                // guidance sharpens the condition
         previous = hits;
     }
 }

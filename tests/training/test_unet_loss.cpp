@@ -39,7 +39,8 @@ TEST_CASE("the U-Net preset learns the shapes at 8x8", "[training][unet]") {
     CpuBackend backend(2);
     Matrix out;
     backend.denoise(d, x, l, out);
-    const double model_err = (out - x0).squaredNorm(), identity_err = (x / l.alpha - x0).squaredNorm();
+    const double model_err = (out - x0).squaredNorm(),
+                 identity_err = (x / l.alpha - x0).squaredNorm();
     INFO("model " << model_err << " vs identity " << identity_err);
     CHECK(model_err < 0.5 * identity_err);
 }

@@ -417,8 +417,8 @@ TEST_CASE("vulkan: MLP training on the device follows the CPU's Trainer", "[vulk
         for (bool ema : {false, true}) {
             const auto ma = cpu.snapshot(ema), mb = dev.snapshot(ema);
             const FloatBuffer &a = ma->net.params(), &b = mb->net.params();
-            INFO((ema ? "EMA" : "raw") << " weights: max difference " << maxDiff(a, b)
-                                       << " of " << maxAbs(a));
+            INFO((ema ? "EMA" : "raw")
+                 << " weights: max difference " << maxDiff(a, b) << " of " << maxAbs(a));
             CHECK(maxDiff(a, b) <= 1e-5 * maxAbs(a));
         }
         const std::vector<double> ea = cpu.bucketError(), eb = dev.bucketError();
@@ -438,8 +438,7 @@ TEST_CASE("vulkan: MLP training on the device follows the CPU's Trainer", "[vulk
     requireClean(*gpu);
 }
 
-TEST_CASE("vulkan: a submission past its timeout is an error, then a clean shutdown",
-          "[vulkan]") {
+TEST_CASE("vulkan: a submission past its timeout is an error, then a clean shutdown", "[vulkan]") {
     // A microsecond is far too short for this dispatch: the wait gives up with an error, the
     // backend refuses further work with a message, and destroying it waits for the device
     // before freeing the buffers the abandoned work still uses (no crash).
@@ -486,16 +485,16 @@ TEST_CASE("vulkan: a whole device run hands back frames every k steps, as the CP
             while (!run.done()) expected.push_back(run.step().x);
             std::vector<int> steps;
             double worst = 0;
-            const SampleResult r =
-                sampleToEnd(*s, *gmm, *gpu, c, x0,
-                            [&](int step, double t, const Matrix& x) {
-                                steps.push_back(step);
-                                CHECK(t == c.grid[std::size_t(step)]);
-                                const Matrix& e = expected[std::size_t(step)];
-                                worst = std::max(worst, (x - e).cwiseAbs().maxCoeff() /
-                                                            std::max(1.0, e.cwiseAbs().maxCoeff()));
-                            },
-                            3);
+            const SampleResult r = sampleToEnd(
+                *s, *gmm, *gpu, c, x0,
+                [&](int step, double t, const Matrix& x) {
+                    steps.push_back(step);
+                    CHECK(t == c.grid[std::size_t(step)]);
+                    const Matrix& e = expected[std::size_t(step)];
+                    worst = std::max(worst, (x - e).cwiseAbs().maxCoeff() /
+                                                std::max(1.0, e.cwiseAbs().maxCoeff()));
+                },
+                3);
             CHECK(r.onDevice);
             CHECK(r.nfe == run.current().nfe);
             CHECK(steps == std::vector<int>{0, 3, 6, 9, 11});

@@ -8,8 +8,8 @@
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser.hpp"
 #include "core/errors.hpp"
-#include "core/parameterisation.hpp"
 #include "core/io/table_io.hpp"
+#include "core/parameterisation.hpp"
 #include "core/rng/noise.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
@@ -24,9 +24,9 @@ namespace dfs::views {
 
 namespace {
 
-constexpr double kMinT = 1e-3;     ///< D at sigma = 0 is the identity; the field view's floor
-constexpr Index kShown = 300;      ///< points drawn with their segments
-constexpr Index kSamples = 2000;   ///< points behind the MSE
+constexpr double kMinT = 1e-3;      ///< D at sigma = 0 is the identity; the field view's floor
+constexpr Index kShown = 300;       ///< points drawn with their segments
+constexpr Index kSamples = 2000;    ///< points behind the MSE
 constexpr Index kDataPoints = 1500; ///< faint data points
 /// Philox step of the noise eps (substream 2; the film strip's step on another substream).
 constexpr std::uint32_t kNoiseStep = 0xFFFFFFF1u;
@@ -36,7 +36,8 @@ void pushRow(std::vector<float>& v, const Matrix& m, Index r) {
     v.push_back(float(m(r, 1)));
 }
 
-ImageGridView::Tile tile(const Vector& pixels, double scale, double shift, std::string caption = {}) {
+ImageGridView::Tile tile(const Vector& pixels, double scale, double shift,
+                         std::string caption = {}) {
     ImageGridView::Tile out;
     for (Index i = 0; i < pixels.size(); ++i)
         out.pixels.push_back(float(std::clamp(pixels[i] * scale + shift, -1.0, 1.0)));
@@ -61,9 +62,8 @@ AutoencoderView buildImages(const SceneEngine& e, double t) {
     // (no underscores: the grid's label band clips their descent)
     g.columnLabels = {"x0", "xt", "D(xt)", "eps-hat / 3", "|D - x0|"};
     std::vector<double> times{0.1, 0.3, 0.5, 0.7, 0.9};
-    *std::min_element(times.begin(), times.end(), [&](double a, double b) {
-        return std::abs(a - t) < std::abs(b - t);
-    }) = t;
+    *std::min_element(times.begin(), times.end(),
+                      [&](double a, double b) { return std::abs(a - t) < std::abs(b - t); }) = t;
     const Vector x0 = d.points.row(0).transpose();
     const Matrix eps = gaussianNoise(e.scene().data.seed, 0, 1, d.dim(), kNoiseStep, 2);
     for (double tr : times) {
@@ -103,13 +103,15 @@ AutoencoderView build(const SceneEngine& e, double t) {
     const Index stride = std::max<Index>(1, d.size() / n);
     Matrix x0(n, 2);
     for (Index i = 0; i < n; ++i) x0.row(i) = d.points.row(i * stride);
-    const Matrix xt = l.alpha * x0 + l.sigma * gaussianNoise(e.scene().data.seed, 0, n, 2, kNoiseStep, 2);
+    const Matrix xt =
+        l.alpha * x0 + l.sigma * gaussianNoise(e.scene().data.seed, 0, n, 2, kNoiseStep, 2);
     Matrix out;
     e.backend().denoise(e.denoiser(), xt, l, out);
     const Vector err = (out - x0).rowwise().squaredNorm() / 2.0;
     v.samples = long(n);
     v.mse = err.mean();
-    v.mseSe = n > 1 ? std::sqrt((err.array() - v.mse).square().sum() / double(n - 1) / double(n)) : 0.0;
+    v.mseSe =
+        n > 1 ? std::sqrt((err.array() - v.mse).square().sum() / double(n - 1) / double(n)) : 0.0;
     const Index shownStride = std::max<Index>(1, n / kShown);
     for (Index i = 0; i < n; i += shownStride) {
         pushRow(v.x0, x0, i);
@@ -140,16 +142,15 @@ Table table(const SceneEngine& e, double t) {
 } // namespace
 
 ViewInfo autoencoder() {
-    return {"autoencoder",
-            "data x0 encoded to x_t = alpha x0 + sigma eps and decoded to D(x_t) at the time "
-            "cursor, with the denoising error",
-            ViewData::Both,
-            ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) {
-                return ViewSnapshot("autoencoder", build(e, at.t));
-            },
-            [](const SceneEngine& e, ViewAt at) { return table(e, at.t); },
-            "x0_x,x0_y,xt_x,xt_y,d_x,d_y (images: t,sigma,mse of each row)"};
+    return {
+        "autoencoder",
+        "data x0 encoded to x_t = alpha x0 + sigma eps and decoded to D(x_t) at the time "
+        "cursor, with the denoising error",
+        ViewData::Both,
+        ViewClock::SweepsT,
+        [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("autoencoder", build(e, at.t)); },
+        [](const SceneEngine& e, ViewAt at) { return table(e, at.t); },
+        "x0_x,x0_y,xt_x,xt_y,d_x,d_y (images: t,sigma,mse of each row)"};
 }
 
 } // namespace dfs::views

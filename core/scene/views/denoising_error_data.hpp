@@ -11,11 +11,11 @@
 namespace dfs {
 
 struct DenoisingErrorView {
-    TimeInfo time;             ///< the time cursor
-    std::string model;         ///< the scene's denoiser ("exact", "ideal", a file)
-    std::string reference;     ///< the Bayes error's model ("" when none has a posterior)
+    TimeInfo time;                 ///< the time cursor
+    std::string model;             ///< the scene's denoiser ("exact", "ideal", a file)
+    std::string reference;         ///< the Bayes error's model ("" when none has a posterior)
     bool modelIsReference = false; ///< the exact/ideal model itself: MSE and Bayes coincide
-    long samples = 0;          ///< noised points per level
+    long samples = 0;              ///< noised points per level
     std::vector<double> logSnr, mse, mseSe; ///< per logSNR grid point, low to high
     std::vector<double> bayes, bayesSe;     ///< empty when there is no reference
     /// Implied weights relative to x0-MSE (diffusion-math.md 2.3) at each grid point.

@@ -53,11 +53,12 @@ std::vector<DenoisingErrorPoint> curveOf(const SceneEngine& e) {
     const std::string key = cacheKey(e);
     {
         const std::lock_guard lock(mutex);
-        if (cache.engine == &e && cache.model == &e.denoiser() && cache.key == key) return cache.curve;
+        if (cache.engine == &e && cache.model == &e.denoiser() && cache.key == key)
+            return cache.curve;
     }
     const Denoiser* reference = e.reference() ? e.reference() : &e.denoiser();
-    auto curve = denoisingErrorCurve(e.denoiser(), reference, e.schedule(), e.data().points,
-                                     optionsFor(e));
+    auto curve =
+        denoisingErrorCurve(e.denoiser(), reference, e.schedule(), e.data().points, optionsFor(e));
     const std::lock_guard lock(mutex);
     cache = {&e, &e.denoiser(), key, curve};
     return curve;

@@ -79,7 +79,9 @@ std::pair<ChainElbo, ChainElbo> elbosOf(const SceneEngine& e) {
     return {elbo, reference};
 }
 
-ChainElbo elboOf(const SceneEngine& e) { return elbosOf(e).first; }
+ChainElbo elboOf(const SceneEngine& e) {
+    return elbosOf(e).first;
+}
 
 ElboView build(const SceneEngine& e, double t) {
     const auto [b, ref] = elbosOf(e);

@@ -11,13 +11,13 @@ namespace dfs {
 
 struct ExpectationView {
     PlotBox box;
-    TimeInfo time;        ///< the frame's time (the posterior is taken at max(t, 1e-3))
-    std::string reference; ///< "exact" (mixture components) or "ideal" (training points)
-    long particle = 0;    ///< the highlighted particle (-2: one dropped with the mouse)
-    double x[2]{};        ///< the query x_t
+    TimeInfo time;          ///< the frame's time (the posterior is taken at max(t, 1e-3))
+    std::string reference;  ///< "exact" (mixture components) or "ideal" (training points)
+    long particle = 0;      ///< the highlighted particle (-2: one dropped with the mouse)
+    double x[2]{};          ///< the query x_t
     double xOverAlpha[2]{}; ///< x_t / alpha: where the posterior mean starts at low noise
-    double mean[2]{};     ///< D*(x) = E[x0 | x_t = x]
-    double cov[3]{};      ///< Cov[x0 | x_t]: xx, xy, yy
+    double mean[2]{};       ///< D*(x) = E[x0 | x_t = x]
+    double cov[3]{};        ///< Cov[x0 | x_t]: xx, xy, yy
     double effectiveCount = 1, entropy = 0; ///< of the weights, entropy in nats
     /// Exact GMM: each component's posterior mean (x, y pairs), covariance (xx, xy, yy) and
     /// responsibility.

@@ -23,7 +23,7 @@ namespace dfs::views {
 
 namespace {
 
-constexpr double kMinT = 1e-3;         ///< the posterior is degenerate at t = 0 (the field view's floor)
+constexpr double kMinT = 1e-3; ///< the posterior is degenerate at t = 0 (the field view's floor)
 constexpr Index kMaxPoints = 4000;     ///< training points drawn
 constexpr Index kMaxDataPoints = 1500; ///< faint data points
 constexpr int kDraws[] = {1, 10, 100, 1000};
@@ -74,7 +74,8 @@ ExpectationView build(const SceneEngine& e, int frameIndex) {
         for (std::size_t k = 0; k < p.componentMeans.size(); ++k) {
             pushXY(v.componentMean, p.componentMeans[k]);
             const Matrix& c = p.componentCovs[k];
-            v.componentCov.insert(v.componentCov.end(), {float(c(0, 0)), float(c(0, 1)), float(c(1, 1))});
+            v.componentCov.insert(v.componentCov.end(),
+                                  {float(c(0, 0)), float(c(0, 1)), float(c(1, 1))});
             v.componentWeight.push_back(float(p.weights[Index(k)]));
         }
         const Matrix& d = e.data().points;

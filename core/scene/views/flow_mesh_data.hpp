@@ -14,8 +14,8 @@ struct FlowMeshView {
     PlotBox box;
     TimeInfo time;
     int frame = 0, steps = 1;
-    int lines = 0;           ///< lines per direction
-    int points = 0;          ///< points along each line
+    int lines = 0;            ///< lines per direction
+    int points = 0;           ///< points along each line
     double meshHalfWidth = 0; ///< the lines cover [-w, w]^2 at grid[0]
     /// The mesh at the frame: `lines` horizontal lines (line r at y = -w + 2w r/(lines-1) at the
     /// start, x rising along it), then `lines` vertical ones, `points` (x, y) pairs each.

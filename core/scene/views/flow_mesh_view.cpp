@@ -18,9 +18,9 @@ namespace dfs::views {
 
 namespace {
 
-constexpr int kMeshLines = 17;        ///< lines per direction
-constexpr int kMeshPoints = 32;       ///< points along a line
-constexpr double kMeshHalfWidth = 3;  ///< in units of the prior's std: [-3, 3]^2 of the noise
+constexpr int kMeshLines = 17;          ///< lines per direction
+constexpr int kMeshPoints = 32;         ///< points along a line
+constexpr double kMeshHalfWidth = 3;    ///< in units of the prior's std: [-3, 3]^2 of the noise
 constexpr Index kRoundTripPoints = 200; ///< data points encoded and decoded
 
 /// The mesh's points at grid[0]: horizontal lines, then vertical ones.
@@ -53,8 +53,8 @@ RoundTrip roundTrip(const SceneEngine& e, int lastFrame) {
     RoundTrip r;
     r.x0 = roundTripData(e.data());
     r.latent = odeEncode(e.schedule(), e.denoiser(), e.backend(), e.grid(), r.x0);
-    r.frames = odeDecodeFrames(e.schedule(), e.denoiser(), e.backend(), e.grid(), r.latent,
-                               lastFrame);
+    r.frames =
+        odeDecodeFrames(e.schedule(), e.denoiser(), e.backend(), e.grid(), r.latent, lastFrame);
     return r;
 }
 
@@ -70,7 +70,8 @@ FlowMeshView buildFlowMesh(const SceneEngine& e, int frameIndex) {
     v.lines = kMeshLines;
     v.points = kMeshPoints;
     const NoiseLevel start = e.schedule().at(grid.front());
-    v.meshHalfWidth = kMeshHalfWidth * std::sqrt(start.alpha * start.alpha + start.sigma * start.sigma);
+    v.meshHalfWidth =
+        kMeshHalfWidth * std::sqrt(start.alpha * start.alpha + start.sigma * start.sigma);
     const std::vector<Matrix> mesh = odeDecodeFrames(e.schedule(), e.denoiser(), e.backend(), grid,
                                                      meshStart(v.meshHalfWidth), frameIndex);
     v.mesh = thinnedXY(mesh.back(), mesh.back().rows());

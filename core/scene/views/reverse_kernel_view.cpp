@@ -27,8 +27,8 @@ namespace dfs::views {
 
 namespace {
 
-constexpr int kGrid = 120;          ///< cells per side of the density
-constexpr Index kMaxPoints = 5000;  ///< training points used as the exact kernel's components
+constexpr int kGrid = 120;             ///< cells per side of the density
+constexpr Index kMaxPoints = 5000;     ///< training points used as the exact kernel's components
 constexpr double kPointJitter = 1e-12; ///< variance given to point masses (kept invertible)
 
 /// The data's distribution as a mixture: the GMM, or equal point masses on the data points.
@@ -63,8 +63,10 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     const NoiseLevel lt = e.schedule().at(grid[std::size_t(i)]);
     // The step into t = 0 ends at the schedule's smallest sampling level instead, where the
     // Gaussians still have a width (schedule.hpp, gridLogSnrMax).
-    const double sMin = std::max(e.schedule().tFromLogSnr(e.schedule().gridLogSnrMax()), kSmallestPositiveT);
-    const NoiseLevel ls = e.schedule().at(std::max(grid[std::size_t(i + 1)], std::min(sMin, 0.5 * grid[std::size_t(i)])));
+    const double sMin =
+        std::max(e.schedule().tFromLogSnr(e.schedule().gridLogSnrMax()), kSmallestPositiveT);
+    const NoiseLevel ls = e.schedule().at(
+        std::max(grid[std::size_t(i + 1)], std::min(sMin, 0.5 * grid[std::size_t(i)])));
     v.time = e.timeInfo(lt.t);
     v.s = ls.t;
     v.model = e.denoiser().name();
@@ -94,7 +96,8 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     // The data point nearest x_t / alpha_t (nearest x_t where alpha_t = 0).
     const Matrix& pts = e.data().points;
     Index nearest = 0;
-    ((pts.rowwise() - (xt / std::max(lt.alpha, 1e-12)).transpose()).rowwise().squaredNorm()).minCoeff(&nearest);
+    ((pts.rowwise() - (xt / std::max(lt.alpha, 1e-12)).transpose()).rowwise().squaredNorm())
+        .minCoeff(&nearest);
     const Vector x0 = pts.row(nearest).transpose(), bridge = f.c0 * x0 + f.ct * xt;
     v.x0[0] = x0[0], v.x0[1] = x0[1];
     v.bridgeMean[0] = bridge[0], v.bridgeMean[1] = bridge[1];
@@ -104,7 +107,8 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     v.exactCov[0] = ec(0, 0), v.exactCov[1] = ec(0, 1), v.exactCov[2] = ec(1, 1);
 
     // The window: the exact kernel's 4 standard deviations and the Gaussians' 2.5, around both.
-    const double sdExact = std::sqrt(Eigen::SelfAdjointEigenSolver<Matrix>(ec).eigenvalues().maxCoeff());
+    const double sdExact =
+        std::sqrt(Eigen::SelfAdjointEigenSolver<Matrix>(ec).eigenvalues().maxCoeff());
     double x0w = INFINITY, x1w = -INFINITY, y0w = INFINITY, y1w = -INFINITY;
     auto cover = [&](const Vector& c, double r) {
         x0w = std::min(x0w, c[0] - r), x1w = std::max(x1w, c[0] + r);
@@ -113,7 +117,8 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     cover(em, 4 * sdExact);
     cover(model, 2.5 * v.modelStd);
     cover(bridge, 2.5 * v.modelStd);
-    const double half = 0.5 * std::max(x1w - x0w, y1w - y0w), cx = 0.5 * (x0w + x1w), cy = 0.5 * (y0w + y1w);
+    const double half = 0.5 * std::max(x1w - x0w, y1w - y0w), cx = 0.5 * (x0w + x1w),
+                 cy = 0.5 * (y0w + y1w);
     ScalarGrid& g = v.density;
     g.nx = g.ny = kGrid;
     g.x0 = cx - half, g.x1 = cx + half, g.y0 = cy - half, g.y1 = cy + half;
@@ -121,11 +126,13 @@ ReverseKernelView build(const SceneEngine& e, int frameIndex) {
     Matrix cells(kGrid * kGrid, 2);
     const double h = 2 * half / kGrid;
     for (int r = 0; r < kGrid; ++r)
-        for (int c = 0; c < kGrid; ++c) cells.row(r * kGrid + c) << g.x0 + (c + 0.5) * h, g.y0 + (r + 0.5) * h;
+        for (int c = 0; c < kGrid; ++c)
+            cells.row(r * kGrid + c) << g.x0 + (c + 0.5) * h, g.y0 + (r + 0.5) * h;
     const Vector logq = exact.logDensity(cells);
     // KL(q || p_theta) by the grid (q renormalised to the window): sum q (log q - log p) dA.
-    const Vector logp = -(cells.rowwise() - model.transpose()).rowwise().squaredNorm().array() / (2 * f.var) -
-                        std::log(2 * std::numbers::pi * f.var);
+    const Vector logp =
+        -(cells.rowwise() - model.transpose()).rowwise().squaredNorm().array() / (2 * f.var) -
+        std::log(2 * std::numbers::pi * f.var);
     const double mass = logq.array().exp().sum() * h * h;
     v.kl = 0;
     for (Index k = 0; k < logq.size(); ++k) {

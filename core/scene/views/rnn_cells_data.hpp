@@ -11,11 +11,11 @@
 namespace dfs {
 
 struct RnnCellsView {
-    TimeInfo time;         ///< the shown frame's time
-    std::string sampler;   ///< the sampler whose step is the cell
-    std::string network;   ///< the denoiser in every cell (the same weights each step)
-    long particle = 0;     ///< the highlighted particle
-    int frame = 0;         ///< the shown frame: cell `frame` goes from it to the next
+    TimeInfo time;             ///< the shown frame's time
+    std::string sampler;       ///< the sampler whose step is the cell
+    std::string network;       ///< the denoiser in every cell (the same weights each step)
+    long particle = 0;         ///< the highlighted particle
+    int frame = 0;             ///< the shown frame: cell `frame` goes from it to the next
     bool exactJacobian = true; ///< false: J_D by central differences
     /// Per step i (one entry per cell, all steps): t_i, t_{i+1}, the coefficients of
     /// x_{i+1} = a x_i + b D + prev x0_prev + c z, the cell's NFE, the singular values of

@@ -14,10 +14,10 @@ UnrolledJacobian unrollParticle(const SceneEngine& e, long particle) {
     const auto start = e.frame(0);
     if (e.isImage()) throw UsageError("the recurrent-network views show 2-D points");
     if (particle < 0 || particle >= start->x.rows())
-        throw UsageError(fmt::format("particle {} is out of range (the run has {})", particle,
-                                     start->x.rows()));
-    return unrollJacobians(e.schedule(), e.runConfig(), e.denoiser(), start->x.row(particle).transpose(),
-                           std::uint32_t(particle));
+        throw UsageError(
+            fmt::format("particle {} is out of range (the run has {})", particle, start->x.rows()));
+    return unrollJacobians(e.schedule(), e.runConfig(), e.denoiser(),
+                           start->x.row(particle).transpose(), std::uint32_t(particle));
 }
 
 long highlightedParticle(const SceneEngine& e) {

@@ -13,8 +13,8 @@ namespace dfs {
 struct ScoreView {
     PlotBox box;
     TimeInfo time;
-    int n = 0;               ///< arrows per side: pos is an n x n grid of cell centres, x fastest
-    std::vector<float> pos;  ///< arrow tails (x, y pairs)
+    int n = 0;              ///< arrows per side: pos is an n x n grid of cell centres, x fastest
+    std::vector<float> pos; ///< arrow tails (x, y pairs)
     /// sigma^2 s = alpha D(x) - x of the scene's model at pos (x, y pairs): scaled by sigma^2
     /// so that the arrows keep a readable length at every t.
     std::vector<float> model;

@@ -57,7 +57,8 @@ ScoreView buildScore(const SceneEngine& e, double t) {
     } else {
         v.heat.label = fmt::format("||s*|| ({})", v.modelName);
     }
-    for (Index r = 0; r < heat.rows(); ++r) v.heat.values[std::size_t(r)] = float(heat.row(r).norm());
+    for (Index r = 0; r < heat.rows(); ++r)
+        v.heat.values[std::size_t(r)] = float(heat.row(r).norm());
     return v;
 }
 
@@ -82,14 +83,15 @@ Table scoreTable(const SceneEngine& e, double t) {
 } // namespace
 
 ViewInfo score() {
-    return {"score",
-            "the score s = (alpha D(x) - x)/sigma^2 of the model and of the exact or ideal "
-            "denoiser at t",
-            ViewData::Points,
-            ViewClock::SweepsT,
-            [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("score", buildScore(e, at.t)); },
-            [](const SceneEngine& e, ViewAt at) { return scoreTable(e, at.t); },
-            "x,y,sx,sy, and ref_sx,ref_sy for a learned model"};
+    return {
+        "score",
+        "the score s = (alpha D(x) - x)/sigma^2 of the model and of the exact or ideal "
+        "denoiser at t",
+        ViewData::Points,
+        ViewClock::SweepsT,
+        [](const SceneEngine& e, ViewAt at) { return ViewSnapshot("score", buildScore(e, at.t)); },
+        [](const SceneEngine& e, ViewAt at) { return scoreTable(e, at.t); },
+        "x,y,sx,sy, and ref_sx,ref_sy for a learned model"};
 }
 
 } // namespace dfs::views

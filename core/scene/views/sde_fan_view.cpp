@@ -53,7 +53,8 @@ FanPaths fanPaths(const SceneEngine& e, int frameIndex) {
     e.frame(frameIndex); // a recorded frame, else UsageError
     FanPaths p;
     p.fan = fanOf(e);
-    p.paths = fanFrames(e.schedule(), e.denoiser(), e.backend(), p.fan.config, p.fan.xT, frameIndex);
+    p.paths =
+        fanFrames(e.schedule(), e.denoiser(), e.backend(), p.fan.config, p.fan.xT, frameIndex);
     FanConfig still = p.fan.config;
     still.sampler = withoutNoise(p.fan.config.sampler);
     still.paths = 1;

@@ -16,9 +16,10 @@ struct SdeMarginalView {
     int frame = 0, steps = 1;
     std::string sampler;
     long particles = 0;
-    ScalarGrid samples;     ///< density of the run's particles (per unit area)
-    ScalarGrid exact;       ///< p_t on the same cells (density per unit area)
-    std::string exactLabel; ///< what `exact` is ("exact p_t", "ideal p_t, smoothed to sigma~ = 0.062")
+    ScalarGrid samples; ///< density of the run's particles (per unit area)
+    ScalarGrid exact;   ///< p_t on the same cells (density per unit area)
+    std::string
+        exactLabel; ///< what `exact` is ("exact p_t", "ideal p_t, smoothed to sigma~ = 0.062")
     /// Energy distance between the particles and the noised data alpha x0 + sigma eps (a sample
     /// of p_t from half of the data), and between two such samples from the two disjoint halves:
     /// the sampling floor, what an exact sampler would show.

@@ -16,8 +16,8 @@
 #include "core/scene/views/sde_marginal_data.hpp"
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace dfs::views {
 
@@ -49,8 +49,8 @@ Matrix half(const Matrix& m, Index first) {
 Matrix noised(const SceneEngine& e, const Matrix& points, const NoiseLevel& l, Index limit,
               std::uint32_t k) {
     const Matrix x0 = thinned(points, limit);
-    return l.alpha * x0 +
-           l.sigma * gaussianNoise(e.scene().data.seed, 0, x0.rows(), x0.cols(), kMarginalNoiseStep, k);
+    return l.alpha * x0 + l.sigma * gaussianNoise(e.scene().data.seed, 0, x0.rows(), x0.cols(),
+                                                  kMarginalNoiseStep, k);
 }
 
 /// The denoiser whose closed-form density is p_t of the scene's data: the exact or ideal
@@ -80,9 +80,11 @@ SdeMarginalView buildMarginal(const SceneEngine& e, int frameIndex) {
         const double tp = std::max(f->t, e.schedule().tFromLogSnr(-2 * std::log(floorTilde)));
         Vector lp;
         e.backend().logDensity(*d, cellCentres(v.exact), e.schedule().at(tp), lp);
-        for (Index i = 0; i < lp.size(); ++i) v.exact.values[std::size_t(i)] = float(std::exp(lp[i]));
+        for (Index i = 0; i < lp.size(); ++i)
+            v.exact.values[std::size_t(i)] = float(std::exp(lp[i]));
         const std::string name = d->name() + " p_t"; // "exact p_t", "ideal p_t"
-        v.exactLabel = tp > f->t ? fmt::format("{}, smoothed to sigma~ = {:.2g}", name, floorTilde) : name;
+        v.exactLabel =
+            tp > f->t ? fmt::format("{}, smoothed to sigma~ = {:.2g}", name, floorTilde) : name;
     } else {
         histogram(e.backend(), noised(e, e.data().points, l, kNoisedData, 2), v.exact);
         v.exactLabel = "p_t as a histogram of alpha x0 + sigma eps";

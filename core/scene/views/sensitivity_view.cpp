@@ -6,11 +6,11 @@
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser.hpp"
 #include "core/io/table_io.hpp"
+#include "core/samplers/sampler_run.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_registry.hpp"
 #include "core/scene/views/run_unroll.hpp"
 #include "core/scene/views/sensitivity_data.hpp"
-#include "core/samplers/sampler_run.hpp"
 
 #include <Eigen/SVD>
 #include <algorithm>
@@ -20,8 +20,8 @@ namespace dfs::views {
 
 namespace {
 
-constexpr long kProbes = 36;           ///< particles whose Jacobians are drawn
-constexpr Index kMaxPoints = 2000;     ///< particles and data points drawn
+constexpr long kProbes = 36;              ///< particles whose Jacobians are drawn
+constexpr Index kMaxPoints = 2000;        ///< particles and data points drawn
 constexpr double kEllipseFraction = 0.05; ///< the median ellipse's major radius / extent
 
 void pushThinned(std::vector<float>& out, const Matrix& m) {
@@ -60,8 +60,8 @@ SensitivityView build(const SceneEngine& e, int frameIndex) {
     if (!majors.empty()) {
         std::nth_element(majors.begin(), majors.begin() + long(majors.size() / 2), majors.end());
         const double med = majors[majors.size() / 2];
-        v.radius = med > 0 ? std::clamp(kEllipseFraction * v.box.extent / med,
-                                        1e-4 * v.box.extent, 0.2 * v.box.extent)
+        v.radius = med > 0 ? std::clamp(kEllipseFraction * v.box.extent / med, 1e-4 * v.box.extent,
+                                        0.2 * v.box.extent)
                            : 0.1;
     }
     return v;
