@@ -12,6 +12,13 @@ app="$root/build/app/gui/diffuscope"
 [ -x "$app" ] || { echo "build first: $app is missing" >&2; exit 1; }
 command -v import >/dev/null || { echo "needs ImageMagick's import (apt-get install imagemagick)" >&2; exit 1; }
 export DISPLAY_SCRIPT_OUT="$out"
+# The window is stopped with SIGTERM, which leaves its crash-safe session behind (as a kill
+# would): keep it out of the user's own folder unless DIFFUSCOPE_RECOVERY_DIR says where.
+if [ -z "${DIFFUSCOPE_RECOVERY_DIR:-}" ]; then
+    DIFFUSCOPE_RECOVERY_DIR=$(mktemp -d)
+    trap 'rm -rf "$DIFFUSCOPE_RECOVERY_DIR"' EXIT
+    export DIFFUSCOPE_RECOVERY_DIR
+fi
 xvfb-run -a -s "-screen 0 ${DIFFUSCOPE_SCREEN:-1600x1000}x24" bash -c '
     "$0" ${1:+"$1"} &
     pid=$!

@@ -1,5 +1,5 @@
 // diffuscope: the desktop explorer. With no argument it opens the default scene; with a scene
-// file it opens that.
+// file it opens that. Either way, a session left behind by a crash is offered back.
 #include "app/gui/main_window.hpp"
 
 #ifdef DIFFUSCOPE_HAS_VULKAN
@@ -25,5 +25,6 @@ int main(int argc, char** argv) {
     const QStringList args = parser.positionalArguments();
     dfs::gui::MainWindow window(args.isEmpty() ? QString() : args.front());
     window.show();
+    window.offerRecovery(); // after a crash or a kill: the session left behind
     return app.exec();
 }

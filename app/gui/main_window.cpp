@@ -13,6 +13,7 @@
 #include "app/gui/sampler_panel.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/schedule_plot.hpp"
+#include "app/gui/session_recovery.hpp"
 #include "app/gui/train_worker.hpp"
 #include "app/gui/transport_bar.hpp"
 #include "app/gui/view_pane.hpp"
@@ -157,6 +158,13 @@ MainWindow::MainWindow(const QString& scenePath, QWidget* parent) : QMainWindow(
     m_trainer->moveToThread(&m_trainThread);
     connect(&m_trainThread, &QThread::finished, m_trainer, &QObject::deleteLater);
     m_trainThread.start();
+    // The session is kept on disk a moment after each change (a crash loses at most that).
+    m_recovery = new SessionRecovery(this);
+    m_recovery->setVolatileModelFolder(m_trainer->modelFolder());
+    connect(m_recovery, &SessionRecovery::saveFailed, this, [this](const QString& message) {
+        statusBar()->showMessage("could not keep a crash-safe copy of the session: " + message,
+                                 10000);
+    });
     connectWorker();
     buildMenus();
 
@@ -343,6 +351,11 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     m_settingsRevision = s->settingsRevision;
     m_snapshot = s;
     m_scene = s->scene;
+    m_recovery->changed(m_scene, m_path);
+    if (m_restoring && settingsChanged) { // the recovered scene was accepted: it is ours now
+        SessionRecovery::discard(*m_restoring);
+        m_restoring.reset();
+    }
     // Edits still in flight stay the base of the next one until their own snapshot arrives.
     if (m_pointsInFlight && s->scene.data.points && *s->scene.data.points == *m_pointsInFlight)
         m_pointsInFlight.reset();
@@ -396,7 +409,13 @@ void MainWindow::onFailed(const QString& message) {
     m_pointsInFlight.reset();
     showSceneInPanels(m_scene); // the panels and panes go back to the session the worker kept
     for (ViewPane* p : m_panes) p->setKind(m_scene.view.panes[std::size_t(p->index())]);
-    showError("Could not apply the change", message);
+    QString text = message;
+    if (m_restoring) { // nothing is lost: the session left behind stays for the next start
+        text += "\n\nThe session left behind stays at " + m_restoring->scenePath +
+                " and is offered again at the next start.";
+        m_restoring.reset();
+    }
+    showError("Could not apply the change", text);
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {

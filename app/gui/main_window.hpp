@@ -13,6 +13,7 @@
 #include <QMainWindow>
 #include <QThread>
 #include <array>
+#include <memory>
 #include <vector>
 
 class QDockWidget;
@@ -32,6 +33,8 @@ class SamplerPanel;
 class TransportBar;
 class Inspector;
 class PerspectivesPanel;
+class SessionRecovery;
+struct OrphanSession;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -67,6 +70,13 @@ public:
     /// Switches the compute backend ("cpu", "vulkan"); a failure keeps the current one.
     void requestBackend(const QString& name);
     bool saveSceneTo(const QString& path);
+    /// After a crash or a kill: offers the session left behind, if any (asks; interactive).
+    void offerRecovery();
+    /// Restores a session left behind (session_recovery.hpp); false (with the error shown and
+    /// its files kept) if it cannot be read.
+    bool restoreSession(const OrphanSession& orphan);
+    /// The crash-safe copy of this session (tests).
+    SessionRecovery* recovery() const { return m_recovery; }
     bool importCsv(const QString& path);
     /// Applies a point edit at data coordinates with the current tool (press = start a gesture).
     void editAt(double x, double y, bool press);
@@ -106,6 +116,9 @@ private:
     QThread m_thread, m_trainThread;
     SceneWorker* m_worker = nullptr;
     TrainWorker* m_trainer = nullptr;
+    SessionRecovery* m_recovery = nullptr;
+    /// A session left behind, being restored: removed once its scene is accepted.
+    std::unique_ptr<OrphanSession> m_restoring;
     Scene m_scene;
     SnapshotPtr m_snapshot;
     std::array<ViewPane*, 4> m_panes{};

@@ -1,9 +1,11 @@
-// Main window: scenes (open, save), CSV import, and the export and data-export dialogs.
+// Main window: scenes (open, save, recover after a crash), CSV import, and the export and
+// data-export dialogs.
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/export_dialog.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
+#include "app/gui/session_recovery.hpp"
 #include "app/gui/train_worker.hpp"
 #include "app/gui/view_pane.hpp"
 #include "core/datasets/dataset_registry.hpp"
@@ -16,7 +18,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QMessageBox>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QStatusBar>
 
 namespace dfs::gui {
@@ -40,10 +44,11 @@ bool MainWindow::saveSceneTo(const QString& path) {
     try {
         Scene scene = m_scene;
         // A model from live training lives in a temporary folder that goes when the program
-        // ends: the saved scene points at a copy beside it (the running session goes on as it
-        // is; a later save copies again).
+        // ends, and a recovered one in the session's files: the saved scene points at a copy
+        // beside it (the running session goes on as it is; a later save copies again).
         const std::string temp = m_trainer->modelFolder().toStdString();
-        if (!temp.empty() && scene.model.denoiser.rfind(temp, 0) == 0) {
+        if ((!temp.empty() && scene.model.denoiser.rfind(temp, 0) == 0) ||
+            SessionRecovery::isSessionFile(scene.model.denoiser)) {
             const QFileInfo info(path);
             const std::string kept =
                 (info.absolutePath() + "/" + info.completeBaseName() + ".dsm").toStdString();
@@ -59,6 +64,49 @@ bool MainWindow::saveSceneTo(const QString& path) {
         return true;
     } catch (const std::exception& e) {
         showError("Save scene", e.what());
+        return false;
+    }
+}
+
+void MainWindow::offerRecovery() {
+    const auto orphan = SessionRecovery::findOrphan();
+    if (!orphan) return;
+    QMessageBox ask(QMessageBox::Question, "Restore the last session?",
+                    QString("Diffuscope did not close properly last time. Its session was kept "
+                            "at %1: the data with every edit, the settings and the model.%2")
+                        .arg(QLocale().toString(orphan->saved, QLocale::ShortFormat))
+                        .arg(orphan->source.isEmpty() ? QString()
+                                                      : "<br>It was opened from " +
+                                                            orphan->source.toHtmlEscaped() + "."),
+                    QMessageBox::NoButton, this);
+    ask.setTextFormat(Qt::RichText);
+    QPushButton* restore = ask.addButton("Restore", QMessageBox::AcceptRole);
+    QPushButton* discard = ask.addButton("Discard", QMessageBox::DestructiveRole);
+    ask.addButton("Not now", QMessageBox::RejectRole); // asked again at the next start
+    ask.setDefaultButton(restore);
+    ask.exec();
+    if (ask.clickedButton() == restore)
+        restoreSession(*orphan);
+    else if (ask.clickedButton() == discard)
+        SessionRecovery::discard(*orphan);
+}
+
+bool MainWindow::restoreSession(const OrphanSession& orphan) {
+    try {
+        const Scene s = m_recovery->adopt(orphan);
+        m_restoring = std::make_unique<OrphanSession>(orphan);
+        m_path = orphan.source; // Save writes the recovered session where it came from
+        m_editor.clearHistory();
+        m_data->setUndoAvailable(false);
+        requestScene(s);
+        setWindowTitle(QString("Diffuscope: %1 (recovered)")
+                           .arg(m_path.isEmpty() ? QString("untitled") : m_path));
+        statusBar()->showMessage("restored the session kept at " +
+                                     QLocale().toString(orphan.saved, QLocale::ShortFormat),
+                                 10000);
+        return true;
+    } catch (const std::exception& e) {
+        showError("Restore the last session", e.what());
         return false;
     }
 }
