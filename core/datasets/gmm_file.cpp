@@ -63,6 +63,8 @@ GmmParams gmmFromJson(const std::string& text, const std::string& source) {
     } catch (const json::parse_error& e) {
         throw DataError(
             fmt::format("{}: not valid JSON ({})", source, jsonSyntaxProblem(text, e.byte)));
+    } catch (const json::exception& e) { // a number that overflows double: 2e+308
+        throw DataError(fmt::format("{}: not valid JSON ({})", source, jsonProblem(e.what())));
     }
     const Reader r{source};
     if (!j.is_object()) r.fail("the file", "must hold a JSON object with \"means\"");
