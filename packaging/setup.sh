@@ -70,7 +70,7 @@ cmake --build "$root/build-asan" -j "$jobs" --target core_tests cli_tests
 echo "== sanitizer stage: $((SECONDS - stage)) s"
 
 stage=$SECONDS
-echo "== fuzzing every loader for ${DIFFUSCOPE_CI_FUZZ_SECONDS:-30} s (build-fuzz/, tools/fuzz.sh)"
-FUZZ_BUILD_JOBS=$jobs bash "$root/tools/fuzz.sh" --seconds "${DIFFUSCOPE_CI_FUZZ_SECONDS:-30}"
+echo "== fuzzing every loader for ${DIFFUSCOPE_CI_FUZZ_SECONDS:-20} s (build-fuzz/, tools/fuzz.sh)"
+FUZZ_BUILD_JOBS=$jobs bash "$root/tools/fuzz.sh" --seconds "${DIFFUSCOPE_CI_FUZZ_SECONDS:-20}"
 echo "== fuzz stage: $((SECONDS - stage)) s"
 echo "== all tests passed"
