@@ -2,7 +2,8 @@
 # Writes the fuzz targets' seed corpora, tests/fuzz/corpus/<target>/seed-*: what the CLI writes
 # (points CSVs, trajectories, small models, a rendered PNG), the bundled scenes, IDX files cut
 # from Debian's Fashion-MNIST to 3 images (plain and gzip), and a few hand-made PNGs and
-# mixture files. Each file is a few KB at most. Run it again after a format change:
+# mixture files. Each file is a few KB at most. Run it again after a format change (it replaces
+# only the seed-* files):
 #
 #   bash tools/fuzz_corpus.sh [path/to/diffuscope-cli]      (default: build/app/cli/diffuscope-cli)
 set -euo pipefail
@@ -14,8 +15,8 @@ fmnist=/usr/share/datasets/fashion-mnist
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for t in csv dsm idx png scene_json gmm_json; do
-    rm -rf "${out:?}/$t"
     mkdir -p "$out/$t"
+    rm -f "${out:?}/$t"/seed-* # inputs the fuzzer found (named by their SHA-1) stay
 done
 quiet() { "$@" > /dev/null 2>&1; }
 
