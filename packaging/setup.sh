@@ -5,8 +5,10 @@
 #
 #   bash packaging/setup.sh run    build, then open the explorer (`diffuscope`) on the default
 #                                  scene; without a display, the CLI demo in the terminal
-#   bash packaging/setup.sh test   build, run every test (ctest), then the core tests again
-#                                  under AddressSanitizer + UndefinedBehaviorSanitizer
+#   bash packaging/setup.sh test   build, run every test (ctest), then the core, loader and CLI
+#                                  tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                                  then each loader's fuzz target for a short while (clang,
+#                                  libFuzzer; tools/fuzz.sh)
 set -euo pipefail
 
 mode=${1:-run}
@@ -24,7 +26,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(cmake g++ ninja-build ccache pkg-config libeigen3-dev catch2 libcli11-dev
     nlohmann-json3-dev libfmt-dev libvulkan-dev glslc spirv-tools mesa-vulkan-drivers
     vulkan-validationlayers qt6-base-dev qt6-svg-dev libgif-dev libavcodec-dev libavformat-dev
-    libswscale-dev xvfb xauth zlib1g-dev libpng-dev dataset-fashion-mnist clang-format)
+    libswscale-dev xvfb xauth zlib1g-dev libpng-dev dataset-fashion-mnist clang-format clang
+    libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -55,10 +58,19 @@ fi
 echo "== running the test suite"
 (cd "$root/build" && ctest --output-on-failure -j "$jobs")
 
-echo "== core tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+stage=$SECONDS
+echo "== core, loader and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+# Without the Qt layer and Vulkan: the sanitizers cover the core, the loaders and the CLI.
 cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDIFFUSCOPE_SANITIZE=ON -DDIFFUSCOPE_BUILD_CLI=OFF >/dev/null
-cmake --build "$root/build-asan" -j "$jobs" --target core_tests
+    -DDIFFUSCOPE_SANITIZE=ON -DDIFFUSCOPE_BUILD_CLI=ON -DDIFFUSCOPE_BUILD_GUI=OFF \
+    -DDIFFUSCOPE_VULKAN=OFF >/dev/null
+cmake --build "$root/build-asan" -j "$jobs" --target core_tests cli_tests
 (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L core --output-on-failure -j "$jobs")
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L 'core|cli' --output-on-failure -j "$jobs")
+echo "== sanitizer stage: $((SECONDS - stage)) s"
+
+stage=$SECONDS
+echo "== fuzzing every loader for ${DIFFUSCOPE_CI_FUZZ_SECONDS:-20} s (build-fuzz/, tools/fuzz.sh)"
+FUZZ_BUILD_JOBS=$jobs bash "$root/tools/fuzz.sh" --seconds "${DIFFUSCOPE_CI_FUZZ_SECONDS:-20}"
+echo "== fuzz stage: $((SECONDS - stage)) s"
 echo "== all tests passed"

@@ -2,6 +2,7 @@
 #include "core/datasets/gmm_file.hpp"
 
 #include "core/errors.hpp"
+#include "core/io/input_file.hpp"
 #include "core/io/json_errors.hpp"
 
 #include <Eigen/Eigenvalues>
@@ -9,8 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace dfs {
 
@@ -63,6 +62,8 @@ GmmParams gmmFromJson(const std::string& text, const std::string& source) {
     } catch (const json::parse_error& e) {
         throw DataError(
             fmt::format("{}: not valid JSON ({})", source, jsonSyntaxProblem(text, e.byte)));
+    } catch (const json::exception& e) { // a number that overflows double: 2e+308
+        throw DataError(fmt::format("{}: not valid JSON ({})", source, jsonProblem(e.what())));
     }
     const Reader r{source};
     if (!j.is_object()) r.fail("the file", "must hold a JSON object with \"means\"");
@@ -124,14 +125,8 @@ GmmParams gmmFromJson(const std::string& text, const std::string& source) {
 }
 
 GmmParams readGmmFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(fmt::format("{}: cannot open the mixture file", path));
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    if (buf.str().size() > kMaxGmmFileBytes)
-        throw DataError(fmt::format("{}: larger than {} MiB; not a mixture file", path,
-                                    kMaxGmmFileBytes >> 20));
-    return gmmFromJson(buf.str(), path);
+    // A FIFO or device is refused by name; a file over the limit before it is read.
+    return gmmFromJson(readRegularFile(path, kMaxGmmFileBytes, "mixture file"), path);
 }
 
 std::string gmmToJson(const GmmParams& gmm) {

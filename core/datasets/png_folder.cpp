@@ -4,8 +4,10 @@
 #include "core/datasets/image_resize.hpp"
 #include "core/errors.hpp"
 #include "core/io/file_names.hpp"
+#include "core/io/input_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fmt/format.h>
 #include <png.h>
@@ -23,11 +25,33 @@ bool isPng(const fs::path& p) {
     return lowercaseExtension(p.string()) == ".png";
 }
 
+/// Largest PNG file read (bytes): a 4096 x 4096 image stored uncompressed is 64 MiB.
+constexpr std::uintmax_t kMaxPngBytes = std::uintmax_t(256) << 20;
+
+/// Refuses a chunk whose declared length runs past the end of the file: libpng would allocate
+/// that length (up to 2 GiB) before finding the file truncated.
+void checkChunkLengths(const std::string& png, const std::string& path) {
+    std::size_t at = 8; // after the signature
+    while (png.size() - at >= 8) {
+        const auto* b = reinterpret_cast<const unsigned char*>(png.data() + at);
+        const std::uint32_t len =
+            std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | b[3];
+        if (len > png.size() - at - 8)
+            throw DataError(fmt::format("{}: corrupt PNG (a chunk of {} bytes at byte {} runs past "
+                                        "the end of the file)",
+                                        path, len, at));
+        at += 12 + std::size_t(len);
+        if (at > png.size()) break; // a missing CRC: libpng reports it
+    }
+}
+
 /// One PNG as side x side grayscale in [-1, 1].
 Vector readPng(const std::string& path, int side) {
+    const std::string file = readRegularFile(path, kMaxPngBytes, "PNG file");
+    if (file.size() > 8) checkChunkLengths(file, path);
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&image, path.c_str()))
+    if (!png_image_begin_read_from_memory(&image, file.data(), file.size()))
         throw DataError(fmt::format("{}: not a readable PNG ({})", path, image.message));
     if (image.width != image.height || image.width == 0 || image.width > kMaxSide) {
         png_image_free(&image);

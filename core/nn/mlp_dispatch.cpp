@@ -46,8 +46,20 @@ const MlpKernels* const* mlpKernelVariants(int& count) {
         int k = 0;
 #if DIFFUSCOPE_X86_KERNELS
         __builtin_cpu_init();
-        if (__builtin_cpu_supports("x86-64-v4")) variants[k++] = &v4::kernels;
-        if (__builtin_cpu_supports("x86-64-v3")) variants[k++] = &v3::kernels;
+#if defined(__clang__) && __clang_major__ < 15
+        // Clang 14 knows no "x86-64-vN" level names here: test the levels' features instead.
+        const bool hasV3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+        const bool hasV4 = hasV3 && __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512cd") &&
+                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+        const bool hasV4 = __builtin_cpu_supports("x86-64-v4");
+        const bool hasV3 = __builtin_cpu_supports("x86-64-v3");
+#endif
+        if (hasV4) variants[k++] = &v4::kernels;
+        if (hasV3) variants[k++] = &v3::kernels;
 #endif
         variants[k++] = &baseline::kernels;
         return k;

@@ -169,12 +169,14 @@ TEST_CASE("cli: JSON that does not parse is named by file, line and column, in p
     // Before: "s.json: not valid JSON (byte 13: [json.exception.parse_error.101] parse error at
     // line 2, ...)": the library's exception text in the message.
     Scratch s("errors_json");
+#ifdef DIFFUSCOPE_TEST_HAS_RENDER // `render` needs the Qt layer (the sanitizer build has none)
     writeText(s.path("broken.json"), "{\"format\":\n  \"diffuscope-scene\",,\n}");
     const CliResult scene = runCli({"render", "--scene", s.path("broken.json"), "--view", "chain",
                                     "--out", s.path("out.png")});
     checkDataError(scene, {"broken.json", "not valid JSON (line 2, column 22: unexpected ','"});
     CHECK(scene.err.find("json.exception") == std::string::npos);
     CHECK_FALSE(std::filesystem::exists(s.path("out.png")));
+#endif
     writeText(s.path("mixture.json"), "{\"means\": [[0, 0]");
     const CliResult gmm = runCli({"data", "--dataset", "gmm:" + s.path("mixture.json"), "--n", "10",
                                   "--out", s.path("out.csv")});

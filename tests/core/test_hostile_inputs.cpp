@@ -1,6 +1,7 @@
 // Hostile inputs to the core's loaders (issue 20): numbers that overflow, special files, huge
 // declared sizes and symbolic-link loops must each end in a DataError naming the file, before
 // any large allocation and without hanging.
+#include "core/datasets/gmm_file.hpp"
 #include "core/datasets/idx_file.hpp"
 #include "core/datasets/png_folder.hpp"
 #include "core/io/csv.hpp"
@@ -123,6 +124,17 @@ TEST_CASE("scene files: folders, FIFOs and devices are refused by name without r
                    "loop.json: cannot open"));
     CHECK(contains(errorOf<DataError>([&] { loadScene((d / "none.json").string()); }),
                    "none.json: cannot open"));
+}
+
+TEST_CASE("mixture files: FIFOs and devices are refused by name without reading",
+          "[hostile][gmm]") {
+    // readGmmFile read any path to its end before this (a FIFO hung, /dev/zero grew).
+    const fs::path d = scratch("gmm_special");
+    REQUIRE(::mkfifo((d / "pipe.json").c_str(), 0600) == 0);
+    CHECK(contains(errorOf<DataError>([&] { readGmmFile((d / "pipe.json").string()); }),
+                   "named pipe"));
+    CHECK(contains(errorOf<DataError>([] { readGmmFile("/dev/zero"); }),
+                   "/dev/zero: cannot open the mixture file (it is a device"));
 }
 
 TEST_CASE("scene files: an over-large file is refused by its size before reading",

@@ -6,6 +6,7 @@
 #include "core/datasets/idx_file.hpp"
 #include "core/datasets/image_datasets.hpp"
 #include "core/datasets/image_resize.hpp"
+#include "core/datasets/png_folder.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/schedules/schedule.hpp"
 #include "test_support.hpp"
@@ -154,6 +155,16 @@ TEST_CASE("PNG folders: class subfolders, resampling and clear errors", "[images
                        loadDataset("shapes", {10, -1, 0, 12});
                    }),
                    "--resolution"));
+}
+
+TEST_CASE("PNG folders: a chunk longer than the file is refused before libpng allocates it",
+          "[images]") {
+    // Found by fuzz_png: a chunk declaring about 2 GiB made libpng allocate it from a tiny file.
+    const fs::path d = scratch("png_chunk");
+    const std::string ihdr("\0\0\0\x0dIHDR\0\0\0\x10\0\0\0\x10\x08\0\0\0\0\0\0\0\0", 25);
+    writeBytes(d / "huge.png", "\x89PNG\r\n\x1a\n" + ihdr + std::string("\x7e\x8c\0\0iCCP", 8));
+    CHECK(contains(errorOf<DataError>([&] { loadPngFolder(d.string(), 8); }),
+                   "huge.png: corrupt PNG (a chunk of 2123104256 bytes at byte 33"));
 }
 
 TEST_CASE("area resampling averages exactly", "[images]") {
