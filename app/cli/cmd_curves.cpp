@@ -169,7 +169,7 @@ Command addCurvesCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--particle", o->rnn.particle, "rnn: the particle whose x_T starts the run")
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "F.csv or F.json")->required();
+    cmd->add_option("--out", o->out, "F.csv, F.json, F.npy or F.npz")->required();
     return {cmd, [o] { runCurves(*o); }};
 }
 

@@ -4,6 +4,8 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/file_names.hpp"
+#include "core/io/table_writer.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -30,9 +32,16 @@ void runData(const DataOptions& o) {
     const PointSet data =
         loadDataset(o.dataset, {o.n, datasetNoise(o.noise), o.seed, o.resolution});
     std::vector<std::string> header = pointColumns(data.dim());
-    const bool labelled = !data.labels.empty();
+    // An .npy array keeps no column names: its columns are the points (or pixels) alone, so
+    // that it reads back as data; .npz and CSV keep the labels.
+    const bool npy = lowercaseExtension(o.out) == ".npy";
+    const bool labelled = !data.labels.empty() && !npy;
+    if (npy && !data.labels.empty())
+        fmt::print("note: {} keeps no labels (an .npy array has no column names); use .npz or "
+                   ".csv to keep them\n",
+                   o.out);
     if (labelled) header.push_back("label");
-    CsvWriter out(o.out, header);
+    TableWriter out(o.out, header);
     std::vector<double> values(header.size());
     for (Index r = 0; r < data.size(); ++r) {
         for (int c = 0; c < data.dim(); ++c) values[std::size_t(c)] = data.points(r, c);
@@ -49,7 +58,9 @@ void runData(const DataOptions& o) {
 Command addDataCommand(CLI::App& app) {
     auto o = std::make_shared<DataOptions>();
     CLI::App* cmd = app.add_subcommand(
-        "data", "write a dataset to CSV: points x,y[,label], or images p0..p{D-1}[,label]");
+        "data",
+        "write a dataset to CSV (or .npy/.npz by the extension): points x,y[,label], or images "
+        "p0..p{D-1}[,label]");
     cmd->add_option("--dataset", o->dataset,
                     "built-in dataset, image dataset (shapes, fashion-mnist, mnist; see 'list'), "
                     "a folder of PNGs, or a CSV of points")
@@ -58,7 +69,10 @@ Command addDataCommand(CLI::App& app) {
     cmd->add_option("--n", o->n, "number of points")->capture_default_str();
     cmd->add_option("--noise", o->noise, "noise scale (default: the dataset's own)");
     addSeedOption(*cmd, "--seed", o->seed, "random seed");
-    cmd->add_option("--out", o->out, "output CSV file")->required();
+    cmd->add_option("--out", o->out,
+                    "output file: .csv, .npy (N x D float64) or .npz (one array "
+                    "per column)")
+        ->required();
     return {cmd, [o] { runData(*o); }};
 }
 

@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/field.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/table_writer.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -45,7 +46,7 @@ void runField(const FieldOptions& o) {
 
     std::vector<std::string> header = pointColumns(int(x.cols()));
     for (const auto& c : pointColumns(int(x.cols()))) header.push_back("f" + c);
-    CsvWriter out(o.out, header);
+    TableWriter out(o.out, header);
     std::vector<double> row(header.size());
     for (Index r = 0; r < x.rows(); ++r) {
         for (Index c = 0; c < x.cols(); ++c) {
@@ -75,12 +76,13 @@ Command addFieldCommand(CLI::App& app) {
     cmd->add_option("--quantity", o->quantity, "x0, eps, v, score or velocity")->required();
     auto* grid = cmd->add_option("--grid", o->grid, "N: an N x N grid over [-L, L]^2");
     cmd->add_option("--extent", o->extent, "L: half-width of the grid")->capture_default_str();
-    cmd->add_option("--points", o->points, "CSV of query points (x,y) instead of --grid")
+    cmd->add_option("--points", o->points, "query points (CSV x,y, .npy or .npz) instead of --grid")
         ->excludes(grid);
     cmd->add_option("--backend", o->backend, "compute backend (see 'list')")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "output CSV file")->required();
+    cmd->add_option("--out", o->out, "output file: .csv, or .npy/.npz by the extension")
+        ->required();
     return {cmd, [o] { runField(*o); }};
 }
 

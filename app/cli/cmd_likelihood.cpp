@@ -6,6 +6,7 @@
 #include "app/cli/model_options.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/table_writer.hpp"
 #include "core/samplers/ode_likelihood.hpp"
 
 #include <CLI/App.hpp>
@@ -48,7 +49,7 @@ void runLikelihood(LikelihoodCliOptions o) {
     std::vector<std::string> header = pointColumns(int(x.cols()));
     header.push_back("logp");
     header.push_back("nfe");
-    CsvWriter out(o.out, header);
+    TableWriter out(o.out, header);
     std::vector<double> row(header.size());
     for (Index i = 0; i < x.rows(); ++i) {
         for (Index c = 0; c < x.cols(); ++c) row[std::size_t(c)] = x(i, c);
@@ -77,7 +78,8 @@ Command addLikelihoodCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "likelihood", "exact log p of points through the probability-flow ODE; write x,y,logp,nfe");
     addModelOptions(*cmd, o->model);
-    cmd->add_option("--points", o->points, "CSV of points (x,y) to evaluate")->required();
+    cmd->add_option("--points", o->points, "points to evaluate (CSV x,y, .npy or .npz)")
+        ->required();
     cmd->add_option("--solver", o->solver, "rk45 (adaptive Dormand-Prince) or rk4 (fixed steps)")
         ->capture_default_str();
     cmd->add_option("--rtol", o->ode.rtol, "rk45 relative tolerance")->capture_default_str();
@@ -92,7 +94,8 @@ Command addLikelihoodCommand(CLI::App& app) {
                   "a learned MLP and its tangents in float (faster) instead of double");
     cmd->add_option("--threads", o->ode.threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "output CSV file")->required();
+    cmd->add_option("--out", o->out, "output file: .csv, or .npy/.npz by the extension")
+        ->required();
     return {cmd, [o] { runLikelihood(*o); }};
 }
 

@@ -7,6 +7,7 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/errors.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/table_writer.hpp"
 #include "core/samplers/sample_to_end.hpp"
 
 #include <CLI/App.hpp>
@@ -33,7 +34,7 @@ struct SampleOptions {
     SamplerOptions opts;
 };
 
-void appendFrame(CsvWriter& w, int step, double t, const Matrix& x) {
+void appendFrame(TableWriter& w, int step, double t, const Matrix& x) {
     std::vector<double> row(std::size_t(3 + x.cols()));
     row[0] = step;
     row[1] = t;
@@ -74,7 +75,7 @@ void runSample(const SampleOptions& o) {
                         particles, o.steps + 1, kMaxTrajectoryRows));
 
     auto backend = makeBackend(o.backend, o.threads);
-    std::optional<CsvWriter> traj;
+    std::optional<TableWriter> traj;
     if (!o.trajectory.empty()) {
         std::vector<std::string> header = {"step", "t", "particle"};
         for (const auto& c : pointColumns(m.denoiser->dim())) header.push_back(c);
@@ -89,7 +90,7 @@ void runSample(const SampleOptions& o) {
     const long nfe = r.nfe;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    writeCsv(o.out, pointColumns(m.denoiser->dim()), r.x);
+    writeRows(o.out, pointColumns(m.denoiser->dim()), r.x);
     if (traj) traj->commit();
     fmt::print("{}: {} particles, {} steps ({} grid from t = {:.6g}), {} NFE, {:.3f} s on {}{}; "
                "wrote {}{}{}\n",
@@ -109,7 +110,8 @@ Command addSampleCommand(CLI::App& app) {
                     "time grid: uniform, logsnr or karras (default: the sampler's own)");
     cmd->add_option("--rho", o->rho, "Karras grid exponent rho")->capture_default_str();
     auto* n = cmd->add_option("--n", o->n, "number of particles drawn from the prior");
-    cmd->add_option("--init", o->init, "CSV of starting points (x,y) at the grid's first time")
+    cmd->add_option("--init", o->init,
+                    "starting points (CSV x,y, .npy or .npz) at the grid's first time")
         ->excludes(n);
     addSeedOption(*cmd, "--seed", o->seed, "random seed (prior and sampler noise)");
     cmd->add_option("--eta", o->opts.eta, "DDIM eta")->capture_default_str();
@@ -129,7 +131,8 @@ Command addSampleCommand(CLI::App& app) {
     cmd->add_option("--backend", o->backend, "compute backend (see 'list')")->capture_default_str();
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
-    cmd->add_option("--out", o->out, "output CSV of the final points")->required();
+    cmd->add_option("--out", o->out, "final points: .csv, or .npy/.npz by the extension")
+        ->required();
     cmd->add_option("--trajectory", o->trajectory, "also write every frame: step,t,particle,x,y");
     return {cmd, [o] { runSample(*o); }};
 }

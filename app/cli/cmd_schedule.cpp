@@ -57,7 +57,8 @@ Command addScheduleCommand(CLI::App& app) {
     cmd->add_option("--schedule", o->schedule, "noise schedule (see 'list')")
         ->capture_default_str();
     cmd->add_option("--n", o->n, "points t = k/n, k = 1..n")->capture_default_str();
-    cmd->add_option("--out", o->out, "F.csv or F.json: t,alpha,sigma,logSNR")->required();
+    cmd->add_option("--out", o->out, "F.csv, F.json, F.npy or F.npz: t,alpha,sigma,logSNR")
+        ->required();
     cmd->add_option("--grid", o->grid, "also write a sampler's time grid (F.csv or F.json)");
     cmd->add_option("--sampler", o->sampler,
                     "sampler whose default grid --grid writes (default heun)");

@@ -10,8 +10,10 @@
 #include "core/errors.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
+#include "core/io/table_writer.hpp"
 #include "core/metrics/denoiser_gap.hpp"
 #include "core/model/checkpoint.hpp"
+#include "core/model/safetensors.hpp"
 #include "core/training/presets.hpp"
 
 #include <CLI/App.hpp>
@@ -75,7 +77,11 @@ void runTrain(const TrainOptions& o) {
             fmt::format("--data-n must be in [2, {}] (got {})", long(kMaxDatasetPoints), o.dataN));
     const TrainConfig config = configFrom(o);
     config.validate();
-    if (!isCheckpointPath(o.out)) throw UsageError("--out must name a .dsm file");
+    if (!isCheckpointPath(o.out)) throw UsageError("--out must name a .dsm or .safetensors file");
+    if (isSafetensorsPath(o.out) && config.model.architecture != "mlp")
+        throw UsageError(fmt::format("--out {}: only MLP models are written as safetensors (this "
+                                     "is a {}; use a .dsm file)",
+                                     o.out, config.model.architecture));
     { AtomicFile probe(o.out); } // the folder is writable: find out now, not after training
     const PointSet data =
         loadDataset(o.dataset, {o.dataN, datasetNoise(o.noise), o.dataSeed, o.resolution});
@@ -86,7 +92,7 @@ void runTrain(const TrainOptions& o) {
     if (o.backend != "cpu" && !onDevice)
         fmt::print("note: {} has no training path for this model here; training on the CPU\n",
                    backend->device());
-    std::optional<CsvWriter> log;
+    std::optional<TableWriter> log;
     if (!o.log.empty())
         log.emplace(o.log, std::vector<std::string>{"step", "loss", "lr", "grad_norm"});
 
@@ -185,8 +191,9 @@ Command addTrainCommand(CLI::App& app) {
     cmd->add_option("--threads", o->threads, "CPU threads (0 = one per core)")
         ->capture_default_str();
     cmd->add_option("--backend", o->backend, "compute backend")->capture_default_str();
-    cmd->add_option("--out", o->out, "model file (.dsm)")->required();
-    cmd->add_option("--log", o->log, "CSV log of the loss per step");
+    cmd->add_option("--out", o->out, "model file: .dsm, or .safetensors (MLP; PyTorch layout)")
+        ->required();
+    cmd->add_option("--log", o->log, "log of the loss per step (.csv, .npy or .npz)");
     return {cmd, [o] { runTrain(*o); }};
 }
 

@@ -27,6 +27,7 @@ Command addTrainCommand(CLI::App& app);
 Command addScheduleCommand(CLI::App& app);
 Command addCurvesCommand(CLI::App& app);
 Command addLikelihoodCommand(CLI::App& app);
+Command addExportModelCommand(CLI::App& app);
 // Only in builds with the Qt layer (DIFFUSCOPE_BUILD_GUI):
 Command addRenderCommand(CLI::App& app);
 /// The QGuiApplication that text and images need, on the offscreen platform unless

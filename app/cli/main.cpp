@@ -38,11 +38,11 @@ int main(int argc, char** argv) {
                  "diffuscope-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "diffuscope-cli 0.1.0");
-    std::vector<Command> commands = {addListCommand(app),   addDataCommand(app),
-                                     addFieldCommand(app),  addSampleCommand(app),
-                                     addTrainCommand(app),  addDemoCommand(app),
-                                     addBenchCommand(app),  addScheduleCommand(app),
-                                     addCurvesCommand(app), addLikelihoodCommand(app)};
+    std::vector<Command> commands = {
+        addListCommand(app),       addDataCommand(app),       addFieldCommand(app),
+        addSampleCommand(app),     addTrainCommand(app),      addDemoCommand(app),
+        addBenchCommand(app),      addScheduleCommand(app),   addCurvesCommand(app),
+        addLikelihoodCommand(app), addExportModelCommand(app)};
 #ifdef DIFFUSCOPE_HAS_RENDER
     commands.push_back(addRenderCommand(app));
 #endif

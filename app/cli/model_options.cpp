@@ -4,7 +4,7 @@
 #include "core/datasets/dataset_registry.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/errors.hpp"
-#include "core/io/csv.hpp"
+#include "core/io/table_io.hpp"
 
 #include <CLI/App.hpp>
 #include <CLI/Validators.hpp>
@@ -30,7 +30,8 @@ void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
 
 void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required) {
     cmd.add_option("--dataset", opts.dataset,
-                   "built-in dataset (see 'list') or a CSV file of points with header x,y")
+                   "built-in dataset (see 'list'), or a file of points (CSV x,y[,label] or images "
+                   "p0..; .npy; .npz)")
         ->required(required);
     cmd.add_option("--data-n", opts.dataN, "number of dataset points (built-in datasets)")
         ->capture_default_str();
@@ -100,9 +101,10 @@ std::vector<std::string> pointColumns(int dim) {
 }
 
 Matrix readPoints(const std::string& path) {
-    const CsvTable table = readCsv(path);
+    const CsvTable table = readTable(path); // .npy, .npz or CSV by the extension
     if (table.values.rows() == 0)
         throw DataError(fmt::format("{}: no points after the header", path));
+    if (table.header.empty()) return table.values; // an unnamed .npy/.npz array: N x D
     const int ix = table.column("x"), iy = table.column("y");
     if (ix >= 0 && iy >= 0 && table.header.size() == 2) {
         Matrix p(table.values.rows(), 2);

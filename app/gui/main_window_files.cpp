@@ -147,7 +147,8 @@ void MainWindow::exportDataDialog() {
     const QString what = QInputDialog::getItem(this, "Export data", help, kinds, 0, false, &ok);
     if (!ok) return;
     const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
-                                                      "CSV (*.csv);;JSON (*.json)");
+                                                      "CSV (*.csv);;JSON (*.json);;NumPy array "
+                                                      "(*.npy);;NumPy columns (*.npz)");
     if (path.isEmpty()) return;
     if (what == "loss") {
         try {

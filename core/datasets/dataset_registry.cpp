@@ -7,9 +7,10 @@
 #include "core/datasets/image_datasets.hpp"
 #include "core/datasets/toy_datasets.hpp"
 #include "core/errors.hpp"
-#include "core/io/csv.hpp"
+#include "core/io/table_io.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <filesystem>
@@ -71,24 +72,46 @@ const Entry* findEntry(const std::string& name) {
     return nullptr;
 }
 
-/// Points (columns x, y) and optional integer labels from a CSV file.
+/// Points (columns x, y) or images (columns p0..p{D-1}, as `data` writes them), and optional
+/// integer labels, from a CSV, .npy or .npz file (readTable). The unnamed columns of an .npy
+/// array (or of the one array of an .npz) are x, y when there are two, else p0..p{D-1}.
 PointSet readPointsCsv(const std::string& path) {
-    const CsvTable table = readCsv(path);
+    CsvTable table = readTable(path);
+    if (table.header.empty()) {
+        const Index d = table.values.cols();
+        for (Index c = 0; c < d; ++c)
+            table.header.push_back(d == 2 ? (c == 0 ? "x" : "y") : fmt::format("p{}", c));
+    }
+    std::vector<std::string> names; // the data columns, without label
     for (const std::string& name : table.header)
-        if (name != "x" && name != "y" && name != "label")
-            throw DataError(fmt::format("{}: unexpected column '{}' (a points file has columns "
-                                        "x, y and optionally label)",
-                                        path, name));
-    for (const char* required : {"x", "y"})
-        if (table.column(required) < 0)
-            throw DataError(fmt::format("{}: missing column '{}' (a points file has columns x, y "
-                                        "and optionally label)",
-                                        path, required));
+        if (name != "label") names.push_back(name);
+    const bool points = names.size() == 2 && table.column("x") >= 0 && table.column("y") >= 0;
+    if (points) names = {"x", "y"}; // in that order, whatever the file's
+    bool images = !points && !names.empty();
+    for (std::size_t i = 0; images && i < names.size(); ++i)
+        images = names[i] == fmt::format("p{}", i);
+    if (!points && !images) {
+        for (const std::string& name : table.header)
+            if (name != "x" && name != "y" && name != "label" && name.rfind('p', 0) != 0)
+                throw DataError(fmt::format("{}: unexpected column '{}' (a points file has "
+                                            "columns x, y and optionally label; an images file "
+                                            "p0..p{{D-1}} and optionally label)",
+                                            path, name));
+        for (const char* required : {"x", "y"})
+            if (table.column(required) < 0)
+                throw DataError(fmt::format("{}: missing column '{}' (a points file has columns "
+                                            "x, y and optionally label; an images file "
+                                            "p0..p{{D-1}} in order and optionally label)",
+                                            path, required));
+        throw DataError(fmt::format("{}: columns {} are neither x, y nor p0..p{{D-1}}", path,
+                                    fmt::join(table.header, ",")));
+    }
+    if (table.values.rows() == 0) throw DataError(fmt::format("{}: no rows", path));
     PointSet set;
     set.name = path;
-    set.points.resize(table.values.rows(), 2);
-    set.points.col(0) = table.values.col(table.column("x"));
-    set.points.col(1) = table.values.col(table.column("y"));
+    set.points.resize(table.values.rows(), Index(names.size()));
+    for (std::size_t i = 0; i < names.size(); ++i)
+        set.points.col(Index(i)) = table.values.col(table.column(names[i]));
     if (const int lc = table.column("label"); lc >= 0) {
         set.labels.resize(std::size_t(table.values.rows()));
         for (Index r = 0; r < table.values.rows(); ++r) {

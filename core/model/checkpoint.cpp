@@ -6,6 +6,7 @@
 #include "core/io/input_file.hpp"
 #include "core/io/json_errors.hpp"
 #include "core/model/model_size.hpp"
+#include "core/model/safetensors.hpp"
 
 #include <bit>
 #include <cmath>
@@ -52,7 +53,8 @@ struct Reader {
 } // namespace
 
 bool isCheckpointPath(const std::string& name) {
-    return name.size() > 4 && name.compare(name.size() - 4, 4, ".dsm") == 0;
+    return (name.size() > 4 && name.compare(name.size() - 4, 4, ".dsm") == 0) ||
+           isSafetensorsPath(name);
 }
 
 namespace {
@@ -75,6 +77,7 @@ nlohmann::json architectureJson(const ModelSpec& s) {
 } // namespace
 
 void saveCheckpoint(const std::string& path, const Model& model, const CheckpointInfo& info) {
+    if (isSafetensorsPath(path)) return saveSafetensors(path, model, info);
     const ModelSpec& s = model.spec;
     nlohmann::json j = {{"format", "diffuscope-model"},
                         {"architecture", architectureJson(s)},
@@ -99,6 +102,7 @@ void saveCheckpoint(const std::string& path, const Model& model, const Checkpoin
 }
 
 std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* info) {
+    if (isSafetensorsPath(path)) return loadSafetensors(path, info);
     const std::string bytes = readRegularFile(path, kMaxFile, "model file");
 
     Reader r{bytes, path};

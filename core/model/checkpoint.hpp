@@ -9,7 +9,8 @@
 //   ...          float32 weights, little-endian, in the MLP's flat order
 //   u64          FNV-1a 64-bit hash of every byte before it
 //
-// Writing is atomic; loading validates everything and names what is wrong.
+// Writing is atomic; loading validates everything and names what is wrong. A path ending in
+// .safetensors is written and read as safetensors instead (safetensors.hpp; MLP models only).
 #pragma once
 
 #include "core/model/model.hpp"
@@ -38,7 +39,7 @@ void saveCheckpoint(const std::string& path, const Model& model, const Checkpoin
 /// weights. `info` (optional) receives the stored facts.
 std::shared_ptr<Model> loadCheckpoint(const std::string& path, CheckpointInfo* info = nullptr);
 
-/// Whether a --denoiser argument names a checkpoint file (ends in .dsm).
+/// Whether a --denoiser argument names a model file (ends in .dsm or .safetensors).
 bool isCheckpointPath(const std::string& name);
 
 } // namespace dfs
