@@ -59,14 +59,14 @@ echo "== running the test suite"
 (cd "$root/build" && ctest --output-on-failure -j "$jobs")
 
 stage=$SECONDS
-echo "== core, loader and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
-# Without the Qt layer and Vulkan: the sanitizers cover the core, the loaders and the CLI.
+echo "== core and loader tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+# The CLI and its tests are not yet in this stage: their ASan build has not been run to the end
+# (README, "Tests and benchmarks"); the fuzz stage below covers the loaders under ASan + UBSan.
 cmake -S "$root" -B "$root/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDIFFUSCOPE_SANITIZE=ON -DDIFFUSCOPE_BUILD_CLI=ON -DDIFFUSCOPE_BUILD_GUI=OFF \
-    -DDIFFUSCOPE_VULKAN=OFF >/dev/null
-cmake --build "$root/build-asan" -j "$jobs" --target core_tests cli_tests
+    -DDIFFUSCOPE_SANITIZE=ON -DDIFFUSCOPE_BUILD_CLI=OFF >/dev/null
+cmake --build "$root/build-asan" -j "$jobs" --target core_tests
 (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L 'core|cli' --output-on-failure -j "$jobs")
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L core --output-on-failure -j "$jobs")
 echo "== sanitizer stage: $((SECONDS - stage)) s"
 
 stage=$SECONDS
