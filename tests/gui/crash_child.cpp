@@ -5,6 +5,7 @@
 #include "app/gui/main_window.hpp"
 #include "app/gui/session_recovery.hpp"
 #include "core/model/checkpoint.hpp"
+#include "wait_for.hpp"
 
 #include <QApplication>
 #include <QComboBox>
@@ -21,14 +22,9 @@ using namespace dfs::gui;
 
 namespace {
 
-template <typename F> bool waitFor(F done, int ms = 120000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms) return false;
-        QTest::qWait(20);
-    }
-    return true;
+/// The child waits longer than a test: training runs beside a loaded machine.
+template <typename F> bool waitLong(F done) {
+    return dfs::gui::test::waitFor(done, 120000);
 }
 
 int fail(const char* what) {
@@ -43,33 +39,33 @@ int main(int argc, char** argv) {
     MainWindow w;
     w.setInteractive(false);
     w.show();
-    if (!waitFor([&] { return w.snapshot() != nullptr; })) return fail("no first snapshot");
+    if (!waitLong([&] { return w.snapshot() != nullptr; })) return fail("no first snapshot");
     // Three points added with the Add tool (the points the test looks for after the kill).
     w.findChild<QToolButton*>("toolAdd")->click();
-    if (!waitFor([&] { return w.snapshot()->cursorT == 0.0; })) return fail("no t = 0");
+    if (!waitLong([&] { return w.snapshot()->cursorT == 0.0; })) return fail("no t = 0");
     const double added[3][2] = {{-2.5, 2.6}, {2.7, -2.4}, {0.1, 0.2}};
     for (const auto& p : added) {
         w.editAt(p[0], p[1], true);
         w.finishEdit();
     }
-    if (!waitFor([&] { return w.scene().data.points && w.scene().data.points->rows() == 2003; }))
+    if (!waitLong([&] { return w.scene().data.points && w.scene().data.points->rows() == 2003; }))
         return fail("the points were not added");
     Scene s = w.scene();
     s.sampler.sampler = "ddim";
     s.sampler.steps = 17;
     w.requestScene(s);
-    if (!waitFor([&] { return w.scene().sampler.steps == 17; })) return fail("no sampler change");
+    if (!waitLong([&] { return w.scene().sampler.steps == 17; })) return fail("no sampler change");
     // A model trained live: its file lives in a temporary folder the session must copy.
     // 1,000 steps: one model, written when training ends.
     w.findChild<QComboBox*>("trainPreset")->setCurrentIndex(0);
     w.findChild<QSpinBox*>("trainSteps")->setValue(1000);
     auto* start = w.findChild<QPushButton*>("trainStart");
     start->click();
-    if (!waitFor([&] { return isCheckpointPath(w.scene().model.denoiser) && start->isEnabled(); }))
+    if (!waitLong([&] { return isCheckpointPath(w.scene().model.denoiser) && start->isEnabled(); }))
         return fail("no live model");
     const std::string live = w.scene().model.denoiser;
     // Kept on disk: the last change is written (the scene with this model).
-    if (!waitFor([&] {
+    if (!waitLong([&] {
             w.recovery()->flush();
             return QFile::exists(w.recovery()->scenePath()) && w.scene().model.denoiser == live;
         }))

@@ -4,6 +4,7 @@
 #include "app/gui/main_window.hpp"
 #include "app/gui/session_recovery.hpp"
 #include "core/scene/scene_io.hpp"
+#include "wait_for.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -14,18 +15,9 @@
 
 using namespace dfs;
 using namespace dfs::gui;
+using dfs::gui::test::waitFor;
 
 namespace {
-
-template <typename F> bool waitFor(F done, int ms = 60000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms) return false;
-        QTest::qWait(20);
-    }
-    return true;
-}
 
 QByteArray bytes(const QString& path) {
     QFile f(path);

@@ -15,6 +15,7 @@
 #include "core/scene/builtin_scenes.hpp"
 #include "core/scene/scene_io.hpp"
 #include "core/scene/view_registry.hpp"
+#include "wait_for.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
 #endif
@@ -40,19 +41,9 @@
 
 using namespace dfs;
 using namespace dfs::gui;
+using dfs::gui::test::waitFor;
 
 namespace {
-
-/// Waits until `done()` holds, processing events; fails the test after `ms`.
-template <typename F> bool waitFor(F done, int ms = 60000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms) return false;
-        QTest::qWait(20);
-    }
-    return true;
-}
 
 QImage paneImage(MainWindow& w, int pane) {
     return w.pane(pane)->canvas()->grab().toImage();
