@@ -351,7 +351,7 @@ void MainWindow::onSnapshot(SnapshotPtr s) {
     m_settingsRevision = s->settingsRevision;
     m_snapshot = s;
     m_scene = s->scene;
-    m_recovery->changed(m_scene, m_path);
+    m_recovery->changed(std::shared_ptr<const Scene>(s, &s->scene), m_path); // shares, no copy
     if (m_restoring && settingsChanged) { // the recovered scene was accepted: it is ours now
         SessionRecovery::discard(*m_restoring);
         m_restoring.reset();

@@ -99,8 +99,8 @@ bool SessionRecovery::isVolatileModel(const std::string& path) const {
                                               QFileInfo(m_volatileFolder).absoluteFilePath();
 }
 
-void SessionRecovery::changed(const Scene& scene, const QString& source) {
-    m_pending = scene;
+void SessionRecovery::changed(std::shared_ptr<const Scene> scene, const QString& source) {
+    m_pending = std::move(scene);
     m_source = source;
     if (!m_timer->isActive()) m_timer->start();
 }
@@ -115,7 +115,7 @@ void SessionRecovery::flush() {
 
 void SessionRecovery::save() {
     if (!m_pending) return;
-    Scene scene = std::move(*m_pending);
+    Scene scene = *m_pending;
     m_pending.reset();
     const bool copyModel = isVolatileModel(scene.model.denoiser);
     m_pool.start([this, scene = std::move(scene), source = m_source.toStdString(), copyModel,

@@ -15,6 +15,7 @@
 #include <QString>
 #include <QThreadPool>
 #include <atomic>
+#include <memory>
 #include <optional>
 
 class QTimer;
@@ -47,8 +48,9 @@ public:
 
     /// Models under `folder` (live training's temporary folder) are copied into the session.
     void setVolatileModelFolder(const QString& folder) { m_volatileFolder = folder; }
-    /// The session now is `scene`, opened from `source` ("" if none).
-    void changed(const Scene& scene, const QString& source);
+    /// The session now is `scene`, opened from `source` ("" if none). Cheap (no copy): called
+    /// on every snapshot; the scene is copied only when it is written.
+    void changed(std::shared_ptr<const Scene> scene, const QString& source);
     /// Takes `orphan` over: returns its scene, whose model (if it was the orphan's copy) is now
     /// a copy of this session's. The orphan's files stay until discard(), once its scene has
     /// been accepted. Throws DataError naming the file if the scene cannot be read.
@@ -70,7 +72,7 @@ private:
     QString m_base; ///< folder()/session-<pid>-<n>
     QString m_volatileFolder;
     QTimer* m_timer = nullptr;
-    std::optional<Scene> m_pending;
+    std::shared_ptr<const Scene> m_pending;
     QString m_source;
     QThreadPool m_pool; ///< one thread: writes happen in order
     std::atomic<int> m_saves{0};
