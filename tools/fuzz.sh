@@ -9,7 +9,7 @@
 #   --seconds N   run each target N seconds (default 60)
 #   --runs M      run each target M inputs instead (e.g. 1000000)
 #   --no-build    use build-fuzz/ as it is
-#   TARGET        csv dsm idx png scene_json gmm_json (default: all)
+#   TARGET        csv dsm idx png scene_json gmm_json npy npz safetensors (default: all)
 #
 # New inputs that reach new code go to build-fuzz/fuzz-corpus/<target>/ (not the tree); the
 # seeds are tests/fuzz/corpus/<target>/ (tools/fuzz_corpus.sh writes them). One fuzzer process
@@ -32,7 +32,7 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
     esac
 done
-((${#targets[@]})) || targets=(csv dsm idx png scene_json gmm_json)
+((${#targets[@]})) || targets=(csv dsm idx png scene_json gmm_json npy npz safetensors)
 
 # The memory the loaders may plan to use, and the fuzzer's limits above it: an allocation of
 # more than twice the budget in one piece, or a process past rss_limit_mb, is a finding.

@@ -14,7 +14,7 @@ fmnist=/usr/share/datasets/fashion-mnist
 [ -x "$cli" ] || { echo "fuzz_corpus: no CLI at $cli (build diffuscope-cli first)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for t in csv dsm idx png scene_json gmm_json; do
+for t in csv dsm idx png scene_json gmm_json npy npz safetensors; do
     mkdir -p "$out/$t"
     rm -f "${out:?}/$t"/seed-* # inputs the fuzzer found (named by their SHA-1) stay
 done
@@ -34,6 +34,16 @@ quiet "$cli" train --dataset gmm8 --data-n 64 --conditional --steps 1 --batch 8 
     --depth 2 --activation relu --target eps --schedule vp-linear --out "$out/dsm/seed-cond.dsm"
 quiet "$cli" train --dataset shapes --resolution 8 --data-n 16 --architecture unet --channels 2 \
     --groups 1 --steps 1 --batch 2 --out "$out/dsm/seed-unet.dsm"
+
+# NumPy arrays as `data` and `sample` write them (.npy, and .npz with samples and labels); a
+# safetensors model written by `train` and one converted by `export-model`.
+quiet "$cli" data --dataset moons --n 6 --out "$out/npy/seed-moons.npy"
+quiet "$cli" data --dataset gmm8 --n 6 --seed 3 --out "$out/npz/seed-gmm8-labels.npz"
+quiet "$cli" sample --dataset gmm8 --denoiser exact --sampler ddim --steps 2 --n 3 \
+    --out "$out/npz/seed-samples.npz"
+quiet "$cli" train --dataset moons --data-n 64 --steps 2 --batch 8 --width 8 --depth 1 \
+    --out "$out/safetensors/seed-mlp.safetensors"
+quiet "$cli" export-model "$out/dsm/seed-cond.dsm" "$out/safetensors/seed-cond.safetensors"
 
 # The bundled scenes.
 for s in moons-ideal fashion-ideal perspective-flow perspective-latent perspective-rnn; do
@@ -78,6 +88,22 @@ def idx(name, header, count, item):
 
 idx("t10k-images-idx3-ubyte", b"0" * 16, 3, 784)
 idx("t10k-labels-idx1-ubyte", b"0" * 8, 3, 1)
+
+# .npy by hand: float32 big-endian, Fortran order, one dimension, images (N, H, W), version 2.0.
+def npy(path, descr, shape, data, fortran=False, version=1):
+    head = "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (
+        descr, "True" if fortran else "False", shape)
+    size = 10 if version == 1 else 12
+    head += " " * ((64 - (size + len(head) + 1) % 64) % 64) + "\n"
+    length = struct.pack("<H", len(head)) if version == 1 else struct.pack("<I", len(head))
+    open(f"{out}/npy/{path}", "wb").write(b"\x93NUMPY" + bytes((version, 0)) + length +
+                                         head.encode() + data)
+
+npy("seed-f4-big.npy", ">f4", "(3, 2)", struct.pack(">6f", 0.5, -1, 2, 0.25, -3, 1))
+npy("seed-fortran.npy", "<f8", "(2, 3)", struct.pack("<6d", 1, 4, 2, 5, 3, 6), fortran=True)
+npy("seed-1d.npy", "<f8", "(4,)", struct.pack("<4d", 0, 1, 2, 3))
+npy("seed-images.npy", "<f4", "(2, 2, 2)", struct.pack("<8f", *range(8)))
+npy("seed-v2.npy", "<f8", "(1, 2)", struct.pack("<2d", 1, 2), version=2)
 
 # Mixture files: covariances, stds, weights.
 mix = {

@@ -1,6 +1,7 @@
-// The loaders fed with bytes. Two inputs are repaired before loading so that mutations reach the
-// parsers behind the integrity checks: a .dsm's last 8 bytes become the FNV-1a checksum of the
-// rest, and each whole PNG chunk gets its CRC-32. The checks themselves have unit tests.
+// The loaders fed with bytes. Three inputs are repaired before loading so that mutations reach
+// the parsers behind the integrity checks: a .dsm's last 8 bytes become the FNV-1a checksum of
+// the rest, each whole PNG chunk gets its CRC-32, and each stored .npz member its CRC-32. The
+// checks themselves have unit tests.
 #include "tests/fuzz/fuzz_loaders.hpp"
 
 #include "core/datasets/dataset_registry.hpp"
@@ -82,6 +83,52 @@ void loadPng(std::string_view bytes) {
     loadPngFolder(dir, 8);
 }
 
+/// --dataset FILE.npy: the .npy header and data, then the points file's checks.
+void loadNpy(std::string_view bytes) {
+    loadDataset(writeScratch("points.npy", bytes), DatasetOptions{});
+}
+
+std::uint32_t le(const std::string& b, std::size_t at, int bytes) {
+    std::uint32_t v = 0;
+    for (int k = bytes - 1; k >= 0; --k) v = v << 8 | std::uint8_t(b[at + std::size_t(k)]);
+    return v;
+}
+
+/// Gives every stored (method 0) member of a zip whose central directory entry and data lie
+/// whole in `zip` the CRC-32 of its data, in that entry (the one core/io/npz.cpp checks).
+void repairZipCrcs(std::string& zip) {
+    const std::size_t endAt = zip.rfind("PK\x05\x06");
+    if (endAt == std::string::npos || zip.size() - endAt < 22) return;
+    std::size_t at = le(zip, endAt + 16, 4);
+    for (std::uint32_t i = 0, n = le(zip, endAt + 10, 2); i < n; ++i) {
+        if (at > zip.size() || zip.size() - at < 46 || zip.compare(at, 4, "PK\x01\x02") != 0)
+            return;
+        const std::size_t local = le(zip, at + 42, 4), packed = le(zip, at + 20, 4);
+        if (le(zip, at + 10, 2) == 0 && local <= zip.size() && zip.size() - local >= 30) {
+            const std::size_t dataAt = local + 30 + le(zip, local + 26, 2) + le(zip, local + 28, 2);
+            if (dataAt <= zip.size() && packed <= zip.size() - dataAt) {
+                const auto* data = reinterpret_cast<const Bytef*>(zip.data() + dataAt);
+                const std::uint32_t crc = std::uint32_t(crc32(0, data, uInt(packed)));
+                for (int k = 0; k < 4; ++k) zip[at + 16 + std::size_t(k)] = char(crc >> (8 * k));
+            }
+        }
+        at += 46 + le(zip, at + 28, 2) + le(zip, at + 30, 2) + le(zip, at + 32, 2);
+    }
+}
+
+/// --dataset FILE.npz, with stored members' CRCs repaired: the zip directory, each member's
+/// .npy, then the points file's checks.
+void loadNpz(std::string_view bytes) {
+    std::string file(bytes);
+    repairZipCrcs(file);
+    loadDataset(writeScratch("points.npz", file), DatasetOptions{});
+}
+
+/// --denoiser MODEL.safetensors: the JSON header, the tensors' offsets and shapes, the model.
+void loadSafetensorsModel(std::string_view bytes) {
+    loadCheckpoint(writeScratch("model.safetensors", bytes));
+}
+
 /// diffuscope FILE.json, render --scene FILE.json: parsed and validated.
 void loadSceneJson(std::string_view bytes) {
     sceneFromJson(std::string(bytes), "fuzz-scene.json");
@@ -102,6 +149,9 @@ const std::vector<FuzzLoader>& fuzzLoaders() {
         {"png", loadPng},
         {"scene_json", loadSceneJson},
         {"gmm_json", loadGmmJson},
+        {"npy", loadNpy},
+        {"npz", loadNpz},
+        {"safetensors", loadSafetensorsModel},
     };
     return loaders;
 }
