@@ -140,9 +140,10 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
                             caption(0)));
     } else {
         std::unique_ptr<AnimationWriter> writer;
+        bool createdFolder = false; // removed again if the sequence does not finish
         if (format == ExportFormat::PngSequence) {
             std::error_code ec;
-            std::filesystem::create_directories(r.out, ec);
+            createdFolder = std::filesystem::create_directories(r.out, ec);
             if (ec)
                 throw DataError(
                     fmt::format("{}: cannot create the folder ({})", r.out, ec.message()));
@@ -168,8 +169,11 @@ ExportResult exportScene(SceneEngine& engine, const ExportRequest& r,
             }
             if (writer) writer->finish();
         } catch (...) {
-            // A PNG sequence that did not finish leaves none of its frames behind.
-            for (int k = 0; k < written; ++k) std::filesystem::remove(frameName(k));
+            // A PNG sequence that did not finish leaves none of its frames behind, nor the
+            // folder it made (kept if anything else is in it; remove() skips a full folder).
+            std::error_code ec;
+            for (int k = 0; k < written; ++k) std::filesystem::remove(frameName(k), ec);
+            if (createdFolder) std::filesystem::remove(r.out, ec);
             throw;
         }
         // The folder holds exactly this sequence: frames left from a longer earlier one go.

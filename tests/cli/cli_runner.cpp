@@ -34,7 +34,7 @@ bool CliResult::oneLineError() const {
     return !err.empty() && err.back() == '\n' && err.find('\n') == err.size() - 1;
 }
 
-CliResult runCli(const std::vector<std::string>& args) {
+CliResult runCli(const std::vector<std::string>& args, long maxFileBlocks) {
     static int counter = 0;
     const fs::path base = fs::path(DIFFUSCOPE_TEST_TMP) / "_runs";
     fs::create_directories(base);
@@ -42,7 +42,9 @@ CliResult runCli(const std::vector<std::string>& args) {
     const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
     const std::string outFile = (base / ("out" + tag)).string();
     const std::string errFile = (base / ("err" + tag)).string();
-    std::string cmd = shellQuote(DIFFUSCOPE_CLI);
+    std::string cmd;
+    if (maxFileBlocks > 0) cmd = "trap '' XFSZ; ulimit -f " + std::to_string(maxFileBlocks) + "; ";
+    cmd.append(shellQuote(DIFFUSCOPE_CLI));
     for (const auto& a : args) cmd.append(" ").append(shellQuote(a));
     cmd.append(" >").append(shellQuote(outFile)).append(" 2>").append(shellQuote(errFile));
     cmd.append(" </dev/null");

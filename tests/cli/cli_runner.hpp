@@ -16,7 +16,9 @@ struct CliResult {
 };
 
 /// Runs the CLI with the arguments (each passed as one shell word) in the test's scratch folder.
-CliResult runCli(const std::vector<std::string>& args);
+/// With `maxFileBlocks` > 0 no file it writes may grow past that many 512-byte blocks (POSIX
+/// `ulimit -f`, SIGXFSZ ignored so a write fails with EFBIG): a full disk, as the CLI sees it.
+CliResult runCli(const std::vector<std::string>& args, long maxFileBlocks = 0);
 
 /// A fresh scratch folder for one test case, emptied on construction.
 struct Scratch {

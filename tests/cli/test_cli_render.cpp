@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 using namespace dfs::test;
@@ -56,6 +57,31 @@ TEST_CASE("render writes every format; the same scene gives the same bytes", "[r
     std::sort(frames.begin(), frames.end());
     CHECK(frames == std::vector<std::string>{"frame_00000.png", "frame_00001.png",
                                              "frame_00002.png", "frame_00003.png"});
+}
+
+TEST_CASE("a PNG sequence on a full disk leaves no folder and no frames behind", "[render]") {
+    // Issue 20: the failed sequence used to leave the empty folder it had made. Files may not
+    // grow past 12 KB here, so a frame of 256x256 fails to write, as on a full disk.
+    Scratch s("render_full_disk");
+    auto sequence = [&](const std::string& out) {
+        return runCli(
+            render({"--view", "chain,field", "--frames", "6", "--size", "256x256", "--out", out}),
+            24);
+    };
+    const CliResult r = sequence(s.path("made/"));
+    CHECK(r.exitCode == 1);
+    CHECK(!r.signalled);
+    CHECK(r.oneLineError());
+    CHECK(r.err.find("made/frame_") != std::string::npos);
+    CHECK(listFolder(s.dir).empty()); // neither the folder nor a temporary file
+
+    // A folder the user had keeps what was in it, and gets none of the frames.
+    std::filesystem::create_directories(s.path("mine"));
+    writeText(s.path("mine/notes.txt"), "keep me");
+    const CliResult r2 = sequence(s.path("mine/"));
+    CHECK(r2.exitCode == 1);
+    CHECK(listFolder(s.path("mine")) == std::vector<std::string>{"notes.txt"});
+    CHECK(readText(s.path("mine/notes.txt")) == "keep me");
 }
 
 TEST_CASE("render writes a view's data as CSV or JSON", "[render]") {
