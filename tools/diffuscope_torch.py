@@ -13,9 +13,12 @@ data scale x~ (Karras et al. 2022, Table 1). The safetensors format: the safeten
   python3 tools/diffuscope_torch.py train DATA.npy --out MODEL.safetensors [--steps N]
   python3 tools/diffuscope_torch.py check --cli build/app/cli/diffuscope-cli --workdir DIR
 
-`denoise` evaluates D at x = x0 + S eps (Diffuscope's `--schedule ve --sigma S`), for targets
-edm, eps and x0 and S inside the model's trained range. `check` exits 77 (CTest's skip) when
-PyTorch or NumPy is missing.
+`denoise` evaluates D at x = x0 + S eps (Diffuscope's `--schedule ve --sigma S`), for S inside
+the model's trained range and every target: edm, eps, x0, v and score with any schedule,
+velocity with rf (the other schedules' velocities depend on their time parametrisation, which
+this script does not repeat). `check` compares both directions for an edm model and Diffuscope
+models of the targets v (cosine), score (vp-linear) and velocity (rf); it exits 77 (CTest's
+skip) when PyTorch or NumPy is missing.
 """
 import argparse
 import json
@@ -116,8 +119,22 @@ class DiffuscopeMLP(torch.nn.Module):
                 h = self.act(h)
         return h
 
+    def training_level(self, st):
+        """(alpha, sigma) of the model's schedule with sigma / alpha = st (per row), as
+        Diffuscope's LearnedDenoiser picks the training level (core/denoisers)."""
+        family = self.meta["schedule"].split("(")[0].strip()
+        if family in ("vp-linear", "cosine"):  # alpha^2 + sigma^2 = 1 (Song et al. 2021)
+            alpha = 1.0 / torch.sqrt(1.0 + st**2)
+            return alpha, st * alpha
+        if family in ("ve", "edm"):  # alpha = 1 (Song et al. 2021; Karras et al. 2022)
+            return torch.ones_like(st), st
+        if family == "rf":  # alpha = 1 - t, sigma = t (Liu et al. 2023)
+            return 1.0 / (1.0 + st), st / (1.0 + st)
+        raise ValueError(f"schedule {family}: unknown to this script")
+
     def denoise_normalised(self, xn, st):
-        """x0 of normalised x~ = x_n / alpha at sigma~ = st (per row), and the network's F."""
+        """x0 of normalised x~ = x_n / alpha at sigma~ = st (per row), from the network's
+        prediction by the algebra of core/parameterisation.cpp (toX0)."""
         sd = self.sigma_data
         cin = 1.0 / torch.sqrt(st**2 + sd**2)
         f = self.net(torch.cat([cin[:, None] * xn, self.features(st)], dim=1))
@@ -129,7 +146,18 @@ class DiffuscopeMLP(torch.nn.Module):
             return xn - st[:, None] * f
         if self.target == "x0":
             return f
-        raise ValueError(f"target {self.target}: this script evaluates edm, eps and x0 models")
+        # The other targets are defined on the schedule's own x = alpha x~ (x~ = x0 + st eps).
+        a, s = (v[:, None] for v in self.training_level(st))
+        x = a * xn
+        if self.target == "v":  # v = alpha eps - sigma x0 (Salimans & Ho 2022, sec. 4)
+            return (a * x - s * f) / (a**2 + s**2)
+        if self.target == "score":  # Tweedie: x0 = (x + sigma^2 score) / alpha (Efron 2011)
+            return (x + s**2 * f) / a
+        if self.target == "velocity":  # u = alpha' x0 + sigma' eps (Lipman et al. 2023)
+            if self.meta["schedule"].split("(")[0].strip() != "rf":
+                raise ValueError("velocity models: this script evaluates the rf schedule only")
+            return (x - s * f) / (a + s)  # alpha' = -1, sigma' = 1
+        raise ValueError(f"target {self.target}: unknown to this script")
 
     def forward(self, x, sigma):
         """D(x, sigma) for x = x0 + sigma eps (Diffuscope's ve schedule, alpha = 1)."""
@@ -198,8 +226,15 @@ def check(cli, workdir):
     theirs = os.path.join(workdir, "pytorch.safetensors")
     save_model(train(np.load(data)), theirs)
 
+    models = [("Diffuscope -> PyTorch", ours), ("PyTorch -> Diffuscope", theirs)]
+    for target, schedule in [("v", "cosine"), ("score", "vp-linear"), ("velocity", "rf")]:
+        path = os.path.join(workdir, f"diffuscope-{target}.safetensors")
+        run("train", "--dataset", data, "--steps", "100", "--width", "16", "--depth", "2",
+            "--target", target, "--schedule", schedule, "--out", path)
+        models.append((f"Diffuscope -> PyTorch ({target}, {schedule})", path))
+
     worst = {}
-    for label, path in [("Diffuscope -> PyTorch", ours), ("PyTorch -> Diffuscope", theirs)]:
+    for label, path in models:
         model = load_model(path)  # float32 weights from the file, evaluated in float64
         worst[label] = 0.0
         for i, s in enumerate(sigmas):
