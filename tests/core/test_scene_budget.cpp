@@ -1,6 +1,7 @@
 // The scene's budget: the estimate from its settings (closed form), the verdict, the refusal
 // (the same estimate) and the fit that lowers particles, then steps, then data points.
 #include "core/errors.hpp"
+#include "core/scene/builtin_scenes.hpp"
 #include "core/scene/scene_budget.hpp"
 
 #include <catch2/catch.hpp>
@@ -78,4 +79,14 @@ TEST_CASE("scene fit: particles first, then steps; the result passes the refusal
     const Scene small = sceneWith(2000, 50, 2000);
     CHECK(fitSceneToBudget(small, budget).sampler.particles == 2000);
     ::unsetenv("DIFFUSCOPE_MEMORY_BUDGET");
+}
+
+TEST_CASE("scene budget: every built-in scene runs without the window asking", "[budget]") {
+    // A 2 GiB budget: a quarter of an 8 GiB machine. The examples and the perspectives' presets
+    // must open without a question.
+    for (const std::string& name : builtinSceneNames()) {
+        const SceneEstimate e = estimateScene(builtinScene(name));
+        INFO(name << ": " << e.memoryBytes << " bytes, " << e.idealPairs << " pairs");
+        CHECK(judgeScene(e, 2.0 * (1 << 30)) == BudgetVerdict::Fits);
+    }
 }
