@@ -528,6 +528,12 @@ void MainWindow::startTraining() {
         return;
     }
     const int width = *fitWidth;
+    if (width != panelWidth)
+        statusBar()->showMessage(
+            QString("training %1 wide to fit the memory budget (Model panel: %2)")
+                .arg(width)
+                .arg(panelWidth),
+            12000);
     m_model->setTraining(true);
     m_model->showTraining(0, double(steps), {}, {}, false); // a new run: the old curve goes
     m_model->setLiveFolder(m_trainer->modelFolder());
