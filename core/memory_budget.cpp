@@ -21,11 +21,6 @@ std::uint64_t physicalMemory() {
     return std::uint64_t(pages) * std::uint64_t(page);
 }
 
-std::string gib(double bytes) {
-    if (bytes < double(1 << 30)) return fmt::format("{:.0f} MiB", bytes / double(1 << 20));
-    return fmt::format("{:.1f} GiB", bytes / double(1 << 30));
-}
-
 /// "6G", "512M", "1000000" -> bytes; 0 when malformed or not positive.
 std::uint64_t parseSize(const std::string& text) {
     char* end = nullptr;
@@ -49,10 +44,16 @@ std::uint64_t parseSize(const std::string& text) {
 
 std::string budgetMessage(double estimate, const std::string& what, const std::string& hint) {
     return fmt::format("{} needs about {} of memory, more than the budget of {} ({}); {}", what,
-                       gib(estimate), gib(double(memoryBudgetBytes())), memoryBudgetSource(), hint);
+                       memoryText(estimate), memoryText(double(memoryBudgetBytes())),
+                       memoryBudgetSource(), hint);
 }
 
 } // namespace
+
+std::string memoryText(double bytes) {
+    if (bytes < double(1 << 30)) return fmt::format("{:.0f} MiB", bytes / double(1 << 20));
+    return fmt::format("{:.1f} GiB", bytes / double(1 << 30));
+}
 
 std::uint64_t memoryBudgetBytes() {
     if (const char* env = std::getenv(kVariable); env && *env) {
@@ -68,7 +69,7 @@ std::uint64_t memoryBudgetBytes() {
 std::string memoryBudgetSource() {
     if (const char* env = std::getenv(kVariable); env && *env) return fmt::format("{}", kVariable);
     return fmt::format("a quarter of this machine's {}; set {} to change it",
-                       gib(double(physicalMemory())), kVariable);
+                       memoryText(double(physicalMemory())), kVariable);
 }
 
 void requireWithinMemoryBudget(double estimateBytes, const std::string& what,

@@ -17,6 +17,9 @@ std::uint64_t memoryBudgetBytes();
 /// DIFFUSCOPE_MEMORY_BUDGET to change it", or "DIFFUSCOPE_MEMORY_BUDGET".
 std::string memoryBudgetSource();
 
+/// "512 MiB" below a GiB, else "7.5 GiB": how the budget's messages write sizes.
+std::string memoryText(double bytes);
+
 /// Throws UsageError when `estimateBytes` exceeds the budget: "<what> needs about 7.5 GiB of
 /// memory, more than the budget of 5.8 GiB (<source>); <hint>". `hint` names the flag or
 /// setting to change.

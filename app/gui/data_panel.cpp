@@ -69,7 +69,7 @@ DataPanel::DataPanel(QWidget* parent)
     form->addRow("Noise", m_noise);
     form->addRow("Seed", m_seed);
     form->addRow("Image size", m_resolution);
-    auto* import = new QPushButton("Import CSV…", this);
+    auto* import = new QPushButton("Import points…", this);
     import->setObjectName("importCsv");
 
     auto* tools = new QHBoxLayout;

@@ -2,7 +2,9 @@
 // errors, playback and training. Menus, files and editing are in main_window_*.cpp.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/budget_question.hpp"
 #include "app/gui/export_dialog.hpp"
+#include "app/gui/file_filters.hpp"
 #include "app/gui/glossary.hpp"
 #include "app/gui/inspector.hpp"
 #include "app/gui/mixture_panel.hpp"
@@ -25,9 +27,11 @@
 #include "core/model/checkpoint.hpp"
 #include "core/perspectives/perspective.hpp"
 #include "core/rng/noise.hpp"
+#include "core/scene/scene_budget.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_fit.hpp"
 #include "core/scene/scene_io.hpp"
+#include "core/training/trainer.hpp"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -236,12 +240,15 @@ void MainWindow::connectWorker() {
     connect(m_model, &ModelPanel::edited, this, &MainWindow::panelsEdited);
     connect(m_sampler, &SamplerPanel::runRequested, this, &MainWindow::panelsEdited);
     connect(m_sampler, &SamplerPanel::branchRequested, this, [this] {
-        const SceneSampler s = sceneFromPanels().sampler;
-        postTo(m_worker, [s](SceneWorker* w) { w->branch(s); });
+        Scene next = m_scene;
+        next.sampler = sceneFromPanels().sampler;
+        const std::optional<Scene> run = askSceneBudget(this, next, m_scene);
+        if (!run) return keepSession("kept the previous settings: the branch was not started");
+        postTo(m_worker, [s = run->sampler](SceneWorker* w) { w->branch(s); });
     });
     connect(m_data, &DataPanel::importRequested, this, [this] {
         const QString path =
-            QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
+            QFileDialog::getOpenFileName(this, "Import points", QString(), kPointsOpenFilters);
         if (!path.isEmpty()) importCsv(path);
     });
     connect(m_data, &DataPanel::toolChanged, this, [setTime](EditTool tool) {
@@ -261,32 +268,20 @@ void MainWindow::connectWorker() {
     connect(m_data->mixturePanel(), &MixturePanel::mixtureEdited, this, &MainWindow::sendMixture);
 
     connect(m_model, &ModelPanel::loadRequested, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Load model", QString(),
-                                                          "Diffuscope models (*.dsm)");
+        const QString path =
+            QFileDialog::getOpenFileName(this, "Load model", QString(), kModelOpenFilters);
         if (path.isEmpty()) return;
         Scene s = m_scene;
         s.model.denoiser = path.toStdString();
         requestScene(s);
     });
     connect(m_model, &ModelPanel::saveRequested, this, [this] {
-        if (!isCheckpointPath(m_scene.model.denoiser)) {
-            showError("Save model",
-                      "The scene's denoiser is not a learned model: train or load one first.");
-            return;
-        }
+        if (!isCheckpointPath(m_scene.model.denoiser))
+            return (void)saveModelTo(QString()); // says there is no learned model to save
+        QString filter;
         const QString path = QFileDialog::getSaveFileName(this, "Save model", "model.dsm",
-                                                          "Diffuscope models (*.dsm)");
-        if (path.isEmpty()) return;
-        try {
-            CheckpointInfo info;
-            const auto model = loadCheckpoint(m_scene.model.denoiser, &info);
-            saveCheckpoint(path.toStdString(), *model, info);
-            Scene s = m_scene;
-            s.model.denoiser = path.toStdString();
-            requestScene(s);
-        } catch (const std::exception& e) {
-            showError("Save model", e.what());
-        }
+                                                          kModelSaveFilters, &filter);
+        if (!path.isEmpty()) saveModelTo(withFilterSuffix(path, filter));
     });
     connect(m_model, &ModelPanel::trainStart, this, &MainWindow::startTraining);
     connect(m_model, &ModelPanel::trainPause, this, [this] {
@@ -336,9 +331,24 @@ void MainWindow::setTimeCursor(double t) {
     postTo(m_worker, [t](SceneWorker* w) { w->setTime(t); });
 }
 
-void MainWindow::requestScene(const Scene& scene) {
+bool MainWindow::requestScene(const Scene& scene) {
+    // Work over the memory budget, or large, is asked about first (budget_question.hpp).
+    const std::optional<Scene> run = askSceneBudget(this, scene, m_scene);
+    if (!run) {
+        keepSession("kept the previous settings: the run was not started");
+        return false;
+    }
     m_busyTimer->start();
-    postTo(m_worker, [scene](SceneWorker* w) { w->setScene(scene); });
+    postTo(m_worker, [s = *run](SceneWorker* w) { w->setScene(s); });
+    return true;
+}
+
+void MainWindow::keepSession(const QString& why) {
+    m_pointsInFlight.reset();
+    showSceneInPanels(m_scene); // the panels and panes go back to the session the worker kept
+    for (ViewPane* p : m_panes) p->setKind(m_scene.view.panes[std::size_t(p->index())]);
+    if (m_restoring) m_restoring.reset(); // the session left behind stays for the next start
+    statusBar()->showMessage(why, 8000);
 }
 
 void MainWindow::onSnapshot(SnapshotPtr s) {
@@ -497,9 +507,33 @@ void MainWindow::startTraining() {
     }
     const Scene s = m_scene;
     const double lr = m_model->learningRate();
-    const int width = m_model->width();
+    const int panelWidth = m_model->width();
     const QString target = m_model->target();
     const long steps = m_model->steps();
+    // Asked first when training would be over the memory budget or large (the spec as the
+    // trainer builds it: the data's dimension from the scene's estimate).
+    std::optional<int> fitWidth;
+    try {
+        TrainConfig config = trainConfigFor(s, lr, panelWidth, target, steps);
+        config.model.dim = int(estimateScene(s).dim);
+        QList<int> widths;
+        for (int w = panelWidth; w >= 16; w /= 2) widths << w;
+        fitWidth = askTrainingBudget(this, config.model, config.batch, widths);
+    } catch (const std::exception& e) {
+        showError("Training", e.what());
+        return;
+    }
+    if (!fitWidth) {
+        statusBar()->showMessage("training was not started", 8000);
+        return;
+    }
+    const int width = *fitWidth;
+    if (width != panelWidth)
+        statusBar()->showMessage(
+            QString("training %1 wide to fit the memory budget (Model panel: %2)")
+                .arg(width)
+                .arg(panelWidth),
+            12000);
     m_model->setTraining(true);
     m_model->showTraining(0, double(steps), {}, {}, false); // a new run: the old curve goes
     m_model->setLiveFolder(m_trainer->modelFolder());

@@ -61,7 +61,9 @@ public:
     /// Whether message boxes are shown for errors (tests turn them off and read lastError()).
     void setInteractive(bool on) { m_interactive = on; }
     /// Sends a scene to the worker (as Open does). The session changes only if it is accepted.
-    void requestScene(const Scene& scene);
+    /// Asks first when the scene is over the memory budget or large (budget_question.hpp);
+    /// false when the user cancels (nothing changes).
+    bool requestScene(const Scene& scene);
     /// Moves the one time cursor (the transport's t slider, a click on the schedule plot).
     void setTimeCursor(double t);
     bool openScene(const QString& path);
@@ -77,7 +79,14 @@ public:
     bool restoreSession(const OrphanSession& orphan);
     /// The crash-safe copy of this session (tests).
     SessionRecovery* recovery() const { return m_recovery; }
+    /// Imports points from a CSV, .npy or .npz file (the format by the extension).
     bool importCsv(const QString& path);
+    /// Saves the scene's learned model as `path` (.dsm, or .safetensors for an MLP) and
+    /// switches the scene to it; false (error shown) otherwise.
+    bool saveModelTo(const QString& path);
+    /// Writes table `what` (a view's table, "schedule" or "loss") to `path`: CSV, JSON, .npy or
+    /// .npz by its extension (a view's table is written by the worker: exportDone says when).
+    void exportDataTo(const QString& what, const QString& path);
     /// Applies a point edit at data coordinates with the current tool (press = start a gesture).
     void editAt(double x, double y, bool press);
     void finishEdit();
@@ -99,6 +108,8 @@ private:
     void onSnapshot(SnapshotPtr s);
     void onFailed(const QString& message);
     void showError(const QString& title, const QString& message);
+    /// A change was not made: the panels and panes show the session as it is again.
+    void keepSession(const QString& why);
     void showSceneInPanels(const Scene& s);
     Scene sceneFromPanels() const;
     void panelsEdited();

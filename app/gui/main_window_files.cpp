@@ -1,8 +1,9 @@
-// Main window: scenes (open, save, recover after a crash), CSV import, and the export and
-// data-export dialogs.
+// Main window: scenes (open, save, recover after a crash), point import, model saving, and the
+// export and data-export dialogs.
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/export_dialog.hpp"
+#include "app/gui/file_filters.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
 #include "app/gui/session_recovery.hpp"
@@ -28,10 +29,10 @@ namespace dfs::gui {
 bool MainWindow::openScene(const QString& path) {
     try {
         const Scene s = loadScene(path.toStdString());
+        if (!requestScene(s)) return false; // asked about the budget, and cancelled
         m_path = path;
         m_editor.clearHistory();
         m_data->setUndoAvailable(false);
-        requestScene(s);
         setWindowTitle(QString("Diffuscope: %1").arg(path));
         return true;
     } catch (const std::exception& e) {
@@ -111,6 +112,28 @@ bool MainWindow::restoreSession(const OrphanSession& orphan) {
     }
 }
 
+bool MainWindow::saveModelTo(const QString& path) {
+    if (!isCheckpointPath(m_scene.model.denoiser)) {
+        showError("Save model",
+                  "The scene's denoiser is not a learned model: train or load one first.");
+        return false;
+    }
+    try {
+        // The format follows the extension: .dsm, or .safetensors for an MLP (checkpoint.hpp).
+        CheckpointInfo info;
+        const auto model = loadCheckpoint(m_scene.model.denoiser, &info);
+        saveCheckpoint(path.toStdString(), *model, info);
+        Scene s = m_scene;
+        s.model.denoiser = path.toStdString();
+        requestScene(s);
+        statusBar()->showMessage("saved " + path, 5000);
+        return true;
+    } catch (const std::exception& e) {
+        showError("Save model", e.what());
+        return false;
+    }
+}
+
 bool MainWindow::importCsv(const QString& path) {
     try {
         const PointSet d = loadDataset(path.toStdString(), {});
@@ -146,10 +169,13 @@ void MainWindow::exportDataDialog() {
     bool ok = false;
     const QString what = QInputDialog::getItem(this, "Export data", help, kinds, 0, false, &ok);
     if (!ok) return;
+    QString filter;
     const QString path = QFileDialog::getSaveFileName(this, "Export data", what + ".csv",
-                                                      "CSV (*.csv);;JSON (*.json);;NumPy array "
-                                                      "(*.npy);;NumPy columns (*.npz)");
-    if (path.isEmpty()) return;
+                                                      kDataExportFilters, &filter);
+    if (!path.isEmpty()) exportDataTo(what, withFilterSuffix(path, filter));
+}
+
+void MainWindow::exportDataTo(const QString& what, const QString& path) {
     if (what == "loss") {
         try {
             if (m_loss.isEmpty()) throw UsageError("nothing to export: no model has been trained");

@@ -1,6 +1,7 @@
 // Main window: menus, toolbar, keyboard shortcuts and the backend preference.
 #include "app/gui/main_window.hpp"
 
+#include "app/gui/file_filters.hpp"
 #include "app/gui/glossary.hpp"
 #include "app/gui/post_to.hpp"
 #include "app/gui/scene_worker.hpp"
@@ -41,14 +42,14 @@ void MainWindow::buildMenus() {
                     })
         ->setShortcut(QKeySequence::SaveAs);
     buildExamplesMenu(file);
-    file->addAction("&Import points (CSV)…", this, [this] {
+    file->addAction("&Import points (CSV, NumPy)…", this, [this] {
         const QString path =
-            QFileDialog::getOpenFileName(this, "Import points", QString(), "CSV (*.csv)");
+            QFileDialog::getOpenFileName(this, "Import points", QString(), kPointsOpenFilters);
         if (!path.isEmpty()) importCsv(path);
     });
     QAction* exp = file->addAction("&Export…", this, &MainWindow::exportDialog);
     exp->setShortcut(QKeySequence("Ctrl+E"));
-    file->addAction("Export &data (CSV, JSON)…", this, &MainWindow::exportDataDialog);
+    file->addAction("Export &data (CSV, JSON, NumPy)…", this, &MainWindow::exportDataDialog);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 

@@ -19,6 +19,17 @@ constexpr long kChunk = 100;
 constexpr int kChunksPerModel = 10;
 } // namespace
 
+TrainConfig trainConfigFor(const Scene& scene, double lr, int width, const QString& target,
+                           long steps) {
+    TrainConfig config = trainPreset(scene.data.points ? "edited" : scene.data.dataset);
+    config.adam.lr = lr;
+    config.model.width = width;
+    config.model.target = parseTrainTarget(target.toStdString());
+    config.adam.totalSteps = steps;
+    config.threads = 1; // leave a core to the scene worker and the UI
+    return config;
+}
+
 TrainWorker::TrainWorker(QObject* parent) : QObject(parent) {}
 TrainWorker::~TrainWorker() = default;
 
@@ -29,13 +40,8 @@ void TrainWorker::start(const Scene& scene, double lr, int width, const QString&
     m_backend.reset();
     try {
         const PointSet data = buildSceneData(scene.data);
-        TrainConfig config = trainPreset(scene.data.points ? "edited" : scene.data.dataset);
-        config.adam.lr = lr;
-        config.model.width = width;
-        config.model.target = parseTrainTarget(target.toStdString());
-        config.adam.totalSteps = steps;
-        config.threads = 1; // leave a core to the scene worker and the UI
-        m_trainer = std::make_unique<Trainer>(data, config);
+        m_trainer =
+            std::make_unique<Trainer>(data, trainConfigFor(scene, lr, width, target, steps));
         QString where = "training on the CPU";
         if (backend != "cpu") {
             try {

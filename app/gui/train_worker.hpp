@@ -14,9 +14,16 @@
 namespace dfs {
 class Backend;
 class Trainer;
+struct TrainConfig;
 } // namespace dfs
 
 namespace dfs::gui {
+
+/// The settings live training uses: the preset for the scene's dataset ("edited" for edited
+/// points) with the Model panel's overrides. The one place both the worker and the window's
+/// budget question (budget_question.hpp) take them from.
+TrainConfig trainConfigFor(const Scene& scene, double lr, int width, const QString& target,
+                           long steps);
 
 class TrainWorker : public QObject {
     Q_OBJECT
