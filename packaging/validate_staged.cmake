@@ -16,9 +16,11 @@ function(run_validator tool package)
     execute_process(COMMAND ${tool} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
         ERROR_VARIABLE out)
     if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "validate_staged: ${tool} ${ARGN} failed:\n${out}")
+        string(JOIN " " args ${ARGN})
+        message(FATAL_ERROR "validate_staged: ${tool} ${args} failed:\n${out}")
     endif()
-    message(STATUS "validate_staged: ${tool} ${ARGN}: ok")
+    string(JOIN " " args ${ARGN})
+    message(STATUS "validate_staged: ${tool} ${args}: ok")
 endfunction()
 
 foreach(f ${desktop_files})
