@@ -60,7 +60,14 @@ for word in gmm8 vp-linear heun; do
 done
 version=$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/diffuscope" --version 2>/dev/null) ||
     fail "unpacked diffuscope --version exited $?"
-[[ $version == *Diffuscope* ]] || fail "diffuscope --version printed '$version'"
+# One version everywhere: the package's, the programs', the AppStream release's.
+upstream=$(dpkg-deb -f "$deb" Version)
+upstream=${upstream%-*}
+[ "$version" = "Diffuscope $upstream" ] || fail "diffuscope --version printed '$version', not $upstream"
+[ "$("$root/usr/bin/diffuscope-cli" --version)" = "diffuscope-cli $upstream" ] ||
+    fail "diffuscope-cli --version is not $upstream"
+grep -q "<release version=\"$upstream\"" "$root/usr/share/metainfo/$app.metainfo.xml" ||
+    fail "the metainfo's releases do not name $upstream"
 for prog in diffuscope diffuscope-cli; do
     page=$root/usr/share/man/man1/$prog.1.gz
     if [ -f "$page" ]; then
