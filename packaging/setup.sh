@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Diffuscope set-up for a fresh Debian 12 machine: installs the Debian packages that are missing,
-# builds in build/ (Release, Ninja, ccache), then either starts the program on its default scene
-# or runs the whole test suite.
+# builds in build/ (Release, Ninja, ccache), then starts the program on its default scene, runs
+# the whole test suite, or builds the Debian package.
 #
 #   bash packaging/setup.sh run    build, then open the explorer (`diffuscope`) on the default
 #                                  scene; without a display, the CLI demo in the terminal
@@ -9,13 +9,16 @@
 #                                  tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                                  then each loader's fuzz target for a short while (clang,
 #                                  libFuzzer; tools/fuzz.sh)
+#   bash packaging/setup.sh package  build, then the Debian package and a .tar.gz of the same
+#                                  files (CPack; packaging/CMakeLists.txt) in build/; install it
+#                                  with `sudo apt-get install ./build/diffuscope_*.deb`
 set -euo pipefail
 
 mode=${1:-run}
 case "$mode" in
-run | test) ;;
+run | test | package) ;;
 *)
-    echo "usage: bash packaging/setup.sh [run|test]" >&2
+    echo "usage: bash packaging/setup.sh [run|test|package]" >&2
     exit 2
     ;;
 esac
@@ -27,7 +30,7 @@ packages=(cmake g++ ninja-build ccache pkg-config libeigen3-dev catch2 libcli11-
     nlohmann-json3-dev libfmt-dev libvulkan-dev glslc spirv-tools mesa-vulkan-drivers
     vulkan-validationlayers qt6-base-dev qt6-svg-dev libgif-dev libavcodec-dev libavformat-dev
     libswscale-dev xvfb xauth zlib1g-dev libpng-dev dataset-fashion-mnist clang-format clang
-    libclang-rt-14-dev)
+    libclang-rt-14-dev dpkg-dev file help2man desktop-file-utils appstream lintian)
 missing=()
 for p in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -53,6 +56,14 @@ if [ "$mode" = run ]; then
     fi
     echo "== no display (DISPLAY and WAYLAND_DISPLAY are unset): the terminal demo instead"
     exec "$root/build/app/cli/diffuscope-cli" demo
+fi
+
+if [ "$mode" = package ]; then
+    echo "== building the package (cpack)"
+    cmake --build "$root/build" --target package
+    ls -l "$root"/build/diffuscope_*.deb "$root"/build/diffuscope-*.tar.gz
+    echo "== install it with: sudo apt-get install $(ls "$root"/build/diffuscope_*.deb)"
+    exit 0
 fi
 
 echo "== running the test suite"

@@ -20,7 +20,7 @@ if ! command -v clang-format > /dev/null; then
     echo "check_format: clang-format is not installed (apt-get install clang-format)" >&2
     exit 1
 fi
-mapfile -t files < <(find core app tests tools -type f \
+mapfile -t files < <(find core app tests tools packaging -type f \
     \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) 2> /dev/null | LC_ALL=C sort)
 if [ "$fix" -eq 1 ]; then
     clang-format -i "${files[@]}"

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Diffuscope");
     QApplication::setApplicationVersion("0.1.0");
+    // The installed desktop entry (packaging/), so that a Wayland session shows its name and icon.
+    QGuiApplication::setDesktopFileName("io.github.diffuscope.Diffuscope");
     QCommandLineParser parser;
     parser.setApplicationDescription("See how diffusion models work.");
     parser.addHelpOption();
