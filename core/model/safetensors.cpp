@@ -134,6 +134,9 @@ std::shared_ptr<Model> loadSafetensors(const std::string& path, CheckpointInfo* 
     } catch (const nlohmann::json::parse_error& e) {
         throw DataError(fmt::format("{}: malformed header (not valid JSON, {})", path,
                                     jsonSyntaxProblem(text, e.byte)));
+    } catch (const nlohmann::json::exception& e) { // a number that overflows double: 1e999
+        throw DataError(
+            fmt::format("{}: malformed header (not valid JSON, {})", path, jsonProblem(e.what())));
     }
     if (!header.is_object() || text.empty() || text[0] != '{')
         throw DataError(fmt::format("{}: the header is not a JSON object", path));

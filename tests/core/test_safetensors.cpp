@@ -193,6 +193,13 @@ TEST_CASE("safetensors: damaged or inconsistent files are refused naming the fil
     std::memcpy(nan.data() + nan.size() - 4, &bad, 4);
     refused(nan, "NaN");
     refused(join(nlohmann::json::array({1, 2}), ""), "not a JSON object");
+    // A number past double's range in the header (fuzz_safetensors found it escaping as the
+    // JSON library's out_of_range exception): refused as bad JSON, without the library's code.
+    const std::string overflow = R"({"layers.0.bias":{"dtype":"F32","shape":[1e999]}})";
+    std::string lengthBytes(8, '\0');
+    const std::uint64_t overflowLength = overflow.size();
+    std::memcpy(lengthBytes.data(), &overflowLength, 8);
+    refused(lengthBytes + overflow, "not valid JSON, number overflow");
 
     ModelSpec unet = tinySpec();
     unet.architecture = "unet";
