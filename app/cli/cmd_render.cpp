@@ -77,6 +77,8 @@ Scene sceneFromFlags(const RenderOptions& o) {
     s.model.schedule = o.model.schedule;
     s.model.label = o.model.label;
     s.model.guidance = o.model.guidance;
+    s.model.denoiserBelow = o.model.denoiserBelow;
+    s.model.sigmaSplit = o.model.sigmaSplit;
     s.sampler.sampler = o.sampler;
     s.sampler.steps = o.steps;
     s.sampler.particles = o.n;

@@ -42,6 +42,13 @@ void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required) {
     cmd.add_option("--denoiser", opts.denoiser,
                    "exact (closed form, Gaussian-mixture datasets) or ideal (finite training set)")
         ->required(required);
+    cmd.add_option("--denoiser-below", opts.denoiserBelow,
+                   "untied networks: this denoiser (exact, ideal or a .dsm) below --sigma-split, "
+                   "--denoiser at and above it (default: --denoiser everywhere)");
+    cmd.add_option("--sigma-split", opts.sigmaSplit,
+                   "with --denoiser-below: the switch level sigma~ = sigma/alpha (0: --denoiser "
+                   "everywhere, inf: --denoiser-below everywhere)")
+        ->capture_default_str();
     cmd.add_option("--schedule", opts.schedule, "noise schedule (see 'list')")
         ->capture_default_str();
     cmd.add_option("--class", opts.label,
@@ -75,7 +82,10 @@ LoadedModel buildModel(const ModelOptions& opts) {
     d.seed = opts.dataSeed;
     d.resolution = opts.resolution;
     m.data = loadDataset(opts.dataset, d);
-    m.denoiser = makeDenoiser(opts.denoiser, m.data, {opts.label, opts.guidance});
+    if (opts.denoiserBelow.empty() && opts.sigmaSplit != 1.0)
+        throw UsageError("--sigma-split needs --denoiser-below (the network under the split)");
+    m.denoiser = makeDenoiser(opts.denoiser, opts.denoiserBelow, opts.sigmaSplit, m.data,
+                              {opts.label, opts.guidance});
     return m;
 }
 

@@ -24,6 +24,10 @@ struct ModelOptions {
     std::uint64_t dataSeed = 0;
     int resolution = 0; ///< image datasets: side 8, 16 or 28
     std::string denoiser;
+    /// --denoiser-below / --sigma-split: untied networks (core/denoisers/split_denoiser.hpp),
+    /// `denoiserBelow` under sigma~ = sigmaSplit; empty: tied.
+    std::string denoiserBelow;
+    double sigmaSplit = 1.0;
     std::string schedule = "vp-linear";
     int label = -1;        ///< --class: condition on this class
     double guidance = 1.0; ///< --guidance: classifier-free guidance scale
@@ -33,8 +37,8 @@ struct ModelOptions {
 void addSeedOption(CLI::App& cmd, const std::string& flag, std::uint64_t& seed,
                    const std::string& help);
 
-/// Adds --dataset, --data-n, --noise, --data-seed, --resolution, --denoiser, --schedule, --class,
-/// --guidance;
+/// Adds --dataset, --data-n, --noise, --data-seed, --resolution, --denoiser, --denoiser-below,
+/// --sigma-split, --schedule, --class, --guidance;
 /// --dataset and --denoiser are required unless `required` is false.
 void addModelOptions(CLI::App& cmd, ModelOptions& opts, bool required = true);
 

@@ -1,5 +1,5 @@
-// Main window: point editing in chain panes, and picking or dropping particles in trajectories
-// panes.
+// Main window: point editing in chain panes, picking or dropping particles in trajectories
+// panes, and setting the sensitivity view's target.
 #include "app/gui/main_window.hpp"
 
 #include "app/gui/mixture_panel.hpp"
@@ -112,6 +112,11 @@ void MainWindow::onCanvasPressed(int pane, double x, double y) {
         const int row =
             std::clamp(int((1.0 - y) * rows), 0, rows - 1); // the frame is [0, 1]^2, y up
         postTo(m_worker, [row](SceneWorker* w) { w->selectParticle(row); });
+        return;
+    }
+    if (kind == "sensitivity") {
+        // A click sets the point the backpropagated objective ||x - m||^2 pulls towards.
+        postTo(m_worker, [x, y](SceneWorker* w) { w->setTarget(x, y); });
         return;
     }
     if (kind != "trajectories" || !m_snapshot) return;

@@ -20,7 +20,8 @@
 namespace dfs::gui {
 
 ModelPanel::ModelPanel(QWidget* parent)
-    : QWidget(parent), m_denoiser(new QComboBox(this)), m_label(new QSpinBox(this)),
+    : QWidget(parent), m_denoiser(new QComboBox(this)), m_below(new QComboBox(this)),
+      m_split(new QDoubleSpinBox(this)), m_label(new QSpinBox(this)),
       m_guidance(new QDoubleSpinBox(this)), m_preset(new QComboBox(this)),
       m_lr(new QDoubleSpinBox(this)), m_width(new QComboBox(this)), m_target(new QComboBox(this)),
       m_steps(new QSpinBox(this)), m_start(new QPushButton("Train", this)),
@@ -34,12 +35,29 @@ ModelPanel::ModelPanel(QWidget* parent)
     m_denoiser->addItem("ideal");
     m_denoiser->setItemData(1, "Exact denoiser of the finite training set: it memorises",
                             Qt::ToolTipRole);
+    // Untied networks (diffusion-math.md 1.6): another denoiser below sigma~ = split.
+    m_below->setObjectName("denoiserBelow");
+    m_below->addItem("tied (one network)", QString());
+    m_below->addItem("exact", "exact");
+    m_below->addItem("ideal", "ideal");
+    m_below->setToolTip("Untied networks: the denoiser the sampler calls below the split level "
+                        "(the one above serves the rest); tied: the same network at every step");
+    m_split->setObjectName("sigmaSplit");
+    m_split->setRange(0, 1000);
+    m_split->setDecimals(3);
+    m_split->setSingleStep(0.1);
+    m_split->setValue(1.0);
+    m_split->setPrefix("sigma~ ");
+    m_split->setToolTip("The split level sigma~ = sigma/alpha: the denoiser above serves levels "
+                        "at or above it, the one below the rest");
     m_label->setRange(-1, 255);
     m_label->setSpecialValueText("none");
     m_guidance->setRange(0, 20);
     m_guidance->setSingleStep(0.5);
     auto* form = new QFormLayout;
     form->addRow("Denoiser", m_denoiser);
+    form->addRow("Below split", m_below);
+    form->addRow("Split at", m_split);
     form->addRow("Class", m_label);
     form->addRow("Guidance", m_guidance);
     auto* files = new QHBoxLayout;
@@ -104,6 +122,11 @@ ModelPanel::ModelPanel(QWidget* parent)
         if (!m_loading) emit edited();
     };
     connect(m_denoiser, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_below, &QComboBox::currentIndexChanged, this, [this, changed] {
+        m_split->setEnabled(m_below->currentIndex() > 0);
+        changed();
+    });
+    connect(m_split, &QDoubleSpinBox::editingFinished, this, changed);
     connect(m_label, &QSpinBox::editingFinished, this, changed);
     connect(m_guidance, &QDoubleSpinBox::editingFinished, this, changed);
     connect(load, &QPushButton::clicked, this, &ModelPanel::loadRequested);
@@ -160,6 +183,11 @@ void ModelPanel::showScene(const Scene& s) {
         m_denoiser->addItem(name);
     }
     m_denoiser->setCurrentText(name);
+    const QString below = QString::fromStdString(s.model.denoiserBelow);
+    if (m_below->findData(below) < 0) m_below->addItem(below, below); // a model file
+    m_below->setCurrentIndex(m_below->findData(below));
+    m_split->setValue(std::isfinite(s.model.sigmaSplit) ? s.model.sigmaSplit : m_split->maximum());
+    m_split->setEnabled(!below.isEmpty());
     m_label->setValue(s.model.label);
     m_guidance->setValue(s.model.guidance);
     m_loading = false;
@@ -167,6 +195,10 @@ void ModelPanel::showScene(const Scene& s) {
 
 void ModelPanel::applyTo(Scene& s) const {
     s.model.denoiser = m_denoiser->currentText().toStdString();
+    s.model.denoiserBelow = m_below->currentData().toString().toStdString();
+    // A split beyond the box's range (+inf from a scene file) is kept as it was.
+    if (!(std::isinf(s.model.sigmaSplit) && m_split->value() == m_split->maximum()))
+        s.model.sigmaSplit = m_split->value();
     s.model.label = m_label->value();
     s.model.guidance = m_guidance->value();
 }

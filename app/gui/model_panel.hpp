@@ -1,4 +1,5 @@
-// The Model panel: the denoiser (exact, ideal, or a learned model file), class and guidance;
+// The Model panel: the denoiser (exact, ideal, or a learned model file), untied networks (another
+// denoiser below a sigma~ split: core/denoisers/split_denoiser.hpp), class and guidance;
 // live training (start, pause, reset; lr, width, target) with its curves; save and load models.
 // On image data the training is the U-Net's (core/training/presets.hpp), and the panel's
 // presets and labels say so.
@@ -55,6 +56,8 @@ private:
     void applyPreset(int index);
 
     QComboBox* m_denoiser;
+    QComboBox* m_below;      ///< "tied" (data "") or the denoiser under the split
+    QDoubleSpinBox* m_split; ///< sigma~ of the split
     QSpinBox* m_label;
     QDoubleSpinBox* m_guidance;
     QComboBox* m_preset;

@@ -231,6 +231,16 @@ void SceneWorker::selectParticle(long particle) {
     });
 }
 
+void SceneWorker::setTarget(double x, double y) {
+    if (!m_engine) return;
+    guarded([&] {
+        SceneView v = m_engine->scene().view;
+        v.target = std::array<double, 2>{x, y};
+        m_engine->setView(v);
+        publish();
+    });
+}
+
 void SceneWorker::exportViews(render::ExportRequest r) {
     if (!m_engine) return;
     try {

@@ -61,6 +61,8 @@ public slots:
     /// Follows an extra particle dropped at (x, y) from the shown frame.
     void dropParticle(double x, double y);
     void selectParticle(long particle);
+    /// The sensitivity view's BPTT target (SceneView::target), where the user clicked.
+    void setTarget(double x, double y);
     /// Renders a request: a still of the shown frame and time (PNG, SVG) or an animation (GIF,
     /// MP4, DIR/), reporting progress; cancelExport() stops it without leaving a file.
     void exportViews(render::ExportRequest request);

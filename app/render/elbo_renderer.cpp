@@ -94,14 +94,20 @@ void drawBound(QPainter& p, const QRectF& area, const ElboView& v, double x0, do
     frame.drawAxes(p);
     std::vector<LegendEntry> legend{
         {"prior KL + the steps' KL, from noise to data", QPen(kBound, 2.2)},
-        {QString("reconstruction -log N(x0; D, (sigma/alpha)^2), sigma/alpha = %1: %2 nats")
-             .arg(shortNumber(v.decoderStd))
-             .arg(shortNumber(v.reconstruction)),
+        {(v.discreteLevels > 0
+              ? QString("reconstruction -log P(x0's bin of %1 levels | N(D, (sigma/alpha)^2)), "
+                        "Ho et al. eq. 13")
+                    .arg(v.discreteLevels)
+              : QString("reconstruction -log N(x0; D, (sigma/alpha)^2)")) +
+             QString(", sigma/alpha = %1: %2 nats")
+                 .arg(shortNumber(v.decoderStd))
+                 .arg(shortNumber(v.reconstruction)),
          QPen(kRec, 2.2, Qt::DashLine)},
-        {QString("-ELBO = %1 \u00b1 %2 nats = %3 bits/dim")
+        {QString("-ELBO = %1 \u00b1 %2 nats = %3 bits/dim%4")
              .arg(shortNumber(v.total))
              .arg(shortNumber(v.totalSe))
-             .arg(shortNumber(v.bitsPerDim)),
+             .arg(shortNumber(v.bitsPerDim))
+             .arg(v.discreteLevels > 0 ? QString(" (discrete data, d = %1)").arg(v.dim) : ""),
          QPen(kBound), true}};
     if (ref)
         legend.push_back({QString("the %1 reference: -ELBO = %2 nats = %3 bits/dim")

@@ -1,9 +1,10 @@
 // The rnn-cells view: the sampler unrolled as a recurrent network (diffusion-math.md Section
 // 1.6). Top: a timeline of cells around the shown frame, each with its step and times, the same
 // network box D, the coefficients of x_{i+1} = a x_i + b D + c z and its NFE, joined by the
-// state x_i they pass on. Bottom: the singular values of each cell's Jacobian J_i = dx_{i+1}/dx_i
-// for the highlighted particle against the step, on a log axis; above 1 the step expands, below
-// it contracts. The shown frame's cell is marked in both.
+// state x_i they pass on; untied networks (one above sigma_split, one below) colour each cell's
+// network box by the one it calls. Bottom: the singular values of each cell's Jacobian J_i =
+// dx_{i+1}/dx_i for the highlighted particle against the step, on a log axis; above 1 the step
+// expands, below it contracts. The shown frame's cell is marked in both.
 #include "app/render/arrows.hpp"
 #include "app/render/curve_plot.hpp"
 #include "app/render/pane_layout.hpp"
@@ -19,7 +20,13 @@ namespace dfs::render {
 namespace {
 
 const QColor kMax(31, 119, 180), kMin(255, 127, 14), kShown(214, 39, 40), kNet(44, 160, 44),
-    kOne(120, 120, 120);
+    kOne(120, 120, 120), kNetBelow(148, 103, 189);
+
+/// Whether cell i calls the network below the split (untied), else the upper or only one.
+bool callsBelow(const RnnCellsView& v, int i) {
+    return !v.networkBelow.empty() && std::size_t(i) < v.networkOf.size() &&
+           v.networkOf[std::size_t(i)] == 1;
+}
 
 QString fixed(double v) {
     return QString::number(v, 'f', 2);
@@ -58,17 +65,19 @@ void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp
         };
         text(0, QString("step %1").arg(i));
         text(1, QString("t %1").arg(shortNumber(v.t[std::size_t(i)])));
-        // The network: the same box in every cell (tied weights).
+        // The network: the same box in every cell (tied weights), or, untied, the upper
+        // network's (green) or the lower one's (purple).
         const QRectF net(cell.left() + 4, cell.top() + 2 + 2 * line + 1, cell.width() - 8,
                          line * 1.2);
-        p.setPen(QPen(kNet, 1.4));
-        p.setBrush(QColor(232, 245, 233));
+        const bool below = callsBelow(v, i);
+        p.setPen(QPen(below ? kNetBelow : kNet, 1.4));
+        p.setBrush(below ? QColor(239, 232, 246) : QColor(232, 245, 233));
         p.drawRect(net);
-        p.setPen(QColor(20, 90, 20));
+        p.setPen(below ? QColor(90, 50, 130) : QColor(20, 90, 20));
         p.drawText(net, Qt::AlignCenter,
-                   QFontMetricsF(p.font()).elidedText(
-                       QString("D: %1").arg(QString::fromStdString(v.network)), Qt::ElideRight,
-                       net.width() - 2));
+                   QFontMetricsF(p.font()).elidedText(QString("D: %1").arg(QString::fromStdString(
+                                                          below ? v.networkBelow : v.network)),
+                                                      Qt::ElideRight, net.width() - 2));
         p.setBrush(Qt::NoBrush);
         text(4, QString("a %1").arg(shortNumber(v.a[std::size_t(i)])));
         text(5, QString("b %1").arg(shortNumber(v.b[std::size_t(i)])));
@@ -95,7 +104,11 @@ void drawCells(QPainter& p, const QRectF& area, const RnnCellsView& v, double fp
 PlotFrame renderRnnCells(QPainter& p, const QRectF& area, const RnnCellsView& v,
                          const ViewStyle& style) {
     const double fp = style.fontPx;
-    const QString detail = QString("%1   particle %2").arg(timeDetail(v.time)).arg(v.particle);
+    QString detail = QString("%1   particle %2").arg(timeDetail(v.time)).arg(v.particle);
+    if (!v.networkBelow.empty())
+        detail += QString("   untied: %1 below sigma~ %2")
+                      .arg(QString::fromStdString(v.networkBelow))
+                      .arg(shortNumber(v.sigmaSplit));
     const PaneLayout l =
         layoutPane(p, area, QString("Sampler as an RNN: %1").arg(QString::fromStdString(v.sampler)),
                    detail, style.caption, false, fp);

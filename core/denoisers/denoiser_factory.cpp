@@ -5,6 +5,7 @@
 #include "core/denoisers/guided_denoiser.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
+#include "core/denoisers/split_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/model/checkpoint.hpp"
 
@@ -73,6 +74,16 @@ std::unique_ptr<Denoiser> makeDenoiser(const std::string& name, const PointSet& 
     if (options.label < 0 || options.guidance == 1.0) return conditional;
     return std::make_unique<GuidedDenoiser>(std::move(conditional),
                                             makeOne(name, data, -1, learned), options.guidance);
+}
+
+std::unique_ptr<Denoiser> makeDenoiser(const std::string& name, const std::string& below,
+                                       double sigmaSplit, const PointSet& data,
+                                       const DenoiserOptions& options) {
+    if (below.empty()) return makeDenoiser(name, data, options);
+    if (std::isnan(sigmaSplit) || sigmaSplit < 0)
+        throw UsageError(fmt::format("--sigma-split must be >= 0 (got {})", sigmaSplit));
+    return std::make_unique<SplitDenoiser>(makeDenoiser(name, data, options),
+                                           makeDenoiser(below, data, options), sigmaSplit);
 }
 
 std::vector<std::pair<std::string, std::string>> listDenoisers() {

@@ -24,6 +24,13 @@ struct DenoiserOptions {
 std::unique_ptr<Denoiser> makeDenoiser(const std::string& name, const PointSet& data,
                                        const DenoiserOptions& options = {});
 
+/// Untied networks (split_denoiser.hpp): `name` at levels with sigma/alpha >= sigmaSplit and
+/// `below` under it; an empty `below` is makeDenoiser(name, ...) (tied). The same UsageErrors,
+/// naming the flag, and one for a NaN or negative split.
+std::unique_ptr<Denoiser> makeDenoiser(const std::string& name, const std::string& below,
+                                       double sigmaSplit, const PointSet& data,
+                                       const DenoiserOptions& options = {});
+
 /// Names and one-line descriptions, for `diffuscope-cli list`.
 std::vector<std::pair<std::string, std::string>> listDenoisers();
 

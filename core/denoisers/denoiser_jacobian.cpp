@@ -5,6 +5,7 @@
 #include "core/denoisers/denoiser.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/denoisers/posterior.hpp"
+#include "core/denoisers/split_denoiser.hpp"
 #include "core/errors.hpp"
 
 #include <fmt/format.h>
@@ -43,6 +44,8 @@ Matrix idealCov(const IdealDenoiser& ideal, const Vector& x, const NoiseLevel& l
 std::optional<Matrix> denoiserJacobian(const Denoiser& model, const Vector& x,
                                        const NoiseLevel& level) {
     requireDim(model, x);
+    if (const auto* split = dynamic_cast<const SplitDenoiser*>(&model)) // the level's network
+        return denoiserJacobian(split->at(level), x, level);
     const double scale = level.alpha / (level.sigma * level.sigma);
     if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model); ideal && level.sigma > 0)
         return Matrix(scale * idealCov(*ideal, x, level));

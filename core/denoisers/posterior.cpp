@@ -5,6 +5,7 @@
 #include "core/denoisers/gmm_posterior.hpp"
 #include "core/denoisers/ideal_denoiser.hpp"
 #include "core/denoisers/ideal_posterior.hpp"
+#include "core/denoisers/split_denoiser.hpp"
 #include "core/errors.hpp"
 
 #include <cmath>
@@ -27,6 +28,8 @@ std::unique_ptr<ExactPosterior> exactPosterior(const Denoiser& model, const Nois
     if (!(level.sigma > 0))
         throw UsageError(
             fmt::format("the posterior p(x0 | x_t) needs sigma > 0 (t = {})", level.t));
+    if (const auto* split = dynamic_cast<const SplitDenoiser*>(&model)) // the level's network
+        return exactPosterior(split->at(level), level);
     if (const auto* gmm = dynamic_cast<const GmmDenoiser*>(&model))
         return std::make_unique<GmmPosterior>(gmm->params(), level);
     if (const auto* ideal = dynamic_cast<const IdealDenoiser*>(&model))

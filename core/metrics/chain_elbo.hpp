@@ -32,6 +32,15 @@
 //             prior's mismatch at t_T).
 // Each term is averaged over data points drawn from `data` and noise (seeded Philox), with its
 // Monte Carlo standard error.
+//
+// Discrete data (images, ChainElboOptions::discreteLevels = L, e.g. 256): the pixels are L
+// levels scaled to [-1, 1], x = 2k/(L-1) - 1. Each x0 is first snapped to its nearest level, and
+// the reconstruction term becomes Ho et al. 2020's discretised decoder (Section 3.3, eq. 13):
+//   L_rec = -sum_j log int_{delta-(x0_j)}^{delta+(x0_j)} N(u; D_j(x_{t_0}), s_0^2) du,
+//   delta+-(x) = x +- 1/(L-1), with the outermost levels' bins running to +-infinity,
+// a probability, so the total bounds the discrete -log P(x0) >= 0 and bits/dim = total /
+// (d ln 2) needs no dequantisation offset (with a continuous density on [-1, 1] instead, the
+// uniform-dequantisation bound adds d log2((L-1)/2) bits: Theis et al. 2016, Section 3.1).
 #pragma once
 
 #include "core/types.hpp"
@@ -68,6 +77,7 @@ struct ChainElbo {
     /// standard error of the paired difference total - exactNll.
     bool hasExact = false;
     double exactNll = 0, exactNllSe = 0, gapSe = 0;
+    int discreteLevels = 0; ///< 0: continuous data (Gaussian decoder); L: Ho et al.'s decoder
     /// The total in bits per dimension: total / (d ln 2).
     double bitsPerDim() const;
     /// Sum of the step terms (without prior and reconstruction).
@@ -82,11 +92,22 @@ struct ChainElboOptions {
     Index samples = 2000; ///< data points x0 (drawn with replacement)
     std::uint64_t seed = 0;
     DenoiseFn denoise; ///< empty: model.denoiseRows on one thread
+    /// 0: continuous data. L >= 2: data of L levels in [-1, 1] (8-bit images: 256), the
+    /// discretised decoder of the header comment.
+    int discreteLevels = 0;
 };
 
+/// log int_a^b N(u; 0, 1) du for a < b (either may be infinite), accurate in the far tails
+/// (where the difference of two normal CDFs underflows).
+double logNormalMass(double a, double b);
+
+/// x snapped to the nearest of L levels 2k/(L-1) - 1 in [-1, 1].
+double snapToLevel(double x, int levels);
+
 /// The negative ELBO of `model` on `data` (see the header comment). `truth` (may be null): the
-/// Gaussian mixture the data come from, for the exact -log p_0. UsageError for empty data, a
-/// dimension mismatch, T < 1 or fewer than 2 samples.
+/// Gaussian mixture the data come from, for the exact -log p_0 (continuous data only). UsageError
+/// for empty data, a dimension mismatch, T < 1, fewer than 2 samples or discreteLevels of 1 or
+/// below 0.
 ChainElbo chainElbo(const Denoiser& model, const Schedule& schedule, const Matrix& data,
                     const ChainElboOptions& options, const GmmParams* truth = nullptr);
 

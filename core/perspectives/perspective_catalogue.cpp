@@ -66,14 +66,15 @@ std::vector<Perspective> makeCatalogue() {
           "the model's Gaussian p_θ; step through the run and watch it turn multimodal near the "
           "data when the steps are few. Below: the ancestral DDPM paths (the decoder p_θ run) "
           "and the encoder q, the data pushed to the time cursor."},
-         {{"filmstrip", "samples", "spectrum", "posterior"},
+         {{"filmstrip", "samples", "elbo", "posterior"},
           "",
           false,
           "The filmstrip is the forward chain q on images; the samples pane shows the reverse "
-          "chain p_θ, the canvas beside its x̂₀ at every step."},
+          "chain p_θ, the canvas beside its x̂₀ at every step. Below left: the bound in bits per "
+          "dimension of the 8-bit pixels, with Ho et al.'s discretised decoder as the last "
+          "term."},
          "",
-         "The bound and the reverse kernel are drawn for 2-D data only; the bound on images (in "
-         "bits per dimension) is not built yet.",
+         "The reverse kernel is drawn for 2-D data only.",
          "perspective-latent"});
 
     c.push_back(

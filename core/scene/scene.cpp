@@ -40,6 +40,8 @@ void validateScene(const Scene& s) {
     require(s.model.label >= -1, "model.label", "must be >= -1 (-1: unconditional)");
     finite(s.model.guidance, "model.guidance");
     require(s.model.guidance >= 0, "model.guidance", "must be >= 0");
+    require(!std::isnan(s.model.sigmaSplit) && s.model.sigmaSplit >= 0, "model.sigmaSplit",
+            "must be >= 0 (0: the upper network everywhere, inf: the lower one)");
     require(s.sampler.steps >= 1 && s.sampler.steps <= 100000, "sampler.steps",
             "must be in [1, 100000]");
     finite(s.sampler.rho, "sampler.rho");
@@ -55,6 +57,9 @@ void validateScene(const Scene& s) {
     require(s.view.fieldGrid >= 2 && s.view.fieldGrid <= 256, "view.fieldGrid",
             "must be in [2, 256]");
     require(s.view.highlight >= 0, "view.highlight", "must be >= 0");
+    if (s.view.target)
+        require(std::isfinite((*s.view.target)[0]) && std::isfinite((*s.view.target)[1]),
+                "view.target", "must be two finite numbers [x, y]");
     require(s.view.paths >= 0 && s.view.paths <= kMaxScenePaths, "view.paths",
             fmt::format("must be in [0, {}]", kMaxScenePaths));
     finite(s.view.pathOpacity, "view.pathOpacity");

@@ -38,6 +38,11 @@ struct SceneData {
 
 struct SceneModel {
     std::string denoiser = "exact"; ///< exact, ideal or a .dsm path
+    /// Untied networks (diffusion-math.md 1.6): when not empty, this denoiser (exact, ideal or a
+    /// .dsm path) serves the levels with sigma/alpha < sigmaSplit and `denoiser` those at or
+    /// above it. Empty: one network at every level (tied).
+    std::string denoiserBelow;
+    double sigmaSplit = 1.0; ///< in sigma~ = sigma/alpha; used only with denoiserBelow
     std::string schedule = "vp-linear";
     int label = -1;        ///< class to condition on; -1 none
     double guidance = 1.0; ///< classifier-free guidance scale
@@ -69,6 +74,10 @@ struct SceneView {
     /// better as a few hundred faint ones.
     int paths = 400;
     double pathOpacity = 0.43;
+    /// The sensitivity view's backpropagation-through-time target m: the gradient of
+    /// ||x_i - m||^2 with respect to x_T is drawn on the starting points. Set by a click in that
+    /// view; absent: the data mean.
+    std::optional<std::array<double, 2>> target;
 };
 
 struct Scene {

@@ -62,7 +62,8 @@ SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
     m_schedule = makeSchedule(scene.model.schedule);
     m_data = std::make_unique<PointSet>(buildSceneData(scene.data));
     const DenoiserOptions opts{scene.model.label, scene.model.guidance};
-    m_denoiser = makeDenoiser(scene.model.denoiser, *m_data, opts);
+    m_denoiser = makeDenoiser(scene.model.denoiser, scene.model.denoiserBelow,
+                              scene.model.sigmaSplit, *m_data, opts);
     if (m_denoiser->dim() != m_data->dim())
         throw UsageError(fmt::format("model.denoiser: the model has {} dimensions, the data {}",
                                      m_denoiser->dim(), m_data->dim()));
@@ -75,7 +76,7 @@ SceneEngine::SceneEngine(const Scene& scene, Backend& backend)
     for (std::size_t k = 0; k < m_scene.view.panes.size(); ++k)
         if (!findView(m_scene.view.panes[k]).fits(isImage()))
             m_scene.view.panes[k] = fitting[k % fitting.size()];
-    if (isCheckpointPath(scene.model.denoiser))
+    if (isCheckpointPath(scene.model.denoiser) || isCheckpointPath(scene.model.denoiserBelow))
         m_reference = makeDenoiser(m_data->gmm ? "exact" : "ideal", *m_data, opts);
     const double t0 = branchConfig(*m_schedule, scene.sampler, 1.0, true).grid.front();
     Matrix x = SamplerRun::priorSample(*m_schedule, t0, scene.sampler.particles, m_data->dim(),

@@ -39,6 +39,8 @@ SceneFit fitSceneToData(const Scene& next, const Scene& previous) {
         s.model.denoiser = "ideal";
         fit.exactToIdeal = true;
     }
+    if (s.model.denoiserBelow == "exact" && !hasExactDenoiser(s.data))
+        s.model.denoiserBelow = "ideal"; // the untied network below the split, likewise
     const bool dataChanged =
         s.data.dataset != previous.data.dataset || s.data.resolution != previous.data.resolution;
     if (isCheckpointPath(s.model.denoiser) && dataChanged && !s.data.points) {

@@ -12,6 +12,7 @@
 #include "core/scene/view_registry.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -176,6 +177,15 @@ std::string sceneToJson(const Scene& s) {
                 {"highlight", s.view.highlight},
                 {"paths", s.view.paths},
                 {"pathOpacity", s.view.pathOpacity}}}};
+    if (s.view.target) j["view"]["target"] = {(*s.view.target)[0], (*s.view.target)[1]};
+    if (!s.model.denoiserBelow.empty()) {
+        j["model"]["denoiserBelow"] = s.model.denoiserBelow;
+        // JSON has no infinity: a split above every level is written as a string.
+        if (std::isinf(s.model.sigmaSplit))
+            j["model"]["sigmaSplit"] = "inf";
+        else
+            j["model"]["sigmaSplit"] = s.model.sigmaSplit;
+    }
     if (!s.title.empty()) j["title"] = s.title;
     if (!s.about.empty()) j["about"] = s.about;
     return j.dump(2) + "\n";
@@ -247,6 +257,15 @@ Scene sceneFromParsed(const json& j, const std::string& source) {
     model.get("schedule", s.model.schedule);
     model.get("label", s.model.label);
     model.get("guidance", s.model.guidance);
+    model.get("denoiserBelow", s.model.denoiserBelow);
+    if (const json* split = model.raw("sigmaSplit")) {
+        if (split->is_string() && split->get<std::string>() == "inf")
+            s.model.sigmaSplit = std::numeric_limits<double>::infinity();
+        else if (split->is_number())
+            s.model.sigmaSplit = split->get<double>();
+        else
+            model.fail("sigmaSplit", "must be a number or \"inf\"");
+    }
     Section smp(j, "sampler", source);
     SamplerOptions& o = s.sampler.options;
     smp.get("sampler", s.sampler.sampler);
@@ -290,6 +309,11 @@ Scene sceneFromParsed(const json& j, const std::string& source) {
     view.get("highlight", s.view.highlight);
     view.get("paths", s.view.paths);
     view.get("pathOpacity", s.view.pathOpacity);
+    if (const json* t = view.raw("target")) {
+        if (!t->is_array() || t->size() != 2 || !(*t)[0].is_number() || !(*t)[1].is_number())
+            view.fail("target", "must be two numbers [x, y]");
+        s.view.target = std::array<double, 2>{(*t)[0].get<double>(), (*t)[1].get<double>()};
+    }
     try {
         parsePrediction(s.view.fieldQuantity);
         validateScene(s);

@@ -178,3 +178,57 @@ TEST_CASE("cli curves --perspective rnn: one DDIM cell per step", "[cli]") {
                          "exact", "--sampler", "pc", "--out", s.path("x.csv")}),
                  2, {"affine"});
 }
+
+TEST_CASE("cli curves --perspective elbo on images: bits/dim of 8-bit pixels", "[cli]") {
+    Scratch s("cmd_curves_elbo_images");
+    const CliResult r = runCli({"curves", "--perspective", "elbo", "--dataset", "shapes",
+                                "--resolution", "8", "--data-n", "200", "--denoiser", "ideal",
+                                "--steps", "10", "--n", "40", "--out", s.path("img.csv")});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("discrete data of 256 levels") != std::string::npos);
+    const CsvTable t = readCsv(s.path("img.csv"));
+    REQUIRE(t.values.rows() == 12);
+    // The discretised decoder's term is a probability's -log: >= 0 (a density's may be < 0).
+    CHECK(at(t, 0, "nats") >= 0);
+    // The summary's bits/dim is the total over 64 ln 2.
+    const double total = at(t, 0, "cumulative");
+    const std::size_t at0 = r.out.find("nats = ");
+    REQUIRE(at0 != std::string::npos);
+    CHECK(std::stod(r.out.substr(at0 + 7)) == Approx(total / (64 * std::log(2.0))).epsilon(1e-3));
+    checkFailure(runCli({"curves", "--perspective", "elbo", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--discrete-levels", "1", "--out", s.path("x.csv")}),
+                 2, {"--discrete-levels"});
+}
+
+TEST_CASE("cli curves --perspective rnn with untied networks: split at 0 is the upper one's run",
+          "[cli]") {
+    Scratch s("cmd_curves_split");
+    auto rnn = [&](std::vector<std::string> extra, const std::string& file) {
+        std::vector<std::string> args{"curves",    "--perspective", "rnn",  "--dataset",
+                                      "gmm8",      "--sampler",     "ddim", "--steps",
+                                      "8",         "--seed",        "2",    "--out",
+                                      s.path(file)};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const CliResult r = runCli(args);
+        INFO("stderr: " << r.err);
+        REQUIRE(r.exitCode == 0);
+        return readCsv(s.path(file));
+    };
+    const CsvTable exact = rnn({"--denoiser", "exact"}, "a.csv");
+    const CsvTable ideal = rnn({"--denoiser", "ideal"}, "b.csv");
+    const CsvTable zero =
+        rnn({"--denoiser", "exact", "--denoiser-below", "ideal", "--sigma-split", "0"}, "c.csv");
+    const CsvTable inf =
+        rnn({"--denoiser", "exact", "--denoiser-below", "ideal", "--sigma-split", "inf"}, "d.csv");
+    CHECK(zero.values == exact.values);
+    CHECK(inf.values == ideal.values);
+    CHECK(!(exact.values == ideal.values));
+    checkFailure(runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--sigma-split", "0.5", "--out", s.path("x.csv")}),
+                 2, {"--denoiser-below"});
+    checkFailure(
+        runCli({"curves", "--perspective", "rnn", "--dataset", "gmm8", "--denoiser", "exact",
+                "--denoiser-below", "ideal", "--sigma-split", "-1", "--out", s.path("x.csv")}),
+        2, {"--sigma-split"});
+}

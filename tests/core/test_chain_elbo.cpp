@@ -110,6 +110,144 @@ TEST_CASE("ELBO: one Gaussian's terms equal their closed forms (DDPM posterior f
     }
 }
 
+namespace {
+
+/// The exact (Bayes) denoiser of N(mu, c^2 I) in any dimension: D(x) = mu + k (x - alpha mu),
+/// k = alpha c^2 / (alpha^2 c^2 + sigma^2) (the mixture denoiser stops at 16 dimensions).
+class GaussianDenoiser final : public Denoiser {
+public:
+    GaussianDenoiser(Vector mu, double c) : m_mu(std::move(mu)), m_c(c) {}
+    std::string name() const override { return "gaussian"; }
+    int dim() const override { return int(m_mu.size()); }
+    void denoiseRows(const Matrix& x, const NoiseLevel& l, Matrix& out, Index begin,
+                     Index end) const override {
+        const double k = l.alpha * m_c * m_c / (l.alpha * l.alpha * m_c * m_c + l.sigma * l.sigma);
+        for (Index i = begin; i < end; ++i)
+            out.row(i) = m_mu.transpose() + k * (x.row(i) - l.alpha * m_mu.transpose());
+    }
+
+private:
+    Vector m_mu;
+    double m_c;
+};
+
+} // namespace
+
+TEST_CASE("ELBO: in 64 dimensions (an 8x8 image's) the Gaussian's terms hold; bits/dim = nats / "
+          "(D ln 2)",
+          "[elbo]") {
+    const int d = 64;
+    const double c = 0.45;
+    Vector mu(d);
+    for (int j = 0; j < d; ++j) mu[j] = 0.5 * std::sin(0.3 * j);
+    const GaussianDenoiser exact(mu, c);
+    const Matrix data = (c * test::normals(3, 20000, d)).rowwise() + mu.transpose();
+    const auto sch = makeSchedule("vp-linear");
+    const GaussianElbo want = gaussianElbo(*sch, mu, c, 100);
+    ChainElboOptions o;
+    o.steps = 100;
+    o.samples = 3000;
+    o.seed = 4;
+    const ChainElbo e = chainElbo(exact, *sch, data, o);
+    const double widen = 5 * std::sqrt(1 + double(o.samples) / 20000);
+    CHECK(std::abs(e.prior - want.prior) <= widen * e.priorSe + 1e-12);
+    CHECK(std::abs(e.reconstruction - want.reconstruction) <= widen * e.reconstructionSe);
+    int far = 0;
+    for (std::size_t k = 0; k < e.terms.size(); ++k)
+        far += std::abs(e.terms[k].kl - want.steps[k]) > widen * e.terms[k].klSe;
+    CHECK(far <= 1);
+    CHECK(std::abs(e.total - want.total) <= widen * e.totalSe);
+    // -log p_0 = (d/2) log(2 pi e c^2); the closed-form bound lies above it.
+    const double nll = 0.5 * d * std::log(2 * kPi * std::numbers::e * c * c);
+    CHECK(want.total > nll);
+    CHECK(e.dim == d);
+    CHECK(e.bitsPerDim() == Approx(e.total / (d * std::log(2.0))).epsilon(1e-14));
+    CHECK(want.total / (d * std::log(2.0)) ==
+          Approx(e.bitsPerDim()).margin(widen * e.totalSe / (d * std::log(2.0))));
+}
+
+namespace {
+
+/// D(x) = m at every level: the discretised decoder's term is then free of the noise.
+class ConstantDenoiser final : public Denoiser {
+public:
+    explicit ConstantDenoiser(Vector m) : m_m(std::move(m)) {}
+    std::string name() const override { return "constant"; }
+    int dim() const override { return int(m_m.size()); }
+    void denoiseRows(const Matrix&, const NoiseLevel&, Matrix& out, Index begin,
+                     Index end) const override {
+        for (Index i = begin; i < end; ++i) out.row(i) = m_m.transpose();
+    }
+
+private:
+    Vector m_m;
+};
+
+/// log (Phi(b) - Phi(a)) in long double (its range holds erfc far past double's underflow).
+double referenceLogMass(long double a, long double b) {
+    const long double r2 = std::sqrt(2.0L);
+    if (a >= 0) return double(std::log(0.5L * (std::erfc(a / r2) - std::erfc(b / r2))));
+    return double(std::log(0.5L * (std::erfc(-b / r2) - std::erfc(-a / r2))));
+}
+
+} // namespace
+
+TEST_CASE("ELBO on 8-bit data: Ho et al.'s discretised decoder, in bits/dim", "[elbo]") {
+    // The normal mass of an interval, in the bulk and far in both tails, against long double.
+    const double inf = INFINITY;
+    for (auto [a, b] : std::initializer_list<std::pair<double, double>>{{-0.3, 0.2},
+                                                                        {1.0, 1.5},
+                                                                        {-4.0, -3.9},
+                                                                        {35.0, 35.01},
+                                                                        {-60.0, -59.5},
+                                                                        {45.0, inf},
+                                                                        {-inf, -50.0},
+                                                                        {-inf, 2.0},
+                                                                        {0.5, inf},
+                                                                        {29.9, 30.1}}) {
+        INFO(a << " " << b);
+        CHECK(logNormalMass(a, b) == Approx(referenceLogMass(a, b)).epsilon(1e-7));
+    }
+    CHECK(logNormalMass(-inf, inf) == 0.0);
+    CHECK(snapToLevel(0.001, 256) == Approx(2 * 128.0 / 255 - 1));
+    CHECK(snapToLevel(-7, 256) == -1.0);
+    CHECK(snapToLevel(1.2, 256) == 1.0);
+    // One data point in 3 "pixels": the lowest level, one off the grid (snapped), the highest.
+    Matrix data(1, 3);
+    data << -1.0, 0.001, 1.0;
+    const Vector m{{-0.98, 0.01, 0.5}};
+    const ConstantDenoiser model(m);
+    const auto sch = makeSchedule("vp-linear");
+    ChainElboOptions o;
+    o.steps = 4;
+    o.samples = 8;
+    o.discreteLevels = 256;
+    const ChainElbo e = chainElbo(model, *sch, data, o);
+    CHECK(e.discreteLevels == 256);
+    const double s0 = e.decoderStd, h = 1.0 / 255, x1 = snapToLevel(0.001, 256);
+    const double want = -(referenceLogMass(-INFINITY, (-1 + h - m[0]) / s0) +
+                          referenceLogMass((x1 - h - m[1]) / s0, (x1 + h - m[1]) / s0) +
+                          referenceLogMass((1 - h - m[2]) / s0, INFINITY));
+    CHECK(e.reconstruction == Approx(want).epsilon(1e-9));
+    CHECK(e.reconstructionSe == Approx(0).margin(1e-9));
+    // The step terms see the snapped x0: (SNR(s) - SNR(t))/2 ||x0 - m||^2.
+    const Vector x0{{-1.0, x1, 1.0}};
+    for (const ChainElboStep& k : e.terms) {
+        const NoiseLevel ls = sch->at(k.s), lt = sch->at(k.t);
+        const double w = 0.5 * (ls.alpha * ls.alpha / (ls.sigma * ls.sigma) -
+                                lt.alpha * lt.alpha / (lt.sigma * lt.sigma));
+        CHECK(k.kl == Approx(w * (x0 - m).squaredNorm()).epsilon(1e-12));
+    }
+    // Every term is a KL or a probability's -log: the bound of discrete data is >= 0.
+    CHECK(e.reconstruction >= 0);
+    CHECK(e.total >= e.reconstruction);
+    CHECK(e.bitsPerDim() == Approx(e.total / (3 * std::log(2.0))));
+    CHECK(!e.hasExact);
+    o.discreteLevels = 1;
+    CHECK(contains(errorOf<UsageError>([&] { chainElbo(model, *sch, data, o); }),
+                   "at least 2 levels"));
+}
+
 TEST_CASE("ELBO: on gmm8 the bound is above -E log p_0 for every T and tightens as T grows",
           "[elbo]") {
     const PointSet d = makeGmm8(20000, kGmm8DefaultStd, 2);

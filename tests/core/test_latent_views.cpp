@@ -37,7 +37,7 @@ Scene latentScene(int steps) {
 TEST_CASE("elbo view: the bound of the scene's chain with T = its steps", "[views][elbo]") {
     CpuBackend backend(2);
     const ViewInfo& info = findView("elbo");
-    CHECK(info.appliesTo == ViewData::Points);
+    CHECK(info.appliesTo == ViewData::Both);
     CHECK(!info.followsRun());
     SceneEngine e10(latentScene(10), backend);
     const auto v = makeSnapshot(e10, "elbo", 0, 0.3).as<ElboView>();
@@ -77,6 +77,36 @@ TEST_CASE("elbo view: the bound of the scene's chain with T = its steps", "[view
     CHECK(t.columns[3] == "nats");
     CHECK(t.rows(0, 5) == Approx(v.total).epsilon(1e-12));
     CHECK(t.rows(11, 3) == Approx(v.prior));
+}
+
+TEST_CASE("elbo view on images: bits/dim of the 8-bit pixels with the discretised decoder",
+          "[views][elbo][images]") {
+    CpuBackend backend(2);
+    Scene s;
+    s.data.dataset = "shapes";
+    s.data.resolution = 8;
+    s.data.n = 200;
+    s.model.denoiser = "ideal";
+    s.sampler.sampler = "ddim";
+    s.sampler.steps = 10;
+    s.sampler.particles = 4;
+    s.view.panes = {"filmstrip", "samples", "elbo", "posterior"};
+    SceneEngine e(s, backend);
+    REQUIRE(e.isImage());
+    const auto v = makeSnapshot(e, "elbo", 0, 0.3).as<ElboView>();
+    CHECK(v.dim == 64);
+    CHECK(v.discreteLevels == 256);
+    CHECK(v.steps == 10);
+    CHECK(v.samples >= 16);
+    CHECK(!v.hasExact);
+    // A bound on a discrete probability: every term >= 0; bits/dim = nats / (64 ln 2).
+    CHECK(v.reconstruction >= 0);
+    CHECK(v.total >= v.reconstruction);
+    CHECK(v.bitsPerDim == Approx(v.total / (64 * std::log(2.0))));
+    CHECK(v.bitsPerDim < 8.5); // no worse than about uniform pixels (8 bits) plus the prior
+    const Table t = viewTable(e, "elbo", 0, 0.3);
+    CHECK(t.rows.rows() == 12);
+    CHECK(t.rows(0, 5) == Approx(v.total));
 }
 
 TEST_CASE("elbo view: a learned model's bound beside its exact reference's", "[views][elbo]") {

@@ -70,13 +70,45 @@ TEST_CASE("rnn-cells view: one DDIM cell per step along the highlighted particle
     CHECK(v.firstCell + v.cellCount > 5);
     const Table t = viewTable(e, "rnn-cells", 5, 0);
     CHECK(t.rows.rows() == 12);
-    CHECK(t.columns.size() == 13);
+    CHECK(t.columns.size() == 14);
     CHECK(t.rows(4, 8) == Approx(v.sigmaMax[4]));
     // Heun: two calls per cell but the last.
     SceneEngine h(rnnScene("heun", 6), backend);
     const auto hv = makeSnapshot(h, "rnn-cells", 0, 0).as<RnnCellsView>();
     CHECK(hv.nfe.front() == 2);
     CHECK(hv.nfe.back() == 1);
+}
+
+TEST_CASE("rnn-cells view: untied networks label each cell by the one it calls", "[views]") {
+    CpuBackend backend(1);
+    Scene scene = rnnScene("ddim", 12);
+    scene.model.denoiserBelow = "ideal";
+    scene.model.sigmaSplit = 0.8;
+    SceneEngine e(scene, backend);
+    e.runToEnd();
+    const auto v = makeSnapshot(e, "rnn-cells", 3, 0).as<RnnCellsView>();
+    CHECK(v.network == "exact");
+    CHECK(v.networkBelow == "ideal");
+    CHECK(v.sigmaSplit == 0.8);
+    REQUIRE(v.networkOf.size() == 12);
+    int above = 0, below = 0;
+    for (std::size_t i = 0; i < 12; ++i) {
+        const NoiseLevel l = e.schedule().at(v.t[i]);
+        CHECK(v.networkOf[i] == (l.sigma >= 0.8 * l.alpha ? 0 : 1));
+        (v.networkOf[i] ? below : above) += 1;
+    }
+    CHECK(above > 0);
+    CHECK(below > 0);
+    // The cells are ordered from noise to data: the switch happens once.
+    for (std::size_t i = 1; i < 12; ++i) CHECK(v.networkOf[i] >= v.networkOf[i - 1]);
+    const Table t = viewTable(e, "rnn-cells", 3, 0);
+    CHECK(t.rows(11, 13) == 1.0);
+    CHECK(t.rows(0, 13) == 0.0);
+    // Tied: every cell calls the one network.
+    SceneEngine tied(rnnScene("ddim", 12), backend);
+    const auto tv = makeSnapshot(tied, "rnn-cells", 0, 0).as<RnnCellsView>();
+    CHECK(tv.networkBelow.empty());
+    for (int n : tv.networkOf) CHECK(n == 0);
 }
 
 TEST_CASE("sensitivity view: BPTT's gradient is the run's directional derivative", "[views]") {
@@ -123,6 +155,54 @@ TEST_CASE("sensitivity view: BPTT's gradient is the run's directional derivative
     CHECK(v0.jacobian[0] == 1.0);
     CHECK(v0.jacobian[1] == 0.0);
     CHECK(v0.gradient[0] == Approx(2 * (v0.start[0] - mean[0])));
+}
+
+TEST_CASE("sensitivity view: a clicked target moves the gradients; a step against one lowers "
+          "the objective",
+          "[views]") {
+    CpuBackend backend(1);
+    Scene scene = rnnScene("ddim", 10);
+    SceneEngine e(scene, backend);
+    e.runToEnd();
+    const int last = e.recordedFrames() - 1;
+    const auto before = makeSnapshot(e, "sensitivity", last, 0).as<SensitivityView>();
+    CHECK(before.targetLabel == "data mean");
+    SceneView view = e.scene().view;
+    view.target = std::array<double, 2>{2.5, -1.5};
+    e.setView(view);
+    const auto v = makeSnapshot(e, "sensitivity", last, 0).as<SensitivityView>();
+    CHECK(v.target[0] == 2.5);
+    CHECK(v.target[1] == -1.5);
+    CHECK(v.targetLabel == "clicked point");
+    SamplerRunConfig c;
+    c.sampler = &findSampler("ddim");
+    c.grid = e.grid();
+    c.seed = scene.sampler.seed;
+    const Vector m{{2.5, -1.5}};
+    const auto loss = [&](const Vector& xT, std::uint32_t p) {
+        c.firstParticle = p;
+        SamplerRun run(e.schedule(), e.denoiser(), backend, c, xT.transpose());
+        while (!run.done()) run.step();
+        return (run.current().x.row(0).transpose() - m).squaredNorm();
+    };
+    int moved = 0;
+    for (std::size_t p = 0; p < v.particles.size(); p += 5) {
+        INFO("particle " << p);
+        const Vector g{{v.gradient[2 * p], v.gradient[2 * p + 1]}};
+        const Vector g0{{before.gradient[2 * p], before.gradient[2 * p + 1]}};
+        moved += (g - g0).norm() > 1e-6;
+        if (g.norm() < 1e-9) continue;
+        const Vector xT{{v.start[2 * p], v.start[2 * p + 1]}};
+        // The objective's gradient: a small step of x_T along -g lowers it (first order).
+        const double h = 1e-4 / g.norm();
+        CHECK(loss(xT - h * g, std::uint32_t(p)) < loss(xT, std::uint32_t(p)));
+        CHECK(loss(xT + h * g, std::uint32_t(p)) > loss(xT, std::uint32_t(p)));
+    }
+    CHECK(moved >= 6);
+    // The table's loss column is the distance to the clicked point.
+    const Table t = viewTable(e, "sensitivity", last, 0);
+    const double dx = v.end[0] - 2.5, dy = v.end[1] + 1.5;
+    CHECK(t.rows(0, 13) == Approx(dx * dx + dy * dy));
 }
 
 TEST_CASE("rnn views refuse the predictor-corrector and images", "[views]") {

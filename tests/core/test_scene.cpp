@@ -53,6 +53,37 @@ TEST_CASE("a scene survives a JSON round trip, edited points included") {
     CHECK(*r.data.points == *s.data.points);
     CHECK(r.sampler.seed == s.sampler.seed);
     CHECK(r.view.panes[0] == "density");
+    CHECK(!r.view.target);
+    CHECK(r.model.denoiserBelow.empty());
+}
+
+TEST_CASE("the BPTT target and an untied split survive a JSON round trip; bad ones are refused") {
+    Scene s = smallScene();
+    s.view.target = std::array<double, 2>{1.25, -0.5};
+    s.model.denoiserBelow = "ideal";
+    s.model.sigmaSplit = 0.75;
+    Scene r = sceneFromJson(sceneToJson(s), "mem");
+    REQUIRE(r.view.target);
+    CHECK((*r.view.target)[0] == 1.25);
+    CHECK((*r.view.target)[1] == -0.5);
+    CHECK(r.model.denoiserBelow == "ideal");
+    CHECK(r.model.sigmaSplit == 0.75);
+    s.model.sigmaSplit = std::numeric_limits<double>::infinity(); // JSON has none: "inf"
+    r = sceneFromJson(sceneToJson(s), "mem");
+    CHECK(std::isinf(r.model.sigmaSplit));
+    const std::string good = sceneToJson(s);
+    auto broken = [&](const std::string& from, const std::string& to) {
+        std::string text = good;
+        const auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+        return errorOf<DataError>([&] { sceneFromJson(text, "s.json"); });
+    };
+    CHECK(contains(broken("\"target\": [", "\"target\": [3, "), "view.target must be two"));
+    CHECK(contains(broken("\"sigmaSplit\": \"inf\"", "\"sigmaSplit\": -1"),
+                   "model.sigmaSplit must be >= 0"));
+    CHECK(contains(broken("\"sigmaSplit\": \"inf\"", "\"sigmaSplit\": \"x\""),
+                   "model.sigmaSplit must be a number"));
 }
 
 TEST_CASE("bad scene files are refused with the key named") {

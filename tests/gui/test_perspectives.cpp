@@ -165,6 +165,31 @@ private slots:
         }
         QVERIFY(near(3, 0.15, red) || near(3, 0.12, red)); // dash-dotted
         QVERIFY(!near(4.5, 0.15, red));
+        // Untied: the cells calling the network below the split draw its box in purple (none
+        // while tied), the upper network's stay green.
+        auto purple = [](QRgb c) {
+            return qRed(c) > 120 && qRed(c) < 170 && qGreen(c) < 125 && qBlue(c) > 170;
+        };
+        auto countPurple = [&](const QImage& im) {
+            int n = 0;
+            for (int y = 0; y < im.height() / 3; ++y)
+                for (int x = 0; x < im.width(); ++x) n += purple(im.pixel(x, y));
+            return n;
+        };
+        QCOMPARE(countPurple(img), 0);
+        v.networkBelow = "ideal";
+        v.sigmaSplit = 0.5;
+        v.networkOf = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
+        QImage untied(800, 700, QImage::Format_ARGB32_Premultiplied);
+        QPainter q(&untied);
+        renderView(q, QRectF(0, 0, 800, 700), ViewSnapshot("rnn-cells", v), ViewStyle{});
+        q.end();
+        QVERIFY(countPurple(untied) > 50);
+        // Only in the cells 5..7 on the right half of the timeline.
+        int left = 0;
+        for (int y = 0; y < untied.height() / 3; ++y)
+            for (int x = 0; x < untied.width() / 2; ++x) left += purple(untied.pixel(x, y));
+        QCOMPARE(left, 0);
     }
 
     void sensitivityDrawsTheImageOfTheCircleAndTheGradient() {

@@ -9,12 +9,18 @@
 #include "app/gui/perspectives_panel.hpp"
 #include "app/gui/user_guide.hpp"
 #include "app/gui/view_pane.hpp"
+#include "core/backend/cpu_backend.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/model/model.hpp"
 #include "core/perspectives/perspective.hpp"
+#include "core/samplers/sampler_run.hpp"
+#include "core/samplers/step_jacobian.hpp"
 #include "core/scene/builtin_scenes.hpp"
+#include "core/scene/scene_engine.hpp"
 #include "core/scene/scene_io.hpp"
 #include "core/scene/view_registry.hpp"
+#include "core/scene/views/rnn_cells_data.hpp"
+#include "core/scene/views/sensitivity_data.hpp"
 #include "wait_for.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
@@ -37,6 +43,8 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolButton>
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 
 using namespace dfs;
@@ -237,6 +245,89 @@ private slots:
         andWait([&] { m_w->findChild<QToolButton*>("stepForward")->click(); });
         QVERIFY(m_w->inspector()->valuesText().contains("particle  dropped"));
         QVERIFY(std::abs(m_w->snapshot()->particle->x[0] + 2.8) > 1e-6);
+    }
+
+    void clickingInTheSensitivityViewSetsTheBpttTarget() {
+        fresh();
+        Scene s = m_w->scene();
+        s.sampler.sampler = "ddim";
+        s.sampler.steps = 10;
+        s.sampler.particles = 200;
+        s.view.panes[3] = "sensitivity";
+        s.view.frame = -1;
+        andWait([&] { m_w->requestScene(s); });
+        andWait([&] { m_w->findChild<QToolButton*>("toEnd")->click(); });
+        QCOMPARE(m_w->pane(3)->kind(), std::string("sensitivity"));
+        const auto* before = m_w->snapshot()->panes[3].get<SensitivityView>();
+        QVERIFY(before && before->targetLabel == "data mean");
+        const std::vector<double> g0 = before->gradient;
+        // A click at (2, -1.5) in the pane, through the canvas as the mouse sends it.
+        ViewCanvas* canvas = m_w->pane(3)->canvas();
+        const render::PlotFrame frame = *canvas->plotFrame();
+        const QPointF at = frame.map(2.0, -1.5);
+        andWait([&] {
+            send(canvas, QEvent::MouseButtonPress, at, Qt::LeftButton);
+            send(canvas, QEvent::MouseButtonRelease, at, Qt::NoButton);
+        });
+        QVERIFY(m_w->scene().view.target.has_value());
+        const auto m = *m_w->scene().view.target;
+        QVERIFY(std::abs(m[0] - 2.0) < 0.05 && std::abs(m[1] + 1.5) < 0.05);
+        const auto snap = m_w->snapshot();
+        const auto* v = snap->panes[3].get<SensitivityView>();
+        QVERIFY(v && v->targetLabel == "clicked point");
+        QCOMPARE(v->target[0], m[0]);
+        // The arrows moved; each is the gradient of ||x_0 - m||^2: a small step of the start
+        // noise along minus it lowers the objective (the run retraced from the moved start).
+        QVERIFY(v->gradient.size() == g0.size());
+        int moved = 0;
+        CpuBackend backend(1);
+        SceneEngine e(m_w->scene(), backend);
+        for (std::size_t p = 0; p < v->particles.size(); p += 6) {
+            const Vector g{{v->gradient[2 * p], v->gradient[2 * p + 1]}};
+            moved += std::hypot(g[0] - g0[2 * p], g[1] - g0[2 * p + 1]) > 1e-6;
+            if (g.norm() < 1e-9) continue;
+            const Vector xT{{v->start[2 * p], v->start[2 * p + 1]}};
+            const Vector mv{{m[0], m[1]}};
+            const auto loss = [&](const Vector& x) {
+                const UnrolledJacobian u = unrollJacobians(
+                    e.schedule(), e.runConfig(), e.denoiser(), x, std::uint32_t(v->particles[p]));
+                return (u.path.back() - mv).squaredNorm();
+            };
+            QVERIFY(std::abs(loss(xT) - (std::pow(v->end[2 * p] - m[0], 2) +
+                                         std::pow(v->end[2 * p + 1] - m[1], 2))) < 1e-9);
+            QVERIFY2(loss(xT - (1e-4 / g.norm()) * g) < loss(xT),
+                     qPrintable(QString("particle %1").arg(v->particles[p])));
+        }
+        QVERIFY(moved >= 4);
+        // Saved with the scene.
+        const QString path = m_dir.filePath("target.json");
+        QVERIFY(m_w->saveSceneTo(path));
+        const Scene back = loadScene(path.toStdString());
+        QVERIFY(back.view.target && (*back.view.target)[0] == m[0]);
+    }
+
+    void theModelPanelUntiesTheNetworks() {
+        fresh();
+        Scene s = m_w->scene();
+        s.sampler.sampler = "ddim";
+        s.sampler.steps = 10;
+        s.view.panes[3] = "rnn-cells";
+        andWait([&] { m_w->requestScene(s); });
+        auto* split = m_w->findChild<QDoubleSpinBox*>("sigmaSplit");
+        auto* below = m_w->findChild<QComboBox*>("denoiserBelow");
+        QVERIFY(split && below);
+        QVERIFY(!split->isEnabled()); // tied
+        split->setValue(0.7);
+        andWait([&] { below->setCurrentIndex(below->findData("ideal")); });
+        QCOMPARE(m_w->scene().model.denoiserBelow, std::string("ideal"));
+        QCOMPARE(m_w->scene().model.sigmaSplit, 0.7);
+        const auto* v = m_w->snapshot()->panes[3].get<RnnCellsView>();
+        QVERIFY(v && v->networkBelow == "ideal" && v->network == "exact");
+        QVERIFY(std::find(v->networkOf.begin(), v->networkOf.end(), 1) != v->networkOf.end());
+        QVERIFY(std::find(v->networkOf.begin(), v->networkOf.end(), 0) != v->networkOf.end());
+        // Back to tied.
+        andWait([&] { below->setCurrentIndex(0); });
+        QVERIFY(m_w->scene().model.denoiserBelow.empty());
     }
 
     void draggingAPointMovesIt() {

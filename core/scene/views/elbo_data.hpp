@@ -15,7 +15,8 @@ struct ElboView {
     std::string model; ///< the scene's denoiser ("exact", "ideal", a file)
     int steps = 0;     ///< T
     int dim = 2;
-    long samples = 0; ///< data points averaged over
+    long samples = 0;       ///< data points averaged over
+    int discreteLevels = 0; ///< images: 256 (the discretised decoder, chain_elbo.hpp); 0: 2-D
     /// Per step from the decoder's end to the prior's: logSNR at its two ends (s < t in time,
     /// so logSnrS > logSnrT), its KL in nats and the standard error.
     std::vector<double> logSnrS, logSnrT, kl, klSe;

@@ -11,9 +11,14 @@
 namespace dfs {
 
 struct RnnCellsView {
-    TimeInfo time;             ///< the shown frame's time
-    std::string sampler;       ///< the sampler whose step is the cell
-    std::string network;       ///< the denoiser in every cell (the same weights each step)
+    TimeInfo time;       ///< the shown frame's time
+    std::string sampler; ///< the sampler whose step is the cell
+    std::string network; ///< the denoiser in every cell (tied), or the upper one (untied)
+    /// Untied networks (model.denoiserBelow): the one under sigma~ = sigmaSplit (empty: tied),
+    /// and per cell which one its first call uses (0: `network`, 1: `networkBelow`).
+    std::string networkBelow;
+    double sigmaSplit = 0;
+    std::vector<int> networkOf;
     long particle = 0;         ///< the highlighted particle
     int frame = 0;             ///< the shown frame: cell `frame` goes from it to the next
     bool exactJacobian = true; ///< false: J_D by central differences

@@ -2,7 +2,8 @@
 // Jacobian dx_i/dx_T for a few dozen particles, drawn as the image of a small circle around
 // each start (an ellipse at x_i whose axes are J's singular values times the radius), and
 // backpropagation through time: the gradient of ||x_i - m||^2 with respect to the starting
-// noise, 2 J^T (x_i - m), for m the data mean, drawn as arrows on the starting points.
+// noise, 2 J^T (x_i - m), drawn as arrows on the starting points, for m the point the user
+// clicked in the view (SceneView::target) or, until then, the data mean.
 #include "core/datasets/point_set.hpp"
 #include "core/denoisers/denoiser.hpp"
 #include "core/io/table_io.hpp"
@@ -38,7 +39,11 @@ SensitivityView build(const SceneEngine& e, int frameIndex) {
     v.sampler = e.scene().sampler.sampler;
     v.network = e.denoiser().name();
     v.frame = frameIndex;
-    const Vector mean = e.data().points.colwise().mean().transpose();
+    Vector mean = e.data().points.colwise().mean().transpose();
+    if (const auto& clicked = e.scene().view.target) {
+        mean << (*clicked)[0], (*clicked)[1];
+        v.targetLabel = "clicked point";
+    }
     v.target[0] = mean[0], v.target[1] = mean[1];
     pushThinned(v.data, e.data().points);
     pushThinned(v.samples, frame->x);
@@ -90,8 +95,8 @@ Table table(const SceneEngine& e, int frameIndex) {
 ViewInfo sensitivity() {
     return {"sensitivity",
             "sensitivity to the start: the image of a small circle around x_T under dx/dx_T, and "
-            "arrows of -d||x - data mean||^2/dx_T on the starting points (backpropagation "
-            "through time)",
+            "arrows of -d||x - m||^2/dx_T on the starting points (backpropagation through "
+            "time), m the point clicked in the view (at first the data mean)",
             ViewData::Points,
             ViewClock::FollowsRun,
             [](const SceneEngine& e, ViewAt at) {
