@@ -3,6 +3,7 @@
 
 #include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
+#include "core/nn/sincos.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,9 +64,16 @@ void timeEmbedding(double cNoise, int dim, float* out) {
     const int half = dim / 2;
     const double ratio = std::exp(-std::log(10000.0) / half); // f_{k+1} = f_k * ratio
     double a = 250.0 * cNoise;
-    for (int k = 0; k < half; ++k, a *= ratio) {
-        out[k] = float(std::sin(a));
-        out[half + k] = float(std::cos(a));
+    constexpr int kChunk = 64;
+    double angle[kChunk], s[kChunk], c[kChunk];
+    for (int k0 = 0; k0 < half; k0 += kChunk) {
+        const int m = std::min(kChunk, half - k0);
+        for (int k = 0; k < m; ++k, a *= ratio) angle[k] = a;
+        sinCos(angle, s, c, m); // all at once: vectorised
+        for (int k = 0; k < m; ++k) {
+            out[k0 + k] = float(s[k]);
+            out[half + k0 + k] = float(c[k]);
+        }
     }
 }
 

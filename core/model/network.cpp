@@ -58,6 +58,11 @@ void Network::forward(const float* in, int n, float* out, NetworkWorkspace& ws) 
     u.forward(ws.image.data(), ws.embed.data(), n, out, ws.cache); // (n x dim) = (dim x n)
 }
 
+void Network::forwardTrain(const float* in, int n, float* out, NetworkWorkspace& ws) const {
+    if (const Mlp* mlp = std::get_if<Mlp>(&m_net)) return mlp->forwardTrain(in, n, out, ws.acts);
+    forward(in, n, out, ws);
+}
+
 void Network::backward(const float* in, const float* dOut, int n, NetworkWorkspace& ws,
                        FloatBuffer& grads) const {
     grads.resize(std::size_t(paramCount()));

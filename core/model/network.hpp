@@ -34,7 +34,9 @@ public:
 
     /// out (dim x n) = network(in (inputDim x n)). Thread-safe with one workspace per thread.
     void forward(const float* in, int n, float* out, NetworkWorkspace& ws) const;
-    /// After forward(in, n, ...) with the same workspace: grads (overwritten, paramCount) =
+    /// forward() that also keeps in `ws` what backward() needs (the U-Net always keeps it).
+    void forwardTrain(const float* in, int n, float* out, NetworkWorkspace& ws) const;
+    /// After forwardTrain(in, n, ...) with the same workspace: grads (overwritten, paramCount) =
     /// dLoss/dparams given dOut (dim x n).
     void backward(const float* in, const float* dOut, int n, NetworkWorkspace& ws,
                   FloatBuffer& grads) const;

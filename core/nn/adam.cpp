@@ -36,20 +36,36 @@ double learningRate(const AdamConfig& c, long step) {
 
 namespace {
 
+/// AdamW (Loshchilov & Hutter 2019, Algorithm 2) with the bias corrections folded into
+/// stepSize = lr / (1 - beta1^t) and rbc2 = 1 / sqrt(1 - beta2^t); g = gradScale grad; with an
+/// EMA buffer, its update on the new weights in the same pass.
 DFS_MULTIVERSION
 void adamLoop(float* p, const float* grad, float* m, float* v, std::size_t n, float b1, float b2,
-              float stepSize, float decay, float eps, float rbc2) {
+              float stepSize, float decay, float eps, float rbc2, float gradScale, float* ema,
+              float emaKeep) {
+    const float emaTake = 1.0f - emaKeep;
     for (std::size_t i = 0; i < n; ++i) {
-        const float g = grad[i];
+        const float g = grad[i] * gradScale;
         m[i] = b1 * m[i] + (1 - b1) * g;
         v[i] = b2 * v[i] + (1 - b2) * g * g;
         p[i] = p[i] * decay - stepSize * m[i] / (std::sqrt(v[i]) * rbc2 + eps);
+        if (ema) ema[i] = emaKeep * ema[i] + emaTake * p[i];
     }
 }
 
 } // namespace
 
 void AdamW::step(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c) {
+    update(params, grads, lr, c, 1.0f, nullptr, 0.0f);
+}
+
+void AdamW::step(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c,
+                 float gradScale, FloatBuffer& ema, float emaDecay) {
+    update(params, grads, lr, c, gradScale, ema.data(), emaDecay);
+}
+
+void AdamW::update(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c,
+                   float gradScale, float* ema, float emaDecay) {
     ++m_t;
     const double bc1 = 1.0 - std::pow(c.beta1, double(m_t));
     const double bc2 = 1.0 - std::pow(c.beta2, double(m_t));
@@ -57,7 +73,7 @@ void AdamW::step(FloatBuffer& params, const FloatBuffer& grads, double lr, const
     const float stepSize = float(lr / bc1), decay = float(1.0 - lr * c.weightDecay);
     const float eps = float(c.eps), rbc2 = float(1.0 / std::sqrt(bc2));
     adamLoop(params.data(), grads.data(), m_m.data(), m_v.data(), params.size(), b1, b2, stepSize,
-             decay, eps, rbc2);
+             decay, eps, rbc2, gradScale, ema, emaDecay);
 }
 
 } // namespace dfs

@@ -26,11 +26,17 @@ public:
     explicit AdamW(std::size_t params) : m_m(params, 0.0f), m_v(params, 0.0f) {}
     /// One update of params with grads at learning rate lr.
     void step(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c);
+    /// The same with the gradient scaled by gradScale (norm clipping) and, in the same pass,
+    /// ema[i] = emaDecay ema[i] + (1 - emaDecay) params[i] on the updated weights.
+    void step(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c,
+              float gradScale, FloatBuffer& ema, float emaDecay);
     long steps() const { return m_t; }
     const FloatBuffer& firstMoment() const { return m_m; }
     const FloatBuffer& secondMoment() const { return m_v; }
 
 private:
+    void update(FloatBuffer& params, const FloatBuffer& grads, double lr, const AdamConfig& c,
+                float gradScale, float* ema, float emaDecay);
     FloatBuffer m_m, m_v;
     long m_t = 0;
 };

@@ -41,9 +41,17 @@ void Mlp::initialise(std::uint64_t seed) {
 }
 
 void Mlp::forward(const float* in, int batch, float* out, FloatBuffer& acts) const {
+    run(mlpKernels().forward, in, batch, out, acts);
+}
+
+void Mlp::forwardTrain(const float* in, int batch, float* out, FloatBuffer& acts) const {
+    run(mlpKernels().forwardTrain, in, batch, out, acts);
+}
+
+void Mlp::run(ForwardFn fn, const float* in, int batch, float* out, FloatBuffer& acts) const {
     const long need = mlpActivationFloats(m_shape, batch);
     if (long(acts.size()) < need) acts.resize(std::size_t(need));
-    mlpKernels().forward(m_shape, m_params.data(), in, batch, acts.data());
+    fn(m_shape, m_params.data(), in, batch, acts.data());
     const float* o = mlpOutput(m_shape, acts.data(), batch);
     std::copy(o, o + long(m_config.outDim) * batch, out);
 }

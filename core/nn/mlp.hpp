@@ -36,8 +36,12 @@ public:
     /// out (outDim x batch) = MLP(in (inDim x batch)), both column-major; `acts` is resized as
     /// needed and may be reused across calls.
     void forward(const float* in, int batch, float* out, FloatBuffer& acts) const;
+    /// The same, keeping in `acts` what MlpKernels::backward needs (forwardTrain).
+    void forwardTrain(const float* in, int batch, float* out, FloatBuffer& acts) const;
 
 private:
+    using ForwardFn = void (*)(const MlpShape&, const float*, const float*, int, float*);
+    void run(ForwardFn fn, const float* in, int batch, float* out, FloatBuffer& acts) const;
     MlpConfig m_config;
     MlpShape m_shape;
     FloatBuffer m_params;

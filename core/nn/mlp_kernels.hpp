@@ -15,7 +15,8 @@ struct MlpShape {
     int activation = 0; ///< an Activation value
 };
 
-/// Floats needed to keep a forward pass for the backward pass: Z_l and H_l of every layer.
+/// Floats needed to keep a forward pass for the backward pass: per hidden layer Z_l (act'(Z_l)
+/// after forwardTrain) and H_l, then the output.
 long mlpActivationFloats(const MlpShape& s, int batch);
 /// Floats of scratch the backward pass needs.
 long mlpScratchFloats(const MlpShape& s, int batch);
@@ -26,7 +27,11 @@ struct MlpKernels {
     /// in: dims[0] x batch, column-major (one sample per column). acts: mlpActivationFloats.
     /// The output (dims[layers] x batch) is at mlpOutput(acts).
     void (*forward)(const MlpShape&, const float* params, const float* in, int batch, float* acts);
-    /// Given the forward's acts and dLoss/dOutput, writes dLoss/dParams into grads (overwriting).
+    /// The same output, keeping act'(Z_l) in place of Z_l for the backward pass (the
+    /// activation's exp or tanh evaluated once for both).
+    void (*forwardTrain)(const MlpShape&, const float* params, const float* in, int batch,
+                         float* acts);
+    /// Given forwardTrain's acts and dLoss/dOutput, writes dLoss/dParams into grads (overwriting).
     void (*backward)(const MlpShape&, const float* params, const float* in, const float* acts,
                      const float* gradOut, int batch, float* grads, float* scratch);
     /// Single-precision matrix product for the other networks' layers (the U-Net's convolutions

@@ -270,21 +270,22 @@ double Trainer::collect(int micro) {
     return loss;
 }
 
-double Trainer::runMicroBatches(FloatBuffer& grads) {
+double Trainer::runMicroBatches(FloatBuffer& grads, double& normSq) {
     const int micro = microBatches();
     m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
         for (std::size_t mb = lo; mb < hi; ++mb) {
             drawMicroBatch(mb);
             Batch& b = *m_batches[mb];
             const int n = int(b.weight.size());
-            m_model.net.forward(b.input.data(), n, b.out.data(), b.ws);
+            m_model.net.forwardTrain(b.input.data(), n, b.out.data(), b.ws);
             lossOf(b, n);
             m_model.net.backward(b.input.data(), b.gradOut.data(), n, b.ws, b.grads);
         }
     });
-    std::fill(grads.begin(), grads.end(), 0.0f);
+    m_gradParts.resize(std::size_t(micro));
     for (int mb = 0; mb < micro; ++mb)
-        addInto(grads.data(), m_batches[std::size_t(mb)]->grads.data(), grads.size());
+        m_gradParts[std::size_t(mb)] = m_batches[std::size_t(mb)]->grads.data();
+    normSq = sumParts(grads.data(), m_gradParts.data(), micro, grads.size());
     return collect(micro);
 }
 
@@ -349,8 +350,9 @@ TrainProgress Trainer::train(long k) {
         if (m_device) {
             std::tie(loss, norm) = deviceGradient();
         } else {
-            loss = runMicroBatches(grads);
-            norm = std::sqrt(sumSquares(grads.data(), grads.size()));
+            double normSq = 0;
+            loss = runMicroBatches(grads, normSq);
+            norm = std::sqrt(normSq);
         }
         if (m_step == 0) m_firstLoss = loss;
         // Diverged: a NaN or infinity, or a loss grown kDivergence-fold over the first step's.
@@ -374,9 +376,8 @@ TrainProgress Trainer::train(long k) {
         if (m_device) {
             m_device->update(lr, clip, decay, m_config.adam);
         } else {
-            if (clip != 1.0) scaleInPlace(grads.data(), grads.size(), float(clip));
-            m_adam.step(m_model.net.params(), grads, lr, m_config.adam);
-            emaUpdate(m_ema.data(), m_model.net.params().data(), m_ema.size(), float(decay));
+            m_adam.step(m_model.net.params(), grads, lr, m_config.adam, float(clip), m_ema,
+                        float(decay));
         }
         m_log.push_back({m_step, loss, lr, norm});
         ++m_step;

@@ -95,7 +95,8 @@ public:
 
 private:
     struct Batch;
-    double runMicroBatches(FloatBuffer& grads);
+    /// The batch's loss; grads = its gradient, normSq = |grads|^2.
+    double runMicroBatches(FloatBuffer& grads, double& normSq);
     /// Samples per micro-batch: fixed per architecture, so results ignore the thread count.
     int microSize() const;
     /// Micro-batches in this step's batch (m_batches holds at least as many).
@@ -125,6 +126,7 @@ private:
     std::vector<TrainRecord> m_log;
     std::vector<double> m_bucketSum, m_bucketCount;
     std::vector<std::unique_ptr<Batch>> m_batches;
+    std::vector<const float*> m_gradParts; ///< the micro-batches' gradients, summed per step
     std::unique_ptr<TrainDevice> m_device;
     FloatBuffer m_input, m_target, m_weight, m_out; ///< a whole batch, for m_device
 };

@@ -62,6 +62,17 @@ def apply_setting(torch, setting):
     return contextlib.nullcontext()
 
 
+def set_threads(torch, threads):
+    """PyTorch's intra-op threads and, where Debian's torch calls OpenBLAS (libopenblas0-pthread,
+    whose own pool torch.set_num_threads leaves at one thread per core), OpenBLAS's."""
+    torch.set_num_threads(threads)
+    try:
+        import ctypes
+        ctypes.CDLL("libopenblas.so.0").openblas_set_num_threads(threads)
+    except (OSError, AttributeError):
+        pass
+
+
 def maybe_compile(torch, fn, setting):
     return torch.compile(fn) if setting == "compile" else fn
 
@@ -86,7 +97,7 @@ def moons(cli, n=8000):
 
 def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="cpu",
                 setting="fp32"):
-    torch.set_num_threads(threads)
+    set_threads(torch, threads)
     y = torch.tensor(points, dtype=torch.float32, device=device)
     ticks = torch.linspace(-3.0, 3.0, grid, device=device)
     gy, gx = torch.meshgrid(ticks, ticks, indexing="ij")
@@ -121,7 +132,7 @@ def torch_field(torch, points, threads, repeat=5, chunk=2048, grid=128, device="
 
 
 def torch_train(torch, points, threads, steps=1000, batch=256, device="cpu", setting="fp32"):
-    torch.set_num_threads(threads)
+    set_threads(torch, threads)
     torch.manual_seed(0)
     data = torch.tensor(points, dtype=torch.float32, device=device)
     data = (data - data.mean(0)) / data.std()
@@ -178,7 +189,7 @@ def shapes16(cli, n=4000):
 
 def torch_unet(torch, images, threads, steps=16):
     nn = torch.nn
-    torch.set_num_threads(threads)
+    set_threads(torch, threads)
     torch.manual_seed(0)
     C, E = 32, 32
 
@@ -252,7 +263,7 @@ def torch_unet(torch, images, threads, steps=16):
 
 def torch_ddim(torch, threads, particles, steps, device, setting="fp32"):
     nn = torch.nn
-    torch.set_num_threads(threads)
+    set_threads(torch, threads)
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(34, 128), nn.SiLU(), nn.Linear(128, 128), nn.SiLU(),
                         nn.Linear(128, 128), nn.SiLU(), nn.Linear(128, 2)).to(device)
@@ -295,7 +306,7 @@ def torch_ddim(torch, threads, particles, steps, device, setting="fp32"):
 
 def torch_likelihood(torch, points, threads, steps, repeat=1):
     nn = torch.nn
-    torch.set_num_threads(threads)
+    set_threads(torch, threads)
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(34, 128), nn.SiLU(), nn.Linear(128, 128), nn.SiLU(),
                         nn.Linear(128, 128), nn.SiLU(), nn.Linear(128, 2))
