@@ -13,8 +13,11 @@
 //   elbo         the chain's negative ELBO with --steps T (core/metrics/chain_elbo.hpp,
 //                Section 1.2): one row per term (reconstruction, the T steps' KL, the prior) in
 //                nats with its standard error and the bound added up from the prior, and a
-//                summary line with the total in nats and bits/dim and the exact -log p_0.
+//                summary line with the total in nats and bits/dim and the exact -log p_0;
+//   likelihood   held-out NLL through the PF-ODE against the solver's tolerance (rk45) or steps
+//                (rk4), beside the exact GMM's (curves_likelihood.hpp, Section 3.8).
 #include "app/cli/command.hpp"
+#include "app/cli/curves_likelihood.hpp"
 #include "app/cli/curves_rnn.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
@@ -40,6 +43,7 @@ struct CurvesOptions {
     int points = 24;
     std::uint64_t seed = 0;
     RnnCurveOptions rnn;
+    LikelihoodCurveOptions likelihood;
 };
 
 Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
@@ -90,11 +94,27 @@ void runElbo(const CurvesOptions& o, const LoadedModel& m) {
     fmt::print("; wrote {}\n", o.out);
 }
 
+void runLikelihood(const CurvesOptions& o, const LoadedModel& m) {
+    const LikelihoodCurve c = likelihoodCurve(m, o.likelihood, o.n, o.seed);
+    writeTable(o.out, c.table);
+    const Index last = c.table.rows.rows() - 1;
+    fmt::print("likelihood curves of {} on {} ({}), {} at t_min = 1e-3, {} levels of {}: NLL "
+               "{:.4f} +- {:.4f} nats = {:.4f} bits/dim at the tightest",
+               m.denoiser->name(), m.data.name, m.schedule->name(), c.heldOut, c.table.rows.rows(),
+               o.likelihood.solver, c.table.rows(last, 2), c.table.rows(last, 3),
+               c.table.rows(last, 4));
+    if (c.hasExact)
+        fmt::print("; exact NLL {:.4f} nats = {:.4f} bits/dim", c.table.rows(last, 7),
+                   c.table.rows(last, 8));
+    fmt::print("; prior: {}; wrote {}\n", c.prior, o.out);
+}
+
 void runCurves(const CurvesOptions& o) {
     if (o.perspective != "autoencoder" && o.perspective != "expectation" &&
-        o.perspective != "score" && o.perspective != "rnn" && o.perspective != "elbo")
+        o.perspective != "score" && o.perspective != "rnn" && o.perspective != "elbo" &&
+        o.perspective != "likelihood")
         throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
-                                     "expectation, score, rnn, elbo)",
+                                     "expectation, score, rnn, elbo, likelihood)",
                                      o.perspective));
     if (!isTablePath(o.out))
         throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
@@ -113,6 +133,7 @@ void runCurves(const CurvesOptions& o) {
         throw UsageError(fmt::format("--points must be in [2, 1000] (got {})", o.points));
     LoadedModel m = buildModel(o.model);
     if (o.perspective == "elbo") return runElbo(o, m);
+    if (o.perspective == "likelihood") return runLikelihood(o, m);
     // The reference: the model itself when it is exact or ideal, else the exact denoiser of GMM
     // data or the ideal denoiser of the training set.
     NoiseLevel probe;
@@ -154,10 +175,12 @@ Command addCurvesCommand(CLI::App& app) {
            "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss), rnn "
            "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run) or elbo "
            "(step,s,t,nats,se,cumulative: row 0 the reconstruction, rows 1..T the steps' "
-           "KL, row T+1 the prior)")
+           "KL, row T+1 the prior) or likelihood (tol|steps,nfe,nll,nll_se,bits_per_dim"
+           "[,exact_ode_nfe,exact_ode_nll,exact_nll,exact_bits_per_dim])")
         ->required();
     addModelOptions(*cmd, o->model);
-    cmd->add_option("--n", o->n, "noised data points per level (elbo: data points)")
+    cmd->add_option("--n", o->n,
+                    "noised data points per level (elbo: data points; likelihood: held-out)")
         ->capture_default_str();
     cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")
         ->capture_default_str();
@@ -168,6 +191,9 @@ Command addCurvesCommand(CLI::App& app) {
                     "rnn: its steps; elbo: the chain's steps T, evenly spaced in logSNR")
         ->capture_default_str();
     cmd->add_option("--particle", o->rnn.particle, "rnn: the particle whose x_T starts the run")
+        ->capture_default_str();
+    cmd->add_option("--solver", o->likelihood.solver,
+                    "likelihood: rk45 (rtol = atol = 1e-1 .. 1e-6) or rk4 (2 .. 256 steps)")
         ->capture_default_str();
     cmd->add_option("--out", o->out, "F.csv, F.json, F.npy or F.npz")->required();
     return {cmd, [o] { runCurves(*o); }};
