@@ -69,6 +69,9 @@ struct SceneView {
     /// better as a few hundred faint ones.
     int paths = 400;
     double pathOpacity = 0.43;
+    /// Trajectories: the particles at the frame coloured by "time" (one colour) or by their
+    /// "log-likelihood" log p_t through the PF-ODE (core/scene/particle_likelihood.hpp).
+    std::string particleColour = "time";
 };
 
 struct Scene {

@@ -175,7 +175,8 @@ std::string sceneToJson(const Scene& s) {
                 {"fieldGrid", s.view.fieldGrid},
                 {"highlight", s.view.highlight},
                 {"paths", s.view.paths},
-                {"pathOpacity", s.view.pathOpacity}}}};
+                {"pathOpacity", s.view.pathOpacity},
+                {"particleColour", s.view.particleColour}}}};
     if (!s.title.empty()) j["title"] = s.title;
     if (!s.about.empty()) j["about"] = s.about;
     return j.dump(2) + "\n";
@@ -290,6 +291,7 @@ Scene sceneFromParsed(const json& j, const std::string& source) {
     view.get("highlight", s.view.highlight);
     view.get("paths", s.view.paths);
     view.get("pathOpacity", s.view.pathOpacity);
+    view.get("particleColour", s.view.particleColour);
     try {
         parsePrediction(s.view.fieldQuantity);
         validateScene(s);
