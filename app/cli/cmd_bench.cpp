@@ -44,6 +44,7 @@ struct BenchOptions {
     bool single = false;           ///< likelihood: the MLP in float
     std::string solver = "rk4";    ///< likelihood: rk4 (--steps) or rk45 (--tol)
     double tol = 1e-5;             ///< likelihood rk45: rtol = atol
+    int block = 1;                 ///< likelihood rk45: points sharing one step size
 };
 
 double medianSeconds(int repeat, const std::function<void()>& work) {
@@ -194,6 +195,9 @@ void benchLikelihood(const BenchOptions& o) {
     lo.solver = parseOdeSolver(o.solver);
     lo.steps = o.steps;
     lo.rtol = lo.atol = o.tol;
+    if (o.block < 1 || o.block > 100000)
+        throw UsageError(fmt::format("--block must be in [1, 100000] (got {})", o.block));
+    lo.block = o.block;
     lo.threads = o.threads;
     lo.singlePrecision = o.single;
     double nll = 0, nfe = 0;
@@ -206,7 +210,7 @@ void benchLikelihood(const BenchOptions& o) {
     });
     const std::string how = lo.solver == OdeSolver::Rk4
                                 ? fmt::format("rk4 {} steps ({} NFE)", o.steps, 4 * o.steps)
-                                : fmt::format("rk45 rtol = atol = {:g} per point", o.tol);
+                                : fmt::format("rk45 rtol = atol = {:g}, block {}", o.tol, o.block);
     fmt::print("bench likelihood: MLP 34-128-128-128-2 silu, {} points, {}, exact 2-D trace in "
                "{} | mean_nll={:.4f} mean_nfe={:.1f} median_s={:.4f} points_per_s={:.1f}\n",
                o.likelihoodPoints, how, o.single ? "float" : "double", nll, nfe, s,
@@ -271,6 +275,9 @@ Command addBenchCommand(CLI::App& app) {
     cmd->add_option("--solver", o->solver, "likelihood: rk4 (--steps) or rk45 (--tol)")
         ->capture_default_str();
     cmd->add_option("--tol", o->tol, "likelihood rk45: rtol = atol")->capture_default_str();
+    cmd->add_option("--block", o->block,
+                    "likelihood rk45: points solved together with one step size (1: per point)")
+        ->capture_default_str();
     cmd->add_option("--points", o->points, "field: moons points (issue 4's GPU workload: 60000)")
         ->capture_default_str();
     cmd->add_option("--grid", o->grid, "field: grid side (issue 4's GPU workload: 512)")

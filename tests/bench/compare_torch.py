@@ -31,9 +31,10 @@
                      the work is the same. Figure: points/s. Then adaptive Dormand-Prince 5(4)
                      at rtol = atol = --tol (1e-5) on both sides, the same tableau, error norm
                      and step control (Hairer et al. 1993, II.4): diffuscope with a step size
-                     per point, PyTorch batched with one step size for all points (the largest
-                     point error decides, as torchdiffeq does for a batch); the mean NFE per
-                     point beside each figure.
+                     per point (block 1) and per block of 32 points (the network batched),
+                     PyTorch batched with one step size for all points (the largest point
+                     error decides, as torchdiffeq does for a batch); the mean NFE per point
+                     beside each figure.
 
 Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
 With --device cuda (the GPU machine) PyTorch runs each workload in fp32, TF32, bf16 autocast and
@@ -446,19 +447,21 @@ def likelihood_dopri(cli, points, thread_counts, tol):
           f"Dormand-Prince 5(4) rtol = atol = {tol:g}, exact 2-D trace: points/s (mean NFE a "
           f"point; diffuscope: a step size per point, PyTorch: one for the batch)")
     version = torch.__version__ if torch else ""
-    print(f"{'threads':>7}  {'diffuscope':>10}  {'nfe':>6}  {'pytorch ' + version:>16}  "
+    print(f"{'thr blk':>7}  {'diffuscope':>10}  {'nfe':>6}  {'pytorch ' + version:>16}  "
           f"{'nfe':>6}  {'ratio':>7}")
     extra = ["--likelihood-points", str(len(points)), "--solver", "rk45", "--tol", str(tol),
              "--repeat", "1", "--float"]
     for threads in thread_counts:
-        ours, our_nfe = diffuscope(cli, "likelihood", threads, extra,
-                                   key=("points_per_s", "mean_nfe"))
-        if torch:
-            other, their_nfe = torch_likelihood(torch, points, threads, 0, tol=tol)
-            print(f"{threads:>7}  {ours:>10.1f}  {our_nfe:>6.1f}  {other:>16.1f}  "
-                  f"{their_nfe:>6d}  {ours / other:>6.1f}x")
-        else:
-            print(f"{threads:>7}  {ours:>10.1f}  {our_nfe:>6.1f}  {'-':>16}  {'-':>6}  {'-':>7}")
+        other, their_nfe = torch_likelihood(torch, points, threads, 0, tol=tol) if torch else (0, 0)
+        for block in (1, 32):
+            ours, our_nfe = diffuscope(cli, "likelihood", threads, extra + ["--block", str(block)],
+                                       key=("points_per_s", "mean_nfe"))
+            label = f"{threads} b{block}"
+            if torch:
+                print(f"{label:>7}  {ours:>10.1f}  {our_nfe:>6.1f}  {other:>16.1f}  "
+                      f"{their_nfe:>6d}  {ours / other:>6.1f}x")
+            else:
+                print(f"{label:>7}  {ours:>10.1f}  {our_nfe:>6.1f}  {'-':>16}  {'-':>6}  {'-':>7}")
     return 0
 
 
