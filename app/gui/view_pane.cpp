@@ -125,9 +125,9 @@ ViewPane::ViewPane(int index, QWidget* parent)
     header->addWidget(m_opacity);
     // Particle colouring: log p_t through the PF-ODE, computed by the scene worker.
     m_colour->setObjectName(QString("paneColour%1").arg(index));
-    m_colour->addItem("colour: time", "time");
-    m_colour->addItem("colour: log-likelihood", "log-likelihood");
-    m_colour->setToolTip("Colour the particles by time, or by their log-likelihood log p_t (nats) "
+    m_colour->addItem("by t", "time"); // short: the header's width sets the panes' minimum
+    m_colour->addItem("by log p", "log-likelihood");
+    m_colour->setToolTip("Particle colour: by time, or by their log-likelihood log p_t (nats) "
                          "through the probability-flow ODE with the model (the exact value "
                          "beside it where the data is a Gaussian mixture)");
     header->addWidget(m_colour);
