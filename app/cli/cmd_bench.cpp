@@ -42,6 +42,9 @@ struct BenchOptions {
     int grid = 128;                ///< field: grid side
     long likelihoodPoints = 10000; ///< likelihood: points
     bool single = false;           ///< likelihood: the MLP in float
+    std::string solver = "rk4";    ///< likelihood: rk4 (--steps) or rk45 (--tol)
+    double tol = 1e-5;             ///< likelihood rk45: rtol = atol
+    int block = 1;                 ///< likelihood rk45: points sharing one step size
 };
 
 double medianSeconds(int repeat, const std::function<void()>& work) {
@@ -176,25 +179,41 @@ void benchDdim(const BenchOptions& o, Backend& backend) {
 /// Exact likelihood through the PF-ODE (issue 17): --likelihood-points moons points through the
 /// standard MLP 34 -> 128 -> 128 -> 128 -> 2 (SiLU, EDM head, cosine; untrained, as the weights
 /// do not change the work), fixed-step RK4 with --steps steps from t = 1e-3 to 1, the exact 2-D
-/// trace by forward mode (core/samplers/ode_likelihood.hpp).
+/// trace by forward mode (core/samplers/ode_likelihood.hpp); or with --solver rk45 Dormand-
+/// Prince with rtol = atol = --tol, each point with its own step size (block 1).
 void benchLikelihood(const BenchOptions& o) {
     if (o.likelihoodPoints < 1 || o.likelihoodPoints > 10'000'000 || o.steps < 1 || o.steps > 10000)
         throw UsageError("--likelihood-points must be in [1, 1e7] and --steps in [1, 10000]");
+    requireFinite("--tol", o.tol);
+    if (!(o.tol >= 1e-12 && o.tol <= 0.1))
+        throw UsageError(fmt::format("--tol must be in [1e-12, 0.1] (got {})", o.tol));
     const PointSet data = makeDataset("moons", {o.likelihoodPoints, -1, 0});
     TrainConfig c = trainPreset("moons");
     const LearnedDenoiser model(Trainer(makeDataset("moons", {1000, -1, 0}), c).snapshot());
     const auto schedule = makeSchedule("cosine");
     LikelihoodOptions lo;
-    lo.solver = OdeSolver::Rk4;
+    lo.solver = parseOdeSolver(o.solver);
     lo.steps = o.steps;
+    lo.rtol = lo.atol = o.tol;
+    if (o.block < 1 || o.block > 100000)
+        throw UsageError(fmt::format("--block must be in [1, 100000] (got {})", o.block));
+    lo.block = o.block;
     lo.threads = o.threads;
     lo.singlePrecision = o.single;
-    double nll = 0;
-    const double s = medianSeconds(
-        o.repeat, [&] { nll = odeLogLikelihood(model, *schedule, data.points, lo).meanNll(); });
-    fmt::print("bench likelihood: MLP 34-128-128-128-2 silu, {} points, rk4 {} steps ({} NFE), "
-               "exact 2-D trace in {} | mean_nll={:.4f} median_s={:.4f} points_per_s={:.1f}\n",
-               o.likelihoodPoints, o.steps, 4 * o.steps, o.single ? "float" : "double", nll, s,
+    double nll = 0, nfe = 0;
+    const double s = medianSeconds(o.repeat, [&] {
+        const LikelihoodResult r = odeLogLikelihood(model, *schedule, data.points, lo);
+        nll = r.meanNll();
+        nfe = 0;
+        for (const long v : r.nfe) nfe += double(v);
+        nfe /= double(r.nfe.size());
+    });
+    const std::string how = lo.solver == OdeSolver::Rk4
+                                ? fmt::format("rk4 {} steps ({} NFE)", o.steps, 4 * o.steps)
+                                : fmt::format("rk45 rtol = atol = {:g}, block {}", o.tol, o.block);
+    fmt::print("bench likelihood: MLP 34-128-128-128-2 silu, {} points, {}, exact 2-D trace in "
+               "{} | mean_nll={:.4f} mean_nfe={:.1f} median_s={:.4f} points_per_s={:.1f}\n",
+               o.likelihoodPoints, how, o.single ? "float" : "double", nll, nfe, s,
                double(o.likelihoodPoints) / s);
 }
 
@@ -253,6 +272,12 @@ Command addBenchCommand(CLI::App& app) {
     cmd->add_option("--likelihood-points", o->likelihoodPoints, "likelihood: points")
         ->capture_default_str();
     cmd->add_flag("--float", o->single, "likelihood: the MLP and its tangents in float");
+    cmd->add_option("--solver", o->solver, "likelihood: rk4 (--steps) or rk45 (--tol)")
+        ->capture_default_str();
+    cmd->add_option("--tol", o->tol, "likelihood rk45: rtol = atol")->capture_default_str();
+    cmd->add_option("--block", o->block,
+                    "likelihood rk45: points solved together with one step size (1: per point)")
+        ->capture_default_str();
     cmd->add_option("--points", o->points, "field: moons points (issue 4's GPU workload: 60000)")
         ->capture_default_str();
     cmd->add_option("--grid", o->grid, "field: grid side (issue 4's GPU workload: 512)")

@@ -17,7 +17,10 @@
 //                image datasets the pixels count as 8-bit (--discrete-levels 256): x0 snapped
 //                to its level and Ho et al. 2020's discretised decoder (eq. 13) as the last
 //                term, so the bits/dim are the discrete images' (no dequantisation offset).
+//   likelihood   held-out NLL through the PF-ODE against the solver's tolerance (rk45) or steps
+//                (rk4), beside the exact GMM's (curves_likelihood.hpp, Section 3.8).
 #include "app/cli/command.hpp"
+#include "app/cli/curves_likelihood.hpp"
 #include "app/cli/curves_rnn.hpp"
 #include "app/cli/model_options.hpp"
 #include "core/datasets/image_datasets.hpp"
@@ -45,6 +48,7 @@ struct CurvesOptions {
     std::uint64_t seed = 0;
     int discreteLevels = -1; ///< elbo: -1 auto (256 on image datasets, else 0)
     RnnCurveOptions rnn;
+    LikelihoodCurveOptions likelihood;
 };
 
 Table expectationTable(const std::vector<DenoisingErrorPoint>& curve) {
@@ -105,11 +109,27 @@ void runElbo(const CurvesOptions& o, const LoadedModel& m) {
     fmt::print("; wrote {}\n", o.out);
 }
 
+void runLikelihood(const CurvesOptions& o, const LoadedModel& m) {
+    const LikelihoodCurve c = likelihoodCurve(m, o.likelihood, o.n, o.seed);
+    writeTable(o.out, c.table);
+    const Index last = c.table.rows.rows() - 1;
+    fmt::print("likelihood curves of {} on {} ({}), {} at t_min = 1e-3, {} levels of {}: NLL "
+               "{:.4f} +- {:.4f} nats = {:.4f} bits/dim at the tightest",
+               m.denoiser->name(), m.data.name, m.schedule->name(), c.heldOut, c.table.rows.rows(),
+               o.likelihood.solver, c.table.rows(last, 2), c.table.rows(last, 3),
+               c.table.rows(last, 4));
+    if (c.hasExact)
+        fmt::print("; exact NLL {:.4f} nats = {:.4f} bits/dim", c.table.rows(last, 7),
+                   c.table.rows(last, 8));
+    fmt::print("; prior: {}; wrote {}\n", c.prior, o.out);
+}
+
 void runCurves(const CurvesOptions& o) {
     if (o.perspective != "autoencoder" && o.perspective != "expectation" &&
-        o.perspective != "score" && o.perspective != "rnn" && o.perspective != "elbo")
+        o.perspective != "score" && o.perspective != "rnn" && o.perspective != "elbo" &&
+        o.perspective != "likelihood")
         throw UsageError(fmt::format("unknown perspective '{}' (choose from autoencoder, "
-                                     "expectation, score, rnn, elbo)",
+                                     "expectation, score, rnn, elbo, likelihood)",
                                      o.perspective));
     if (!isTablePath(o.out))
         throw UsageError(fmt::format("--out {}: use a .csv or .json file", o.out));
@@ -128,6 +148,7 @@ void runCurves(const CurvesOptions& o) {
         throw UsageError(fmt::format("--points must be in [2, 1000] (got {})", o.points));
     LoadedModel m = buildModel(o.model);
     if (o.perspective == "elbo") return runElbo(o, m);
+    if (o.perspective == "likelihood") return runLikelihood(o, m);
     // The reference: the model itself when it is exact or ideal, else the exact denoiser of GMM
     // data or the ideal denoiser of the training set.
     NoiseLevel probe;
@@ -169,10 +190,12 @@ Command addCurvesCommand(CLI::App& app) {
            "w_score), expectation (n_eff, entropy, bayes), score (sm_loss, dsm_loss), rnn "
            "(step,t,t_next,a,b,c,nfe,sigma_1..sigma_d,log_abs_det,log_abs_det_run) or elbo "
            "(step,s,t,nats,se,cumulative: row 0 the reconstruction, rows 1..T the steps' "
-           "KL, row T+1 the prior)")
+           "KL, row T+1 the prior) or likelihood (tol|steps,nfe,nll,nll_se,bits_per_dim"
+           "[,exact_ode_nfe,exact_ode_nll,exact_nll,exact_bits_per_dim])")
         ->required();
     addModelOptions(*cmd, o->model);
-    cmd->add_option("--n", o->n, "noised data points per level (elbo: data points)")
+    cmd->add_option("--n", o->n,
+                    "noised data points per level (elbo: data points; likelihood: held-out)")
         ->capture_default_str();
     cmd->add_option("--points", o->points, "levels, evenly spaced in logSNR")
         ->capture_default_str();
@@ -187,6 +210,9 @@ Command addCurvesCommand(CLI::App& app) {
     cmd->add_option("--discrete-levels", o->discreteLevels,
                     "elbo: data of L levels in [-1, 1] scored with Ho et al.'s discretised "
                     "decoder (0: continuous data; default: 256 on image datasets, else 0)");
+    cmd->add_option("--solver", o->likelihood.solver,
+                    "likelihood: rk45 (rtol = atol = 1e-1 .. 1e-6) or rk4 (2 .. 256 steps)")
+        ->capture_default_str();
     cmd->add_option("--out", o->out, "F.csv, F.json, F.npy or F.npz")->required();
     return {cmd, [o] { runCurves(*o); }};
 }

@@ -42,6 +42,10 @@ const std::vector<GlossaryEntry>& glossary() {
         {"paths, opacity", "how many particles the trajectories pane draws as whole paths, and how "
                            "opaque: fewer, fainter paths show where thousands of stochastic "
                            "paths go (saved with the scene as view.paths and view.pathOpacity)."},
+        {"by log p", "the trajectories pane's particles coloured by log p_t (nats) "
+                     "through the probability-flow ODE with the model, up to 2000 "
+                     "of them; the exact value beside it for a Gaussian mixture "
+                     "(saved as view.particleColour)."},
         {"error map", "a learned model's |learned - reference| per cell (the field pane's right "
                       "half, the score pane's heat map). Its colours "
                       "run from 0 to a typical time's error (the median over 12 times evenly "
@@ -82,7 +86,7 @@ QString viewTooltip(const std::string& view) {
         {"chain", {"x_t", "p_t", "t", "small multiples"}},
         {"field", {"score", "eps", "v", "velocity", "D(x) - x", "p_t", "error map"}},
         {"trajectories",
-         {"1 - t (path colour)", "paths, opacity", "x0_hat", "em from the same noise"}},
+         {"1 - t (path colour)", "paths, opacity", "by log p", "x0_hat", "em from the same noise"}},
         {"density", {"p_t", "energy distance"}},
         {"filmstrip", {"x_t", "t"}},
         {"samples", {"x_t", "x0_hat"}},

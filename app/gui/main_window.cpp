@@ -197,10 +197,12 @@ void MainWindow::connectWorker() {
                 w->setFieldOptions(quantity, streamlines);
             });
         });
-        connect(p, &ViewPane::pathOptionsChosen, this, [this](int paths, double opacity) {
-            postTo(m_worker,
-                   [paths, opacity](SceneWorker* w) { w->setPathOptions(paths, opacity); });
-        });
+        connect(p, &ViewPane::pathOptionsChosen, this,
+                [this](int paths, double opacity, const QString& colour) {
+                    postTo(m_worker, [paths, opacity, c = colour.toStdString()](SceneWorker* w) {
+                        w->setPathOptions(paths, opacity, c);
+                    });
+                });
         const int index = p->index();
         connect(p->canvas(), &ViewCanvas::pressed, this,
                 [this, index](double x, double y, Qt::MouseButton, Qt::KeyboardModifiers) {

@@ -190,12 +190,13 @@ void SceneWorker::setFieldOptions(const std::string& quantity, bool streamlines)
     });
 }
 
-void SceneWorker::setPathOptions(int paths, double opacity) {
+void SceneWorker::setPathOptions(int paths, double opacity, const std::string& colour) {
     if (!m_engine) return;
     guarded([&] {
         SceneView v = m_engine->scene().view;
         v.paths = paths;
         v.pathOpacity = opacity;
+        v.particleColour = colour;
         m_engine->setView(v);
         publish();
     });

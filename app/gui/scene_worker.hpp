@@ -54,8 +54,10 @@ public slots:
     void showPerspective(const std::string& name);
     /// The field quantity and style of every field pane.
     void setFieldOptions(const std::string& quantity, bool streamlines);
-    /// How many particles every trajectories pane draws as paths, and their opacity.
-    void setPathOptions(int paths, double opacity);
+    /// How many particles every trajectories pane draws as paths, their opacity, and how the
+    /// particles are coloured ("time" or "log-likelihood": log p_t computed here, off the UI
+    /// thread, when the view is built).
+    void setPathOptions(int paths, double opacity, const std::string& colour);
     /// Continues from the shown frame with new sampler settings.
     void branch(const dfs::SceneSampler& settings);
     /// Follows an extra particle dropped at (x, y) from the shown frame.

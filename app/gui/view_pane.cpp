@@ -68,8 +68,8 @@ void ViewCanvas::mouseReleaseEvent(QMouseEvent*) {
 ViewPane::ViewPane(int index, QWidget* parent)
     : QWidget(parent), m_index(index), m_choice(new QComboBox(this)),
       m_quantity(new QComboBox(this)), m_streamlines(new QCheckBox("streamlines", this)),
-      m_paths(new QSpinBox(this)), m_opacity(new QDoubleSpinBox(this)), m_caption(new QLabel(this)),
-      m_canvas(new ViewCanvas(this)) {
+      m_paths(new QSpinBox(this)), m_opacity(new QDoubleSpinBox(this)),
+      m_colour(new QComboBox(this)), m_caption(new QLabel(this)), m_canvas(new ViewCanvas(this)) {
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 2, 4, 0);
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
@@ -123,6 +123,14 @@ ViewPane::ViewPane(int index, QWidget* parent)
         b->setKeyboardTracking(false); // one change per typed number, not per digit
     header->addWidget(m_paths);
     header->addWidget(m_opacity);
+    // Particle colouring: log p_t through the PF-ODE, computed by the scene worker.
+    m_colour->setObjectName(QString("paneColour%1").arg(index));
+    m_colour->addItem("by t", "time"); // short: the header's width sets the panes' minimum
+    m_colour->addItem("by log p", "log-likelihood");
+    m_colour->setToolTip("Particle colour: by time, or by their log-likelihood log p_t (nats) "
+                         "through the probability-flow ODE with the model (the exact value "
+                         "beside it where the data is a Gaussian mixture)");
+    header->addWidget(m_colour);
     // What am I looking at: the view's one-line caption beside its name (cut to the room left).
     m_caption->setObjectName(QString("paneCaption%1").arg(index));
     m_caption->setStyleSheet("color: palette(dark); font-style: italic;");
@@ -142,19 +150,25 @@ ViewPane::ViewPane(int index, QWidget* parent)
     };
     connect(m_quantity, &QComboBox::currentIndexChanged, this, fieldChanged);
     connect(m_streamlines, &QCheckBox::toggled, this, fieldChanged);
-    auto pathsChanged = [this] { emit pathOptionsChosen(m_paths->value(), m_opacity->value()); };
+    auto pathsChanged = [this] {
+        emit pathOptionsChosen(m_paths->value(), m_opacity->value(),
+                               m_colour->currentData().toString());
+    };
     connect(m_paths, &QSpinBox::valueChanged, this, pathsChanged);
     connect(m_opacity, &QDoubleSpinBox::valueChanged, this, pathsChanged);
+    connect(m_colour, &QComboBox::currentIndexChanged, this, pathsChanged);
     setKind(kind());
 }
 
 void ViewPane::showFieldOptions(const SceneView& view) {
-    const QSignalBlocker a(m_quantity), b(m_streamlines), c(m_paths), d(m_opacity);
+    const QSignalBlocker a(m_quantity), b(m_streamlines), c(m_paths), d(m_opacity), e(m_colour);
     m_quantity->setCurrentIndex(
         std::max(0, m_quantity->findData(QString::fromStdString(view.fieldQuantity))));
     m_streamlines->setChecked(view.streamlines);
     m_paths->setValue(view.paths);
     m_opacity->setValue(view.pathOpacity);
+    m_colour->setCurrentIndex(
+        std::max(0, m_colour->findData(QString::fromStdString(view.particleColour))));
 }
 
 std::string ViewPane::kind() const {
@@ -168,6 +182,7 @@ void ViewPane::setKind(const std::string& view) {
     m_streamlines->setVisible(view == "field");
     m_paths->setVisible(view == "trajectories");
     m_opacity->setVisible(view == "trajectories");
+    m_colour->setVisible(view == "trajectories");
     QString caption;
     for (const ViewInfo& v : viewRegistry())
         if (v.name == view) caption = QString::fromStdString(v.caption);

@@ -65,8 +65,9 @@ signals:
     void kindChosen(int pane, const std::string& view);
     /// The field quantity or style was changed in this pane's header.
     void fieldOptionsChosen(const QString& quantity, bool streamlines);
-    /// The trajectories' path count or opacity was changed in this pane's header.
-    void pathOptionsChosen(int paths, double opacity);
+    /// The trajectories' path count, opacity or particle colouring ("time" or
+    /// "log-likelihood") was changed in this pane's header.
+    void pathOptionsChosen(int paths, double opacity, const QString& colour);
 
 private:
     int m_index;
@@ -75,6 +76,7 @@ private:
     QCheckBox* m_streamlines;
     QSpinBox* m_paths;         ///< trajectories: particles drawn as paths
     QDoubleSpinBox* m_opacity; ///< trajectories: the paths' opacity
+    QComboBox* m_colour;       ///< trajectories: particles coloured by time or log-likelihood
     QLabel* m_caption;         ///< the view's one-line caption
     ViewCanvas* m_canvas;
 };

@@ -1,5 +1,8 @@
 // Sampler trajectories: paths coloured by t from noise (t = 1, dark) to data (t = 0, bright), the
 // particles at the current frame, and one highlighted particle with its x0_hat along the way.
+// Coloured by log-likelihood (TrajectoryView::colour), the particles take their log p_t through
+// the PF-ODE on the magma map (grey: not computed), with its colour bar in nats and a line with
+// the mean beside the exact one.
 #include "app/render/pane_layout.hpp"
 #include "app/render/view_renderers.hpp"
 
@@ -8,6 +11,50 @@
 #include <cmath>
 
 namespace dfs::render {
+
+namespace {
+
+bool byLikelihood(const TrajectoryView& v) {
+    return v.colour == "log-likelihood" && v.logp.size() * 2 == v.current.size();
+}
+
+void drawLikelihoodParticles(QPainter& p, const PlotFrame& frame, const TrajectoryView& v) {
+    const QRectF clip = frame.plotRect();
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    const double span = v.logpHigh - v.logpLow;
+    for (std::size_t i = 0; i < v.logp.size(); ++i) {
+        const QPointF q = frame.map(v.current[2 * i], v.current[2 * i + 1]);
+        if (!clip.contains(q)) continue;
+        const double u = (double(v.logp[i]) - v.logpLow) / span;
+        const QColor c =
+            std::isfinite(u) ? QColor::fromRgb(colormapColor(Colormap::Magma, u)) : Qt::gray;
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawEllipse(q, 2.2, 2.2);
+    }
+    p.restore();
+}
+
+/// The note (how log p was computed, or why it is not) along the bottom of the plot.
+void drawNote(QPainter& p, const PlotFrame& frame, const QString& note, double fp) {
+    if (note.isEmpty()) return;
+    p.save();
+    QFont f = p.font();
+    f.setPixelSize(std::max(1, int(fp * 0.8)));
+    p.setFont(f);
+    const QFontMetricsF fm(f);
+    const QRectF plot = frame.plotRect();
+    const QString text = fm.elidedText(note, Qt::ElideRight, plot.width() - 0.4 * fp);
+    const QRectF box(plot.left() + 0.2 * fp, plot.bottom() - 1.3 * fp,
+                     fm.horizontalAdvance(text) + 0.4 * fp, 1.1 * fp);
+    p.fillRect(box, QColor(255, 255, 255, 215));
+    p.setPen(QColor(40, 40, 45));
+    p.drawText(box, Qt::AlignCenter, text);
+    p.restore();
+}
+
+} // namespace
 
 PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryView& v,
                              const ViewStyle& style) {
@@ -41,7 +88,11 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
 
     QColor now = QColor::fromRgb(colormapColor(Colormap::Viridis, 1.0 - v.time.t)).darker(140);
     now.setAlpha(200);
-    drawScatter(p, frame, v.current, now, 2.0);
+    const bool likelihood = byLikelihood(v);
+    if (likelihood)
+        drawLikelihoodParticles(p, frame, v);
+    else
+        drawScatter(p, frame, v.current, now, 2.0);
 
     if (!v.highlightPath.empty()) {
         p.save();
@@ -92,9 +143,14 @@ PlotFrame renderTrajectories(QPainter& p, const QRectF& area, const TrajectoryVi
             p.drawText(r.adjusted(0, 2.2 * fp, 0, 0), Qt::AlignLeft | Qt::AlignTop, companion);
         }
     }
+    if (v.colour == "log-likelihood") drawNote(p, frame, QString::fromStdString(v.logpNote), fp);
     frame.drawAxes(p);
-    drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Viridis, 0.0, 1.0,
-                 "1 - t (path colour)", fp);
+    if (likelihood)
+        drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Magma, v.logpLow,
+                     v.logpHigh, "log p_t of the particles (nats)", fp);
+    else
+        drawColorBar(p, barBeside(frame.plotRect(), l.bar, fp), Colormap::Viridis, 0.0, 1.0,
+                     "1 - t (path colour)", fp);
     drawCaption(p, l.caption, style.caption, fp);
     return frame;
 }

@@ -65,6 +65,8 @@ void validateScene(const Scene& s) {
     finite(s.view.pathOpacity, "view.pathOpacity");
     require(s.view.pathOpacity > 0 && s.view.pathOpacity <= 1, "view.pathOpacity",
             "must be in (0, 1]");
+    require(s.view.particleColour == "time" || s.view.particleColour == "log-likelihood",
+            "view.particleColour", "must be \"time\" or \"log-likelihood\"");
     for (const std::string& pane : s.view.panes) {
         try {
             findView(pane);

@@ -78,6 +78,9 @@ struct SceneView {
     /// ||x_i - m||^2 with respect to x_T is drawn on the starting points. Set by a click in that
     /// view; absent: the data mean.
     std::optional<std::array<double, 2>> target;
+    /// Trajectories: the particles at the frame coloured by "time" (one colour) or by their
+    /// "log-likelihood" log p_t through the PF-ODE (core/scene/particle_likelihood.hpp).
+    std::string particleColour = "time";
 };
 
 struct Scene {

@@ -176,7 +176,8 @@ std::string sceneToJson(const Scene& s) {
                 {"fieldGrid", s.view.fieldGrid},
                 {"highlight", s.view.highlight},
                 {"paths", s.view.paths},
-                {"pathOpacity", s.view.pathOpacity}}}};
+                {"pathOpacity", s.view.pathOpacity},
+                {"particleColour", s.view.particleColour}}}};
     if (s.view.target) j["view"]["target"] = {(*s.view.target)[0], (*s.view.target)[1]};
     if (!s.model.denoiserBelow.empty()) {
         j["model"]["denoiserBelow"] = s.model.denoiserBelow;
@@ -314,6 +315,7 @@ Scene sceneFromParsed(const json& j, const std::string& source) {
             view.fail("target", "must be two numbers [x, y]");
         s.view.target = std::array<double, 2>{(*t)[0].get<double>(), (*t)[1].get<double>()};
     }
+    view.get("particleColour", s.view.particleColour);
     try {
         parsePrediction(s.view.fieldQuantity);
         validateScene(s);

@@ -9,6 +9,7 @@
 #include "core/parameterisation.hpp"
 #include "core/rng/noise.hpp"
 #include "core/samplers/sampler_run.hpp"
+#include "core/scene/particle_likelihood.hpp"
 #include "core/scene/scene_engine.hpp"
 #include "core/scene/view_grid.hpp"
 #include "core/schedules/log_snr_sweep.hpp"
@@ -246,6 +247,8 @@ TrajectoryView SceneEngine::trajectoryView(int frameIndex) const {
                                                   c.xy.size(), std::size_t(2 * (frameIndex + 1)))));
     }
     v.data = thinnedXY(m_data->points, 2000);
+    v.colour = m_scene.view.particleColour;
+    if (v.colour == "log-likelihood") addParticleLikelihood(*this, cur, v);
     return v;
 }
 

@@ -79,6 +79,14 @@ struct TrajectoryView {
     std::string companion;
     std::vector<float> companionPath; ///< all its frames (x, y pairs)
     std::vector<float> data;          ///< a thinned copy of the data, drawn faintly
+    /// The particles' colouring (SceneView::particleColour). For "log-likelihood": log p_t of
+    /// each particle in `current` through the PF-ODE (NaN: not computed, drawn grey), the
+    /// closed form where there is one (else empty), the colour range and a line saying how
+    /// (or why it is unavailable, with logp empty).
+    std::string colour = "time";
+    std::vector<float> logp, logpExact;
+    double logpLow = 0, logpHigh = 1;
+    std::string logpNote;
 };
 
 /// Histogram of the current samples beside the reference density.

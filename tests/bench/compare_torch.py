@@ -28,7 +28,13 @@
                      by forward mode in float32 (--float), PyTorch by two backward passes (one
                      per coordinate) in float32 (torchdiffeq is not installed: the RK4 is written
                      out). PyTorch stops at t = 0.99 where alpha(1) = 0 would divide by zero;
-                     the work is the same. Figure: points/s.
+                     the work is the same. Figure: points/s. Then adaptive Dormand-Prince 5(4)
+                     at rtol = atol = --tol (1e-5) on both sides, the same tableau, error norm
+                     and step control (Hairer et al. 1993, II.4): diffuscope with a step size
+                     per point (block 1) and per block of 32 points (the network batched),
+                     PyTorch batched with one step size for all points (the largest point
+                     error decides, as torchdiffeq does for a batch); the mean NFE per point
+                     beside each figure.
 
 Both sides run at 1 and 2 threads; these machines are shared and noisy, so read the ratio.
 With --device cuda (the GPU machine) PyTorch runs each workload in fp32, TF32, bf16 autocast and
@@ -77,11 +83,13 @@ def maybe_compile(torch, fn, setting):
     return torch.compile(fn) if setting == "compile" else fn
 
 
-def diffuscope(cli, workload, threads, extra=()):
+def diffuscope(cli, workload, threads, extra=(), key=None):
     out = subprocess.run([cli, "bench", "--workload", workload, "--threads", str(threads),
                           *extra], check=True, capture_output=True, text=True).stdout
-    key = {"field": "gpairs_per_s", "train": "steps_per_s", "unet": "images_per_s",
-           "ddim": "mparticle_steps_per_s", "likelihood": "points_per_s"}[workload]
+    key = key or {"field": "gpairs_per_s", "train": "steps_per_s", "unet": "images_per_s",
+                  "ddim": "mparticle_steps_per_s", "likelihood": "points_per_s"}[workload]
+    if isinstance(key, tuple):
+        return tuple(float(re.search(k + r"=([0-9.]+)", out).group(1)) for k in key)
     return float(re.search(key + r"=([0-9.]+)", out).group(1))
 
 
@@ -304,7 +312,66 @@ def torch_ddim(torch, threads, particles, steps, device, setting="fp32"):
     return particles * steps / sorted(times)[1] * 1e-6
 
 
-def torch_likelihood(torch, points, threads, steps, repeat=1):
+# Dormand & Prince (1980), Table 5.2 of Hairer et al. (1993): nodes c, matrix a (row 6 = the
+# 5th-order weights b) and e = b - b^ (the embedded 4th-order solution's difference).
+DP_C = (0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1)
+DP_A = ((), (1 / 5,), (3 / 40, 9 / 40), (44 / 45, -56 / 15, 32 / 9),
+        (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
+        (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656),
+        (35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84))
+DP_E = (71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40)
+
+
+def dopri5(torch, f, y, t0, t1, rtol, atol):
+    """Adaptive Dormand-Prince 5(4) on the batch y (n x k) with one step size: the error norm is
+    the largest row's RMS of err / (atol + rtol max(|y0|, |y1|)); the initial step and the step
+    control are Hairer et al. (1993) II.4 (the same as core/samplers/ode_solvers.cpp). Returns
+    (y(t1), evaluations of f)."""
+    nfe = 0
+
+    def ev(yy, t):
+        nonlocal nfe
+        nfe += 1
+        return f(yy, t)
+
+    def rms(v, scale):
+        return (v / scale).square().mean(1).max().sqrt().item()
+
+    span = t1 - t0
+    k = [ev(y, t0)] + [None] * 6
+    sc = atol + rtol * y.abs()
+    d0, d1 = rms(y, sc), rms(k[0], sc)
+    h = 1e-6 if d0 < 1e-5 or d1 < 1e-5 else 0.01 * d0 / d1
+    h = min(h, span)
+    d2 = rms(ev(y + h * k[0], t0 + h) - k[0], sc) / h
+    m = max(d1, d2)
+    h1 = max(1e-6, 1e-3 * h) if m <= 1e-15 else (0.01 / m) ** 0.2
+    h = min(100 * h, h1, span)
+    t = t0
+    while t < t1:
+        h = min(h, t1 - t)
+        for s in range(1, 7):
+            ys = y
+            for j, aj in enumerate(DP_A[s]):
+                if aj:
+                    ys = ys + (h * aj) * k[j]
+            k[s] = ev(ys, t + h if s == 6 else t + DP_C[s] * h)
+        err = sum((h * ej) * k[j] for j, ej in enumerate(DP_E) if ej)
+        en = rms(err, atol + rtol * torch.maximum(y.abs(), ys.abs()))
+        if not math.isfinite(en):
+            raise RuntimeError(f"non-finite value at t = {t}")
+        if en <= 1:
+            t = t1 if t1 - (t + h) < 1e-12 * span else t + h
+            y = ys
+            k[0] = k[6]  # first same as last
+        factor = 10 if en == 0 else min(max(0.9 * en ** -0.2, 0.2), 10.0)
+        h *= factor if en <= 1 else min(factor, 1.0)
+    return y, nfe
+
+
+def torch_likelihood(torch, points, threads, steps, repeat=1, tol=None):
+    """Points/s of the exact likelihood: RK4 with `steps` steps, or with `tol` Dormand-Prince
+    at rtol = atol = tol (then (points/s, NFE per point))."""
     nn = torch.nn
     set_threads(torch, threads)
     torch.manual_seed(0)
@@ -343,8 +410,20 @@ def torch_likelihood(torch, points, threads, steps, repeat=1):
         k = da - ds * a / sg
         return (ds / sg) * x.detach() + k * d.detach(), 2 * ds / sg + k * tr
 
+    def augmented(y, t):  # the state [x, integral of div u] and its derivative
+        u, g = field(y[:, :2], t)
+        return torch.cat([u, g[:, None]], dim=1)
+
+    nfe = [0]
+
     def run():
         t0, t1 = 1e-3, 0.99
+        if tol is not None:
+            y, nfe[0] = dopri5(torch, augmented, torch.cat([x0, torch.zeros(n, 1)], dim=1), t0,
+                               t1, tol, tol)
+            x, logdet = y[:, :2], y[:, 2]
+            prior = -0.5 * (x * x).sum(1) - math.log(2 * math.pi)
+            return (prior + logdet).mean().item()
         h = (t1 - t0) / steps
         x, logdet = x0.clone(), torch.zeros(n)
         for i in range(steps):  # classical RK4 on (x, integral of div u)
@@ -364,7 +443,37 @@ def torch_likelihood(torch, points, threads, steps, repeat=1):
         t0 = time.perf_counter()
         run()
         times.append(time.perf_counter() - t0)
-    return n / sorted(times)[len(times) // 2]
+    rate = n / sorted(times)[len(times) // 2]
+    return rate if tol is None else (rate, nfe[0])
+
+
+def likelihood_dopri(cli, points, thread_counts, tol):
+    """Dormand-Prince on both sides: points/s and NFE per point, and the ratio of points/s."""
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
+    print(f"exact likelihood through the PF-ODE, MLP 34-128-128-128-2, {len(points)} points, "
+          f"Dormand-Prince 5(4) rtol = atol = {tol:g}, exact 2-D trace: points/s (mean NFE a "
+          f"point; diffuscope: a step size per point, PyTorch: one for the batch)")
+    version = torch.__version__ if torch else ""
+    print(f"{'thr blk':>7}  {'diffuscope':>10}  {'nfe':>6}  {'pytorch ' + version:>16}  "
+          f"{'nfe':>6}  {'ratio':>7}")
+    extra = ["--likelihood-points", str(len(points)), "--solver", "rk45", "--tol", str(tol),
+             "--repeat", "1", "--float"]
+    for threads in thread_counts:
+        other, their_nfe = torch_likelihood(torch, points, threads, 0, tol=tol) if torch else (0, 0)
+        for block in (1, 32):
+            ours, our_nfe = diffuscope(cli, "likelihood", threads, extra + ["--block", str(block)],
+                                       key=("points_per_s", "mean_nfe"))
+            label = f"{threads} b{block}"
+            if torch:
+                print(f"{label:>7}  {ours:>10.1f}  {our_nfe:>6.1f}  {other:>16.1f}  "
+                      f"{their_nfe:>6d}  {ours / other:>6.1f}x")
+            else:
+                print(f"{label:>7}  {ours:>10.1f}  {our_nfe:>6.1f}  {'-':>16}  {'-':>6}  {'-':>7}")
+    return 0
 
 
 def side_by_side(cli, title, workload, thread_counts, extra, theirs):
@@ -445,6 +554,8 @@ def main():
                     required=True)
     ap.add_argument("--particles", type=int, default=20000, help="ddim")
     ap.add_argument("--steps", type=int, default=None, help="ddim (100), likelihood (10: RK4)")
+    ap.add_argument("--tol", type=float, default=1e-5,
+                    help="likelihood: Dormand-Prince rtol = atol (0: RK4 only)")
     ap.add_argument("--batch", type=int, default=256, help="train")
     ap.add_argument("--backend", default="cpu",
                     help="field, ddim, train: diffuscope's backend (cpu, vulkan)")
@@ -464,11 +575,12 @@ def main():
     if a.workload == "likelihood":
         steps = a.steps or 10
         points = moons(a.cli, 10000)
-        return side_by_side(
+        side_by_side(
             a.cli, f"exact likelihood through the PF-ODE, MLP 34-128-128-128-2, 10000 points, "
             f"RK4 {steps} steps ({4 * steps} NFE), exact 2-D trace: points/s", "likelihood",
             threads, ["--likelihood-points", "10000", "--steps", str(steps), "--repeat", "1", "--float"],
             lambda torch, t: torch_likelihood(torch, points, t, steps))
+        return likelihood_dopri(a.cli, points, threads, a.tol) if a.tol > 0 else 0
     if a.workload == "ddim":
         return side_by_side(
             a.cli, f"DDIM sampling, MLP 34-128-128-128-2, {a.particles} particles x {a.steps} "

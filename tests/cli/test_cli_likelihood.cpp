@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <numbers>
 
 using namespace dfs;
@@ -74,4 +75,41 @@ TEST_CASE("cli likelihood: bad input is a one-line error", "[cli]") {
         runCli({"likelihood", "--dataset", "gmm8", "--denoiser", "exact", "--class", "0",
                 "--guidance", "2", "--points", s.path("pts.csv"), "--out", s.path("l.csv")}),
         2, {"exact+guidance"});
+}
+
+TEST_CASE("cli sample --log-likelihood: each sample's log p equals the analytic density", "[cli]") {
+    // A single Gaussian N(mu, c^2 I): log p_{t_min}(x) = log N(x; alpha mu, (alpha^2 c^2 +
+    // sigma^2) I) (diffusion-math.md 4.3) on vp-linear at t_min = 1e-3; the ODE's value within
+    // the solver's tolerance, the closed-form column exactly.
+    Scratch s("cmd_sample_logp");
+    writeText(s.path("one.json"), R"({"means": [[1.0, -0.5]], "stds": [0.7]})");
+    const CliResult r =
+        runCli({"sample", "--dataset", "gmm:" + s.path("one.json"), "--denoiser", "exact",
+                "--sampler", "ddim", "--steps", "40", "--n", "12", "--seed", "4",
+                "--log-likelihood", "--log-likelihood-tol", "1e-7", "--out", s.path("s.csv")});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("mean log p") != std::string::npos);
+    const CsvTable t = readCsv(s.path("s.csv"));
+    CHECK(t.header == std::vector<std::string>{"x", "y", "logp", "logp_exact"});
+    REQUIRE(t.values.rows() == 12);
+    const double tt = 1e-3; // vp-linear: beta from 0.1 to 20 (Ho et al. 2020)
+    const double alpha = std::exp(-0.25 * tt * tt * (20 - 0.1) - 0.5 * tt * 0.1);
+    const double v = alpha * alpha * 0.49 + (1 - alpha * alpha);
+    for (Index i = 0; i < 12; ++i) {
+        const double dx = t.values(i, 0) - alpha * 1.0, dy = t.values(i, 1) + alpha * 0.5;
+        const double exact = -std::log(2 * std::numbers::pi * v) - 0.5 * (dx * dx + dy * dy) / v;
+        CHECK(t.values(i, 2) == Approx(exact).margin(1e-5));
+        CHECK(t.values(i, 3) == Approx(exact).margin(1e-10));
+    }
+    // Refused before sampling where the divergence has no exact form; a bad tolerance.
+    checkFailure(runCli({"sample", "--dataset", "gmm8", "--denoiser", "exact", "--class", "0",
+                         "--guidance", "2", "--sampler", "ddim", "--steps", "10", "--n", "4",
+                         "--log-likelihood", "--out", s.path("g.csv")}),
+                 2, {"exact likelihood"});
+    CHECK_FALSE(std::filesystem::exists(s.path("g.csv")));
+    checkFailure(runCli({"sample", "--dataset", "gmm8", "--denoiser", "exact", "--sampler", "ddim",
+                         "--steps", "10", "--n", "4", "--log-likelihood", "--log-likelihood-tol",
+                         "0", "--out", s.path("g.csv")}),
+                 2, {"--log-likelihood-tol"});
 }

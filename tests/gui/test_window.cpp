@@ -404,6 +404,27 @@ private slots:
         QCOMPARE(saved.view.pathOpacity, 0.1);
     }
 
+    void particlesColouredByLogLikelihood() {
+        // The worker computes each particle's log p_t (PF-ODE) when the colouring is chosen;
+        // the pane's particles change colour and its colour bar reads nats.
+        fresh();
+        auto* colour = m_w->findChild<QComboBox*>("paneColour2");
+        QVERIFY(colour && colour->isVisible());
+        QVERIFY(!m_w->findChild<QComboBox*>("paneColour1")->isVisible()); // a field pane
+        QTest::qWait(50);
+        const QImage before = paneImage(*m_w, 2);
+        colour->setCurrentIndex(colour->findData("log-likelihood"));
+        QVERIFY(waitFor([&] { return m_w->scene().view.particleColour == "log-likelihood"; }));
+        QVERIFY(waitFor([&] {
+            const auto s = m_w->snapshot();
+            const auto& v = s->panes[2].as<TrajectoryView>();
+            return !v.logp.empty() && v.logpNote.find("nats") != std::string::npos;
+        }));
+        QTest::qWait(50);
+        const QRectF plot = m_w->pane(2)->canvas()->plotFrame()->plotRect();
+        QVERIFY(changed(before, paneImage(*m_w, 2), plot.toRect()) > 0.001);
+    }
+
     void exportingFromTheWindow() {
         fresh();
         render::ExportRequest r;
