@@ -8,6 +8,7 @@
 #include "core/scene/scene_budget.hpp"
 #include "core/scene/scene_io.hpp"
 #include "core/training/trainer.hpp"
+#include "open_window.hpp"
 #include "wait_for.hpp"
 
 #include <QApplication>
@@ -22,6 +23,7 @@
 
 using namespace dfs;
 using namespace dfs::gui;
+using dfs::gui::test::openTestWindow;
 using dfs::gui::test::waitFor;
 
 namespace {
@@ -65,11 +67,8 @@ private:
     std::unique_ptr<MainWindow> m_w;
 
     void fresh() {
-        m_w = std::make_unique<MainWindow>();
-        m_w->setInteractive(false);
-        m_w->resize(1200, 800);
-        m_w->show();
-        QVERIFY(waitFor([&] { return m_w->snapshot() != nullptr; }));
+        m_w = openTestWindow({1200, 800});
+        QVERIFY(m_w);
     }
     QSpinBox* particles() const { return m_w->findChild<QSpinBox*>("particles"); }
     /// Types `n` particles in the Sampler panel and presses "Run from noise", as a user would.

@@ -9,6 +9,7 @@
 #include "core/io/table_io.hpp"
 #include "core/model/checkpoint.hpp"
 #include "core/model/model.hpp"
+#include "open_window.hpp"
 #include "wait_for.hpp"
 
 #include <QSignalSpy>
@@ -17,6 +18,7 @@
 
 using namespace dfs;
 using namespace dfs::gui;
+using dfs::gui::test::openTestWindow;
 using dfs::gui::test::waitFor;
 
 class FileFormatsTest : public QObject {
@@ -27,11 +29,8 @@ private:
     std::unique_ptr<MainWindow> m_w;
 
     void fresh() {
-        m_w = std::make_unique<MainWindow>();
-        m_w->setInteractive(false);
-        m_w->resize(1200, 800);
-        m_w->show();
-        QVERIFY(waitFor([&] { return m_w->snapshot() != nullptr; }));
+        m_w = openTestWindow({1200, 800});
+        QVERIFY(m_w);
     }
     /// Exports table `what` to `name` in the test's folder and waits until it is written.
     std::string exportTo(const QString& what, const QString& name) {

@@ -21,6 +21,7 @@
 #include "core/scene/view_registry.hpp"
 #include "core/scene/views/rnn_cells_data.hpp"
 #include "core/scene/views/sensitivity_data.hpp"
+#include "open_window.hpp"
 #include "wait_for.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
@@ -49,6 +50,7 @@
 
 using namespace dfs;
 using namespace dfs::gui;
+using dfs::gui::test::openTestWindow;
 using dfs::gui::test::waitFor;
 
 namespace {
@@ -81,11 +83,8 @@ private:
     std::unique_ptr<MainWindow> m_w;
 
     void fresh() {
-        m_w = std::make_unique<MainWindow>();
-        m_w->setInteractive(false);
-        m_w->resize(1400, 900);
-        m_w->show();
-        QVERIFY(waitFor([&] { return m_w->snapshot() != nullptr; }));
+        m_w = openTestWindow({1400, 900});
+        QVERIFY(m_w);
     }
     /// Waits for the next snapshot after `action`.
     template <typename F> void andWait(F action) {
