@@ -79,14 +79,25 @@ AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
         writeFailed(m_path, fmt::format("folder '{}' does not exist", parent.string()));
     if (fs::is_directory(m_path, ec)) writeFailed(m_path, "it is a folder");
     removeStaleTemporaries(m_path);
+    // SIGINT, SIGTERM and SIGHUP wait while the temporary is created and registered: one that
+    // came in between would otherwise end the process before its handler knew the file.
+    sigset_t interrupts, before;
+    sigemptyset(&interrupts);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&interrupts, sig);
+    ::pthread_sigmask(SIG_BLOCK, &interrupts, &before);
+    int err = 0;
     for (int attempt = 0; attempt < 16 && !m_file; ++attempt) {
         m_tmp = temporaryName(m_path);
         m_file = std::fopen(m_tmp.c_str(), "wbx"); // 'x': fail rather than reuse a file
-        if (!m_file && errno != EEXIST) break;
+        err = errno;
+        if (!m_file && err != EEXIST) break;
     }
-    if (!m_file) writeFailed(m_path, systemReason(errno));
-    const fs::path absolute = fs::absolute(m_tmp, ec);
-    m_slot = registerTempFile(ec ? m_tmp : absolute.string());
+    if (m_file) {
+        const fs::path absolute = fs::absolute(m_tmp, ec);
+        m_slot = registerTempFile(ec ? m_tmp : absolute.string());
+    }
+    ::pthread_sigmask(SIG_SETMASK, &before, nullptr); // a pending signal is handled here
+    if (!m_file) writeFailed(m_path, systemReason(err));
     // A replaced file keeps its permissions.
     struct stat old {};
     if (::stat(m_path.c_str(), &old) == 0) ::fchmod(::fileno(m_file), old.st_mode & 07777);
