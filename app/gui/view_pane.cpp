@@ -9,13 +9,17 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QToolButton>
 #include <QVBoxLayout>
+#include <QWidgetAction>
 
 namespace dfs::gui {
 
@@ -69,7 +73,9 @@ ViewPane::ViewPane(int index, QWidget* parent)
     : QWidget(parent), m_index(index), m_choice(new QComboBox(this)),
       m_quantity(new QComboBox(this)), m_streamlines(new QCheckBox("streamlines", this)),
       m_paths(new QSpinBox(this)), m_opacity(new QDoubleSpinBox(this)),
-      m_colour(new QComboBox(this)), m_caption(new QLabel(this)), m_canvas(new ViewCanvas(this)) {
+      m_colour(new QComboBox(this)), m_options(new QToolButton(this)),
+      m_fieldOptions(new QWidget(this)), m_pathOptions(new QWidget(this)),
+      m_caption(new QLabel(this)), m_canvas(new ViewCanvas(this)) {
     auto* header = new QHBoxLayout;
     header->setContentsMargins(4, 2, 4, 0);
     header->addWidget(new QLabel(QString("Pane %1:").arg(index + 1), this));
@@ -84,7 +90,7 @@ ViewPane::ViewPane(int index, QWidget* parent)
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         c->setMinimumContentsLength(5);
     }
-    m_choice->setMinimumContentsLength(12); // "trajectories" whole beside its path controls
+    m_choice->setMinimumContentsLength(12); // "trajectories" whole beside the options button
     m_choice->setToolTip("What this pane shows");
     header->addWidget(m_choice);
     // Field options: which quantity (x0 is drawn as the displacement D(x) - x) and how.
@@ -102,13 +108,10 @@ ViewPane::ViewPane(int index, QWidget* parent)
                                                     : m_quantity->itemData(i).toString()),
                                 Qt::ToolTipRole);
     m_streamlines->setObjectName(QString("paneStreamlines%1").arg(index));
-    header->addWidget(m_quantity);
-    header->addWidget(m_streamlines);
     // Trajectory options: thousands of stochastic paths read better as fewer, fainter ones.
     m_paths->setObjectName(QString("panePaths%1").arg(index));
     m_paths->setRange(0, kMaxScenePaths);
     m_paths->setSingleStep(50);
-    m_paths->setPrefix("paths ");
     m_paths->setAccelerated(true);
     m_paths->setToolTip("How many particles are drawn as whole paths (evenly spaced through the "
                         "run's particles; 0: none). Every particle is still drawn at the frame.");
@@ -116,21 +119,42 @@ ViewPane::ViewPane(int index, QWidget* parent)
     m_opacity->setRange(0.01, 1.0);
     m_opacity->setSingleStep(0.05);
     m_opacity->setDecimals(2);
-    m_opacity->setPrefix("opacity ");
     m_opacity->setToolTip("The paths' opacity: lower it to see where many paths overlap");
     for (QAbstractSpinBox* b :
          {static_cast<QAbstractSpinBox*>(m_paths), static_cast<QAbstractSpinBox*>(m_opacity)})
         b->setKeyboardTracking(false); // one change per typed number, not per digit
-    header->addWidget(m_paths);
-    header->addWidget(m_opacity);
     // Particle colouring: log p_t through the PF-ODE, computed by the scene worker.
     m_colour->setObjectName(QString("paneColour%1").arg(index));
-    m_colour->addItem("by t", "time"); // short: the header's width sets the panes' minimum
-    m_colour->addItem("by log p", "log-likelihood");
+    m_colour->addItem("time", "time");
+    m_colour->addItem("log-likelihood log p_t", "log-likelihood");
     m_colour->setToolTip("Particle colour: by time, or by their log-likelihood log p_t (nats) "
                          "through the probability-flow ODE with the model (the exact value "
                          "beside it where the data is a Gaussian mixture)");
-    header->addWidget(m_colour);
+    // The view's options in a drop-down, so that a header holds only the view's name and one
+    // button: four panes and both docks then fit a 1280 x 800 screen.
+    auto* fieldRows = new QFormLayout(m_fieldOptions);
+    fieldRows->addRow("Quantity", m_quantity);
+    fieldRows->addRow("", m_streamlines);
+    auto* pathRows = new QFormLayout(m_pathOptions);
+    pathRows->addRow("Paths drawn", m_paths);
+    pathRows->addRow("Path opacity", m_opacity);
+    pathRows->addRow("Colour particles by", m_colour);
+    auto* menu = new QMenu(m_options);
+    auto* panel = new QWidget(menu);
+    auto* stack = new QVBoxLayout(panel);
+    stack->setContentsMargins(0, 0, 0, 0);
+    stack->addWidget(m_fieldOptions);
+    stack->addWidget(m_pathOptions);
+    auto* action = new QWidgetAction(menu);
+    action->setDefaultWidget(panel);
+    menu->addAction(action);
+    m_options->setObjectName(QString("paneOptions%1").arg(index));
+    m_options->setText("Options");
+    m_options->setToolTip("This view's options: the field's quantity and streamlines, or the "
+                          "trajectories' paths and particle colours");
+    m_options->setMenu(menu);
+    m_options->setPopupMode(QToolButton::InstantPopup);
+    header->addWidget(m_options);
     // What am I looking at: the view's one-line caption beside its name (cut to the room left).
     m_caption->setObjectName(QString("paneCaption%1").arg(index));
     m_caption->setStyleSheet("color: palette(dark); font-style: italic;");
@@ -178,11 +202,9 @@ std::string ViewPane::kind() const {
 void ViewPane::setKind(const std::string& view) {
     const QSignalBlocker block(m_choice);
     m_choice->setCurrentText(QString::fromStdString(view));
-    m_quantity->setVisible(view == "field");
-    m_streamlines->setVisible(view == "field");
-    m_paths->setVisible(view == "trajectories");
-    m_opacity->setVisible(view == "trajectories");
-    m_colour->setVisible(view == "trajectories");
+    m_fieldOptions->setVisible(view == "field");
+    m_pathOptions->setVisible(view == "trajectories");
+    m_options->setVisible(view == "field" || view == "trajectories");
     QString caption;
     for (const ViewInfo& v : viewRegistry())
         if (v.name == view) caption = QString::fromStdString(v.caption);

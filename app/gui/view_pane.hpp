@@ -13,6 +13,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
+class QToolButton;
 
 namespace dfs::gui {
 
@@ -63,10 +64,10 @@ public:
 
 signals:
     void kindChosen(int pane, const std::string& view);
-    /// The field quantity or style was changed in this pane's header.
+    /// The field quantity or style was changed in this pane's options.
     void fieldOptionsChosen(const QString& quantity, bool streamlines);
     /// The trajectories' path count, opacity or particle colouring ("time" or
-    /// "log-likelihood") was changed in this pane's header.
+    /// "log-likelihood") was changed in this pane's options.
     void pathOptionsChosen(int paths, double opacity, const QString& colour);
 
 private:
@@ -77,6 +78,9 @@ private:
     QSpinBox* m_paths;         ///< trajectories: particles drawn as paths
     QDoubleSpinBox* m_opacity; ///< trajectories: the paths' opacity
     QComboBox* m_colour;       ///< trajectories: particles coloured by time or log-likelihood
+    QToolButton* m_options;    ///< the view's options (the widgets above) in a drop-down
+    QWidget* m_fieldOptions;   ///< quantity and streamlines, shown for field panes
+    QWidget* m_pathOptions;    ///< paths, opacity and colouring, shown for trajectories panes
     QLabel* m_caption;         ///< the view's one-line caption
     ViewCanvas* m_canvas;
 };
