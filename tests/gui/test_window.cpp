@@ -22,6 +22,7 @@
 #include "core/scene/views/rnn_cells_data.hpp"
 #include "core/scene/views/sensitivity_data.hpp"
 #include "open_window.hpp"
+#include "pane_pixels.hpp"
 #include "wait_for.hpp"
 #ifdef DIFFUSCOPE_HAS_VULKAN
 #include "core/vulkan/vulkan_backend.hpp"
@@ -35,7 +36,6 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -51,23 +51,12 @@
 
 using namespace dfs;
 using namespace dfs::gui;
+using dfs::gui::test::changed;
 using dfs::gui::test::openTestWindow;
+using dfs::gui::test::paneImage;
 using dfs::gui::test::waitFor;
 
 namespace {
-
-QImage paneImage(MainWindow& w, int pane) {
-    return w.pane(pane)->canvas()->grab().toImage();
-}
-
-/// Fraction of pixels that differ between two images of the same size inside `rect`.
-double changed(const QImage& a, const QImage& b, QRect rect) {
-    rect = rect.intersected(a.rect());
-    long diff = 0;
-    for (int y = rect.top(); y <= rect.bottom(); ++y)
-        for (int x = rect.left(); x <= rect.right(); ++x) diff += a.pixel(x, y) != b.pixel(x, y);
-    return double(diff) / double(rect.width() * rect.height());
-}
 
 void send(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButtons buttons) {
     QMouseEvent e(type, pos, w->mapToGlobal(pos), Qt::LeftButton, buttons, Qt::NoModifier);
@@ -122,29 +111,6 @@ private slots:
             QVERIFY2(colours.size() > 50, qPrintable(QString("pane %1 looks blank").arg(i)));
         }
         QVERIFY(m_w->inspector()->valuesText().contains("x0_hat"));
-    }
-
-    /// Whether a view option is offered: its pane's Options button shows, and the option's
-    /// group (the field's or the trajectories') is the one its drop-down holds.
-    bool offered(QWidget* option) const {
-        const auto* menu = qobject_cast<QMenu*>(option->window());
-        const auto* button = menu ? qobject_cast<QToolButton*>(menu->parent()) : nullptr;
-        return button && button->isVisible() && !option->parentWidget()->isHidden() &&
-               !option->isHidden();
-    }
-
-    void fitsA1280By800Screen() {
-        // 95% of a 1280 x 800 screen (main_window.cpp) holds the window with both docks, and
-        // the headers of the panes with the most options (trajectories and field).
-        fresh();
-        for (int i = 0; i < 4; ++i)
-            m_w->findChild<QComboBox*>(QString("paneView%1").arg(i))
-                ->setCurrentText(i % 2 ? "field" : "trajectories");
-        QTest::qWait(50);
-        const QSize need = m_w->minimumSizeHint();
-        QVERIFY2(
-            need.width() <= 1216 && need.height() <= 760,
-            qPrintable(QString("the window needs %1 x %2").arg(need.width()).arg(need.height())));
     }
 
     void pickingADatasetRedrawsTheChain() {
@@ -385,67 +351,6 @@ private slots:
             const auto& p = m_w->scene().data.points;
             return p && std::abs((*p)(0, 0) - x0) < 1e-6;
         }));
-    }
-
-    void fieldOptionsChangeTheFieldPane() {
-        fresh();
-        const QImage before = paneImage(*m_w, 1);
-        auto* q = m_w->findChild<QComboBox*>("paneQuantity1");
-        QVERIFY(q && offered(q));
-        QVERIFY(!offered(m_w->findChild<QComboBox*>("paneQuantity0"))); // a chain pane
-        q->setCurrentIndex(q->findData("x0"));
-        QVERIFY(waitFor([&] { return m_w->scene().view.fieldQuantity == "x0"; }));
-        QCOMPARE(m_w->snapshot()->panes[1].as<FieldView>().quantity, std::string("D(x) - x"));
-        m_w->findChild<QCheckBox*>("paneStreamlines1")->setChecked(true);
-        QVERIFY(waitFor([&] { return m_w->scene().view.streamlines; }));
-        QTest::qWait(50);
-        const QRectF plot = m_w->pane(1)->canvas()->plotFrame()->plotRect();
-        QVERIFY(changed(before, paneImage(*m_w, 1), plot.toRect()) > 0.02);
-    }
-
-    void pathOptionsChangeTheTrajectoriesPane() {
-        fresh();
-        auto* paths = m_w->findChild<QSpinBox*>("panePaths2");
-        auto* opacity = m_w->findChild<QDoubleSpinBox*>("paneOpacity2");
-        QVERIFY(paths && offered(paths) && opacity && offered(opacity));
-        QVERIFY(!offered(m_w->findChild<QSpinBox*>("panePaths1"))); // a field pane
-        QCOMPARE(paths->value(), m_w->scene().view.paths);
-        paths->setValue(120);
-        QVERIFY(waitFor([&] { return m_w->scene().view.paths == 120; }));
-        opacity->setValue(0.1);
-        QVERIFY(waitFor([&] { return std::abs(m_w->scene().view.pathOpacity - 0.1) < 1e-9; }));
-        QVERIFY(waitFor([&] {
-            const auto s = m_w->snapshot();
-            const auto& v = s->panes[2].as<TrajectoryView>();
-            return v.pathCount <= 120 && std::abs(v.pathOpacity - 0.1f) < 1e-6f;
-        }));
-        // Saved with the scene, so that `render --scene` draws the same paths.
-        const QString path = m_dir.filePath("paths.json");
-        QVERIFY(m_w->saveSceneTo(path));
-        const Scene saved = loadScene(path.toStdString());
-        QCOMPARE(saved.view.paths, 120);
-        QCOMPARE(saved.view.pathOpacity, 0.1);
-    }
-
-    void particlesColouredByLogLikelihood() {
-        // The worker computes each particle's log p_t (PF-ODE) when the colouring is chosen;
-        // the pane's particles change colour and its colour bar reads nats.
-        fresh();
-        auto* colour = m_w->findChild<QComboBox*>("paneColour2");
-        QVERIFY(colour && offered(colour));
-        QVERIFY(!offered(m_w->findChild<QComboBox*>("paneColour1"))); // a field pane
-        QTest::qWait(50);
-        const QImage before = paneImage(*m_w, 2);
-        colour->setCurrentIndex(colour->findData("log-likelihood"));
-        QVERIFY(waitFor([&] { return m_w->scene().view.particleColour == "log-likelihood"; }));
-        QVERIFY(waitFor([&] {
-            const auto s = m_w->snapshot();
-            const auto& v = s->panes[2].as<TrajectoryView>();
-            return !v.logp.empty() && v.logpNote.find("nats") != std::string::npos;
-        }));
-        QTest::qWait(50);
-        const QRectF plot = m_w->pane(2)->canvas()->plotFrame()->plotRect();
-        QVERIFY(changed(before, paneImage(*m_w, 2), plot.toRect()) > 0.001);
     }
 
     void exportingFromTheWindow() {
