@@ -77,4 +77,14 @@ void Network::backward(const float* in, const float* dOut, int n, NetworkWorkspa
     std::get<UNet>(m_net).backward(ws.cache, dOut, n, grads);
 }
 
+void Network::imageInputVjp(const float* dOut, int n, NetworkWorkspace& ws, float* dIn) const {
+    const UNet* u = std::get_if<UNet>(&m_net);
+    if (!u)
+        throw UsageError("the input vector-Jacobian product is implemented for the U-Net; the "
+                         "MLP has its exact Jacobian by forward mode");
+    ws.grads.resize(std::size_t(paramCount()));
+    std::fill(ws.grads.begin(), ws.grads.end(), 0.0f);
+    u->backward(ws.cache, dOut, n, ws.grads, nullptr, dIn);
+}
+
 } // namespace dfs

@@ -5,6 +5,7 @@
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
 #include "core/name_table.hpp"
+#include "core/samplers/hutchinson_trace.hpp"
 #include "core/samplers/ode_solvers.hpp"
 #include "core/samplers/pf_divergence.hpp"
 
@@ -92,6 +93,14 @@ double LikelihoodResult::meanNll() const {
     return logp.size() ? -logp.mean() : 0.0;
 }
 
+double LikelihoodResult::meanNllSe() const {
+    const Index k = probeIntegrals.cols();
+    if (k < 2 || probeIntegrals.rows() == 0) return 0.0;
+    const Eigen::RowVectorXd means = probeIntegrals.colwise().mean(); // per probe, over points
+    const double m = means.mean();
+    return std::sqrt((means.array() - m).square().sum() / double(k - 1) / double(k));
+}
+
 double LikelihoodResult::bitsPerDim() const {
     return latent.cols() ? meanNll() / (double(latent.cols()) * std::numbers::ln2) : 0.0;
 }
@@ -104,33 +113,37 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
                                     model.dim()));
     for (Index r = 0; r < x.rows(); ++r)
         if (!x.row(r).allFinite()) throw DataError(fmt::format("point {} is not finite", r + 1));
-    const PfOdeDivergence field(model, schedule, o.singlePrecision);
+    if (o.probes < 0 || o.probes > 4096)
+        throw UsageError(fmt::format("--probes must be in [0, 4096] (got {})", o.probes));
+    const PfOdeDivergence field(model, schedule, o.singlePrecision,
+                                o.probes ? rademacherProbes(o.probes, model.dim(), o.probeSeed)
+                                         : Matrix());
     const Prior prior = makePrior(model, schedule, o);
-    const AugmentedField f = [&field](const Matrix& xs, double t, Matrix& u, Vector& g) {
+    const AugmentedField f = [&field](const Matrix& xs, double t, Matrix& u, Matrix& g) {
         field.evaluate(xs, t, u, g);
     };
-    const Index n = x.rows();
+    const Index n = x.rows(), m = field.columns();
     LikelihoodResult res;
     res.latent = x;
     res.nfe.assign(std::size_t(n), 0);
-    Vector integral = Vector::Zero(n);
+    Matrix integral = Matrix::Zero(n, m);
     ThreadPool pool(o.threads);
     if (o.solver == OdeSolver::Rk4) {
         if (o.steps < 1)
             throw UsageError(fmt::format("--steps must be at least 1 (got {})", o.steps));
         pool.parallelFor(std::size_t(n), std::size_t(kBlock), [&](std::size_t b, std::size_t e) {
             Matrix xb = x.middleRows(Index(b), Index(e - b));
-            Vector lb = Vector::Zero(Index(e - b));
+            Matrix lb = Matrix::Zero(Index(e - b), m);
             const long nfe = rk4Augmented(f, o.tMin, o.tMax, o.steps, xb, lb);
             res.latent.middleRows(Index(b), Index(e - b)) = xb;
-            integral.segment(Index(b), Index(e - b)) = lb;
+            integral.middleRows(Index(b), Index(e - b)) = lb;
             for (std::size_t i = b; i < e; ++i) res.nfe[i] = nfe;
         });
     } else {
         const Index block = std::max(1, o.block);
         pool.parallelFor(std::size_t(n), std::size_t(block), [&](std::size_t b, std::size_t e) {
             Matrix xb = x.middleRows(Index(b), Index(e - b));
-            Vector lb = Vector::Zero(Index(e - b));
+            Matrix lb = Matrix::Zero(Index(e - b), m);
             long nfe = 0;
             try {
                 nfe = dopri5Augmented(f, o.tMin, o.tMax, o.rtol, o.atol, xb, lb);
@@ -139,12 +152,22 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
                                            : fmt::format("points {}-{}: {}", b + 1, e, err.what()));
             }
             res.latent.middleRows(Index(b), Index(e - b)) = xb;
-            integral.segment(Index(b), Index(e - b)) = lb;
+            integral.middleRows(Index(b), Index(e - b)) = lb;
             for (std::size_t i = b; i < e; ++i) res.nfe[i] = nfe;
         });
     }
     res.logPrior = priorLogDensity(prior, model, schedule, res.latent, o.tMax);
-    res.logp = res.logPrior + integral;
+    res.logp = res.logPrior + integral.rowwise().mean();
+    if (o.probes) {
+        res.probeIntegrals = integral;
+        res.logpSe.resize(n);
+        for (Index r = 0; r < n; ++r) {
+            const double mean = integral.row(r).mean();
+            res.logpSe[r] = m < 2 ? 0.0
+                                  : std::sqrt((integral.row(r).array() - mean).square().sum() /
+                                              double(m - 1) / double(m));
+        }
+    }
     res.prior = prior.describe;
     res.trace = field.method();
     return res;

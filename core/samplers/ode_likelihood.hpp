@@ -9,10 +9,17 @@
 // N(alpha_1 mean, (alpha_1^2 var + sigma_1^2) I) (exact when the data is that Gaussian).
 // Solvers: Dormand-Prince 5(4) with rtol/atol per point or per block of points (Dormand &
 // Prince 1980; Hairer et al. 1993, II.4-5), or classical RK4 on a uniform grid in t.
+// The divergence is exact (the d x d trace), or, with probes (images through a U-Net, where d
+// is hundreds), Hutchinson's estimate with K fixed Rademacher probes (Grathwohl et al. 2019,
+// FFJORD, eq. 7 and Sec. 3.1; Song et al. 2021, App. D.2): the solve carries one integral per
+// probe beside x, so that log p is their mean (unbiased for the exact integral, as the trace
+// estimate is unbiased at every (x, t) and the path of x does not depend on the probes) and its
+// standard error is their spread / sqrt(K).
 #pragma once
 
 #include "core/types.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,16 +51,27 @@ struct LikelihoodOptions {
     /// learned model's normalisation (mean, (scale sigma_data)^2).
     Vector dataMean;
     double dataVar = 0;
+    /// Hutchinson's estimator with this many fixed Rademacher probes (the same K for every
+    /// point, drawn from probeSeed); 0: the exact trace (a U-Net has none and needs probes).
+    int probes = 0;
+    std::uint64_t probeSeed = 0;
 };
 
 struct LikelihoodResult {
-    Vector logp;            ///< log p_{t_min}(x) per point, nats
+    Vector logp; ///< log p_{t_min}(x) per point, nats
+    /// With probes: the standard error of each logp over the K probes' integrals (their
+    /// standard deviation / sqrt(K)); empty for the exact trace.
+    Vector logpSe;
     Vector logPrior;        ///< log p_1(x(1)) per point
     Matrix latent;          ///< x(1) per point
     std::vector<long> nfe;  ///< evaluations of (u, div u) per point
     std::string prior;      ///< which prior, in words
     std::string trace;      ///< how tr J_D was computed
     double meanNll() const; ///< -mean(logp), nats
+    /// The standard error of meanNll() from the probes: the spread over probes of the mean of
+    /// each probe's integral, / sqrt(K) (the points share the probes); 0 for the exact trace.
+    double meanNllSe() const;
+    Matrix probeIntegrals; ///< with probes: each point's integral of the divergence per probe
     /// -mean(logp) / (d ln 2): bits per dimension (no dequantisation offset: 2-D data is
     /// continuous).
     double bitsPerDim() const;

@@ -9,11 +9,10 @@
 
 namespace dfs {
 
-long rk4Augmented(const AugmentedField& f, double t0, double t1, int steps, Matrix& x, Vector& L) {
+long rk4Augmented(const AugmentedField& f, double t0, double t1, int steps, Matrix& x, Matrix& L) {
     if (steps < 1) throw UsageError(fmt::format("--steps must be at least 1 (got {})", steps));
     const double h = (t1 - t0) / steps;
-    Matrix k1, k2, k3, k4;
-    Vector g1, g2, g3, g4;
+    Matrix k1, k2, k3, k4, g1, g2, g3, g4;
     for (int i = 0; i < steps; ++i) {
         const double t = t0 + i * h;
         f(x, t, k1, g1);
@@ -54,27 +53,28 @@ double rmsNorm(const Matrix& v, const Eigen::ArrayXXd& scale) {
 } // namespace
 
 long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol, double atol,
-                     Matrix& x, Vector& L, long maxSteps) {
+                     Matrix& x, Matrix& L, long maxSteps) {
     if (!(rtol > 0) || !(atol > 0))
         throw UsageError(
             fmt::format("--rtol and --atol must be positive (got {}, {})", rtol, atol));
-    const Index n = x.rows(), d = x.cols();
+    const Index n = x.rows(), d = x.cols(), m = L.cols();
     if (n == 0) return 0;
+    if (L.rows() != n)
+        throw UsageError(fmt::format("the integrals have {} rows and the points {}", L.rows(), n));
     long nfe = 0;
-    Matrix u;
-    Vector g;
-    // The state Y = [x, L] (n x (d + 1)) and the field on it.
+    Matrix u, g;
+    // The state Y = [x, L] (n x (d + m)) and the field on it.
     auto eval = [&](const Matrix& y, double t) {
         f(y.leftCols(d), t, u, g);
         ++nfe;
-        Matrix k(n, d + 1);
+        Matrix k(n, d + m);
         k.leftCols(d) = u;
-        k.col(d) = g;
+        k.rightCols(m) = g;
         return k;
     };
-    Matrix y(n, d + 1);
+    Matrix y(n, d + m);
     y.leftCols(d) = x;
-    y.col(d) = L;
+    y.rightCols(m) = L;
     const double span = t1 - t0;
     Matrix k[7];
     k[0] = eval(y, t0);
@@ -104,7 +104,7 @@ long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol,
             k[s] = eval(ys, s == 6 ? t + h : t + c[s] * h);
         }
         // ys is the 5th-order solution (a[6] = b); the error is its difference from the 4th.
-        Matrix err = Matrix::Zero(n, d + 1);
+        Matrix err = Matrix::Zero(n, d + m);
         for (int j = 0; j < 7; ++j)
             if (e[j] != 0) err += h * e[j] * k[j];
         const double en = errorNorm(err, y, ys, rtol, atol);
@@ -119,7 +119,7 @@ long dopri5Augmented(const AugmentedField& f, double t0, double t1, double rtol,
         h *= en <= 1 ? factor : std::min(factor, 1.0);
     }
     x = y.leftCols(d);
-    L = y.col(d);
+    L = y.rightCols(m);
     return nfe;
 }
 
