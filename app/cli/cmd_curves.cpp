@@ -213,6 +213,9 @@ Command addCurvesCommand(CLI::App& app) {
     cmd->add_option("--solver", o->likelihood.solver,
                     "likelihood: rk45 (rtol = atol = 1e-1 .. 1e-6) or rk4 (2 .. 256 steps)")
         ->capture_default_str();
+    cmd->add_option("--probes", o->likelihood.probes,
+                    "likelihood: Hutchinson's estimate with K fixed probes (0 = the exact trace; "
+                    "a U-Net on images needs K >= 1)");
     cmd->add_option("--out", o->out, "F.csv, F.json, F.npy or F.npz")->required();
     return {cmd, [o] { runCurves(*o); }};
 }

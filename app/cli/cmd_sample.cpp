@@ -40,6 +40,7 @@ struct SampleOptions {
     double rho = 7.0;
     bool logLikelihood = false;
     double logLikelihoodTol = 1e-5; ///< rtol = atol of the likelihood's rk45
+    int logLikelihoodProbes = 0;    ///< Hutchinson probes (0: the exact trace)
     SamplerOptions opts;
 };
 
@@ -53,6 +54,7 @@ std::string writeWithLikelihood(const SampleOptions& o, const LoadedModel& m, co
     }
     LikelihoodOptions lo; // rk45, t_min = 1e-3
     lo.rtol = lo.atol = o.logLikelihoodTol;
+    lo.probes = o.logLikelihoodProbes;
     const PointsLikelihood l = pointsLogLikelihood(*m.denoiser, exact, *m.schedule, x, lo);
     std::vector<std::string> header = pointColumns(m.denoiser->dim());
     header.push_back("logp");
@@ -106,7 +108,12 @@ void runSample(const SampleOptions& o) {
     if (!(o.logLikelihoodTol >= 1e-12 && o.logLikelihoodTol <= 0.1))
         throw UsageError(fmt::format("--log-likelihood-tol must be in [1e-12, 0.1] (got {})",
                                      o.logLikelihoodTol));
-    if (o.logLikelihood) PfOdeDivergence check(*m.denoiser, *m.schedule);
+    if (o.logLikelihoodProbes < 0 || o.logLikelihoodProbes > 4096)
+        throw UsageError(fmt::format("--log-likelihood-probes must be in [0, 4096] (got {})",
+                                     o.logLikelihoodProbes));
+    if (o.logLikelihood)
+        PfOdeDivergence check(*m.denoiser, *m.schedule, false,
+                              Matrix::Ones(o.logLikelihoodProbes, m.denoiser->dim()));
 
     const SamplerRunConfig config =
         makeRunConfig(*m.schedule, info.name, o.steps, o.spacing, o.rho, o.opts, o.seed);
@@ -191,6 +198,10 @@ Command addSampleCommand(CLI::App& app) {
     cmd->add_flag("--log-likelihood", o->logLikelihood,
                   "add each sample's log p through the PF-ODE (logp; rk45, rtol = atol = 1e-5, "
                   "at t_min = 1e-3) and the closed form where there is one (logp_exact)");
+    cmd->add_option("--log-likelihood-probes", o->logLikelihoodProbes,
+                    "--log-likelihood with Hutchinson's estimate of the divergence, K fixed "
+                    "probes (0 = the exact trace; a U-Net needs K >= 1)")
+        ->capture_default_str();
     cmd->add_option("--log-likelihood-tol", o->logLikelihoodTol,
                     "rtol = atol of the --log-likelihood solve")
         ->capture_default_str();

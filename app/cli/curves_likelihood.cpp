@@ -3,8 +3,10 @@
 #include "app/cli/curves_likelihood.hpp"
 
 #include "core/datasets/gmm_datasets.hpp"
+#include "core/datasets/image_datasets.hpp"
 #include "core/denoisers/denoiser_factory.hpp"
 #include "core/errors.hpp"
+#include "core/samplers/hutchinson_trace.hpp"
 #include "core/samplers/ode_likelihood.hpp"
 
 #include <cmath>
@@ -58,10 +60,14 @@ LikelihoodCurve likelihoodCurve(const LoadedModel& m, const LikelihoodCurveOptio
     }
     c.hasExact = exact != nullptr;
     LikelihoodOptions base;
+    base.probes = o.probes;
+    const bool images = isImageDataset(m.data.name);
     const double ln2d = double(held.cols()) * std::numbers::ln2;
     Table& t = c.table;
     t.columns = {solver == OdeSolver::Rk45 ? "tol" : "steps", "nfe", "nll", "nll_se",
                  "bits_per_dim"};
+    if (o.probes) t.columns.push_back("nll_probe_se");
+    if (images) t.columns.push_back("bits_per_dim_8bit");
     double exactNll = 0;
     if (exact) {
         t.columns.insert(t.columns.end(),
@@ -85,6 +91,8 @@ LikelihoodCurve likelihoodCurve(const LoadedModel& m, const LikelihoodCurveOptio
         Index col = 0;
         const auto put = [&](double v) { t.rows(i, col++) = v; };
         for (double v : {level, meanNfe(r), r.meanNll(), nllSe(r.logp), r.bitsPerDim()}) put(v);
+        if (o.probes) put(r.meanNllSe());
+        if (images) put(dequantisedBitsPerDim(r.meanNll(), held.cols()));
         if (!exact) continue;
         if (exact == m.denoiser.get()) { // the model is the reference: the same solve
             put(meanNfe(r));

@@ -13,12 +13,15 @@ namespace dfs::cli {
 
 struct LikelihoodCurveOptions {
     std::string solver = "rk45";
+    int probes = 0; ///< Hutchinson's estimator with K fixed probes (0: the exact trace)
 };
 
 /// The ladder: rk45 with rtol = atol = 1e-1 .. 1e-6, or rk4 with 2, 4, .. 256 steps uniform in t.
 /// Held-out points: n fresh draws of the mixture (seed offset from `seed`) where the data is a
 /// GMM, else the data's first n points (training points, said in `heldOut`). Columns: tol or
-/// steps, nfe (mean per point), nll, nll_se, bits_per_dim; where a closed form exists (exact
+/// steps, nfe (mean per point), nll, nll_se, bits_per_dim, then with probes nll_probe_se (the
+/// probes' standard error of nll) and for image data bits_per_dim_8bit (uniform dequantisation
+/// of the 8-bit images: + 7 bits); where a closed form exists (exact
 /// GMM or ideal denoiser) also exact_ode_nfe and exact_ode_nll (the exact denoiser through the
 /// same solver) and exact_nll, exact_bits_per_dim (closed-form -log p_{t_min}, one value).
 struct LikelihoodCurve {
