@@ -159,8 +159,9 @@ std::vector<Perspective> makeCatalogue() {
           "With a deterministic sampler every sample is a fixed function of its noise: the "
           "samples pane shows the canvas and x̂₀ along that map."},
          "",
-         "Hutchinson's estimator for the likelihood of images, and each sample's log-likelihood "
-         "while sampling, are issue 17.",
+         "The likelihood of images (Hutchinson's estimator with fixed probes through the U-Net) "
+         "is on the command line, diffuscope-cli likelihood --probes K; the window's likelihood "
+         "view is 2-D.",
          "perspective-flow"});
 
     c.push_back(
