@@ -19,6 +19,14 @@ namespace dfs::vk {
 namespace {
 
 constexpr std::uint32_t kSumGroup = 256; ///< local_size_x of sum_squares.comp
+constexpr std::uint32_t kDwTile = 64;    ///< TILE of train_backward_dw.comp (outputs x inputs)
+constexpr std::uint32_t kDwGroup = 256;  ///< its local_size_x
+
+/// Workgroups of train_backward_dw.comp: one per 64 x 64 tile of dW, then the bias's.
+std::uint32_t dwGroups(std::uint32_t nIn, std::uint32_t nOut) {
+    const std::uint32_t tiles = ((nOut + kDwTile - 1) / kDwTile) * ((nIn + kDwTile - 1) / kDwTile);
+    return tiles + (nOut + kDwGroup - 1) / kDwGroup;
+}
 
 class VulkanTrainDevice final : public TrainDevice {
 public:
@@ -114,7 +122,7 @@ public:
                 const TrainBackwardDwPush gp{
                     nIn, nOut, batch, w, l == 0, l == 0 ? 0 : z(l) + nIn * batch, dz};
                 barrierBetweenDispatches(cmd);
-                dw.record(cmd, dwSet, &gp, groupsFor(Index(nOut) * (nIn + 1)));
+                dw.record(cmd, dwSet, &gp, dwGroups(nIn, nOut));
                 if (l == 0) break;
                 const TrainBackwardDhPush hp{nIn,  nOut, batch, w,
                                              z(l), dz,   other, std::uint32_t(m_shape.activation)};
