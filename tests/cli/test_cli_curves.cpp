@@ -270,3 +270,27 @@ TEST_CASE("cli curves --perspective likelihood: the held-out NLL converges to th
                          "exact", "--solver", "euler", "--out", s.path("x.csv")}),
                  2, {"solver", "euler"});
 }
+
+TEST_CASE("cli curves --perspective likelihood --probes: Hutchinson's NLL within its probe error",
+          "[cli]") {
+    // In 2-D the exact GMM's posterior covariance has off-diagonal terms, so Rademacher probes
+    // do not give the trace exactly: the probes' standard error is positive, and the estimate
+    // stays within a few of them of the closed form.
+    Scratch s("cmd_curves_lik_probes");
+    const CliResult r = runCli({"curves", "--perspective", "likelihood", "--dataset", "gmm8",
+                                "--denoiser", "exact", "--solver", "rk4", "--probes", "4", "--n",
+                                "100", "--seed", "5", "--out", s.path("lik.csv")});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exitCode == 0);
+    const CsvTable t = readCsv(s.path("lik.csv"));
+    CHECK(t.header == std::vector<std::string>{"steps", "nfe", "nll", "nll_se", "bits_per_dim",
+                                               "nll_probe_se", "exact_ode_nfe", "exact_ode_nll",
+                                               "exact_nll", "exact_bits_per_dim"});
+    const Index last = t.values.rows() - 1;
+    CHECK(at(t, last, "nll_probe_se") > 1e-4);
+    CHECK(std::abs(at(t, last, "nll") - at(t, last, "exact_nll")) <=
+          4 * at(t, last, "nll_probe_se") + 1e-4);
+    checkFailure(runCli({"curves", "--perspective", "likelihood", "--dataset", "gmm8", "--denoiser",
+                         "exact", "--probes", "-2", "--out", s.path("x.csv")}),
+                 2, {"--probes"});
+}
