@@ -188,7 +188,7 @@ TEST_CASE("vulkan: the learned MLP denoiser agrees with the CPU, conditional and
         const PointSet data = loadDataset(c.dataset, {500, -1, 0, c.resolution});
         TrainConfig config = trainPreset(c.dataset);
         config.model.architecture = "mlp"; // images would get the U-Net, which stays on the CPU
-        config.model.width = c.resolution ? 1024 : 48; // 1024 x 9000 rows: several dispatches
+        config.model.width = c.resolution ? 512 : 48; // 512 x 9000 rows: several submissions
         config.model.activation = parseActivation(c.activation);
         config.conditional = c.conditional;
         config.batch = 128;
