@@ -111,7 +111,7 @@ void runSample(const SampleOptions& o) {
     if (o.logLikelihoodProbes < 0 || o.logLikelihoodProbes > 4096)
         throw UsageError(fmt::format("--log-likelihood-probes must be in [0, 4096] (got {})",
                                      o.logLikelihoodProbes));
-    if (o.logLikelihood)
+    if (o.logLikelihood) // the probes' values do not matter here, only whether there are any
         PfOdeDivergence check(*m.denoiser, *m.schedule, false,
                               Matrix::Ones(o.logLikelihoodProbes, m.denoiser->dim()));
 

@@ -19,6 +19,15 @@ namespace {
 constexpr NameTable<OdeSolver, 2> kSolvers = {{{OdeSolver::Rk45, "rk45"}, {OdeSolver::Rk4, "rk4"}}};
 constexpr Index kBlock = 32; ///< rows per RK4 block (measured: 32 beats 8, 64, 128 and 256)
 
+/// The standard error of the mean of K values, one per probe: their sample standard deviation
+/// / sqrt(K); 0 for fewer than two.
+double probeStandardError(const Eigen::RowVectorXd& values) {
+    const Index k = values.size();
+    if (k < 2) return 0.0;
+    const double mean = values.mean();
+    return std::sqrt((values.array() - mean).square().sum() / double(k - 1) / double(k));
+}
+
 /// The prior p_1: the exact marginal, or N(alpha_1 mean, (alpha_1^2 var + sigma_1^2) I).
 struct Prior {
     bool exact = false;
@@ -94,11 +103,8 @@ double LikelihoodResult::meanNll() const {
 }
 
 double LikelihoodResult::meanNllSe() const {
-    const Index k = probeIntegrals.cols();
-    if (k < 2 || probeIntegrals.rows() == 0) return 0.0;
-    const Eigen::RowVectorXd means = probeIntegrals.colwise().mean(); // per probe, over points
-    const double m = means.mean();
-    return std::sqrt((means.array() - m).square().sum() / double(k - 1) / double(k));
+    if (probeIntegrals.rows() == 0) return 0.0;
+    return probeStandardError(probeIntegrals.colwise().mean()); // per probe, over points
 }
 
 double LikelihoodResult::bitsPerDim() const {
@@ -161,12 +167,7 @@ LikelihoodResult odeLogLikelihood(const Denoiser& model, const Schedule& schedul
     if (o.probes) {
         res.probeIntegrals = integral;
         res.logpSe.resize(n);
-        for (Index r = 0; r < n; ++r) {
-            const double mean = integral.row(r).mean();
-            res.logpSe[r] = m < 2 ? 0.0
-                                  : std::sqrt((integral.row(r).array() - mean).square().sum() /
-                                              double(m - 1) / double(m));
-        }
+        for (Index r = 0; r < n; ++r) res.logpSe[r] = probeStandardError(integral.row(r));
     }
     res.prior = prior.describe;
     res.trace = field.method();

@@ -130,19 +130,17 @@ void PfOdeDivergence::evaluate(const Matrix& x, double t, Matrix& u, Matrix& div
     const NoiseLevel l = m_schedule.at(t);
     if (!(l.sigma > 0))
         throw UsageError(fmt::format("the PF-ODE divergence needs sigma > 0 (t = {})", t));
-    Matrix d;
-    const PredictionCoefficients c = fromX0Coefficients(Prediction::Velocity, l);
+    Matrix d, terms; // terms: tr J_D (one column) or v_k^T J_D v_k (one per probe)
     if (m_probes.rows()) {
-        Matrix terms;
         denoiseWithProbes(x, l, d, terms);
-        u = c.x * x + c.x0 * d;
-        div = (double(m_dim) * c.x + c.x0 * terms.array()).matrix();
-        return;
+    } else {
+        Vector trace;
+        denoiseWithTrace(x, l, d, trace);
+        terms = trace;
     }
-    Vector trace;
-    denoiseWithTrace(x, l, d, trace);
+    const PredictionCoefficients c = fromX0Coefficients(Prediction::Velocity, l);
     u = c.x * x + c.x0 * d;
-    div = (double(m_dim) * c.x + c.x0 * trace.array()).matrix();
+    div = (double(m_dim) * c.x + c.x0 * terms.array()).matrix();
 }
 
 } // namespace dfs
