@@ -1,6 +1,6 @@
 #version 450
-// Partial sums of squares of the gradient, one per workgroup (a tree in shared memory); the
-// host adds the partials in double for the gradient norm (clipping, divergence).
+// Partial sums of squares of the gradient, one per workgroup (a tree in shared memory);
+// norm_total.comp adds the partials into the squared norm (clipping, the log, divergence).
 layout(local_size_x = 256) in;
 layout(std430, set = 0, binding = 0) readonly buffer Grads { float grads[]; };
 layout(std430, set = 0, binding = 1) writeonly buffer Partials { float partials[]; };

@@ -21,7 +21,9 @@ shared float dzS[CHUNK][TILE];
 shared float hS[CHUNK][TILE];
 
 float hAt(uint b, uint i) {
-    return pc.fromInput != 0u ? batchData[b * pc.nIn + i] : acts[pc.hOffset + b * pc.nIn + i];
+    // H_{l-1}: the batch's input (fromInput = 1) or acts, at hOffset.
+    const uint at = pc.hOffset + b * pc.nIn + i;
+    return pc.fromInput != 0u ? batchData[at] : acts[at];
 }
 
 void main() {

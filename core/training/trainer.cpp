@@ -150,11 +150,11 @@ Trainer::Trainer(const PointSet& data, TrainConfig config)
 
 Trainer::~Trainer() = default;
 
-void Trainer::makeBatch(Batch& b, Index first, Index count) const {
+void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, in = spec.inputDim();
     const std::uint64_t seed = m_config.seed;
-    const auto step = std::uint32_t(m_step);
+    const auto step = std::uint32_t(atStep);
     std::vector<double> x(static_cast<std::size_t>(d)), eps(static_cast<std::size_t>(d));
     const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
     for (Index j = 0; j < count; ++j) {
@@ -212,17 +212,17 @@ int Trainer::microSize() const {
     return m_model.spec.architecture == "unet" ? kMicroUNet : kMicroMlp;
 }
 
-int Trainer::microBatches() {
+int Trainer::microBatches(int steps) {
     const int micro = (m_config.batch + microSize() - 1) / microSize();
-    while (int(m_batches.size()) < micro) m_batches.push_back(std::make_unique<Batch>());
+    while (int(m_batches.size()) < micro * steps) m_batches.push_back(std::make_unique<Batch>());
     return micro;
 }
 
-void Trainer::drawMicroBatch(std::size_t mb) {
+void Trainer::drawMicroBatch(std::size_t slot, int mb, long step) {
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, in = spec.inputDim();
-    Batch& b = *m_batches[mb];
-    const int first = int(mb) * microSize(), n = std::min(microSize(), m_config.batch - first);
+    Batch& b = *m_batches[slot];
+    const int first = mb * microSize(), n = std::min(microSize(), m_config.batch - first);
     b.input.resize(std::size_t(in * n));
     b.target.resize(std::size_t(d * n));
     b.gradOut.resize(std::size_t(d * n));
@@ -230,7 +230,7 @@ void Trainer::drawMicroBatch(std::size_t mb) {
     b.factor.resize(std::size_t(n));
     b.bucket.resize(std::size_t(n));
     b.out.resize(std::size_t(d * n));
-    makeBatch(b, first, n);
+    makeBatch(b, first, n, step);
 }
 
 void Trainer::lossOf(Batch& b, int n) const {
@@ -253,9 +253,9 @@ void Trainer::lossOf(Batch& b, int n) const {
     b.loss = loss;
 }
 
-double Trainer::collect(int micro) {
+double Trainer::collect(int first, int micro) {
     double loss = 0;
-    for (int mb = 0; mb < micro; ++mb) {
+    for (int mb = first; mb < first + micro; ++mb) {
         const Batch& b = *m_batches[std::size_t(mb)];
         loss += b.loss;
         for (std::size_t j = 0; j < b.x0Error.size(); ++j) {
@@ -274,7 +274,7 @@ double Trainer::runMicroBatches(FloatBuffer& grads, double& normSq) {
     const int micro = microBatches();
     m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
         for (std::size_t mb = lo; mb < hi; ++mb) {
-            drawMicroBatch(mb);
+            drawMicroBatch(mb, int(mb), m_step);
             Batch& b = *m_batches[mb];
             const int n = int(b.weight.size());
             m_model.net.forwardTrain(b.input.data(), n, b.out.data(), b.ws);
@@ -286,7 +286,7 @@ double Trainer::runMicroBatches(FloatBuffer& grads, double& normSq) {
     for (int mb = 0; mb < micro; ++mb)
         m_gradParts[std::size_t(mb)] = m_batches[std::size_t(mb)]->grads.data();
     normSq = sumParts(grads.data(), m_gradParts.data(), micro, grads.size());
-    return collect(micro);
+    return collect(0, micro);
 }
 
 bool Trainer::useDevice(Backend& backend) {
@@ -300,36 +300,23 @@ bool Trainer::useDevice(Backend& backend) {
     return m_device != nullptr;
 }
 
-std::pair<double, double> Trainer::deviceGradient() {
-    const ModelSpec& spec = m_model.spec;
-    const auto d = std::size_t(spec.dim), in = std::size_t(spec.inputDim());
-    const int micro = microBatches();
-    m_pool.parallelFor(std::size_t(micro), 1, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t mb = lo; mb < hi; ++mb) drawMicroBatch(mb);
-    });
-    const auto batch = std::size_t(m_config.batch);
-    m_input.resize(in * batch);
-    m_target.resize(d * batch);
-    m_weight.resize(batch);
-    m_out.resize(d * batch);
-    std::size_t at = 0; // micro-batches are consecutive samples: gather them in order
-    for (int mb = 0; mb < micro; ++mb) {
-        const Batch& b = *m_batches[std::size_t(mb)];
-        std::copy(b.input.begin(), b.input.end(), m_input.begin() + std::ptrdiff_t(at * in));
-        std::copy(b.target.begin(), b.target.end(), m_target.begin() + std::ptrdiff_t(at * d));
-        std::copy(b.weight.begin(), b.weight.end(), m_weight.begin() + std::ptrdiff_t(at));
-        at += b.weight.size();
-    }
-    const double norm2 = m_device->gradient(m_input.data(), m_target.data(), m_weight.data(),
-                                            int(batch), m_out.data());
-    at = 0;
-    for (int mb = 0; mb < micro; ++mb) {
-        Batch& b = *m_batches[std::size_t(mb)];
-        std::copy_n(m_out.begin() + std::ptrdiff_t(at * d), b.out.size(), b.out.begin());
-        lossOf(b, int(b.weight.size()));
-        at += b.weight.size();
-    }
-    return {collect(micro), std::sqrt(norm2)};
+double Trainer::emaDecayAt(long step) const {
+    // The usual warm-up of the EMA's decay: min(decay, (1 + n) / (10 + n)).
+    return std::min(m_config.emaDecay, (1.0 + double(step)) / (10.0 + double(step)));
+}
+
+bool Trainer::diverges(double loss, double norm, TrainProgress& p) {
+    if (m_step == 0) m_firstLoss = loss;
+    // Diverged: a NaN or infinity, or a loss grown kDivergence-fold over the first step's.
+    if (std::isfinite(loss) && std::isfinite(norm) &&
+        loss <= kDivergence * std::max(m_firstLoss, 1e-12))
+        return false;
+    m_diverged = true;
+    p.diverged = true;
+    p.message = fmt::format("training diverged at step {} (loss {:.3g}, first step {:.3g}); "
+                            "kept the weights of step {}; try a smaller --lr",
+                            m_step + 1, loss, m_firstLoss, m_step);
+    return true;
 }
 
 TrainProgress Trainer::train(long k) {
@@ -339,51 +326,85 @@ TrainProgress Trainer::train(long k) {
         p.message = "training has diverged; start again with a smaller --lr";
         return p;
     }
-    FloatBuffer grads(m_device ? 0 : m_model.net.params().size());
-    // The weights come back from the device when the call ends (after a device error they stay
-    // those of the last call).
-    const auto readBack = [&] {
-        if (m_device) m_device->read(m_model.net.params(), m_ema);
-    };
+    if (m_device) return trainOnDevice(k);
+    FloatBuffer grads(m_model.net.params().size());
     for (long i = 0; i < k; ++i) {
-        double loss = 0, norm = 0;
-        if (m_device) {
-            std::tie(loss, norm) = deviceGradient();
-        } else {
-            double normSq = 0;
-            loss = runMicroBatches(grads, normSq);
-            norm = std::sqrt(normSq);
-        }
-        if (m_step == 0) m_firstLoss = loss;
-        // Diverged: a NaN or infinity, or a loss grown kDivergence-fold over the first step's.
-        if (!std::isfinite(loss) || !std::isfinite(norm) ||
-            loss > kDivergence * std::max(m_firstLoss, 1e-12)) {
-            m_diverged = true;
-            p.diverged = true;
-            p.message =
-                fmt::format("training diverged at step {} (loss {:.3g}, first step {:.3g}); "
-                            "kept the weights of step {}; try a smaller --lr",
-                            m_step + 1, loss, m_firstLoss, m_step);
-            readBack();
-            return p;
-        }
+        double normSq = 0;
+        const double loss = runMicroBatches(grads, normSq), norm = std::sqrt(normSq);
+        if (diverges(loss, norm, p)) return p;
         const double clip =
             m_config.gradClip > 0 && norm > m_config.gradClip ? m_config.gradClip / norm : 1.0;
         const double lr = learningRate(m_config.adam, m_step);
-        // EMA with the usual warm-up of its decay, min(decay, (1 + n) / (10 + n)).
-        const double decay =
-            std::min(m_config.emaDecay, (1.0 + double(m_step)) / (10.0 + double(m_step)));
-        if (m_device) {
-            m_device->update(lr, clip, decay, m_config.adam);
-        } else {
-            m_adam.step(m_model.net.params(), grads, lr, m_config.adam, float(clip), m_ema,
-                        float(decay));
-        }
+        m_adam.step(m_model.net.params(), grads, lr, m_config.adam, float(clip), m_ema,
+                    float(emaDecayAt(m_step)));
         m_log.push_back({m_step, loss, lr, norm});
         ++m_step;
         ++p.steps;
     }
-    readBack();
+    return p;
+}
+
+TrainProgress Trainer::trainOnDevice(long k) {
+    TrainProgress p;
+    const ModelSpec& spec = m_model.spec;
+    const auto d = std::size_t(spec.dim), in = std::size_t(spec.inputDim());
+    const auto batch = std::size_t(m_config.batch);
+    const int most = m_device->maxSteps(m_config.batch);
+    std::vector<StepPlan> plan;
+    std::vector<double> norm2;
+    for (long done = 0; done < k;) {
+        // The next `steps` steps' batches, drawn here (the seed's batches, as on the CPU), run
+        // on the device in one submission; then the books, step by step, in order.
+        const int steps = int(std::min<long>(most, k - done)), micro = microBatches(steps);
+        const auto all = std::size_t(micro) * std::size_t(steps);
+        m_pool.parallelFor(all, 1, [&](std::size_t lo, std::size_t hi) {
+            for (std::size_t i = lo; i < hi; ++i)
+                drawMicroBatch(i, int(i % std::size_t(micro)), m_step + long(i) / micro);
+        });
+        m_input.resize(in * batch * std::size_t(steps));
+        m_target.resize(d * batch * std::size_t(steps));
+        m_weight.resize(batch * std::size_t(steps));
+        m_out.resize(d * batch * std::size_t(steps));
+        std::size_t at = 0; // micro-batches are consecutive samples: gather them in order
+        for (std::size_t i = 0; i < all; ++i) {
+            const Batch& b = *m_batches[i];
+            std::copy(b.input.begin(), b.input.end(), m_input.begin() + std::ptrdiff_t(at * in));
+            std::copy(b.target.begin(), b.target.end(), m_target.begin() + std::ptrdiff_t(at * d));
+            std::copy(b.weight.begin(), b.weight.end(), m_weight.begin() + std::ptrdiff_t(at));
+            at += b.weight.size();
+        }
+        plan.resize(std::size_t(steps));
+        norm2.resize(std::size_t(steps));
+        for (int s = 0; s < steps; ++s)
+            plan[std::size_t(s)] = {learningRate(m_config.adam, m_step + s),
+                                    emaDecayAt(m_step + s)};
+        m_device->steps(steps, m_config.batch, m_input.data(), m_target.data(), m_weight.data(),
+                        plan.data(), m_config.gradClip, m_config.adam, m_out.data(), norm2.data());
+        m_pool.parallelFor(all, 1, [&](std::size_t lo, std::size_t hi) {
+            for (std::size_t i = lo; i < hi; ++i) { // the outputs back into their micro-batches
+                Batch& b = *m_batches[i];
+                const std::size_t first = (i / std::size_t(micro)) * batch * d +
+                                          (i % std::size_t(micro)) * std::size_t(microSize()) * d;
+                std::copy_n(m_out.begin() + std::ptrdiff_t(first), b.out.size(), b.out.begin());
+                lossOf(b, int(b.weight.size()));
+            }
+        });
+        for (int s = 0; s < steps; ++s) {
+            const double loss = collect(s * micro, micro), norm = std::sqrt(norm2[std::size_t(s)]);
+            if (diverges(loss, norm, p)) {
+                m_device->keep(s); // the device ran on past it: back to the weights of step s
+                m_device->read(m_model.net.params(), m_ema);
+                return p;
+            }
+            m_log.push_back({m_step, loss, plan[std::size_t(s)].lr, norm});
+            ++m_step;
+            ++p.steps;
+        }
+        done += steps;
+    }
+    // The weights come back from the device when the call ends (after a device error they stay
+    // those of the last call).
+    m_device->read(m_model.net.params(), m_ema);
     return p;
 }
 

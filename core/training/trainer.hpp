@@ -99,18 +99,23 @@ private:
     double runMicroBatches(FloatBuffer& grads, double& normSq);
     /// Samples per micro-batch: fixed per architecture, so results ignore the thread count.
     int microSize() const;
-    /// Micro-batches in this step's batch (m_batches holds at least as many).
-    int microBatches();
-    /// Draws micro-batch mb of this step into m_batches[mb].
-    void drawMicroBatch(std::size_t mb);
-    void makeBatch(Batch& b, Index first, Index count) const;
+    /// Micro-batches in a step's batch (m_batches then holds at least as many for `steps`).
+    int microBatches(int steps = 1);
+    /// Draws micro-batch mb of step `step`'s batch into m_batches[slot].
+    void drawMicroBatch(std::size_t slot, int mb, long step);
+    void makeBatch(Batch& b, Index first, Index count, long step) const;
     /// The micro-batch's weighted loss, its gradient with respect to b.out and each sample's
     /// x0 error, from the network's outputs in b.out.
     void lossOf(Batch& b, int n) const;
-    /// The batch's loss and the running per-bucket errors, from lossOf's results.
-    double collect(int micro);
-    /// One step on m_device: its loss and gradient norm.
-    std::pair<double, double> deviceGradient();
+    /// The batch's loss (micro-batches first .. first + micro - 1 of m_batches) and the running
+    /// per-bucket errors, from lossOf's results.
+    double collect(int first, int micro);
+    /// The EMA's decay at a step.
+    double emaDecayAt(long step) const;
+    /// Whether this step's loss or gradient norm says training diverged (then p says so).
+    bool diverges(double loss, double norm, TrainProgress& p);
+    /// train() on m_device: many steps a submission, the books kept here afterwards.
+    TrainProgress trainOnDevice(long k);
 
     TrainConfig m_config;
     Matrix m_data; ///< normalised
@@ -128,7 +133,7 @@ private:
     std::vector<std::unique_ptr<Batch>> m_batches;
     std::vector<const float*> m_gradParts; ///< the micro-batches' gradients, summed per step
     std::unique_ptr<TrainDevice> m_device;
-    FloatBuffer m_input, m_target, m_weight, m_out; ///< a whole batch, for m_device
+    FloatBuffer m_input, m_target, m_weight, m_out; ///< whole batches, for m_device
 };
 
 } // namespace dfs

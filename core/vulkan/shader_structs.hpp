@@ -68,6 +68,7 @@ struct TrainForwardPush { // shaders/train_forward.comp
 struct TrainLossPush { // shaders/train_loss.comp
     std::uint32_t dim, batch, zOffset, targetOffset, weightOffset;
     float norm;
+    std::uint32_t outOffset;
 };
 struct TrainBackwardDhPush { // shaders/train_backward_dh.comp
     std::uint32_t nIn, nOut, batch, wOffset, zPrevOffset, dzOffset, dhOffset, act;
@@ -78,9 +79,13 @@ struct TrainBackwardDwPush { // shaders/train_backward_dw.comp
 struct SumSquaresPush { // shaders/sum_squares.comp
     std::uint32_t n;
 };
+struct NormTotalPush { // shaders/norm_total.comp
+    std::uint32_t count, slot;
+};
 struct AdamPush { // shaders/adam.comp
     std::uint32_t n;
-    float b1, b2, stepSize, decay, eps, rbc2, clip, keep;
+    float b1, b2, stepSize, decay, eps, rbc2, maxNorm, keep;
+    std::uint32_t slot;
 };
 
 } // namespace dfs::vk

@@ -38,6 +38,9 @@ struct VulkanOptions {
     /// (shaders/mlp_run_coopmat.comp), where the device has it: faster, less exact. Off by
     /// default; DIFFUSCOPE_VULKAN_COOPMAT=1 turns it on too.
     bool cooperativeMatrix = false;
+    /// Most optimiser steps of MLP training in one submission (0: as many as a submission's
+    /// work budget and memory allow, up to 64). Tests set a few to cross submissions.
+    int trainStepsPerSubmission = 0;
 };
 
 /// A Vulkan backend on the device named by `selector` (index or name part; empty: the best).

@@ -117,7 +117,8 @@ const std::vector<Mirror>& mirrors() {
         mirror<TrainLossPush>("train_loss", nullptr,
                               {MEMBER(TrainLossPush, dim), MEMBER(TrainLossPush, batch),
                                MEMBER(TrainLossPush, zOffset), MEMBER(TrainLossPush, targetOffset),
-                               MEMBER(TrainLossPush, weightOffset), MEMBER(TrainLossPush, norm)}),
+                               MEMBER(TrainLossPush, weightOffset), MEMBER(TrainLossPush, norm),
+                               MEMBER(TrainLossPush, outOffset)}),
         mirror<TrainBackwardDhPush>(
             "train_backward_dh", nullptr,
             {MEMBER(TrainBackwardDhPush, nIn), MEMBER(TrainBackwardDhPush, nOut),
@@ -131,11 +132,13 @@ const std::vector<Mirror>& mirrors() {
              MEMBER(TrainBackwardDwPush, fromInput), MEMBER(TrainBackwardDwPush, hOffset),
              MEMBER(TrainBackwardDwPush, dzOffset)}),
         mirror<SumSquaresPush>("sum_squares", nullptr, {MEMBER(SumSquaresPush, n)}),
+        mirror<NormTotalPush>("norm_total", nullptr,
+                              {MEMBER(NormTotalPush, count), MEMBER(NormTotalPush, slot)}),
         mirror<AdamPush>("adam", nullptr,
                          {MEMBER(AdamPush, n), MEMBER(AdamPush, b1), MEMBER(AdamPush, b2),
                           MEMBER(AdamPush, stepSize), MEMBER(AdamPush, decay),
-                          MEMBER(AdamPush, eps), MEMBER(AdamPush, rbc2), MEMBER(AdamPush, clip),
-                          MEMBER(AdamPush, keep)}),
+                          MEMBER(AdamPush, eps), MEMBER(AdamPush, rbc2), MEMBER(AdamPush, maxNorm),
+                          MEMBER(AdamPush, keep), MEMBER(AdamPush, slot)}),
     };
     return all;
 }

@@ -373,8 +373,11 @@ TEST_CASE("vulkan: MLP training on the device follows the CPU's Trainer", "[vulk
     // The same batches (the Trainer draws them), so only float rounding separates the two: the
     // device sums the gradient over the batch in another order. Tolerances: the losses and the
     // gradient norms to 1e-4 relative at every step (seen: 1e-9 and 5e-7), the weights to 1e-5
-    // of their largest after 30 AdamW steps (seen: 1e-6).
-    auto gpu = vk::makeVulkanBackend("", 0, kOnDevice);
+    // of their largest after 30 AdamW steps (seen: 1e-6). Seven steps a submission, so that
+    // the calls of 10 and 20 steps cross submissions (7 + 3, 7 + 7 + 6).
+    vk::VulkanOptions options = kOnDevice;
+    options.trainStepsPerSubmission = 7;
+    auto gpu = vk::makeVulkanBackend("", 0, options);
     struct Case {
         const char* dataset;
         const char* activation;
@@ -436,6 +439,44 @@ TEST_CASE("vulkan: MLP training on the device follows the CPU's Trainer", "[vulk
     huge.batch = 65536;
     Trainer big(data, huge);
     CHECK_FALSE(big.useDevice(*gpu));
+    requireClean(*gpu);
+}
+
+TEST_CASE("vulkan: training that diverges inside a submission keeps the weights of the last "
+          "good step, as the CPU's Trainer does",
+          "[vulkan]") {
+    // A learning rate of 1e3: Adam's first update moves every weight by about 1e3, and the
+    // loss explodes at once. The device has run all of the submission's steps by the time the
+    // host sees the losses; it must go back to the weights of the step before the divergence:
+    // bit for bit those of a device trainer stopped there (the same batches, the same kernels).
+    // (Against the CPU only the step: a gradient entry near Adam's eps turns its float rounding
+    // into differences of order 1 in weights of order 1e3.)
+    auto gpu = vk::makeVulkanBackend("", 0, kOnDevice);
+    const PointSet data = loadDataset("moons", {500, -1, 0, 0});
+    TrainConfig config = trainPreset("moons");
+    config.model.width = 64;
+    config.batch = 200;
+    config.threads = 1;
+    config.adam.lr = 1e3;
+    config.adam.warmup = 0;
+    Trainer cpu(data, config), dev(data, config), stopped(data, config);
+    REQUIRE(dev.useDevice(*gpu));
+    REQUIRE(stopped.useDevice(*gpu));
+    const TrainProgress a = cpu.train(10), b = dev.train(10);
+    REQUIRE(a.diverged);
+    CHECK(b.diverged);
+    // "training diverged at step N (loss ...": the same step (the losses differ in rounding).
+    CHECK(b.message.substr(0, b.message.find('(')) == a.message.substr(0, a.message.find('(')));
+    CHECK(dev.log().size() == cpu.log().size());
+    REQUIRE(dev.step() == cpu.step());
+    REQUIRE(dev.step() < 10);
+    CHECK_FALSE(stopped.train(dev.step()).diverged);
+    for (bool ema : {false, true}) {
+        const auto ma = stopped.snapshot(ema), mb = dev.snapshot(ema);
+        INFO((ema ? "EMA" : "raw") << " weights");
+        CHECK(maxDiff(ma->net.params(), mb->net.params()) == 0.0);
+    }
+    CHECK(dev.train(5).diverged); // and it stays stopped
     requireClean(*gpu);
 }
 
