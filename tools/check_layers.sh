@@ -19,7 +19,7 @@ cd "$root"
 # One layer per line, lowest first: its name, then what it holds (paths under core/; a folder
 # ends in /). The README's developer section explains the order.
 LAYERS='
-base       types.hpp errors.hpp name_table.hpp multiversion.hpp memory_budget.hpp memory_budget.cpp rng/
+base       types.hpp errors.hpp name_table.hpp multiversion.hpp sincos.hpp sincos.cpp memory_budget.hpp memory_budget.cpp rng/
 schedules  schedules/ parameterisation.hpp parameterisation.cpp
 nn         nn/
 io         io/

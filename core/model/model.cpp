@@ -3,7 +3,7 @@
 
 #include "core/datasets/image_datasets.hpp"
 #include "core/errors.hpp"
-#include "core/nn/sincos.hpp"
+#include "core/sincos.hpp"
 
 #include <algorithm>
 #include <cmath>

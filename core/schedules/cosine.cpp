@@ -26,10 +26,13 @@ double CosineSchedule::alpha(double t) const {
 
 // sigma^2 = 1 - cos^2(theta)/cos^2(theta0) = sin(theta - theta0) sin(theta + theta0) /
 // cos^2(theta0), the product form keeps full precision near t = 0.
-double CosineSchedule::sigma(double t) const {
-    const double th = theta(t);
+double CosineSchedule::sigmaAtTheta(double th) const {
     const double s2 = std::sin(th - m_theta0) * std::sin(th + m_theta0);
     return std::sqrt(std::max(s2, 0.0)) / m_cos0;
+}
+
+double CosineSchedule::sigma(double t) const {
+    return sigmaAtTheta(theta(t));
 }
 
 double CosineSchedule::alphaDot(double t) const {
@@ -40,6 +43,20 @@ double CosineSchedule::sigmaDot(double t) const {
     const double s = sigma(t);
     if (s <= 0) return std::numeric_limits<double>::infinity();
     return -alpha(t) * alphaDot(t) / s;
+}
+
+// The values of the four functions, from one theta and one sin/cos pair: three trigonometric
+// calls where calling the functions makes eight (sigmaDot calls sigma, alpha and alphaDot).
+NoiseLevel CosineSchedule::at(double t) const {
+    const double th = theta(t);
+    NoiseLevel l;
+    l.t = t;
+    l.alpha = std::cos(th) / m_cos0;
+    l.sigma = sigmaAtTheta(th);
+    l.alphaDot = -std::sin(th) * (std::numbers::pi / 2 / (1 + m_s)) / m_cos0;
+    l.sigmaDot =
+        l.sigma <= 0 ? std::numeric_limits<double>::infinity() : -l.alpha * l.alphaDot / l.sigma;
+    return l;
 }
 
 // alpha^2 = sigmoid(lambda) for a variance-preserving schedule; invert theta.

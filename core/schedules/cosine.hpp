@@ -17,9 +17,11 @@ public:
     double alphaDot(double t) const override;
     double sigmaDot(double t) const override;
     double tFromLogSnr(double lambda) const override;
+    NoiseLevel at(double t) const override;
 
 private:
     double theta(double t) const;
+    double sigmaAtTheta(double th) const;
     double m_s, m_theta0, m_cos0;
 };
 

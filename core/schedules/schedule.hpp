@@ -65,7 +65,9 @@ public:
     /// sigma~ at kSmallestPositiveT: the smallest positive level the schedule resolves.
     double sigmaTildeMin() const;
 
-    NoiseLevel at(double t) const;
+    /// All five values at t. The default calls the four functions; a schedule whose functions
+    /// share work (cosine: one theta, one sin and cos) overrides it with the same values.
+    virtual NoiseLevel at(double t) const;
 };
 
 /// A built-in schedule from its name or spec ("vp-linear", "edm(sigma_max=20)"; see

@@ -8,7 +8,7 @@
 #include "core/model/model_size.hpp"
 #include "core/name_table.hpp"
 #include "core/nn/vector_ops.hpp"
-#include "core/rng/philox.hpp"
+#include "core/rng/noise.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -71,6 +71,8 @@ struct Trainer::Batch {
     NetworkWorkspace ws;
     std::vector<int> bucket;
     std::vector<double> x0Error; ///< per sample: squared error in x0 units, per coordinate
+    std::vector<double> uniforms, noise, timeNormals; ///< makeBatch's Philox draws
+    std::vector<double> x0;                           ///< makeBatch's data points, row by row
     double loss = 0;
 };
 
@@ -152,38 +154,52 @@ Trainer::~Trainer() = default;
 
 void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
     const ModelSpec& spec = m_model.spec;
-    const int d = spec.dim, in = spec.inputDim();
+    const int d = spec.dim, in = spec.inputDim(), blocks = (d + 3) / 4;
     const std::uint64_t seed = m_config.seed;
     const auto step = std::uint32_t(atStep);
-    std::vector<double> x(static_cast<std::size_t>(d)), eps(static_cast<std::size_t>(d));
+    const auto sample0 = std::uint32_t(first);
+    // Every sample's draws at once, in vectorised batches (core/rng/noise.hpp).
+    b.uniforms.resize(std::size_t(4 * count));
+    b.noise.resize(std::size_t(4 * blocks * count));
+    philoxUniformRows(seed, sample0, count, step, kSubDraw, b.uniforms.data());
+    philoxNormalRows(seed, sample0, count, blocks, step, kSubNoise, b.noise.data());
+    if (m_config.timeSampling != TimeSampling::Uniform) {
+        b.timeNormals.resize(std::size_t(4 * count));
+        philoxNormalRows(seed, sample0, count, 1, step, kSubTime, b.timeNormals.data());
+    }
+    // The data points first, in a loop of independent loads: the rows are random and mostly
+    // out of cache after the previous step's products, and this way their misses overlap.
+    b.x0.resize(std::size_t(d * count));
+    std::vector<Index> rows(static_cast<std::size_t>(count));
+    for (Index j = 0; j < count; ++j) {
+        const double u = b.uniforms[std::size_t(4 * j)];
+        rows[std::size_t(j)] = std::min(m_data.rows() - 1, Index(u * double(m_data.rows())));
+        for (int c = 0; c < d; ++c) b.x0[std::size_t(j * d + c)] = m_data(rows[std::size_t(j)], c);
+    }
+    std::vector<double> x(static_cast<std::size_t>(d));
     const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
     for (Index j = 0; j < count; ++j) {
-        const auto sample = std::uint32_t(first + j);
-        const auto u = philoxUniforms4(seed, sample, step, kSubDraw, 0);
-        const Index row = std::min(m_data.rows() - 1, Index(u[0] * double(m_data.rows())));
+        const double* u = b.uniforms.data() + 4 * j;
+        const double* eps = b.noise.data() + 4 * blocks * j;
+        const double* x0 = b.x0.data() + d * j;
+        const Index row = rows[std::size_t(j)];
         double t = tMin + (tMax - tMin) * u[1];
         if (m_config.timeSampling != TimeSampling::Uniform) {
-            const double n = philoxNormals4(seed, sample, step, kSubTime, 0)[0];
+            const double n = b.timeNormals[std::size_t(4 * j)];
             if (m_config.timeSampling == TimeSampling::LogitNormal)
                 t = 1.0 / (1.0 + std::exp(-n));
             else
                 t = m_schedule->tFromLogSnr(-2.0 * (-1.2 + 1.2 * n));
             t = std::clamp(t, tMin, tMax);
         }
-        for (int c = 0; c < d; c += 4) {
-            const auto n = philoxNormals4(seed, sample, step, kSubNoise, std::uint32_t(c / 4));
-            for (int k = 0; k < 4 && c + k < d; ++k) eps[std::size_t(c + k)] = n[std::size_t(k)];
-        }
         const NoiseLevel l = m_schedule->at(t);
-        for (int c = 0; c < d; ++c)
-            x[std::size_t(c)] = l.alpha * m_data(row, c) + l.sigma * eps[std::size_t(c)];
+        for (int c = 0; c < d; ++c) x[std::size_t(c)] = l.alpha * x0[c] + l.sigma * eps[c];
         int label = -1;
         if (spec.classes > 0 && u[2] >= m_config.labelDropout) label = m_labels[std::size_t(row)];
         networkInput(spec, x.data(), l, label, b.input.data() + j * in);
         for (int c = 0; c < d; ++c)
-            b.target[std::size_t(j * d + c)] =
-                float(predictionOf(spec.target, x[std::size_t(c)], m_data(row, c),
-                                   eps[std::size_t(c)], l, spec.sigmaData));
+            b.target[std::size_t(j * d + c)] = float(
+                predictionOf(spec.target, x[std::size_t(c)], x0[c], eps[c], l, spec.sigmaData));
         const double factor = predictionErrorFactor(spec.target, l, spec.sigmaData);
         const double snr = l.alpha * l.alpha / (l.sigma * l.sigma);
         const double st = l.sigma / l.alpha, sd = spec.sigmaData;

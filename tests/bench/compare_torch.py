@@ -476,23 +476,34 @@ def likelihood_dopri(cli, points, thread_counts, tol):
     return 0
 
 
+ROUNDS = 3
+
+
 def side_by_side(cli, title, workload, thread_counts, extra, theirs):
-    """Runs diffuscope's bench and `theirs(torch, threads)` at each thread count; prints a table."""
+    """Runs diffuscope's bench and `theirs(torch, threads)` at each thread count, alternating,
+    ROUNDS times each (--rounds); prints the medians and their ratio. The machines are shared and noisy:
+    alternating and taking medians keeps one slow moment from deciding the ratio."""
     try:
         import torch
     except ImportError:
         torch = None
         print("PyTorch is not installed (apt-get install python3-torch): diffuscope only")
-    print(title)
+    rounds = ROUNDS
+    print(title + f" (median of {rounds} alternating runs each)")
     version = torch.__version__ if torch else ""
     print(f"{'threads':>7}  {'diffuscope':>10}  {'pytorch ' + version:>16}  {'ratio':>7}")
+    median = lambda xs: sorted(xs)[len(xs) // 2]
     for threads in thread_counts:
-        ours = diffuscope(cli, workload, threads, extra)
+        ours, other = [], []
+        for _ in range(rounds):
+            ours.append(diffuscope(cli, workload, threads, extra))
+            if torch:
+                other.append(theirs(torch, threads))
         if torch:
-            other = theirs(torch, threads)
-            print(f"{threads:>7}  {ours:>10.3f}  {other:>16.3f}  {ours / other:>6.1f}x")
+            o, t = median(ours), median(other)
+            print(f"{threads:>7}  {o:>10.3f}  {t:>16.3f}  {o / t:>6.1f}x")
         else:
-            print(f"{threads:>7}  {ours:>10.3f}  {'-':>16}  {'-':>7}")
+            print(f"{threads:>7}  {median(ours):>10.3f}  {'-':>16}  {'-':>7}")
     return 0
 
 
@@ -557,6 +568,8 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-5,
                     help="likelihood: Dormand-Prince rtol = atol (0: RK4 only)")
     ap.add_argument("--batch", type=int, default=256, help="train")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="CPU tables: alternating runs of each side; the medians are compared")
     ap.add_argument("--backend", default="cpu",
                     help="field, ddim, train: diffuscope's backend (cpu, vulkan)")
     ap.add_argument("--device", default="cpu",
@@ -565,6 +578,8 @@ def main():
                     help="cuda: seconds torch.compile's measurement may take before it is skipped")
     ap.add_argument("--torch-only", help=argparse.SUPPRESS)  # one PyTorch setting (subprocess)
     a = ap.parse_args()
+    global ROUNDS
+    ROUNDS = max(1, a.rounds)
     if a.steps is None and a.workload != "likelihood":
         a.steps = 100
     if a.device != "cpu":

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 using namespace dfs;
 
@@ -106,4 +107,30 @@ TEST_CASE("philox: particle i's noise does not depend on the batch", "[philox][n
     // Dimension d's value does not depend on how many dimensions were requested.
     CHECK(gaussianNoise(99, 0, 300, 3, 2, 1) == all.leftCols(3));
     CHECK(gaussianNoise(99, 0, 300, 4, 2, 1) == all.leftCols(4));
+}
+
+TEST_CASE("philox: the batched draws equal the one-block functions", "[philox][noise]") {
+    // 70 rows x 5 blocks = 350 counters: more than one pass of the batched loop (256), and
+    // particles that wrap past 2^32 - 1 to 0 as the one-block counter does.
+    const std::uint64_t seed = 0xfeedbeef12345678ull;
+    const std::uint32_t first = 0xffffffe0u, step = 9, substream = 4;
+    const Index rows = 70;
+    const int blocks = 5;
+    std::vector<double> normals(std::size_t(rows * blocks * 4)), uniforms(std::size_t(rows * 4));
+    philoxNormalRows(seed, first, rows, blocks, step, substream, normals.data());
+    philoxUniformRows(seed, first, rows, step, substream, uniforms.data());
+    for (Index r = 0; r < rows; ++r) {
+        const auto particle = std::uint32_t(first + std::uint32_t(r));
+        const auto u = philoxUniforms4(seed, particle, step, substream, 0);
+        for (int j = 0; j < 4; ++j) CHECK(uniforms[std::size_t(4 * r + j)] == u[std::size_t(j)]);
+        for (int b = 0; b < blocks; ++b) {
+            const auto n = philoxNormals4(seed, particle, step, substream, std::uint32_t(b));
+            for (int j = 0; j < 4; ++j) {
+                INFO("row " << r << ", block " << b << ", j " << j);
+                // The batched sin and cos (core/sincos.hpp) against libm's: a few ulps.
+                CHECK(normals[std::size_t((r * blocks + b) * 4 + j)] ==
+                      Approx(n[std::size_t(j)]).epsilon(1e-14).margin(1e-15));
+            }
+        }
+    }
 }

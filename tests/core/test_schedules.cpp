@@ -138,6 +138,23 @@ TEST_CASE("schedules: derivatives match central finite differences", "[schedules
     }
 }
 
+TEST_CASE("schedules: at(t) holds exactly the values of the four functions", "[schedules]") {
+    // A schedule may override at() to share work (cosine does); it must not change a value.
+    for (const auto& [name, _] : listSchedules()) {
+        INFO(name);
+        const auto s = makeSchedule(name);
+        for (double t : {0.0, 1e-9, 0.02, 0.3, 0.5, 0.98, 1.0}) {
+            INFO("t = " << t);
+            const NoiseLevel l = s->at(t);
+            CHECK(l.t == t);
+            CHECK(l.alpha == s->alpha(t));
+            CHECK(l.sigma == s->sigma(t));
+            CHECK(l.alphaDot == s->alphaDot(t));
+            CHECK(l.sigmaDot == s->sigmaDot(t));
+        }
+    }
+}
+
 TEST_CASE("schedules: log-SNR is strictly decreasing and inverted by tFromLogSnr", "[schedules]") {
     for (const auto& [name, _] : listSchedules()) {
         INFO(name);

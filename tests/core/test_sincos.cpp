@@ -1,6 +1,6 @@
 // The vectorised sin/cos of the time embedding against the C library's, over the arguments the
 // embedding can see (|250 c_noise| <= 1152) and beyond, with the quadrant boundaries.
-#include "core/nn/sincos.hpp"
+#include "core/sincos.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -8,7 +8,7 @@
 // cos r = sum (-1)^j r^(2j) / (2j)! to r^16 leave remainders below 2e-18. Then by the quadrant
 // q = k mod 4: sin x = (sin r, cos r, -sin r, -cos r)[q], cos x = (cos r, -sin r, -cos r, sin
 // r)[q].
-#include "core/nn/sincos.hpp"
+#include "core/sincos.hpp"
 
 #include "core/multiversion.hpp"
 
