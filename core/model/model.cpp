@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <vector>
 
 namespace dfs {
 
@@ -61,20 +62,34 @@ std::pair<double, double> trainingTimeRange(const Schedule& schedule) {
 }
 
 void timeEmbedding(double cNoise, int dim, float* out) {
+    timeEmbeddings(&cNoise, 1, dim, out, std::size_t(dim));
+}
+
+void timeEmbeddings(const double* cNoise, int n, int dim, float* out, std::size_t stride) {
     const int half = dim / 2;
     const double ratio = std::exp(-std::log(10000.0) / half); // f_{k+1} = f_k * ratio
-    double a = 250.0 * cNoise;
-    constexpr int kChunk = 64;
+    constexpr int kChunk = 512;
     double angle[kChunk], s[kChunk], c[kChunk];
-    for (int k0 = 0; k0 < half; k0 += kChunk) {
-        const int m = std::min(kChunk, half - k0);
-        for (int k = 0; k < m; ++k, a *= ratio) angle[k] = a;
+    float* dest[kChunk]; // where each angle's sine goes; its cosine goes half further
+    int m = 0;
+    const auto flush = [&] {
         sinCos(angle, s, c, m); // all at once: vectorised
-        for (int k = 0; k < m; ++k) {
-            out[k0 + k] = float(s[k]);
-            out[half + k0 + k] = float(c[k]);
+        for (int i = 0; i < m; ++i) {
+            dest[i][0] = float(s[i]);
+            dest[i][half] = float(c[i]);
+        }
+        m = 0;
+    };
+    for (int r = 0; r < n; ++r) {
+        double a = 250.0 * cNoise[r];
+        float* row = out + std::size_t(r) * stride;
+        for (int k = 0; k < half; ++k, a *= ratio) {
+            angle[m] = a;
+            dest[m++] = row + k;
+            if (m == kChunk) flush();
         }
     }
+    if (m > 0) flush();
 }
 
 void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& level, int label,
@@ -87,6 +102,26 @@ void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& leve
         for (int c = 0; c <= spec.classes; ++c) onehot[c] = 0.0f;
         onehot[label >= 0 && label < spec.classes ? label : spec.classes] = 1.0f;
     }
+}
+
+void networkInputs(const ModelSpec& spec, const double* x, int n, const NoiseLevel* levels,
+                   const int* labels, float* columns) {
+    const int in = spec.inputDim();
+    std::vector<double> cNoise(static_cast<std::size_t>(std::max(n, 0)));
+    for (int r = 0; r < n; ++r) {
+        const NoiseLevel& level = levels[r];
+        float* col = columns + std::size_t(r) * in;
+        const double cin = inputScale(level, spec.sigmaData);
+        for (int d = 0; d < spec.dim; ++d) col[d] = float(cin * x[std::size_t(r) * spec.dim + d]);
+        cNoise[std::size_t(r)] = noiseConditioning(level);
+        if (spec.classes > 0) {
+            float* onehot = col + spec.dim + spec.embedDim;
+            for (int c = 0; c <= spec.classes; ++c) onehot[c] = 0.0f;
+            const int label = labels[r];
+            onehot[label >= 0 && label < spec.classes ? label : spec.classes] = 1.0f;
+        }
+    }
+    timeEmbeddings(cNoise.data(), n, spec.embedDim, columns + spec.dim, std::size_t(in));
 }
 
 void networkInputs(const ModelSpec& spec, const double* x, int n, const NoiseLevel& level,

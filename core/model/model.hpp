@@ -54,6 +54,9 @@ std::pair<double, double> trainingTimeRange(const Schedule& schedule);
 /// out[k] = sin(250 c_noise f_k), out[half + k] = cos(250 c_noise f_k), f_k = 10000^(-k/half).
 /// The factor 250 maps c_noise's working range (about -2..1.5) to DDPM's 0..1000 time scale.
 void timeEmbedding(double cNoise, int dim, float* out);
+/// The same features for n values of c_noise: row r's at out + r stride, all angles through
+/// one vectorised sin/cos pass (the same values as timeEmbedding's, bit for bit).
+void timeEmbeddings(const double* cNoise, int n, int dim, float* out, std::size_t stride);
 
 /// Writes the network input for one sample into `column` (spec.inputDim() floats): c_in x,
 /// the embedding of c_noise, and the one-hot label (label < 0 or >= classes means "none").
@@ -63,5 +66,9 @@ void networkInput(const ModelSpec& spec, const double* xNormalised, const NoiseL
 /// the embedding computed once.
 void networkInputs(const ModelSpec& spec, const double* xNormalised, int n, const NoiseLevel& level,
                    int label, float* columns);
+/// The same for n samples, sample r at levels[r] with labels[r], the embeddings computed
+/// together (timeEmbeddings).
+void networkInputs(const ModelSpec& spec, const double* xNormalised, int n,
+                   const NoiseLevel* levels, const int* labels, float* columns);
 
 } // namespace dfs

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <future>
 #include <tuple>
 
 namespace dfs {
@@ -72,7 +73,9 @@ struct Trainer::Batch {
     std::vector<int> bucket;
     std::vector<double> x0Error; ///< per sample: squared error in x0 units, per coordinate
     std::vector<double> uniforms, noise, timeNormals; ///< makeBatch's Philox draws
-    std::vector<double> x0;                           ///< makeBatch's data points, row by row
+    std::vector<double> x0, xt;     ///< makeBatch's data points and noisy points, row by row
+    std::vector<NoiseLevel> levels; ///< makeBatch's noise level of each sample
+    std::vector<int> labels;        ///< and its label (-1: none)
     double loss = 0;
 };
 
@@ -154,7 +157,7 @@ Trainer::~Trainer() = default;
 
 void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
     const ModelSpec& spec = m_model.spec;
-    const int d = spec.dim, in = spec.inputDim(), blocks = (d + 3) / 4;
+    const int d = spec.dim, blocks = (d + 3) / 4;
     const std::uint64_t seed = m_config.seed;
     const auto step = std::uint32_t(atStep);
     const auto sample0 = std::uint32_t(first);
@@ -176,7 +179,9 @@ void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
         rows[std::size_t(j)] = std::min(m_data.rows() - 1, Index(u * double(m_data.rows())));
         for (int c = 0; c < d; ++c) b.x0[std::size_t(j * d + c)] = m_data(rows[std::size_t(j)], c);
     }
-    std::vector<double> x(static_cast<std::size_t>(d));
+    b.xt.resize(std::size_t(d * count));
+    b.levels.resize(std::size_t(count));
+    b.labels.resize(std::size_t(count));
     const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
     for (Index j = 0; j < count; ++j) {
         const double* u = b.uniforms.data() + 4 * j;
@@ -192,14 +197,14 @@ void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
                 t = m_schedule->tFromLogSnr(-2.0 * (-1.2 + 1.2 * n));
             t = std::clamp(t, tMin, tMax);
         }
-        const NoiseLevel l = m_schedule->at(t);
-        for (int c = 0; c < d; ++c) x[std::size_t(c)] = l.alpha * x0[c] + l.sigma * eps[c];
-        int label = -1;
+        const NoiseLevel l = b.levels[std::size_t(j)] = m_schedule->at(t);
+        double* x = b.xt.data() + d * j;
+        for (int c = 0; c < d; ++c) x[c] = l.alpha * x0[c] + l.sigma * eps[c];
+        int& label = b.labels[std::size_t(j)] = -1;
         if (spec.classes > 0 && u[2] >= m_config.labelDropout) label = m_labels[std::size_t(row)];
-        networkInput(spec, x.data(), l, label, b.input.data() + j * in);
         for (int c = 0; c < d; ++c)
-            b.target[std::size_t(j * d + c)] = float(
-                predictionOf(spec.target, x[std::size_t(c)], x0[c], eps[c], l, spec.sigmaData));
+            b.target[std::size_t(j * d + c)] =
+                float(predictionOf(spec.target, x[c], x0[c], eps[c], l, spec.sigmaData));
         const double factor = predictionErrorFactor(spec.target, l, spec.sigmaData);
         const double snr = l.alpha * l.alpha / (l.sigma * l.sigma);
         const double st = l.sigma / l.alpha, sd = spec.sigmaData;
@@ -222,6 +227,7 @@ void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
         b.factor[std::size_t(j)] = float(factor);
         b.bucket[std::size_t(j)] = std::min(kBuckets - 1, int(t * kBuckets));
     }
+    networkInputs(spec, b.xt.data(), int(count), b.levels.data(), b.labels.data(), b.input.data());
 }
 
 int Trainer::microSize() const {
@@ -360,45 +366,69 @@ TrainProgress Trainer::train(long k) {
     return p;
 }
 
-TrainProgress Trainer::trainOnDevice(long k) {
-    TrainProgress p;
+void Trainer::drawChunk(DeviceChunk& c, long offset, int micro) {
     const ModelSpec& spec = m_model.spec;
     const auto d = std::size_t(spec.dim), in = std::size_t(spec.inputDim());
-    const auto batch = std::size_t(m_config.batch);
+    const auto batch = std::size_t(m_config.batch), all = std::size_t(micro * c.steps);
+    m_pool.parallelFor(all, 1, [&](std::size_t lo, std::size_t hi) {
+        for (std::size_t i = lo; i < hi; ++i)
+            drawMicroBatch(c.slot + i, int(i % std::size_t(micro)),
+                           m_step + offset + long(i) / micro);
+    });
+    c.input.resize(in * batch * std::size_t(c.steps));
+    c.target.resize(d * batch * std::size_t(c.steps));
+    c.weight.resize(batch * std::size_t(c.steps));
+    std::size_t at = 0; // micro-batches are consecutive samples: gather them in order
+    for (std::size_t i = 0; i < all; ++i) {
+        const Batch& b = *m_batches[c.slot + i];
+        std::copy(b.input.begin(), b.input.end(), c.input.begin() + std::ptrdiff_t(at * in));
+        std::copy(b.target.begin(), b.target.end(), c.target.begin() + std::ptrdiff_t(at * d));
+        std::copy(b.weight.begin(), b.weight.end(), c.weight.begin() + std::ptrdiff_t(at));
+        at += b.weight.size();
+    }
+}
+
+TrainProgress Trainer::trainOnDevice(long k) {
+    TrainProgress p;
+    const auto d = std::size_t(m_model.spec.dim), batch = std::size_t(m_config.batch);
     const int most = m_device->maxSteps(m_config.batch);
+    const int micro = microBatches(2 * int(std::min<long>(most, k))); // slots for two chunks
     std::vector<StepPlan> plan;
     std::vector<double> norm2;
+    const auto stepsFrom = [&](long done) { return int(std::min<long>(most, k - done)); };
+    m_chunks[0].slot = 0;
+    m_chunks[1].slot = std::size_t(micro) * std::size_t(stepsFrom(0));
+    int cur = 0;
+    m_chunks[0].steps = stepsFrom(0);
+    if (k > 0) drawChunk(m_chunks[0], 0, micro);
     for (long done = 0; done < k;) {
-        // The next `steps` steps' batches, drawn here (the seed's batches, as on the CPU), run
-        // on the device in one submission; then the books, step by step, in order.
-        const int steps = int(std::min<long>(most, k - done)), micro = microBatches(steps);
-        const auto all = std::size_t(micro) * std::size_t(steps);
-        m_pool.parallelFor(all, 1, [&](std::size_t lo, std::size_t hi) {
-            for (std::size_t i = lo; i < hi; ++i)
-                drawMicroBatch(i, int(i % std::size_t(micro)), m_step + long(i) / micro);
-        });
-        m_input.resize(in * batch * std::size_t(steps));
-        m_target.resize(d * batch * std::size_t(steps));
-        m_weight.resize(batch * std::size_t(steps));
-        m_out.resize(d * batch * std::size_t(steps));
-        std::size_t at = 0; // micro-batches are consecutive samples: gather them in order
-        for (std::size_t i = 0; i < all; ++i) {
-            const Batch& b = *m_batches[i];
-            std::copy(b.input.begin(), b.input.end(), m_input.begin() + std::ptrdiff_t(at * in));
-            std::copy(b.target.begin(), b.target.end(), m_target.begin() + std::ptrdiff_t(at * d));
-            std::copy(b.weight.begin(), b.weight.end(), m_weight.begin() + std::ptrdiff_t(at));
-            at += b.weight.size();
-        }
+        // The batches of this chunk's steps (the seed's batches, as on the CPU) run on the device
+        // in one submission while the next chunk's are drawn here; then the books, step by step.
+        DeviceChunk& c = m_chunks[cur];
+        const int steps = c.steps;
         plan.resize(std::size_t(steps));
         norm2.resize(std::size_t(steps));
         for (int s = 0; s < steps; ++s)
             plan[std::size_t(s)] = {learningRate(m_config.adam, m_step + s),
                                     emaDecayAt(m_step + s)};
-        m_device->steps(steps, m_config.batch, m_input.data(), m_target.data(), m_weight.data(),
-                        plan.data(), m_config.gradClip, m_config.adam, m_out.data(), norm2.data());
-        m_pool.parallelFor(all, 1, [&](std::size_t lo, std::size_t hi) {
+        m_out.resize(d * batch * std::size_t(steps));
+        auto run = std::async(std::launch::async, [&] {
+            m_device->steps(steps, m_config.batch, c.input.data(), c.target.data(), c.weight.data(),
+                            plan.data(), m_config.gradClip, m_config.adam, m_out.data(),
+                            norm2.data());
+        });
+        DeviceChunk& next = m_chunks[1 - cur];
+        next.steps = done + steps < k ? stepsFrom(done + steps) : 0;
+        try {
+            if (next.steps > 0) drawChunk(next, steps, micro);
+        } catch (...) {
+            run.wait(); // the device thread uses this frame's buffers
+            throw;
+        }
+        run.get(); // a device error comes out here
+        m_pool.parallelFor(std::size_t(micro * steps), 1, [&](std::size_t lo, std::size_t hi) {
             for (std::size_t i = lo; i < hi; ++i) { // the outputs back into their micro-batches
-                Batch& b = *m_batches[i];
+                Batch& b = *m_batches[c.slot + i];
                 const std::size_t first = (i / std::size_t(micro)) * batch * d +
                                           (i % std::size_t(micro)) * std::size_t(microSize()) * d;
                 std::copy_n(m_out.begin() + std::ptrdiff_t(first), b.out.size(), b.out.begin());
@@ -406,7 +436,8 @@ TrainProgress Trainer::trainOnDevice(long k) {
             }
         });
         for (int s = 0; s < steps; ++s) {
-            const double loss = collect(s * micro, micro), norm = std::sqrt(norm2[std::size_t(s)]);
+            const double loss = collect(int(c.slot) + s * micro, micro),
+                         norm = std::sqrt(norm2[std::size_t(s)]);
             if (diverges(loss, norm, p)) {
                 m_device->keep(s); // the device ran on past it: back to the weights of step s
                 m_device->read(m_model.net.params(), m_ema);
@@ -417,6 +448,7 @@ TrainProgress Trainer::trainOnDevice(long k) {
             ++p.steps;
         }
         done += steps;
+        cur = 1 - cur;
     }
     // The weights come back from the device when the call ends (after a device error they stay
     // those of the last call).

@@ -114,8 +114,18 @@ private:
     double emaDecayAt(long step) const;
     /// Whether this step's loss or gradient norm says training diverged (then p says so).
     bool diverges(double loss, double norm, TrainProgress& p);
-    /// train() on m_device: many steps a submission, the books kept here afterwards.
+    /// train() on m_device: many steps a submission, the books kept here afterwards; the next
+    /// submission's batches are drawn while the device runs the current one.
     TrainProgress trainOnDevice(long k);
+    /// Host buffers of whole batches for one submission (two: one drawn while one runs).
+    struct DeviceChunk {
+        std::size_t slot = 0; ///< its first micro-batch in m_batches
+        int steps = 0;
+        FloatBuffer input, target, weight;
+    };
+    /// Draws the batches of steps m_step + offset .. + c.steps - 1 into c's micro-batches and
+    /// gathers them into c's buffers.
+    void drawChunk(DeviceChunk& c, long offset, int micro);
 
     TrainConfig m_config;
     Matrix m_data; ///< normalised
@@ -133,7 +143,8 @@ private:
     std::vector<std::unique_ptr<Batch>> m_batches;
     std::vector<const float*> m_gradParts; ///< the micro-batches' gradients, summed per step
     std::unique_ptr<TrainDevice> m_device;
-    FloatBuffer m_input, m_target, m_weight, m_out; ///< whole batches, for m_device
+    DeviceChunk m_chunks[2]; ///< for m_device
+    FloatBuffer m_out;       ///< the device's outputs of one submission
 };
 
 } // namespace dfs
