@@ -24,6 +24,8 @@ namespace {
 constexpr int kMicroMlp = 128, kMicroUNet = 16;
 constexpr int kBuckets = 10;
 constexpr double kDivergence = 1e8;
+/// Host memory for one chunk of a device submission's batches (trainOnDevice keeps two).
+constexpr double kHostChunkBytes = 128.0 * 1024 * 1024;
 constexpr std::uint32_t kSubDraw = 0x54524e00, kSubNoise = 0x54524e01, kSubTime = 0x54524e02;
 } // namespace
 
@@ -72,10 +74,6 @@ struct Trainer::Batch {
     NetworkWorkspace ws;
     std::vector<int> bucket;
     std::vector<double> x0Error; ///< per sample: squared error in x0 units, per coordinate
-    std::vector<double> uniforms, noise, timeNormals; ///< makeBatch's Philox draws
-    std::vector<double> x0, xt;     ///< makeBatch's data points and noisy points, row by row
-    std::vector<NoiseLevel> levels; ///< makeBatch's noise level of each sample
-    std::vector<int> labels;        ///< and its label (-1: none)
     double loss = 0;
 };
 
@@ -155,52 +153,68 @@ Trainer::Trainer(const PointSet& data, TrainConfig config)
 
 Trainer::~Trainer() = default;
 
+namespace {
+
+/// makeBatch's working arrays, one set per thread (not per micro-batch: a device submission
+/// keeps up to two chunks of micro-batches alive, and these would multiply with them).
+struct BatchScratch {
+    std::vector<double> uniforms, noise, timeNormals; ///< the Philox draws
+    std::vector<double> x0, xt;     ///< the data points and the noisy points, row by row
+    std::vector<NoiseLevel> levels; ///< each sample's noise level
+    std::vector<int> labels;        ///< and its label (-1: none)
+    std::vector<Index> rows;        ///< its row of the data
+};
+
+} // namespace
+
 void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
+    thread_local BatchScratch w;
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, blocks = (d + 3) / 4;
     const std::uint64_t seed = m_config.seed;
     const auto step = std::uint32_t(atStep);
     const auto sample0 = std::uint32_t(first);
     // Every sample's draws at once, in vectorised batches (core/rng/noise.hpp).
-    b.uniforms.resize(std::size_t(4 * count));
-    b.noise.resize(std::size_t(4 * blocks * count));
-    philoxUniformRows(seed, sample0, count, step, kSubDraw, b.uniforms.data());
-    philoxNormalRows(seed, sample0, count, blocks, step, kSubNoise, b.noise.data());
+    w.uniforms.resize(std::size_t(4 * count));
+    w.noise.resize(std::size_t(4 * blocks * count));
+    philoxUniformRows(seed, sample0, count, step, kSubDraw, w.uniforms.data());
+    philoxNormalRows(seed, sample0, count, blocks, step, kSubNoise, w.noise.data());
     if (m_config.timeSampling != TimeSampling::Uniform) {
-        b.timeNormals.resize(std::size_t(4 * count));
-        philoxNormalRows(seed, sample0, count, 1, step, kSubTime, b.timeNormals.data());
+        w.timeNormals.resize(std::size_t(4 * count));
+        philoxNormalRows(seed, sample0, count, 1, step, kSubTime, w.timeNormals.data());
     }
     // The data points first, in a loop of independent loads: the rows are random and mostly
     // out of cache after the previous step's products, and this way their misses overlap.
-    b.x0.resize(std::size_t(d * count));
-    std::vector<Index> rows(static_cast<std::size_t>(count));
+    w.x0.resize(std::size_t(d * count));
+    std::vector<Index>& rows = w.rows;
+    rows.resize(std::size_t(count));
     for (Index j = 0; j < count; ++j) {
-        const double u = b.uniforms[std::size_t(4 * j)];
+        const double u = w.uniforms[std::size_t(4 * j)];
         rows[std::size_t(j)] = std::min(m_data.rows() - 1, Index(u * double(m_data.rows())));
-        for (int c = 0; c < d; ++c) b.x0[std::size_t(j * d + c)] = m_data(rows[std::size_t(j)], c);
+        for (int c = 0; c < d; ++c) w.x0[std::size_t(j * d + c)] = m_data(rows[std::size_t(j)], c);
     }
-    b.xt.resize(std::size_t(d * count));
-    b.levels.resize(std::size_t(count));
-    b.labels.resize(std::size_t(count));
+    w.xt.resize(std::size_t(d * count));
+    w.levels.resize(std::size_t(count));
+    w.labels.resize(std::size_t(count));
     const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
     for (Index j = 0; j < count; ++j) {
-        const double* u = b.uniforms.data() + 4 * j;
-        const double* eps = b.noise.data() + 4 * blocks * j;
-        const double* x0 = b.x0.data() + d * j;
+        const double* u = w.uniforms.data() + 4 * j;
+        const double* eps = w.noise.data() + 4 * blocks * j;
+        const double* x0 = w.x0.data() + d * j;
         const Index row = rows[std::size_t(j)];
         double t = tMin + (tMax - tMin) * u[1];
         if (m_config.timeSampling != TimeSampling::Uniform) {
-            const double n = b.timeNormals[std::size_t(4 * j)];
+            const double n = w.timeNormals[std::size_t(4 * j)];
             if (m_config.timeSampling == TimeSampling::LogitNormal)
                 t = 1.0 / (1.0 + std::exp(-n));
             else
                 t = m_schedule->tFromLogSnr(-2.0 * (-1.2 + 1.2 * n));
             t = std::clamp(t, tMin, tMax);
         }
-        const NoiseLevel l = b.levels[std::size_t(j)] = m_schedule->at(t);
-        double* x = b.xt.data() + d * j;
+        const NoiseLevel l = w.levels[std::size_t(j)] = m_schedule->at(t);
+        double* x = w.xt.data() + d * j;
         for (int c = 0; c < d; ++c) x[c] = l.alpha * x0[c] + l.sigma * eps[c];
-        int& label = b.labels[std::size_t(j)] = -1;
+        int& label = w.labels[std::size_t(j)] = -1;
         if (spec.classes > 0 && u[2] >= m_config.labelDropout) label = m_labels[std::size_t(row)];
         for (int c = 0; c < d; ++c)
             b.target[std::size_t(j * d + c)] =
@@ -227,7 +241,7 @@ void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
         b.factor[std::size_t(j)] = float(factor);
         b.bucket[std::size_t(j)] = std::min(kBuckets - 1, int(t * kBuckets));
     }
-    networkInputs(spec, b.xt.data(), int(count), b.levels.data(), b.labels.data(), b.input.data());
+    networkInputs(spec, w.xt.data(), int(count), w.levels.data(), w.labels.data(), b.input.data());
 }
 
 int Trainer::microSize() const {
@@ -391,7 +405,13 @@ void Trainer::drawChunk(DeviceChunk& c, long offset, int micro) {
 TrainProgress Trainer::trainOnDevice(long k) {
     TrainProgress p;
     const auto d = std::size_t(m_model.spec.dim), batch = std::size_t(m_config.batch);
-    const int most = m_device->maxSteps(m_config.batch);
+    // Steps a submission: as many as the device takes, within a host budget for each of the
+    // two chunks (its micro-batches, their gathered copy and the outputs: about 2 in + 5 d + 6
+    // floats a sample), so that an MLP on images at a large batch stays in memory.
+    const double hostBytesPerStep =
+        4.0 * double(batch) * double(2 * m_model.spec.inputDim() + 5 * int(d) + 6);
+    const int most = std::max(
+        1, std::min(m_device->maxSteps(m_config.batch), int(kHostChunkBytes / hostBytesPerStep)));
     const int micro = microBatches(2 * int(std::min<long>(most, k))); // slots for two chunks
     std::vector<StepPlan> plan;
     std::vector<double> norm2;
