@@ -92,11 +92,13 @@ void timeEmbeddings(const double* cNoise, int n, int dim, float* out, std::size_
     if (m > 0) flush();
 }
 
-void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& level, int label,
-                  float* column) {
+namespace {
+
+/// A column's parts other than the embedding: c_in x and the one-hot label.
+void scaledInputAndLabel(const ModelSpec& spec, const double* x, const NoiseLevel& level, int label,
+                         float* column) {
     const double cin = inputScale(level, spec.sigmaData);
     for (int d = 0; d < spec.dim; ++d) column[d] = float(cin * x[d]);
-    timeEmbedding(noiseConditioning(level), spec.embedDim, column + spec.dim);
     if (spec.classes > 0) {
         float* onehot = column + spec.dim + spec.embedDim;
         for (int c = 0; c <= spec.classes; ++c) onehot[c] = 0.0f;
@@ -104,22 +106,22 @@ void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& leve
     }
 }
 
+} // namespace
+
+void networkInput(const ModelSpec& spec, const double* x, const NoiseLevel& level, int label,
+                  float* column) {
+    scaledInputAndLabel(spec, x, level, label, column);
+    timeEmbedding(noiseConditioning(level), spec.embedDim, column + spec.dim);
+}
+
 void networkInputs(const ModelSpec& spec, const double* x, int n, const NoiseLevel* levels,
                    const int* labels, float* columns) {
     const int in = spec.inputDim();
     std::vector<double> cNoise(static_cast<std::size_t>(std::max(n, 0)));
     for (int r = 0; r < n; ++r) {
-        const NoiseLevel& level = levels[r];
-        float* col = columns + std::size_t(r) * in;
-        const double cin = inputScale(level, spec.sigmaData);
-        for (int d = 0; d < spec.dim; ++d) col[d] = float(cin * x[std::size_t(r) * spec.dim + d]);
-        cNoise[std::size_t(r)] = noiseConditioning(level);
-        if (spec.classes > 0) {
-            float* onehot = col + spec.dim + spec.embedDim;
-            for (int c = 0; c <= spec.classes; ++c) onehot[c] = 0.0f;
-            const int label = labels[r];
-            onehot[label >= 0 && label < spec.classes ? label : spec.classes] = 1.0f;
-        }
+        scaledInputAndLabel(spec, x + std::size_t(r) * spec.dim, levels[r], labels[r],
+                            columns + std::size_t(r) * in);
+        cNoise[std::size_t(r)] = noiseConditioning(levels[r]);
     }
     timeEmbeddings(cNoise.data(), n, spec.embedDim, columns + spec.dim, std::size_t(in));
 }
