@@ -65,9 +65,27 @@ void timeEmbedding(double cNoise, int dim, float* out) {
     timeEmbeddings(&cNoise, 1, dim, out, std::size_t(dim));
 }
 
+namespace {
+double frequencyRatio(int half) { // f_{k+1} = f_k * ratio
+    return std::exp(-std::log(10000.0) / half);
+}
+} // namespace
+
+std::vector<double> embeddingFrequencies(int dim) {
+    const int half = dim / 2;
+    const double ratio = frequencyRatio(half);
+    std::vector<double> f(std::size_t(std::max(half, 0)));
+    double fk = 1.0;
+    for (double& v : f) {
+        v = fk;
+        fk *= ratio;
+    }
+    return f;
+}
+
 void timeEmbeddings(const double* cNoise, int n, int dim, float* out, std::size_t stride) {
     const int half = dim / 2;
-    const double ratio = std::exp(-std::log(10000.0) / half); // f_{k+1} = f_k * ratio
+    const double ratio = frequencyRatio(half);
     constexpr int kChunk = 512;
     double angle[kChunk], s[kChunk], c[kChunk];
     float* dest[kChunk]; // where each angle's sine goes; its cosine goes half further
@@ -81,7 +99,7 @@ void timeEmbeddings(const double* cNoise, int n, int dim, float* out, std::size_
         m = 0;
     };
     for (int r = 0; r < n; ++r) {
-        double a = 250.0 * cNoise[r];
+        double a = kEmbeddingScale * cNoise[r];
         float* row = out + std::size_t(r) * stride;
         for (int k = 0; k < half; ++k, a *= ratio) {
             angle[m] = a;

@@ -53,6 +53,10 @@ std::pair<double, double> trainingTimeRange(const Schedule& schedule);
 /// Sinusoidal features of c_noise (Vaswani et al. 2017, Section 3.5, as used by DDPM):
 /// out[k] = sin(250 c_noise f_k), out[half + k] = cos(250 c_noise f_k), f_k = 10000^(-k/half).
 /// The factor 250 maps c_noise's working range (about -2..1.5) to DDPM's 0..1000 time scale.
+constexpr double kEmbeddingScale = 250.0;
+/// f_0 .. f_{half-1} of a dim-wide embedding (f_{k+1} = f_k 10000^(-1/half), as the angles are
+/// formed): for a device that forms the features itself (core/backend/train_device.hpp).
+std::vector<double> embeddingFrequencies(int dim);
 void timeEmbedding(double cNoise, int dim, float* out);
 /// The same features for n values of c_noise: row r's at out + r stride, all angles through
 /// one vectorised sin/cos pass (the same values as timeEmbedding's, bit for bit).

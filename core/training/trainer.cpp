@@ -165,43 +165,34 @@ struct BatchScratch {
     std::vector<Index> rows;        ///< its row of the data
 };
 
+BatchScratch& scratch() {
+    thread_local BatchScratch w;
+    return w;
+}
+
 } // namespace
 
-void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
-    thread_local BatchScratch w;
+void Trainer::drawLevels(Batch& b, Index first, Index count, long atStep) const {
+    BatchScratch& w = scratch();
     const ModelSpec& spec = m_model.spec;
-    const int d = spec.dim, blocks = (d + 3) / 4;
     const std::uint64_t seed = m_config.seed;
     const auto step = std::uint32_t(atStep);
     const auto sample0 = std::uint32_t(first);
     // Every sample's draws at once, in vectorised batches (core/rng/noise.hpp).
     w.uniforms.resize(std::size_t(4 * count));
-    w.noise.resize(std::size_t(4 * blocks * count));
     philoxUniformRows(seed, sample0, count, step, kSubDraw, w.uniforms.data());
-    philoxNormalRows(seed, sample0, count, blocks, step, kSubNoise, w.noise.data());
     if (m_config.timeSampling != TimeSampling::Uniform) {
         w.timeNormals.resize(std::size_t(4 * count));
         philoxNormalRows(seed, sample0, count, 1, step, kSubTime, w.timeNormals.data());
     }
-    // The data points first, in a loop of independent loads: the rows are random and mostly
-    // out of cache after the previous step's products, and this way their misses overlap.
-    w.x0.resize(std::size_t(d * count));
-    std::vector<Index>& rows = w.rows;
-    rows.resize(std::size_t(count));
-    for (Index j = 0; j < count; ++j) {
-        const double u = w.uniforms[std::size_t(4 * j)];
-        rows[std::size_t(j)] = std::min(m_data.rows() - 1, Index(u * double(m_data.rows())));
-        for (int c = 0; c < d; ++c) w.x0[std::size_t(j * d + c)] = m_data(rows[std::size_t(j)], c);
-    }
-    w.xt.resize(std::size_t(d * count));
+    w.rows.resize(std::size_t(count));
     w.levels.resize(std::size_t(count));
     w.labels.resize(std::size_t(count));
     const auto [tMin, tMax] = trainingTimeRange(*m_schedule);
     for (Index j = 0; j < count; ++j) {
         const double* u = w.uniforms.data() + 4 * j;
-        const double* eps = w.noise.data() + 4 * blocks * j;
-        const double* x0 = w.x0.data() + d * j;
-        const Index row = rows[std::size_t(j)];
+        const Index row = w.rows[std::size_t(j)] =
+            std::min(m_data.rows() - 1, Index(u[0] * double(m_data.rows())));
         double t = tMin + (tMax - tMin) * u[1];
         if (m_config.timeSampling != TimeSampling::Uniform) {
             const double n = w.timeNormals[std::size_t(4 * j)];
@@ -212,13 +203,8 @@ void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
             t = std::clamp(t, tMin, tMax);
         }
         const NoiseLevel l = w.levels[std::size_t(j)] = m_schedule->at(t);
-        double* x = w.xt.data() + d * j;
-        for (int c = 0; c < d; ++c) x[c] = l.alpha * x0[c] + l.sigma * eps[c];
         int& label = w.labels[std::size_t(j)] = -1;
         if (spec.classes > 0 && u[2] >= m_config.labelDropout) label = m_labels[std::size_t(row)];
-        for (int c = 0; c < d; ++c)
-            b.target[std::size_t(j * d + c)] =
-                float(predictionOf(spec.target, x[c], x0[c], eps[c], l, spec.sigmaData));
         const double factor = predictionErrorFactor(spec.target, l, spec.sigmaData);
         const double snr = l.alpha * l.alpha / (l.sigma * l.sigma);
         const double st = l.sigma / l.alpha, sd = spec.sigmaData;
@@ -241,7 +227,58 @@ void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
         b.factor[std::size_t(j)] = float(factor);
         b.bucket[std::size_t(j)] = std::min(kBuckets - 1, int(t * kBuckets));
     }
+}
+
+void Trainer::makeBatch(Batch& b, Index first, Index count, long atStep) const {
+    drawLevels(b, first, count, atStep);
+    BatchScratch& w = scratch();
+    const ModelSpec& spec = m_model.spec;
+    const int d = spec.dim, blocks = (d + 3) / 4;
+    w.noise.resize(std::size_t(4 * blocks * count));
+    philoxNormalRows(m_config.seed, std::uint32_t(first), count, blocks, std::uint32_t(atStep),
+                     kSubNoise, w.noise.data());
+    // The data points first, in a loop of independent loads: the rows are random and mostly
+    // out of cache after the previous step's products, and this way their misses overlap.
+    w.x0.resize(std::size_t(d * count));
+    for (Index j = 0; j < count; ++j)
+        for (int c = 0; c < d; ++c)
+            w.x0[std::size_t(j * d + c)] = m_data(w.rows[std::size_t(j)], c);
+    w.xt.resize(std::size_t(d * count));
+    for (Index j = 0; j < count; ++j) {
+        const double* eps = w.noise.data() + 4 * blocks * j;
+        const double* x0 = w.x0.data() + d * j;
+        const NoiseLevel& l = w.levels[std::size_t(j)];
+        double* x = w.xt.data() + d * j;
+        for (int c = 0; c < d; ++c) x[c] = l.alpha * x0[c] + l.sigma * eps[c];
+        for (int c = 0; c < d; ++c)
+            b.target[std::size_t(j * d + c)] =
+                float(predictionOf(spec.target, x[c], x0[c], eps[c], l, spec.sigmaData));
+    }
     networkInputs(spec, w.xt.data(), int(count), w.levels.data(), w.labels.data(), b.input.data());
+}
+
+void Trainer::makeDraws(Batch& b, Index first, Index count, long atStep, SampleDraw* draws) const {
+    drawLevels(b, first, count, atStep);
+    BatchScratch& w = scratch();
+    const ModelSpec& spec = m_model.spec;
+    const double sd = spec.sigmaData;
+    for (Index j = 0; j < count; ++j) {
+        const NoiseLevel& l = w.levels[std::size_t(j)];
+        const double cin = inputScale(l, sd);
+        const double angle = kEmbeddingScale * noiseConditioning(l);
+        SampleDraw& s = draws[j];
+        s.row = std::uint32_t(w.rows[std::size_t(j)]);
+        s.label = w.labels[std::size_t(j)];
+        s.inX0 = float(cin * l.alpha);
+        s.inEps = float(cin * l.sigma);
+        // The target is linear in (x0, eps) with x = alpha x0 + sigma eps: its coefficients
+        // are its values at (x0, eps) = (1, 0) and (0, 1).
+        s.targetX0 = float(predictionOf(spec.target, l.alpha, 1.0, 0.0, l, sd));
+        s.targetEps = float(predictionOf(spec.target, l.sigma, 0.0, 1.0, l, sd));
+        s.weight = b.weight[std::size_t(j)];
+        s.angleHi = float(angle);
+        s.angleLo = float(angle - double(s.angleHi));
+    }
 }
 
 int Trainer::microSize() const {
@@ -254,22 +291,27 @@ int Trainer::microBatches(int steps) {
     return micro;
 }
 
-void Trainer::drawMicroBatch(std::size_t slot, int mb, long step) {
+void Trainer::drawMicroBatch(std::size_t slot, int mb, long step, SampleDraw* draws) {
     const ModelSpec& spec = m_model.spec;
     const int d = spec.dim, in = spec.inputDim();
     Batch& b = *m_batches[slot];
     const int first = mb * microSize(), n = std::min(microSize(), m_config.batch - first);
-    b.input.resize(std::size_t(in * n));
-    b.target.resize(std::size_t(d * n));
+    if (!draws) { // the CPU forms the samples; a device forms them from the draws
+        b.input.resize(std::size_t(in * n));
+        b.target.resize(std::size_t(d * n));
+    }
     b.gradOut.resize(std::size_t(d * n));
     b.weight.resize(std::size_t(n));
     b.factor.resize(std::size_t(n));
     b.bucket.resize(std::size_t(n));
     b.out.resize(std::size_t(d * n));
-    makeBatch(b, first, n, step);
+    if (draws)
+        makeDraws(b, first, n, step, draws + first);
+    else
+        makeBatch(b, first, n, step);
 }
 
-void Trainer::lossOf(Batch& b, int n) const {
+void Trainer::lossOf(Batch& b, int n, bool outIsError) const {
     const int d = m_model.spec.dim;
     const float* out = b.out.data();
     double loss = 0;
@@ -279,7 +321,7 @@ void Trainer::lossOf(Batch& b, int n) const {
         double e2 = 0;
         for (int c = 0; c < d; ++c) {
             const std::size_t i = std::size_t(j * d + c);
-            const double e = double(out[i]) - b.target[i];
+            const double e = outIsError ? double(out[i]) : double(out[i]) - b.target[i];
             e2 += e * e;
             b.gradOut[i] = float(2.0 * b.weight[std::size_t(j)] * e * norm);
         }
@@ -314,7 +356,7 @@ double Trainer::runMicroBatches(FloatBuffer& grads, double& normSq) {
             Batch& b = *m_batches[mb];
             const int n = int(b.weight.size());
             m_model.net.forwardTrain(b.input.data(), n, b.out.data(), b.ws);
-            lossOf(b, n);
+            lossOf(b, n, false);
             m_model.net.backward(b.input.data(), b.gradOut.data(), n, b.ws, b.grads);
         }
     });
@@ -329,11 +371,27 @@ bool Trainer::useDevice(Backend& backend) {
     // Once on a device the Adam moments live there only: the trainer stays with it.
     if (m_device) return true;
     if (!m_model.net.mlp()) return false;
-    m_device = backend.mlpTrainDevice(*m_model.net.mlp(), m_config.batch);
-    if (m_device)
-        m_device->load(m_model.net.params(), m_adam.firstMoment(), m_adam.secondMoment(),
-                       m_adam.steps(), m_ema);
-    return m_device != nullptr;
+    std::unique_ptr<TrainDevice> device =
+        backend.mlpTrainDevice(*m_model.net.mlp(), m_config.batch);
+    if (!device) return false;
+    const ModelSpec& spec = m_model.spec;
+    FloatBuffer points(std::size_t(m_data.size()));
+    for (Index r = 0; r < m_data.rows(); ++r) // row after row
+        for (Index c = 0; c < m_data.cols(); ++c)
+            points[std::size_t(r * m_data.cols() + c)] = float(m_data(r, c));
+    TrainData data;
+    data.points = points.data();
+    data.rows = std::size_t(m_data.rows());
+    data.dim = spec.dim;
+    data.embedDim = spec.embedDim;
+    data.classes = spec.classes;
+    data.seed = m_config.seed;
+    data.noiseSubstream = kSubNoise;
+    if (!device->setData(data)) return false;
+    device->load(m_model.net.params(), m_adam.firstMoment(), m_adam.secondMoment(), m_adam.steps(),
+                 m_ema);
+    m_device = std::move(device);
+    return true;
 }
 
 double Trainer::emaDecayAt(long step) const {
@@ -381,35 +439,24 @@ TrainProgress Trainer::train(long k) {
 }
 
 void Trainer::drawChunk(DeviceChunk& c, long offset, int micro) {
-    const ModelSpec& spec = m_model.spec;
-    const auto d = std::size_t(spec.dim), in = std::size_t(spec.inputDim());
     const auto batch = std::size_t(m_config.batch), all = std::size_t(micro * c.steps);
+    c.draws.resize(batch * std::size_t(c.steps));
     m_pool.parallelFor(all, 1, [&](std::size_t lo, std::size_t hi) {
-        for (std::size_t i = lo; i < hi; ++i)
-            drawMicroBatch(c.slot + i, int(i % std::size_t(micro)),
-                           m_step + offset + long(i) / micro);
+        for (std::size_t i = lo; i < hi; ++i) { // step i / micro's draws from its sample 0 on
+            const std::size_t step = i / std::size_t(micro);
+            drawMicroBatch(c.slot + i, int(i % std::size_t(micro)), m_step + offset + long(step),
+                           c.draws.data() + step * batch);
+        }
     });
-    c.input.resize(in * batch * std::size_t(c.steps));
-    c.target.resize(d * batch * std::size_t(c.steps));
-    c.weight.resize(batch * std::size_t(c.steps));
-    std::size_t at = 0; // micro-batches are consecutive samples: gather them in order
-    for (std::size_t i = 0; i < all; ++i) {
-        const Batch& b = *m_batches[c.slot + i];
-        std::copy(b.input.begin(), b.input.end(), c.input.begin() + std::ptrdiff_t(at * in));
-        std::copy(b.target.begin(), b.target.end(), c.target.begin() + std::ptrdiff_t(at * d));
-        std::copy(b.weight.begin(), b.weight.end(), c.weight.begin() + std::ptrdiff_t(at));
-        at += b.weight.size();
-    }
 }
 
 TrainProgress Trainer::trainOnDevice(long k) {
     TrainProgress p;
     const auto d = std::size_t(m_model.spec.dim), batch = std::size_t(m_config.batch);
     // Steps a submission: as many as the device takes, within a host budget for each of the
-    // two chunks (its micro-batches, their gathered copy and the outputs: about 2 in + 5 d + 6
-    // floats a sample), so that an MLP on images at a large batch stays in memory.
-    const double hostBytesPerStep =
-        4.0 * double(batch) * double(2 * m_model.spec.inputDim() + 5 * int(d) + 6);
+    // two chunks (the draws, the micro-batches' books and the errors: about 3 d + 14 floats a
+    // sample), so that an MLP on images at a large batch stays in memory.
+    const double hostBytesPerStep = 4.0 * double(batch) * double(3 * int(d) + 14);
     const int most = std::max(
         1, std::min(m_device->maxSteps(m_config.batch), int(kHostChunkBytes / hostBytesPerStep)));
     const int micro = microBatches(2 * int(std::min<long>(most, k))); // slots for two chunks
@@ -433,7 +480,7 @@ TrainProgress Trainer::trainOnDevice(long k) {
                                     emaDecayAt(m_step + s)};
         m_out.resize(d * batch * std::size_t(steps));
         auto run = std::async(std::launch::async, [&] {
-            m_device->steps(steps, m_config.batch, c.input.data(), c.target.data(), c.weight.data(),
+            m_device->steps(steps, m_config.batch, c.draws.data(), std::uint32_t(m_step),
                             plan.data(), m_config.gradClip, m_config.adam, m_out.data(),
                             norm2.data());
         });
@@ -447,12 +494,12 @@ TrainProgress Trainer::trainOnDevice(long k) {
         }
         run.get(); // a device error comes out here
         m_pool.parallelFor(std::size_t(micro * steps), 1, [&](std::size_t lo, std::size_t hi) {
-            for (std::size_t i = lo; i < hi; ++i) { // the outputs back into their micro-batches
+            for (std::size_t i = lo; i < hi; ++i) { // the errors back into their micro-batches
                 Batch& b = *m_batches[c.slot + i];
                 const std::size_t first = (i / std::size_t(micro)) * batch * d +
                                           (i % std::size_t(micro)) * std::size_t(microSize()) * d;
                 std::copy_n(m_out.begin() + std::ptrdiff_t(first), b.out.size(), b.out.begin());
-                lossOf(b, int(b.weight.size()));
+                lossOf(b, int(b.weight.size()), true);
             }
         });
         for (int s = 0; s < steps; ++s) {

@@ -101,12 +101,19 @@ private:
     int microSize() const;
     /// Micro-batches in a step's batch (m_batches then holds at least as many for `steps`).
     int microBatches(int steps = 1);
-    /// Draws micro-batch mb of step `step`'s batch into m_batches[slot].
-    void drawMicroBatch(std::size_t slot, int mb, long step);
+    /// Draws micro-batch mb of step `step`'s batch into m_batches[slot]: the samples, or
+    /// where `draws` is given (the step's batch of draws) only their draws, for a device.
+    void drawMicroBatch(std::size_t slot, int mb, long step, SampleDraw* draws = nullptr);
+    /// Samples first .. first + count - 1 of step `step`'s batch: each one's data row, noise
+    /// level and label (into this thread's scratch), and b's weights, factors and buckets.
+    void drawLevels(Batch& b, Index first, Index count, long step) const;
+    /// drawLevels, then the samples themselves: b's network inputs and targets.
     void makeBatch(Batch& b, Index first, Index count, long step) const;
+    /// drawLevels, then the samples' draws for a device (draws[0 .. count)).
+    void makeDraws(Batch& b, Index first, Index count, long step, SampleDraw* draws) const;
     /// The micro-batch's weighted loss, its gradient with respect to b.out and each sample's
-    /// x0 error, from the network's outputs in b.out.
-    void lossOf(Batch& b, int n) const;
+    /// x0 error, from the network's outputs in b.out (or their errors, outIsError).
+    void lossOf(Batch& b, int n, bool outIsError) const;
     /// The batch's loss (micro-batches first .. first + micro - 1 of m_batches) and the running
     /// per-bucket errors, from lossOf's results.
     double collect(int first, int micro);
@@ -117,14 +124,14 @@ private:
     /// train() on m_device: many steps a submission, the books kept here afterwards; the next
     /// submission's batches are drawn while the device runs the current one.
     TrainProgress trainOnDevice(long k);
-    /// Host buffers of whole batches for one submission (two: one drawn while one runs).
+    /// The draws of whole batches for one submission (two: one drawn while one runs).
     struct DeviceChunk {
         std::size_t slot = 0; ///< its first micro-batch in m_batches
         int steps = 0;
-        FloatBuffer input, target, weight;
+        std::vector<SampleDraw> draws; ///< steps x batch
     };
-    /// Draws the batches of steps m_step + offset .. + c.steps - 1 into c's micro-batches and
-    /// gathers them into c's buffers.
+    /// Draws the batches of steps m_step + offset .. + c.steps - 1: their draws into c.draws,
+    /// the books (weights, factors, buckets) into c's micro-batches.
     void drawChunk(DeviceChunk& c, long offset, int micro);
 
     TrainConfig m_config;
@@ -144,7 +151,7 @@ private:
     std::vector<const float*> m_gradParts; ///< the micro-batches' gradients, summed per step
     std::unique_ptr<TrainDevice> m_device;
     DeviceChunk m_chunks[2]; ///< for m_device
-    FloatBuffer m_out;       ///< the device's outputs of one submission
+    FloatBuffer m_out;       ///< the device's errors of one submission
 };
 
 } // namespace dfs

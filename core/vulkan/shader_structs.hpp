@@ -65,6 +65,9 @@ struct PhiloxPush { // shaders/philox_check.comp
 struct TrainForwardPush { // shaders/train_forward.comp
     std::uint32_t nIn, nOut, batch, wOffset, fromInput, hOffset, zOffset, act;
 };
+struct TrainDrawPush { // shaders/train_draw.comp
+    std::uint32_t n, dim, inDim, freqCount, classes, steps, firstStep, seedLo, seedHi, substream;
+};
 struct TrainLossPush { // shaders/train_loss.comp
     std::uint32_t dim, batch, zOffset, targetOffset, weightOffset;
     float norm;

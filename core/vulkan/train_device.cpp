@@ -1,16 +1,18 @@
-// MLP training on the device (core/backend/train_device.hpp): the weights, the Adam moments
-// and the EMA live in device-local buffers. One submission runs many optimiser steps: the
-// batches' upload, then per step the forward pass (shaders/train_forward.comp), the loss
-// gradient and a copy of the outputs (train_loss.comp), the backward pass
-// (train_backward_dw.comp, train_backward_dh.comp), the gradient's squared norm
-// (sum_squares.comp, norm_total.comp) and AdamW with the gradient clipped on the device
-// (adam.comp); at the end the download of every step's outputs and norm. The weights at the
-// submission's start are kept on the device, so that keep(j) can go back and replay j steps
-// when the host finds a divergence in the losses afterwards.
+// MLP training on the device (core/backend/train_device.hpp): the data, the weights, the Adam
+// moments and the EMA live in device-local buffers. One submission runs many optimiser steps:
+// the upload of the host's per-sample draws, the batches formed from them
+// (shaders/train_draw.comp), then per step the forward pass (train_forward.comp), the loss
+// gradient and the errors (train_loss.comp), the backward pass (train_backward_dw.comp,
+// train_backward_dh.comp), the gradient's squared norm (sum_squares.comp, norm_total.comp) and
+// AdamW with the gradient clipped on the device (adam.comp); at the end the download of every
+// step's errors and norm. The weights at the submission's start are kept on the device, so that
+// keep(j) can go back and replay j steps when the host finds a divergence in the losses
+// afterwards.
 #include "core/vulkan/backend_impl.hpp"
 
 #include "core/backend/train_device.hpp"
 #include "core/errors.hpp"
+#include "core/model/model.hpp"
 #include "core/nn/mlp.hpp"
 
 #include <algorithm>
@@ -43,6 +45,31 @@ public:
           m_partials(b.context(), 4 * partials(), Memory::Device),
           m_norms(b.context(), 4 * kMaxSteps, Memory::Device) {}
 
+    bool setData(const TrainData& data) override {
+        const double bytes = 4.0 * double(data.rows) * data.dim;
+        if (data.rows == 0 || bytes > m_b.bufferBytes()) return false;
+        m_b.context().throwIfLost();
+        m_b.discardUploads();
+        m_data = data;
+        m_data.points = nullptr; // not kept: the device has its copy
+        // The embedding's frequencies as (hi, lo) float pairs (shaders/train_draw.comp).
+        const std::vector<double> f = embeddingFrequencies(data.embedDim);
+        std::vector<float> pairs(2 * std::max<std::size_t>(f.size(), 1), 0.0f);
+        for (std::size_t k = 0; k < f.size(); ++k) {
+            pairs[2 * k] = float(f[k]);
+            pairs[2 * k + 1] = float(f[k] - double(pairs[2 * k]));
+        }
+        m_points = std::make_unique<Buffer>(m_b.context(), std::size_t(bytes), Memory::Device);
+        m_freqs = std::make_unique<Buffer>(m_b.context(), 4 * pairs.size(), Memory::Device);
+        m_b.put(*m_points, 0, data.points, std::size_t(bytes));
+        m_b.put(*m_freqs, 0, pairs.data(), 4 * pairs.size());
+        m_b.context().submit([&](VkCommandBuffer cmd) {
+            m_b.recordUploads(cmd);
+            barrierToHost(cmd);
+        });
+        return true;
+    }
+
     void load(const FloatBuffer& params, const FloatBuffer& m, const FloatBuffer& v, long adamSteps,
               const FloatBuffer& ema) override {
         m_b.context().throwIfLost();
@@ -65,26 +92,24 @@ public:
         // Forward and backward: about 3 multiply-adds per parameter and sample; the batches
         // and outputs of all steps within one buffer.
         const double work = 3.0 * double(m_n) * n;
-        const double bytes = 4.0 * double(batchFloats(std::uint32_t(n)) + outFloats(n));
+        const double bytes = double(batchFloats(std::uint32_t(n)) * 4 + outFloats(n) * 4 +
+                                    sizeof(SampleDraw) * std::size_t(n));
         const double room = std::min(256.0 * 1024 * 1024, m_b.bufferBytes());
         const double k = std::min(submissionBudget(m_b.context()) / work, room / bytes);
         return int(std::clamp(k, 1.0, double(kMaxSteps)));
     }
 
-    void steps(int k, int n, const float* input, const float* target, const float* weight,
-               const StepPlan* plan, double gradClip, const AdamConfig& config, float* out,
-               double* norm2) override {
+    void steps(int k, int n, const SampleDraw* draws, std::uint32_t firstStep, const StepPlan* plan,
+               double gradClip, const AdamConfig& config, float* errors, double* norm2) override {
         if (k < 1 || k > maxSteps(n)) throw UsageError("TrainDevice::steps: k out of range");
+        if (!m_points) throw UsageError("TrainDevice::steps: no data (setData)");
         m_b.context().throwIfLost();
         m_b.discardUploads();
         const auto batch = std::uint32_t(n);
-        const std::size_t in = std::size_t(m_shape.dims[0]), d = outDim(), per = batchFloats(batch);
-        Buffer& data = grow(m_batch, 4 * per * std::size_t(k));
-        for (std::size_t s = 0; s < std::size_t(k); ++s) { // step s: input, targets, weights
-            m_b.put(data, 4 * s * per, input + s * in * batch, 4 * in * batch);
-            m_b.put(data, 4 * (s * per + in * batch), target + s * d * batch, 4 * d * batch);
-            m_b.put(data, 4 * (s * per + (in + d) * batch), weight + s * batch, 4 * batch);
-        }
+        const std::size_t drawBytes = sizeof(SampleDraw) * std::size_t(n) * std::size_t(k);
+        Buffer& drawn = grow(m_draws, drawBytes);
+        m_b.put(drawn, 0, draws, drawBytes);
+        grow(m_batch, 4 * batchFloats(batch) * std::size_t(k));
         Buffer& outs = grow(m_outs, 4 * outFloats(n) * std::size_t(k));
         m_plan.assign(plan, plan + k);
         m_clip = gradClip;
@@ -95,12 +120,13 @@ public:
             m_b.recordUploads(cmd);
             // The weights, moments and EMA as they are now, for keep().
             copyState(cmd, false);
+            recordDraws(cmd, k, firstStep);
             recordSteps(cmd, k);
             m_b.recordDownloads(cmd, {{&outs, 0, 4 * outFloats(n) * std::size_t(k)},
                                       {&m_norms, 0, 4 * std::size_t(k)}});
         });
         const auto* f = static_cast<const float*>(m_b.downloaded());
-        std::memcpy(out, f, 4 * outFloats(n) * std::size_t(k));
+        std::memcpy(errors, f, 4 * outFloats(n) * std::size_t(k));
         for (int s = 0; s < k; ++s) norm2[s] = f[outFloats(n) * std::size_t(k) + std::size_t(s)];
     }
 
@@ -148,6 +174,27 @@ private:
         if (!b || b->size() < bytes)
             b = std::make_unique<Buffer>(m_b.context(), bytes, Memory::Device);
         return *b;
+    }
+
+    /// Forms the batches of k steps in m_batch from the draws in m_draws.
+    void recordDraws(VkCommandBuffer cmd, int k, std::uint32_t firstStep) {
+        const auto inDim = std::uint32_t(m_shape.dims[0]);
+        const TrainDrawPush p{m_batchSize,
+                              std::uint32_t(m_data.dim),
+                              inDim,
+                              std::uint32_t(m_data.embedDim / 2),
+                              std::uint32_t(m_data.classes),
+                              std::uint32_t(k),
+                              firstStep,
+                              std::uint32_t(m_data.seed),
+                              std::uint32_t(m_data.seed >> 32),
+                              m_data.noiseSubstream};
+        Pipeline& draw = m_b.pipeline(kSpirv_train_draw, 4, sizeof(TrainDrawPush));
+        const VkDescriptorSet set =
+            draw.allocateSets({{&*m_draws, &*m_points, &*m_freqs, &*m_batch}})[0];
+        const double values = double(batchFloats(m_batchSize)) * k;
+        barrierBetweenDispatches(cmd);
+        draw.record(cmd, set, &p, std::uint32_t(std::min(65535.0, std::ceil(values / kGroup))));
     }
 
     /// Copies the weights and the state (m, v, EMA) into m_start, or back from it.
@@ -280,6 +327,8 @@ private:
     Buffer m_start; ///< the weights, m, v and EMA at the last steps() call's start
     Buffer m_partials, m_norms;
     std::unique_ptr<Buffer> m_batch, m_outs, m_acts, m_work;
+    std::unique_ptr<Buffer> m_points, m_freqs, m_draws; ///< the data, its embedding, the draws
+    TrainData m_data;                                   ///< its shape (no points)
     long m_t = 0, m_startT = 0; ///< AdamW updates so far, and at the last steps() call's start
     // The last steps() call, for keep().
     std::vector<StepPlan> m_plan;

@@ -1,6 +1,7 @@
 // The host's mirrors of the shaders' structs (core/vulkan/shader_structs.hpp) against the
 // shaders' SPIR-V: member for member the same names, order, offsets and types, and the same
 // size; and every shader with a push-constant block has a mirror. Needs no device.
+#include "core/backend/train_device.hpp"
 #include "core/vulkan/shader_structs.hpp"
 #include "core/vulkan/spirv.hpp"
 #include "spirv_layout.hpp"
@@ -114,6 +115,19 @@ const std::vector<Mirror>& mirrors() {
              MEMBER(TrainForwardPush, batch), MEMBER(TrainForwardPush, wOffset),
              MEMBER(TrainForwardPush, fromInput), MEMBER(TrainForwardPush, hOffset),
              MEMBER(TrainForwardPush, zOffset), MEMBER(TrainForwardPush, act)}),
+        mirror<TrainDrawPush>("train_draw", nullptr,
+                              {MEMBER(TrainDrawPush, n), MEMBER(TrainDrawPush, dim),
+                               MEMBER(TrainDrawPush, inDim), MEMBER(TrainDrawPush, freqCount),
+                               MEMBER(TrainDrawPush, classes), MEMBER(TrainDrawPush, steps),
+                               MEMBER(TrainDrawPush, firstStep), MEMBER(TrainDrawPush, seedLo),
+                               MEMBER(TrainDrawPush, seedHi), MEMBER(TrainDrawPush, substream)}),
+        mirror<dfs::SampleDraw>("train_draw", "SampleDraw",
+                                {MEMBER(dfs::SampleDraw, row), MEMBER(dfs::SampleDraw, label),
+                                 MEMBER(dfs::SampleDraw, inX0), MEMBER(dfs::SampleDraw, inEps),
+                                 MEMBER(dfs::SampleDraw, targetX0),
+                                 MEMBER(dfs::SampleDraw, targetEps),
+                                 MEMBER(dfs::SampleDraw, weight), MEMBER(dfs::SampleDraw, angleHi),
+                                 MEMBER(dfs::SampleDraw, angleLo)}),
         mirror<TrainLossPush>("train_loss", nullptr,
                               {MEMBER(TrainLossPush, dim), MEMBER(TrainLossPush, batch),
                                MEMBER(TrainLossPush, zOffset), MEMBER(TrainLossPush, targetOffset),
