@@ -53,6 +53,36 @@ LearnedDenoiser::Affine LearnedDenoiser::affine(const NoiseLevel& level) const {
     return f;
 }
 
+namespace {
+
+template <class T>
+void affineInputs(const LearnedDenoiser::Affine& f, const ModelSpec& spec, const Matrix& x,
+                  const NoiseLevel& level, double* xs, T* input) {
+    const int dim = spec.dim, in = spec.inputDim();
+    for (Index r = 0; r < x.rows(); ++r) {
+        T* col = input + r * in;
+        for (int c = 0; c < dim; ++c) {
+            const double v =
+                f.ratio * (x(r, c) - level.alpha * spec.mean[std::size_t(c)]) / spec.scale;
+            xs[r * dim + c] = v;
+            col[c] = T(f.cin * v);
+        }
+        std::copy(f.features.begin(), f.features.end(), col + dim);
+    }
+}
+
+} // namespace
+
+void LearnedDenoiser::Affine::inputs(const ModelSpec& spec, const Matrix& x,
+                                     const NoiseLevel& level, double* xs, float* input) const {
+    affineInputs(*this, spec, x, level, xs, input);
+}
+
+void LearnedDenoiser::Affine::inputs(const ModelSpec& spec, const Matrix& x,
+                                     const NoiseLevel& level, double* xs, double* input) const {
+    affineInputs(*this, spec, x, level, xs, input);
+}
+
 void LearnedDenoiser::inputs(const Matrix& x, const NoiseLevel& level, const Plan& plan,
                              Index begin, Index n, float* input, double* xs) const {
     const ModelSpec& spec = m_model->spec;

@@ -29,6 +29,12 @@ public:
     struct Affine {
         double ratio = 1, cin = 1, a = 0, b = 1;
         std::vector<float> features; ///< the noise embedding and one-hot, shared by all rows
+        /// For x's rows at `level`: x* (into xs, rows x dim) and the network's input columns
+        /// (into input, rows x spec.inputDim()), in float or in double.
+        void inputs(const ModelSpec& spec, const Matrix& x, const NoiseLevel& level, double* xs,
+                    float* input) const;
+        void inputs(const ModelSpec& spec, const Matrix& x, const NoiseLevel& level, double* xs,
+                    double* input) const;
     };
     Affine affine(const NoiseLevel& level) const;
 

@@ -33,15 +33,7 @@ void LearnedJacobian::evaluate(const Matrix& x, const NoiseLevel& level, Matrix&
     jac.resize(n, Index(dim) * dim);
     if (n == 0) return;
     std::vector<double> xs(std::size_t(n) * dim), input(std::size_t(n) * in);
-    for (Index r = 0; r < n; ++r) {
-        double* col = input.data() + r * in;
-        for (int c = 0; c < dim; ++c) {
-            xs[std::size_t(r * dim + c)] =
-                f.ratio * (x(r, c) - level.alpha * spec.mean[std::size_t(c)]) / spec.scale;
-            col[c] = f.cin * xs[std::size_t(r * dim + c)];
-        }
-        for (std::size_t j = 0; j < f.features.size(); ++j) col[dim + Index(j)] = f.features[j];
-    }
+    f.inputs(spec, x, level, xs.data(), input.data());
     std::vector<double> out(std::size_t(n) * dim), tangents(std::size_t(n) * dim * dim);
     if (m_single) {
         const std::vector<float> inF(input.begin(), input.end());

@@ -30,16 +30,7 @@ void LearnedVjp::evaluate(const Matrix& x, const NoiseLevel& level, const Matrix
     // Network inputs (in x n, column-major): [c_in x*, the embedding and label].
     std::vector<double> xs(std::size_t(n) * dim);
     std::vector<float> input(std::size_t(n) * in), out(std::size_t(n) * dim);
-    for (Index r = 0; r < n; ++r) {
-        float* col = input.data() + r * in;
-        for (int c = 0; c < dim; ++c) {
-            const double v =
-                f.ratio * (x(r, c) - level.alpha * spec.mean[std::size_t(c)]) / spec.scale;
-            xs[std::size_t(r * dim + c)] = v;
-            col[c] = float(f.cin * v);
-        }
-        for (std::size_t j = 0; j < f.features.size(); ++j) col[dim + Index(j)] = f.features[j];
-    }
+    f.inputs(spec, x, level, xs.data(), input.data());
     NetworkWorkspace ws;
     const Network& net = m_model.model().net;
     net.forward(input.data(), int(n), out.data(), ws);
