@@ -74,11 +74,11 @@ public:
 
     /// Runs up to k more steps. On divergence the weights stay those of the last good step.
     TrainProgress train(long k);
-    /// Trains an MLP on the backend's device from now on (forward, backward and AdamW there;
-    /// the batches and the books here), if it has one for this network and batch; returns
-    /// whether it does. A trainer on a device stays on it. The same seed
-    /// gives the same batches, so the weights follow the CPU's to float rounding. The backend
-    /// must outlive the trainer.
+    /// Trains an MLP on the backend's device from now on (the data, the samples formed from
+    /// their draws, forward, backward and AdamW there; the draws and the books here), if it has
+    /// one for this network, batch and data; returns whether it does. A trainer on a device
+    /// stays on it. The same seed gives the same batches, so the weights follow the CPU's to
+    /// float rounding. The backend must outlive the trainer.
     bool useDevice(Backend& backend);
     bool onDevice() const { return m_device != nullptr; }
     long step() const { return m_step; }
