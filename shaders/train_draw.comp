@@ -3,10 +3,11 @@
 // (core/backend/train_device.hpp, SampleDraw), as the Trainer forms them on the CPU
 // (core/training/trainer.cpp, makeBatch; core/model/model.cpp, networkInput): x0 from the data,
 // eps from Philox with the CPU's counters, then per sample the network's input column
-// [c_in x, sin and cos of the noise level's angles, the label's one-hot], the target and the
+// [c_in x, sin and cos of the noise level's angles (embedding.glsl), the label's one-hot], the target and the
 // loss weight. Layout per optimiser step (train_device.cpp): input (inDim x n), target
 // (dim x n), weight (n). One invocation per value, in a grid-stride loop (a submission's batches
 // can hold more values than one dispatch has invocations).
+#include "embedding.glsl"
 #include "philox.glsl"
 
 layout(local_size_x = 64) in;
@@ -26,24 +27,6 @@ layout(push_constant) uniform Push {
     uint steps, firstStep;    // this submission's optimiser steps, the first's number
     uint seedLo, seedHi, substream;
 } pc;
-
-// 2 pi as three floats; the first has 12 significant bits, so m kTwoPiA is exact for the
-// quotients m < 2^12 of the angles here (at most a few thousand).
-const float kTwoPiA = 6.283203125;
-const float kTwoPiB = -1.781781975e-05;
-const float kTwoPiC = -6.608047443e-13;
-
-/// sin and cos of (hi + lo) f_k, the product and its reduction by 2 pi done in two floats
-/// (Dekker 1971: fma gives the product's rounding error exactly), so that the reduced angle is
-/// good to about 1e-7 and sin/cos see it within [-pi, pi].
-vec2 sinCosOfAngle(float hi, float lo, uint k) {
-    const float fHi = freqs[2u * k], fLo = freqs[2u * k + 1u];
-    precise float p = hi * fHi;
-    precise float e = fma(hi, fHi, -p) + (hi * fLo + lo * fHi);
-    precise float m = round(p * 0.159154937);
-    precise float r = (((p - m * kTwoPiA) - m * kTwoPiB) - m * kTwoPiC) + e;
-    return vec2(sin(r), cos(r));
-}
 
 void main() {
     const uint per = pc.inDim + pc.dim + 1u; // values a sample
@@ -66,7 +49,9 @@ void main() {
                     sd.targetX0 * x0 + sd.targetEps * eps;
         } else if (j < embedEnd) {
             const uint k = j - pc.dim;
-            const vec2 sc = sinCosOfAngle(sd.angleHi, sd.angleLo, k % pc.freqCount);
+            const uint f = k % pc.freqCount;
+            const vec2 sc =
+                sinCosOfAngle(sd.angleHi, sd.angleLo, freqs[2u * f], freqs[2u * f + 1u]);
             batchData[base + b * pc.inDim + j] = k < pc.freqCount ? sc.x : sc.y;
         } else if (j < pc.inDim) {
             const uint hot = sd.label >= 0 && uint(sd.label) < pc.classes ? uint(sd.label)

@@ -9,6 +9,7 @@
 #include "core/nn/adam.hpp"
 #include "core/nn/aligned_buffer.hpp"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -25,10 +26,19 @@ struct SampleDraw {
     std::uint32_t row;
     std::int32_t label;
     float inX0, inEps, targetX0, targetEps, weight;
-    /// The embedding's base angle kEmbeddingScale c_noise (model.hpp) as a float pair hi + lo:
-    /// its angles reach 10^3, where one float would lose 1e-4 of the sine.
+    /// The embedding's base angle kEmbeddingScale c_noise (model.hpp) as a float pair hi + lo
+    /// (splitHead12): its angles reach 10^3, where one float would lose 1e-4 of the sine.
     float angleHi, angleLo;
 };
+
+/// v as hi + lo, hi of 12 significant bits and lo = float(v - hi): the product of two such
+/// heads is exact in float (shaders/embedding.glsl forms the embedding's angles so).
+inline void splitHead12(double v, float& hi, float& lo) {
+    int e = 0;
+    const double m = std::frexp(v, &e); // v = m 2^e, 0.5 <= |m| < 1
+    hi = float(std::ldexp(std::round(std::ldexp(m, 12)), e - 12));
+    lo = float(v - double(hi));
+}
 
 /// The training data and how the device forms samples from SampleDraws.
 struct TrainData {

@@ -276,8 +276,7 @@ void Trainer::makeDraws(Batch& b, Index first, Index count, long atStep, SampleD
         s.targetX0 = float(predictionOf(spec.target, l.alpha, 1.0, 0.0, l, sd));
         s.targetEps = float(predictionOf(spec.target, l.sigma, 0.0, 1.0, l, sd));
         s.weight = b.weight[std::size_t(j)];
-        s.angleHi = float(angle);
-        s.angleLo = float(angle - double(s.angleHi));
+        splitHead12(angle, s.angleHi, s.angleLo);
     }
 }
 

@@ -29,6 +29,9 @@ constexpr std::uint32_t kGroup = 64; ///< local_size_x of the shaders
 inline std::uint32_t groupsFor(Index items) {
     return std::uint32_t((items + kGroup - 1) / kGroup);
 }
+/// The embedding's frequencies for `embedDim` features as (hi, lo) float pairs (splitHead12 in
+/// core/backend/train_device.hpp), for shaders/embedding.glsl.
+std::vector<float> embeddingFrequencyPairs(int embedDim);
 /// Multiply-adds one submission may hold: seconds on a CPU device (lavapipe runs about
 /// 1 GFLOP/s on these kernels), well under a second on a GPU; past it work is split.
 double submissionBudget(const Context& ctx);

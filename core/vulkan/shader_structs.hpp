@@ -58,6 +58,9 @@ struct SplatPush { // shaders/splat.comp
     std::uint32_t n, dim, nx, ny, offset;
     float x0, y0, sx, sy;
 };
+struct EmbeddingPush { // shaders/embedding_check.comp
+    std::uint32_t n, freqCount;
+};
 struct PhiloxPush { // shaders/philox_check.comp
     std::uint32_t seedLo, seedHi, step, substream, block, count;
 };

@@ -12,7 +12,6 @@
 
 #include "core/backend/train_device.hpp"
 #include "core/errors.hpp"
-#include "core/model/model.hpp"
 #include "core/nn/mlp.hpp"
 
 #include <algorithm>
@@ -52,13 +51,7 @@ public:
         m_b.discardUploads();
         m_data = data;
         m_data.points = nullptr; // not kept: the device has its copy
-        // The embedding's frequencies as (hi, lo) float pairs (shaders/train_draw.comp).
-        const std::vector<double> f = embeddingFrequencies(data.embedDim);
-        std::vector<float> pairs(2 * std::max<std::size_t>(f.size(), 1), 0.0f);
-        for (std::size_t k = 0; k < f.size(); ++k) {
-            pairs[2 * k] = float(f[k]);
-            pairs[2 * k + 1] = float(f[k] - double(pairs[2 * k]));
-        }
+        const std::vector<float> pairs = embeddingFrequencyPairs(data.embedDim);
         m_points = std::make_unique<Buffer>(m_b.context(), std::size_t(bytes), Memory::Device);
         m_freqs = std::make_unique<Buffer>(m_b.context(), 4 * pairs.size(), Memory::Device);
         m_b.put(*m_points, 0, data.points, std::size_t(bytes));

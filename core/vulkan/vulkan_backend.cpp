@@ -3,9 +3,11 @@
 #include "core/vulkan/mlp_run.hpp"
 #include "core/vulkan/run_denoisers.hpp"
 
+#include "core/backend/train_device.hpp"
 #include "core/denoisers/denoiser.hpp"
 #include "core/denoisers/learned_denoiser.hpp"
 #include "core/errors.hpp"
+#include "core/model/model.hpp"
 #include "core/nn/mlp.hpp"
 #include "core/samplers/step_program.hpp"
 
@@ -323,6 +325,35 @@ DevicePhilox philoxOnDevice(std::uint64_t seed, std::uint32_t step, std::uint32_
     out.normals.resize(count);
     std::memcpy(out.bits.data(), bits.data(), 16 * std::size_t(count));
     std::memcpy(out.normals.data(), normals.data(), 16 * std::size_t(count));
+    out.validationErrors = ctx.validationErrors();
+    return out;
+}
+
+std::vector<float> embeddingFrequencyPairs(int embedDim) {
+    const std::vector<double> f = embeddingFrequencies(embedDim);
+    std::vector<float> pairs(2 * std::max<std::size_t>(f.size(), 1), 0.0f);
+    for (std::size_t k = 0; k < f.size(); ++k) splitHead12(f[k], pairs[2 * k], pairs[2 * k + 1]);
+    return pairs;
+}
+
+DeviceEmbedding embeddingOnDevice(const std::vector<double>& cNoise, int dim) {
+    const auto n = std::uint32_t(cNoise.size()), half = std::uint32_t(dim / 2);
+    DeviceEmbedding out;
+    if (n == 0 || half == 0) return out;
+    std::vector<float> angles(2 * std::size_t(n));
+    for (std::size_t r = 0; r < n; ++r) // kEmbeddingScale c_noise as a float pair
+        splitHead12(kEmbeddingScale * cNoise[r], angles[2 * r], angles[2 * r + 1]);
+    const std::vector<float> freqs = embeddingFrequencyPairs(dim);
+    Context ctx;
+    Pipeline p(ctx, kSpirv_embedding_check, 3, sizeof(EmbeddingPush));
+    Buffer a(ctx, 4 * angles.size(), Memory::Host), f(ctx, 4 * freqs.size(), Memory::Host),
+        features(ctx, 4 * std::size_t(n) * 2 * half, Memory::Host);
+    std::memcpy(a.data(), angles.data(), 4 * angles.size());
+    std::memcpy(f.data(), freqs.data(), 4 * freqs.size());
+    const EmbeddingPush push{n, half};
+    p.run({&a, &f, &features}, &push, groupsFor(Index(n) * half));
+    out.features.resize(std::size_t(n) * 2 * half);
+    std::memcpy(out.features.data(), features.data(), 4 * out.features.size());
     out.validationErrors = ctx.validationErrors();
     return out;
 }

@@ -58,6 +58,15 @@ struct DevicePhilox {
 DevicePhilox philoxOnDevice(std::uint64_t seed, std::uint32_t step, std::uint32_t substream,
                             std::uint32_t block, std::uint32_t count);
 
+/// The noise-level features computed by shaders/embedding.glsl (as the device forms training
+/// batches) for each c_noise, `dim` floats a value laid out as timeEmbeddings writes them: for
+/// the test that holds them to the CPU's.
+struct DeviceEmbedding {
+    std::vector<float> features;
+    int validationErrors = 0;
+};
+DeviceEmbedding embeddingOnDevice(const std::vector<double>& cNoise, int dim);
+
 } // namespace dfs::vk
 
 namespace dfs::vk {

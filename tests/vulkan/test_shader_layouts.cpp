@@ -105,6 +105,8 @@ const std::vector<Mirror>& mirrors() {
                           {MEMBER(SplatPush, n), MEMBER(SplatPush, dim), MEMBER(SplatPush, nx),
                            MEMBER(SplatPush, ny), MEMBER(SplatPush, offset), MEMBER(SplatPush, x0),
                            MEMBER(SplatPush, y0), MEMBER(SplatPush, sx), MEMBER(SplatPush, sy)}),
+        mirror<EmbeddingPush>("embedding_check", nullptr,
+                              {MEMBER(EmbeddingPush, n), MEMBER(EmbeddingPush, freqCount)}),
         mirror<PhiloxPush>("philox_check", nullptr,
                            {MEMBER(PhiloxPush, seedLo), MEMBER(PhiloxPush, seedHi),
                             MEMBER(PhiloxPush, step), MEMBER(PhiloxPush, substream),
