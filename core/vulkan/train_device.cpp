@@ -24,9 +24,15 @@ namespace dfs::vk {
 namespace {
 
 constexpr std::uint32_t kSumGroup = 256; ///< local_size_x of sum_squares.comp
-constexpr std::uint32_t kDwTile = 64;    ///< TILE of train_backward_dw.comp (outputs x inputs)
+constexpr std::uint32_t kDwTile = 64;    ///< TILE of the tiled training kernels (train_*.comp)
 constexpr std::uint32_t kDwGroup = 256;  ///< its local_size_x
 constexpr int kMaxSteps = 64;            ///< optimiser steps in one submission, at most
+
+/// Workgroups of train_forward.comp and train_backward_dh.comp: one per 64 x 64 tile of Z
+/// (outputs x samples) or of dH (inputs x samples).
+std::uint32_t sampleTileGroups(std::uint32_t rows, std::uint32_t batch) {
+    return ((rows + kDwTile - 1) / kDwTile) * ((batch + kDwTile - 1) / kDwTile);
+}
 
 /// Workgroups of train_backward_dw.comp: one per 64 x 64 tile of dW, then the bias's.
 std::uint32_t dwGroups(std::uint32_t nIn, std::uint32_t nOut) {
@@ -255,7 +261,7 @@ private:
                     z(l + 1),
                     l + 1 < m_shape.layers ? std::uint32_t(m_shape.activation) : kNoActivation};
                 barrierBetweenDispatches(cmd); // after the last step's AdamW
-                fwd.record(cmd, fwdSet, &p, groupsFor(Index(nOut) * batch));
+                fwd.record(cmd, fwdSet, &p, sampleTileGroups(nOut, batch));
                 w += nOut * (nIn + 1);
             }
             const TrainLossPush lp{d,
@@ -280,7 +286,7 @@ private:
                 const TrainBackwardDhPush hp{nIn,  nOut, batch, w,
                                              z(l), dz,   other, std::uint32_t(m_shape.activation)};
                 barrierBetweenDispatches(cmd); // the same work buffer as dW's reads
-                dh.record(cmd, dhSet, &hp, groupsFor(Index(nIn) * batch));
+                dh.record(cmd, dhSet, &hp, sampleTileGroups(nIn, batch));
                 std::swap(dz, other);
             }
             const SumSquaresPush sp{std::uint32_t(m_n)};
