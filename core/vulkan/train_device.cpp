@@ -23,21 +23,21 @@ namespace dfs::vk {
 
 namespace {
 
-constexpr std::uint32_t kSumGroup = 256; ///< local_size_x of sum_squares.comp
-constexpr std::uint32_t kDwTile = 64;    ///< TILE of the tiled training kernels (train_*.comp)
-constexpr std::uint32_t kDwGroup = 256;  ///< its local_size_x
-constexpr int kMaxSteps = 64;            ///< optimiser steps in one submission, at most
+constexpr std::uint32_t kSumGroup = 256;  ///< local_size_x of sum_squares.comp
+constexpr std::uint32_t kTile = 64;       ///< TILE of the tiled training kernels (train_*.comp)
+constexpr std::uint32_t kTileGroup = 256; ///< their local_size_x
+constexpr int kMaxSteps = 64;             ///< optimiser steps in one submission, at most
 
-/// Workgroups of train_forward.comp and train_backward_dh.comp: one per 64 x 64 tile of Z
-/// (outputs x samples) or of dH (inputs x samples).
-std::uint32_t sampleTileGroups(std::uint32_t rows, std::uint32_t batch) {
-    return ((rows + kDwTile - 1) / kDwTile) * ((batch + kDwTile - 1) / kDwTile);
+/// Workgroups for one 64 x 64 tile each of a rows x columns matrix: Z (outputs x samples) in
+/// train_forward.comp, dH (inputs x samples) in train_backward_dh.comp, dW (outputs x inputs)
+/// in train_backward_dw.comp.
+std::uint32_t tileGroups(std::uint32_t rows, std::uint32_t columns) {
+    return ((rows + kTile - 1) / kTile) * ((columns + kTile - 1) / kTile);
 }
 
-/// Workgroups of train_backward_dw.comp: one per 64 x 64 tile of dW, then the bias's.
+/// Workgroups of train_backward_dw.comp: its tiles of dW, then the bias's.
 std::uint32_t dwGroups(std::uint32_t nIn, std::uint32_t nOut) {
-    const std::uint32_t tiles = ((nOut + kDwTile - 1) / kDwTile) * ((nIn + kDwTile - 1) / kDwTile);
-    return tiles + (nOut + kDwGroup - 1) / kDwGroup;
+    return tileGroups(nOut, nIn) + (nOut + kTileGroup - 1) / kTileGroup;
 }
 
 class VulkanTrainDevice final : public TrainDevice {
@@ -261,7 +261,7 @@ private:
                     z(l + 1),
                     l + 1 < m_shape.layers ? std::uint32_t(m_shape.activation) : kNoActivation};
                 barrierBetweenDispatches(cmd); // after the last step's AdamW
-                fwd.record(cmd, fwdSet, &p, sampleTileGroups(nOut, batch));
+                fwd.record(cmd, fwdSet, &p, tileGroups(nOut, batch));
                 w += nOut * (nIn + 1);
             }
             const TrainLossPush lp{d,
@@ -286,7 +286,7 @@ private:
                 const TrainBackwardDhPush hp{nIn,  nOut, batch, w,
                                              z(l), dz,   other, std::uint32_t(m_shape.activation)};
                 barrierBetweenDispatches(cmd); // the same work buffer as dW's reads
-                dh.record(cmd, dhSet, &hp, sampleTileGroups(nIn, batch));
+                dh.record(cmd, dhSet, &hp, tileGroups(nIn, batch));
                 std::swap(dz, other);
             }
             const SumSquaresPush sp{std::uint32_t(m_n)};
