@@ -87,10 +87,10 @@ IdxArray readIdx(const std::string& path, std::size_t maxItems) {
             throw DataError(fmt::format("{}: truncated (the header declares {} values, the file "
                                         "holds {})",
                                         path, total, fileBytes - std::min(fileBytes, headerBytes)));
-    } else if (double(total) > double(fileBytes) * kMaxGzipRatio + 65536.0) {
+    } else if (double(total) > double(fileBytes) * kMaxDeflateRatio + 65536.0) {
         throw DataError(fmt::format("{}: the header declares {} values, more than {} of gzip data "
                                     "can hold (deflate expands at most {}:1)",
-                                    path, total, formatBytes(fileBytes), kMaxGzipRatio));
+                                    path, total, formatBytes(fileBytes), kMaxDeflateRatio));
     }
     // Only the first `maxItems` entries along the first dimension are kept.
     const std::size_t perItem = total / a.dims[0];

@@ -22,9 +22,6 @@ inline constexpr std::size_t kMaxIdxBytes = std::size_t(1) << 30;
 /// Largest image side (every dimension after the first): the datasets here are 28 pixels a side.
 inline constexpr std::uint32_t kMaxIdxSide = 1024;
 
-/// Most bytes deflate can produce from one compressed byte (its limit is 1032:1).
-inline constexpr int kMaxGzipRatio = 1032;
-
 /// Reads an unsigned-byte IDX file (type 0x08), gzip-compressed or not. Throws DataError naming
 /// the file: missing or a special file, not IDX (magic), another value type, zero or over-large
 /// dimensions (an image side over kMaxIdxSide), a declared size the file cannot hold (checked

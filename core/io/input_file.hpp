@@ -18,6 +18,11 @@ std::uintmax_t regularFileSize(const std::string& path, const char* what);
 /// once past `maxBytes`).
 std::string readRegularFile(const std::string& path, std::uintmax_t maxBytes, const char* what);
 
+/// Most bytes DEFLATE (RFC 1951) can produce from one compressed byte: a 258-byte match costs
+/// at least two bits, so its limit is 1032:1. A header that declares more than this times its
+/// compressed size is lying, and is refused before anything of that size is allocated.
+inline constexpr int kMaxDeflateRatio = 1032;
+
 /// A byte count for messages: "512 bytes", "3.0 GiB".
 std::string formatBytes(std::uintmax_t bytes);
 

@@ -5,6 +5,7 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/input_file.hpp"
 #include "core/io/npy.hpp"
+#include "core/memory_budget.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -152,9 +153,17 @@ std::vector<NpyArray> readNpz(const std::string& path) {
                 throw DataError(fmt::format("{}: member overlaps another member", where));
         spans.emplace_back(local, dataAt + packed);
         std::string raw = b.substr(std::size_t(dataAt), std::size_t(packed));
-        if (method == 8)
+        if (method == 8) {
+            // The directory's size is checked before the buffer of that size is allocated.
+            if (double(size) > double(packed) * kMaxDeflateRatio + 64.0)
+                throw DataError(fmt::format("{}: the directory says {} inflates to {}, more "
+                                            "than deflate can produce (at most {}:1)",
+                                            where, formatBytes(packed), formatBytes(size),
+                                            kMaxDeflateRatio));
+            requireDataWithinMemoryBudget(double(size), fmt::format("{}: inflated", where),
+                                          "use a smaller archive");
             raw = inflateMember(raw, size, where);
-        else if (packed != size)
+        } else if (packed != size)
             throw DataError(fmt::format("{}: stored member with different sizes", where));
         if (crc(raw) != crcStored)
             throw DataError(fmt::format("{}: CRC-32 mismatch (the archive is corrupted)", where));

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <zlib.h>
 
 using namespace dfs;
 namespace fs = std::filesystem;
@@ -33,6 +34,48 @@ std::string slurp(const std::string& path) {
     std::stringstream s;
     s << f.rdbuf();
     return s.str();
+}
+
+void le(std::string& s, std::uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) s += char((v >> (8 * i)) & 0xff);
+}
+
+/// A one-member .npz whose member is raw DEFLATE, as numpy.savez_compressed writes it
+/// (APPNOTE.TXT 4.3.7, 4.3.12, 4.3.16); `claimedSize` overrides the uncompressed size that the
+/// central directory records (0: the true one).
+std::string deflatedNpz(const std::string& name, const std::string& npy,
+                        std::uint32_t claimedSize = 0) {
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string packed(deflateBound(&z, uLong(npy.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(npy.data()));
+    z.avail_in = uInt(npy.size());
+    z.next_out = reinterpret_cast<Bytef*>(packed.data());
+    z.avail_out = uInt(packed.size());
+    REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+    packed.resize(z.total_out);
+    deflateEnd(&z);
+    const auto sum =
+        std::uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(npy.data()), uInt(npy.size())));
+    const auto fields = [&](std::string& s, std::uint32_t size) {
+        le(s, 20, 2), le(s, 0, 2), le(s, 8, 2), le(s, 0, 2), le(s, 0x21, 2); // deflate
+        le(s, sum, 4), le(s, std::uint32_t(packed.size()), 4), le(s, size, 4);
+        le(s, std::uint32_t(name.size()), 2), le(s, 0, 2);
+    };
+    std::string out = "PK\x03\x04";
+    fields(out, std::uint32_t(npy.size()));
+    out += name + packed;
+    const auto dirAt = std::uint32_t(out.size());
+    out += "PK\x01\x02";
+    le(out, 20, 2);
+    fields(out, claimedSize ? claimedSize : std::uint32_t(npy.size()));
+    le(out, 0, 2), le(out, 0, 2), le(out, 0, 2), le(out, 0, 4), le(out, 0, 4); // local at 0
+    out += name;
+    const auto dirSize = std::uint32_t(out.size()) - dirAt;
+    out += "PK\x05\x06";
+    le(out, 0, 4), le(out, 1, 2), le(out, 1, 2), le(out, dirSize, 4), le(out, dirAt, 4);
+    le(out, 0, 2);
+    return out;
 }
 
 /// An .npy file as NumPy writes it (format.rst 1.0 or 2.0): the dict, padded to 64 bytes.
@@ -227,4 +270,25 @@ TEST_CASE("npz: stored archives round-trip; damaged ones are refused naming file
     shortY << 1, 2;
     writeNpz(scratch("ragged.npz"), {{"x", x, true}, {"y", shortY, true}});
     CHECK_THROWS_WITH(readTable(scratch("ragged.npz")), Catch::Contains("'y'"));
+}
+
+TEST_CASE("npz: deflated members inflate; a directory claiming more than deflate can produce is "
+          "refused before anything of that size is allocated",
+          "[npy]") {
+    Matrix x(64, 2);
+    for (Index r = 0; r < x.rows(); ++r) x.row(r) << double(r % 5), -0.25 * double(r % 3);
+    const std::string npy = npyBytes(x);
+    spit(scratch("deflated.npz"), deflatedNpz("x.npy", npy));
+    const auto back = readNpz(scratch("deflated.npz"));
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].values == x);
+
+    // 1 GiB - 1 claimed from a few hundred compressed bytes: deflate's 1032:1 cannot make it.
+    spit(scratch("lying.npz"), deflatedNpz("x.npy", npy, (1u << 30) - 1));
+    CHECK_THROWS_WITH(readNpz(scratch("lying.npz")),
+                      Catch::Contains("lying.npz:x.npy") &&
+                          Catch::Contains("more than deflate can produce"));
+    // A claim within the ratio but not what the stream holds is refused after inflating.
+    spit(scratch("short.npz"), deflatedNpz("x.npy", npy, std::uint32_t(npy.size()) + 8));
+    CHECK_THROWS_WITH(readNpz(scratch("short.npz")), Catch::Contains("corrupt compressed data"));
 }
