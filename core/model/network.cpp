@@ -82,9 +82,7 @@ void Network::imageInputVjp(const float* dOut, int n, NetworkWorkspace& ws, floa
     if (!u)
         throw UsageError("the input vector-Jacobian product is implemented for the U-Net; the "
                          "MLP has its exact Jacobian by forward mode");
-    ws.grads.resize(std::size_t(paramCount()));
-    std::fill(ws.grads.begin(), ws.grads.end(), 0.0f);
-    u->backward(ws.cache, dOut, n, ws.grads, nullptr, dIn);
+    u->inputBackward(ws.cache, dOut, n, dIn);
 }
 
 } // namespace dfs

@@ -19,7 +19,6 @@ struct NetworkWorkspace {
     FloatBuffer acts, scratch; ///< MLP
     FloatBuffer image, embed;  ///< U-Net: the inputs split into images and embeddings
     UNetCache cache;           ///< U-Net
-    FloatBuffer grads;         ///< U-Net: parameter gradients of imageInputVjp (discarded)
 };
 
 class Network {
@@ -43,8 +42,8 @@ public:
                   FloatBuffer& grads) const;
     /// U-Net only: after forward(in, n, ...) with the same workspace, the vector-Jacobian
     /// product dIn (dim x n) = J^T dOut of the outputs with respect to the network's first dim
-    /// inputs (c_in x), by one backward pass (the parameter gradients it also forms go to
-    /// ws.grads and are dropped). The workspace's cache is only read, so one forward pass serves
+    /// inputs (c_in x), by the input half of a backward pass (UNet::inputBackward: no parameter
+    /// gradients). The workspace's cache is only read, so one forward pass serves
     /// many products. Hutchinson's trace estimator uses it (core/denoisers/learned_vjp.hpp).
     /// Throws UsageError for an MLP.
     void imageInputVjp(const float* dOut, int n, NetworkWorkspace& ws, float* dIn) const;

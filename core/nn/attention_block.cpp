@@ -111,8 +111,10 @@ void AttentionBlock::backward(const float* params, const AttentionCache& c, cons
         float *dq = dqkv.data(), *dk = dq + img, *dv = dq + 2 * img;
         // out = x + W_o mixed + b_o
         for (long i = 0; i < img; ++i) dx[b * img + i] += g[i];
-        k.gemm(ch, ch, px, g, false, mixed, true, 1.0f, dparams + m_outAt); // dW_o += g mixed^T
-        accumulateRowSums(g, ch, px, dparams + m_outBiasAt);
+        if (dparams) {
+            k.gemm(ch, ch, px, g, false, mixed, true, 1.0f, dparams + m_outAt); // dW_o += g mixed^T
+            accumulateRowSums(g, ch, px, dparams + m_outBiasAt);
+        }
         k.gemm(ch, px, ch, params + m_outAt, true, g, false, 0.0f, dmixed.data()); // W_o^T g
         // mixed = v A^T: dv = dmixed A, dA = dmixed^T v
         k.gemm(ch, px, px, dmixed.data(), false, a, false, 0.0f, dv);
@@ -129,8 +131,10 @@ void AttentionBlock::backward(const float* params, const AttentionCache& c, cons
         k.gemm(ch, px, px, key, false, dw.data(), true, 0.0f, dq);
         k.gemm(ch, px, px, q, false, dw.data(), false, 0.0f, dk);
         // qkv = W_qkv h + b_qkv
-        k.gemm(3 * ch, ch, px, dqkv.data(), false, h, true, 1.0f, dparams + m_qkvAt);
-        accumulateRowSums(dqkv.data(), 3 * ch, px, dparams + m_qkvBiasAt);
+        if (dparams) {
+            k.gemm(3 * ch, ch, px, dqkv.data(), false, h, true, 1.0f, dparams + m_qkvAt);
+            accumulateRowSums(dqkv.data(), 3 * ch, px, dparams + m_qkvBiasAt);
+        }
         k.gemm(ch, px, 3 * ch, params + m_qkvAt, true, dqkv.data(), false, 0.0f,
                dnormed.data() + b * img);
     }

@@ -40,8 +40,8 @@ public:
     /// out (batch x floats()) = x + attention(x), as above; fills `cache`.
     void forward(const float* params, const float* x, int batch, float* out,
                  AttentionCache& cache) const;
-    /// Given dL/dout and the cache of the forward pass on x, adds dL/dparams to `dparams` and
-    /// dL/dx to `dx` (both accumulate).
+    /// Given dL/dout and the cache of the forward pass on x, adds dL/dparams to `dparams` (when
+    /// not null) and dL/dx to `dx` (both accumulate).
     void backward(const float* params, const AttentionCache& cache, const float* dout, int batch,
                   float* dparams, float* dx) const;
 

@@ -137,16 +137,17 @@ void Conv2d::forward(const float* params, const float* in, int batch, float* out
 void Conv2d::backward(const float* params, const float* in, const float* dout, int batch,
                       float* dparams, float* din) const {
     const long kDim = long(m_in) * m_k * m_k, pixels = long(m_outSide) * m_outSide;
-    VecF db(dparams + weightCount(), m_out);
-    FloatBuffer col(isPointwise() ? 0 : std::size_t(kDim * pixels));
+    FloatBuffer col(dparams && !isPointwise() ? std::size_t(kDim * pixels) : 0);
     FloatBuffer dcol(din && !isPointwise() ? std::size_t(kDim * pixels) : 0);
     for (int b = 0; b < batch; ++b) {
-        const float* colData = unrolled(in + std::size_t(b) * inFloats(), col.data());
         const float* dyData = dout + std::size_t(b) * outFloats();
-        const ConstMapF dy(dyData, m_out, pixels);
-        gemm(m_out, int(kDim), int(pixels), dyData, false, colData, true, 1.0f,
-             dparams); // dW += dY col^T
-        db += dy.rowwise().sum();
+        if (dparams) {
+            const float* colData = unrolled(in + std::size_t(b) * inFloats(), col.data());
+            gemm(m_out, int(kDim), int(pixels), dyData, false, colData, true, 1.0f,
+                 dparams); // dW += dY col^T
+            VecF(dparams + weightCount(), m_out) +=
+                ConstMapF(dyData, m_out, pixels).rowwise().sum();
+        }
         if (!din) continue;
         float* dimage = din + std::size_t(b) * inFloats();
         if (isPointwise()) {

@@ -31,7 +31,7 @@ public:
     /// out[b, o, y, x] = b_o + sum_{c, i, j} W[o, c, i, j] in[b, c, stride y - pad + i,
     /// stride x - pad + j] (zero outside the image). `out` holds batch * outFloats() floats.
     void forward(const float* params, const float* in, int batch, float* out) const;
-    /// Given dL/dout, adds dL/dparams to `dparams` and, when `din` is not null, dL/din to `din`
+    /// Given dL/dout, adds dL/dparams to `dparams` and dL/din to `din`, each when not null
     /// (both accumulate: the caller zeroes them). `in` is the forward input.
     void backward(const float* params, const float* in, const float* dout, int batch,
                   float* dparams, float* din) const;

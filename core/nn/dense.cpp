@@ -40,8 +40,10 @@ void Dense::backward(const float* params, const float* in, const float* dout, in
                      float* dparams, float* din) const {
     const ConstMapF dy(dout, batch, m_out);
     const MlpKernels& k = mlpKernels();
-    k.gemm(m_out, m_in, batch, dout, true, in, false, 1.0f, dparams); // dW += dY^T x
-    RowVecF(dparams + long(m_out) * m_in, m_out) += dy.colwise().sum();
+    if (dparams) {
+        k.gemm(m_out, m_in, batch, dout, true, in, false, 1.0f, dparams); // dW += dY^T x
+        RowVecF(dparams + long(m_out) * m_in, m_out) += dy.colwise().sum();
+    }
     if (din) k.gemm(batch, m_in, m_out, dout, false, params, false, 1.0f, din); // dx += dY W
 }
 

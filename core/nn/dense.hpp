@@ -21,8 +21,8 @@ public:
 
     /// out (batch x outDim) = in (batch x inDim) W^T + b, rows one per sample.
     void forward(const float* params, const float* in, int batch, float* out) const;
-    /// Given dL/dout, adds dW += dout^T in, db += column sums of dout to `dparams` and, when
-    /// `din` is not null, dout W to `din` (accumulating).
+    /// Given dL/dout, adds dW += dout^T in, db += column sums of dout to `dparams` and dout W
+    /// to `din` (accumulating), each when not null.
     void backward(const float* params, const float* in, const float* dout, int batch,
                   float* dparams, float* din) const;
 

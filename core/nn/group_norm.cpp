@@ -2,6 +2,7 @@
 #include "core/nn/group_norm.hpp"
 
 #include "core/errors.hpp"
+#include "core/nn/grad_slice.hpp"
 
 #include <fmt/format.h>
 
@@ -58,7 +59,7 @@ void GroupNorm::backward(const float* params, const float* xhat, const float* rs
                          const float* dout, int batch, float* dparams, float* din) const {
     const float* gamma = params;
     float* dgamma = dparams;
-    float* dbeta = dparams + m_channels;
+    float* dbeta = gradSlice(dparams, m_channels);
     const int perGroup = m_channels / m_groups;
     const long n = long(perGroup) * m_pixels;
     for (int b = 0; b < batch; ++b) {
@@ -75,8 +76,10 @@ void GroupNorm::backward(const float* params, const float* xhat, const float* rs
                     dyH += double(dy[off + p]) * h[off + p];
                     dySum += dy[off + p];
                 }
-                dgamma[ch] += float(dyH);
-                dbeta[ch] += float(dySum);
+                if (dparams) {
+                    dgamma[ch] += float(dyH);
+                    dbeta[ch] += float(dySum);
+                }
                 sumG += gamma[ch] * dySum;
                 sumGH += gamma[ch] * dyH;
             }

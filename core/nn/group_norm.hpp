@@ -25,7 +25,7 @@ public:
     /// rstd = 1 / sqrt(var_g + eps) (batch * groups) for the backward pass.
     void forward(const float* params, const float* in, int batch, float* out, float* xhat,
                  float* rstd) const;
-    /// Given dL/dout, adds dL/dgamma, dL/dbeta to `dparams` and dL/din to `din`:
+    /// Given dL/dout, adds dL/dgamma, dL/dbeta to `dparams` (when not null) and dL/din to `din`:
     /// din += rstd (g - mean(g) - xhat mean(g xhat)) with g = gamma_c dout, means over the group
     /// (the batch-norm gradient of Ioffe & Szegedy 2015, Section 3, taken per group).
     void backward(const float* params, const float* xhat, const float* rstd, const float* dout,

@@ -1,6 +1,7 @@
 // ResBlock forward and backward by composition of the layer descriptors.
 #include "core/nn/res_block.hpp"
 
+#include "core/nn/grad_slice.hpp"
 #include "core/nn/silu.hpp"
 
 #include <algorithm>
@@ -74,28 +75,31 @@ void ResBlock::backward(const float* params, const float* x, const float* embed,
 
     // the residual path
     if (m_skip)
-        m_skip->backward(params + m_skipAt, x, dout, batch, dparams + m_skipAt, dx);
+        m_skip->backward(params + m_skipAt, x, dout, batch, gradSlice(dparams, m_skipAt), dx);
     else
         for (long i = 0; i < nOut; ++i) dx[i] += dout[i];
     // conv2 <- SiLU <- norm2
-    m_conv2.backward(params + m_conv2At, c.silu2.data(), dout, batch, dparams + m_conv2At,
+    m_conv2.backward(params + m_conv2At, c.silu2.data(), dout, batch, gradSlice(dparams, m_conv2At),
                      gOutA.data());
     siluBackward(c.act2.data(), gOutA.data(), nOut, gOutB.data());
     std::fill(gOutA.begin(), gOutA.end(), 0.0f);
     m_norm2.backward(params + m_norm2At, c.xhat2.data(), c.rstd2.data(), gOutB.data(), batch,
-                     dparams + m_norm2At, gOutA.data()); // gOutA = dL/dhidden
+                     gradSlice(dparams, m_norm2At), gOutA.data()); // gOutA = dL/dhidden
     // the embedding projection is a per-channel bias: its gradient sums over the pixels
-    FloatBuffer dproj(std::size_t(batch) * cout);
-    for (long bc = 0; bc < long(batch) * cout; ++bc) {
-        const float* plane = gOutA.data() + bc * pixels;
-        float s = 0;
-        for (long i = 0; i < pixels; ++i) s += plane[i];
-        dproj[std::size_t(bc)] = s;
+    if (dparams || dembed) {
+        FloatBuffer dproj(std::size_t(batch) * cout);
+        for (long bc = 0; bc < long(batch) * cout; ++bc) {
+            const float* plane = gOutA.data() + bc * pixels;
+            float s = 0;
+            for (long i = 0; i < pixels; ++i) s += plane[i];
+            dproj[std::size_t(bc)] = s;
+        }
+        m_proj.backward(params + m_projAt, embed, dproj.data(), batch, gradSlice(dparams, m_projAt),
+                        dembed);
     }
-    m_proj.backward(params + m_projAt, embed, dproj.data(), batch, dparams + m_projAt, dembed);
     // conv1 <- SiLU <- norm1
-    m_conv1.backward(params + m_conv1At, c.silu1.data(), gOutA.data(), batch, dparams + m_conv1At,
-                     gInA.data());
+    m_conv1.backward(params + m_conv1At, c.silu1.data(), gOutA.data(), batch,
+                     gradSlice(dparams, m_conv1At), gInA.data());
     siluBackward(c.act1.data(), gInA.data(), nIn, gInB.data());
     m_norm1.backward(params, c.xhat1.data(), c.rstd1.data(), gInB.data(), batch, dparams, dx);
 }

@@ -45,7 +45,8 @@ public:
     void forward(const float* params, const float* x, const float* embed, int batch, float* out,
                  ResBlockCache& cache) const;
     /// Given dL/dout and the cache of the forward pass on the same (x, embed), adds dL/dparams
-    /// to `dparams`, dL/dx to `dx` and dL/dembed to `dembed` (all accumulate).
+    /// to `dparams`, dL/dx to `dx` and dL/dembed to `dembed` (all accumulate); `dparams` and
+    /// `dembed` may be null (not wanted).
     void backward(const float* params, const float* x, const float* embed,
                   const ResBlockCache& cache, const float* dout, int batch, float* dparams,
                   float* dx, float* dembed) const;

@@ -3,6 +3,7 @@
 #include "core/nn/unet.hpp"
 
 #include "core/errors.hpp"
+#include "core/nn/grad_slice.hpp"
 #include "core/nn/silu.hpp"
 #include "core/nn/upsample.hpp"
 
@@ -156,28 +157,40 @@ void UNet::backward(const UNetCache& c, const float* dout, int batch, FloatBuffe
     if (long(grads.size()) != paramCount())
         throw UsageError(fmt::format("U-Net gradient buffer has {} floats, expected {}",
                                      grads.size(), paramCount()));
+    backwardPass(c, dout, batch, grads.data(), dembed, dx);
+}
+
+void UNet::inputBackward(const UNetCache& c, const float* dout, int batch, float* dx) const {
+    backwardPass(c, dout, batch, nullptr, nullptr, dx);
+}
+
+void UNet::backwardPass(const UNetCache& c, const float* dout, int batch, float* g, float* dembed,
+                        float* dx) const {
     if (batch != c.batch || batch < 1)
         throw UsageError(
             fmt::format("U-Net backward for batch {} with a cache of batch {}", batch, c.batch));
     const float* p = m_params.data();
-    float* g = grads.data();
+    // dL/d(activated embedding): wanted for the parameters of the conditioning MLP or dembed
+    const bool wantEmbed = g || dembed;
     const int ch = m_config.channels, hidden = 4 * ch;
     const long img = m_config.imageFloats(), emb = m_config.embedInputDim();
     const long high = long(ch) * m_config.side * m_config.side, low = m_down.outFloats();
     const float* t = c.embedOutAct.data();
-    FloatBuffer dt(std::size_t(batch) * hidden, 0.0f); // dL/d(activated embedding)
+    FloatBuffer dt(wantEmbed ? std::size_t(batch) * hidden : 0, 0.0f);
+    float* dtOrNull = wantEmbed ? dt.data() : nullptr;
 
     // output head
     FloatBuffer gA(std::size_t(batch * high), 0.0f), gB(std::size_t(batch * high), 0.0f);
-    m_convOut.backward(p + m_convOutAt, c.siluOut.data(), dout, batch, g + m_convOutAt, gA.data());
+    m_convOut.backward(p + m_convOutAt, c.siluOut.data(), dout, batch, gradSlice(g, m_convOutAt),
+                       gA.data());
     siluBackward(c.actOut.data(), gA.data(), batch * high, gB.data());
     std::fill(gA.begin(), gA.end(), 0.0f);
     m_normOut.backward(p + m_normOutAt, c.xhatOut.data(), c.rstdOut.data(), gB.data(), batch,
-                       g + m_normOutAt, gA.data()); // gA = dL/d(block2 output)
+                       gradSlice(g, m_normOutAt), gA.data()); // gA = dL/d(block2 output)
     // decoder block, then split the concatenation
     FloatBuffer dconcat(std::size_t(3 * batch * high), 0.0f);
     m_block2.backward(p + m_block2At, c.concat.data(), t, c.block2, gA.data(), batch,
-                      g + m_block2At, dconcat.data(), dt.data());
+                      gradSlice(g, m_block2At), dconcat.data(), dtOrNull);
     FloatBuffer dup(std::size_t(2 * batch * high)), dhigh(std::size_t(batch * high));
     copyPerSample(dconcat.data(), 3 * high, 2 * high, batch, dup.data(), 2 * high, 0);
     copyPerSample(dconcat.data() + 2 * high, 3 * high, high, batch, dhigh.data(), high, 0);
@@ -188,27 +201,30 @@ void UNet::backward(const UNetCache& c, const float* dout, int batch, FloatBuffe
         FloatBuffer dattended = std::move(dmid);
         dmid.assign(std::size_t(batch * low), 0.0f);
         m_attention->backward(p + m_attentionAt, c.midAttention, dattended.data(), batch,
-                              g + m_attentionAt, dmid.data());
+                              gradSlice(g, m_attentionAt), dmid.data());
     }
-    m_mid.backward(p + m_midAt, c.down.data(), t, c.midBlock, dmid.data(), batch, g + m_midAt,
-                   ddown.data(), dt.data());
-    m_down.backward(p + m_downAt, c.high.data(), ddown.data(), batch, g + m_downAt, dhigh.data());
+    m_mid.backward(p + m_midAt, c.down.data(), t, c.midBlock, dmid.data(), batch,
+                   gradSlice(g, m_midAt), ddown.data(), dtOrNull);
+    m_down.backward(p + m_downAt, c.high.data(), ddown.data(), batch, gradSlice(g, m_downAt),
+                    dhigh.data());
     // encoder
     FloatBuffer dstem(std::size_t(batch * high), 0.0f);
     m_block1.backward(p + m_block1At, c.stem.data(), t, c.block1, dhigh.data(), batch,
-                      g + m_block1At, dstem.data(), dt.data());
+                      gradSlice(g, m_block1At), dstem.data(), dtOrNull);
     if (dx) std::fill(dx, dx + batch * img, 0.0f);
-    m_convIn.backward(p + m_convInAt, c.input.data(), dstem.data(), batch, g + m_convInAt, dx);
+    m_convIn.backward(p + m_convInAt, c.input.data(), dstem.data(), batch, gradSlice(g, m_convInAt),
+                      dx);
+    if (!wantEmbed) return;
     // conditioning MLP
     FloatBuffer dh2(std::size_t(batch) * hidden, 0.0f), dh1a(std::size_t(batch) * hidden, 0.0f);
     FloatBuffer dh1(std::size_t(batch) * hidden, 0.0f);
     siluBackward(c.embedOut.data(), dt.data(), long(batch) * hidden, dh2.data());
-    m_embed2.backward(p + m_embed2At, c.embedHiddenAct.data(), dh2.data(), batch, g + m_embed2At,
-                      dh1a.data());
+    m_embed2.backward(p + m_embed2At, c.embedHiddenAct.data(), dh2.data(), batch,
+                      gradSlice(g, m_embed2At), dh1a.data());
     siluBackward(c.embedHidden.data(), dh1a.data(), long(batch) * hidden, dh1.data());
     if (dembed) std::fill(dembed, dembed + batch * emb, 0.0f);
-    m_embed1.backward(p + m_embed1At, c.embedInput.data(), dh1.data(), batch, g + m_embed1At,
-                      dembed);
+    m_embed1.backward(p + m_embed1At, c.embedInput.data(), dh1.data(), batch,
+                      gradSlice(g, m_embed1At), dembed);
 }
 
 } // namespace dfs

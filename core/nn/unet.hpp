@@ -93,9 +93,16 @@ public:
     /// batch.
     void backward(const UNetCache& cache, const float* dout, int batch, FloatBuffer& grads,
                   float* dembed = nullptr, float* dx = nullptr) const;
+    /// dL/dx alone (batch x imageFloats, overwritten), as backward computes it, without the
+    /// parameter and embedding gradients: the vector-Jacobian product of a probe, at about
+    /// half a backward pass's cost (no im2col or weight GEMMs, no conditioning MLP).
+    void inputBackward(const UNetCache& cache, const float* dout, int batch, float* dx) const;
 
 private:
     long add(const std::string& name, long count);
+    /// backward's pass; `grads` (paramCount() floats) and `dembed` may be null (not wanted).
+    void backwardPass(const UNetCache& cache, const float* dout, int batch, float* grads,
+                      float* dembed, float* dx) const;
 
     UNetConfig m_config;
     Dense m_embed1, m_embed2;

@@ -315,6 +315,12 @@ TEST_CASE("unet: backward matches finite differences", "[unet]") {
                     << ", overall relative error " << check.relativeError());
     CHECK(check.failed == 0);
     CHECK(check.relativeError() < 5e-3);
+
+    // The input half alone (a probe's vector-Jacobian product) is the same dx to the bit: it
+    // skips the weight and embedding gradients, not any term of dx.
+    std::vector<float> dxOnly(x.size(), 7.0f); // overwritten
+    net.inputBackward(cache, g.data(), batch, dxOnly.data());
+    CHECK(dxOnly == dx);
 }
 
 TEST_CASE("unet: shapes, parameter count and config errors", "[unet]") {
