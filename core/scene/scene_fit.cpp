@@ -28,7 +28,8 @@ std::string defaultDenoiser(const SceneData& data) {
 }
 
 SceneFit fitSceneToData(const Scene& next, const Scene& previous) {
-    SceneFit fit{next};
+    SceneFit fit;
+    fit.scene = next;
     Scene& s = fit.scene;
     if (isImageDataset(s.data.dataset) && !isImageDataset(previous.data.dataset)) {
         s.sampler.particles = std::min(s.sampler.particles, kImageSceneParticles);
