@@ -458,7 +458,8 @@ Scene MainWindow::sceneFromPanels() const {
 void MainWindow::panelsEdited() {
     Scene s = sceneFromPanels();
     s.view.frame = -1;
-    SceneFit fit{s};
+    SceneFit fit;
+    fit.scene = s;
     try {
         fit = fitSceneToData(s, m_scene);
     } catch (const std::exception& e) {

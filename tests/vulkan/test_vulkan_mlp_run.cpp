@@ -154,7 +154,7 @@ TEST_CASE("vulkan: the cooperative-matrix MLP kernel (where the device has it) s
     }
     const PointSet moons = loadDataset("moons", {400, -1, 0, 0});
     // Two hidden layers on cooperative matrices at 64 and 128 wide; one hidden layer (fp32 only).
-    for (const auto [width, depth] : {std::pair{64, 3}, std::pair{128, 3}, std::pair{48, 1}}) {
+    for (const auto& [width, depth] : {std::pair{64, 3}, std::pair{128, 3}, std::pair{48, 1}}) {
         INFO("width " << width << " depth " << depth);
         const LearnedDenoiser mlp = trainedMlp(moons, width, depth, Activation::SiLU, "edm", -1);
         const double evalErr = evaluationError(*gpu, mlp, "mlp_run_coopmat");
