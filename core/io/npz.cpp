@@ -160,7 +160,7 @@ std::vector<NpyArray> readNpz(const std::string& path) {
                                             "than deflate can produce (at most {}:1)",
                                             where, formatBytes(packed), formatBytes(size),
                                             kMaxDeflateRatio));
-            requireDataWithinMemoryBudget(double(size), fmt::format("{}: inflated", where),
+            requireDataWithinMemoryBudget(double(size), fmt::format("{}: its inflated data", where),
                                           "use a smaller archive");
             raw = inflateMember(raw, size, where);
         } else if (packed != size)
