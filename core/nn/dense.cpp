@@ -38,11 +38,11 @@ void Dense::forward(const float* params, const float* in, int batch, float* out)
 
 void Dense::backward(const float* params, const float* in, const float* dout, int batch,
                      float* dparams, float* din) const {
-    const ConstMapF dy(dout, batch, m_out);
     const MlpKernels& k = mlpKernels();
     if (dparams) {
         k.gemm(m_out, m_in, batch, dout, true, in, false, 1.0f, dparams); // dW += dY^T x
-        RowVecF(dparams + long(m_out) * m_in, m_out) += dy.colwise().sum();
+        RowVecF(dparams + long(m_out) * m_in, m_out) +=
+            ConstMapF(dout, batch, m_out).colwise().sum();
     }
     if (din) k.gemm(batch, m_in, m_out, dout, false, params, false, 1.0f, din); // dx += dY W
 }
